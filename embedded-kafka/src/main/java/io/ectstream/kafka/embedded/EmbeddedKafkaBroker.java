@@ -1,0 +1,179 @@
+package io.ectstream.kafka.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node KRaft broker (broker and controller roles) running in this JVM, bound to
+ * 127.0.0.1 on free ports. It can be stopped and started again on the same ports and data, which
+ * tests use to take the broker away from a running service.
+ */
+public final class EmbeddedKafkaBroker implements KafkaCluster {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private final Path dataDir;
+    private final boolean deleteDataOnClose;
+    private final int brokerPort;
+    private final int controllerPort;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataOnClose, int brokerPort, int controllerPort) {
+        this.dataDir = dataDir;
+        this.deleteDataOnClose = deleteDataOnClose;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Starts a broker on free ports with its data in a new temporary folder, deleted on close. */
+    public static EmbeddedKafkaBroker startTemporary() {
+        try {
+            return start(Files.createTempDirectory("ectstream-kafka-"), true, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the broker", e);
+        }
+    }
+
+    /**
+     * Starts a broker with its data in {@code dataDir} (kept on close).
+     * @param port the client port, or 0 for a free one
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteDataOnClose, int port) {
+        int brokerPort = port == 0 ? FreePorts.next() : port;
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteDataOnClose, brokerPort, FreePorts.next());
+        broker.startServer();
+        return broker;
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same ports and data. */
+    public synchronized void startServer() {
+        if (server != null) {
+            return;
+        }
+        long started = System.nanoTime();
+        Properties props = serverProperties();
+        formatStorageOnce(props);
+        KafkaRaftServer raftServer = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        raftServer.startup();
+        server = raftServer;
+        log.info("Kafka broker (KRaft) ready at {} in {} ms, data in {}",
+            bootstrapServers(), (System.nanoTime() - started) / 1_000_000, dataDir);
+    }
+
+    /** Stops the broker and keeps its data; {@link #startServer()} brings it back. */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
+        log.info("Kafka broker at {} stopped", bootstrapServers());
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        if (deleteDataOnClose) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private Properties serverProperties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dataDir.resolve("logs").toString());
+        p.put("num.partitions", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.cleaner.dedupe.buffer.size", "2097152");
+        p.put("auto.create.topics.enable", "false");
+        // Room for large records (moment states, image batches) without per-topic settings.
+        p.put("message.max.bytes", "67108864");
+        p.put("replica.fetch.max.bytes", "67108864");
+        return p;
+    }
+
+    private void formatStorageOnce(Properties props) {
+        Path logDir = dataDir.resolve("logs");
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        try {
+            Files.createDirectories(logDir);
+            Path configFile = dataDir.resolve("server.properties");
+            try (var out = Files.newBufferedWriter(configFile)) {
+                props.store(out, "embedded KRaft broker");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            int exit = StorageTool.execute(new String[] {
+                "format", "-t", randomClusterId(), "-c", configFile.toString()},
+                new PrintStream(output, true, StandardCharsets.UTF_8));
+            if (exit != 0) {
+                throw new IllegalStateException("formatting the broker's storage failed (exit " + exit + "): "
+                    + output.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare broker storage in " + dataDir, e);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("formatting the broker's storage failed", e);
+        }
+    }
+
+    private static String randomClusterId() {
+        UUID uuid = UUID.randomUUID();
+        byte[] bytes = java.nio.ByteBuffer.allocate(16)
+            .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.warn("could not delete broker data in {}: {}", root, e.toString());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.ectstream.kafka.embedded;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JUnit 5 extension giving tests a real Kafka broker: Testcontainers' Kafka where a Docker engine
+ * answers, the embedded KRaft broker otherwise. One broker serves every test class of a test run
+ * and is shut down when the run ends. Inject it as a {@link KafkaCluster} parameter.
+ * The system property {@code ectstream.kafka=embedded|container} forces the choice.
+ */
+public final class KafkaBrokerExtension implements ParameterResolver {
+    private static final Logger log = LoggerFactory.getLogger(KafkaBrokerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KafkaCluster.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+            .computeIfAbsent("cluster", key -> new SharedCluster(startCluster()), SharedCluster.class)
+            .cluster();
+    }
+
+    private static KafkaCluster startCluster() {
+        String forced = System.getProperty("ectstream.kafka", "auto");
+        if (!forced.equals("embedded") && (forced.equals("container") || ContainerKafka.dockerAvailable())) {
+            log.info("Kafka for tests: Testcontainers {} (a Docker engine answered)", ContainerKafka.IMAGE);
+            return ContainerKafka.start();
+        }
+        log.info("Kafka for tests: embedded KRaft broker (no Docker engine)");
+        return EmbeddedKafkaBroker.startTemporary();
+    }
+
+    private record SharedCluster(KafkaCluster cluster) implements AutoCloseable {
+        @Override
+        public void close() {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.ectstream.launcher;
+
+import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the embedded single-node KRaft broker until Ctrl-C, for local use of the services. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+    description = "Run a real single-node Kafka broker (KRaft) on 127.0.0.1 with the platform's topics.")
+final class BrokerCommand implements Runnable {
+
+    @Option(names = "--port", description = "Client port (default ${DEFAULT-VALUE}; 0 picks a free port).", defaultValue = "9092")
+    int port;
+
+    @Option(names = "--data-dir", description = "Broker data folder, kept between runs (default ${DEFAULT-VALUE}).",
+        defaultValue = "runs/kafka")
+    Path dataDir;
+
+    @Option(names = "--partitions", description = "Partitions of each topic created (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    int partitions;
+
+    @Override
+    public void run() {
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.start(dataDir.toAbsolutePath(), false, port);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the broker on 127.0.0.1:" + port
+                + " (is the port taken? choose another with --port, or 0 for a free one): " + e.getMessage(), e);
+        }
+        TopicNames topics = TopicNames.defaults();
+        broker.createTopics(partitions, topics.checkpoints(), topics.trainProgress(), topics.generateRequests(),
+            topics.generateResults(), topics.generateErrors(), topics.evalFid());
+        System.out.println("Kafka broker ready: --bootstrap-servers " + broker.bootstrapServers() + " (Ctrl-C stops it)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
