@@ -1,8 +1,8 @@
-package io.ectstream.trainer.data;
+package io.ectstream.core.data;
 
 import io.ectstream.core.sampling.ImageShape;
 
-/** Training images in memory, already padded or resized to the configured resolution. */
+/** Images in memory (training sets, reference sets), already padded or resized to the configured resolution. */
 public interface ImageDataset {
 
     /** A name that says where the images came from (for logs and checkpoints). */
