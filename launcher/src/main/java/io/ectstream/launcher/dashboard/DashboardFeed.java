@@ -1,0 +1,104 @@
+package io.ectstream.launcher.dashboard;
+
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.TrainingProgress;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.topics.TopicNames;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the platform's topics from the beginning into {@link DashboardState}. It uses no consumer group
+ * offsets of its own (a fresh group each start, never committed), so it never steals work from a service.
+ */
+final class DashboardFeed implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DashboardFeed.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final DashboardState state;
+    private final TopicNames topics;
+    private final Thread thread;
+    private final AvroCodec<TrainingProgress> progress = new AvroCodec<>(TrainingProgress.class);
+    private final AvroCodec<CheckpointEvent> checkpoints = new AvroCodec<>(CheckpointEvent.class);
+    private final AvroCodec<FidReport> reports = new AvroCodec<>(FidReport.class);
+    private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
+    private volatile boolean running = true;
+
+    DashboardFeed(Map<String, Object> clientProperties, TopicNames topics, DashboardState state) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "ectstream-dashboard-" + UUID.randomUUID());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.state = state;
+        this.topics = topics;
+        this.thread = new Thread(this::run, "dashboard-feed");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        consumer.subscribe(List.of(topics.trainProgress(), topics.checkpoints(), topics.evalFid(), topics.generateResults()));
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    apply(record);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("dashboard feed stopped: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            String topic = record.topic();
+            if (topic.equals(topics.trainProgress())) {
+                state.progress(progress.decode(record.value()));
+            } else if (topic.equals(topics.checkpoints())) {
+                state.checkpoint(checkpoints.decode(record.value()));
+            } else if (topic.equals(topics.evalFid())) {
+                state.fid(reports.decode(record.value()));
+            } else if (topic.equals(topics.generateResults())) {
+                state.result(results.decode(record.value()), System.currentTimeMillis());
+            }
+        } catch (RecordDecodingException | IllegalArgumentException e) {
+            state.undecodable();
+            log.warn("dashboard skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

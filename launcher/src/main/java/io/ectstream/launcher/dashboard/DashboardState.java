@@ -1,0 +1,160 @@
+package io.ectstream.launcher.dashboard;
+
+import io.ectstream.core.image.ImageCodec;
+import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.ImageFormat;
+import io.ectstream.schemas.TrafficPurpose;
+import io.ectstream.schemas.TrainingProgress;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the dashboard shows, folded from the platform's topics. Thread-safe. */
+final class DashboardState {
+    static final int IMAGES_PER_GRID = 16;
+    static final int CHECKPOINTS_SHOWN = 6;
+    static final int MAX_FID_POINTS = 5000;
+
+    private final Map<String, JsonObject> progressByRun = new TreeMap<>();
+    private final List<JsonObject> checkpoints = new ArrayList<>();
+    private final List<JsonObject> fidPoints = new ArrayList<>();
+    private final Map<SampleKey, List<String>> samples = new LinkedHashMap<>();
+    private final Map<String, Long> imagesSeenByVersion = new LinkedHashMap<>();
+    private final RollingRate userImages = new RollingRate(10_000);
+    private final RollingRate evaluationImages = new RollingRate(10_000);
+    private final LatencyWindow userLatency = new LatencyWindow(1000);
+    private Map<String, Map<String, Long>> lag = Map.of();
+    private long undecodable;
+    private long samplesVersion;
+
+    synchronized void progress(TrainingProgress p) {
+        progressByRun.put(p.getRunId(), new JsonObject()
+            .put("runId", p.getRunId()).put("step", p.getStep()).put("kimg", p.getImagesSeen() / 1000.0)
+            .put("totalKimg", p.getTotalImages() / 1000.0).put("phase", p.getPhase().name())
+            .put("stage", p.getEctStage()).put("loss", finite(p.getLoss()))
+            .put("imagesPerSecond", finite(p.getImagesPerSecond())).put("etaSeconds", p.getEtaSeconds()));
+    }
+
+    synchronized void checkpoint(CheckpointEvent e) {
+        imagesSeenByVersion.put(e.getRunId() + "@" + e.getStep(), e.getImagesSeen());
+        checkpoints.add(new JsonObject().put("runId", e.getRunId()).put("step", e.getStep())
+            .put("kimg", e.getImagesSeen() / 1000.0).put("phase", e.getPhase().name()).put("stage", e.getEctStage())
+            .put("sizeBytes", e.getSizeBytes()).put("loss", finite(e.getTrainingLoss())));
+        if (checkpoints.size() > 200) {
+            checkpoints.remove(0);
+        }
+    }
+
+    synchronized void fid(FidReport r) {
+        String version = r.getModelVersion().getRunId() + "@" + r.getModelVersion().getStep();
+        Long imagesSeen = r.getImagesSeen() != null ? r.getImagesSeen() : imagesSeenByVersion.get(version);
+        fidPoints.add(new JsonObject().put("runId", r.getModelVersion().getRunId())
+            .put("step", r.getModelVersion().getStep()).put("phase", r.getModelVersion().getPhase().name())
+            .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
+            .put("sampler", r.getSampler().name()).put("steps", r.getSteps()).put("purpose", r.getPurpose().name())
+            .put("window", r.getWindow().getKind().name()).put("numSamples", r.getNumSamples())
+            .put("fid", finite(r.getFid())));
+        if (fidPoints.size() > MAX_FID_POINTS) {
+            fidPoints.remove(0);
+        }
+    }
+
+    synchronized void result(GenerationResult r, long nowMillis) {
+        int count = r.getImages().size();
+        if (r.getPurpose() == TrafficPurpose.USER) {
+            userImages.add(nowMillis, count);
+            userLatency.add(r.getTimings().getTotalMs());
+        } else {
+            evaluationImages.add(nowMillis, count);
+        }
+        SampleKey key = new SampleKey(r.getModelVersion().getRunId(), r.getModelVersion().getStep(), r.getSampler(), r.getSteps());
+        List<String> grid = samples.computeIfAbsent(key, k -> new ArrayList<>());
+        if (grid.size() >= IMAGES_PER_GRID) {
+            return;
+        }
+        ImageShape shape = new ImageShape(r.getChannels(), r.getHeight(), r.getWidth());
+        for (ByteBuffer image : r.getImages()) {
+            if (grid.size() >= IMAGES_PER_GRID) {
+                break;
+            }
+            byte[] bytes = bytes(image);
+            byte[] png = r.getImageFormat() == ImageFormat.PNG ? bytes : ImageCodec.toPng(bytes, shape);
+            grid.add(Base64.getEncoder().encodeToString(png));
+        }
+        keepNewestCheckpoints();
+        samplesVersion++;
+    }
+
+    synchronized void undecodable() {
+        undecodable++;
+    }
+
+    synchronized void lag(Map<String, Map<String, Long>> lagByGroupAndTopic) {
+        lag = lagByGroupAndTopic;
+    }
+
+    synchronized long samplesVersion() {
+        return samplesVersion;
+    }
+
+    synchronized JsonObject toJson(boolean withSamples, long nowMillis) {
+        JsonObject json = new JsonObject()
+            .put("progress", new JsonArray(new ArrayList<>(progressByRun.values())))
+            .put("checkpoints", new JsonArray(new ArrayList<>(checkpoints)))
+            .put("fid", new JsonArray(new ArrayList<>(fidPoints)))
+            .put("throughput", new JsonObject()
+                .put("userImagesPerSecond", userImages.perSecond(nowMillis))
+                .put("evaluationImagesPerSecond", evaluationImages.perSecond(nowMillis))
+                .put("userLatencyP50Ms", finite(userLatency.percentile(50)))
+                .put("userLatencyP99Ms", finite(userLatency.percentile(99)))
+                .put("latencySamples", userLatency.count()))
+            .put("lag", lagJson())
+            .put("undecodable", undecodable)
+            .put("samplesVersion", samplesVersion);
+        if (withSamples) {
+            JsonArray grids = new JsonArray();
+            samples.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<SampleKey, List<String>> e) -> e.getKey().step()).reversed())
+                .forEach(e -> grids.add(new JsonObject().put("runId", e.getKey().runId()).put("step", e.getKey().step())
+                    .put("sampler", e.getKey().sampler().name()).put("steps", e.getKey().steps())
+                    .put("label", e.getKey().label()).put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));
+            json.put("samples", grids);
+        }
+        return json;
+    }
+
+    private JsonObject lagJson() {
+        JsonObject json = new JsonObject();
+        lag.forEach((group, topics) -> json.put(group, new JsonObject(new LinkedHashMap<>(topics))));
+        return json;
+    }
+
+    private void keepNewestCheckpoints() {
+        List<Long> steps = samples.keySet().stream().map(SampleKey::step).distinct().sorted(Comparator.reverseOrder()).toList();
+        if (steps.size() > CHECKPOINTS_SHOWN) {
+            long oldestKept = steps.get(CHECKPOINTS_SHOWN - 1);
+            samples.keySet().removeIf(k -> k.step() < oldestKept);
+        }
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,120 @@
+'use strict';
+// Live view of the platform: one server-sent event per second carries the whole state.
+const COLORS = { 'ECT 1': '#d1495b', 'ECT 2': '#3a6ea5', 'EDM_HEUN': '#2e8b57' };
+let latestSamples = [];
+
+function seriesName(p) {
+  return p.sampler === 'EDM_HEUN' ? 'EDM_HEUN' : p.sampler + ' ' + p.steps;
+}
+function seriesLabel(name) {
+  return name === 'EDM_HEUN' ? 'Heun (35 NFE)' : name.replace('ECT ', 'ECT ') + '-step';
+}
+function fmt(x, digits) {
+  return x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(digits);
+}
+function el(tag, attrs, children) {
+  const e = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+  (children || []).forEach(c => e.append(c));
+  return e;
+}
+function svg(tag, attrs) {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+  return e;
+}
+
+function drawTraining(progress) {
+  const box = document.getElementById('training');
+  if (!progress.length) return;
+  box.replaceChildren(...progress.map(p => {
+    const pct = p.totalKimg > 0 ? Math.min(100, 100 * p.kimg / p.totalKimg) : 0;
+    const text = `${p.runId}: ${p.phase} stage ${p.stage}, step ${p.step}, ${fmt(p.kimg, 1)} / ${fmt(p.totalKimg, 1)} kimg, ` +
+      `loss ${fmt(p.loss, 4)}, ${fmt(p.imagesPerSecond, 1)} img/s, ETA ${p.etaSeconds == null ? '–' : Math.round(p.etaSeconds) + ' s'}`;
+    const bar = el('div', { class: 'bar' }, [el('div', { style: `width:${pct}%` })]);
+    return el('div', { class: 'run' }, [text, bar]);
+  }));
+}
+
+function drawFid(points) {
+  const chart = document.getElementById('fid-chart');
+  const shown = points.filter(p => p.window === 'ALL' && p.kimg !== null && p.fid !== null);
+  chart.replaceChildren();
+  const W = 640, H = 320, L = 50, R = 10, T = 10, B = 30;
+  chart.append(svg('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }));
+  chart.append(svg('line', { class: 'axis', x1: L, y1: T, x2: L, y2: H - B }));
+  if (!shown.length) return;
+  const maxK = Math.max(...shown.map(p => p.kimg), 1e-9);
+  const fids = shown.map(p => Math.max(p.fid, 1e-6));
+  const lo = Math.log10(Math.min(...fids)), hi = Math.log10(Math.max(...fids)) + 1e-9;
+  const x = k => L + (W - L - R) * k / maxK;
+  const y = f => (H - B) - (H - T - B) * (hi - lo < 1e-6 ? 0.5 : (Math.log10(Math.max(f, 1e-6)) - lo) / (hi - lo));
+  [lo, (lo + hi) / 2, hi].forEach(v => {
+    const t = svg('text', { x: 2, y: y(Math.pow(10, v)) + 4 }); t.textContent = fmt(Math.pow(10, v), 1); chart.append(t);
+  });
+  const xt = svg('text', { x: W - R - 60, y: H - 8 }); xt.textContent = fmt(maxK, 1) + ' kimg'; chart.append(xt);
+  const bySeries = {};
+  shown.forEach(p => (bySeries[seriesName(p)] = bySeries[seriesName(p)] || []).push(p));
+  const legend = document.getElementById('fid-legend');
+  legend.replaceChildren();
+  Object.entries(bySeries).forEach(([name, pts]) => {
+    const color = COLORS[name] || '#888';
+    pts.sort((a, b) => a.kimg - b.kimg);
+    chart.append(svg('polyline', { points: pts.map(p => `${x(p.kimg)},${y(p.fid)}`).join(' '), fill: 'none', stroke: color }));
+    pts.forEach(p => {
+      const c = svg('circle', { class: 'fid-point', cx: x(p.kimg), cy: y(p.fid), r: 3.5, fill: color });
+      const title = svg('title', {}); title.textContent = `${p.runId}@${p.step} ${seriesLabel(name)}: FID ${fmt(p.fid, 2)} (${p.numSamples} samples)`;
+      c.append(title); chart.append(c);
+    });
+    legend.append(el('span', {}, [el('i', { style: `background:${color}` }), seriesLabel(name) + ': ' + fmt(pts[pts.length - 1].fid, 2)]));
+  });
+}
+
+function drawServing(state) {
+  const t = state.throughput;
+  const rows = [
+    ['user images/s', fmt(t.userImagesPerSecond, 1)],
+    ['evaluation images/s', fmt(t.evaluationImagesPerSecond, 1)],
+    ['user latency p50', fmt(t.userLatencyP50Ms, 1) + ' ms'],
+    ['user latency p99', fmt(t.userLatencyP99Ms, 1) + ' ms'],
+    ['checkpoints announced', String(state.checkpoints.length)],
+    ['undecodable records', String(state.undecodable)],
+  ];
+  document.getElementById('serving').replaceChildren(...rows.map(([k, v]) => el('tr', {}, [el('td', {}, [k]), el('td', {}, [v])])));
+  const lagRows = [];
+  Object.entries(state.lag).forEach(([group, topics]) => Object.entries(topics).forEach(([topic, lag]) =>
+    lagRows.push(el('tr', {}, [el('td', {}, [group]), el('td', {}, [topic]), el('td', {}, [String(lag)])]))));
+  if (lagRows.length) document.getElementById('lag').replaceChildren(...lagRows);
+}
+
+function drawSamples(grids) {
+  if (!grids.length) return;
+  const byCheckpoint = {};
+  grids.forEach(g => (byCheckpoint[g.runId + '@' + g.step] = byCheckpoint[g.runId + '@' + g.step] || []).push(g));
+  const order = { 'ECT1': 0, 'ECT2': 1, 'EDM_HEUN18': 2 };
+  const rows = Object.entries(byCheckpoint).map(([version, gs]) => {
+    gs.sort((a, b) => (order[a.sampler + a.steps] ?? 9) - (order[b.sampler + b.steps] ?? 9));
+    const boxes = gs.map(g => el('div', { class: 'grid-box' }, [
+      el('div', { class: 'grid' }, g.pngs.map(b64 => el('img', { class: 'sample', src: 'data:image/png;base64,' + b64, alt: g.label }))),
+      g.label]));
+    return el('div', { class: 'checkpoint' }, [el('h4', {}, [version]), ...boxes]);
+  });
+  document.getElementById('samples').replaceChildren(...rows);
+}
+
+function render(state) {
+  drawTraining(state.progress);
+  drawFid(state.fid);
+  drawServing(state);
+  if (state.samples) { latestSamples = state.samples; drawSamples(latestSamples); }
+}
+
+function connect() {
+  const badge = document.getElementById('connection');
+  // First paint from one snapshot, then live updates.
+  fetch('api/state').then(r => r.json()).then(render).catch(() => {});
+  const source = new EventSource('events');
+  source.addEventListener('state', e => { badge.textContent = 'live'; badge.className = 'badge live'; render(JSON.parse(e.data)); });
+  source.onerror = () => { badge.textContent = 'reconnecting…'; badge.className = 'badge'; };
+}
+connect();
