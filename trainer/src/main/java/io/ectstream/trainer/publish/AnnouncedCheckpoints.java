@@ -24,23 +24,23 @@ final class AnnouncedCheckpoints {
 
     private final Map<Long, Set<String>> hashesByStep = new HashMap<>();
 
-    boolean contains(long step, String sha256) {
+    synchronized boolean contains(long step, String sha256) {
         Set<String> hashes = hashesByStep.get(step);
         return hashes != null && hashes.contains(sha256);
     }
 
-    void add(long step, String sha256) {
+    synchronized void add(long step, String sha256) {
         hashesByStep.computeIfAbsent(step, s -> new HashSet<>()).add(sha256);
     }
 
-    void remove(long step, String sha256) {
+    synchronized void remove(long step, String sha256) {
         Set<String> hashes = hashesByStep.get(step);
         if (hashes != null) {
             hashes.remove(sha256);
         }
     }
 
-    int size() {
+    synchronized int size() {
         return hashesByStep.values().stream().mapToInt(Set::size).sum();
     }
 

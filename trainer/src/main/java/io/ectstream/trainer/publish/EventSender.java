@@ -4,7 +4,7 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroSerdes;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -37,7 +36,7 @@ final class EventSender implements Runnable {
     private final Admin admin;
     private final Serializer<CheckpointEvent> checkpointSerializer = AvroSerdes.checkpointEvent().serializer();
     private final Serializer<TrainingProgress> progressSerializer = AvroSerdes.trainingProgress().serializer();
-    private final Map<String, AnnouncedCheckpoints> announcedByRun = new HashMap<>();
+    private final Map<String, AnnouncedCheckpoints> announcedByRun = new ConcurrentHashMap<>();
     private final Semaphore window = new Semaphore(WINDOW);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong delivered = new AtomicLong();
@@ -51,6 +50,7 @@ final class EventSender implements Runnable {
     private volatile boolean closing;
     private volatile PendingEvent current;
     private boolean topicsReady;
+    private String lastRetryReason;
 
     EventSender(PublisherConfig config, EventQueue queue, Producer<String, byte[]> producer, Admin admin) {
         this.config = config;
@@ -107,13 +107,21 @@ final class EventSender implements Runnable {
             }
             try {
                 send(event);
+                lastRetryReason = null;
                 return true;
             } catch (KafkaException e) {
                 window.release();
                 throw e;
             }
         } catch (KafkaException e) {
-            log.debug("Kafka not ready ({}); retrying", e.toString());
+            if (Thread.interrupted()) {
+                throw new InterruptedException("closing");
+            }
+            String reason = e.getClass().getSimpleName();
+            if (!reason.equals(lastRetryReason)) {
+                log.warn("Kafka at {} not ready ({}); events wait and are retried", config.bootstrapServers(), e.getMessage());
+            }
+            lastRetryReason = reason;
             Thread.sleep(RETRY_PAUSE_MS);
             return false;
         }
@@ -130,6 +138,12 @@ final class EventSender implements Runnable {
         return announced.contains(event.getStep(), event.getSha256());
     }
 
+    /**
+     * Hands {@code event} to the producer. The producer reports some failures (no metadata for the topic
+     * within max.block.ms, while the broker is away) through the callback, on this thread, before
+     * {@code send} returns; nothing later has been sent then, so such an event is simply tried again,
+     * which keeps the order.
+     */
     private void send(PendingEvent event) {
         ProducerRecord<String, byte[]> record;
         if (event instanceof PendingEvent.Checkpoint checkpoint) {
@@ -140,7 +154,18 @@ final class EventSender implements Runnable {
             record = new ProducerRecord<>(topic, event.runId(),
                 progressSerializer.serialize(topic, ((PendingEvent.Progress) event).progress()));
         }
-        producer.send(record, (metadata, error) -> acknowledged(event, metadata, error));
+        Thread caller = Thread.currentThread();
+        Exception[] failedInSend = new Exception[1];
+        producer.send(record, (metadata, error) -> {
+            if (error != null && Thread.currentThread() == caller) {
+                failedInSend[0] = error;
+            } else {
+                acknowledged(event, error);
+            }
+        });
+        if (failedInSend[0] != null) {
+            throw failedInSend[0] instanceof KafkaException kafka ? kafka : new KafkaException(failedInSend[0]);
+        }
         inFlight.incrementAndGet();
         if (event instanceof PendingEvent.Checkpoint checkpoint) {
             announcedByRun.get(event.runId()).add(event.step(), checkpoint.event().getSha256());
@@ -148,12 +173,13 @@ final class EventSender implements Runnable {
     }
 
     /** Runs on the producer's I/O thread. */
-    private void acknowledged(PendingEvent event, RecordMetadata metadata, Exception error) {
+    private void acknowledged(PendingEvent event, Exception error) {
         inFlight.decrementAndGet();
         window.release();
         if (error != null) {
             failed.incrementAndGet();
             if (event instanceof PendingEvent.Checkpoint) {
+                announcedByRun.get(event.runId()).remove(event.step(), ((PendingEvent.Checkpoint) event).event().getSha256());
                 log.error("Could not announce checkpoint {} step {}: {}; its file stays in the store, `republish` "
                     + "announces it again", event.runId(), event.step(), error.toString());
             } else {

@@ -141,7 +141,11 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         long deadline = System.nanoTime() + config.closeTimeout().toNanos();
         sender.finish(deadline);
         try {
-            senderThread.join(Math.max(1, config.closeTimeout().toMillis() + 2_000));
+            senderThread.join(Math.max(1, config.closeTimeout().toMillis()));
+            if (senderThread.isAlive()) {
+                senderThread.interrupt();  // stuck waiting on an absent broker: stop it before its clients close
+                senderThread.join(2_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -125,7 +125,7 @@ class KafkaTrainingEventsTest {
         long[] sorted = nanos.clone();
         java.util.Arrays.sort(sorted);
         // a blocking call would take at least max.block.ms (1 s); the bounds leave room for a shared 2-core machine
-        assertTrue(sorted[sorted.length - 1] < 20_000_000, "slowest call " + sorted[sorted.length - 1] / 1e6 + " ms");
+        assertTrue(sorted[sorted.length - 1] < 50_000_000, "slowest call " + sorted[sorted.length - 1] / 1e6 + " ms");
         assertTrue(sorted[(int) (sorted.length * 0.99)] < 1_000_000, "99th percentile " + sorted[(int) (sorted.length * 0.99)] / 1e6 + " ms");
         double seconds = (System.nanoTime() - started) / 1e9;
         assertTrue(seconds < 5, "publisher with an unreachable broker closed in " + seconds + " s");
