@@ -22,8 +22,15 @@ class SongUNetTest {
     void cifar10ConfigurationHasTheReferenceParameterCount() {
         SongUNet net = new SongUNet(NetworkSpec.cifar10());
         assertEquals(55_732_739L, net.parameterCount());
-        long sum = net.layerTable().stream().mapToLong(SongUNet.LayerRow::count).sum();
-        assertEquals(55_732_739L, sum);
+        List<SongUNet.LayerRow> table = net.layerTable();
+        assertEquals(55_732_739L, table.stream().mapToLong(SongUNet.LayerRow::count).sum());
+        assertEquals("map_layer0.weight", table.get(0).name());
+        assertEquals(new Shape(512, 128), table.get(0).shape());
+        assertEquals("dec_32x32_aux_conv.bias", table.get(table.size() - 1).name());
+        assertTrue(table.stream().anyMatch(r -> r.name().equals("dec_8x8_in0.attn.qkv.weight")
+            && r.shape().equals(new Shape(768, 256, 1, 1))));
+        assertTrue(table.stream().anyMatch(r -> r.name().equals("enc_16x16_down.skip.weight")
+            && r.shape().equals(new Shape(256, 256, 1, 1))));
     }
 
     @Test
@@ -48,8 +55,8 @@ class SongUNetTest {
             a.initialize(manager, 3);
             b.initialize(manager, 3);
             String name = a.layerTable().get(0).name();
-            assertArrayEquals(a.getParameters().get(name).getArray().toFloatArray(),
-                b.getParameters().get(name).getArray().toFloatArray());
+            assertArrayEquals(a.namedParameters().get(name).getArray().toFloatArray(),
+                b.namedParameters().get(name).getArray().toFloatArray());
         }
     }
 
