@@ -31,6 +31,7 @@ final class EventSender implements Runnable {
     private static final long RETRY_PAUSE_MS = 200;
 
     private final PublisherConfig config;
+    private final DuplicatePolicy duplicates;
     private final EventQueue queue;
     private final Producer<String, byte[]> producer;
     private final Admin admin;
@@ -52,7 +53,9 @@ final class EventSender implements Runnable {
     private boolean topicsReady;
     private String lastRetryReason;
 
-    EventSender(PublisherConfig config, EventQueue queue, Producer<String, byte[]> producer, Admin admin) {
+    EventSender(PublisherConfig config, EventQueue queue, Producer<String, byte[]> producer, Admin admin,
+                DuplicatePolicy duplicates) {
+        this.duplicates = duplicates;
         this.config = config;
         this.queue = queue;
         this.producer = producer;
@@ -128,6 +131,10 @@ final class EventSender implements Runnable {
     }
 
     private boolean isAlreadyAnnounced(CheckpointEvent event) {
+        if (duplicates == DuplicatePolicy.ANNOUNCE_ALWAYS) {
+            announcedByRun.computeIfAbsent(event.getRunId(), run -> new AnnouncedCheckpoints());
+            return false;
+        }
         AnnouncedCheckpoints announced = announcedByRun.get(event.getRunId());
         if (announced == null) {
             announced = AnnouncedCheckpoints.read(config, config.topics().checkpoints(), event.getRunId(), Duration.ofSeconds(10));

@@ -60,11 +60,15 @@ public final class KafkaTrainingEvents implements TrainingEvents {
     private final AtomicLong accepted = new AtomicLong();
 
     public KafkaTrainingEvents(PublisherConfig config) {
+        this(config, DuplicatePolicy.SKIP_ANNOUNCED);
+    }
+
+    public KafkaTrainingEvents(PublisherConfig config, DuplicatePolicy duplicates) {
         this.config = config;
         this.queue = new EventQueue(config.queueBound());
         this.producer = new KafkaProducer<>(KafkaClients.producer(config));
         this.admin = Admin.create(KafkaClients.admin(config));
-        this.sender = new EventSender(config, queue, producer, admin);
+        this.sender = new EventSender(config, queue, producer, admin, duplicates);
         this.senderThread = new Thread(sender, "ect-training-events");
         senderThread.setDaemon(true);
         senderThread.start();
