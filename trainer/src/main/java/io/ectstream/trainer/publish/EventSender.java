@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,8 +34,10 @@ final class EventSender implements Runnable {
     private final PublisherConfig config;
     private final DuplicatePolicy duplicates;
     private final EventQueue queue;
-    private final Producer<String, byte[]> producer;
-    private final Admin admin;
+    private final Supplier<Producer<String, byte[]>> producerFactory;
+    private final Supplier<Admin> adminFactory;
+    private volatile Producer<String, byte[]> producer;
+    private volatile Admin admin;
     private final Serializer<CheckpointEvent> checkpointSerializer = AvroSerdes.checkpointEvent().serializer();
     private final Serializer<TrainingProgress> progressSerializer = AvroSerdes.trainingProgress().serializer();
     private final Map<String, AnnouncedCheckpoints> announcedByRun = new ConcurrentHashMap<>();
@@ -53,13 +56,27 @@ final class EventSender implements Runnable {
     private boolean topicsReady;
     private String lastRetryReason;
 
-    EventSender(PublisherConfig config, EventQueue queue, Producer<String, byte[]> producer, Admin admin,
-                DuplicatePolicy duplicates) {
+    /**
+     * The clients are made on this thread when first needed: a producer cannot even be constructed while
+     * the broker's host name does not resolve, and that must not stop training either.
+     */
+    EventSender(PublisherConfig config, EventQueue queue, Supplier<Producer<String, byte[]>> producerFactory,
+                Supplier<Admin> adminFactory, DuplicatePolicy duplicates) {
         this.duplicates = duplicates;
         this.config = config;
         this.queue = queue;
-        this.producer = producer;
-        this.admin = admin;
+        this.producerFactory = producerFactory;
+        this.adminFactory = adminFactory;
+    }
+
+    /** Closes the clients after the thread has stopped; waits up to {@code timeout} for sent records. */
+    void closeClients(Duration timeout) {
+        if (producer != null) {
+            producer.close(timeout);
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(1));
+        }
     }
 
     /** Stop once everything waiting is handed over, or at {@code deadlineNanos} at the latest. */
@@ -95,6 +112,10 @@ final class EventSender implements Runnable {
     /** True when {@code event} was sent or deliberately skipped; false to try again. */
     private boolean handOver(PendingEvent event) throws InterruptedException {
         try {
+            if (producer == null) {
+                admin = admin != null ? admin : adminFactory.get();
+                producer = producerFactory.get();
+            }
             if (!topicsReady) {
                 TopicSetup.ensure(admin, List.of(config.topics().checkpoints(), config.topics().trainProgress()));
                 topicsReady = true;
@@ -122,7 +143,8 @@ final class EventSender implements Runnable {
             }
             String reason = e.getClass().getSimpleName();
             if (!reason.equals(lastRetryReason)) {
-                log.warn("Kafka at {} not ready ({}); events wait and are retried", config.bootstrapServers(), e.getMessage());
+                log.warn("Kafka at {} not ready ({}{}); events wait and are retried", config.bootstrapServers(),
+                    e.getMessage(), e.getCause() != null ? ": " + e.getCause().getMessage() : "");
             }
             lastRetryReason = reason;
             Thread.sleep(RETRY_PAUSE_MS);

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +49,6 @@ public final class KafkaTrainingEvents implements TrainingEvents {
 
     private final PublisherConfig config;
     private final EventQueue queue;
-    private final Producer<String, byte[]> producer;
-    private final Admin admin;
     private final EventSender sender;
     private final Thread senderThread;
     private final ScheduledExecutorService watchdog;
@@ -66,9 +63,8 @@ public final class KafkaTrainingEvents implements TrainingEvents {
     public KafkaTrainingEvents(PublisherConfig config, DuplicatePolicy duplicates) {
         this.config = config;
         this.queue = new EventQueue(config.queueBound());
-        this.producer = new KafkaProducer<>(KafkaClients.producer(config));
-        this.admin = Admin.create(KafkaClients.admin(config));
-        this.sender = new EventSender(config, queue, producer, admin, duplicates);
+        this.sender = new EventSender(config, queue, () -> new KafkaProducer<>(KafkaClients.producer(config)),
+            () -> Admin.create(KafkaClients.admin(config)), duplicates);
         this.senderThread = new Thread(sender, "ect-training-events");
         senderThread.setDaemon(true);
         senderThread.start();
@@ -155,8 +151,7 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         }
         long leftNanos = Math.max(0, deadline - System.nanoTime());
         watchdog.shutdownNow();
-        producer.close(Duration.ofNanos(Math.max(leftNanos, Duration.ofMillis(100).toNanos())));
-        admin.close(Duration.ofSeconds(1));
+        sender.closeClients(Duration.ofNanos(Math.max(leftNanos, Duration.ofMillis(100).toNanos())));
         long left = accepted.get() - delivered() - skippedDuplicates() - droppedProgress() - droppedCheckpoints();
         if (left > 0) {
             log.warn("Closed with {} training events not delivered to Kafka at {}; the checkpoint files remain, "

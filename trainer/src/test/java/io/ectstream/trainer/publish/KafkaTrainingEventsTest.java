@@ -130,4 +130,21 @@ class KafkaTrainingEventsTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         assertTrue(seconds < 5, "publisher with an unreachable broker closed in " + seconds + " s");
     }
+
+    @Test
+    void aBrokerHostThatDoesNotResolveDoesNotStopTraining() throws Exception {
+        PublisherConfig config = PublisherConfig.of("kafka.invalid:9092").withTopics(TestEvents.uniqueTopics())
+            .withCloseTimeout(Duration.ofMillis(300));
+        long started = System.nanoTime();
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
+            events.progress(TestEvents.progress("run-e", 1));
+            events.checkpointWritten(TestEvents.checkpoint(store, "run-e", 2,
+                TestEvents.writeCheckpointFile(store, "run-e", 2, 100)));
+            Thread.sleep(300);
+            assertEquals(2, events.waiting());
+            assertEquals(0, events.delivered());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds < 4, "closed in " + seconds + " s");
+    }
 }
