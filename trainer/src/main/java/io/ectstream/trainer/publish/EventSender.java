@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,6 +134,12 @@ final class EventSender implements Runnable {
                 send(event);
                 lastRetryReason = null;
                 return true;
+            } catch (UnsendableEvent e) {
+                window.release();
+                failed.incrementAndGet();
+                log.error("Dropping {} of {} at step {}: it cannot be sent ({})", event instanceof PendingEvent.Checkpoint
+                    ? "checkpoint event" : "progress record", event.runId(), event.step(), e.getCause().toString());
+                return true;
             } catch (KafkaException e) {
                 window.release();
                 throw e;
@@ -175,13 +182,17 @@ final class EventSender implements Runnable {
      */
     private void send(PendingEvent event) {
         ProducerRecord<String, byte[]> record;
-        if (event instanceof PendingEvent.Checkpoint checkpoint) {
-            String topic = config.topics().checkpoints();
-            record = new ProducerRecord<>(topic, event.runId(), checkpointSerializer.serialize(topic, checkpoint.event()));
-        } else {
-            String topic = config.topics().trainProgress();
-            record = new ProducerRecord<>(topic, event.runId(),
-                progressSerializer.serialize(topic, ((PendingEvent.Progress) event).progress()));
+        try {
+            if (event instanceof PendingEvent.Checkpoint checkpoint) {
+                String topic = config.topics().checkpoints();
+                record = new ProducerRecord<>(topic, event.runId(), checkpointSerializer.serialize(topic, checkpoint.event()));
+            } else {
+                String topic = config.topics().trainProgress();
+                record = new ProducerRecord<>(topic, event.runId(),
+                    progressSerializer.serialize(topic, ((PendingEvent.Progress) event).progress()));
+            }
+        } catch (RuntimeException e) {
+            throw new UnsendableEvent(e);
         }
         Thread caller = Thread.currentThread();
         Exception[] failedInSend = new Exception[1];
@@ -192,8 +203,11 @@ final class EventSender implements Runnable {
                 acknowledged(event, error);
             }
         });
+        if (failedInSend[0] instanceof RetriableException retriable) {
+            throw retriable;
+        }
         if (failedInSend[0] != null) {
-            throw failedInSend[0] instanceof KafkaException kafka ? kafka : new KafkaException(failedInSend[0]);
+            throw new UnsendableEvent(failedInSend[0]);
         }
         inFlight.incrementAndGet();
         if (event instanceof PendingEvent.Checkpoint checkpoint) {
@@ -261,5 +275,12 @@ final class EventSender implements Runnable {
 
     int outages() {
         return outages.get();
+    }
+
+    /** An event that no retry can send (it does not serialize, or the broker refuses it for good). */
+    private static final class UnsendableEvent extends RuntimeException {
+        UnsendableEvent(Throwable cause) {
+            super(cause);
+        }
     }
 }

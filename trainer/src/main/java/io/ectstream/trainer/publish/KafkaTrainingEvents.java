@@ -128,6 +128,11 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         return sender.skippedDuplicates();
     }
 
+    /** Events dropped because no retry could send them (logged as errors). */
+    public long failed() {
+        return sender.failed();
+    }
+
     /** Times the broker was silent long enough for a warning. */
     public int outages() {
         return sender.outages();
@@ -152,7 +157,7 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         long leftNanos = Math.max(0, deadline - System.nanoTime());
         watchdog.shutdownNow();
         sender.closeClients(Duration.ofNanos(Math.max(leftNanos, Duration.ofMillis(100).toNanos())));
-        long left = accepted.get() - delivered() - skippedDuplicates() - droppedProgress() - droppedCheckpoints();
+        long left = accepted.get() - delivered() - skippedDuplicates() - droppedProgress() - droppedCheckpoints() - failed();
         if (left > 0) {
             log.warn("Closed with {} training events not delivered to Kafka at {}; the checkpoint files remain, "
                 + "`republish --run-dir` announces them", left, config.bootstrapServers());

@@ -147,4 +147,22 @@ class KafkaTrainingEventsTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         assertTrue(seconds < 4, "closed in " + seconds + " s");
     }
+
+    @Test
+    void anEventTheBrokerCanNeverTakeIsDroppedAndTheRestFlows(KafkaCluster kafka) throws Exception {
+        TopicNames topics = TestEvents.uniqueTopics();
+        Path f1 = TestEvents.writeCheckpointFile(store, "run-f", 1, 1_000);
+        Path f3 = TestEvents.writeCheckpointFile(store, "run-f", 3, 1_000);
+        CheckpointEvent tooLarge = TestEvents.checkpoint(store, "run-f", 2, f1);
+        tooLarge.setCheckpointUri("x".repeat(2_000_000));  // over the producer's max.request.size of 1 MB
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config(kafka, topics))) {
+            events.checkpointWritten(TestEvents.checkpoint(store, "run-f", 1, f1));
+            events.checkpointWritten(tooLarge);
+            events.checkpointWritten(TestEvents.checkpoint(store, "run-f", 3, f3));
+            TestEvents.awaitDelivered(events, 2, WAIT);
+            assertEquals(1, events.failed());
+        }
+        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 2, WAIT);
+        assertEquals(List.of(1L, 3L), received.stream().map(CheckpointEvent::getStep).toList());
+    }
 }
