@@ -13,13 +13,15 @@ final class ContainerKafka implements KafkaCluster {
         this.container = container;
     }
 
+    /** True only when Testcontainers is on the classpath, loads, and a Docker engine answers. */
     static boolean dockerAvailable() {
         try {
             Class.forName("org.testcontainers.DockerClientFactory");
-        } catch (ClassNotFoundException e) {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (ClassNotFoundException | LinkageError e) {
+            // Testcontainers absent, or present without one of its own dependencies: no containers here.
             return false;
         }
-        return DockerClientFactory.instance().isDockerAvailable();
     }
 
     static ContainerKafka start() {
