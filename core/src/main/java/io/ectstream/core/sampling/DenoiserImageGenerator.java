@@ -55,6 +55,9 @@ public final class DenoiserImageGenerator implements ImageGenerator {
 
     @Override
     public synchronized byte[][] generate(long[] seeds, SamplerSettings settings) {
+        if (seeds == null || settings == null) {
+            throw new IllegalArgumentException("seeds and sampler settings are required");
+        }
         if (!batchInvariant) {
             return generateBatch(seeds, settings);
         }

@@ -53,6 +53,8 @@ class SongUNetTest {
             NDArray cNoise = manager.create(new float[] {-1f, 0.5f});
             NDArray y = net.forward(ps, x, cNoise, false, null);
             assertEquals(new Shape(2, 1, 28, 28), y.getShape());
+            NDArray viaBlock = net.forward(ps, new ai.djl.ndarray.NDList(x, cNoise), false).singletonOrThrow();
+            assertArrayEquals(y.toFloatArray(), viaBlock.toFloatArray());
             assertTrue(y.isInfinite().logicalOr(y.isNaN()).none().getBoolean());
         }
     }
