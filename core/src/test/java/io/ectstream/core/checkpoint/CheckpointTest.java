@@ -125,6 +125,19 @@ class CheckpointTest {
     }
 
     @Test
+    void loadOverwritesAnInitialisedNetwork() throws Exception {
+        WrittenCheckpoint written = write(11);
+        ParameterTensors.load(student, manager, CheckpointReader.read(written.file(), null, null).group("ema"));
+        Map<String, NDArray> want = ParameterTensors.arrays(ema);
+        ParameterTensors.arrays(student).forEach((name, array) ->
+            assertArrayEquals(want.get(name).toFloatArray(), array.toFloatArray(), name));
+        SongUNet other = new SongUNet(new NetworkSpec(8, 1, 1, 8, List.of(1, 2), 2, 2, List.of(4), 0.1, 0.5));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> ParameterTensors.load(other, manager,
+            CheckpointReader.read(written.file(), null, null).group("ema")));
+        assertTrue(e.getMessage().contains("lacks parameter"), e.getMessage());
+    }
+
+    @Test
     void rejectsAMissingFile() {
         CheckpointException e = assertThrows(CheckpointException.class,
             () -> CheckpointReader.read(root.resolve("nope.ckpt"), null, null));

@@ -34,6 +34,16 @@ class SongUNetTest {
     }
 
     @Test
+    void summaryListsEveryTensorAndTheTotal() {
+        SongUNet net = new SongUNet(tiny(0));
+        String summary = ModelSummary.format(net);
+        assertEquals(net.layerTable().size() + 3, summary.lines().count());
+        assertTrue(summary.contains(String.format(java.util.Locale.ROOT, "%,d parameters", net.parameterCount())), summary);
+        assertTrue(summary.lines().anyMatch(l -> l.startsWith("enc_8x8_conv.weight") && l.contains("(8, 1, 3, 3)")
+            && l.trim().endsWith("72")), summary);
+    }
+
+    @Test
     void smallConfigurationMapsImagesToImagesOfTheSameShape() {
         try (NDManager manager = NDManager.newBaseManager()) {
             SongUNet net = new SongUNet(NetworkSpec.small());
@@ -43,6 +53,8 @@ class SongUNetTest {
             NDArray cNoise = manager.create(new float[] {-1f, 0.5f});
             NDArray y = net.forward(ps, x, cNoise, false, null);
             assertEquals(new Shape(2, 1, 28, 28), y.getShape());
+            NDArray viaBlock = net.forward(ps, new ai.djl.ndarray.NDList(x, cNoise), false).singletonOrThrow();
+            assertArrayEquals(y.toFloatArray(), viaBlock.toFloatArray());
             assertTrue(y.isInfinite().logicalOr(y.isNaN()).none().getBoolean());
         }
     }
