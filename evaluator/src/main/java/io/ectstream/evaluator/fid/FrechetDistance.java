@@ -14,13 +14,20 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  */
 public final class FrechetDistance {
     private final GaussianStatistics reference;
-    private final DMatrixRMaj sqrtReference;
     private final double traceReference;
+    private DMatrixRMaj sqrtReference;
 
+    /** The decomposition of the reference covariance runs once, at the first {@link #distance} (seconds at d = 2048). */
     public FrechetDistance(GaussianStatistics reference) {
         this.reference = reference;
-        this.sqrtReference = symmetricSqrt(reference.covariance());
         this.traceReference = CommonOps_DDRM.trace(reference.covariance());
+    }
+
+    private synchronized DMatrixRMaj sqrtReference() {
+        if (sqrtReference == null) {
+            sqrtReference = symmetricSqrt(reference.covariance());
+        }
+        return sqrtReference;
     }
 
     public int dimension() {
@@ -38,7 +45,7 @@ public final class FrechetDistance {
             double diff = generated.mean()[i] - reference.mean()[i];
             meanTerm += diff * diff;
         }
-        DMatrixRMaj a = sqrtReference;
+        DMatrixRMaj a = sqrtReference();
         DMatrixRMaj sgA = new DMatrixRMaj(d, d);
         CommonOps_DDRM.mult(generated.covariance(), a, sgA);
         DMatrixRMaj m = new DMatrixRMaj(d, d);

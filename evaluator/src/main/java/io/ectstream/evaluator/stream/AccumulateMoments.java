@@ -1,0 +1,148 @@
+package io.ectstream.evaluator.stream;
+
+import io.ectstream.evaluator.fid.FrechetDistance;
+import io.ectstream.evaluator.fid.GaussianStatistics;
+import io.ectstream.evaluator.fid.Moments;
+import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.FidWindow;
+import io.ectstream.schemas.FidWindowKind;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adds each sample's features to the moments of its group and reports every K samples.
+ * State per group, in blocks of K samples: {@code <group>|closed} holds the moments of every completed
+ * block, {@code <group>|block|<i>} the moments of block i (the current one, and the last W/K - 1
+ * completed ones, kept for the rolling window). All samples = closed (+ current); rolling window =
+ * the last W/K blocks. Each sample updates one block, so the per-record work is one d(d+1)/2 update
+ * per image and one block write.
+ */
+final class AccumulateMoments implements Processor<String, FeatureBatch, String, FidReport> {
+    private static final Logger log = LoggerFactory.getLogger(AccumulateMoments.class);
+
+    private final ReportSchedule schedule;
+    private final FrechetDistance fid;
+    private final String extractorId;
+    private final String referenceStatsId;
+    private final EvaluatorCounters counters;
+    private final Clock clock;
+    private ProcessorContext<String, FidReport> context;
+    private KeyValueStore<String, Moments> store;
+
+    AccumulateMoments(ReportSchedule schedule, FrechetDistance fid, String extractorId, String referenceStatsId,
+                      EvaluatorCounters counters, Clock clock) {
+        this.schedule = schedule;
+        this.fid = fid;
+        this.extractorId = extractorId;
+        this.referenceStatsId = referenceStatsId;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, FidReport> context) {
+        this.context = context;
+        this.store = context.getStateStore(FidTopology.MOMENTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, FeatureBatch> record) {
+        String group = record.key();
+        FeatureBatch batch = record.value();
+        int d = fid.dimension();
+        long k = schedule.reportEvery();
+
+        Moments closed = orNew(store.get(closedKey(group)), d);
+        long blockIndex = closed.count() / k;
+        Moments block = orNew(store.get(blockKey(group, blockIndex)), d);
+        for (float[] x : batch.features()) {
+            block.add(x);
+            if (block.count() == k) {
+                closed.add(block);
+                store.put(closedKey(group), closed);
+                completeBlock(record, group, blockIndex, block, closed);
+                blockIndex++;
+                block = new Moments(d);
+            }
+        }
+        if (block.count() > 0) {
+            store.put(blockKey(group, blockIndex), block);
+        }
+        counters.countSamples(batch.features().length);
+    }
+
+    private void completeBlock(Record<String, FeatureBatch> record, String group, long blockIndex, Moments block,
+                               Moments closed) {
+        int blocks = schedule.blocksInWindow();
+        report(record, closed, new FidWindow(FidWindowKind.ALL, closed.count()));
+        if (blocks == 0) {
+            store.delete(blockKey(group, blockIndex));
+            return;
+        }
+        store.put(blockKey(group, blockIndex), block);
+        Moments window = block.copy();
+        for (long i = Math.max(0, blockIndex - blocks + 1); i < blockIndex; i++) {
+            Moments older = store.get(blockKey(group, i));
+            if (older != null) {
+                window.add(older);
+            }
+        }
+        report(record, window, new FidWindow(FidWindowKind.ROLLING, schedule.windowSamples()));
+        // The next rolling window starts one block later.
+        store.delete(blockKey(group, blockIndex - blocks + 1));
+    }
+
+    private void report(Record<String, FeatureBatch> record, Moments moments, FidWindow window) {
+        SampleGroup group = record.value().group();
+        double value;
+        try {
+            value = fid.distance(GaussianStatistics.of(moments));
+        } catch (ArithmeticException e) {
+            counters.countFailedReport();
+            log.error("no FID for {} ({} samples, {}): {}", group.key(), moments.count(), window.getKind(), e.getMessage());
+            return;
+        }
+        FidReport report = FidReport.newBuilder()
+            .setModelVersion(group.version())
+            .setSampler(group.sampler())
+            .setSteps(group.steps())
+            .setPurpose(group.purpose())
+            .setNumSamples(moments.count())
+            .setFid(value)
+            .setFeatureExtractorId(extractorId)
+            .setReferenceStatsId(referenceStatsId)
+            .setWindow(window)
+            .setImagesSeen(null)
+            .setCreatedAt(Instant.ofEpochMilli(clock.millis()))
+            .build();
+        counters.countReport();
+        log.info("FID {} for {} {} {}-step {} over {} samples ({})", String.format("%.4f", value), group.versionKey(),
+            group.sampler(), group.steps(), group.purpose(), moments.count(), window.getKind());
+        context.forward(new Record<>(group.versionKey(), report, record.timestamp()));
+    }
+
+    private static Moments orNew(Moments stored, int d) {
+        if (stored == null) {
+            return new Moments(d);
+        }
+        if (stored.dimension() != d) {
+            throw new IllegalStateException("stored moments have dimension " + stored.dimension() + " but the feature "
+                + "extractor gives " + d + ": use a new application id (or state) for a new extractor");
+        }
+        return stored;
+    }
+
+    static String closedKey(String group) {
+        return group + "|closed";
+    }
+
+    static String blockKey(String group, long index) {
+        return group + "|block|" + index;
+    }
+}
