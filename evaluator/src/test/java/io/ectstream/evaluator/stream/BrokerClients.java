@@ -51,15 +51,34 @@ final class BrokerClients {
             ConsumerConfig.FETCH_MAX_BYTES_CONFIG, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<org.apache.kafka.common.TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                // Internal topics (changelogs) appear only once the application has started.
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    sleep(200);
+                }
+            }
+            if (partitions.isEmpty()) {
+                return records;
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !done.test(records)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
         return records;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
