@@ -10,6 +10,7 @@ import io.ectstream.evaluator.stream.EvaluatorConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Spec;
     description = "Computes the mean, covariance and n of the training images' features, writes them to a file"
         + " and (with --bootstrap-servers) publishes them to a compacted topic.")
 public class ReferenceStatsCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = DatasetSources.HELP)
-    String dataset;
+    @Mixin
+    DatasetOptions dataset;
 
     @Option(names = "--extractor", required = true, description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
     String extractor;
@@ -42,7 +43,7 @@ public class ReferenceStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageDataset images = DatasetSources.images(dataset);
+        ImageDataset images = dataset.open();
         ReferenceStatistics stats;
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, images.shape())) {
             stats = ReferenceStatsBuilder.compute(images, featureExtractor, batchSize);

@@ -7,6 +7,7 @@ import io.ectstream.evaluator.features.LabeledImages;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Spec;
     description = "Trains the small CNN classifier whose penultimate layer gives the default FID features,"
         + " and saves it with its SHA-256.")
 public class TrainFeatureNetCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = DatasetSources.LABELED_HELP)
-    String dataset;
+    @Mixin
+    DatasetOptions dataset;
 
     @Option(names = "--out", required = true, description = "Feature net file to write (a .sha256 file is written beside it).")
     Path out;
@@ -48,7 +49,7 @@ public class TrainFeatureNetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LabeledImages data = DatasetSources.labeled(dataset);
+        LabeledImages data = dataset.openLabeled();
         FeatureNetConfig config = new FeatureNetConfig(data.images().shape(), width, features, data.classes());
         var result = FeatureNetTrainer.train(data, config,
             new FeatureNetTraining(epochs, batchSize, learningRate, seed, heldOut), out);

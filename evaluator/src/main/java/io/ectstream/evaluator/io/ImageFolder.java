@@ -2,7 +2,6 @@ package io.ectstream.evaluator.io;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
-import io.ectstream.evaluator.features.LabeledImages;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,9 +12,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Image files of a folder (PNG, or anything ImageIO reads), sorted by name, as uint8 CHW. Grayscale
- * files give 1 channel, colour files 3; all images must share one shape. {@link #labeled} reads the
- * class-per-subfolder layout ({@code root/<class>/*.png}) used to train the feature network.
+ * Image files of a folder (PNG, or anything ImageIO reads), sorted by name, as uint8 CHW and as they
+ * are (no padding or resizing: FID compares images as generated). Grayscale files give 1 channel,
+ * colour files 3; all images must share one shape.
  */
 public final class ImageFolder {
     private ImageFolder() {
@@ -23,26 +22,6 @@ public final class ImageFolder {
 
     public static InMemoryImages read(Path folder) throws IOException {
         return readFiles(folder.toString(), imageFiles(folder));
-    }
-
-    public static LabeledImages labeled(Path root) throws IOException {
-        List<Path> classes;
-        try (Stream<Path> entries = Files.list(root)) {
-            classes = entries.filter(Files::isDirectory).sorted().toList();
-        }
-        if (classes.size() < 2) {
-            throw new IllegalArgumentException(root + ": expected one subfolder per class (at least 2)");
-        }
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (int c = 0; c < classes.size(); c++) {
-            for (Path file : imageFiles(classes.get(c))) {
-                files.add(file);
-                labels.add(c);
-            }
-        }
-        InMemoryImages images = readFiles(root.toString(), files);
-        return new LabeledImages(images, labels.stream().mapToInt(Integer::intValue).toArray(), classes.size());
     }
 
     private static List<Path> imageFiles(Path folder) throws IOException {

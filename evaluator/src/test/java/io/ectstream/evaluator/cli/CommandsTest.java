@@ -58,7 +58,7 @@ class CommandsTest {
         assertEquals(expected, fromFolders, 1e-5 * Math.max(1, expected));
 
         Path statsFile = dir.resolve("b.ectref");
-        String printed = run(new ReferenceStatsCommand(), "--dataset", "folder:" + folderB, "--extractor", spec,
+        String printed = run(new ReferenceStatsCommand(), "--dataset", "png-folder:" + folderB, "--resolution", "12", "--extractor", spec,
             "--out", statsFile.toString());
         ReferenceStatistics stats = ReferenceStatistics.read(statsFile);
         assertTrue(printed.startsWith(stats.id()), printed);
@@ -79,7 +79,7 @@ class CommandsTest {
             writePngs(dir.resolve("data").resolve("class" + c), images);
         }
         Path net = dir.resolve("net.bin");
-        String out = run(new TrainFeatureNetCommand(), "--dataset", "folder:" + dir.resolve("data"), "--out", net.toString(),
+        String out = run(new TrainFeatureNetCommand(), "--dataset", "png-folder:" + dir.resolve("data"), "--resolution", "12", "--out", net.toString(),
             "--epochs", "4", "--width", "8", "--features", "16", "--held-out", "0.25", "--lr", "0.003");
         assertTrue(Files.exists(net));
         Matcher accuracy = Pattern.compile("accuracy ([0-9.]+)").matcher(out);
