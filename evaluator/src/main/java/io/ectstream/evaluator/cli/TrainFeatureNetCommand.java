@@ -23,7 +23,7 @@ public class TrainFeatureNetCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Feature net file to write (a .sha256 file is written beside it).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the data (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Default ${DEFAULT-VALUE}.")

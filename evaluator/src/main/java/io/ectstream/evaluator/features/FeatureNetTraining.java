@@ -10,6 +10,6 @@ public record FeatureNetTraining(int epochs, int batchSize, float learningRate, 
     }
 
     public static FeatureNetTraining defaults() {
-        return new FeatureNetTraining(3, 64, 2e-3f, 1L, 0.1);
+        return new FeatureNetTraining(10, 64, 2e-3f, 1L, 0.1);
     }
 }
