@@ -24,6 +24,9 @@ public final class StreamsSettings {
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(limit));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limit);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), Math.max(33554432L, 2L * limit));
+        // A report at d = 2048 takes tens of seconds (the first one also decomposes the reference covariance),
+        // all inside one transaction: Streams' 10 s default transaction timeout would abort it and loop.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 300_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), limit);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), limit);
         // Bad input is routed to the error topic by the topology itself; anything a processor still throws
