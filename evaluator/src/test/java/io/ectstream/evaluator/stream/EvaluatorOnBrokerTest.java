@@ -114,6 +114,75 @@ class EvaluatorOnBrokerTest {
         assertTrue(Files.exists(dir.resolve("state-2")));
     }
 
+    @Test
+    void aThreadThatDiesMidTransactionIsReplacedAndItsWorkIsCountedOnce(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String results = "crash-results";
+        String fid = "crash-fid";
+        String errors = "crash-errors";
+        kafka.createTopics(1, results, fid, errors);
+        ModelVersion version = TestResults.version("run-crash", 4);
+        List<byte[]> images = TestResults.images(new Random(31), 12);
+        BrokerClients.send(kafka, results, records("crash", version, images), List.of());
+        // Commits every 3 s: the crash (5th batch, after the reports at 4 and 8 samples were sent inside the
+        // open transaction) comes before the first commit, so that transaction is aborted and all is redone.
+        EvaluatorConfig base = Configs.config("crash-evaluator", kafka.bootstrapServers(), dir, new ReportSchedule(4, 0),
+            results, fid, errors);
+        java.util.Map<String, String> overrides = new java.util.HashMap<>(base.streamsOverrides());
+        overrides.put("commit.interval.ms", "3000");
+        EvaluatorConfig config = new EvaluatorConfig(base.bootstrapServers(), base.applicationId(), results, fid, errors,
+            base.schedule(), base.featureBatchSize(), dir, base.maxMessageBytes(), overrides);
+        try (CrashingExtractor crashing = new CrashingExtractor(extractor, 5);
+             EvaluatorApp app = EvaluatorApp.start(config, crashing, reference)) {
+            List<FidReport> reports = reports(kafka, fid, 3);
+            Thread.sleep(1500);
+            reports = reports(kafka, fid, 3);
+            assertTrue(crashing.crashed(), "the extractor crashed the stream thread once");
+            assertEquals(List.of(4L, 8L, 12L), allReportCounts(reports));
+            assertEquals(directFid(images), reports.get(2).getFid(), 1e-9 * Math.max(1, reports.get(2).getFid()));
+            assertTrue(app.counters().samples() > 12, "the aborted work was done again: " + app.counters().samples());
+        }
+    }
+
+    /** Throws an Error (not bad input: a dying thread) on its n-th batch, once. */
+    private static final class CrashingExtractor implements io.ectstream.evaluator.features.FeatureExtractor {
+        private final io.ectstream.evaluator.features.FeatureExtractor inner;
+        private final int crashAt;
+        private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+        CrashingExtractor(io.ectstream.evaluator.features.FeatureExtractor inner, int crashAt) {
+            this.inner = inner;
+            this.crashAt = crashAt;
+        }
+
+        boolean crashed() {
+            return calls.get() > crashAt;
+        }
+
+        @Override
+        public String id() {
+            return inner.id();
+        }
+
+        @Override
+        public int dimension() {
+            return inner.dimension();
+        }
+
+        @Override
+        public float[][] extract(ImageBatch batch) {
+            if (calls.incrementAndGet() == crashAt) {
+                throw new SimulatedCrash();
+            }
+            return inner.extract(batch);
+        }
+    }
+
+    private static final class SimulatedCrash extends Error {
+        SimulatedCrash() {
+            super("simulated crash of the stream thread");
+        }
+    }
+
     private EvaluatorConfig config(KafkaCluster kafka, Path stateDir, String results, String fid, String errors) {
         return Configs.config("restart-evaluator", kafka.bootstrapServers(), stateDir, new ReportSchedule(4, 8),
             results, fid, errors);
