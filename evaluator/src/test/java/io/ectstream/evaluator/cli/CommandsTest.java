@@ -69,6 +69,27 @@ class CommandsTest {
     }
 
     @Test
+    void evaluateRefusesReferenceStatisticsOfAnotherExtractor(@TempDir Path dir) throws Exception {
+        Random random = new Random(4);
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            images.add(TestImages.image(SHAPE, i % 3, random));
+        }
+        Path folder = writePngs(dir.resolve("ref"), images);
+        Path statsFile = dir.resolve("ref.ectref");
+        run(new ReferenceStatsCommand(), "--dataset", "png-folder:" + folder, "--resolution", "12",
+            "--extractor", "random-projection:5:3", "--out", statsFile.toString());
+
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new EvaluateCommand());
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--extractor", "random-projection:5:4", "--image-shape", "1x12x12",
+            "--reference-stats", statsFile.toString(), "--state-dir", dir.resolve("state").toString());
+        assertTrue(exit != 0);
+        assertTrue(err.toString().contains("were made with random-projection:d5:seed3"), err.toString());
+    }
+
+    @Test
     void trainFeatureNetOnALabelledFolder(@TempDir Path dir) throws Exception {
         Random random = new Random(2);
         for (int c = 0; c < 3; c++) {
