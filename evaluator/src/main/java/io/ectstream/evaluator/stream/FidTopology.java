@@ -3,7 +3,6 @@ package io.ectstream.evaluator.stream;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
-import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.serde.AvroSerdes;
