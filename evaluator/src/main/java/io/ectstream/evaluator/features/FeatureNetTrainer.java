@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.features;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -38,6 +39,8 @@ public final class FeatureNetTrainer {
         int[] trainIdx = java.util.Arrays.copyOfRange(order, heldOut, order.length);
         int[] testIdx = java.util.Arrays.copyOfRange(order, 0, heldOut);
 
+        // Initial weights come from the engine's generator: seed it so that a run can be repeated.
+        Engine.getEngine("PyTorch").setRandomSeed((int) training.seed());
         FeatureNet net = FeatureNet.create(config);
         try (Model model = Model.newInstance("feature-net", "PyTorch")) {
             model.setBlock(net.classifier());

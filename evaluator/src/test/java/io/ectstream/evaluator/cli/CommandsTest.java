@@ -101,7 +101,7 @@ class CommandsTest {
         }
         Path net = dir.resolve("net.bin");
         String out = run(new TrainFeatureNetCommand(), "--dataset", "png-folder:" + dir.resolve("data"), "--resolution", "12", "--out", net.toString(),
-            "--epochs", "4", "--width", "8", "--features", "16", "--held-out", "0.25", "--lr", "0.003");
+            "--epochs", "6", "--batch-size", "16", "--width", "8", "--features", "16", "--held-out", "0.25", "--lr", "0.003");
         assertTrue(Files.exists(net));
         Matcher accuracy = Pattern.compile("accuracy ([0-9.]+)").matcher(out);
         assertTrue(accuracy.find(), out);

@@ -45,6 +45,10 @@ class FeatureNetTrainerTest {
             assertArrayEquals(first[1], single[0], 1e-5f, "features do not depend on the batch");
         }
 
+        var again = FeatureNetTrainer.train(data, new FeatureNetConfig(SHAPE, 8, 32, 3),
+            new FeatureNetTraining(3, 32, 3e-3f, 5, 0.25), dir.resolve("again.bin"));
+        assertEquals(result.sha256(), again.sha256(), "the same seed trains the same weights, byte for byte");
+
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         assertThrows(FeatureExtractionException.class, () -> new FeatureNetExtractor(file));
     }
