@@ -33,6 +33,9 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--results-topic", description = "Default: ect.generate.results.")
     String resultsTopic = TOPICS.generateResults();
 
+    @Option(names = "--checkpoints-topic", description = "Read for the imagesSeen of each report; 'none' to skip. Default: ect.checkpoints.")
+    String checkpointsTopic = TOPICS.checkpoints();
+
     @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
     String fidTopic = TOPICS.evalFid();
 
@@ -67,7 +70,8 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvaluatorConfig config = new EvaluatorConfig(bootstrapServers, applicationId, resultsTopic, fidTopic, errorsTopic,
+        EvaluatorConfig config = new EvaluatorConfig(bootstrapServers, applicationId, resultsTopic,
+            "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic,
             new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of());
         ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
         ImageShape shape = imageShape == null ? null : ExtractorSpec.parseShape(imageShape);

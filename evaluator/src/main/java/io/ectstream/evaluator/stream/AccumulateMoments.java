@@ -32,23 +32,27 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
     private final String referenceStatsId;
     private final EvaluatorCounters counters;
     private final Clock clock;
+    private final boolean knowsCheckpoints;
     private ProcessorContext<String, FidReport> context;
     private KeyValueStore<String, Moments> store;
+    private KeyValueStore<String, Long> imagesSeen;
 
     AccumulateMoments(ReportSchedule schedule, FrechetDistance fid, String extractorId, String referenceStatsId,
-                      EvaluatorCounters counters, Clock clock) {
+                      EvaluatorCounters counters, Clock clock, boolean knowsCheckpoints) {
         this.schedule = schedule;
         this.fid = fid;
         this.extractorId = extractorId;
         this.referenceStatsId = referenceStatsId;
         this.counters = counters;
         this.clock = clock;
+        this.knowsCheckpoints = knowsCheckpoints;
     }
 
     @Override
     public void init(ProcessorContext<String, FidReport> context) {
         this.context = context;
         this.store = context.getStateStore(FidTopology.MOMENTS_STORE);
+        this.imagesSeen = knowsCheckpoints ? context.getStateStore(FidTopology.IMAGES_SEEN_STORE) : null;
     }
 
     @Override
@@ -118,7 +122,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
             .setFeatureExtractorId(extractorId)
             .setReferenceStatsId(referenceStatsId)
             .setWindow(window)
-            .setImagesSeen(null)
+            .setImagesSeen(imagesSeen == null ? null : imagesSeen.get(group.versionKey()))
             .setCreatedAt(Instant.ofEpochMilli(clock.millis()))
             .build();
         counters.countReport();

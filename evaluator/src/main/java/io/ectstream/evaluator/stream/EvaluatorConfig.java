@@ -7,12 +7,14 @@ import java.util.Map;
  * Everything the evaluator's Streams application is configured with, built once at the edge (CLI).
  * {@code maxMessageBytes} bounds the largest record: a moments block of d features takes
  * 8 (d + d(d+1)/2) bytes (about 17 MB at d = 2048), above Kafka's 1 MB default, so the internal
- * topics (changelog, repartition) and the producer are configured for it.
+ * topics (changelog, repartition) and the producer are configured for it. {@code checkpointsTopic} may be
+ * null: reports then carry no imagesSeen.
  */
 public record EvaluatorConfig(
     String bootstrapServers,
     String applicationId,
     String resultsTopic,
+    String checkpointsTopic,
     String fidTopic,
     String errorsTopic,
     ReportSchedule schedule,

@@ -30,10 +30,12 @@ import org.apache.kafka.streams.state.Stores;
  *   -> key by sample group (version, sampler, steps, purpose) -> repartition
  *   -> decode images + extract features (batches) -------------------------------> errors topic (bad images)
  *   -> add to the group's moments (state store), every K samples -> ect.eval.fid (ALL and ROLLING reports)
+ * ect.checkpoints (optional) -> global store runId@step -> imagesSeen, read when a report is made
  * </pre>
  */
 public final class FidTopology {
     public static final String MOMENTS_STORE = "moments";
+    public static final String IMAGES_SEEN_STORE = "checkpoint-images-seen";
 
     private FidTopology() {
     }
@@ -48,6 +50,11 @@ public final class FidTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(momentsStore(config));
+        boolean knowsCheckpoints = config.checkpointsTopic() != null;
+        if (knowsCheckpoints) {
+            builder.addGlobalStore(imagesSeenStore(), config.checkpointsTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()), RecordImagesSeen::new);
+        }
 
         KStream<String, byte[]> raw = builder.stream(config.resultsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
 
@@ -65,8 +72,8 @@ public final class FidTopology {
             "features", config.errorsTopic(), errorSerde);
 
         features
-            .process(() -> new AccumulateMoments(config.schedule(), fid, extractor.id(), referenceId, counters, clock),
-                Named.as("accumulate-moments"), MOMENTS_STORE)
+            .process(() -> new AccumulateMoments(config.schedule(), fid, extractor.id(), referenceId, counters, clock,
+                knowsCheckpoints), Named.as("accumulate-moments"), MOMENTS_STORE)
             .to(config.fidTopic(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
 
         return builder.build();
@@ -88,6 +95,12 @@ public final class FidTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MOMENTS_STORE), Serdes.String(), new MomentsSerde())
             .withCachingDisabled()
             .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxMessageBytes())));
+    }
+
+    private static StoreBuilder<KeyValueStore<String, Long>> imagesSeenStore() {
+        // A global store restores from its source topic: no changelog.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IMAGES_SEEN_STORE), Serdes.String(), Serdes.Long())
+            .withLoggingDisabled();
     }
 
     private static void checkCompatible(FeatureExtractor extractor, ReferenceStatistics reference) {

@@ -27,6 +27,10 @@ public record SampleGroup(ModelVersion version, SamplerKind sampler, int steps, 
     }
 
     public static String versionKey(ModelVersion version) {
-        return version.getRunId() + "@" + version.getStep();
+        return versionKey(version.getRunId(), version.getStep());
+    }
+
+    public static String versionKey(String runId, long step) {
+        return runId + "@" + step;
     }
 }

@@ -46,9 +46,12 @@ class EvaluatorOnBrokerTest {
         String results = "e2e-results";
         String fid = "e2e-fid";
         String errors = "e2e-errors";
-        kafka.createTopics(2, results, fid, errors);
-        EvaluatorConfig config = Configs.config("e2e-evaluator", kafka.bootstrapServers(), stateDir,
-            new ReportSchedule(4, 0), results, fid, errors);
+        String checkpoints = "e2e-checkpoints";
+        kafka.createTopics(2, results, fid, errors, checkpoints);
+        EvaluatorConfig config = Configs.withCheckpoints(Configs.config("e2e-evaluator", kafka.bootstrapServers(), stateDir,
+            new ReportSchedule(4, 0), results, fid, errors), checkpoints);
+        // Published before the start: the global store loads it while restoring, through RecordImagesSeen.
+        sendCheckpoint(kafka, checkpoints, TestResults.checkpoint("run-e2e", 5, 10_240));
         ModelVersion version = TestResults.version("run-e2e", 5);
         Random random = new Random(4);
         List<byte[]> images = TestResults.images(random, 8);
@@ -68,6 +71,7 @@ class EvaluatorOnBrokerTest {
             assertEquals(TrafficPurpose.EVALUATION, last.getPurpose());
             assertEquals(2, last.getSteps());
             assertEquals(directFid(images), last.getFid(), 1e-9 * Math.max(1, last.getFid()));
+            assertEquals(10_240L, last.getImagesSeen());
             assertEquals(2, errorRecords.size());
             for (ConsumerRecord<String, byte[]> record : errorRecords) {
                 GenerationError error = AvroSerdes.generationError().deserializer().deserialize(errors, record.value());
@@ -129,7 +133,7 @@ class EvaluatorOnBrokerTest {
             results, fid, errors);
         java.util.Map<String, String> overrides = new java.util.HashMap<>(base.streamsOverrides());
         overrides.put("commit.interval.ms", "3000");
-        EvaluatorConfig config = new EvaluatorConfig(base.bootstrapServers(), base.applicationId(), results, fid, errors,
+        EvaluatorConfig config = new EvaluatorConfig(base.bootstrapServers(), base.applicationId(), results, null, fid, errors,
             base.schedule(), base.featureBatchSize(), dir, base.maxMessageBytes(), overrides);
         try (CrashingExtractor crashing = new CrashingExtractor(extractor, 5);
              EvaluatorApp app = EvaluatorApp.start(config, crashing, reference)) {
@@ -180,6 +184,16 @@ class EvaluatorOnBrokerTest {
     private static final class SimulatedCrash extends Error {
         SimulatedCrash() {
             super("simulated crash of the stream thread");
+        }
+    }
+
+    private static void sendCheckpoint(KafkaCluster kafka, String topic, io.ectstream.schemas.CheckpointEvent event) {
+        java.util.Map<String, Object> props = java.util.Map.of(
+            org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                 new org.apache.kafka.common.serialization.StringSerializer(), AvroSerdes.checkpointEvent().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, event.getRunId(), event));
+            producer.flush();
         }
     }
 

@@ -180,6 +180,24 @@ class FidTopologyTest {
         assertEquals(directFid(good), out.get(0).getFid(), 1e-9 * Math.max(1, out.get(0).getFid()));
     }
 
+    @Test
+    void reportsSayHowManyImagesTheCheckpointHadSeen() {
+        TestInputTopic<String, byte[]> checkpoints = driver.createInputTopic("checkpoints", new StringSerializer(),
+            new ByteArraySerializer());
+        checkpoints.pipeInput("run-d", "not a checkpoint event".getBytes());
+        checkpoints.pipeInput("run-d", AvroSerdes.checkpointEvent().serializer().serialize("checkpoints", TestResults.checkpoint("run-d", 30, 61_440)));
+        checkpoints.pipeInput("run-d", AvroSerdes.checkpointEvent().serializer().serialize("checkpoints", TestResults.checkpoint("run-d", 40, 81_920)));
+        Random random = new Random(1);
+        send("seen", TestResults.result("seen", TestResults.version("run-d", 30), 1, TrafficPurpose.USER,
+            TestResults.images(random, 4), ImageFormat.RAW_UINT8));
+        send("unseen", TestResults.result("unseen", TestResults.version("run-d", 50), 1, TrafficPurpose.USER,
+            TestResults.images(random, 4), ImageFormat.RAW_UINT8));
+        List<FidReport> out = reports.readValuesToList();
+        assertEquals(4, out.size());
+        assertEquals(61_440L, out.get(0).getImagesSeen());
+        assertNull(out.get(2).getImagesSeen(), "no checkpoint event for step 50");
+    }
+
     private void send(String key, GenerationResult result) {
         results.pipeInput(key, AvroSerdes.generationResult().serializer().serialize("results", result));
     }

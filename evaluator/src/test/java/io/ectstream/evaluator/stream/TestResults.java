@@ -2,9 +2,11 @@ package io.ectstream.evaluator.stream;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.ModelVersion;
+import io.ectstream.schemas.NetworkConfig;
 import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.Timings;
@@ -24,6 +26,15 @@ final class TestResults {
 
     static ModelVersion version(String run, long step) {
         return new ModelVersion(run, step, Phase.ECT, "ab".repeat(32));
+    }
+
+    static CheckpointEvent checkpoint(String run, long step, long imagesSeen) {
+        NetworkConfig network = NetworkConfig.newBuilder().setImgResolution(8).setInChannels(1).setOutChannels(1)
+            .setModelChannels(16).setChannelMult(List.of(1, 2)).setChannelMultEmb(4).setNumBlocks(1)
+            .setAttnResolutions(List.of()).setDropout(0.0).setSigmaData(0.5).build();
+        return CheckpointEvent.newBuilder().setRunId(run).setStep(step).setImagesSeen(imagesSeen).setPhase(Phase.ECT)
+            .setEctStage(1).setNetwork(network).setCheckpointUri(run + "/" + step + ".ckpt").setSizeBytes(1)
+            .setSha256("ab".repeat(32)).setCreatedAt(Instant.EPOCH).setTrainingLoss(0.1).build();
     }
 
     static List<byte[]> images(Random random, int count) {
