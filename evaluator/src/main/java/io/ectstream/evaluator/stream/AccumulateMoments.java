@@ -17,11 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds each sample's features to the moments of its group and reports every K samples.
- * State per group, in blocks of K samples: {@code <group>|closed} holds the moments of every completed
- * block, {@code <group>|block|<i>} the moments of block i (the current one, and the last W/K - 1
- * completed ones, kept for the rolling window). All samples = closed (+ current); rolling window =
- * the last W/K blocks. Each sample updates one block, so the per-record work is one d(d+1)/2 update
- * per image and one block write.
+ * State per group, in blocks of K samples: {@code <group>|current} the block being filled,
+ * {@code <group>|closed} the moments of every completed block, {@code <group>|block|<i>} completed block i,
+ * kept while a rolling window (the last W/K blocks) still needs it. A record reads and writes only the
+ * current block (one d(d+1)/2 update per image); the other entries are touched when a block completes.
  */
 final class AccumulateMoments implements Processor<String, FeatureBatch, String, FidReport> {
     private static final Logger log = LoggerFactory.getLogger(AccumulateMoments.class);
@@ -59,37 +58,34 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
     public void process(Record<String, FeatureBatch> record) {
         String group = record.key();
         FeatureBatch batch = record.value();
-        int d = fid.dimension();
-        long k = schedule.reportEvery();
-
-        Moments closed = orNew(store.get(closedKey(group)), d);
-        long blockIndex = closed.count() / k;
-        Moments block = orNew(store.get(blockKey(group, blockIndex)), d);
+        Moments current = orNew(store.get(currentKey(group)), fid.dimension());
         for (float[] x : batch.features()) {
-            block.add(x);
-            if (block.count() == k) {
-                closed.add(block);
-                store.put(closedKey(group), closed);
-                completeBlock(record, group, blockIndex, block, closed);
-                blockIndex++;
-                block = new Moments(d);
+            current.add(x);
+            if (current.count() == schedule.reportEvery()) {
+                completeBlock(record, group, current);
+                current = new Moments(fid.dimension());
             }
         }
-        if (block.count() > 0) {
-            store.put(blockKey(group, blockIndex), block);
+        if (current.count() > 0) {
+            store.put(currentKey(group), current);
+        } else {
+            store.delete(currentKey(group));
         }
         counters.countSamples(batch.features().length);
     }
 
-    private void completeBlock(Record<String, FeatureBatch> record, String group, long blockIndex, Moments block,
-                               Moments closed) {
-        int blocks = schedule.blocksInWindow();
+    /** A block of K samples is full: fold it into the closed moments, report, keep it for the rolling window. */
+    private void completeBlock(Record<String, FeatureBatch> record, String group, Moments block) {
+        Moments closed = orNew(store.get(closedKey(group)), fid.dimension());
+        closed.add(block);
+        store.put(closedKey(group), closed);
         report(record, closed, new FidWindow(FidWindowKind.ALL, closed.count()));
+
+        int blocks = schedule.blocksInWindow();
         if (blocks == 0) {
-            store.delete(blockKey(group, blockIndex));
             return;
         }
-        store.put(blockKey(group, blockIndex), block);
+        long blockIndex = closed.count() / schedule.reportEvery() - 1;
         Moments window = block.copy();
         for (long i = Math.max(0, blockIndex - blocks + 1); i < blockIndex; i++) {
             Moments older = store.get(blockKey(group, i));
@@ -98,8 +94,11 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
             }
         }
         report(record, window, new FidWindow(FidWindowKind.ROLLING, schedule.windowSamples()));
-        // The next rolling window starts one block later.
-        store.delete(blockKey(group, blockIndex - blocks + 1));
+        if (blocks > 1) {
+            store.put(blockKey(group, blockIndex), block);
+            // The next rolling window starts one block later.
+            store.delete(blockKey(group, blockIndex - blocks + 1));
+        }
     }
 
     private void report(Record<String, FeatureBatch> record, Moments moments, FidWindow window) {
@@ -144,6 +143,10 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
 
     static String closedKey(String group) {
         return group + "|closed";
+    }
+
+    static String currentKey(String group) {
+        return group + "|current";
     }
 
     static String blockKey(String group, long index) {

@@ -47,8 +47,8 @@ class LargeFeatureStateTest {
         List<byte[]> first = TestResults.images(random, 6);
         List<byte[]> second = TestResults.images(random, 2);
         String changelog = "large-d-" + FidTopology.MOMENTS_STORE + "-changelog";
-        String blockKey = AccumulateMoments.blockKey(
-            SampleGroup.of(TestResults.result("x", version, 1, TrafficPurpose.USER, first, ImageFormat.RAW_UINT8)).key(), 0);
+        String blockKey = AccumulateMoments.currentKey(
+            SampleGroup.of(TestResults.result("x", version, 1, TrafficPurpose.USER, first, ImageFormat.RAW_UINT8)).key());
 
         try (EvaluatorApp app = EvaluatorApp.start(config(kafka, dir.resolve("state-1"), results), extractor, reference)) {
             BrokerClients.send(kafka, results, records("first", version, first), List.of());
