@@ -1,0 +1,8 @@
+package io.ectstream.evaluator.io;
+
+/** A file that is not a .npy array this reader supports. */
+public class NpyFormatException extends IllegalArgumentException {
+    public NpyFormatException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,27 @@
+package io.ectstream.evaluator.stream;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Evaluator configurations for tests: small topics, fast commits, a short session timeout. */
+final class Configs {
+    private Configs() {
+    }
+
+    static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule) {
+        return withCheckpoints(config(appId, bootstrap, stateDir, schedule, "results", "fid", "errors"), "checkpoints");
+    }
+
+    static EvaluatorConfig withCheckpoints(EvaluatorConfig c, String checkpointsTopic) {
+        return new EvaluatorConfig(c.bootstrapServers(), c.applicationId(), c.resultsTopic(), checkpointsTopic, c.fidTopic(),
+            c.errorsTopic(), c.schedule(), c.featureBatchSize(), c.stateDir(), c.maxMessageBytes(), c.streamsOverrides());
+    }
+
+    static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule,
+                                  String results, String fid, String errors) {
+        return new EvaluatorConfig(bootstrap, appId, results, null, fid, errors, schedule, 16, stateDir,
+            EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
+            Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500", "commit.interval.ms", "100",
+                "num.stream.threads", "1", "statestore.cache.max.bytes", "0"));
+    }
+}
