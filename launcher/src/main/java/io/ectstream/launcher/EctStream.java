@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "ectstream 0.1.0",
     description = "Train consistency models with ECT, serve 1-2 step generation over Kafka, evaluate with a rolling FID.",
     subcommands = {
-        DemoCommand.class,
+        io.ectstream.launcher.demo.DemoCommand.class,
         BrokerCommand.class,
         CommandLine.HelpCommand.class,
     })

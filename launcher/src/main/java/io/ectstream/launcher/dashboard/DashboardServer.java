@@ -53,6 +53,11 @@ public final class DashboardServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The dashboard's whole state, sample grids included, as its page sees it. */
+    public JsonObject snapshot() {
+        return state.toJson(true, System.currentTimeMillis());
+    }
+
     private void streamEvents(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true)

@@ -1,0 +1,187 @@
+package io.ectstream.launcher.demo;
+
+import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.core.data.DatasetKind;
+import io.ectstream.core.data.DatasetSpec;
+import io.ectstream.core.data.Datasets;
+import io.ectstream.core.data.Fit;
+import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.data.Split;
+import io.ectstream.core.device.Devices;
+import io.ectstream.evaluator.driver.EvaluationDriver;
+import io.ectstream.evaluator.driver.EvaluationPlan;
+import io.ectstream.evaluator.features.ExtractorSpec;
+import io.ectstream.evaluator.features.FeatureExtractor;
+import io.ectstream.evaluator.features.LabeledImages;
+import io.ectstream.evaluator.stream.EvaluatorApp;
+import io.ectstream.evaluator.stream.EvaluatorConfig;
+import io.ectstream.evaluator.stream.ReportSchedule;
+import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.launcher.dashboard.DashboardServer;
+import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerService;
+import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.trainer.cli.PipelineCommand;
+import io.ectstream.trainer.publish.KafkaTrainingEvents;
+import io.ectstream.trainer.publish.PublisherConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The README's first command: a real KRaft broker in this JVM, the trainer (diffusion pretraining then ECT
+ * tuning on Fashion-MNIST), the sampler service hot-loading every checkpoint, user traffic, the evaluation
+ * driver and the Kafka Streams evaluator scoring every checkpoint, and the live dashboard.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Train, serve and evaluate on an embedded Kafka broker and the built-in Fashion-MNIST subset",
+        "(the full dataset when Debian's dataset-fashion-mnist is installed). Results go to the run folder."})
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Option(names = "--config", defaultValue = "configs/demo.yaml", description = "Training configuration (default ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a training configuration key, e.g. --set pretrain.kimg=5")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--run-dir", description = "Folder for checkpoints, sample grids and the FID table (default runs/demo-<time>).")
+    Path runDir;
+
+    @Option(names = "--cache-dir", defaultValue = "runs/cache", description = "Feature network and reference statistics, reused between demos (default ${DEFAULT-VALUE}).")
+    Path cacheDir;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--eval-samples", defaultValue = "500", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
+    int evalSamples;
+
+    @Option(names = "--user-rate", defaultValue = "2", description = "User requests per second of the load generator, 0 for none (default ${DEFAULT-VALUE}).")
+    double userRate;
+
+    @Option(names = "--dashboard-port", defaultValue = "8080", description = "Dashboard HTTP port on 127.0.0.1, 0 for a free one (default ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
+    @Option(names = "--keep-serving", description = "After training, go on serving and showing the dashboard until Ctrl-C.")
+    boolean keepServing;
+
+    @Option(names = "--settle-seconds", defaultValue = "300", description = "Longest wait after training for the last checkpoint's FID (default ${DEFAULT-VALUE}).")
+    long settleSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Path run = (runDir != null ? runDir : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
+            .toAbsolutePath().normalize();
+        Path store = run.resolve("checkpoints");
+        Files.createDirectories(store);
+        Device dev = Devices.select(device);
+        TopicNames topics = TopicNames.defaults();
+        log.info("demo run folder {} on {}", run, dev);
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
+            broker.createTopics(2, topics.checkpoints(), topics.trainProgress(), topics.generateRequests(),
+                topics.generateResults(), topics.generateErrors(), topics.evalFid());
+            Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+
+            ImageDataset train = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
+            LabeledImages labeled = labeled(train);
+            EvaluatorAssets assets = EvaluatorAssets.prepare(cacheDir.toAbsolutePath(), train.name(), labeled, train);
+
+            try (DashboardServer dashboard = new DashboardServer(clients, topics);
+                 FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
+                 EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run), extractor, assets.reference);
+                 SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), new CheckpointModelLoader(dev));
+                 EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
+                     topics.generateRequests(), new EvaluationPlan(evalSamples, 100, 20_251_126L, 0.821, true)).start();
+                 LoadGenerator load = new LoadGenerator(clients)) {
+                int port = dashboard.start("127.0.0.1", dashboardPort);
+                System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
+                String runId = run.getFileName().toString();
+                load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().hasModel());
+
+                int exit;
+                try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(broker.bootstrapServers()))) {
+                    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--run-dir", store.resolve(runId).toString(),
+                        "--device", device));
+                    overrides.forEach(o -> args.addAll(List.of("--set", o)));
+                    exit = new CommandLine(new PipelineCommand(events)).execute(args.toArray(String[]::new));
+                }
+                if (exit != 0) {
+                    System.err.println("training failed (exit " + exit + "); see the log above");
+                    return exit;
+                }
+                awaitLastEvaluation(dashboard, Duration.ofSeconds(settleSeconds));
+                JsonObject snapshot = dashboard.snapshot();
+                String table = DemoReport.fidTable(snapshot);
+                Files.writeString(run.resolve("fid.md"), "# FID per checkpoint (" + evalSamples + " samples, feature net "
+                    + extractor.id() + ", reference " + assets.reference.id() + ")\n\n" + table);
+                List<Path> grids = DemoReport.writeGrids(snapshot, run.resolve("samples"));
+                System.out.println();
+                System.out.println(table);
+                System.out.println("results: " + run + " (fid.md, " + grids.size() + " sample grids in samples/, checkpoints/)");
+                if (keepServing) {
+                    System.out.println("serving on; dashboard http://127.0.0.1:" + port + "/ ; Ctrl-C stops");
+                    awaitCtrlC();
+                }
+                return 0;
+            }
+        }
+    }
+
+    private void awaitLastEvaluation(DashboardServer dashboard, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject snapshot = dashboard.snapshot();
+            long lastCheckpoint = snapshot.getJsonArray("checkpoints").stream().map(JsonObject.class::cast)
+                .mapToLong(c -> c.getLong("step")).max().orElse(-1);
+            long scored = snapshot.getJsonArray("fid").stream().map(JsonObject.class::cast)
+                .filter(p -> p.getLong("step") == lastCheckpoint && "ALL".equals(p.getString("window"))).count();
+            if (lastCheckpoint >= 0 && scored >= 2) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        log.warn("the last checkpoint's FID did not arrive within {} s; the table shows what did", timeout.toSeconds());
+    }
+
+    private EvaluatorConfig evaluatorConfig(String bootstrap, Path run) {
+        TopicNames topics = TopicNames.defaults();
+        return new EvaluatorConfig(bootstrap, "ect-evaluator-demo", topics.generateResults(), topics.evalFid(),
+            topics.generateErrors(), new ReportSchedule(evalSamples, 0), 64, run.resolve("evaluator-state"),
+            EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of());
+    }
+
+    private SamplerConfig samplerConfig(String bootstrap, Path store) {
+        return SamplerConfig.defaults(bootstrap, store).withHttpPort(0);
+    }
+
+    private static LabeledImages labeled(ImageDataset images) {
+        int[] labels = new int[images.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = images.label(i);
+        }
+        return new LabeledImages(images, labels, images.numClasses());
+    }
+
+    private static void awaitCtrlC() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+    }
+}
