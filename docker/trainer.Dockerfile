@@ -34,11 +34,29 @@ ENV OPT_OUT_TRACKING=true \
     DJL_CACHE_DIR=/opt/djl \
     JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas -XX:MaxRAMPercentage=40"
 
+# GPU variant (docker/compose.gpu.yaml passes LIBTORCH_URL): DJL publishes no CUDA native jar for PyTorch 2.7.1
+# on Maven Central, so the CUDA 12.8 build of libtorch 2.7.1 is unpacked to /opt/libtorch and DJL loads it
+# through PYTORCH_LIBRARY_PATH (with PYTORCH_FLAVOR=cu128, whose JNI library ships in pytorch-jni 2.7.1-0.36.0).
+# Empty (the default): the CPU natives inside the jar.
+ARG LIBTORCH_URL=
+RUN if [ -n "$LIBTORCH_URL" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends curl unzip \
+      && curl -fsSL "$LIBTORCH_URL" -o /tmp/libtorch.zip && unzip -q /tmp/libtorch.zip -d /opt \
+      && rm -f /tmp/libtorch.zip && rm -rf /var/lib/apt/lists/* && test -f /opt/libtorch/lib/libtorch_cuda.so; \
+    fi
+
 USER ectstream
-# Load the PyTorch engine once so that its natives (libtorch, ~432 MB, and the JNI library) are unpacked into
-# DJL_CACHE_DIR inside the image: nothing downloads or unpacks when a container starts.
-RUN ectstream model-info --config configs/demo.yaml > /dev/null \
- && test -n "$(find /opt/djl -name 'libtorch_cpu.so' -print -quit)"
+# Load the PyTorch engine once (one pretraining step on the shipped subset, thrown away) so that its natives
+# (libtorch, ~432 MB on CPU, and the JNI library) are unpacked into DJL_CACHE_DIR inside the image: nothing
+# downloads or unpacks when a container starts. (`model-info` does not load the engine: checked.)
+RUN if [ -n "$LIBTORCH_URL" ]; then \
+      export PYTORCH_LIBRARY_PATH=/opt/libtorch/lib PYTORCH_FLAVOR=cu128 PYTORCH_VERSION=2.7.1; \
+    fi \
+ && ectstream train --phase pretrain --config configs/demo.yaml --set pretrain.kimg=0.032 \
+      --run-dir /tmp/djl-warmup/run --device cpu > /tmp/djl-warmup.log 2>&1 \
+      || { cat /tmp/djl-warmup.log; exit 1; } \
+ && rm -rf /tmp/djl-warmup /tmp/djl-warmup.log \
+ && test -n "$(find /opt/djl -name '*libdjl_torch.so' -print -quit)"
 
 ENTRYPOINT ["ectstream"]
 CMD ["pipeline", "--config", "configs/demo.yaml", "--run-dir", "/var/lib/ectstream/checkpoints/demo", "--device", "auto"]

@@ -1,0 +1,741 @@
+package io.ectstream.launcher.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ectstream.launcher.EctStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The deployment files under docker/ and k8s/ against the launcher: every YAML file parses (all documents),
+ * every {@code ectstream} subcommand and flag that a container of ours runs exists in the picocli model of
+ * {@link EctStream} (and the whole command line parses there: arity, required options, types), every
+ * environment variable set for our containers is one that something in the image reads, and every
+ * Dockerfile's ENTRYPOINT + CMD (and each {@code ectstream} call in a RUN) is a valid invocation.
+ *
+ * <p>"Our" containers: compose services built from docker/*.Dockerfile or with an {@code ectstream/} image,
+ * and Kubernetes containers with an {@code ectstream/} image or none (a kustomize patch). Their program is
+ * ENTRYPOINT (docker/bin/ectstream) + CMD of the matching Dockerfile unless the file overrides them;
+ * {@code sh -c} scripts are searched for {@code ectstream ...} commands.
+ */
+class DeploymentFilesTest {
+
+    /**
+     * Every environment variable our containers may set, and what reads it. An entry with a class
+     * resource is checked: that class (on this test's classpath, the same jars as the image) must contain
+     * the name as a string constant.
+     */
+    static final Map<String, Reader> KNOWN_ENV = knownEnv();
+
+    record Reader(String where, String classResource) {
+    }
+
+    private static Map<String, Reader> knownEnv() {
+        Map<String, Reader> m = new LinkedHashMap<>();
+        m.put("JAVA_TOOL_OPTIONS", new Reader("the JVM itself at start (HotSpot): carries -Dai.djl.offline=true and"
+            + " -Dorg.apache.avro.SERIALIZABLE_PACKAGES into every java process of the image", null));
+        m.put("ECTSTREAM_JAVA_OPTS", new Reader("docker/bin/ectstream (and ./ectstream): extra JVM options", null));
+        m.put("OPT_OUT_TRACKING", new Reader("DJL ai.djl.util.Ec2Utils: no telemetry call at engine start",
+            "ai/djl/util/Ec2Utils.class"));
+        m.put("DJL_OFFLINE", new Reader("DJL ai.djl.util.Utils (offline mode: never download)", "ai/djl/util/Utils.class"));
+        m.put("DJL_CACHE_DIR", new Reader("DJL ai.djl.util.Utils (where the PyTorch natives were unpacked at build)",
+            "ai/djl/util/Utils.class"));
+        m.put("PYTORCH_LIBRARY_PATH", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: libtorch cu128 folder)",
+            "ai/djl/pytorch/jni/LibUtils.class"));
+        m.put("PYTORCH_FLAVOR", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: cu128 JNI library)",
+            "ai/djl/pytorch/jni/LibUtils.class"));
+        m.put("PYTORCH_VERSION", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: version of that libtorch)",
+            "ai/djl/pytorch/jni/LibUtils.class"));
+        return m;
+    }
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+
+    static Path repo;
+
+    @BeforeAll
+    static void findRepository() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("docker")) && Files.isDirectory(dir.resolve("k8s"))
+                && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                repo = dir;
+                return;
+            }
+        }
+        fail("no folder with docker/, k8s/ and pom.xml above " + Path.of("").toAbsolutePath());
+    }
+
+    // ---------------------------------------------------------------- the files in the repository
+
+    @Test
+    void everyYamlFileParsesAndItsCommandsFlagsAndEnvironmentExist() throws IOException {
+        List<Path> files = yamlFiles();
+        assertTrue(files.stream().anyMatch(f -> f.endsWith(Path.of("docker", "compose.yaml"))), "docker/compose.yaml missing");
+        assertTrue(files.stream().anyMatch(f -> f.startsWith(repo.resolve("k8s"))), "no YAML under k8s/");
+        Checker checker = new Checker();
+        int documents = 0;
+        for (Path file : files) {
+            List<JsonNode> docs = readAll(Files.readString(file), repo.relativize(file).toString());
+            documents += docs.size();
+            checker.checkFile(repo.relativize(file).toString(), docs);
+        }
+        assertEquals(List.of(), checker.problems, "deployment files disagree with the launcher");
+        assertTrue(documents >= files.size(), "every file holds at least one document");
+        // The files do run the services: a check that found nothing to check would pass for the wrong reason.
+        assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train-feature-net",
+            "reference-stats")), "subcommands seen: " + checker.invocations);
+        assertTrue(checker.envChecked >= 8, "environment variables checked: " + checker.envChecked);
+    }
+
+    @Test
+    void everyDockerfileRunsValidCommandsAndSetsKnownEnvironment() throws IOException {
+        List<Path> dockerfiles;
+        try (Stream<Path> s = Files.list(repo.resolve("docker"))) {
+            dockerfiles = s.filter(p -> p.getFileName().toString().endsWith(".Dockerfile")).sorted().toList();
+        }
+        assertEquals(List.of("evaluator.Dockerfile", "sampler.Dockerfile", "trainer.Dockerfile"),
+            dockerfiles.stream().map(p -> p.getFileName().toString()).toList());
+        Checker checker = new Checker();
+        for (Path file : dockerfiles) {
+            Dockerfile d = Dockerfile.parse(Files.readString(file));
+            String where = repo.relativize(file).toString();
+            assertEquals(List.of("ectstream"), d.entrypoint, where + " ENTRYPOINT");
+            assertFalse(d.cmd.isEmpty(), where + " has no CMD");
+            checker.checkArgv(where + " ENTRYPOINT+CMD", concat(d.entrypoint, d.cmd));
+            int runCalls = 0;
+            for (String run : d.runs) {
+                runCalls += checker.checkScript(where + " RUN", run);
+            }
+            assertTrue(runCalls >= 1, where + ": no RUN calls ectstream (the engine must load at build time)");
+            d.env.keySet().forEach(name -> checker.checkEnv(where + " ENV", name));
+            assertTrue(d.env.keySet().containsAll(Set.of("JAVA_TOOL_OPTIONS", "OPT_OUT_TRACKING", "DJL_OFFLINE", "DJL_CACHE_DIR")),
+                where + " ENV: " + d.env.keySet());
+            String jto = d.env.get("JAVA_TOOL_OPTIONS");
+            assertTrue(jto.contains("-Dai.djl.offline=true") && jto.contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas"),
+                where + " JAVA_TOOL_OPTIONS: " + jto);
+            assertEquals("true", d.env.get("OPT_OUT_TRACKING"), where);
+            assertEquals("true", d.env.get("DJL_OFFLINE"), where);
+            assertTrue(d.user != null && !d.user.equals("root") && !d.user.equals("0"), where + " runs as root");
+            assertTrue(d.stages >= 2, where + " is not multi-stage");
+            if (where.contains("sampler")) {
+                assertTrue(d.healthcheck != null && d.healthcheck.contains("/health")
+                    && d.healthcheck.contains(":" + optionValue(d.cmd, "--http-port") + "/"), where + " HEALTHCHECK: " + d.healthcheck);
+            }
+        }
+        assertEquals(List.of(), checker.problems);
+        assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train")), checker.invocations.toString());
+    }
+
+    @Test
+    void everyKnownVariableIsReadWhereTheListSays() throws IOException {
+        for (Map.Entry<String, Reader> e : KNOWN_ENV.entrySet()) {
+            String resource = e.getValue().classResource();
+            if (resource == null) {
+                continue;
+            }
+            try (InputStream in = DeploymentFilesTest.class.getClassLoader().getResourceAsStream(resource)) {
+                assertTrue(in != null, resource + " is not on the classpath");
+                String bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(bytes.contains(e.getKey()), resource + " does not mention " + e.getKey());
+            }
+        }
+        assertTrue(Files.readString(repo.resolve("docker/bin/ectstream")).contains("${ECTSTREAM_JAVA_OPTS"),
+            "docker/bin/ectstream must read ECTSTREAM_JAVA_OPTS");
+    }
+
+    @Test
+    void theTrainingConfigMapIsTheDemoConfiguration() throws IOException {
+        JsonNode inK8s = YAML.readTree(Files.readString(repo.resolve("k8s/base/training.yaml")));
+        JsonNode demo = YAML.readTree(Files.readString(repo.resolve("configs/demo.yaml")));
+        assertEquals(demo, inK8s, "k8s/base/training.yaml drifted from configs/demo.yaml (comments aside)");
+    }
+
+    // ---------------------------------------------------------------- the checker must be able to fail
+
+    static final String BAD_COMPOSE = """
+        services:
+          sampler:
+            image: ectstream/sampler:test
+            command: ["serve", "--bootstrap-servers", "kafka:9092", "%s", "1", "--http-host", "0.0.0.0"]
+            environment:
+              %s: "x"
+          init:
+            image: ectstream/evaluator:test
+            entrypoint: ["/bin/sh", "-c"]
+            command:
+              - |
+                set -e
+                if [ ! -s /a/f ]; then
+                  ectstream train-feature-net --out /a/f %s 3
+                fi
+          kafka:
+            image: apache/kafka:4.4.0
+            command: ["--not-ours-so-unchecked"]
+            environment:
+              KAFKA_NODE_ID: "1"
+        """;
+
+    static final String BAD_K8S = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: sampler}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: sampler
+                  image: ectstream/sampler:test
+                  args: ["%s", "--http-host", "0.0.0.0"]
+        """;
+
+    @Test
+    void aFlagThatDoesNotExistFailsTheCheck() {
+        List<String> good = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs"));
+        assertEquals(List.of(), good, "the control snippet must pass, or the failures below prove nothing");
+
+        List<String> badFlag = check("compose.yaml", BAD_COMPOSE.formatted("--max-batchsize", "DJL_CACHE_DIR", "--epochs"));
+        assertTrue(badFlag.stream().anyMatch(p -> p.contains("serve") && p.contains("--max-batchsize")), badFlag.toString());
+
+        List<String> badScriptFlag = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epoch"));
+        assertTrue(badScriptFlag.stream().anyMatch(p -> p.contains("train-feature-net") && p.contains("--epoch")),
+            badScriptFlag.toString());
+
+        List<String> badEnv = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIRECTORY", "--epochs"));
+        assertTrue(badEnv.stream().anyMatch(p -> p.contains("DJL_CACHE_DIRECTORY")), badEnv.toString());
+        assertTrue(badEnv.stream().noneMatch(p -> p.contains("KAFKA_NODE_ID") || p.contains("not-ours")),
+            "the broker's own settings are not ours to check: " + badEnv);
+    }
+
+    @Test
+    void anUnknownSubcommandOrABadValueFailsTheCheck() {
+        List<String> badSub = check("k8s.yaml", BAD_K8S.formatted("serv"));
+        assertTrue(badSub.stream().anyMatch(p -> p.contains("serv") && p.contains("no subcommand")), badSub.toString());
+
+        List<String> badValue = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+            .replace("\"1\"", "\"many\""));
+        assertTrue(badValue.stream().anyMatch(p -> p.contains("many")), badValue.toString());
+
+        List<String> missingRequired = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+            .replace("--out /a/f", ""));
+        assertTrue(missingRequired.stream().anyMatch(p -> p.contains("--out")), missingRequired.toString());
+
+        List<String> loopback = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+            .replace("0.0.0.0", "127.0.0.1"));
+        assertTrue(loopback.stream().anyMatch(p -> p.contains("--http-host")), loopback.toString());
+    }
+
+    @Test
+    void shellScriptsAreSplitIntoCommands() {
+        List<List<String>> commands = Shell.commands("""
+            set -e; a=/x
+            if [ -s $a/f ]; then echo "ectstream --ignored"; exit 0; fi
+            ectstream train-feature-net --out "$a/f net" \\
+              --seed 1 > /tmp/log 2>&1 && ectstream reference-stats --out $a/s 2> err.txt || exit 1
+            """);
+        List<List<String>> ours = commands.stream().filter(c -> !c.isEmpty() && c.get(0).equals("ectstream")).toList();
+        assertEquals(List.of(
+            List.of("ectstream", "train-feature-net", "--out", "$a/f net", "--seed", "1"),
+            List.of("ectstream", "reference-stats", "--out", "$a/s")), ours);
+    }
+
+    private static List<String> check(String name, String yaml) {
+        Checker checker = new Checker();
+        checker.checkFile(name, readAll(yaml, name));
+        return checker.problems;
+    }
+
+    // ---------------------------------------------------------------- the checker
+
+    /** Walks parsed YAML documents (compose files and Kubernetes objects) and collects every disagreement. */
+    static final class Checker {
+        final List<String> problems = new ArrayList<>();
+        final Set<String> invocations = new TreeSet<>();
+        int envChecked;
+
+        void checkFile(String file, List<JsonNode> docs) {
+            for (JsonNode doc : docs) {
+                if (doc == null || doc.isMissingNode() || doc.isNull()) {
+                    continue;
+                }
+                if (doc.has("services")) {
+                    doc.get("services").fields().forEachRemaining(s -> checkComposeService(file + " service " + s.getKey(), s.getValue()));
+                }
+                if (doc.has("kind")) {
+                    checkKubernetesObject(file, doc, docs);
+                }
+            }
+        }
+
+        private void checkComposeService(String where, JsonNode service) {
+            String image = service.path("image").asText(null);
+            String dockerfile = service.path("build").path("dockerfile").asText(null);
+            boolean ours = dockerfile != null || (image != null && image.contains("ectstream/"));
+            if (!ours) {
+                return;
+            }
+            environmentNames(service.get("environment")).forEach(n -> checkEnv(where, n));
+            Dockerfile image0 = dockerfileFor(dockerfile, image);
+            List<String> entrypoint = service.has("entrypoint") ? strings(service.get("entrypoint")) : image0.entrypoint;
+            List<String> command = service.has("command") ? strings(service.get("command")) : image0.cmd;
+            checkArgv(where, concat(entrypoint, command));
+        }
+
+        private void checkKubernetesObject(String file, JsonNode doc, List<JsonNode> sameFile) {
+            String where = file + " " + doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
+            JsonNode pod = podSpec(doc);
+            if (pod == null) {
+                return;
+            }
+            for (String list : List.of("initContainers", "containers")) {
+                for (JsonNode c : pod.path(list)) {
+                    String image = c.path("image").asText(null);
+                    boolean ours = image == null || image.contains("ectstream/");
+                    if (!ours) {
+                        continue;
+                    }
+                    String cw = where + " container " + c.path("name").asText();
+                    for (JsonNode e : c.path("env")) {
+                        checkEnv(cw, e.path("name").asText());
+                    }
+                    for (JsonNode from : c.path("envFrom")) {
+                        String cm = from.path("configMapRef").path("name").asText(null);
+                        if (cm != null) {
+                            configMapKeys(cm, sameFile).forEach(k -> checkEnv(cw + " envFrom " + cm, k));
+                        }
+                    }
+                    boolean hasCommand = c.has("command");
+                    boolean hasArgs = c.has("args");
+                    if (image == null && !hasCommand && !hasArgs) {
+                        continue; // a patch that changes something else
+                    }
+                    Dockerfile image0 = dockerfileFor(null, image);
+                    List<String> argv = concat(hasCommand ? strings(c.get("command")) : image0.entrypoint,
+                        hasArgs ? strings(c.get("args")) : hasCommand ? List.of() : image0.cmd);
+                    checkArgv(cw, argv);
+                }
+            }
+        }
+
+        private List<String> configMapKeys(String name, List<JsonNode> sameFile) {
+            List<JsonNode> candidates = new ArrayList<>(sameFile);
+            candidates.addAll(allKubernetesDocuments());
+            for (JsonNode d : candidates) {
+                if ("ConfigMap".equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText())) {
+                    List<String> keys = new ArrayList<>();
+                    d.path("data").fieldNames().forEachRemaining(keys::add);
+                    return keys;
+                }
+            }
+            problems.add("envFrom names ConfigMap " + name + ", which no file under k8s/ defines");
+            return List.of();
+        }
+
+        /** argv of a container: ectstream directly, java -jar .../ectstream.jar, or a shell script calling ectstream. */
+        void checkArgv(String where, List<String> argv) {
+            if (argv.isEmpty()) {
+                problems.add(where + ": runs nothing");
+                return;
+            }
+            String program = baseName(argv.get(0));
+            if ((program.equals("sh") || program.equals("bash")) && argv.contains("-c")) {
+                int i = argv.indexOf("-c");
+                if (i + 1 >= argv.size()) {
+                    problems.add(where + ": sh -c without a script");
+                    return;
+                }
+                if (checkScript(where, argv.get(i + 1)) == 0) {
+                    problems.add(where + ": its script never runs ectstream");
+                }
+                return;
+            }
+            if (program.equals("ectstream")) {
+                checkInvocation(where, argv.subList(1, argv.size()));
+                return;
+            }
+            int jar = argv.indexOf("-jar");
+            if (program.equals("java") && jar >= 0 && jar + 1 < argv.size() && argv.get(jar + 1).endsWith("ectstream.jar")) {
+                checkInvocation(where, argv.subList(jar + 2, argv.size()));
+                return;
+            }
+            problems.add(where + ": runs " + argv + ", not ectstream");
+        }
+
+        /** Checks each {@code ectstream ...} command of a shell script; returns how many there were. */
+        int checkScript(String where, String script) {
+            int n = 0;
+            for (List<String> command : Shell.commands(script)) {
+                if (!command.isEmpty() && baseName(command.get(0)).equals("ectstream")) {
+                    checkInvocation(where + " (script)", command.subList(1, command.size()));
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        void checkInvocation(String where, List<String> args) {
+            CommandLine root = new CommandLine(new EctStream());
+            if (args.isEmpty()) {
+                problems.add(where + ": ectstream without a subcommand");
+                return;
+            }
+            String name = args.get(0);
+            CommandLine sub = root.getSubcommands().get(name);
+            if (sub == null) {
+                problems.add(where + ": ectstream has no subcommand '" + name + "' (it has " + new TreeSet<>(root.getSubcommands().keySet()) + ")");
+                return;
+            }
+            invocations.add(name);
+            CommandSpec spec = sub.getCommandSpec();
+            int before = problems.size();
+            for (String token : args.subList(1, args.size())) {
+                if (token.startsWith("-") && token.length() > 1 && !NUMBER.matcher(token).matches()) {
+                    String option = token.contains("=") ? token.substring(0, token.indexOf('=')) : token;
+                    if (spec.findOption(option) == null) {
+                        problems.add(where + ": 'ectstream " + name + "' has no option " + option);
+                    }
+                }
+            }
+            if (problems.size() > before) {
+                return;
+            }
+            try {
+                root.parseArgs(args.toArray(String[]::new));
+            } catch (CommandLine.PicocliException e) {
+                problems.add(where + ": 'ectstream " + String.join(" ", args) + "' does not parse: " + e.getMessage());
+                return;
+            }
+            if (name.equals("serve") && !"0.0.0.0".equals(optionValue(args, "--http-host"))) {
+                problems.add(where + ": serve in a container must bind --http-host 0.0.0.0 (probes and published ports"
+                    + " come from outside its loopback), got " + optionValue(args, "--http-host"));
+            }
+        }
+
+        void checkEnv(String where, String name) {
+            envChecked++;
+            if (!KNOWN_ENV.containsKey(name)) {
+                problems.add(where + ": sets " + name + ", which nothing in the image reads (known: " + KNOWN_ENV.keySet() + ")");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static JsonNode podSpec(JsonNode doc) {
+        JsonNode spec = doc.path("spec");
+        if (spec.has("jobTemplate")) {
+            spec = spec.path("jobTemplate").path("spec");
+        }
+        JsonNode pod = spec.path("template").path("spec");
+        return pod.isMissingNode() ? null : pod;
+    }
+
+    static List<String> environmentNames(JsonNode env) {
+        List<String> names = new ArrayList<>();
+        if (env == null) {
+            return names;
+        }
+        if (env.isObject()) {
+            env.fieldNames().forEachRemaining(names::add);
+        } else {
+            for (JsonNode e : env) {
+                String s = e.asText();
+                names.add(s.contains("=") ? s.substring(0, s.indexOf('=')) : s);
+            }
+        }
+        return names;
+    }
+
+    /** The image's ENTRYPOINT and CMD, from docker/NAME.Dockerfile for an image ectstream/NAME[:tag]. */
+    static Dockerfile dockerfileFor(String dockerfile, String image) {
+        Path file = null;
+        if (dockerfile != null) {
+            file = repo.resolve(dockerfile);
+        } else if (image != null) {
+            String name = image.replaceAll(":.*$", "");
+            name = name.substring(name.lastIndexOf('/') + 1);
+            file = repo.resolve("docker").resolve(name + ".Dockerfile");
+        }
+        if (file == null || !Files.isRegularFile(file)) {
+            return new Dockerfile(List.of("ectstream"), List.of(), List.of(), Map.of(), null, null, 0);
+        }
+        try {
+            return Dockerfile.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<JsonNode> allKubernetesDocuments() {
+        List<JsonNode> all = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(repo.resolve("k8s"))) {
+            for (Path p : s.filter(DeploymentFilesTest::isYaml).toList()) {
+                all.addAll(readAll(Files.readString(p), p.toString()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return all;
+    }
+
+    static List<Path> yamlFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String dir : List.of("docker", "k8s")) {
+            try (Stream<Path> s = Files.walk(repo.resolve(dir))) {
+                files.addAll(s.filter(DeploymentFilesTest::isYaml).sorted().toList());
+            }
+        }
+        return files;
+    }
+
+    static boolean isYaml(Path p) {
+        String n = p.getFileName().toString();
+        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
+    }
+
+    static List<JsonNode> readAll(String yaml, String name) {
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            List<JsonNode> docs = new ArrayList<>();
+            while (it.hasNextValue()) {
+                docs.add(it.nextValue());
+            }
+            return docs;
+        } catch (IOException e) {
+            throw new AssertionError(name + " is not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> strings(JsonNode node) {
+        if (node.isTextual()) {
+            return Shell.words(node.asText());
+        }
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    static String optionValue(List<String> args, String option) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(option) && i + 1 < args.size()) {
+                return args.get(i + 1);
+            }
+            if (args.get(i).startsWith(option + "=")) {
+                return args.get(i).substring(option.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** The parts of a Dockerfile these checks need; {@code stages} counts FROM lines. */
+    record Dockerfile(List<String> entrypoint, List<String> cmd, List<String> runs, Map<String, String> env,
+                      String user, String healthcheck, int stages) {
+
+        static Dockerfile parse(String text) throws IOException {
+            List<String> entrypoint = List.of();
+            List<String> cmd = List.of();
+            List<String> runs = new ArrayList<>();
+            Map<String, String> env = new LinkedHashMap<>();
+            String user = null;
+            String healthcheck = null;
+            int stages = 0;
+            for (String line : logicalLines(text)) {
+                int space = line.indexOf(' ');
+                String op = (space < 0 ? line : line.substring(0, space)).toUpperCase();
+                String rest = space < 0 ? "" : line.substring(space + 1).trim();
+                switch (op) {
+                    case "FROM" -> stages++;
+                    case "ENTRYPOINT" -> entrypoint = execOrShell(rest);
+                    case "CMD" -> cmd = execOrShell(rest);
+                    case "RUN" -> runs.add(rest.replaceFirst("^(--\\S+\\s+)+", ""));
+                    case "USER" -> user = rest;
+                    case "HEALTHCHECK" -> healthcheck = rest;
+                    case "ENV" -> {
+                        List<String> words = Shell.words(rest);
+                        if (words.size() == 2 && !words.get(0).contains("=")) {
+                            env.put(words.get(0), words.get(1));
+                        } else {
+                            for (String w : words) {
+                                int eq = w.indexOf('=');
+                                env.put(eq < 0 ? w : w.substring(0, eq), eq < 0 ? "" : w.substring(eq + 1));
+                            }
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            return new Dockerfile(entrypoint, cmd, runs, env, user, healthcheck, stages);
+        }
+
+        private static List<String> execOrShell(String rest) throws IOException {
+            if (rest.startsWith("[")) {
+                List<String> out = new ArrayList<>();
+                ((ArrayNode) JSON.readTree(rest)).forEach(n -> out.add(n.asText()));
+                return out;
+            }
+            return List.of("/bin/sh", "-c", rest);
+        }
+
+        /** Instructions with their continuation lines joined; comments and blank lines dropped. */
+        private static List<String> logicalLines(String text) {
+            List<String> out = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            for (String raw : text.split("\n")) {
+                String line = raw.strip();
+                if (line.startsWith("#") || (line.isEmpty() && current.isEmpty())) {
+                    continue;
+                }
+                if (line.endsWith("\\")) {
+                    current.append(line, 0, line.length() - 1).append(' ');
+                    continue;
+                }
+                current.append(line);
+                if (!current.isEmpty()) {
+                    out.add(current.toString().strip());
+                }
+                current.setLength(0);
+            }
+            return out;
+        }
+    }
+
+    /** Just enough of POSIX sh to find simple commands: quotes, backslash-newline, ; && || | and newlines, keywords. */
+    static final class Shell {
+        private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "fi", "do", "done", "while",
+            "until", "!", "{", "}", "(", ")", "exec");
+        private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+
+        static List<String> words(String s) {
+            List<List<String>> commands = split(s, false);
+            List<String> out = new ArrayList<>();
+            commands.forEach(out::addAll);
+            return out;
+        }
+
+        static List<List<String>> commands(String script) {
+            return split(script, true);
+        }
+
+        private static List<List<String>> split(String s, boolean separators) {
+            List<List<String>> commands = new ArrayList<>();
+            List<String> current = new ArrayList<>();
+            StringBuilder word = new StringBuilder();
+            boolean inWord = false;
+            boolean redirectTarget = false;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (separators && (c == '>' || c == '<')) {
+                    if (inWord && word.chars().allMatch(Character::isDigit)) {
+                        word.setLength(0); // "2>": the descriptor belongs to the redirection
+                        inWord = false;
+                    } else if (inWord) {
+                        current.add(word.toString());
+                        word.setLength(0);
+                        inWord = false;
+                    }
+                    while (i + 1 < s.length() && (s.charAt(i + 1) == '>' || s.charAt(i + 1) == '&')) {
+                        i++;
+                    }
+                    if (s.charAt(i) == '&') {
+                        while (i + 1 < s.length() && Character.isDigit(s.charAt(i + 1))) {
+                            i++; // ">&1": a descriptor, not a file
+                        }
+                    } else {
+                        redirectTarget = true;
+                    }
+                    continue;
+                }
+                if (redirectTarget && !inWord && (c == ' ' || c == '\t')) {
+                    continue;
+                }
+                if (c == '\\' && i + 1 < s.length()) {
+                    char next = s.charAt(++i);
+                    if (next != '\n') {
+                        word.append(next);
+                        inWord = true;
+                    }
+                } else if (c == '\'' || c == '"') {
+                    int end = s.indexOf(c, i + 1);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("unclosed quote in: " + s);
+                    }
+                    word.append(s, i + 1, end);
+                    inWord = true;
+                    i = end;
+                } else if (c == '#' && !inWord) {
+                    int end = s.indexOf('\n', i);
+                    i = (end < 0 ? s.length() : end) - 1;
+                } else if (Character.isWhitespace(c) || (separators && (c == ';' || c == '&' || c == '|'))) {
+                    if (inWord && redirectTarget) {
+                        word.setLength(0);
+                        inWord = false;
+                        redirectTarget = false;
+                    } else if (inWord) {
+                        current.add(word.toString());
+                        word.setLength(0);
+                        inWord = false;
+                    }
+                    if (separators && (c == '\n' || c == ';' || c == '&' || c == '|')) {
+                        commands.add(current);
+                        current = new ArrayList<>();
+                    }
+                } else {
+                    word.append(c);
+                    inWord = true;
+                }
+            }
+            if (inWord && !redirectTarget) {
+                current.add(word.toString());
+            }
+            commands.add(current);
+            if (!separators) {
+                return commands;
+            }
+            List<List<String>> out = new ArrayList<>();
+            for (List<String> command : commands) {
+                int start = 0;
+                while (start < command.size() && (KEYWORDS.contains(command.get(start)) || ASSIGNMENT.matcher(command.get(start)).matches())) {
+                    start++;
+                }
+                if (start < command.size()) {
+                    out.add(new ArrayList<>(command.subList(start, command.size())));
+                }
+            }
+            return out;
+        }
+    }
+}
