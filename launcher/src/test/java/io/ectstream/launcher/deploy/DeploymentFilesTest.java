@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -173,6 +174,80 @@ class DeploymentFilesTest {
         JsonNode inK8s = YAML.readTree(Files.readString(repo.resolve("k8s/base/training.yaml")));
         JsonNode demo = YAML.readTree(Files.readString(repo.resolve("configs/demo.yaml")));
         assertEquals(demo, inK8s, "k8s/base/training.yaml drifted from configs/demo.yaml (comments aside)");
+    }
+
+    /**
+     * The overlays as kustomize renders them (kubectl's built-in kustomize), so that patches are checked merged:
+     * the same command and environment checks, plus the references and probes that only exist after merging.
+     * Skipped where kubectl is not installed.
+     */
+    @Test
+    void kustomizeOverlaysRenderAndTheirMergedObjectsPassTheChecks() throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl not installed: rendering not checked");
+        for (String overlay : List.of("local", "gpu")) {
+            String rendered = kustomize(repo.resolve("k8s/overlays").resolve(overlay));
+            List<JsonNode> docs = readAll(rendered, overlay);
+            Checker checker = new Checker();
+            checker.checkFile("rendered " + overlay, docs);
+            assertEquals(List.of(), checker.problems, overlay);
+            assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train-feature-net",
+                "reference-stats")), overlay + ": " + checker.invocations);
+
+            Map<String, JsonNode> byKindName = new LinkedHashMap<>();
+            for (JsonNode d : docs) {
+                byKindName.put(d.path("kind").asText() + "/" + d.path("metadata").path("name").asText(), d);
+                if (!d.path("kind").asText().equals("Namespace")) {
+                    assertEquals("ectstream", d.path("metadata").path("namespace").asText(), overlay + " " + d.path("kind"));
+                }
+            }
+            JsonNode trainerPod = podSpec(byKindName.get("Job/trainer"));
+            String trainingMap = null;
+            for (JsonNode v : trainerPod.path("volumes")) {
+                if (v.has("configMap")) {
+                    trainingMap = v.path("configMap").path("name").asText();
+                }
+            }
+            assertTrue(trainingMap != null && trainingMap.startsWith("ectstream-training-")
+                && byKindName.containsKey("ConfigMap/" + trainingMap), overlay + ": trainer mounts " + trainingMap);
+
+            JsonNode sampler = podSpec(byKindName.get("Deployment/sampler")).path("containers").get(0);
+            List<String> args = strings(sampler.path("args"));
+            String httpPort = optionValue(args, "--http-port");
+            JsonNode readiness = sampler.path("readinessProbe").path("httpGet");
+            assertEquals("/health", readiness.path("path").asText(), overlay);
+            String probePort = readiness.path("port").asText();
+            for (JsonNode port : sampler.path("ports")) {
+                if (port.path("name").asText().equals(probePort)) {
+                    probePort = port.path("containerPort").asText();
+                }
+            }
+            assertEquals(httpPort, probePort, overlay + ": readiness probe port vs --http-port");
+
+            String device = overlay.equals("gpu") ? "gpu" : "auto";
+            assertEquals(device, optionValue(args, "--device"), overlay + " sampler --device");
+            assertEquals(device, optionValue(strings(trainerPod.path("containers").get(0).path("args")), "--device"), overlay);
+            if (overlay.equals("gpu")) {
+                assertEquals("1", sampler.path("resources").path("limits").path("nvidia.com/gpu").asText(), "gpu sampler");
+                assertTrue(sampler.path("envFrom").size() == 1 && sampler.path("env").size() == 4, "gpu patch merged: " + sampler);
+                assertTrue(byKindName.containsKey("ScaledObject/sampler"), "gpu: KEDA ScaledObject");
+            } else {
+                assertEquals("ReadWriteOnce", byKindName.get("PersistentVolumeClaim/checkpoints").path("spec").path("accessModes").get(0).asText());
+                assertTrue(byKindName.containsKey("HorizontalPodAutoscaler/sampler"), "local: HPA");
+            }
+        }
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    }
+
+    private static String kustomize(Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "kubectl kustomize did not finish");
+        assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + ":\n" + out);
+        return out;
     }
 
     // ---------------------------------------------------------------- the checker must be able to fail
