@@ -325,6 +325,35 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void aDockerfileWithAWrongFlagOrVariableFailsTheCheck() throws IOException {
+        String dockerfile = """
+            FROM eclipse-temurin:17-jdk AS build
+            FROM eclipse-temurin:17-jre
+            ENV OPT_OUT_TRACKING=true \\
+                %s=/opt/djl
+            RUN ectstream train --config c.yaml %s pretrain.kimg=0.032 > /tmp/log 2>&1 && rm -rf /tmp/x
+            ENTRYPOINT ["ectstream"]
+            CMD ["serve", "%s", "8081", "--http-host", "0.0.0.0"]
+            """;
+        List<String> good = checkDockerfile(dockerfile.formatted("DJL_CACHE_DIR", "--set", "--http-port"));
+        assertEquals(List.of(), good, "the control Dockerfile must pass");
+        List<String> bad = checkDockerfile(dockerfile.formatted("DJL_CACHE", "--sets", "--http-prt"));
+        assertTrue(bad.stream().anyMatch(p -> p.contains("sets DJL_CACHE,")), bad.toString());
+        assertTrue(bad.stream().anyMatch(p -> p.contains("'ectstream train' has no option --sets")), bad.toString());
+        assertTrue(bad.stream().anyMatch(p -> p.contains("'ectstream serve' has no option --http-prt")), bad.toString());
+    }
+
+    private static List<String> checkDockerfile(String text) throws IOException {
+        Dockerfile d = Dockerfile.parse(text);
+        assertEquals(2, d.stages());
+        Checker checker = new Checker();
+        checker.checkArgv("Dockerfile", concat(d.entrypoint(), d.cmd()));
+        d.runs().forEach(run -> checker.checkScript("Dockerfile RUN", run));
+        d.env().keySet().forEach(name -> checker.checkEnv("Dockerfile ENV", name));
+        return checker.problems;
+    }
+
+    @Test
     void shellScriptsAreSplitIntoCommands() {
         List<List<String>> commands = Shell.commands("""
             set -e; a=/x
