@@ -73,18 +73,25 @@ final class SamplerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> drained = abrupt ? Future.succeededFuture() : drain();
-        return drained.transform(ignored -> Future.join(
-                intake.close(),
-                http == null ? Future.succeededFuture() : http.close())
-            .transform(x -> publisher.close())
-            .transform(x -> generators.close()));
+        return drained
+            .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
+            .transform(x -> step("request consumer closed", intake.close()))
+            .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
+            .transform(x -> step("producer closed", publisher.close()))
+            .transform(x -> step("generator workers closed", generators.close()));
+    }
+
+    private Future<Void> step(String what, Future<Void> future) {
+        return future.andThen(done -> log.debug("stop: {} ({})", what, done.succeeded() ? "ok" : done.cause().toString()))
+            .recover(e -> Future.succeededFuture());
     }
 
     private Future<Void> drain() {
+        intake.stopReading();
         Promise<Void> done = Promise.promise();
         long deadline = System.currentTimeMillis() + DRAIN_MS;
-        vertx.setPeriodic(0, 20, id -> {
-            if (intake.inFlight() == 0 || System.currentTimeMillis() > deadline) {
+        vertx.setPeriodic(1, 20, id -> {
+            if ((intake.inFlight() == 0 && !intake.committing()) || System.currentTimeMillis() > deadline) {
                 vertx.cancelTimer(id);
                 if (intake.inFlight() > 0) {
                     log.warn("stopping with {} requests unanswered; they will be redelivered", intake.inFlight());

@@ -51,6 +51,7 @@ public final class RequestIntake {
     private boolean paused;
     private boolean committing;
     private boolean commitAgain;
+    private boolean stopping;
 
     public RequestIntake(Vertx vertx, SamplerConfig config, RequestPipeline pipeline, KafkaPublisher publisher, SamplerMetrics metrics) {
         this.vertx = vertx;
@@ -127,7 +128,7 @@ public final class RequestIntake {
 
     private void answered(TopicPartition tp, OffsetTracker tracker, long offset, boolean durable) {
         inFlight--;
-        if (paused && inFlight <= config.maxInFlightRequests() / 2) {
+        if (paused && !stopping && inFlight <= config.maxInFlightRequests() / 2) {
             paused = false;
             consumer.resume();
         }
@@ -172,6 +173,38 @@ public final class RequestIntake {
                 commit();
             }
         });
+    }
+
+    /** Stops taking new records; those in flight are still answered and committed. */
+    public void stopReading() {
+        stopping = true;
+        if (consumer != null && !paused) {
+            paused = true;
+            consumer.pause();
+        }
+    }
+
+    /** Commits what is committable now; completes when the commit (if any) is done. */
+    public Future<Void> commitNow() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        trackers.forEach((tp, tracker) -> {
+            long position = tracker.committable();
+            if (position >= 0) {
+                offsets.put(tp, new OffsetAndMetadata(position, ""));
+            }
+        });
+        if (offsets.isEmpty() || consumer == null) {
+            return Future.succeededFuture();
+        }
+        return consumer.commit(offsets).<Void>mapEmpty().recover(e -> {
+            log.warn("final offset commit failed: {}", e.toString());
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Whether a commit is on its way to the broker. */
+    public boolean committing() {
+        return committing;
     }
 
     public int inFlight() {
