@@ -3,7 +3,6 @@ package io.ectstream.sampler.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.ectstream.core.checkpoint.CheckpointExpectation;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
@@ -89,28 +88,25 @@ public final class SamplerBenchmark {
         CheckpointEvent event = writeCheckpoint(store, s.network(), parameters);
         SamplerSettings sampler = SamplerSettings.ect(s.steps());
 
-        progress.accept("in-process forward pass, batch " + s.maxBatch());
-        double inProcess;
-        try (ImageGenerator model = new CheckpointModelLoader(Device.cpu()).load(store.resolve(event.getCheckpointUri()),
-            new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork()))) {
-            inProcess = inProcessImagesPerSecond(model, sampler, s);
-        }
-
         progress.accept("end-to-end through Kafka");
         SamplerConfig config = new SamplerConfig(bootstrapServers, topics, store, prefix, s.maxBatch(), 5,
             Math.max(256, s.imagesPerRequest()), Math.max(64, s.window()), 1, "127.0.0.1", -1);
         publishCheckpoint(bootstrapServers, topics.checkpoints(), event);
         double endToEnd;
         double[] latencies;
+        double inProcess;
         try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()));
              GenerationClient client = new GenerationClient(bootstrapServers, topics, null)) {
             if (!service.awaitRecovery(Duration.ofSeconds(60)) || service.registry().current("bench") == null) {
                 throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
             }
-            throughput(client, s, sampler, Math.max(2, s.window() / 4), "warmup");
+            throughput(client, s, sampler, Math.max(2, s.requests() / 4), "warmup");
             endToEnd = throughput(client, s, sampler, s.requests(), "run");
             progress.accept("latency of 1-image requests");
             latencies = latencies(client, s, sampler);
+            // The same loaded model, while the service idles: its batched forward pass in-process.
+            progress.accept("in-process forward pass, batch " + s.maxBatch());
+            inProcess = inProcessImagesPerSecond(service.registry().current("bench").generator(), sampler, s);
         }
         Arrays.sort(latencies);
         return new Report(inProcess, endToEnd, endToEnd / inProcess, percentile(latencies, 0.50), percentile(latencies, 0.99),
@@ -118,7 +114,7 @@ public final class SamplerBenchmark {
     }
 
     private static double inProcessImagesPerSecond(ImageGenerator model, SamplerSettings sampler, Settings s) {
-        int batches = Math.max(1, s.requests() * s.imagesPerRequest() / s.maxBatch());
+        int batches = Math.max(16, s.requests() * s.imagesPerRequest() / s.maxBatch());
         for (int b = 0; b < s.warmupBatches(); b++) {
             model.generate(NoiseSeeds.forImages(-1 - b, 0, s.maxBatch()), sampler);
         }
