@@ -60,17 +60,18 @@ public final class SamplerBenchmark {
 
     /** What was measured. */
     public record Report(double inProcessImagesPerSecond, double endToEndImagesPerSecond, double ratio,
-                         double p50Ms, double p99Ms, Settings settings, long parameters) {
+                         double p50Ms, double p99Ms, Settings settings, long parameters, String serviceStats) {
         public String describe() {
             return String.format(java.util.Locale.ROOT,
                 "network %s (%,d parameters), %d-step ECT, format %s, batch %d, %d requests x %d images, window %d%n"
                     + "in-process batched forward: %.1f images/s%n"
                     + "end-to-end through Kafka:   %.1f images/s%n"
                     + "ratio end-to-end / in-process: %.3f%n"
-                    + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms",
+                    + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms%n"
+                + "service during the throughput run: %s",
                 settings.network(), parameters, settings.steps(), settings.format(), settings.maxBatch(), settings.requests(),
                 settings.imagesPerRequest(), settings.window(), inProcessImagesPerSecond, endToEndImagesPerSecond, ratio,
-                settings.latencyRequests(), p50Ms, p99Ms);
+                settings.latencyRequests(), p50Ms, p99Ms, serviceStats);
         }
     }
 
@@ -95,13 +96,25 @@ public final class SamplerBenchmark {
         double endToEnd;
         double[] latencies;
         double inProcess;
+        String stats;
         try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()));
              GenerationClient client = new GenerationClient(bootstrapServers, topics, null)) {
             if (!service.awaitRecovery(Duration.ofSeconds(60)) || service.registry().current("bench") == null) {
                 throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
             }
             throughput(client, s, sampler, Math.max(2, s.requests() / 4), "warmup");
+            var batchImages = service.metrics().registry().find("ect.sampler.batch.images").summary();
+            var generation = service.metrics().registry().find("ect.sampler.batch.generation").timer();
+            long batches0 = batchImages.count();
+            double images0 = batchImages.totalAmount();
+            double genSeconds0 = generation.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
             endToEnd = throughput(client, s, sampler, s.requests(), "run");
+            double wall = (System.nanoTime() - t0) / 1e9;
+            long batches = batchImages.count() - batches0;
+            stats = String.format(java.util.Locale.ROOT, "%d batches, mean %.1f images per batch, forward passes busy %.0f%% of the time",
+                batches, (batchImages.totalAmount() - images0) / Math.max(1, batches),
+                100 * (generation.totalTime(java.util.concurrent.TimeUnit.SECONDS) - genSeconds0) / wall);
             progress.accept("latency of 1-image requests");
             latencies = latencies(client, s, sampler);
             // The same loaded model, while the service idles: its batched forward pass in-process.
@@ -110,7 +123,7 @@ public final class SamplerBenchmark {
         }
         Arrays.sort(latencies);
         return new Report(inProcess, endToEnd, endToEnd / inProcess, percentile(latencies, 0.50), percentile(latencies, 0.99),
-            s, parameters[0]);
+            s, parameters[0], stats);
     }
 
     private static double inProcessImagesPerSecond(ImageGenerator model, SamplerSettings sampler, Settings s) {
