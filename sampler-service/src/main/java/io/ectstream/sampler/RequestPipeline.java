@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * The request path in one place: validate -> take a reference to the model -> split into chunks ->
  * batcher -> forward pass on a worker -> each chunk's result to the request's sink.
  * Every method runs on the service's event loop; only {@link BatchRunner} leaves it.
+ * A batch is handed to a generator only when one is free: full batches first, then the queue that
+ * waited longest (once it waited maxWaitMs). While every generator is busy, queues keep filling, so
+ * batches grow with load and a lone request still leaves after maxWaitMs.
  */
 public final class RequestPipeline {
     private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
@@ -37,6 +40,8 @@ public final class RequestPipeline {
     private final Batcher batcher;
     private final BatchRunner runner;
     private final SamplerMetrics metrics;
+    private final java.util.ArrayDeque<Batch> ready = new java.util.ArrayDeque<>();
+    private int busy;
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
 
@@ -60,12 +65,27 @@ public final class RequestPipeline {
         BatchKey key = new BatchKey(model, valid.settings());
         long now = System.currentTimeMillis();
         for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.maxBatchImages())) {
-            batcher.add(key, chunk, now).forEach(this::dispatch);
+            ready.addAll(batcher.add(key, chunk, now));
         }
-        if (config.maxWaitMs() == 0) {
-            batcher.takeDue(now).forEach(this::dispatch);
+        pump();
+    }
+
+    /** Hands batches to free generators, then arms the timer for the next queue to fall due. */
+    private void pump() {
+        long now = System.currentTimeMillis();
+        while (busy < config.generatorThreads()) {
+            Batch next = ready.poll();
+            if (next == null) {
+                next = batcher.takeOldestDue(now).orElse(null);
+            }
+            if (next == null) {
+                break;
+            }
+            dispatch(next);
         }
-        armTimer();
+        if (busy < config.generatorThreads()) {
+            armTimer();
+        }
     }
 
     private void armTimer() {
@@ -80,13 +100,14 @@ public final class RequestPipeline {
         timerId = vertx.setTimer(Math.max(1, timerDeadline - System.currentTimeMillis()), id -> {
             timerId = -1;
             timerDeadline = Long.MAX_VALUE;
-            batcher.takeDue(System.currentTimeMillis()).forEach(this::dispatch);
-            armTimer();
+            pump();
         });
     }
 
     private void dispatch(Batch batch) {
+        busy++;
         runner.run(batch).onComplete(done -> {
+            busy--;
             if (done.succeeded()) {
                 metrics.batch(done.result().images(), done.result().generationMs());
                 List<GenerationResult> results = done.result().results();
@@ -100,10 +121,11 @@ public final class RequestPipeline {
                 String reason = "generation failed: " + done.cause();
                 batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
             }
+            pump();
         });
     }
 
     public int waitingImages() {
-        return batcher.waitingImages();
+        return batcher.waitingImages() + ready.stream().mapToInt(Batch::images).sum();
     }
 }

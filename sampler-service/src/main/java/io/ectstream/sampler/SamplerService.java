@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sampler service: a model registry fed by the checkpoint intake, and a Vert.x verticle serving
- * requests from Kafka and HTTP. {@link #start} returns once the request consumer subscribed and HTTP
- * listens; models arrive as the checkpoint intake loads them ({@link #awaitRecovery}).
+ * requests from Kafka and HTTP. {@link #start} returns once HTTP listens (GET /health answers 503
+ * until a model is loaded); the request consumer subscribes only after the checkpoints already on the
+ * topic were read and the newest of each run loaded ({@link #awaitRecovery}).
  */
 public final class SamplerService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SamplerService.class);
@@ -44,7 +45,7 @@ public final class SamplerService implements AutoCloseable {
         Context context = vertx.getOrCreateContext();
         this.checkpoints = new CheckpointIntake(config.bootstrapServers(), config.topics().checkpoints(), registry,
             error -> context.runOnContext(v -> verticle.publisher().error(error)), metrics);
-        checkpoints.start();
+        checkpoints.start(verticle::startIntake);
         log.info("sampler service started: requests from {} (group {}), checkpoints from {}, store {}",
             config.topics().generateRequests(), config.groupId(), config.topics().checkpoints(), config.storeRoot());
     }

@@ -55,7 +55,17 @@ final class SamplerVerticle extends VerticleBase {
                 log.info("sampler HTTP API on http://{}:{}", config.httpHost(), port);
             });
         }
-        return Future.all(intake.start(), httpStarted);
+        return httpStarted;
+    }
+
+    /**
+     * Subscribes to the requests topic; called once the checkpoints present at start were loaded, so
+     * that requests are not refused as UNKNOWN_MODEL by an instance that is still recovering.
+     */
+    void startIntake() {
+        context.runOnContext(v -> intake.start()
+            .onSuccess(x -> log.info("reading requests from {} (group {})", config.topics().generateRequests(), config.groupId()))
+            .onFailure(e -> log.error("cannot subscribe to {}", config.topics().generateRequests(), e)));
     }
 
     KafkaPublisher publisher() {

@@ -59,6 +59,26 @@ public final class Batcher {
         return due;
     }
 
+    /**
+     * One batch from the queue whose oldest chunk has waited longest, if that chunk has waited at least
+     * maxWaitMs; used when a generator becomes free, so that queues keep filling while all are busy.
+     */
+    public java.util.Optional<Batch> takeOldestDue(long nowMs) {
+        BatchKey oldest = null;
+        long since = Long.MAX_VALUE;
+        for (Map.Entry<BatchKey, Deque<Waiting>> e : queues.entrySet()) {
+            long head = e.getValue().peekFirst().since();
+            if (head < since) {
+                since = head;
+                oldest = e.getKey();
+            }
+        }
+        if (oldest == null || nowMs - since < maxWaitMs) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(cut(oldest));
+    }
+
     /** When the next queue falls due, if any chunk waits. */
     public OptionalLong nextDeadline() {
         return queues.values().stream().filter(q -> !q.isEmpty())

@@ -43,6 +43,8 @@ public final class CheckpointIntake implements AutoCloseable {
     private final SamplerMetrics metrics;
     private final AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
     private final CountDownLatch recovered = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable onRecovered = () -> { };
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -57,7 +59,9 @@ public final class CheckpointIntake implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    public void start() {
+    /** Starts reading; {@code onRecovered} runs once (on this intake's thread) when recovery is over, even if it failed. */
+    public void start(Runnable onRecovered) {
+        this.onRecovered = onRecovered;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -80,7 +84,7 @@ public final class CheckpointIntake implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             recover(consumer.endOffsets(partitions));
-            recovered.countDown();
+            announceRecovery();
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     CheckpointEvent event = decode(record);
@@ -96,8 +100,19 @@ public final class CheckpointIntake implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
         } finally {
-            recovered.countDown();
+            announceRecovery();
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void announceRecovery() {
+        if (recoveryAnnounced.compareAndSet(false, true)) {
+            recovered.countDown();
+            try {
+                onRecovered.run();
+            } catch (RuntimeException e) {
+                log.error("recovery callback failed", e);
+            }
         }
     }
 

@@ -62,6 +62,9 @@ public final class RequestIntake {
     }
 
     public Future<Void> start() {
+        if (stopping || consumer != null) {
+            return Future.succeededFuture();
+        }
         Map<String, String> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());

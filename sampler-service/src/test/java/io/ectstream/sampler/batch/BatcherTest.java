@@ -102,4 +102,19 @@ class BatcherTest {
         assertArrayEquals(new long[] {NoiseSeeds.forImage(11, 0), NoiseSeeds.forImage(22, 0), NoiseSeeds.forImage(22, 1)},
             batch.seeds());
     }
+
+    @Test
+    void oldestDueQueueIsCutOneBatchAtATime() {
+        Batcher batcher = new Batcher(4, 10);
+        batcher.add(TWO_STEP, Chunk.split(job("late", 1, 1, 4), 1, 4).get(0), 5);
+        batcher.add(ONE_STEP, Chunk.split(job("early", 2, 2, 4), 2, 4).get(0), 0);
+        batcher.add(ONE_STEP, Chunk.split(job("early2", 1, 3, 4), 1, 4).get(0), 8);
+        assertTrue(batcher.takeOldestDue(9).isEmpty(), "nothing has waited 10 ms yet");
+        Batch first = batcher.takeOldestDue(10).orElseThrow();
+        assertEquals(ONE_STEP, first.key());
+        assertEquals(3, first.images(), "the whole queue, early chunk and the one that joined it");
+        assertTrue(batcher.takeOldestDue(14).isEmpty());
+        assertEquals(TWO_STEP, batcher.takeOldestDue(15).orElseThrow().key());
+        assertTrue(batcher.takeOldestDue(100).isEmpty());
+    }
 }
