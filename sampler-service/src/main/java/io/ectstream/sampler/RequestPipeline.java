@@ -106,23 +106,27 @@ public final class RequestPipeline {
 
     private void dispatch(Batch batch) {
         busy++;
-        runner.run(batch).onComplete(done -> {
-            busy--;
-            if (done.succeeded()) {
-                metrics.batch(done.result().images(), done.result().generationMs());
-                List<GenerationResult> results = done.result().results();
-                for (int i = 0; i < results.size(); i++) {
-                    GenerationJob job = batch.chunks().get(i).job();
-                    job.chunkDone(job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
+        runner.forward(batch)
+            .andThen(forwarded -> {
+                busy--;
+                pump();
+            })
+            .compose(pixels -> runner.encode(batch, pixels))
+            .onComplete(done -> {
+                if (done.succeeded()) {
+                    metrics.batch(done.result().images(), done.result().generationMs());
+                    List<GenerationResult> results = done.result().results();
+                    for (int i = 0; i < results.size(); i++) {
+                        GenerationJob job = batch.chunks().get(i).job();
+                        job.chunkDone(job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
+                    }
+                } else {
+                    log.error("batch of {} images on {} failed", batch.images(), batch.key().model().describe(), done.cause());
+                    metrics.error("INTERNAL");
+                    String reason = "generation failed: " + done.cause();
+                    batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
                 }
-            } else {
-                log.error("batch of {} images on {} failed", batch.images(), batch.key().model().describe(), done.cause());
-                metrics.error("INTERNAL");
-                String reason = "generation failed: " + done.cause();
-                batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
-            }
-            pump();
-        });
+            });
     }
 
     public int waitingImages() {

@@ -28,6 +28,7 @@ final class SamplerVerticle extends VerticleBase {
     private final SamplerMetrics metrics;
     private volatile boolean abrupt;
     private WorkerExecutor generators;
+    private WorkerExecutor encoders;
     private KafkaPublisher publisher;
     private RequestIntake intake;
     private HttpApi http;
@@ -42,8 +43,9 @@ final class SamplerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
+        encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         publisher = new KafkaPublisher(vertx, config.bootstrapServers(), config.topics().generateErrors());
-        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators), metrics);
+        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
         intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
@@ -88,7 +90,8 @@ final class SamplerVerticle extends VerticleBase {
             .transform(x -> step("request consumer closed", intake.close()))
             .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
             .transform(x -> step("producer closed", publisher.close()))
-            .transform(x -> step("generator workers closed", generators.close()));
+            .transform(x -> step("generator workers closed", generators.close()))
+            .transform(x -> step("encoder workers closed", encoders.close()));
     }
 
     private Future<Void> step(String what, Future<Void> future) {

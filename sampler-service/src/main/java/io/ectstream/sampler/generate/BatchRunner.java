@@ -18,35 +18,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a batch's forward pass and encodes its images on a worker thread (never an event loop), then
- * cuts the images back into one GenerationResult per chunk.
+ * Runs a batch's forward pass on a generator thread, then encodes its images on an encoder thread
+ * (never an event loop) and cuts them back into one GenerationResult per chunk. Encoding apart lets
+ * the generator start the next batch while PNGs of the previous one are written.
  */
 public final class BatchRunner {
-    private final WorkerExecutor workers;
+    private final WorkerExecutor generators;
+    private final WorkerExecutor encoders;
 
-    public BatchRunner(WorkerExecutor workers) {
-        this.workers = workers;
+    public BatchRunner(WorkerExecutor generators, WorkerExecutor encoders) {
+        this.generators = generators;
+        this.encoders = encoders;
+    }
+
+    /** The batch's uint8 images (in seed order) and when and how long its forward pass ran. */
+    public record Pixels(byte[][] images, long startedAtMillis, double generationMs) {
+    }
+
+    public Future<Pixels> forward(Batch batch) {
+        return generators.executeBlocking(() -> forwardPass(batch), false);
     }
 
     /** The results of the batch's chunks, in the batch's chunk order. */
-    public Future<BatchOutput> run(Batch batch) {
-        return workers.executeBlocking(() -> generate(batch), false);
+    public Future<BatchOutput> encode(Batch batch, Pixels pixels) {
+        return encoders.executeBlocking(() -> results(batch, pixels), false);
     }
 
     /** What a batch produced, with the time its forward pass took. */
     public record BatchOutput(List<GenerationResult> results, double generationMs, int images) {
     }
 
-    static BatchOutput generate(Batch batch) {
+    static Pixels forwardPass(Batch batch) {
         long started = System.currentTimeMillis();
         long t0 = System.nanoTime();
-        ImageGenerator generator = batch.key().model().generator();
-        SamplerSettings settings = batch.key().settings();
-        byte[][] pixels = generator.generate(batch.seeds(), settings);
+        byte[][] pixels = batch.key().model().generator().generate(batch.seeds(), batch.key().settings());
         if (pixels.length != batch.images()) {
             throw new IllegalStateException("the generator returned " + pixels.length + " images for " + batch.images() + " seeds");
         }
-        double generationMs = (System.nanoTime() - t0) / 1e6;
+        return new Pixels(pixels, started, (System.nanoTime() - t0) / 1e6);
+    }
+
+    static BatchOutput results(Batch batch, Pixels out) {
+        byte[][] pixels = out.images();
+        long started = out.startedAtMillis();
+        double generationMs = out.generationMs();
+        ImageGenerator generator = batch.key().model().generator();
+        SamplerSettings settings = batch.key().settings();
         ImageShape shape = generator.shape();
         List<GenerationResult> results = new ArrayList<>(batch.chunks().size());
         int at = 0;
