@@ -70,6 +70,15 @@ class RealModelKafkaTest {
             new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork()));
     }
 
+    /** Sum over partitions of the group's committed positions (0 where nothing is committed). */
+    private static long committed(KafkaCluster kafka, String group) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+            Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+        }
+    }
+
     private static Map<String, List<GenerationResult>> byRequest(List<TopicReader.Read<GenerationResult>> reads) {
         return reads.stream().map(TopicReader.Read::value).collect(Collectors.groupingBy(r -> r.getRequestId()));
     }
@@ -227,6 +236,8 @@ class RealModelKafkaTest {
                 h.sendRequest(Requests.request("k-" + i, "tiny", 1 + i, 1, 50 + i).build());
             }
             assertTrue(gate.awaitEntered(20_000), "a batch is in the middle of its forward pass");
+            Thread.sleep(300);
+            assertEquals(0L, committed(kafka, "kill"), "nothing is committed while no result is written");
             CompletableFuture<Void> killed = CompletableFuture.runAsync(first::kill);
             try {
                 killed.get(3, TimeUnit.SECONDS);
@@ -246,6 +257,11 @@ class RealModelKafkaTest {
                 assertEquals(ids, got.keySet());
                 assertEquals(images, secondLoader.loaded().get(0).images(),
                     "every request was redelivered to the new instance (nothing had been committed)");
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (committed(kafka, "kill") < 5 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(5L, committed(kafka, "kill"), "once answered, all 5 requests are committed");
                 for (List<GenerationResult> chunks : got.values()) {
                     assertEquals(chunks.get(0).getChunkCount(), chunks.size());
                     for (GenerationResult chunk : chunks) {

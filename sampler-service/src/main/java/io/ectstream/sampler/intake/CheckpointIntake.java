@@ -79,8 +79,15 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = partitions();
+            if (partitions.isEmpty()) {
+                log.warn("topic {} does not exist yet: no checkpoint to recover, waiting for it", topic);
+                announceRecovery();
+                while (running && partitions.isEmpty()) {
+                    Thread.sleep(1000);
+                    partitions = partitions();
+                }
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             recover(consumer.endOffsets(partitions));
@@ -97,12 +104,19 @@ public final class CheckpointIntake implements AutoCloseable {
             if (running) {
                 log.error("checkpoint intake woken up unexpectedly", e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
         } finally {
             announceRecovery();
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    private List<TopicPartition> partitions() {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
     private void announceRecovery() {
