@@ -212,4 +212,27 @@ class SamplerKafkaTest {
             }
         }
     }
+
+    @Test
+    void failingForwardPassIsAnsweredWithAnInternalErrorAndTheOffsetMovesOn(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        try (SamplerHarness h = new SamplerHarness(kafka, "broken", store, 1);
+             TopicReader<GenerationResult> results = h.results();
+             TopicReader<GenerationError> errors = h.errors()) {
+            h.sendCheckpoint(Checkpoints.seeded(store, "broken", 1, SeededImageGenerator.BROKEN));
+            h.sendCheckpoint(Checkpoints.seeded(store, "fine", 1, 1));
+            try (SamplerService service = SamplerService.start(h.config("broken", 4, 5), new SeededModelLoader())) {
+                assertTrue(service.awaitRecovery(WAIT));
+                RecordMetadata at = h.sendRequest(Requests.request("doomed", "broken", 6, 1, 1L).build());
+                h.sendRequest(Requests.request("fine", "fine", 1, 1, 1L).build());
+                GenerationError error = errors.awaitCount(1, WAIT).get(0).value();
+                assertEquals(ErrorCode.INTERNAL, error.getCode());
+                assertEquals("doomed", error.getRequestId());
+                assertTrue(error.getReason().contains("fails every forward pass"), error.getReason());
+                assertEquals(at.offset(), error.getSourceOffset());
+                assertEquals(1, errors.drain(Duration.ofMillis(300)).size(), "one error per request, not one per chunk");
+                assertEquals("fine", results.awaitCount(1, WAIT).get(0).value().getRequestId());
+            }
+        }
+    }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SeededImageGenerator implements ImageGenerator {
     public static final ImageShape SHAPE = new ImageShape(1, 8, 8);
+    /** A salt that makes every forward pass throw. */
+    public static final long BROKEN = 666;
 
     private final long salt;
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
@@ -37,6 +39,9 @@ public final class SeededImageGenerator implements ImageGenerator {
         }
         batchSizes.add(seeds.length);
         gate.pass();
+        if (salt == BROKEN) {
+            throw new IllegalStateException("this test model fails every forward pass");
+        }
         byte[][] images = new byte[seeds.length][];
         for (int i = 0; i < seeds.length; i++) {
             images[i] = image(salt, seeds[i], settings);
