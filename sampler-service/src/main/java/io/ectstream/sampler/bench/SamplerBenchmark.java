@@ -55,7 +55,7 @@ public final class SamplerBenchmark {
 
     /** What to measure. */
     public record Settings(NetworkSpec network, int steps, int maxBatch, int imagesPerRequest, int requests,
-                           int window, int latencyRequests, ImageFormat format, int warmupBatches) {
+                           int window, int latencyRequests, ImageFormat format, int warmupBatches, boolean batchInvariant) {
     }
 
     /** What was measured. */
@@ -63,13 +63,14 @@ public final class SamplerBenchmark {
                          double p50Ms, double p99Ms, Settings settings, long parameters, String serviceStats) {
         public String describe() {
             return String.format(java.util.Locale.ROOT,
-                "network %s (%,d parameters), %d-step ECT, format %s, batch %d, %d requests x %d images, window %d%n"
+                "network %s (%,d parameters), %d-step ECT, format %s, batch %d%s, %d requests x %d images, window %d%n"
                     + "in-process batched forward: %.1f images/s%n"
                     + "end-to-end through Kafka:   %.1f images/s%n"
                     + "ratio end-to-end / in-process: %.3f%n"
                     + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms%n"
                 + "service during the throughput run: %s",
-                settings.network(), parameters, settings.steps(), settings.format(), settings.maxBatch(), settings.requests(),
+                settings.network(), parameters, settings.steps(), settings.format(), settings.maxBatch(),
+                settings.batchInvariant() ? " (batch-invariant: image by image)" : " (one forward pass per batch)", settings.requests(),
                 settings.imagesPerRequest(), settings.window(), inProcessImagesPerSecond, endToEndImagesPerSecond, ratio,
                 settings.latencyRequests(), p50Ms, p99Ms, serviceStats);
         }
@@ -97,7 +98,7 @@ public final class SamplerBenchmark {
         double[] latencies;
         double inProcess;
         String stats;
-        try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()));
+        try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu(), s.batchInvariant()));
              GenerationClient client = new GenerationClient(bootstrapServers, topics, null)) {
             if (!service.awaitRecovery(Duration.ofSeconds(60)) || service.registry().current("bench") == null) {
                 throw new IllegalStateException("the sampler did not load the benchmark checkpoint");

@@ -42,6 +42,10 @@ public class BenchSamplerCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "RAW_UINT8", description = "RAW_UINT8 or PNG (default ${DEFAULT-VALUE}).")
     ImageFormat format;
 
+    @Option(names = "--batch-invariant", negatable = true, defaultValue = "false", fallbackValue = "true",
+        description = "Image-by-image forward passes (the service's exact mode) instead of whole batches (default ${DEFAULT-VALUE}).")
+    boolean batchInvariant;
+
     @Option(names = "--work-dir", description = "Folder for the benchmark checkpoint (default: a temporary folder).")
     Path workDir;
 
@@ -56,7 +60,7 @@ public class BenchSamplerCommand implements Callable<Integer> {
 
     SamplerBenchmark.Settings settings() {
         return new SamplerBenchmark.Settings(network(network), steps, maxBatch, imagesPerRequest, requests, window,
-            latencyRequests, format, 3);
+            latencyRequests, format, 3, batchInvariant);
     }
 
     @Override

@@ -49,6 +49,11 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--batch-invariant", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Run each image through the network alone, so a request's bytes never depend on its batch (default ${DEFAULT-VALUE});"
+            + " --no-batch-invariant runs whole batches at once: faster, rarely +-1 in a pixel.")
+    boolean batchInvariant;
+
     @Option(names = "--requests-topic", defaultValue = "ect.generate.requests", description = "(default ${DEFAULT-VALUE})")
     String requestsTopic;
 
@@ -71,7 +76,7 @@ public class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SamplerConfig config = config();
-        SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device)));
+        SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant));
         System.out.println("sampler serving " + config.topics().generateRequests() + " on " + bootstrapServers
             + (service.httpPort() > 0 ? ", HTTP on http://" + httpHost + ":" + service.httpPort() : "") + " (Ctrl-C stops it)");
         CountDownLatch stopped = new CountDownLatch(1);
