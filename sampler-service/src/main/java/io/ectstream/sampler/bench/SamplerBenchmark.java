@@ -150,7 +150,7 @@ public final class SamplerBenchmark {
                 client.sendAsync(request(tag + "-" + sent, s.imagesPerRequest(), sampler, sent, s.format()));
                 sent++;
             }
-            for (String id : client.poll(Duration.ofMillis(5))) {
+            for (String id : client.poll(Duration.ofMillis(50))) {
                 if (!client.answer(id).orElseThrow().ok()) {
                     throw new IllegalStateException("request " + id + " failed: " + client.answer(id).get().error().getReason());
                 }

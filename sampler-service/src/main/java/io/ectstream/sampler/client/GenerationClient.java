@@ -59,7 +59,7 @@ public final class GenerationClient implements AutoCloseable {
             new StringSerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20),
-            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10"),
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100"),
             new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : Set.of(this.resultTopic, topics.generateErrors())) {
@@ -102,7 +102,7 @@ public final class GenerationClient implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no answer to request " + requestId + " within " + timeout);
             }
-            poll(Duration.ofMillis(20));
+            poll(Duration.ofMillis(100));
         }
     }
 

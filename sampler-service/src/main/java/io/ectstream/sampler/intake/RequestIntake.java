@@ -52,6 +52,9 @@ public final class RequestIntake {
     private boolean committing;
     private boolean commitAgain;
     private boolean stopping;
+    private long commitTimer = -1;
+    /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
+    private static final long COMMIT_INTERVAL_MS = 50;
 
     public RequestIntake(Vertx vertx, SamplerConfig config, RequestPipeline pipeline, KafkaPublisher publisher, SamplerMetrics metrics) {
         this.vertx = vertx;
@@ -141,8 +144,11 @@ public final class RequestIntake {
             return;
         }
         tracker.answered(offset);
-        if (trackers.get(tp) == tracker) {
-            commit();
+        if (trackers.get(tp) == tracker && commitTimer < 0) {
+            commitTimer = vertx.setTimer(COMMIT_INTERVAL_MS, id -> {
+                commitTimer = -1;
+                commit();
+            });
         }
     }
 
@@ -189,6 +195,10 @@ public final class RequestIntake {
 
     /** Commits what is committable now; completes when the commit (if any) is done. */
     public Future<Void> commitNow() {
+        if (commitTimer >= 0) {
+            vertx.cancelTimer(commitTimer);
+            commitTimer = -1;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         trackers.forEach((tp, tracker) -> {
             long position = tracker.committable();
