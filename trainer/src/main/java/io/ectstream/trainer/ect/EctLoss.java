@@ -44,7 +44,7 @@ public final class EctLoss {
         NDArray safeR = draw.r.maximum(Float.MIN_NORMAL);
         NDArray dr = target.denoise(xr, safeR).stopGradient();
         NDArray finite = NDArrays.where(dr.isNaN(), dr.zerosLike(), dr);
-        NDArray positive = draw.r.gt(0f);
+        NDArray positive = draw.r.gt(0f).broadcast(draw.x.getShape());
         return NDArrays.where(positive, finite, draw.x).stopGradient();
     }
 
