@@ -22,4 +22,19 @@ public interface ImageDataset {
             dst[offset + i] = (pixels[i] & 0xFF) / 127.5f - 1f;
         }
     }
+
+    /** Whether the source format carries class labels (Fashion-MNIST, CIFAR-10, PNG class folders). */
+    default boolean hasLabels() {
+        return false;
+    }
+
+    /** The class label of image {@code index}, in [0, numClasses()); only when {@link #hasLabels()}. */
+    default int label(int index) {
+        throw new UnsupportedOperationException(name() + " has no labels");
+    }
+
+    /** Number of classes, 0 when the dataset has no labels. */
+    default int numClasses() {
+        return 0;
+    }
 }

@@ -1,0 +1,40 @@
+package io.ectstream.core.network;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** y = x W^T + b, W of shape [out, in] (EDM's Linear). */
+public final class LinearLayer extends AbstractBlock {
+    private final int outFeatures;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public LinearLayer(int inFeatures, int outFeatures, double gain) {
+        this.outFeatures = outFeatures;
+        weight = addParameter(Layers.weight("weight", new Shape(outFeatures, inFeatures),
+            WeightInit.xavierUniform(inFeatures, outFeatures, gain)));
+        bias = addParameter(Layers.bias("bias", outFeatures, 0));
+    }
+
+    public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        NDArray b = ps.getValue(bias, x.getDevice(), training);
+        return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(ps, inputs.singletonOrThrow(), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), outFeatures)};
+    }
+}

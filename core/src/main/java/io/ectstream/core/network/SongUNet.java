@@ -1,0 +1,181 @@
+package io.ectstream.core.network;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import io.ectstream.core.config.NetworkSpec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * EDM's DDPM++ SongUNet (encoder and decoder type "standard", positional embedding), the network F of
+ * ECT.md section 3. Forward: F(x [N, C, H, W], cNoise [N]) -> [N, outChannels, H, W].
+ * <p>Mapping: emb = silu(map1(silu(map0(posemb(cNoise))))). Encoder per level: a 3x3 conv (level 0) or a
+ * down block, then numBlocks blocks; every output is kept as a skip. Decoder from the lowest level:
+ * two blocks (the first with attention) at the lowest level, an up block elsewhere, then numBlocks + 1
+ * blocks each eating one skip (attention in the last one at attention resolutions). Output:
+ * conv(silu(norm(x))).
+ * <p>Build, then {@link #initialize(NDManager, long)} with a seed. Same code on CPU and GPU: the forward
+ * never reads a value back to the host.
+ */
+public final class SongUNet extends AbstractBlock {
+    private final NetworkSpec spec;
+    private final PositionalEmbedding mapNoise;
+    private final LinearLayer mapLayer0;
+    private final LinearLayer mapLayer1;
+    private final Conv2dLayer encConv;
+    private final List<UNetBlock> encBlocks = new ArrayList<>();
+    private final List<UNetBlock> decBlocks = new ArrayList<>();
+    private final List<Boolean> decTakesSkip = new ArrayList<>();
+    private final GroupNorm outNorm;
+    private final Conv2dLayer outConv;
+
+    public SongUNet(NetworkSpec spec) {
+        this.spec = spec;
+        int emb = spec.embChannels();
+        int noiseChannels = spec.modelChannels();
+        double dropout = spec.dropout();
+        List<Integer> mults = spec.channelMult();
+        mapNoise = new PositionalEmbedding(noiseChannels);
+        mapLayer0 = addChildBlock("map_layer0", new LinearLayer(noiseChannels, emb, Layers.GAIN_DEFAULT));
+        mapLayer1 = addChildBlock("map_layer1", new LinearLayer(emb, emb, Layers.GAIN_DEFAULT));
+
+        Deque<Integer> skips = new ArrayDeque<>();
+        int res0 = spec.imgResolution();
+        encConv = addChildBlock("enc_" + res0 + "x" + res0 + "_conv",
+            new Conv2dLayer(spec.inChannels(), spec.modelChannels(), 3, Layers.GAIN_DEFAULT));
+        int cout = spec.modelChannels();
+        skips.push(cout);
+        for (int level = 0; level < mults.size(); level++) {
+            int res = spec.imgResolution() >> level;
+            String prefix = "enc_" + res + "x" + res;
+            if (level > 0) {
+                encBlocks.add(addChildBlock(prefix + "_down",
+                    new UNetBlock(cout, cout, emb, UNetBlock.Resampling.DOWN, false, dropout)));
+                skips.push(cout);
+            }
+            for (int idx = 0; idx < spec.numBlocks(); idx++) {
+                int cin = cout;
+                cout = spec.modelChannels() * mults.get(level);
+                boolean attn = spec.attnResolutions().contains(res);
+                encBlocks.add(addChildBlock(prefix + "_block" + idx,
+                    new UNetBlock(cin, cout, emb, UNetBlock.Resampling.NONE, attn, dropout)));
+                skips.push(cout);
+            }
+        }
+
+        for (int level = mults.size() - 1; level >= 0; level--) {
+            int res = spec.imgResolution() >> level;
+            String prefix = "dec_" + res + "x" + res;
+            if (level == mults.size() - 1) {
+                addDecoder(prefix + "_in0", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.NONE, true, dropout), false);
+                addDecoder(prefix + "_in1", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.NONE, false, dropout), false);
+            } else {
+                addDecoder(prefix + "_up", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.UP, false, dropout), false);
+            }
+            for (int idx = 0; idx <= spec.numBlocks(); idx++) {
+                int cin = cout + skips.pop();
+                cout = spec.modelChannels() * mults.get(level);
+                boolean attn = idx == spec.numBlocks() && spec.attnResolutions().contains(res);
+                addDecoder(prefix + "_block" + idx, new UNetBlock(cin, cout, emb, UNetBlock.Resampling.NONE, attn, dropout), true);
+            }
+        }
+        String out = "dec_" + res0 + "x" + res0;
+        outNorm = addChildBlock(out + "_aux_norm", new GroupNorm(cout, UNetBlock.EPS));
+        outConv = addChildBlock(out + "_aux_conv", new Conv2dLayer(cout, spec.outChannels(), 3, Layers.GAIN_ZERO));
+    }
+
+    private void addDecoder(String name, UNetBlock block, boolean takesSkip) {
+        decBlocks.add(addChildBlock(name, block));
+        decTakesSkip.add(takesSkip);
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    /**
+     * F(x, cNoise). {@code masks} replays dropout (see {@link DropoutMasks}); null means no dropout.
+     * {@code training} is handed to the ParameterStore (DJL's convention).
+     */
+    public NDArray forward(ParameterStore ps, NDArray x, NDArray cNoise, boolean training, DropoutMasks masks) {
+        NDArray emb = Layers.silu(mapLayer0.forward(ps, mapNoise.forward(cNoise), training));
+        emb = Layers.silu(mapLayer1.forward(ps, emb, training));
+
+        Deque<NDArray> skips = new ArrayDeque<>();
+        x = encConv.forward(ps, x, training);
+        skips.push(x);
+        for (UNetBlock block : encBlocks) {
+            x = block.forward(ps, x, emb, training, masks);
+            skips.push(x);
+        }
+        for (int i = 0; i < decBlocks.size(); i++) {
+            if (decTakesSkip.get(i)) {
+                x = x.concat(skips.pop(), 1);
+            }
+            x = decBlocks.get(i).forward(ps, x, emb, training, masks);
+        }
+        return outConv.forward(ps, Layers.silu(outNorm.forward(ps, x, training)), training);
+    }
+
+    /** Initialises every parameter as EDM does, drawn on the host from {@code seed} (same weights on any device). */
+    public void initialize(NDManager manager, long seed) {
+        int index = 0;
+        for (Pair<String, Parameter> pair : getParameters()) {
+            Parameter parameter = pair.getValue();
+            if (parameter.getInitializer() instanceof WeightInit init) {
+                parameter.setInitializer(init.withSeed(seed * 0x9E3779B97F4A7C15L + index));
+            }
+            parameter.initialize(manager, DataType.FLOAT32);
+            index++;
+        }
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        initialize(manager, 0L);
+    }
+
+    /** Total number of scalars in all parameters (55,732,739 for {@link NetworkSpec#cifar10()}). */
+    public long parameterCount() {
+        long total = 0;
+        for (Pair<String, Parameter> pair : getParameters()) {
+            total += pair.getValue().getShape().size();
+        }
+        return total;
+    }
+
+    /** One row per parameter tensor, in a stable order (the order checkpoints use). */
+    public List<LayerRow> layerTable() {
+        List<LayerRow> rows = new ArrayList<>();
+        for (Pair<String, Parameter> pair : getParameters()) {
+            Shape shape = pair.getValue().getShape();
+            rows.add(new LayerRow(pair.getKey(), shape, shape.size()));
+        }
+        return rows;
+    }
+
+    /** A parameter tensor: its hierarchical name, shape and number of scalars. */
+    public record LayerRow(String name, Shape shape, long count) {
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(ps, inputs.get(0), inputs.get(1), training, null));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), spec.outChannels(), in.get(2), in.get(3))};
+    }
+}
