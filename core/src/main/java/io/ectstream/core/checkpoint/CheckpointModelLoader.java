@@ -1,0 +1,38 @@
+package io.ectstream.core.checkpoint;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.ectstream.core.network.SongUNet;
+import io.ectstream.core.sampling.DenoiserImageGenerator;
+import io.ectstream.core.sampling.ImageGenerator;
+import java.nio.file.Path;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Verifies a checkpoint, builds the SongUNet of its configuration and loads its EMA weights on a device. */
+public final class CheckpointModelLoader implements ModelLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointModelLoader.class);
+
+    private final Device device;
+
+    public CheckpointModelLoader(Device device) {
+        this.device = device;
+    }
+
+    @Override
+    public ImageGenerator load(Path checkpointFile, CheckpointExpectation expected) throws CheckpointException {
+        LoadedCheckpoint checkpoint = CheckpointReader.read(checkpointFile, expected, Set.of(CheckpointFormat.GROUP_EMA));
+        SongUNet net = new SongUNet(checkpoint.metadata().network());
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            ParameterTensors.load(net, manager, checkpoint.group(CheckpointFormat.GROUP_EMA));
+        } catch (CheckpointException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        LOG.info("loaded EMA weights of run {} step {} on {}", checkpoint.metadata().runId(),
+            checkpoint.metadata().step(), device);
+        return new DenoiserImageGenerator(manager, net);
+    }
+}

@@ -1,0 +1,35 @@
+package io.ectstream.core.sampling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import io.ectstream.core.ect.Denoiser;
+import io.ectstream.core.ect.Preconditioning.Mode;
+
+/**
+ * ECT's 1- and 2-step sampling (ECT.md section 5), sampling-form preconditioning, no dropout:
+ * 1 step: D(sigmaMax z, sigmaMax); 2 steps: x0 = D(sigmaMax z, sigmaMax), D(x0 + tMid z', tMid).
+ */
+public final class ConsistencySampler {
+    public static final double SIGMA_MAX = 80.0;
+
+    private ConsistencySampler() {
+    }
+
+    /** @param z [N, C, H, W] noise; @param zMid second-step noise (required when steps == 2) */
+    public static NDArray sample(ParameterStore ps, Denoiser denoiser, NDArray z, NDArray zMid, int steps, double tMid) {
+        if (steps != 1 && steps != 2) {
+            throw new IllegalArgumentException("ECT sampling takes 1 or 2 steps, not " + steps);
+        }
+        long n = z.getShape().get(0);
+        NDArray sigmaMax = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) SIGMA_MAX);
+        NDArray x = denoiser.denoise(ps, z.mul((float) SIGMA_MAX), sigmaMax, false, Mode.SAMPLING, null);
+        if (steps == 2) {
+            if (zMid == null) {
+                throw new IllegalArgumentException("2-step sampling needs the second noise draw");
+            }
+            NDArray t = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) tMid);
+            x = denoiser.denoise(ps, x.add(zMid.mul((float) tMid)), t, false, Mode.SAMPLING, null);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,68 @@
+package io.ectstream.core.sampling;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.ect.Denoiser;
+import io.ectstream.core.ect.Preconditioning.Mode;
+import io.ectstream.core.network.SongUNet;
+import io.ectstream.schemas.SamplerKind;
+
+/**
+ * An {@link ImageGenerator} over a loaded network (normally its EMA weights). Owns {@code manager}
+ * (the network's parameters live in it) and closes it. Calls are serialised; each generation works
+ * in its own sub-manager. Heun uses the TRAINING-form preconditioning (the EDM teacher's own).
+ */
+public final class DenoiserImageGenerator implements ImageGenerator {
+    private final NDManager manager;
+    private final Denoiser denoiser;
+    private final ImageShape shape;
+
+    public DenoiserImageGenerator(NDManager manager, SongUNet net) {
+        this.manager = manager;
+        this.denoiser = new Denoiser(net);
+        NetworkSpec spec = net.spec();
+        this.shape = new ImageShape(spec.outChannels(), spec.imgResolution(), spec.imgResolution());
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    public Denoiser denoiser() {
+        return denoiser;
+    }
+
+    @Override
+    public ImageShape shape() {
+        return shape;
+    }
+
+    @Override
+    public synchronized byte[][] generate(long[] seeds, SamplerSettings settings) {
+        if (seeds.length == 0) {
+            return new byte[0][];
+        }
+        try (NDManager step = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(step, false);
+            ImageShape inShape = new ImageShape(denoiser.network().spec().inChannels(), shape.height(), shape.width());
+            NDArray x;
+            if (settings.kind() == SamplerKind.ECT) {
+                NDArray[] noise = GaussianNoise.draws(step, seeds, inShape, settings.steps());
+                x = ConsistencySampler.sample(ps, denoiser, noise[0], settings.steps() == 2 ? noise[1] : null,
+                    settings.steps(), settings.tMid());
+            } else {
+                NDArray[] noise = GaussianNoise.draws(step, seeds, inShape, 1);
+                x = HeunSampler.sample(ps, denoiser, noise[0], settings.steps(), Mode.TRAINING);
+            }
+            return Quantize.toUint8(x);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        manager.close();
+    }
+}
