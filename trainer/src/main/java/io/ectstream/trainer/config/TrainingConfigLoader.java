@@ -76,6 +76,19 @@ public final class TrainingConfigLoader {
         }
     }
 
+    /** The configuration as a JSON tree (stored in checkpoint metadata). */
+    public static JsonNode toTree(TrainingConfig config) {
+        return YAML.valueToTree(config);
+    }
+
+    /** Reads back what {@link #toTree} made, with no defaults or overrides. */
+    public static TrainingConfig fromTree(JsonNode tree) {
+        if (!(tree instanceof ObjectNode object)) {
+            throw new ConfigException("stored configuration is not a mapping");
+        }
+        return bind(object.deepCopy(), "stored configuration");
+    }
+
     /** Reads back what {@link #toYaml} wrote, with no defaults or overrides. */
     public static TrainingConfig fromYaml(String yaml) {
         try {
