@@ -1,25 +1,16 @@
 package io.ectstream.trainer.loop;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.checkpoint.LoadedCheckpoint;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
 import io.ectstream.core.data.ImageDataset;
-import io.ectstream.core.network.DropoutMasks;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.Phase;
-import io.ectstream.trainer.config.PhaseConfig;
 import io.ectstream.trainer.config.TrainingConfig;
-import io.ectstream.trainer.ect.DenoiserPass;
-import io.ectstream.trainer.ect.EctLoss;
-import io.ectstream.trainer.ect.EdmLoss;
 import io.ectstream.trainer.loop.RunPlan.Stretch;
 import io.ectstream.trainer.loop.TrainingCheckpoints.Position;
 import io.ectstream.trainer.publish.TrainingEvents;
@@ -79,7 +70,8 @@ public final class TrainingLoop {
     /** Runs until the plan is done or {@code stopAtStep} steps are complete (a stand-in for a kill in tests). */
     public Result run(long stopAtStep) throws IOException, CheckpointException {
         try (TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
-            DataFeed feed = new DataFeed(dataset, config.seed());
+            TrainingStep trainingStep = new TrainingStep(model, new DataFeed(dataset, config.seed()), config.seed(),
+                config.network().sigmaData());
             LossMeter progressLoss = new LossMeter(model.manager());
             LossMeter checkpointLoss = new LossMeter(model.manager());
             Position at = start(model);
@@ -99,7 +91,7 @@ public final class TrainingLoop {
                     LOG.info("phase {} starts at step {}: student and EMA initialised from the teacher's EMA",
                         stretch.phase(), step);
                 }
-                NDArray loss = step(model, feed, stretch, step, imagesSeen);
+                NDArray loss = trainingStep.run(stretch, step, imagesSeen);
                 progressLoss.add(loss);
                 checkpointLoss.add(loss);
                 loss.close();
@@ -150,39 +142,6 @@ public final class TrainingLoop {
                 teacher.metadata().runId(), teacher.metadata().step());
         }
         return new Position(0, 0, first.phase(), 0, 0);
-    }
-
-    private NDArray step(TrainingModel model, DataFeed feed, Stretch stretch, long step, long imagesSeen) {
-        PhaseConfig phase = stretch.config();
-        long iteration = step - stretch.startStep();
-        long phaseImages = iteration * phase.batch();
-        try (NDManager stepManager = model.manager().newSubManager()) {
-            NDArray x = feed.batch(stepManager, imagesSeen, phase.batch());
-            Engine.getInstance().setRandomSeed(StepSeeds.forStep(config.seed(), step));
-            DenoiserPass pass = model.pass(new ParameterStore(stepManager, false), new DropoutMasks());
-            NDArray loss;
-            if (stretch.phase() == Phase.ECT) {
-                EctLoss ect = new EctLoss(phase.schedule(), phase.c());
-                EctLoss.Draw draw = ect.draw(stepManager, x, phase.schedule().stage(iteration));
-                NDArray target = ect.target(draw, pass);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    loss = ect.perSample(draw, target, pass).mean();
-                    collector.backward(loss);
-                }
-            } else {
-                EdmLoss edm = new EdmLoss(phase.pMean(), phase.pStd(), config.network().sigmaData());
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    loss = edm.perSample(stepManager, x, pass).mean();
-                    collector.backward(loss);
-                }
-            }
-            model.optimizer().step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
-            model.ema().update(model.parameters(), stepManager, phase.ema().betaAt(phase.batch(), phaseImages));
-            model.parameters().zeroGradients(stepManager);
-            NDArray kept = loss.stopGradient();
-            kept.attach(model.manager());
-            return kept;
-        }
     }
 
     private Path checkpoint(TrainingModel model, Position position, double loss) throws IOException {
