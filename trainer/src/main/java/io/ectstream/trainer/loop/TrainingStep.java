@@ -1,6 +1,7 @@
 package io.ectstream.trainer.loop;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -12,6 +13,8 @@ import io.ectstream.trainer.ect.DenoiserPass;
 import io.ectstream.trainer.ect.EctLoss;
 import io.ectstream.trainer.ect.EdmLoss;
 import io.ectstream.trainer.loop.RunPlan.Stretch;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One optimisation step of either phase, in its own sub-manager (closed at the end, STACK.md): batch,
@@ -36,11 +39,12 @@ public final class TrainingStep {
         PhaseConfig phase = stretch.config();
         long iteration = step - stretch.startStep();
         long phaseImages = iteration * phase.batch();
+        Set<String> before = managedUids();
+        NDArray loss;
         try (NDManager stepManager = model.manager().newSubManager()) {
             NDArray x = feed.batch(stepManager, imagesSeen, phase.batch());
             Engine.getInstance().setRandomSeed(StepSeeds.forStep(seed, step));
             DenoiserPass pass = model.pass(new ParameterStore(stepManager, false), new DropoutMasks());
-            NDArray loss;
             if (stretch.phase() == Phase.ECT) {
                 EctLoss ect = new EctLoss(phase.schedule(), phase.c());
                 EctLoss.Draw draw = ect.draw(stepManager, x, phase.schedule().stage(iteration));
@@ -59,9 +63,30 @@ public final class TrainingStep {
             model.optimizer().step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
             model.ema().update(model.parameters(), stepManager, phase.ema().betaAt(phase.batch(), phaseImages));
             model.parameters().zeroGradients(stepManager);
-            NDArray kept = loss.stopGradient();
-            kept.attach(model.manager());
-            return kept;
+            loss = loss.stopGradient();
+            loss.attach(model.manager());
+        }
+        closeStrays(before, loss);
+        return loss;
+    }
+
+    private Set<String> managedUids() {
+        Set<String> uids = new HashSet<>();
+        for (NDArray array : ((BaseNDManager) model.manager()).getManagedArrays()) {
+            uids.add(array.getUid());
+        }
+        return uids;
+    }
+
+    /**
+     * Closes what the step left in the long-lived manager (results of ops on parameters, such as a
+     * reshaped GroupNorm scale, land in the parameters' manager), so that memory stays flat over a run.
+     */
+    private void closeStrays(Set<String> before, NDArray keep) {
+        for (NDArray array : ((BaseNDManager) model.manager()).getManagedArrays()) {
+            if (array != keep && !before.contains(array.getUid())) {
+                array.close();
+            }
         }
     }
 }
