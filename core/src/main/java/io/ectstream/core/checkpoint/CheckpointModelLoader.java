@@ -15,9 +15,16 @@ public final class CheckpointModelLoader implements ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointModelLoader.class);
 
     private final Device device;
+    private final boolean batchInvariant;
 
+    /** Generators that honour batch invariance exactly (see {@link DenoiserImageGenerator}). */
     public CheckpointModelLoader(Device device) {
+        this(device, true);
+    }
+
+    public CheckpointModelLoader(Device device, boolean batchInvariant) {
         this.device = device;
+        this.batchInvariant = batchInvariant;
     }
 
     @Override
@@ -33,6 +40,6 @@ public final class CheckpointModelLoader implements ModelLoader {
         }
         LOG.info("loaded EMA weights of run {} step {} on {}", checkpoint.metadata().runId(),
             checkpoint.metadata().step(), device);
-        return new DenoiserImageGenerator(manager, net);
+        return new DenoiserImageGenerator(manager, net, batchInvariant);
     }
 }

@@ -137,9 +137,13 @@ public final class CheckpointReader {
         long offset = CheckpointFormat.PREAMBLE_BYTES + (long) headerLength;
         try {
             header = CheckpointFormat.JSON.readTree(headerBytes.array());
-            if (header.path("formatVersion").asInt(-1) != CheckpointFormat.VERSION) {
-                throw new CheckpointException("checkpoint " + file + " header declares format version "
-                    + header.path("formatVersion") + " (this build reads " + CheckpointFormat.VERSION + ")");
+            JsonNode declared = header.path("formatVersion");
+            if (!declared.isInt()) {
+                throw new CheckpointException("checkpoint " + file + " has a corrupt header: no formatVersion");
+            }
+            if (declared.asInt() != CheckpointFormat.VERSION) {
+                throw new CheckpointException("checkpoint " + file + " has unknown format version " + declared.asInt()
+                    + " in its header (this build reads version " + CheckpointFormat.VERSION + ")");
             }
             metadata = CheckpointMetadata.fromJson(CheckpointFormat.JSON, header.required("metadata"));
             JsonNode tensors = header.required("tensors");

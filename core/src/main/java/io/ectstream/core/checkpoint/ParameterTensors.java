@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
+import io.ectstream.core.network.ParameterNames;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +18,7 @@ public final class ParameterTensors {
     /** name -> the parameter's live array (no copy), in the block's parameter order. */
     public static Map<String, NDArray> arrays(Block block) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Pair<String, Parameter> pair : block.getParameters()) {
-            out.put(pair.getKey(), pair.getValue().getArray());
-        }
+        ParameterNames.of(block).forEach((name, parameter) -> out.put(name, parameter.getArray()));
         return out;
     }
 
@@ -30,14 +28,14 @@ public final class ParameterTensors {
      */
     public static void load(Block block, NDManager manager, Map<String, HostTensor> tensors) throws CheckpointException {
         int used = 0;
-        for (Pair<String, Parameter> pair : block.getParameters()) {
-            HostTensor tensor = tensors.get(pair.getKey());
-            Parameter parameter = pair.getValue();
+        for (Map.Entry<String, Parameter> entry : ParameterNames.of(block).entrySet()) {
+            HostTensor tensor = tensors.get(entry.getKey());
+            Parameter parameter = entry.getValue();
             if (tensor == null) {
-                throw new CheckpointException("checkpoint lacks parameter " + pair.getKey());
+                throw new CheckpointException("checkpoint lacks parameter " + entry.getKey());
             }
             if (!Arrays.equals(tensor.shape(), parameter.getShape().getShape())) {
-                throw new CheckpointException("parameter " + pair.getKey() + " has shape " + Arrays.toString(tensor.shape())
+                throw new CheckpointException("parameter " + entry.getKey() + " has shape " + Arrays.toString(tensor.shape())
                     + " in the checkpoint, the network needs " + parameter.getShape());
             }
             if (parameter.isInitialized()) {

@@ -47,7 +47,7 @@ public final class Denoiser {
 
     /**
      * @param x      noisy images [N, C, H, W]
-     * @param sigma  noise level per image [N], > 0
+     * @param sigma  noise level per image, [N] (or [N, 1, 1, 1]), > 0
      * @param training passed to the ParameterStore (true in training steps)
      * @param mode   TRAINING or SAMPLING preconditioning
      * @param masks  dropout masks to record or replay, null for no dropout

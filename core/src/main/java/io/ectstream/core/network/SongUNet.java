@@ -8,13 +8,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.ectstream.core.config.NetworkSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * EDM's DDPM++ SongUNet (encoder and decoder type "standard", positional embedding), the network F of
@@ -130,8 +130,7 @@ public final class SongUNet extends AbstractBlock {
     /** Initialises every parameter as EDM does, drawn on the host from {@code seed} (same weights on any device). */
     public void initialize(NDManager manager, long seed) {
         int index = 0;
-        for (Pair<String, Parameter> pair : getParameters()) {
-            Parameter parameter = pair.getValue();
+        for (Parameter parameter : ParameterNames.of(this).values()) {
             if (parameter.getInitializer() instanceof WeightInit init) {
                 parameter.setInitializer(init.withSeed(seed * 0x9E3779B97F4A7C15L + index));
             }
@@ -148,19 +147,24 @@ public final class SongUNet extends AbstractBlock {
     /** Total number of scalars in all parameters (55,732,739 for {@link NetworkSpec#cifar10()}). */
     public long parameterCount() {
         long total = 0;
-        for (Pair<String, Parameter> pair : getParameters()) {
-            total += pair.getValue().getShape().size();
+        for (Parameter parameter : ParameterNames.of(this).values()) {
+            total += parameter.getShape().size();
         }
         return total;
+    }
+
+    /** Parameters by their dotted names (see {@link ParameterNames}), in checkpoint order. */
+    public Map<String, Parameter> namedParameters() {
+        return ParameterNames.of(this);
     }
 
     /** One row per parameter tensor, in a stable order (the order checkpoints use). */
     public List<LayerRow> layerTable() {
         List<LayerRow> rows = new ArrayList<>();
-        for (Pair<String, Parameter> pair : getParameters()) {
-            Shape shape = pair.getValue().getShape();
-            rows.add(new LayerRow(pair.getKey(), shape, shape.size()));
-        }
+        ParameterNames.of(this).forEach((name, parameter) -> {
+            Shape shape = parameter.getShape();
+            rows.add(new LayerRow(name, shape, shape.size()));
+        });
         return rows;
     }
 

@@ -14,14 +14,27 @@ import io.ectstream.schemas.SamplerKind;
  * An {@link ImageGenerator} over a loaded network (normally its EMA weights). Owns {@code manager}
  * (the network's parameters live in it) and closes it. Calls are serialised; each generation works
  * in its own sub-manager. Heun uses the TRAINING-form preconditioning (the EDM teacher's own).
+ *
+ * <p>Batch invariance: CPU convolution and GEMM kernels (oneDNN/MKL, and cuDNN on GPU) pick their
+ * algorithm by batch size, so an image computed inside a batch can differ in the last float bits from the
+ * same image computed alone, which occasionally flips a uint8 value. In batch-invariant mode (the default,
+ * what {@link ImageGenerator} promises) every image runs through the network on its own; the batched
+ * mode runs the whole request at once, faster, at the price of that rare +-1.
  */
 public final class DenoiserImageGenerator implements ImageGenerator {
     private final NDManager manager;
     private final Denoiser denoiser;
     private final ImageShape shape;
 
+    private final boolean batchInvariant;
+
     public DenoiserImageGenerator(NDManager manager, SongUNet net) {
+        this(manager, net, true);
+    }
+
+    public DenoiserImageGenerator(NDManager manager, SongUNet net, boolean batchInvariant) {
         this.manager = manager;
+        this.batchInvariant = batchInvariant;
         this.denoiser = new Denoiser(net);
         NetworkSpec spec = net.spec();
         this.shape = new ImageShape(spec.outChannels(), spec.imgResolution(), spec.imgResolution());
@@ -42,6 +55,20 @@ public final class DenoiserImageGenerator implements ImageGenerator {
 
     @Override
     public synchronized byte[][] generate(long[] seeds, SamplerSettings settings) {
+        if (seeds == null || settings == null) {
+            throw new IllegalArgumentException("seeds and sampler settings are required");
+        }
+        if (!batchInvariant) {
+            return generateBatch(seeds, settings);
+        }
+        byte[][] images = new byte[seeds.length][];
+        for (int i = 0; i < seeds.length; i++) {
+            images[i] = generateBatch(new long[] {seeds[i]}, settings)[0];
+        }
+        return images;
+    }
+
+    private byte[][] generateBatch(long[] seeds, SamplerSettings settings) {
         if (seeds.length == 0) {
             return new byte[0][];
         }

@@ -1,0 +1,116 @@
+package io.ectstream.trainer.cli;
+
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.trainer.publish.DuplicatePolicy;
+import io.ectstream.trainer.publish.KafkaTrainingEvents;
+import io.ectstream.trainer.publish.PublisherConfig;
+import io.ectstream.trainer.publish.StoredCheckpoints;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ectstream republish --run-dir DIR --bootstrap-servers HOST:PORT}: announces a run's checkpoint
+ * files again (the files are the source of truth). Exit code 0 when every readable checkpoint is on the
+ * topic, 1 when some could not be delivered in time, 2 when some files could not be read.
+ */
+@Command(name = "republish", mixinStandardHelpOptions = true,
+    description = "Announce the checkpoints of a run directory again on the checkpoints topic "
+        + "(skipping those already announced with the same SHA-256, unless --all).")
+public class RepublishCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run-dir", required = true, description = "The run's folder in the checkpoint store: <root>/<runId>.")
+    Path runDir;
+
+    @Option(names = "--store-root", description = "Checkpoint store root the event URIs are relative to "
+        + "(default: the parent of --run-dir).")
+    Path storeRoot;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+        description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "Topic (default ${DEFAULT-VALUE}).")
+    String checkpointsTopic;
+
+    @Option(names = "--all", description = "Announce every checkpoint, also those already on the topic.")
+    boolean all;
+
+    @Option(names = "--timeout", defaultValue = "60s",
+        description = "How long to wait for Kafka to take the events, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client property (repeatable).")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    public RepublishCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path root = storeRoot != null ? storeRoot : runDir.toAbsolutePath().normalize().getParent();
+        StoredCheckpoints.Scan scan = StoredCheckpoints.scan(root, runDir);
+        scan.problems().forEach(problem -> spec.commandLine().getErr().println("unreadable checkpoint: " + problem));
+        TopicNames defaults = TopicNames.defaults();
+        TopicNames topics = new TopicNames(checkpointsTopic, defaults.trainProgress(), defaults.generateRequests(),
+            defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
+        Duration waitFor;
+        try {
+            waitFor = parseDuration(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
+        }
+        PublisherConfig config = new PublisherConfig(bootstrapServers, topics,
+            Math.max(PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()), Duration.ofSeconds(5),
+            waitFor, kafkaProperties);
+        long delivered;
+        long skipped;
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config,
+                all ? DuplicatePolicy.ANNOUNCE_ALWAYS : DuplicatePolicy.SKIP_ANNOUNCED)) {
+            for (CheckpointEvent event : scan.events()) {
+                events.checkpointWritten(event);
+            }
+            events.close();
+            delivered = events.delivered();
+            skipped = events.skippedDuplicates();
+        }
+        out.printf("republish %s: %d checkpoints found, %d announced, %d already announced, %d unreadable%n",
+            runDir, scan.events().size(), delivered, skipped, scan.problems().size());
+        out.flush();
+        if (delivered + skipped < scan.events().size()) {
+            return 1;
+        }
+        return scan.problems().isEmpty() ? 0 : 2;
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a duration: '" + text + "' (examples: 500ms, 30s, 2m)");
+        }
+    }
+}

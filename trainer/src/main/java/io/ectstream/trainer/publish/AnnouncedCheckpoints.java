@@ -1,0 +1,93 @@
+package io.ectstream.trainer.publish;
+
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.serde.AvroSerdes;
+import io.ectstream.schemas.serde.RecordDecodingException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the checkpoints topic already says about one run: announced steps and the hashes announced for them. */
+final class AnnouncedCheckpoints {
+    private static final Logger log = LoggerFactory.getLogger(AnnouncedCheckpoints.class);
+
+    private final Map<Long, Set<String>> hashesByStep = new HashMap<>();
+
+    synchronized boolean contains(long step, String sha256) {
+        Set<String> hashes = hashesByStep.get(step);
+        return hashes != null && hashes.contains(sha256);
+    }
+
+    synchronized void add(long step, String sha256) {
+        hashesByStep.computeIfAbsent(step, s -> new HashSet<>()).add(sha256);
+    }
+
+    synchronized void remove(long step, String sha256) {
+        Set<String> hashes = hashesByStep.get(step);
+        if (hashes != null) {
+            hashes.remove(sha256);
+        }
+    }
+
+    synchronized int size() {
+        return hashesByStep.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /**
+     * Reads {@code topic} from the beginning to its current end and collects the events keyed {@code runId}.
+     * @throws TimeoutException when the broker does not answer within {@code timeout}
+     */
+    static AnnouncedCheckpoints read(PublisherConfig config, String topic, String runId, Duration timeout) {
+        AnnouncedCheckpoints announced = new AnnouncedCheckpoints();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Deserializer<CheckpointEvent> deserializer = AvroSerdes.checkpointEvent().deserializer();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.reader(config))) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                return announced;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            while (!reachedEnd(consumer, end, timeout)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("reading " + topic + " to its end took longer than " + timeout);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!runId.equals(record.key())) {
+                        continue;
+                    }
+                    try {
+                        CheckpointEvent event = deserializer.deserialize(topic, record.value());
+                        announced.add(event.getStep(), event.getSha256());
+                    } catch (RecordDecodingException e) {
+                        log.warn("Skipping an unreadable record at {}-{}@{}: {}",
+                            topic, record.partition(), record.offset(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return announced;
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end, Duration timeout) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey(), timeout) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

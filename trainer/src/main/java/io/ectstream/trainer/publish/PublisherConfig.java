@@ -1,0 +1,64 @@
+package io.ectstream.trainer.publish;
+
+import io.ectstream.schemas.topics.TopicNames;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the trainer reaches Kafka.
+ *
+ * @param bootstrapServers  Kafka bootstrap servers (host:port,...)
+ * @param topics            topic names; this publisher uses {@code checkpoints} and {@code trainProgress}
+ * @param queueBound        events that may wait while the broker is away (progress records are dropped first)
+ * @param outageWarningAfter how long the broker may stay silent with events waiting before one warning is logged
+ * @param closeTimeout      how long {@code close()} waits for waiting events to be delivered
+ * @param clientProperties  extra Kafka client properties (security, client.id, ...); they override the defaults
+ *                          except acks and enable.idempotence, which stay all and true
+ */
+public record PublisherConfig(
+    String bootstrapServers,
+    TopicNames topics,
+    int queueBound,
+    Duration outageWarningAfter,
+    Duration closeTimeout,
+    Map<String, String> clientProperties) {
+
+    public static final int DEFAULT_QUEUE_BOUND = 10_000;
+
+    public PublisherConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must not be empty");
+        }
+        Objects.requireNonNull(topics, "topics");
+        if (queueBound < 1) {
+            throw new IllegalArgumentException("queueBound must be positive, not " + queueBound);
+        }
+        Objects.requireNonNull(outageWarningAfter, "outageWarningAfter");
+        Objects.requireNonNull(closeTimeout, "closeTimeout");
+        clientProperties = Map.copyOf(clientProperties == null ? Map.of() : clientProperties);
+    }
+
+    /** Default topics, a queue of 10,000 events, a warning after 5 s of silence, 30 s to flush on close. */
+    public static PublisherConfig of(String bootstrapServers) {
+        return new PublisherConfig(bootstrapServers, TopicNames.defaults(), DEFAULT_QUEUE_BOUND,
+            Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
+    }
+
+    public PublisherConfig withTopics(TopicNames newTopics) {
+        return new PublisherConfig(bootstrapServers, newTopics, queueBound, outageWarningAfter, closeTimeout, clientProperties);
+    }
+
+    public PublisherConfig withQueueBound(int bound) {
+        return new PublisherConfig(bootstrapServers, topics, bound, outageWarningAfter, closeTimeout, clientProperties);
+    }
+
+    public PublisherConfig withOutageWarningAfter(Duration after) {
+        return new PublisherConfig(bootstrapServers, topics, queueBound, after, closeTimeout, clientProperties);
+    }
+
+    public PublisherConfig withCloseTimeout(Duration timeout) {
+        return new PublisherConfig(bootstrapServers, topics, queueBound, outageWarningAfter, timeout, clientProperties);
+    }
+}

@@ -1,0 +1,80 @@
+package io.ectstream.trainer.publish;
+
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointMetadata;
+import io.ectstream.core.checkpoint.CheckpointReader;
+import io.ectstream.core.checkpoint.CheckpointStore;
+import io.ectstream.core.checkpoint.LoadedCheckpoint;
+import io.ectstream.schemas.CheckpointEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Turns the checkpoint files of a run directory ({@code <root>/<runId>/step-<9 digits>.ckpt}) back into the
+ * {@link CheckpointEvent}s that announce them: metadata from each file's header, size and SHA-256 from
+ * its bytes (the file's own trailing hash is verified first, so a damaged file is reported, not announced).
+ */
+public final class StoredCheckpoints {
+    /** Metadata scalar the trainer may record with the mean loss since the previous checkpoint. */
+    public static final String SCALAR_TRAINING_LOSS = "trainingLoss";
+
+    private StoredCheckpoints() {
+    }
+
+    /** The announcements for the readable files, in step order, and one line per file that could not be read. */
+    public record Scan(List<CheckpointEvent> events, List<String> problems) {
+    }
+
+    public static Scan scan(Path storeRoot, Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IOException("not a run directory: " + runDir);
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(runDir)) {
+            files = list.filter(p -> CheckpointFiles.stepOf(p).isPresent())
+                .sorted(Comparator.comparingLong(p -> CheckpointFiles.stepOf(p).orElseThrow()))
+                .toList();
+        }
+        List<CheckpointEvent> events = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                events.add(describe(storeRoot, file));
+            } catch (CheckpointException | IllegalArgumentException e) {
+                problems.add(file + ": " + e.getMessage());
+            }
+        }
+        return new Scan(events, problems);
+    }
+
+    /** The announcement of one checkpoint file. */
+    public static CheckpointEvent describe(Path storeRoot, Path file) throws CheckpointException {
+        LoadedCheckpoint checked = CheckpointReader.read(file, null, Set.of());
+        CheckpointMetadata metadata = checked.metadata();
+        String uri = CheckpointFiles.relativeUri(storeRoot, file);
+        String expectedUri = CheckpointStore.relativeUri(metadata.runId(), metadata.step());
+        if (!uri.equals(expectedUri)) {
+            throw new CheckpointException("file is at " + uri + " but its header says run " + metadata.runId()
+                + " step " + metadata.step() + " (expected at " + expectedUri + ")");
+        }
+        return CheckpointEvent.newBuilder()
+            .setRunId(metadata.runId())
+            .setStep(metadata.step())
+            .setImagesSeen(metadata.imagesSeen())
+            .setPhase(metadata.phase())
+            .setEctStage(metadata.ectStage())
+            .setNetwork(metadata.network().toAvro())
+            .setCheckpointUri(uri)
+            .setSizeBytes(checked.sizeBytes())
+            .setSha256(checked.sha256())
+            .setCreatedAt(metadata.createdAt())
+            .setTrainingLoss(metadata.scalars().getOrDefault(SCALAR_TRAINING_LOSS, Double.NaN))
+            .build();
+    }
+}

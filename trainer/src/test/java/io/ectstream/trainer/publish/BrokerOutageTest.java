@@ -1,0 +1,98 @@
+package io.ectstream.trainer.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.TrainingProgress;
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker goes away in the middle of a run and comes back: nothing is lost, nothing waits on it. */
+class BrokerOutageTest {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @TempDir
+    Path store;
+
+    @Test
+    void checkpointEventsSurviveABrokerRestartInOrderWhileTrainingNeverWaits() throws Exception {
+        TopicNames topics = TestEvents.uniqueTopics();
+        List<Long> steps = LongStream.rangeClosed(1, 12).map(i -> i * 100).boxed().toList();
+        List<CheckpointEvent> sent = new ArrayList<>();
+        for (long step : steps) {
+            Path file = TestEvents.writeCheckpointFile(store, "run-x", step, 8_000);
+            sent.add(TestEvents.checkpoint(store, "run-x", step, file));
+        }
+        List<Long> callNanos = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            // a bound of 40: the progress flood during the outage must give way to the checkpoint events
+            PublisherConfig config = new PublisherConfig(broker.bootstrapServers(), topics, 40,
+                Duration.ofMillis(500), Duration.ofSeconds(30), Map.of());
+            try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
+                for (int i = 0; i < 4; i++) {
+                    events.checkpointWritten(sent.get(i));
+                    events.progress(TestEvents.progress("run-x", sent.get(i).getStep()));
+                }
+                TestEvents.awaitDelivered(events, 8, WAIT);
+                assertEquals(8, events.delivered(), "delivered before the outage");
+
+                int warningsBefore = events.outages();
+                broker.stop();
+                for (int i = 4; i < 12; i++) {
+                    CheckpointEvent event = sent.get(i);
+                    timed(callNanos, () -> events.checkpointWritten(event));
+                    for (int p = 0; p < 20; p++) {
+                        TrainingProgress progress = TestEvents.progress("run-x", event.getStep() + p);
+                        timed(callNanos, () -> events.progress(progress));
+                    }
+                    Thread.sleep(100); // "training" goes on meanwhile
+                }
+                assertEquals(8, events.delivered(), "nothing can be delivered while the broker is down");
+                assertTrue(events.waiting() >= 8, "the 8 checkpoint events wait: " + events.waiting());
+                assertTrue(events.droppedProgress() > 0, "the progress flood overflowed the bound of 40");
+                assertEquals(0, events.droppedCheckpoints());
+                assertEquals(warningsBefore + 1, events.outages(), "one outage warning");
+
+                broker.startServer();
+                long minimumDelivered = 12 + 4 + (8 * 20 - events.droppedProgress());
+                TestEvents.awaitDelivered(events, minimumDelivered, WAIT);
+                assertEquals(0, events.waiting(), "everything flushed after the broker came back");
+            }
+            List<CheckpointEvent> received = TestEvents.checkpoints(broker.bootstrapServers(), topics.checkpoints(), 12, WAIT);
+            assertEquals(steps, received.stream().map(CheckpointEvent::getStep).toList(), "all 12, in order, once");
+            for (int i = 0; i < 12; i++) {
+                Path file = store.resolve(received.get(i).getCheckpointUri());
+                assertEquals(TestEvents.sha256(file), received.get(i).getSha256());
+            }
+            List<TrainingProgress> progress = TestEvents.progressRecords(broker.bootstrapServers(), topics.trainProgress(), 1, WAIT);
+            List<Long> progressSteps = progress.stream().map(TrainingProgress::getStep).toList();
+            List<Long> sortedSteps = new ArrayList<>(progressSteps);
+            sortedSteps.sort(null);
+            assertEquals(sortedSteps, progressSteps, "surviving progress records keep their order");
+            assertEquals(progressSteps.stream().distinct().count(), progressSteps.size(), "no progress record twice");
+        }
+        // calls made while the broker was down; a blocked call would last at least max.block.ms (1 s). The
+        // bounds leave room for descheduling on a 2-core machine shared by several builds.
+        long[] sorted = callNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        assertEquals(8 * 21, sorted.length);
+        assertTrue(sorted[(int) (sorted.length * 0.95)] < 1_000_000, "95th percentile " + sorted[(int) (sorted.length * 0.95)] / 1e6 + " ms");
+        assertTrue(sorted[sorted.length - 1] < 50_000_000, "slowest call " + sorted[sorted.length - 1] / 1e6 + " ms "
+            + Arrays.toString(Arrays.copyOfRange(sorted, sorted.length - 5, sorted.length)));
+    }
+
+    private static void timed(List<Long> nanos, Runnable call) {
+        long t0 = System.nanoTime();
+        call.run();
+        nanos.add(System.nanoTime() - t0);
+    }
+}

@@ -1,0 +1,168 @@
+package io.ectstream.trainer.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.TrainingProgress;
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaTrainingEventsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path store;
+
+    private static PublisherConfig config(KafkaCluster kafka, TopicNames topics) {
+        return PublisherConfig.of(kafka.bootstrapServers()).withTopics(topics).withCloseTimeout(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void eventsArriveInOrderAndEachHashMatchesItsFile(KafkaCluster kafka) throws Exception {
+        TopicNames topics = TestEvents.uniqueTopics();
+        List<Path> files = new ArrayList<>();
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config(kafka, topics))) {
+            for (int i = 1; i <= 6; i++) {
+                long step = i * 500L;
+                events.progress(TestEvents.progress("run-a", step - 250));
+                Path file = TestEvents.writeCheckpointFile(store, "run-a", step, 20_000 + i * 1_000);
+                files.add(file);
+                events.checkpointWritten(TestEvents.checkpoint(store, "run-a", step, file));
+            }
+        }
+        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 6, WAIT);
+        assertEquals(6, received.size());
+        for (int i = 0; i < 6; i++) {
+            CheckpointEvent event = received.get(i);
+            Path file = files.get(i);
+            assertEquals((i + 1) * 500L, event.getStep(), "order");
+            assertEquals("run-a", event.getRunId());
+            assertEquals(TestEvents.sha256(file), event.getSha256());
+            assertEquals(java.nio.file.Files.size(file), event.getSizeBytes());
+            assertEquals(store.resolve(event.getCheckpointUri()), file);
+        }
+        List<TrainingProgress> progress = TestEvents.progressRecords(kafka.bootstrapServers(), topics.trainProgress(), 6, WAIT);
+        assertEquals(List.of(250L, 750L, 1250L, 1750L, 2250L, 2750L), progress.stream().map(TrainingProgress::getStep).toList());
+    }
+
+    @Test
+    void aResumedRunDoesNotAnnounceTheSameCheckpointTwice(KafkaCluster kafka) throws Exception {
+        TopicNames topics = TestEvents.uniqueTopics();
+        Path f1 = TestEvents.writeCheckpointFile(store, "run-b", 1000, 5_000);
+        Path f2 = TestEvents.writeCheckpointFile(store, "run-b", 2000, 5_000);
+        Path other = TestEvents.writeCheckpointFile(store, "run-c", 2000, 5_000);
+        try (KafkaTrainingEvents first = new KafkaTrainingEvents(config(kafka, topics))) {
+            first.checkpointWritten(TestEvents.checkpoint(store, "run-b", 1000, f1));
+            first.checkpointWritten(TestEvents.checkpoint(store, "run-b", 2000, f2));
+            first.checkpointWritten(TestEvents.checkpoint(store, "run-b", 2000, f2)); // same process, same step
+        }
+        // "killed" after step 2000; the resumed process announces the checkpoint it resumed from, then goes on
+        Path f3 = TestEvents.writeCheckpointFile(store, "run-b", 3000, 5_000);
+        try (KafkaTrainingEvents resumed = new KafkaTrainingEvents(config(kafka, topics))) {
+            resumed.checkpointWritten(TestEvents.checkpoint(store, "run-b", 2000, f2));
+            resumed.checkpointWritten(TestEvents.checkpoint(store, "run-c", 2000, other));
+            resumed.checkpointWritten(TestEvents.checkpoint(store, "run-b", 3000, f3));
+            TestEvents.awaitDelivered(resumed, 3, WAIT);
+            assertEquals(1, resumed.skippedDuplicates());
+        }
+        // step 3000 rewritten with other bytes (a rerun from an older checkpoint): a different file, announced
+        String f3Hash = TestEvents.sha256(f3);
+        Path f3b = TestEvents.writeCheckpointFile(store, "run-b", 3000, 6_000);
+        try (KafkaTrainingEvents again = new KafkaTrainingEvents(config(kafka, topics))) {
+            again.checkpointWritten(TestEvents.checkpoint(store, "run-b", 3000, f3b));
+        }
+        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 5, WAIT);
+        List<String> announced = received.stream().map(e -> e.getRunId() + "@" + e.getStep()).toList();
+        assertEquals(List.of("run-b@1000", "run-b@2000", "run-c@2000", "run-b@3000", "run-b@3000"), announced);
+        assertEquals(f3Hash, received.get(3).getSha256());
+        assertEquals(TestEvents.sha256(f3b), received.get(4).getSha256());
+    }
+
+    @Test
+    void anUnreachableBrokerNeverBlocksTheTrainingThread() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        PublisherConfig config = new PublisherConfig("127.0.0.1:" + closedPort, TestEvents.uniqueTopics(), 50,
+            Duration.ofMillis(300), Duration.ofMillis(500), Map.of());
+        Path file = TestEvents.writeCheckpointFile(store, "run-d", 1, 1_000);
+        CheckpointEvent checkpoint = TestEvents.checkpoint(store, "run-d", 1, file);
+        long[] nanos = new long[2_000];
+        long started = System.nanoTime();
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
+            for (int i = 0; i < 60; i++) {  // warm-up: class loading, the first drop and its log line
+                events.progress(TestEvents.progress("run-d", -i));
+            }
+            long droppedInWarmUp = events.droppedProgress();
+            for (int i = 0; i < nanos.length; i++) {
+                long t0 = System.nanoTime();
+                if (i % 100 == 0) {
+                    events.checkpointWritten(checkpoint);
+                } else {
+                    events.progress(TestEvents.progress("run-d", i));
+                }
+                nanos[i] = System.nanoTime() - t0;
+            }
+            assertEquals(0, events.delivered());
+            assertTrue(events.waiting() <= 50 + 1, "bounded: " + events.waiting());
+            assertEquals(0, events.droppedCheckpoints(), "20 checkpoint events fit in a bound of 50");
+            assertTrue(events.droppedProgress() - droppedInWarmUp >= 2_000 - 20 - 51, "dropped " + events.droppedProgress());
+            Thread.sleep(600);
+            assertEquals(1, events.outages(), "one warning for the outage");
+        }
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        // a blocking call would take at least max.block.ms (1 s); the bounds leave room for a shared 2-core machine
+        assertTrue(sorted[sorted.length - 1] < 50_000_000, "slowest call " + sorted[sorted.length - 1] / 1e6 + " ms");
+        assertTrue(sorted[(int) (sorted.length * 0.99)] < 1_000_000, "99th percentile " + sorted[(int) (sorted.length * 0.99)] / 1e6 + " ms");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds < 5, "publisher with an unreachable broker closed in " + seconds + " s");
+    }
+
+    @Test
+    void aBrokerHostThatDoesNotResolveDoesNotStopTraining() throws Exception {
+        PublisherConfig config = PublisherConfig.of("kafka.invalid:9092").withTopics(TestEvents.uniqueTopics())
+            .withCloseTimeout(Duration.ofMillis(300));
+        long started = System.nanoTime();
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
+            events.progress(TestEvents.progress("run-e", 1));
+            events.checkpointWritten(TestEvents.checkpoint(store, "run-e", 2,
+                TestEvents.writeCheckpointFile(store, "run-e", 2, 100)));
+            Thread.sleep(300);
+            assertEquals(2, events.waiting());
+            assertEquals(0, events.delivered());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds < 4, "closed in " + seconds + " s");
+    }
+
+    @Test
+    void anEventTheBrokerCanNeverTakeIsDroppedAndTheRestFlows(KafkaCluster kafka) throws Exception {
+        TopicNames topics = TestEvents.uniqueTopics();
+        Path f1 = TestEvents.writeCheckpointFile(store, "run-f", 1, 1_000);
+        Path f3 = TestEvents.writeCheckpointFile(store, "run-f", 3, 1_000);
+        CheckpointEvent tooLarge = TestEvents.checkpoint(store, "run-f", 2, f1);
+        tooLarge.setCheckpointUri("x".repeat(2_000_000));  // over the producer's max.request.size of 1 MB
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config(kafka, topics))) {
+            events.checkpointWritten(TestEvents.checkpoint(store, "run-f", 1, f1));
+            events.checkpointWritten(tooLarge);
+            events.checkpointWritten(TestEvents.checkpoint(store, "run-f", 3, f3));
+            TestEvents.awaitDelivered(events, 2, WAIT);
+            assertEquals(1, events.failed());
+        }
+        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 2, WAIT);
+        assertEquals(List.of(1L, 3L), received.stream().map(CheckpointEvent::getStep).toList());
+    }
+}
