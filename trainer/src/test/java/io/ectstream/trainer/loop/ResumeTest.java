@@ -11,7 +11,9 @@ import io.ectstream.core.checkpoint.LoadedCheckpoint;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.TrainingConfig;
-import io.ectstream.trainer.publish.TrainingEvents;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.trainer.testing.RecordingEvents;
+import java.util.List;
 import io.ectstream.trainer.testing.TinyRuns;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,13 +35,15 @@ class ResumeTest {
         assertEquals(20, plan.totalSteps());
 
         Path straight = dir.resolve("straight");
-        TrainingLoop.Result whole = new TrainingLoop(config, plan, data, straight, Device.cpu(), TrainingEvents.NONE, null).run();
+        RecordingEvents straightEvents = new RecordingEvents();
+        TrainingLoop.Result whole = new TrainingLoop(config, plan, data, straight, Device.cpu(), straightEvents, null).run();
         assertEquals(20, whole.step());
 
         Path interrupted = dir.resolve("interrupted");
-        assertEquals(11, new TrainingLoop(config, plan, data, interrupted, Device.cpu(), TrainingEvents.NONE, null).run(11).step());
-        assertEquals(14, new TrainingLoop(config, plan, data, interrupted, Device.cpu(), TrainingEvents.NONE, null).run(14).step());
-        TrainingLoop.Result resumed = new TrainingLoop(config, plan, data, interrupted, Device.cpu(), TrainingEvents.NONE, null).run();
+        RecordingEvents events = new RecordingEvents();
+        assertEquals(11, new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run(11).step());
+        assertEquals(14, new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run(14).step());
+        TrainingLoop.Result resumed = new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run();
         assertEquals(20, resumed.step());
         assertEquals(whole.imagesSeen(), resumed.imagesSeen());
 
@@ -56,5 +60,10 @@ class ResumeTest {
             }
         }
         assertEquals(a.metadata().scalars(), b.metadata().scalars());
+
+        // across the three sessions every checkpoint step is announced once, as in the uninterrupted run
+        List<Long> announced = events.checkpoints.stream().map(CheckpointEvent::getStep).toList();
+        assertEquals(List.of(4L, 8L, 10L, 12L, 16L, 20L), announced);
+        assertEquals(straightEvents.checkpoints.stream().map(CheckpointEvent::getStep).toList(), announced);
     }
 }
