@@ -76,14 +76,4 @@ public record RunPlan(List<Stretch> stretches) {
         }
         return null;
     }
-
-    /** Whether {@code step} is the last step of its stretch (a phase ends after it). */
-    public boolean endsPhase(long step) {
-        for (Stretch stretch : stretches) {
-            if (step + 1 == stretch.endStep()) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
