@@ -125,6 +125,10 @@ public final class TrainingLoop {
                 LOG.warn("run {} resumes with a configuration that differs from the one its checkpoints were"
                     + " written with; the new one applies from step {}", config.runId(), meta.step());
             }
+            if (initCheckpoint != null) {
+                LOG.info("--init {} is ignored: run {} already has checkpoints and resumes from them",
+                    initCheckpoint, config.runId());
+            }
             Stretch stretch = stretchOf(meta.phase());
             model.newOptimizer(stretch.config());
             Position at = TrainingCheckpoints.restore(model, checkpoint);

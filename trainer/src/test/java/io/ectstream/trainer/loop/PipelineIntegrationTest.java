@@ -71,6 +71,29 @@ class PipelineIntegrationTest {
         assertTrue(maxAbsDiff(teacher.group(CheckpointFormat.GROUP_EMA), tuned.group(CheckpointFormat.GROUP_EMA)) > 0);
     }
 
+    /** train --init TEACHER: a fresh ECT run starts with student and EMA equal to the teacher's EMA. */
+    @Test
+    void initCopiesTheTeachersEmaIntoStudentAndEma(@TempDir Path root) throws Exception {
+        TrainingConfig teacherConfig = TinyRuns.config("teacher", 0.016, 0.004, 100);
+        TrainingLoop.Result teacher = new TrainingLoop(teacherConfig, RunPlan.single(teacherConfig, Phase.PRETRAIN),
+            TinyRuns.dataset(6), root, Device.cpu(), null, null).run();
+        Map<String, HostTensor> teacherEma = CheckpointReader.read(teacher.lastCheckpoint(), null, null)
+            .group(CheckpointFormat.GROUP_EMA);
+        Map<String, HostTensor> teacherStudent = CheckpointReader.read(teacher.lastCheckpoint(), null, null)
+            .group(CheckpointFormat.GROUP_STUDENT);
+        assertTrue(maxAbsDiff(teacherEma, teacherStudent) > 0, "the teacher's EMA differs from its raw weights");
+
+        // one ECT step with a negligible learning rate: what comes out is what went in
+        TrainingConfig tuneConfig = TinyRuns.config("tuned", 0.016, 0.004, 100, "ect.optimizer.lr=1.0e-30");
+        TrainingLoop.Result tuned = new TrainingLoop(tuneConfig, RunPlan.single(tuneConfig, Phase.ECT),
+            TinyRuns.dataset(6), root, Device.cpu(), null, teacher.lastCheckpoint()).run();
+        assertEquals(1, tuned.step());
+        LoadedCheckpoint after = CheckpointReader.read(tuned.lastCheckpoint(), null, null);
+        assertEquals(Phase.ECT, after.metadata().phase());
+        assertTrue(maxAbsDiff(teacherEma, after.group(CheckpointFormat.GROUP_STUDENT)) < 1e-6);
+        assertTrue(maxAbsDiff(teacherEma, after.group(CheckpointFormat.GROUP_EMA)) < 1e-6);
+    }
+
     private static double maxAbsDiff(Map<String, HostTensor> a, Map<String, HostTensor> b) {
         double max = 0;
         for (String name : a.keySet()) {
