@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * the newest checkpoint of the run when there is one: same schedule (stage from the phase iteration), same
  * data order (from the images seen) and same noise (the engine is reseeded from (seed, step) every step).
  * Each step runs in its own sub-manager and reads nothing back from the device unless it logs or checkpoints.
+ *
+ * <p>Duplicates: a resumed run continues after its newest checkpoint, so it never writes or announces a
+ * step that already has a checkpoint; a step is announced once, right after its file is durable. (A kill
+ * between the file and the event loses that one event: {@code republish} announces it again, and consumers
+ * key checkpoints by (run, step).) Only when the newest file is unreadable and an older one is used are
+ * the later steps written, and announced, a second time.
  */
 public final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
