@@ -57,6 +57,7 @@ public class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            options.applyThreads();
             Measurement m = measure(options.load(), "pretrain".equals(phase) ? Phase.PRETRAIN : Phase.ECT,
                 Devices.select(options.device), warmup, steps);
             System.out.println(m.line());

@@ -26,6 +26,21 @@ public final class RunOptions {
         description = "the run's checkpoint folder <store root>/<runId> (default: runs/<runId from the config>)")
     Path runDir;
 
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+        description = "PyTorch intra-op threads on CPU (0: one per core; 1 is steadier on a machine shared with other"
+            + " jobs). Takes effect only if the engine has not started yet in this process.")
+    int threads;
+
+    /** Applies --threads before the engine starts (DJL reads the property once, at engine start). */
+    void applyThreads() {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0, not " + threads);
+        }
+        if (threads > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+    }
+
     /** The configuration, with runId taken from --run-dir when one is given. */
     TrainingConfig load() {
         List<String> all = new ArrayList<>(overrides);

@@ -41,6 +41,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            options.applyThreads();
             TrainingConfig config = options.load();
             RunPlan plan = plan(config);
             Device device = Devices.select(options.device);
