@@ -7,7 +7,9 @@ import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.checkpoint.LoadedCheckpoint;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
+import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.TrainingConfig;
@@ -57,7 +59,7 @@ public final class TrainingLoop {
         this.device = device;
         this.events = events == null ? TrainingEvents.NONE : events;
         this.initCheckpoint = initCheckpoint;
-        if (!dataset.shape().equals(new io.ectstream.core.sampling.ImageShape(config.network().inChannels(),
+        if (!dataset.shape().equals(new ImageShape(config.network().inChannels(),
                 config.network().imgResolution(), config.network().imgResolution()))) {
             throw new IllegalArgumentException("dataset images are " + dataset.shape() + ", the network expects "
                 + config.network().inChannels() + "x" + config.network().imgResolution() + "x"
@@ -194,7 +196,7 @@ public final class TrainingLoop {
                 + ", which this command does not train (use the command that wrote them, or another --run-dir)"));
     }
 
-    private void requireSameNetwork(io.ectstream.core.config.NetworkSpec found, String what) throws CheckpointException {
+    private void requireSameNetwork(NetworkSpec found, String what) throws CheckpointException {
         if (!found.equals(config.network())) {
             throw new CheckpointException(what + " holds network " + found + ", the configuration asks for "
                 + config.network());

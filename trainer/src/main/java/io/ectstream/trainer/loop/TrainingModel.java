@@ -2,6 +2,8 @@ package io.ectstream.trainer.loop;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.ectstream.core.checkpoint.CheckpointException;
@@ -119,7 +121,7 @@ public final class TrainingModel implements AutoCloseable {
                 throw new CheckpointException("checkpoint EMA holds " + tensors.size() + " tensors, the network has "
                     + rows.size());
             }
-            NDArray flat = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows));
+            NDArray flat = NDArrays.concat(new NDList(rows));
             if (flat.size() != parameters.size()) {
                 throw new CheckpointException("checkpoint EMA has " + flat.size() + " values, the network "
                     + parameters.size());
