@@ -86,6 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Trainer, sampler and evaluator share two cores: one PyTorch thread each beats oversubscribed OpenMP teams.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
         Path run = (runDir != null ? runDir : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
             .toAbsolutePath().normalize();
         Path store = run.resolve("checkpoints");
@@ -162,9 +166,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     private EvaluatorConfig evaluatorConfig(String bootstrap, Path run) {
         TopicNames topics = TopicNames.defaults();
-        return new EvaluatorConfig(bootstrap, "ect-evaluator-demo", topics.generateResults(), topics.evalFid(),
-            topics.generateErrors(), new ReportSchedule(evalSamples, 0), 64, run.resolve("evaluator-state"),
-            EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of());
+        return new EvaluatorConfig(bootstrap, "ect-evaluator-demo", topics.generateResults(), topics.checkpoints(),
+            topics.evalFid(), topics.generateErrors(), new ReportSchedule(evalSamples, 0), 64,
+            run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.<String, String>of());
     }
 
     private SamplerConfig samplerConfig(String bootstrap, Path store) {

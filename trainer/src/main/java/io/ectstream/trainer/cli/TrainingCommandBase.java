@@ -16,7 +16,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.trainer.publish.KafkaTrainingEvents;
+import io.ectstream.trainer.publish.PublisherConfig;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Shared body of {@code train} and {@code pipeline}: load, open the data, run the loop, map errors to exit codes. */
 abstract class TrainingCommandBase implements Callable<Integer> {
@@ -24,6 +28,16 @@ abstract class TrainingCommandBase implements Callable<Integer> {
 
     @Mixin
     RunOptions options = new RunOptions();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+        description = "Kafka to announce checkpoints (ect.checkpoints) and progress (ect.train.progress) on; none: no announcements")
+    String bootstrapServers;
+
+    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
+    String checkpointsTopic;
+
+    @Option(names = "--progress-topic", defaultValue = "ect.train.progress", description = "(default ${DEFAULT-VALUE})")
+    String progressTopic;
 
     private TrainingEvents events = TrainingEvents.NONE;
 
@@ -38,6 +52,27 @@ abstract class TrainingCommandBase implements Callable<Integer> {
         return null;
     }
 
+    /** The events given by the launcher, else a Kafka publisher when --bootstrap-servers is set, else none. */
+    private TrainingEvents announcer() {
+        if (events != TrainingEvents.NONE || bootstrapServers == null) {
+            return new TrainingEvents() {
+                @Override
+                public void checkpointWritten(io.ectstream.schemas.CheckpointEvent event) {
+                    events.checkpointWritten(event);
+                }
+
+                @Override
+                public void progress(io.ectstream.schemas.TrainingProgress progress) {
+                    events.progress(progress);
+                }
+            };
+        }
+        TopicNames defaults = TopicNames.defaults();
+        TopicNames topics = new TopicNames(checkpointsTopic, progressTopic, defaults.generateRequests(),
+            defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
+        return new KafkaTrainingEvents(PublisherConfig.of(bootstrapServers).withTopics(topics));
+    }
+
     @Override
     public Integer call() {
         try {
@@ -46,9 +81,12 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             RunPlan plan = plan(config);
             Device device = Devices.select(options.device);
             ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
-            TrainingLoop loop = new TrainingLoop(config, plan, dataset, options.storeRoot(), device, events,
-                initCheckpoint());
-            TrainingLoop.Result result = loop.run();
+            TrainingLoop.Result result;
+            try (TrainingEvents announcer = announcer()) {
+                TrainingLoop loop = new TrainingLoop(config, plan, dataset, options.storeRoot(), device, announcer,
+                    initCheckpoint());
+                result = loop.run();
+            }
             LOG.info("run {} complete: {} steps, {} kimg, last checkpoint {}", config.runId(), result.step(),
                 result.imagesSeen() / 1000.0, result.lastCheckpoint());
             return 0;
