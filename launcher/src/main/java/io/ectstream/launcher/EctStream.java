@@ -1,5 +1,18 @@
 package io.ectstream.launcher;
 
+import io.ectstream.evaluator.cli.EvaluateCommand;
+import io.ectstream.evaluator.cli.FidCommand;
+import io.ectstream.evaluator.cli.ReferenceStatsCommand;
+import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
+import io.ectstream.launcher.demo.DemoCommand;
+import io.ectstream.sampler.cli.BenchSamplerCommand;
+import io.ectstream.sampler.cli.GenerateCommand;
+import io.ectstream.sampler.cli.ServeCommand;
+import io.ectstream.trainer.cli.BenchTrainCommand;
+import io.ectstream.trainer.cli.ModelInfoCommand;
+import io.ectstream.trainer.cli.PipelineCommand;
+import io.ectstream.trainer.cli.RepublishCommand;
+import io.ectstream.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,8 +23,20 @@ import picocli.CommandLine.Command;
     version = "ectstream 0.1.0",
     description = "Train consistency models with ECT, serve 1-2 step generation over Kafka, evaluate with a rolling FID.",
     subcommands = {
-        io.ectstream.launcher.demo.DemoCommand.class,
+        DemoCommand.class,
+        PipelineCommand.class,
+        TrainCommand.class,
+        ModelInfoCommand.class,
+        RepublishCommand.class,
+        ServeCommand.class,
+        GenerateCommand.class,
+        EvaluateCommand.class,
+        FidCommand.class,
+        ReferenceStatsCommand.class,
+        TrainFeatureNetCommand.class,
         BrokerCommand.class,
+        BenchTrainCommand.class,
+        BenchSamplerCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class EctStream implements Runnable {

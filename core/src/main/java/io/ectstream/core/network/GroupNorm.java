@@ -51,8 +51,11 @@ public final class GroupNorm extends AbstractBlock {
             .layerNorm(x.reshape(n, groups, perGroup), normalized, ones, zeros, eps)
             .singletonOrThrow()
             .reshape(shape);
+        // The reshapes would otherwise belong to the parameters' long-lived manager and outlive the pass.
         NDArray gamma = ps.getValue(weight, x.getDevice(), training).reshape(1, channels, 1, 1);
         NDArray beta = ps.getValue(bias, x.getDevice(), training).reshape(1, channels, 1, 1);
+        gamma.attach(x.getManager());
+        beta.attach(x.getManager());
         return y.mul(gamma).add(beta);
     }
 

@@ -18,7 +18,7 @@ final class ContainerKafka implements KafkaCluster {
         try {
             Class.forName("org.testcontainers.DockerClientFactory");
             return DockerClientFactory.instance().isDockerAvailable();
-        } catch (ClassNotFoundException | LinkageError e) {
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             // Testcontainers absent, or present without one of its own dependencies: no containers here.
             return false;
         }

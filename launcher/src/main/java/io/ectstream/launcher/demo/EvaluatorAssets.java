@@ -32,10 +32,10 @@ final class EvaluatorAssets {
     static EvaluatorAssets prepare(Path cacheDir, String datasetName, LabeledImages labeled, ImageDataset reference) throws Exception {
         Files.createDirectories(cacheDir);
         String stem = datasetName.replaceAll("[^A-Za-z0-9._-]", "_");
-        Path net = cacheDir.resolve(stem + ".feature-net");
+        Path net = cacheDir.resolve(labeled.images().name().replaceAll("[^A-Za-z0-9._-]", "_") + ".feature-net");
         if (!Files.exists(net)) {
-            log.info("training the evaluator's feature network on {} ({} images, about a minute on 2 cores)",
-                datasetName, labeled.images().size());
+            log.info("training the evaluator's feature network on {} ({} images, a minute or two on 2 cores)",
+                labeled.images().name(), labeled.images().size());
             FeatureNetConfig config = FeatureNetConfig.small(labeled.images().shape(), labeled.classes());
             var result = FeatureNetTrainer.train(labeled, config, FeatureNetTraining.defaults(), net);
             log.info("feature network {} held-out accuracy {}", result.file(), String.format("%.3f", result.heldOutAccuracy()));

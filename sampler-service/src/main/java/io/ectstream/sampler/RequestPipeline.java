@@ -1,0 +1,135 @@
+package io.ectstream.sampler;
+
+import io.ectstream.sampler.batch.Batch;
+import io.ectstream.sampler.batch.BatchKey;
+import io.ectstream.sampler.batch.Batcher;
+import io.ectstream.sampler.batch.Chunk;
+import io.ectstream.sampler.batch.GenerationJob;
+import io.ectstream.sampler.batch.JobSink;
+import io.ectstream.sampler.generate.BatchRunner;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.ectstream.sampler.models.LoadedModel;
+import io.ectstream.sampler.models.ModelRegistry;
+import io.ectstream.sampler.models.UnknownModelException;
+import io.ectstream.sampler.validate.InvalidRequestException;
+import io.ectstream.sampler.validate.RequestValidator;
+import io.ectstream.sampler.validate.ValidRequest;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.GenerationResult;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path in one place: validate -> take a reference to the model -> split into chunks ->
+ * batcher -> forward pass on a worker -> each chunk's result to the request's sink.
+ * Every method runs on the service's event loop; only {@link BatchRunner} leaves it.
+ * A batch is handed to a generator only when one is free: full batches first, then the queue that
+ * waited longest (once it waited maxWaitMs). While every generator is busy, queues keep filling, so
+ * batches grow with load and a lone request still leaves after maxWaitMs.
+ */
+public final class RequestPipeline {
+    private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
+
+    private final Vertx vertx;
+    private final SamplerConfig config;
+    private final ModelRegistry registry;
+    private final RequestValidator validator;
+    private final Batcher batcher;
+    private final BatchRunner runner;
+    private final SamplerMetrics metrics;
+    private final java.util.ArrayDeque<Batch> ready = new java.util.ArrayDeque<>();
+    private int busy;
+    private long timerId = -1;
+    private long timerDeadline = Long.MAX_VALUE;
+
+    public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.registry = registry;
+        this.validator = new RequestValidator(config.maxImagesPerRequest(), config.topics().generateResults());
+        this.batcher = new Batcher(config.maxBatchImages(), config.maxWaitMs());
+        this.runner = runner;
+        this.metrics = metrics;
+    }
+
+    /** Accepts a request or says why not; once accepted, the sink hears about every chunk and then finished(). */
+    public void submit(GenerationRequest request, long receivedAtMillis, JobSink sink)
+        throws InvalidRequestException, UnknownModelException {
+        ValidRequest valid = validator.validate(request);
+        LoadedModel model = registry.acquire(request.getModel());
+        int chunkCount = Chunk.chunkCount(request.getNumImages(), config.maxBatchImages());
+        GenerationJob job = new GenerationJob(valid, model, sink, receivedAtMillis, chunkCount);
+        BatchKey key = new BatchKey(model, valid.settings());
+        long now = System.currentTimeMillis();
+        for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.maxBatchImages())) {
+            ready.addAll(batcher.add(key, chunk, now));
+        }
+        pump();
+    }
+
+    /** Hands batches to free generators, then arms the timer for the next queue to fall due. */
+    private void pump() {
+        long now = System.currentTimeMillis();
+        while (busy < config.generatorThreads()) {
+            Batch next = ready.poll();
+            if (next == null) {
+                next = batcher.takeOldestDue(now).orElse(null);
+            }
+            if (next == null) {
+                break;
+            }
+            dispatch(next);
+        }
+        if (busy < config.generatorThreads()) {
+            armTimer();
+        }
+    }
+
+    private void armTimer() {
+        OptionalLong deadline = batcher.nextDeadline();
+        if (deadline.isEmpty() || deadline.getAsLong() >= timerDeadline) {
+            return;
+        }
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        timerDeadline = deadline.getAsLong();
+        timerId = vertx.setTimer(Math.max(1, timerDeadline - System.currentTimeMillis()), id -> {
+            timerId = -1;
+            timerDeadline = Long.MAX_VALUE;
+            pump();
+        });
+    }
+
+    private void dispatch(Batch batch) {
+        busy++;
+        runner.forward(batch)
+            .andThen(forwarded -> {
+                busy--;
+                pump();
+            })
+            .compose(pixels -> runner.encode(batch, pixels))
+            .onComplete(done -> {
+                if (done.succeeded()) {
+                    metrics.batch(done.result().images(), done.result().generationMs());
+                    List<GenerationResult> results = done.result().results();
+                    for (int i = 0; i < results.size(); i++) {
+                        GenerationJob job = batch.chunks().get(i).job();
+                        job.chunkDone(job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
+                    }
+                } else {
+                    log.error("batch of {} images on {} failed", batch.images(), batch.key().model().describe(), done.cause());
+                    metrics.error("INTERNAL");
+                    String reason = "generation failed: " + done.cause();
+                    batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
+                }
+            });
+    }
+
+    public int waitingImages() {
+        return batcher.waitingImages() + ready.stream().mapToInt(Batch::images).sum();
+    }
+}

@@ -1,0 +1,77 @@
+package io.ectstream.sampler;
+
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Path;
+
+/**
+ * Everything the sampler service is told at its edge (CLI or test), built once and passed in.
+ *
+ * @param storeRoot        checkpoint store root; checkpoint URIs resolve against it and may not leave it
+ * @param maxBatchImages   most images one forward pass carries; also the chunk size of large requests
+ * @param maxWaitMs        longest a partly filled batch waits for company before it runs
+ * @param maxImagesPerRequest upper bound on GenerationRequest.numImages
+ * @param maxInFlightRequests requests accepted but not yet answered before the consumer pauses
+ * @param generatorThreads worker threads running forward passes
+ * @param httpPort         0 for a free port, negative to disable HTTP
+ */
+public record SamplerConfig(
+    String bootstrapServers,
+    TopicNames topics,
+    Path storeRoot,
+    String groupId,
+    int maxBatchImages,
+    long maxWaitMs,
+    int maxImagesPerRequest,
+    int maxInFlightRequests,
+    int generatorThreads,
+    String httpHost,
+    int httpPort) {
+
+    public static final String COMPONENT = "sampler-service";
+
+    public SamplerConfig {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers are required");
+        require(topics != null, "topic names are required");
+        require(storeRoot != null, "the checkpoint store root is required");
+        require(groupId != null && !groupId.isBlank(), "a consumer group id is required");
+        require(maxBatchImages >= 1, "max batch must be >= 1, not " + maxBatchImages);
+        require(maxWaitMs >= 0, "max wait must be >= 0 ms, not " + maxWaitMs);
+        require(maxImagesPerRequest >= 1, "max images per request must be >= 1, not " + maxImagesPerRequest);
+        require(maxInFlightRequests >= 1, "max in-flight requests must be >= 1, not " + maxInFlightRequests);
+        require(generatorThreads >= 1, "generator threads must be >= 1, not " + generatorThreads);
+        require(httpHost != null && !httpHost.isBlank(), "an HTTP host is required");
+        storeRoot = storeRoot.toAbsolutePath().normalize();
+    }
+
+    /** Defaults for a local run: batches of 32, 5 ms wait, 256 images per request, HTTP on 127.0.0.1:8081. */
+    public static SamplerConfig defaults(String bootstrapServers, Path storeRoot) {
+        return new SamplerConfig(bootstrapServers, TopicNames.defaults(), storeRoot, "ect-sampler",
+            32, 5, 256, 64, 1, "127.0.0.1", 8081);
+    }
+
+    public SamplerConfig withGroupId(String id) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort);
+    }
+
+    public SamplerConfig withBatching(int maxBatch, long waitMs) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort);
+    }
+
+    public SamplerConfig withHttpPort(int port) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port);
+    }
+
+    public SamplerConfig withMaxImagesPerRequest(int max) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.ectstream.sampler;
+
+import io.ectstream.sampler.generate.BatchRunner;
+import io.ectstream.sampler.http.HttpApi;
+import io.ectstream.sampler.intake.RequestIntake;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.ectstream.sampler.models.ModelRegistry;
+import io.ectstream.sampler.publish.KafkaPublisher;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
+ * generator workers -> publisher. Stopping drains: it stops reading, waits (up to 10 s) for the
+ * requests in flight to be answered and committed, then closes the clients; an abrupt stop skips that.
+ */
+final class SamplerVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(SamplerVerticle.class);
+    private static final long DRAIN_MS = 10_000;
+
+    private final SamplerConfig config;
+    private final ModelRegistry registry;
+    private final SamplerMetrics metrics;
+    private volatile boolean abrupt;
+    private WorkerExecutor generators;
+    private WorkerExecutor encoders;
+    private KafkaPublisher publisher;
+    private RequestIntake intake;
+    private HttpApi http;
+    private volatile int httpPort = -1;
+
+    SamplerVerticle(SamplerConfig config, ModelRegistry registry, SamplerMetrics metrics) {
+        this.config = config;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<?> start() {
+        generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
+        encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
+        publisher = new KafkaPublisher(vertx, config.bootstrapServers(), config.topics().generateErrors());
+        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
+        intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
+        metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
+        metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
+        Future<?> httpStarted = Future.succeededFuture();
+        if (config.httpPort() >= 0) {
+            http = new HttpApi(vertx, pipeline, registry, metrics);
+            httpStarted = http.listen(config.httpHost(), config.httpPort()).onSuccess(port -> {
+                httpPort = port;
+                log.info("sampler HTTP API on http://{}:{}", config.httpHost(), port);
+            });
+        }
+        return httpStarted;
+    }
+
+    /**
+     * Subscribes to the requests topic; called once the checkpoints present at start were loaded, so
+     * that requests are not refused as UNKNOWN_MODEL by an instance that is still recovering.
+     */
+    void startIntake() {
+        context.runOnContext(v -> intake.start()
+            .onSuccess(x -> log.info("reading requests from {} (group {})", config.topics().generateRequests(), config.groupId()))
+            .onFailure(e -> log.error("cannot subscribe to {}", config.topics().generateRequests(), e)));
+    }
+
+    KafkaPublisher publisher() {
+        return publisher;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    void markAbrupt() {
+        abrupt = true;
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> drained = abrupt ? Future.succeededFuture() : drain();
+        return drained
+            .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
+            .transform(x -> step("request consumer closed", intake.close()))
+            .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
+            .transform(x -> step("producer closed", publisher.close()))
+            .transform(x -> step("generator workers closed", generators.close()))
+            .transform(x -> step("encoder workers closed", encoders.close()));
+    }
+
+    private Future<Void> step(String what, Future<Void> future) {
+        return future.andThen(done -> log.debug("stop: {} ({})", what, done.succeeded() ? "ok" : done.cause().toString()))
+            .recover(e -> Future.succeededFuture());
+    }
+
+    private Future<Void> drain() {
+        intake.stopReading();
+        Promise<Void> done = Promise.promise();
+        long deadline = System.currentTimeMillis() + DRAIN_MS;
+        vertx.setPeriodic(1, 20, id -> {
+            if ((intake.inFlight() == 0 && !intake.committing()) || System.currentTimeMillis() > deadline) {
+                vertx.cancelTimer(id);
+                if (intake.inFlight() > 0) {
+                    log.warn("stopping with {} requests unanswered; they will be redelivered", intake.inFlight());
+                }
+                done.complete();
+            }
+        });
+        return done.future();
+    }
+}

@@ -1,0 +1,126 @@
+package io.ectstream.sampler.batch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Dynamic batching: chunks wait in one queue per {@link BatchKey}; a queue is cut into a batch as soon
+ * as it holds maxBatchImages images, or when its oldest chunk has waited maxWaitMs. Batches hold whole
+ * chunks in arrival order. Pure logic with the time passed in; the caller drives the timer.
+ */
+public final class Batcher {
+    private final int maxBatchImages;
+    private final long maxWaitMs;
+    private final Map<BatchKey, Deque<Waiting>> queues = new LinkedHashMap<>();
+    private final Map<BatchKey, Integer> images = new LinkedHashMap<>();
+
+    private record Waiting(Chunk chunk, long since) {
+    }
+
+    public Batcher(int maxBatchImages, long maxWaitMs) {
+        if (maxBatchImages < 1 || maxWaitMs < 0) {
+            throw new IllegalArgumentException("max batch must be >= 1 and max wait >= 0");
+        }
+        this.maxBatchImages = maxBatchImages;
+        this.maxWaitMs = maxWaitMs;
+    }
+
+    /** Queues a chunk (at most maxBatchImages images) and returns the batches that became full. */
+    public List<Batch> add(BatchKey key, Chunk chunk, long nowMs) {
+        if (chunk.count() > maxBatchImages) {
+            throw new IllegalArgumentException("chunk of " + chunk.count() + " images exceeds the max batch " + maxBatchImages);
+        }
+        queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Waiting(chunk, nowMs));
+        images.merge(key, chunk.count(), Integer::sum);
+        List<Batch> ready = new ArrayList<>();
+        while (images.getOrDefault(key, 0) >= maxBatchImages) {
+            ready.add(cut(key));
+        }
+        return ready;
+    }
+
+    /** Cuts every queue whose oldest chunk has waited at least maxWaitMs, entirely. */
+    public List<Batch> takeDue(long nowMs) {
+        List<Batch> due = new ArrayList<>();
+        for (BatchKey key : new ArrayList<>(queues.keySet())) {
+            Deque<Waiting> queue = queues.get(key);
+            if (queue != null && !queue.isEmpty() && nowMs - queue.peekFirst().since() >= maxWaitMs) {
+                while (queues.containsKey(key)) {
+                    due.add(cut(key));
+                }
+            }
+        }
+        return due;
+    }
+
+    /**
+     * One batch from the queue whose oldest chunk has waited longest, if that chunk has waited at least
+     * maxWaitMs; used when a generator becomes free, so that queues keep filling while all are busy.
+     */
+    public java.util.Optional<Batch> takeOldestDue(long nowMs) {
+        BatchKey oldest = null;
+        long since = Long.MAX_VALUE;
+        for (Map.Entry<BatchKey, Deque<Waiting>> e : queues.entrySet()) {
+            long head = e.getValue().peekFirst().since();
+            if (head < since) {
+                since = head;
+                oldest = e.getKey();
+            }
+        }
+        if (oldest == null || nowMs - since < maxWaitMs) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(cut(oldest));
+    }
+
+    /** When the next queue falls due, if any chunk waits. */
+    public OptionalLong nextDeadline() {
+        return queues.values().stream().filter(q -> !q.isEmpty())
+            .mapToLong(q -> q.peekFirst().since() + maxWaitMs).min();
+    }
+
+    public int waitingImages() {
+        return images.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Everything still waiting, as batches (used when shutting down). */
+    public List<Batch> drainAll() {
+        List<Batch> all = new ArrayList<>();
+        for (BatchKey key : new ArrayList<>(queues.keySet())) {
+            while (queues.containsKey(key)) {
+                all.add(cut(key));
+            }
+        }
+        return all;
+    }
+
+    private Batch cut(BatchKey key) {
+        Deque<Waiting> queue = queues.get(key);
+        List<Chunk> taken = new ArrayList<>();
+        int count = 0;
+        Iterator<Waiting> it = queue.iterator();
+        while (it.hasNext()) {
+            Chunk next = it.next().chunk();
+            if (!taken.isEmpty() && count + next.count() > maxBatchImages) {
+                break;
+            }
+            taken.add(next);
+            count += next.count();
+            it.remove();
+        }
+        int left = images.get(key) - count;
+        if (queue.isEmpty()) {
+            queues.remove(key);
+            images.remove(key);
+        } else {
+            images.put(key, left);
+        }
+        return new Batch(key, taken);
+    }
+}

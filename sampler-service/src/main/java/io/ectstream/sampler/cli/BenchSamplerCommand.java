@@ -1,0 +1,73 @@
+package io.ectstream.sampler.cli;
+
+import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.sampler.bench.SamplerBenchmark;
+import io.ectstream.schemas.ImageFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ectstream bench-sampler}: end-to-end images/s through Kafka vs the in-process forward pass, and latency. */
+@Command(name = "bench-sampler", mixinStandardHelpOptions = true,
+    description = "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), and 1-image latency.")
+public class BenchSamplerCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "(default ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--network", defaultValue = "small", description = "small (28x28, Fashion-MNIST size), tiny (8x8) or cifar10 (default ${DEFAULT-VALUE}).")
+    String network;
+
+    @Option(names = "--steps", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--max-batch", defaultValue = "32", description = "(default ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(names = "--images-per-request", defaultValue = "8", description = "(default ${DEFAULT-VALUE})")
+    int imagesPerRequest;
+
+    @Option(names = "--requests", defaultValue = "64", description = "(default ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--window", defaultValue = "16", description = "Requests kept in flight (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--latency-requests", defaultValue = "100", description = "(default ${DEFAULT-VALUE})")
+    int latencyRequests;
+
+    @Option(names = "--format", defaultValue = "RAW_UINT8", description = "RAW_UINT8 or PNG (default ${DEFAULT-VALUE}).")
+    ImageFormat format;
+
+    @Option(names = "--batch-invariant", negatable = true, defaultValue = "false", fallbackValue = "true",
+        description = "Image-by-image forward passes (the service's exact mode) instead of whole batches (default ${DEFAULT-VALUE}).")
+    boolean batchInvariant;
+
+    @Option(names = "--work-dir", description = "Folder for the benchmark checkpoint (default: a temporary folder).")
+    Path workDir;
+
+    static NetworkSpec network(String name) {
+        return switch (name) {
+            case "small" -> NetworkSpec.small();
+            case "cifar10" -> NetworkSpec.cifar10();
+            case "tiny" -> new NetworkSpec(8, 1, 1, 8, List.of(1), 1, 1, List.of(), 0.0, 0.5);
+            default -> throw new IllegalArgumentException("--network must be small, tiny or cifar10, not " + name);
+        };
+    }
+
+    SamplerBenchmark.Settings settings() {
+        return new SamplerBenchmark.Settings(network(network), steps, maxBatch, imagesPerRequest, requests, window,
+            latencyRequests, format, 3, batchInvariant);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = workDir != null ? workDir : Files.createTempDirectory("ect-bench-");
+        SamplerBenchmark.Report report = SamplerBenchmark.run(bootstrapServers, dir, settings(), line -> System.out.println("... " + line));
+        System.out.println(report.describe());
+        return 0;
+    }
+}

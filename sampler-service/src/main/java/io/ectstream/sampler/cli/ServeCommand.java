@@ -1,0 +1,90 @@
+package io.ectstream.sampler.cli;
+
+import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.core.device.Devices;
+import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerService;
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ectstream serve}: runs the sampler service until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve 1-2 step generation from Kafka (and HTTP), hot-loading every new checkpoint.")
+public class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--store", defaultValue = "runs/checkpoints", description = "Checkpoint store root; checkpoint URIs may not leave it (default ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--group-id", defaultValue = "ect-sampler", description = "Consumer group shared by the instances (default ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--max-batch", defaultValue = "32", description = "Images per forward pass at most; also the chunk size (default ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "5", description = "Longest a partial batch waits for more requests (default ${DEFAULT-VALUE}).")
+    long maxWaitMs;
+
+    @Option(names = "--max-images", defaultValue = "256", description = "Most images one request may ask for (default ${DEFAULT-VALUE}).")
+    int maxImages;
+
+    @Option(names = "--max-in-flight", defaultValue = "64", description = "Requests in flight before the consumer pauses (default ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--generator-threads", defaultValue = "1", description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
+    int generatorThreads;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP bind address (default ${DEFAULT-VALUE}).")
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8081", description = "HTTP port; 0 picks a free one, -1 disables HTTP (default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch-invariant", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Run each image through the network alone, so a request's bytes never depend on its batch (default ${DEFAULT-VALUE});"
+            + " --no-batch-invariant runs whole batches at once: faster, rarely +-1 in a pixel.")
+    boolean batchInvariant;
+
+    @Option(names = "--requests-topic", defaultValue = "ect.generate.requests", description = "(default ${DEFAULT-VALUE})")
+    String requestsTopic;
+
+    @Option(names = "--results-topic", defaultValue = "ect.generate.results", description = "(default ${DEFAULT-VALUE})")
+    String resultsTopic;
+
+    @Option(names = "--errors-topic", defaultValue = "ect.generate.errors", description = "(default ${DEFAULT-VALUE})")
+    String errorsTopic;
+
+    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
+    String checkpointsTopic;
+
+    SamplerConfig config() {
+        TopicNames d = TopicNames.defaults();
+        TopicNames topics = new TopicNames(checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
+        return new SamplerConfig(bootstrapServers, topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
+            generatorThreads, httpHost, httpPort);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SamplerConfig config = config();
+        SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant));
+        System.out.println("sampler serving " + config.topics().generateRequests() + " on " + bootstrapServers
+            + (service.httpPort() > 0 ? ", HTTP on http://" + httpHost + ":" + service.httpPort() : "") + " (Ctrl-C stops it)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,177 @@
+package io.ectstream.sampler.client;
+
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.topics.TopicNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A blocking Kafka client of the sampler: sends GenerationRequests and collects their results (all
+ * chunks) or errors. It starts reading the result and error topics at their ends before sending, so it
+ * sees only answers to its own requests (matched by request id).
+ */
+public final class GenerationClient implements AutoCloseable {
+    private final TopicNames topics;
+    private final String resultTopic;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AvroCodec<GenerationRequest> requests = new AvroCodec<>(GenerationRequest.class);
+    private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
+    private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
+    private final Map<String, List<GenerationResult>> received = new HashMap<>();
+    private final Map<String, GenerationError> failed = new HashMap<>();
+
+    /** What came back for one request: every chunk, or the error. */
+    public record Answer(String requestId, List<GenerationResult> chunks, GenerationError error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /** @param resultTopic the topic the requests name as reply topic (null: the sampler's default results topic) */
+    public GenerationClient(String bootstrapServers, TopicNames topics, String resultTopic) {
+        this.topics = topics;
+        this.resultTopic = resultTopic == null ? topics.generateResults() : resultTopic;
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "0"),
+            new StringSerializer(), new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20),
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100"),
+            new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : Set.of(this.resultTopic, topics.generateErrors())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(15))
+                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+
+    /** Sends a request (its reply topic set to this client's result topic when that is not the default). */
+    public void send(GenerationRequest request) {
+        if (!resultTopic.equals(topics.generateResults())) {
+            request.setReplyTopic(resultTopic);
+        }
+        try {
+            producer.send(new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending " + request.getRequestId(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sending " + request.getRequestId() + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Sends without waiting for the broker's acknowledgement (for load generation). */
+    public void sendAsync(GenerationRequest request) {
+        producer.send(new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)));
+    }
+
+    /** Waits for the answer to a request sent earlier. */
+    public Answer await(String requestId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Answer> answer = answer(requestId);
+            if (answer.isPresent()) {
+                return answer.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no answer to request " + requestId + " within " + timeout);
+            }
+            poll(Duration.ofMillis(100));
+        }
+    }
+
+    /** The answer to a request if it is complete (polls nothing). */
+    public Optional<Answer> answer(String requestId) {
+        GenerationError error = failed.get(requestId);
+        if (error != null) {
+            return Optional.of(new Answer(requestId, List.of(), error));
+        }
+        List<GenerationResult> chunks = received.get(requestId);
+        if (chunks != null && chunks.stream().map(GenerationResult::getChunkIndex).distinct().count() == chunks.get(0).getChunkCount()) {
+            return Optional.of(new Answer(requestId, chunks, null));
+        }
+        return Optional.empty();
+    }
+
+    /** Reads whatever answers arrived within the timeout; returns the ids of requests now complete. */
+    public List<String> poll(Duration timeout) {
+        List<String> touched = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            try {
+                if (record.topic().equals(topics.generateErrors())) {
+                    GenerationError error = errors.decode(record.value());
+                    if (error.getRequestId() != null) {
+                        failed.put(error.getRequestId(), error);
+                        touched.add(error.getRequestId());
+                    }
+                } else {
+                    GenerationResult result = results.decode(record.value());
+                    received.computeIfAbsent(result.getRequestId(), id -> new ArrayList<>()).add(result);
+                    touched.add(result.getRequestId());
+                }
+            } catch (RecordDecodingException e) {
+                // Someone else's bytes on a shared topic: not an answer to us.
+            }
+        }
+        return touched.stream().distinct().filter(id -> answer(id).isPresent()).toList();
+    }
+
+    /** The run of the most recently created checkpoint on the checkpoints topic, if any. */
+    public static Optional<String> newestRun(String bootstrapServers, String checkpointsTopic) {
+        AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+            new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(checkpointsTopic, Duration.ofSeconds(15)).stream()
+                .map(p -> new TopicPartition(checkpointsTopic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            CheckpointEvent newest = null;
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    try {
+                        CheckpointEvent e = codec.decode(r.value());
+                        if (newest == null || !e.getCreatedAt().isBefore(newest.getCreatedAt())) {
+                            newest = e;
+                        }
+                    } catch (RecordDecodingException ignored) {
+                        // not a checkpoint event
+                    }
+                }
+            }
+            return Optional.ofNullable(newest).map(CheckpointEvent::getRunId);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,153 @@
+package io.ectstream.sampler.http;
+
+import io.ectstream.core.image.ImageCodec;
+import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.sampler.RequestPipeline;
+import io.ectstream.sampler.batch.JobSink;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.ectstream.sampler.models.UnknownModelException;
+import io.ectstream.sampler.validate.InvalidRequestException;
+import io.ectstream.sampler.validate.ValidRequest;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.ImageFormat;
+import io.ectstream.schemas.ModelSelector;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * POST /v1/generate. Body: {"runId", "step"?, "numImages", "steps", "seed"?, "tMid"?}. With
+ * {@code Accept: image/png} (or "?format=png") the answer is one PNG grid; otherwise JSON with one
+ * base64 PNG per image. 400 for an invalid request, 404 for an unknown model.
+ */
+final class GenerateHandler implements Handler<RoutingContext> {
+    private final RequestPipeline pipeline;
+    private final SamplerMetrics metrics;
+
+    GenerateHandler(RequestPipeline pipeline, SamplerMetrics metrics) {
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        boolean grid = "png".equals(ctx.queryParams().get("format"))
+            || String.valueOf(ctx.request().getHeader("accept")).contains("image/png");
+        GenerationRequest request;
+        try {
+            request = parse(ctx.body().asJsonObject(), grid);
+        } catch (RuntimeException e) {
+            fail(ctx, 400, ErrorCode.INVALID_REQUEST, "body is not a generation request: " + e.getMessage());
+            return;
+        }
+        long received = System.currentTimeMillis();
+        try {
+            pipeline.submit(request, received, new HttpSink(ctx, request.getNumImages(), grid, received));
+            metrics.request("accepted");
+        } catch (InvalidRequestException e) {
+            fail(ctx, 400, ErrorCode.INVALID_REQUEST, e.getMessage());
+        } catch (UnknownModelException e) {
+            fail(ctx, 404, ErrorCode.UNKNOWN_MODEL, e.getMessage());
+        }
+    }
+
+    private static GenerationRequest parse(JsonObject body, boolean grid) {
+        if (body == null) {
+            throw new IllegalArgumentException("empty body");
+        }
+        Long step = body.getLong("step");
+        return GenerationRequest.newBuilder()
+            .setRequestId("http-" + UUID.randomUUID())
+            .setModel(new ModelSelector(body.getString("runId"), step))
+            .setNumImages(body.getInteger("numImages", 1))
+            .setSteps(body.getInteger("steps", 1))
+            .setSeed(body.getLong("seed"))
+            .setTMid(body.getDouble("tMid"))
+            .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
+            .setCreatedAt(Instant.now())
+            .build();
+    }
+
+    private void fail(RoutingContext ctx, int status, ErrorCode code, String reason) {
+        metrics.request("rejected");
+        metrics.error(code.name());
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("code", code.name()).put("reason", reason).encode());
+    }
+
+    /** Collects a request's chunks and answers once all are there. */
+    private final class HttpSink implements JobSink {
+        private final RoutingContext ctx;
+        private final byte[][] images;
+        private final boolean grid;
+        private final long received;
+        private GenerationResult first;
+        private String error;
+
+        HttpSink(RoutingContext ctx, int numImages, boolean grid, long received) {
+            this.ctx = ctx;
+            this.images = new byte[numImages][];
+            this.grid = grid;
+            this.received = received;
+        }
+
+        @Override
+        public Future<Void> send(ValidRequest request, GenerationResult chunk) {
+            if (first == null) {
+                first = chunk;
+            }
+            for (int i = 0; i < chunk.getImages().size(); i++) {
+                var buffer = chunk.getImages().get(i).duplicate();
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                images[chunk.getFirstImageIndex() + i] = bytes;
+            }
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> sendError(ValidRequest request, ErrorCode code, String reason) {
+            error = reason;
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public void finished(boolean delivered) {
+            metrics.requestLatency(System.currentTimeMillis() - received);
+            if (error != null || first == null) {
+                fail(ctx, 500, ErrorCode.INTERNAL, error == null ? "no images were generated" : error);
+                return;
+            }
+            ctx.response().putHeader("x-model-version", first.getModelVersion().getRunId() + "@" + first.getModelVersion().getStep());
+            if (grid) {
+                ImageShape shape = new ImageShape(first.getChannels(), first.getHeight(), first.getWidth());
+                int columns = (int) Math.ceil(Math.sqrt(images.length));
+                ctx.vertx().executeBlocking(() -> ImageCodec.gridPng(images, shape, columns), false)
+                    .onSuccess(png -> ctx.response().putHeader("content-type", "image/png").end(Buffer.buffer(png)))
+                    .onFailure(e -> fail(ctx, 500, ErrorCode.INTERNAL, e.toString()));
+                return;
+            }
+            JsonArray encoded = new JsonArray();
+            for (byte[] image : images) {
+                encoded.add(Base64.getEncoder().encodeToString(image));
+            }
+            ctx.json(new JsonObject()
+                .put("requestId", first.getRequestId())
+                .put("modelVersion", new JsonObject().put("runId", first.getModelVersion().getRunId())
+                    .put("step", first.getModelVersion().getStep()).put("sha256", first.getModelVersion().getSha256()))
+                .put("seed", first.getSeed())
+                .put("steps", first.getSteps())
+                .put("channels", first.getChannels()).put("height", first.getHeight()).put("width", first.getWidth())
+                .put("format", "png")
+                .put("images", encoded));
+        }
+    }
+}

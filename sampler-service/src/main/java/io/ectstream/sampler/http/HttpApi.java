@@ -1,0 +1,83 @@
+package io.ectstream.sampler.http;
+
+import io.ectstream.sampler.RequestPipeline;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.ectstream.sampler.models.LoadedModel;
+import io.ectstream.sampler.models.ModelRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The HTTP face of the sampler: POST /v1/generate, GET /v1/models, GET /health (503 until a model
+ * is loaded), GET /metrics (Prometheus text). Handlers are short and never block; generation goes
+ * through the same pipeline as Kafka requests.
+ */
+public final class HttpApi {
+    private final Vertx vertx;
+    private final ModelRegistry registry;
+    private final SamplerMetrics metrics;
+    private final GenerateHandler generate;
+    private HttpServer server;
+
+    public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.generate = new GenerateHandler(pipeline, metrics);
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.post("/v1/generate").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(generate);
+        router.get("/v1/models").handler(this::models);
+        router.get("/health").handler(this::health);
+        router.get("/metrics").handler(this::metrics);
+        return router;
+    }
+
+    /** Starts listening; the future gives the bound port. */
+    public Future<Integer> listen(String host, int port) {
+        return vertx.createHttpServer().requestHandler(router()).listen(port, host).map(s -> {
+            server = s;
+            return s.actualPort();
+        });
+    }
+
+    private void models(RoutingContext ctx) {
+        JsonArray models = new JsonArray();
+        for (LoadedModel model : registry.activeModels()) {
+            models.add(new JsonObject()
+                .put("runId", model.version().getRunId())
+                .put("step", model.version().getStep())
+                .put("phase", model.version().getPhase().name())
+                .put("sha256", model.version().getSha256())
+                .put("channels", model.shape().channels())
+                .put("height", model.shape().height())
+                .put("width", model.shape().width())
+                .put("loadedAt", java.time.Instant.ofEpochMilli(model.loadedAtMillis()).toString())
+                .put("references", model.references()));
+        }
+        ctx.json(new JsonObject().put("models", models));
+    }
+
+    private void health(RoutingContext ctx) {
+        boolean ready = registry.hasModel();
+        ctx.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("status", ready ? "UP" : "NO_MODEL")
+                .put("models", registry.activeModels().size()).encode());
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

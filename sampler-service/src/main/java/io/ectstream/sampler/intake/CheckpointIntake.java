@@ -1,0 +1,194 @@
+package io.ectstream.sampler.intake;
+
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.ectstream.sampler.models.ModelRegistry;
+import io.ectstream.sampler.publish.ErrorRecords;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordDecodingException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches ect.checkpoints on its own worker thread (loading a model blocks; it never runs on an event
+ * loop). Every instance reads every checkpoint, so it uses no consumer group: it assigns all
+ * partitions, reads them from the beginning up to their end offsets at start, loads only the newest
+ * checkpoint of each run, and then loads each new checkpoint as it arrives. A rejected checkpoint
+ * keeps the previous model and is reported as a GenerationError (CHECKPOINT_REJECTED).
+ */
+public final class CheckpointIntake implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CheckpointIntake.class);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final ModelRegistry registry;
+    private final Consumer<GenerationError> errors;
+    private final SamplerMetrics metrics;
+    private final AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
+    private final CountDownLatch recovered = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable onRecovered = () -> { };
+    private volatile boolean running = true;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    /** @param errors where rejected checkpoints are reported (called from the intake's thread) */
+    public CheckpointIntake(String bootstrapServers, String topic, ModelRegistry registry,
+                            Consumer<GenerationError> errors, SamplerMetrics metrics) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.registry = registry;
+        this.errors = errors;
+        this.metrics = metrics;
+    }
+
+    /** Starts reading; {@code onRecovered} runs once (on this intake's thread) when recovery is over, even if it failed. */
+    public void start(Runnable onRecovered) {
+        this.onRecovered = onRecovered;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        thread = new Thread(this::run, "ect-checkpoint-intake");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits until the checkpoints present at start were read and their newest per run loaded (or rejected). */
+    public boolean awaitRecovery(Duration timeout) throws InterruptedException {
+        return recovered.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = partitions();
+            if (partitions.isEmpty()) {
+                log.warn("topic {} does not exist yet: no checkpoint to recover, waiting for it", topic);
+                announceRecovery();
+                while (running && partitions.isEmpty()) {
+                    Thread.sleep(1000);
+                    partitions = partitions();
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            recover(consumer.endOffsets(partitions));
+            announceRecovery();
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    CheckpointEvent event = decode(record);
+                    if (event != null) {
+                        load(event, record);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("checkpoint intake woken up unexpectedly", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
+        } finally {
+            announceRecovery();
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private List<TopicPartition> partitions() {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    private void announceRecovery() {
+        if (recoveryAnnounced.compareAndSet(false, true)) {
+            recovered.countDown();
+            try {
+                onRecovered.run();
+            } catch (RuntimeException e) {
+                log.error("recovery callback failed", e);
+            }
+        }
+    }
+
+    /** Reads up to the end offsets seen at start and loads the newest checkpoint (highest step) of each run. */
+    private void recover(Map<TopicPartition, Long> endOffsets) {
+        Map<String, ConsumerRecord<String, byte[]>> newestRecord = new HashMap<>();
+        Map<String, CheckpointEvent> newest = new HashMap<>();
+        while (running && endOffsets.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                CheckpointEvent event = decode(record);
+                if (event != null) {
+                    CheckpointEvent seen = newest.get(event.getRunId());
+                    if (seen == null || event.getStep() >= seen.getStep()) {
+                        newest.put(event.getRunId(), event);
+                        newestRecord.put(event.getRunId(), record);
+                    }
+                }
+            }
+        }
+        log.info("recovered {} run(s) from {}: {}", newest.size(), topic, newest.keySet());
+        newest.forEach((run, event) -> load(event, newestRecord.get(run)));
+    }
+
+    private CheckpointEvent decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return codec.decode(record.value());
+        } catch (RecordDecodingException e) {
+            report(null, ErrorCode.UNDECODABLE, e.getMessage(), record);
+            return null;
+        }
+    }
+
+    private void load(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
+        try {
+            ModelRegistry.LoadOutcome outcome = registry.load(event);
+            metrics.modelLoad(outcome == ModelRegistry.LoadOutcome.LOADED ? "loaded" : "skipped");
+        } catch (CheckpointException | RuntimeException e) {
+            log.warn("checkpoint {}@{} rejected, the previous model stays: {}", event.getRunId(), event.getStep(), e.getMessage());
+            metrics.modelLoad("failed");
+            report(null, ErrorCode.CHECKPOINT_REJECTED,
+                "checkpoint " + event.getRunId() + "@" + event.getStep() + " rejected: " + e.getMessage(), record);
+        }
+    }
+
+    private void report(String requestId, ErrorCode code, String reason, ConsumerRecord<String, byte[]> record) {
+        metrics.error(code.name());
+        errors.accept(ErrorRecords.of(requestId, code, reason,
+            new ErrorRecords.Source(record.topic(), record.partition(), record.offset(), record.value())));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.ectstream.sampler.intake;
+
+import io.ectstream.sampler.RequestPipeline;
+import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.batch.JobSink;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.ectstream.sampler.models.UnknownModelException;
+import io.ectstream.sampler.publish.ErrorRecords;
+import io.ectstream.sampler.publish.KafkaPublisher;
+import io.ectstream.sampler.validate.InvalidRequestException;
+import io.ectstream.sampler.validate.ValidRequest;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordDecodingException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads GenerationRequests in a consumer group (instances share the partitions) and answers each
+ * record exactly with results or a GenerationError. Runs on the service's event loop.
+ * Delivery: at-least-once with manual commits. A record's offset becomes committable only after
+ * the broker acknowledged every result chunk (or the error) written for it, and the committed
+ * position never passes an unanswered record; a crash therefore redelivers, and may repeat, the
+ * requests that were in flight, but never loses one.
+ */
+public final class RequestIntake {
+    private static final Logger log = LoggerFactory.getLogger(RequestIntake.class);
+
+    private final Vertx vertx;
+    private final SamplerConfig config;
+    private final RequestPipeline pipeline;
+    private final KafkaPublisher publisher;
+    private final SamplerMetrics metrics;
+    private final AvroCodec<GenerationRequest> codec = new AvroCodec<>(GenerationRequest.class);
+    private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+    private KafkaConsumer<String, byte[]> consumer;
+    private int inFlight;
+    private boolean paused;
+    private boolean committing;
+    private boolean commitAgain;
+    private boolean stopping;
+    private long commitTimer = -1;
+    /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
+    private static final long COMMIT_INTERVAL_MS = 50;
+
+    public RequestIntake(Vertx vertx, SamplerConfig config, RequestPipeline pipeline, KafkaPublisher publisher, SamplerMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.pipeline = pipeline;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    public Future<Void> start() {
+        if (stopping || consumer != null) {
+            return Future.succeededFuture();
+        }
+        Map<String, String> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, config.maxInFlightRequests())));
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
+        consumer = KafkaConsumer.create(vertx, props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.partitionsAssignedHandler(parts -> {
+            parts.forEach(tp -> trackers.put(tp, new OffsetTracker()));
+            log.info("request partitions assigned: {}", parts);
+        });
+        consumer.partitionsRevokedHandler(parts -> {
+            parts.forEach(trackers::remove);
+            log.info("request partitions revoked: {} (their unanswered requests will be redelivered)", parts);
+        });
+        consumer.exceptionHandler(e -> log.warn("request consumer: {}", e.toString()));
+        consumer.handler(this::onRecord);
+        return consumer.subscribe(config.topics().generateRequests());
+    }
+
+    private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
+        long offset = record.offset();
+        tracker.received(offset);
+        inFlight++;
+        if (!paused && inFlight >= config.maxInFlightRequests()) {
+            paused = true;
+            consumer.pause();
+        }
+        ErrorRecords.Source source = new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
+        GenerationRequest request;
+        try {
+            request = codec.decode(record.value());
+        } catch (RecordDecodingException e) {
+            reject(null, ErrorCode.UNDECODABLE, e.getMessage(), source, tp, tracker, offset);
+            return;
+        }
+        String requestId = request.getRequestId();
+        try {
+            pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, source, record.timestamp()));
+            metrics.request("accepted");
+        } catch (InvalidRequestException e) {
+            reject(requestId, ErrorCode.INVALID_REQUEST, e.getMessage(), source, tp, tracker, offset);
+        } catch (UnknownModelException e) {
+            reject(requestId, ErrorCode.UNKNOWN_MODEL, e.getMessage(), source, tp, tracker, offset);
+        } catch (RuntimeException e) {
+            log.error("request {} at {}:{} failed unexpectedly", requestId, tp, offset, e);
+            reject(requestId, ErrorCode.INTERNAL, e.toString(), source, tp, tracker, offset);
+        }
+    }
+
+    private void reject(String requestId, ErrorCode code, String reason, ErrorRecords.Source source,
+                        TopicPartition tp, OffsetTracker tracker, long offset) {
+        log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
+        metrics.request("rejected");
+        metrics.error(code.name());
+        publisher.error(ErrorRecords.of(requestId, code, reason, source))
+            .onComplete(done -> answered(tp, tracker, offset, done.succeeded()));
+    }
+
+    private void answered(TopicPartition tp, OffsetTracker tracker, long offset, boolean durable) {
+        inFlight--;
+        if (paused && !stopping && inFlight <= config.maxInFlightRequests() / 2) {
+            paused = false;
+            consumer.resume();
+        }
+        if (!durable) {
+            // Left pending on purpose: the commit point stays before it, so a restart redelivers it.
+            log.error("answer to {}:{} was not acknowledged by the broker; it stays uncommitted", tp, offset);
+            return;
+        }
+        tracker.answered(offset);
+        if (trackers.get(tp) == tracker && commitTimer < 0) {
+            commitTimer = vertx.setTimer(COMMIT_INTERVAL_MS, id -> {
+                commitTimer = -1;
+                commit();
+            });
+        }
+    }
+
+    private void commit() {
+        if (committing) {
+            commitAgain = true;
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, OffsetTracker> owners = new HashMap<>();
+        trackers.forEach((tp, tracker) -> {
+            long position = tracker.committable();
+            if (position >= 0) {
+                offsets.put(tp, new OffsetAndMetadata(position, ""));
+                owners.put(tp, tracker);
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        committing = true;
+        consumer.commit(offsets).onComplete(done -> {
+            committing = false;
+            if (done.succeeded()) {
+                offsets.forEach((tp, om) -> owners.get(tp).committed(om.getOffset()));
+            } else {
+                log.warn("offset commit {} failed: {}", offsets, done.cause().toString());
+            }
+            if (commitAgain) {
+                commitAgain = false;
+                commit();
+            }
+        });
+    }
+
+    /** Stops taking new records; those in flight are still answered and committed. */
+    public void stopReading() {
+        stopping = true;
+        if (consumer != null && !paused) {
+            paused = true;
+            consumer.pause();
+        }
+    }
+
+    /** Commits what is committable now; completes when the commit (if any) is done. */
+    public Future<Void> commitNow() {
+        if (commitTimer >= 0) {
+            vertx.cancelTimer(commitTimer);
+            commitTimer = -1;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        trackers.forEach((tp, tracker) -> {
+            long position = tracker.committable();
+            if (position >= 0) {
+                offsets.put(tp, new OffsetAndMetadata(position, ""));
+            }
+        });
+        if (offsets.isEmpty() || consumer == null) {
+            return Future.succeededFuture();
+        }
+        return consumer.commit(offsets).<Void>mapEmpty().recover(e -> {
+            log.warn("final offset commit failed: {}", e.toString());
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Whether a commit is on its way to the broker. */
+    public boolean committing() {
+        return committing;
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    public Future<Void> close() {
+        return consumer == null ? Future.succeededFuture() : consumer.close();
+    }
+
+    /** Sends a request's chunks to its result topic and its failures to the errors topic. */
+    private final class KafkaSink implements JobSink {
+        private final TopicPartition tp;
+        private final OffsetTracker tracker;
+        private final long offset;
+        private final ErrorRecords.Source source;
+        private final long receivedAt;
+
+        KafkaSink(TopicPartition tp, OffsetTracker tracker, long offset, ErrorRecords.Source source, long receivedAt) {
+            this.tp = tp;
+            this.tracker = tracker;
+            this.offset = offset;
+            this.source = source;
+            this.receivedAt = receivedAt;
+        }
+
+        @Override
+        public Future<Void> send(ValidRequest request, GenerationResult chunk) {
+            // A result that cannot be written (say, a reply topic that does not exist) is answered with an error.
+            return publisher.result(request.resultTopic(), chunk).recover(e -> {
+                log.warn("result of {} to {} failed: {}", chunk.getRequestId(), request.resultTopic(), e.toString());
+                return sendError(request, ErrorCode.INTERNAL,
+                    "could not write the result to topic " + request.resultTopic() + ": " + e.getMessage());
+            });
+        }
+
+        @Override
+        public Future<Void> sendError(ValidRequest request, ErrorCode code, String reason) {
+            metrics.error(code.name());
+            return publisher.error(ErrorRecords.of(request.request().getRequestId(), code, reason, source));
+        }
+
+        @Override
+        public void finished(boolean delivered) {
+            metrics.requestLatency(Math.max(0, System.currentTimeMillis() - receivedAt));
+            answered(tp, tracker, offset, delivered);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.ectstream.sampler.publish;
+
+import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes results and errors to Kafka with acks=all and idempotence; a returned future completes only
+ * once the broker acknowledged the record, which is what the intake waits for before committing.
+ */
+public final class KafkaPublisher {
+    private final KafkaProducer<String, byte[]> producer;
+    private final String errorsTopic;
+    private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
+    private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
+
+    public KafkaPublisher(Vertx vertx, String bootstrapServers, String errorsTopic) {
+        this.errorsTopic = errorsTopic;
+        this.producer = KafkaProducer.create(vertx, Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.LINGER_MS_CONFIG, "1",
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20),
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
+            ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher"),
+            new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public Future<Void> result(String topic, GenerationResult result) {
+        return producer.send(KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result))).mapEmpty();
+    }
+
+    public Future<Void> error(GenerationError error) {
+        return producer.send(KafkaProducerRecord.create(errorsTopic, error.getRequestId(), errors.encode(error))).mapEmpty();
+    }
+
+    public Future<Void> close() {
+        return producer.close(5000);
+    }
+}

@@ -1,0 +1,72 @@
+package io.ectstream.sampler.validate;
+
+import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.SamplerKind;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Checks every field of a GenerationRequest before any work is done. The model selector is only
+ * checked for shape here; whether its run is loaded is the registry's answer (UNKNOWN_MODEL).
+ */
+public final class RequestValidator {
+    /** ECT's largest noise level (sigma_max); t_mid must lie strictly between 0 and it. */
+    public static final double T_MAX = 80.0;
+    public static final int MAX_ID_LENGTH = 256;
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private final int maxImagesPerRequest;
+    private final String defaultResultTopic;
+
+    public RequestValidator(int maxImagesPerRequest, String defaultResultTopic) {
+        this.maxImagesPerRequest = maxImagesPerRequest;
+        this.defaultResultTopic = defaultResultTopic;
+    }
+
+    public ValidRequest validate(GenerationRequest r) throws InvalidRequestException {
+        String id = r.getRequestId();
+        if (id == null || id.isBlank()) {
+            throw new InvalidRequestException("requestId", "must not be blank");
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new InvalidRequestException("requestId", "longer than " + MAX_ID_LENGTH + " characters");
+        }
+        if (r.getModel() == null || r.getModel().getRunId() == null || r.getModel().getRunId().isBlank()) {
+            throw new InvalidRequestException("model.runId", "must name a training run");
+        }
+        if (r.getModel().getStep() != null && r.getModel().getStep() < 0) {
+            throw new InvalidRequestException("model.step", "must be >= 0, not " + r.getModel().getStep());
+        }
+        if (r.getNumImages() < 1 || r.getNumImages() > maxImagesPerRequest) {
+            throw new InvalidRequestException("numImages",
+                "must be between 1 and " + maxImagesPerRequest + ", not " + r.getNumImages());
+        }
+        SamplerKind kind = r.getSampler() == null ? SamplerKind.ECT : r.getSampler();
+        if (kind == SamplerKind.ECT && r.getSteps() != 1 && r.getSteps() != 2) {
+            throw new InvalidRequestException("steps", "the ECT sampler takes 1 or 2 steps, not " + r.getSteps());
+        }
+        Double tMid = r.getTMid();
+        if (tMid != null && !(tMid > 0 && tMid < T_MAX)) {
+            throw new InvalidRequestException("tMid", "must lie in (0, " + T_MAX + "), not " + tMid);
+        }
+        if (r.getOutputFormat() == null) {
+            throw new InvalidRequestException("outputFormat", "is required");
+        }
+        String replyTopic = r.getReplyTopic();
+        if (replyTopic != null && !isLegalTopicName(replyTopic)) {
+            throw new InvalidRequestException("replyTopic",
+                "'" + replyTopic + "' is not a legal Kafka topic name (1-249 of [a-zA-Z0-9._-], not . or ..)");
+        }
+        double t = tMid == null ? SamplerSettings.DEFAULT_T_MID : tMid;
+        SamplerSettings settings = kind == SamplerKind.ECT
+            ? SamplerSettings.ect(r.getSteps(), t)
+            : new SamplerSettings(SamplerKind.EDM_HEUN, SamplerSettings.HEUN_STEPS, t);
+        long seed = r.getSeed() != null ? r.getSeed() : ThreadLocalRandom.current().nextLong();
+        return new ValidRequest(r, settings, seed, replyTopic != null ? replyTopic : defaultResultTopic);
+    }
+
+    public static boolean isLegalTopicName(String name) {
+        return TOPIC_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
+}

@@ -1,0 +1,88 @@
+package io.ectstream.sampler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.support.SamplerHarness;
+import io.ectstream.sampler.support.TinyCheckpoints;
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class CommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void serveOptionsBuildTheTypedConfig() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--bootstrap-servers", "h:1", "--store", "/tmp/s", "--max-batch", "8",
+            "--max-wait-ms", "3", "--max-images", "40", "--requests-topic", "req");
+        SamplerConfig config = serve.config();
+        assertEquals("h:1", config.bootstrapServers());
+        assertEquals(8, config.maxBatchImages());
+        assertEquals(3, config.maxWaitMs());
+        assertEquals(40, config.maxImagesPerRequest());
+        assertEquals("req", config.topics().generateRequests());
+        assertEquals("127.0.0.1", config.httpHost(), "HTTP binds to loopback by default");
+        assertEquals(8081, config.httpPort());
+        assertTrue(serve.batchInvariant, "exact (batch-invariant) generation by default");
+        new CommandLine(serve).parseArgs("--no-batch-invariant");
+        assertEquals(false, serve.batchInvariant);
+        new CommandLine(serve).parseArgs("--max-batch", "0");
+        assertThrows(IllegalArgumentException.class, serve::config);
+    }
+
+    @Test
+    void generateWritesThePngsItGetsBackOverKafka(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        TopicNames topics = TopicNames.defaults();
+        kafka.createTopics(1, topics.checkpoints(), topics.generateRequests(), topics.generateResults(), topics.generateErrors());
+        try (SamplerHarness h = new SamplerHarness(kafka, "unused", store, 1)) {
+            h.send(topics.checkpoints(), "tiny", SamplerHarness.CHECKPOINTS.encode(TinyCheckpoints.write(store, "tiny", 3, 3)));
+        }
+        SamplerConfig config = new SamplerConfig(kafka.bootstrapServers(), topics, store, "cli-test", 4, 5, 64, 64, 1, "127.0.0.1", -1);
+        try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
+            assertTrue(service.awaitRecovery(Duration.ofSeconds(30)));
+            Path outA = dir.resolve("a");
+            Path outB = dir.resolve("b");
+            String[] common = {"--count", "6", "--steps", "2", "--seed", "99", "--per-request", "4",
+                "--bootstrap-servers", kafka.bootstrapServers()};
+            assertEquals(0, new CommandLine(new GenerateCommand()).execute(concat(common, "--out", outA.toString())));
+            assertEquals(0, new CommandLine(new GenerateCommand()).execute(concat(common, "--out", outB.toString(), "--run", "tiny")));
+            List<Path> files;
+            try (Stream<Path> s = Files.list(outA)) {
+                files = s.sorted().toList();
+            }
+            assertEquals(6, files.size());
+            assertEquals("image-00005.png", files.get(5).getFileName().toString());
+            for (Path file : files) {
+                byte[] png = Files.readAllBytes(file);
+                assertEquals(8, javax.imageio.ImageIO.read(file.toFile()).getWidth());
+                assertArrayEquals(png, Files.readAllBytes(outB.resolve(file.getFileName())), "same seed, same bytes: " + file);
+            }
+            assertEquals(2, new CommandLine(new GenerateCommand()).execute("--count", "1", "--steps", "1", "--run", "missing",
+                "--out", dir.resolve("c").toString(), "--bootstrap-servers", kafka.bootstrapServers()), "unknown run is refused");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,128 @@
+package io.ectstream.sampler.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.sampler.support.Checkpoints;
+import io.ectstream.sampler.support.SeededImageGenerator;
+import io.ectstream.sampler.support.SeededModelLoader;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.ModelSelector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+    @TempDir
+    Path dir;
+
+    private Path store() throws Exception {
+        return Files.createDirectories(dir.resolve("store"));
+    }
+
+    @Test
+    void swapKeepsTheOldModelUntilItsLastReferenceIsReleased() throws Exception {
+        Path store = store();
+        SeededModelLoader loader = new SeededModelLoader();
+        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), loader)) {
+            registry.load(Checkpoints.seeded(store, "run", 1, 11));
+            LoadedModel first = registry.acquire(new ModelSelector("run", null));
+            assertEquals(2, first.references());
+
+            registry.load(Checkpoints.seeded(store, "run", 2, 22));
+            LoadedModel second = registry.acquire(new ModelSelector("run", null));
+            assertEquals(2, second.version().getStep());
+            SeededImageGenerator oldGenerator = loader.loaded().get(0);
+            assertFalse(oldGenerator.isClosed(), "a request still holds step 1");
+            assertEquals(1, first.references());
+
+            first.release();
+            assertTrue(oldGenerator.isClosed(), "last reference gone: the old model is closed");
+            assertFalse(loader.loaded().get(1).isClosed());
+            second.release();
+            assertFalse(loader.loaded().get(1).isClosed(), "the registry still holds the active model");
+        }
+        assertTrue(loader.loaded().get(1).isClosed(), "closing the registry releases the active model");
+    }
+
+    @Test
+    void failedLoadKeepsThePreviousModel() throws Exception {
+        Path store = store();
+        SeededModelLoader loader = new SeededModelLoader();
+        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), loader)) {
+            registry.load(Checkpoints.seeded(store, "run", 1, 11));
+            CheckpointEvent corrupt = Checkpoints.seeded(store, "run", 2, 22);
+            corrupt.setSha256("00".repeat(32));
+            CheckpointException sha = assertThrows(CheckpointException.class, () -> registry.load(corrupt));
+            assertTrue(sha.getMessage().contains("SHA-256"), sha.getMessage());
+            assertEquals(1, loader.loaded().size(), "a checkpoint with the wrong hash is never handed to the loader");
+
+            CheckpointEvent wrongSize = Checkpoints.seeded(store, "run", 3, 33);
+            wrongSize.setSizeBytes(wrongSize.getSizeBytes() + 1);
+            assertThrows(CheckpointException.class, () -> registry.load(wrongSize));
+
+            CheckpointEvent unloadable = Checkpoints.write(store, "run", 4, "fail");
+            assertThrows(CheckpointException.class, () -> registry.load(unloadable));
+
+            assertEquals(1, registry.current("run").version().getStep());
+            assertFalse(loader.loaded().get(0).isClosed());
+        }
+    }
+
+    @Test
+    void olderOrEqualStepIsSkipped() throws Exception {
+        Path store = store();
+        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), new SeededModelLoader())) {
+            assertEquals(ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", 5, 1)));
+            assertEquals(ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 4, 2)));
+            assertEquals(5, registry.current("run").version().getStep());
+        }
+    }
+
+    @Test
+    void selectorNamesARunAndOptionallyItsExactStep() throws Exception {
+        Path store = store();
+        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), new SeededModelLoader())) {
+            assertFalse(registry.hasModel());
+            assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", null)));
+            registry.load(Checkpoints.seeded(store, "run", 5, 1));
+            assertTrue(registry.hasModel());
+            LoadedModel exact = registry.acquire(new ModelSelector("run", 5L));
+            assertSame(registry.current("run"), exact);
+            exact.release();
+            assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 4L)));
+            assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("other", null)));
+        }
+    }
+
+    @Test
+    void uriOutsideTheStoreRootIsRefused() throws Exception {
+        Path store = store();
+        Path outside = dir.resolve("outside.ckpt");
+        Files.writeString(outside, "5");
+        Files.createSymbolicLink(store.resolve("link.ckpt"), outside);
+        CheckpointFiles files = new CheckpointFiles(store);
+        for (String uri : new String[] {"../outside.ckpt", outside.toString(), "file:" + outside, "a/../../outside.ckpt"}) {
+            CheckpointException e = assertThrows(CheckpointException.class, () -> files.resolve(uri), uri);
+            assertTrue(e.getMessage().contains("outside the store root"), e.getMessage());
+        }
+        CheckpointException link = assertThrows(CheckpointException.class, () -> files.resolve("link.ckpt"));
+        assertTrue(link.getMessage().contains("links outside"), link.getMessage());
+        assertThrows(CheckpointException.class, () -> files.resolve("missing.ckpt"));
+        Files.writeString(store.resolve("in.ckpt"), "5");
+        assertEquals(store.resolve("in.ckpt").toRealPath(), files.resolve("in.ckpt"));
+    }
+
+    @Test
+    void sha256MatchesAKnownVector() throws Exception {
+        Path file = dir.resolve("abc");
+        Files.writeString(file, "abc");
+        // FIPS 180-2 test vector for "abc".
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", CheckpointFiles.sha256(file));
+    }
+}

@@ -1,0 +1,84 @@
+package io.ectstream.sampler.support;
+
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointExpectation;
+import io.ectstream.core.checkpoint.ModelLoader;
+import io.ectstream.core.sampling.ImageGenerator;
+import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.core.sampling.SamplerSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Wraps a real loader: its generators pass a {@link Gate} before each forward pass (so a test can hold
+ * batches in flight) and record batch sizes and whether they were closed. The images are the real model's.
+ */
+public final class GatedLoader implements ModelLoader {
+    private final ModelLoader real;
+    private final Gate gate;
+    private final List<Recording> loaded = new CopyOnWriteArrayList<>();
+
+    public GatedLoader(ModelLoader real, Gate gate) {
+        this.real = real;
+        this.gate = gate;
+    }
+
+    @Override
+    public ImageGenerator load(Path file, CheckpointExpectation expected) throws CheckpointException {
+        Recording generator = new Recording(real.load(file, expected), gate);
+        loaded.add(generator);
+        return generator;
+    }
+
+    public List<Recording> loaded() {
+        return loaded;
+    }
+
+    /** A real generator that records its batch sizes and passes the gate first. */
+    public static final class Recording implements ImageGenerator {
+        private final ImageGenerator delegate;
+        private final Gate gate;
+        private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Recording(ImageGenerator delegate, Gate gate) {
+            this.delegate = delegate;
+            this.gate = gate;
+        }
+
+        @Override
+        public ImageShape shape() {
+            return delegate.shape();
+        }
+
+        @Override
+        public byte[][] generate(long[] seeds, SamplerSettings settings) {
+            gate.pass();
+            if (closed.get()) {
+                throw new IllegalStateException("forward pass on a closed model");
+            }
+            batchSizes.add(seeds.length);
+            return delegate.generate(seeds, settings);
+        }
+
+        public List<Integer> batchSizes() {
+            return batchSizes;
+        }
+
+        public int images() {
+            return batchSizes.stream().mapToInt(Integer::intValue).sum();
+        }
+
+        public boolean isClosed() {
+            return closed.get();
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+            delegate.close();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.ectstream.sampler.support;
+
+import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.topics.TopicNames;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Per-test topics (prefixed, so tests sharing a broker never see each other), a store, and a producer. */
+public final class SamplerHarness implements AutoCloseable {
+    public static final AvroCodec<GenerationRequest> REQUESTS = new AvroCodec<>(GenerationRequest.class);
+    public static final AvroCodec<GenerationResult> RESULTS = new AvroCodec<>(GenerationResult.class);
+    public static final AvroCodec<GenerationError> ERRORS = new AvroCodec<>(GenerationError.class);
+    public static final AvroCodec<CheckpointEvent> CHECKPOINTS = new AvroCodec<>(CheckpointEvent.class);
+
+    private final KafkaCluster kafka;
+    private final TopicNames topics;
+    private final Path store;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public SamplerHarness(KafkaCluster kafka, String prefix, Path store, int partitions) {
+        this.kafka = kafka;
+        this.store = store;
+        TopicNames d = TopicNames.defaults();
+        this.topics = new TopicNames(prefix + "." + d.checkpoints(), prefix + "." + d.trainProgress(),
+            prefix + "." + d.generateRequests(), prefix + "." + d.generateResults(),
+            prefix + "." + d.generateErrors(), prefix + "." + d.evalFid());
+        kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults());
+        kafka.createTopics(1, topics.checkpoints(), topics.generateErrors());
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public TopicNames topics() {
+        return topics;
+    }
+
+    public Path store() {
+        return store;
+    }
+
+    public SamplerConfig config(String groupId, int maxBatch, long maxWaitMs) {
+        return new SamplerConfig(kafka.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, 64, 64, 1,
+            "127.0.0.1", -1);
+    }
+
+    public RecordMetadata sendCheckpoint(CheckpointEvent event) {
+        return send(topics.checkpoints(), event.getRunId(), CHECKPOINTS.encode(event));
+    }
+
+    public RecordMetadata sendRequest(GenerationRequest request) {
+        return send(topics.generateRequests(), request.getRequestId(), REQUESTS.encode(request));
+    }
+
+    public RecordMetadata send(String topic, String key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("send to " + topic + " failed", e);
+        }
+    }
+
+    public TopicReader<GenerationResult> results() {
+        return results(topics.generateResults());
+    }
+
+    public TopicReader<GenerationResult> results(String topic) {
+        return new TopicReader<>(kafka.bootstrapServers(), topic, RESULTS::decode);
+    }
+
+    public TopicReader<GenerationError> errors() {
+        return new TopicReader<>(kafka.bootstrapServers(), topics.generateErrors(), ERRORS::decode);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

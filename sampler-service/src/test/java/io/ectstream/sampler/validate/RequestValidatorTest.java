@@ -1,0 +1,91 @@
+package io.ectstream.sampler.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.sampler.support.Requests;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.ModelSelector;
+import io.ectstream.schemas.SamplerKind;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class RequestValidatorTest {
+    private final RequestValidator validator = new RequestValidator(16, "ect.generate.results");
+
+    private static GenerationRequest.Builder good() {
+        return Requests.request("req-1", "run-a", 4, 2, 99L);
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+            bad("requestId", b -> b.setRequestId("")),
+            bad("requestId", b -> b.setRequestId("x".repeat(257))),
+            bad("model.runId", b -> b.setModel(new ModelSelector(" ", null))),
+            bad("model.step", b -> b.setModel(new ModelSelector("run-a", -1L))),
+            bad("numImages", b -> b.setNumImages(0)),
+            bad("numImages", b -> b.setNumImages(-3)),
+            bad("numImages", b -> b.setNumImages(17)),
+            bad("steps", b -> b.setSteps(3)),
+            bad("steps", b -> b.setSteps(0)),
+            bad("tMid", b -> b.setTMid(0.0)),
+            bad("tMid", b -> b.setTMid(80.0)),
+            bad("tMid", b -> b.setTMid(-1.0)),
+            bad("tMid", b -> b.setTMid(Double.NaN)),
+            bad("tMid", b -> b.setTMid(Double.POSITIVE_INFINITY)),
+            bad("replyTopic", b -> b.setReplyTopic("bad topic!")),
+            bad("replyTopic", b -> b.setReplyTopic("..")),
+            bad("replyTopic", b -> b.setReplyTopic("")),
+            bad("replyTopic", b -> b.setReplyTopic("t".repeat(250))));
+    }
+
+    private static Arguments bad(String field, UnaryOperator<GenerationRequest.Builder> change) {
+        return Arguments.of(field, change);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void everyBadFieldIsNamedInTheError(String field, UnaryOperator<GenerationRequest.Builder> change) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+            () -> validator.validate(change.apply(good()).build()));
+        assertEquals(field, e.field());
+        assertTrue(e.getMessage().startsWith(field + ": "), e.getMessage());
+    }
+
+    @Test
+    void goodRequestResolvesSettingsSeedAndTopic() throws Exception {
+        ValidRequest v = validator.validate(good().setTMid(1.5).build());
+        assertEquals(SamplerSettings.ect(2, 1.5), v.settings());
+        assertEquals(99L, v.seed());
+        assertEquals("ect.generate.results", v.resultTopic());
+
+        ValidRequest defaults = validator.validate(good().setSteps(1).setTMid(null).setReplyTopic("my.replies-1").build());
+        assertEquals(SamplerSettings.ect(1, SamplerSettings.DEFAULT_T_MID), defaults.settings());
+        assertEquals("my.replies-1", defaults.resultTopic());
+
+        assertEquals(16, validator.validate(good().setNumImages(16).build()).request().getNumImages());
+        assertEquals(1, validator.validate(good().setNumImages(1).build()).request().getNumImages());
+        assertEquals(79.9, validator.validate(good().setTMid(79.9).build()).settings().tMid());
+    }
+
+    @Test
+    void missingSeedIsChosenHereAndDiffers() throws Exception {
+        long a = validator.validate(good().setSeed(null).build()).seed();
+        long b = validator.validate(good().setSeed(null).build()).seed();
+        assertNotEquals(a, b);
+    }
+
+    @Test
+    void heunIgnoresStepsAndUsesItsOwnSchedule() throws Exception {
+        ValidRequest v = validator.validate(good().setSampler(SamplerKind.EDM_HEUN).setSteps(7).build());
+        assertEquals(SamplerKind.EDM_HEUN, v.settings().kind());
+        assertEquals(SamplerSettings.HEUN_STEPS, v.settings().steps());
+    }
+}

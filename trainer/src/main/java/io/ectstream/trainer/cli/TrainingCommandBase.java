@@ -1,0 +1,101 @@
+package io.ectstream.trainer.cli;
+
+import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.data.DatasetFormatException;
+import io.ectstream.core.data.Datasets;
+import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.device.Devices;
+import io.ectstream.trainer.config.ConfigException;
+import io.ectstream.trainer.config.TrainingConfig;
+import io.ectstream.trainer.loop.RunPlan;
+import io.ectstream.trainer.loop.TrainingLoop;
+import io.ectstream.trainer.publish.TrainingEvents;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.trainer.publish.KafkaTrainingEvents;
+import io.ectstream.trainer.publish.PublisherConfig;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Shared body of {@code train} and {@code pipeline}: load, open the data, run the loop, map errors to exit codes. */
+abstract class TrainingCommandBase implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCommandBase.class);
+
+    @Mixin
+    RunOptions options = new RunOptions();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+        description = "Kafka to announce checkpoints (ect.checkpoints) and progress (ect.train.progress) on; none: no announcements")
+    String bootstrapServers;
+
+    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
+    String checkpointsTopic;
+
+    @Option(names = "--progress-topic", defaultValue = "ect.train.progress", description = "(default ${DEFAULT-VALUE})")
+    String progressTopic;
+
+    private TrainingEvents events = TrainingEvents.NONE;
+
+    /** Where checkpoints and progress are announced (the launcher wires the Kafka publisher in). */
+    public void setEvents(TrainingEvents events) {
+        this.events = events == null ? TrainingEvents.NONE : events;
+    }
+
+    abstract RunPlan plan(TrainingConfig config);
+
+    Path initCheckpoint() {
+        return null;
+    }
+
+    /** The events given by the launcher, else a Kafka publisher when --bootstrap-servers is set, else none. */
+    private TrainingEvents announcer() {
+        if (events != TrainingEvents.NONE || bootstrapServers == null) {
+            return new TrainingEvents() {
+                @Override
+                public void checkpointWritten(io.ectstream.schemas.CheckpointEvent event) {
+                    events.checkpointWritten(event);
+                }
+
+                @Override
+                public void progress(io.ectstream.schemas.TrainingProgress progress) {
+                    events.progress(progress);
+                }
+            };
+        }
+        TopicNames defaults = TopicNames.defaults();
+        TopicNames topics = new TopicNames(checkpointsTopic, progressTopic, defaults.generateRequests(),
+            defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
+        return new KafkaTrainingEvents(PublisherConfig.of(bootstrapServers).withTopics(topics));
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            options.applyThreads();
+            TrainingConfig config = options.load();
+            RunPlan plan = plan(config);
+            Device device = Devices.select(options.device);
+            ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
+            TrainingLoop.Result result;
+            try (TrainingEvents announcer = announcer()) {
+                TrainingLoop loop = new TrainingLoop(config, plan, dataset, options.storeRoot(), device, announcer,
+                    initCheckpoint());
+                result = loop.run();
+            }
+            LOG.info("run {} complete: {} steps, {} kimg, last checkpoint {}", config.runId(), result.step(),
+                result.imagesSeen() / 1000.0, result.lastCheckpoint());
+            return 0;
+        } catch (ConfigException | IllegalArgumentException | DatasetFormatException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (CheckpointException | IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+}

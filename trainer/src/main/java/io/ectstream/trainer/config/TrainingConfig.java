@@ -1,0 +1,45 @@
+package io.ectstream.trainer.config;
+
+import io.ectstream.core.config.NetworkSpec;
+
+/**
+ * A whole training run, read once from YAML at the edge ({@link TrainingConfigLoader}) and passed in.
+ *
+ * @param runId identifier of the run (checkpoints go to {@code <store root>/<runId>/})
+ * @param seed  seeds the network initialisation, the data order and every step's noise
+ */
+public record TrainingConfig(String runId, long seed, DataConfig data, NetworkSpec network, PhaseConfig pretrain,
+        PhaseConfig ect, CheckpointConfig checkpoint, LogConfig log) {
+
+    public TrainingConfig {
+        if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new IllegalArgumentException("runId must be 1-128 letters, digits, '.', '_' or '-' (it names a"
+                + " folder), not " + (runId == null ? "missing" : "'" + runId + "'"));
+        }
+        if (data == null || network == null || pretrain == null || ect == null || checkpoint == null || log == null) {
+            throw new IllegalArgumentException("data, network, pretrain, ect, checkpoint and log are required");
+        }
+        if (network.inChannels() != network.outChannels()) {
+            throw new IllegalArgumentException("network.outChannels must equal inChannels for a denoiser: "
+                + network.inChannels() + " vs " + network.outChannels());
+        }
+    }
+
+    /** @param everySteps write a checkpoint every this many steps (and at the end of each phase) */
+    public record CheckpointConfig(int everySteps) {
+        public CheckpointConfig {
+            if (everySteps < 1) {
+                throw new IllegalArgumentException("checkpoint.everySteps must be at least 1, not " + everySteps);
+            }
+        }
+    }
+
+    /** @param everySteps a progress line and a TrainingProgress event every this many steps */
+    public record LogConfig(int everySteps) {
+        public LogConfig {
+            if (everySteps < 1) {
+                throw new IllegalArgumentException("log.everySteps must be at least 1, not " + everySteps);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.ectstream.trainer.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointFormat;
+import io.ectstream.core.checkpoint.CheckpointMetadata;
+import io.ectstream.core.checkpoint.CheckpointReader;
+import io.ectstream.core.checkpoint.CheckpointStore;
+import io.ectstream.core.checkpoint.CheckpointWriter;
+import io.ectstream.core.checkpoint.HostTensor;
+import io.ectstream.core.checkpoint.LoadedCheckpoint;
+import io.ectstream.core.checkpoint.WrittenCheckpoint;
+import io.ectstream.schemas.Phase;
+import io.ectstream.trainer.config.TrainingConfig;
+import io.ectstream.trainer.config.TrainingConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training side of the checkpoint store: writes student, EMA and optimizer state with everything needed
+ * to resume (step, images seen, phase, stage, the full configuration, seeds) through core's atomic writer,
+ * and finds the newest readable checkpoint of a run.
+ */
+public final class TrainingCheckpoints {
+    static final String GROUP_OPTIM = "optim";
+    static final String SCALAR_OPTIM_STEPS = "optim.t";
+    static final String SCALAR_PHASE_START_STEP = "phase.startStep";
+    static final String SEED_RUN = "run";
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoints.class);
+
+    private final Path root;
+    private final String runId;
+
+    public TrainingCheckpoints(Path root, String runId) {
+        this.root = root;
+        this.runId = runId;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public String relativeUri(long step) {
+        return CheckpointStore.relativeUri(runId, step);
+    }
+
+    /** What a checkpoint records about the loop besides the tensors. */
+    public record Position(long step, long imagesSeen, Phase phase, int stage, long phaseStartStep) {
+    }
+
+    public WrittenCheckpoint write(TrainingModel model, TrainingConfig config, Position at) throws IOException {
+        Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
+        try (NDManager scratch = model.manager().newSubManager()) {
+            groups.put(CheckpointFormat.GROUP_STUDENT, model.studentTensors());
+            groups.put(CheckpointFormat.GROUP_EMA, model.emaTensors(scratch));
+            groups.put(GROUP_OPTIM, new LinkedHashMap<>(model.optimizer().state()));
+            CheckpointMetadata metadata = new CheckpointMetadata(runId, at.step(), at.imagesSeen(), at.phase(), at.stage(),
+                config.network(), TrainingConfigLoader.toTree(config), Map.of(SEED_RUN, config.seed()),
+                Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(),
+                    SCALAR_PHASE_START_STEP, (double) at.phaseStartStep()),
+                Instant.now());
+            return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
+        }
+    }
+
+    /** The newest checkpoint of the run that reads and verifies; a broken one is skipped with a warning. */
+    public Optional<LoadedCheckpoint> newest() throws IOException {
+        for (Path file : newestFirst()) {
+            try {
+                return Optional.of(CheckpointReader.read(file, null, null));
+            } catch (CheckpointException e) {
+                LOG.warn("skipping unreadable checkpoint {}: {}", file, e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The checkpoint files of the run, highest step first. */
+    public List<Path> newestFirst() throws IOException {
+        Path dir = CheckpointStore.resolve(root, runId);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            list.filter(p -> p.getFileName().toString().matches("step-\\d{9,}\\.ckpt")).forEach(files::add);
+        }
+        files.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
+        return files;
+    }
+
+    /** Restores student, EMA and optimizer from a checkpoint and tells where the loop stood. */
+    public static Position restore(TrainingModel model, LoadedCheckpoint checkpoint) throws CheckpointException {
+        CheckpointMetadata meta = checkpoint.metadata();
+        model.loadStudent(checkpoint.group(CheckpointFormat.GROUP_STUDENT));
+        model.loadEma(checkpoint.group(CheckpointFormat.GROUP_EMA));
+        Map<String, HostTensor> optim = checkpoint.group(GROUP_OPTIM);
+        Double optimSteps = meta.scalars().get(SCALAR_OPTIM_STEPS);
+        Double phaseStart = meta.scalars().get(SCALAR_PHASE_START_STEP);
+        if (optimSteps == null || phaseStart == null) {
+            throw new CheckpointException("checkpoint lacks the scalars " + SCALAR_OPTIM_STEPS + " and "
+                + SCALAR_PHASE_START_STEP + " needed to resume");
+        }
+        try (NDManager scratch = model.manager().newSubManager()) {
+            Map<String, NDArray> state = new LinkedHashMap<>();
+            optim.forEach((name, tensor) -> state.put(name, tensor.toNDArray(scratch)));
+            model.optimizer().restore(state, optimSteps.longValue());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("checkpoint optimizer state does not fit: " + e.getMessage(), e);
+        }
+        return new Position(meta.step(), meta.imagesSeen(), meta.phase(), meta.ectStage(), phaseStart.longValue());
+    }
+
+    /** The configuration a checkpoint was trained with. */
+    public static TrainingConfig configOf(CheckpointMetadata metadata) {
+        JsonNode tree = metadata.trainingConfig();
+        return TrainingConfigLoader.fromTree(tree);
+    }
+}

@@ -1,0 +1,206 @@
+package io.ectstream.trainer.loop;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointFormat;
+import io.ectstream.core.checkpoint.CheckpointReader;
+import io.ectstream.core.checkpoint.LoadedCheckpoint;
+import io.ectstream.core.checkpoint.WrittenCheckpoint;
+import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.Phase;
+import io.ectstream.trainer.config.TrainingConfig;
+import io.ectstream.trainer.loop.RunPlan.Stretch;
+import io.ectstream.trainer.loop.TrainingCheckpoints.Position;
+import io.ectstream.trainer.publish.TrainingEvents;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link RunPlan} (diffusion pretraining, ECT tuning, or both in a row) on one device. Resumes from
+ * the newest checkpoint of the run when there is one: same schedule (stage from the phase iteration), same
+ * data order (from the images seen) and same noise (the engine is reseeded from (seed, step) every step).
+ * Each step runs in its own sub-manager and reads nothing back from the device unless it logs or checkpoints.
+ *
+ * <p>Duplicates: a resumed run continues after its newest checkpoint, so it never writes or announces a
+ * step that already has a checkpoint; a step is announced once, right after its file is durable. (A kill
+ * between the file and the event loses that one event: {@code republish} announces it again, and consumers
+ * key checkpoints by (run, step).) Only when the newest file is unreadable and an older one is used are
+ * the later steps written, and announced, a second time.
+ */
+public final class TrainingLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    private final TrainingConfig config;
+    private final RunPlan plan;
+    private final ImageDataset dataset;
+    private final TrainingCheckpoints checkpoints;
+    private final Device device;
+    private final TrainingEvents events;
+    private final Path initCheckpoint;
+
+    /**
+     * @param storeRoot      checkpoint store root; this run's files go to {@code <storeRoot>/<runId>/}
+     * @param initCheckpoint for a fresh run: a checkpoint whose EMA initialises student and EMA (null: none)
+     */
+    public TrainingLoop(TrainingConfig config, RunPlan plan, ImageDataset dataset, Path storeRoot, Device device,
+            TrainingEvents events, Path initCheckpoint) {
+        this.config = config;
+        this.plan = plan;
+        this.dataset = dataset;
+        this.checkpoints = new TrainingCheckpoints(storeRoot, config.runId());
+        this.device = device;
+        this.events = events == null ? TrainingEvents.NONE : events;
+        this.initCheckpoint = initCheckpoint;
+        if (!dataset.shape().equals(new ImageShape(config.network().inChannels(),
+                config.network().imgResolution(), config.network().imgResolution()))) {
+            throw new IllegalArgumentException("dataset images are " + dataset.shape() + ", the network expects "
+                + config.network().inChannels() + "x" + config.network().imgResolution() + "x"
+                + config.network().imgResolution());
+        }
+    }
+
+    /** Where the run ended: steps done, images seen, the last checkpoint written (null if none). */
+    public record Result(long step, long imagesSeen, Path lastCheckpoint) {
+    }
+
+    public Result run() throws IOException, CheckpointException {
+        return run(Long.MAX_VALUE);
+    }
+
+    /** Runs until the plan is done or {@code stopAtStep} steps are complete (a stand-in for a kill in tests). */
+    public Result run(long stopAtStep) throws IOException, CheckpointException {
+        try (TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
+            TrainingStep trainingStep = new TrainingStep(model, new DataFeed(dataset, config.seed()), config.seed(),
+                config.network().sigmaData());
+            LossMeter progressLoss = new LossMeter(model.manager());
+            LossMeter checkpointLoss = new LossMeter(model.manager());
+            Position at = start(model);
+            Stretch current = stretchOf(at.phase());
+            long step = at.step();
+            long imagesSeen = at.imagesSeen();
+            ProgressMeter meter = new ProgressMeter(imagesSeen);
+            Path last = null;
+            LOG.info("run {}: {} steps, {} images, on {}; starting at step {}", config.runId(), plan.totalSteps(),
+                plan.totalImages(), device, step);
+            while (step < plan.totalSteps() && step < stopAtStep) {
+                Stretch stretch = plan.at(step);
+                if (stretch.phase() != current.phase()) {
+                    model.studentFromEma();
+                    model.newOptimizer(stretch.config());
+                    current = stretch;
+                    LOG.info("phase {} starts at step {}: student and EMA initialised from the teacher's EMA",
+                        stretch.phase(), step);
+                }
+                NDArray loss = trainingStep.run(stretch, step, imagesSeen);
+                progressLoss.add(loss);
+                checkpointLoss.add(loss);
+                loss.close();
+                step++;
+                imagesSeen += stretch.config().batch();
+                int stage = stageAfter(stretch, step);
+                boolean phaseEnds = step == stretch.endStep();
+                if (step % config.log().everySteps() == 0 || phaseEnds) {
+                    ProgressMeter.Report report = meter.report(config.runId(), step, plan.totalSteps(), imagesSeen,
+                        plan.totalImages(), stretch.phase(), stage, progressLoss.takeMean());
+                    LOG.info(report.line());
+                    publish(() -> events.progress(report.event()));
+                }
+                if (step % config.checkpoint().everySteps() == 0 || phaseEnds) {
+                    Position position = new Position(step, imagesSeen, stretch.phase(), stage, stretch.startStep());
+                    last = checkpoint(model, position, checkpointLoss.takeMean());
+                }
+            }
+            return new Result(step, imagesSeen, last);
+        }
+    }
+
+    private Position start(TrainingModel model) throws IOException, CheckpointException {
+        Optional<LoadedCheckpoint> newest = checkpoints.newest();
+        if (newest.isPresent()) {
+            LoadedCheckpoint checkpoint = newest.get();
+            var meta = checkpoint.metadata();
+            requireSameNetwork(meta.network(), "resume checkpoint step " + meta.step());
+            TrainingConfig stored = TrainingCheckpoints.configOf(meta);
+            if (!stored.equals(config)) {
+                LOG.warn("run {} resumes with a configuration that differs from the one its checkpoints were"
+                    + " written with; the new one applies from step {}", config.runId(), meta.step());
+            }
+            if (initCheckpoint != null) {
+                LOG.info("--init {} is ignored: run {} already has checkpoints and resumes from them",
+                    initCheckpoint, config.runId());
+            }
+            Stretch stretch = stretchOf(meta.phase());
+            model.newOptimizer(stretch.config());
+            Position at = TrainingCheckpoints.restore(model, checkpoint);
+            LOG.info("resuming run {} from {} (step {}, {} images, phase {}, stage {})", config.runId(),
+                checkpoints.relativeUri(at.step()), at.step(), at.imagesSeen(), at.phase(), at.stage());
+            return at;
+        }
+        Stretch first = plan.stretches().get(0);
+        model.newOptimizer(first.config());
+        if (initCheckpoint != null) {
+            LoadedCheckpoint teacher = CheckpointReader.read(initCheckpoint, null, Set.of(CheckpointFormat.GROUP_EMA));
+            requireSameNetwork(teacher.metadata().network(), "--init checkpoint " + initCheckpoint);
+            model.initFromEma(teacher.group(CheckpointFormat.GROUP_EMA));
+            LOG.info("student and EMA initialised from the EMA of {} (run {}, step {})", initCheckpoint,
+                teacher.metadata().runId(), teacher.metadata().step());
+        }
+        return new Position(0, 0, first.phase(), 0, 0);
+    }
+
+    private Path checkpoint(TrainingModel model, Position position, double loss) throws IOException {
+        WrittenCheckpoint written = checkpoints.write(model, config, position);
+        CheckpointEvent event = CheckpointEvent.newBuilder()
+            .setRunId(config.runId())
+            .setStep(position.step())
+            .setImagesSeen(position.imagesSeen())
+            .setPhase(position.phase())
+            .setEctStage(position.stage())
+            .setNetwork(config.network().toAvro())
+            .setCheckpointUri(checkpoints.relativeUri(position.step()))
+            .setSizeBytes(written.sizeBytes())
+            .setSha256(written.sha256())
+            .setCreatedAt(java.time.Instant.now())
+            .setTrainingLoss(loss)
+            .build();
+        publish(() -> events.checkpointWritten(event));
+        return written.file();
+    }
+
+    private void publish(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("training event could not be handed over (training continues): {}", e.toString());
+        }
+    }
+
+    private int stageAfter(Stretch stretch, long completedSteps) {
+        if (stretch.phase() != Phase.ECT) {
+            return 0;
+        }
+        return stretch.config().schedule().stage(completedSteps - 1 - stretch.startStep());
+    }
+
+    private Stretch stretchOf(Phase phase) throws CheckpointException {
+        return plan.stretches().stream().filter(s -> s.phase() == phase).findFirst()
+            .orElseThrow(() -> new CheckpointException("the run's checkpoints are from phase " + phase
+                + ", which this command does not train (use the command that wrote them, or another --run-dir)"));
+    }
+
+    private void requireSameNetwork(NetworkSpec found, String what) throws CheckpointException {
+        if (!found.equals(config.network())) {
+            throw new CheckpointException(what + " holds network " + found + ", the configuration asks for "
+                + config.network());
+        }
+    }
+
+}

@@ -1,0 +1,49 @@
+package io.ectstream.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+
+/**
+ * Adam as in torch.optim.Adam without weight decay:
+ * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+ */
+public final class Adam implements Optimizer {
+    private final AdamMoments moments;
+
+    public Adam(NDManager manager, long size, double beta1, double beta2, double eps) {
+        this.moments = new AdamMoments(manager, size, beta1, beta2, eps);
+    }
+
+    @Override
+    public void step(FlatParameters parameters, NDManager stepManager, double lr) {
+        NDArray g = GradientGuard.sanitize(parameters.flatGradients(stepManager));
+        long t = moments.update(g);
+        double bias1 = 1 - Math.pow(moments.beta1, t);
+        double bias2 = 1 - Math.pow(moments.beta2, t);
+        NDArray denom = AdamMoments.inStep(moments.v.sqrt(), stepManager)
+            .divi((float) Math.sqrt(bias2)).addi((float) moments.eps);
+        NDArray update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager).divi(denom);
+        parameters.subtractInPlace(update);
+    }
+
+    @Override
+    public long steps() {
+        return moments.steps;
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        return moments.state();
+    }
+
+    @Override
+    public void restore(Map<String, NDArray> state, long steps) {
+        moments.restore(state, steps);
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+}

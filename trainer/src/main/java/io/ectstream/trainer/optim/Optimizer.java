@@ -1,0 +1,29 @@
+package io.ectstream.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+
+/**
+ * A first-order optimizer over {@link FlatParameters}. Its moment vectors live in the long-lived manager
+ * given at construction; every temporary of a step goes to the step's manager.
+ */
+public interface Optimizer {
+
+    /**
+     * One update with learning rate {@code lr} from the parameters' current gradients (made finite first).
+     * Reads nothing back from the device.
+     */
+    void step(FlatParameters parameters, NDManager stepManager, double lr);
+
+    /** Updates done so far (the t of the bias corrections). */
+    long steps();
+
+    /** The state to checkpoint, by name (flat vectors). */
+    Map<String, NDArray> state();
+
+    /** Restores a checkpointed state; the arrays are copied into this optimizer's own vectors. */
+    void restore(Map<String, NDArray> state, long steps);
+
+    String name();
+}

@@ -1,0 +1,73 @@
+package io.ectstream.trainer.testing;
+
+import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.trainer.config.TrainingConfig;
+import io.ectstream.trainer.config.TrainingConfigLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Tiny configurations and an in-memory dataset that train in seconds on a CPU. */
+public final class TinyRuns {
+    private TinyRuns() {
+    }
+
+    /** 8x8 gray, 8 channels, two levels, one block each, dropout on: about 30k parameters. */
+    public static final String NETWORK =
+        "network: {imgResolution: 8, inChannels: 1, modelChannels: 8, channelMult: [1, 2], numBlocks: 1,"
+            + " attnResolutions: [4], dropout: 0.1}\n";
+
+    public static TrainingConfig config(String runId, double pretrainKimg, double ectKimg, int checkpointEvery,
+            String... overrides) {
+        String yaml = NETWORK
+            + "seed: 5\n"
+            + "pretrain: {kimg: " + pretrainKimg + ", batch: 4, optimizer: {kind: adam, lr: 1.0e-3, beta1: 0.9,"
+            + " beta2: 0.999, eps: 1.0e-8, rampupKimg: 0.01}, ema: {halfLifeKimg: 0.02, rampupRatio: 0.05}}\n"
+            + "ect: {kimg: " + ectKimg + ", batch: 4, ema: {beta: 0.99}, stageLength: 3}\n"
+            + "checkpoint: {everySteps: " + checkpointEvery + "}\n"
+            + "log: {everySteps: 2}\n";
+        List<String> list = new ArrayList<>(List.of(overrides));
+        return TrainingConfigLoader.parse(yaml, list, runId, "tiny test config");
+    }
+
+    /** {@code count} random-ish 8x8 gray images (blobs at seeded places), deterministic. */
+    public static ImageDataset dataset(int count) {
+        ImageShape shape = new ImageShape(1, 8, 8);
+        byte[][] images = new byte[count][];
+        Random random = new Random(42);
+        for (int i = 0; i < count; i++) {
+            byte[] pixels = new byte[shape.pixels()];
+            int cy = random.nextInt(8);
+            int cx = random.nextInt(8);
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    double d2 = (y - cy) * (y - cy) + (x - cx) * (x - cx);
+                    pixels[y * 8 + x] = (byte) (int) Math.round(255 * Math.exp(-d2 / 6));
+                }
+            }
+            images[i] = pixels;
+        }
+        return new ImageDataset() {
+            @Override
+            public String name() {
+                return "tiny-blobs-" + count;
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+
+            @Override
+            public ImageShape shape() {
+                return shape;
+            }
+
+            @Override
+            public byte[] image(int index) {
+                return images[index].clone();
+            }
+        };
+    }
+}
