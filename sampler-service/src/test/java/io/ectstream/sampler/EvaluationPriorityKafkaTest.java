@@ -59,6 +59,7 @@ class EvaluationPriorityKafkaTest {
                 Map<String, Long> answeredAt = new HashMap<>();
                 Map<String, Integer> chunksSeen = new HashMap<>();
 
+                userRound(h, results, "warm-up", answeredAt, chunksSeen);
                 List<Long> alone = userRound(h, results, "alone", answeredAt, chunksSeen);
 
                 for (int i = 0; i < EVAL_REQUESTS; i++) {
@@ -84,12 +85,12 @@ class EvaluationPriorityKafkaTest {
                     return java.util.stream.IntStream.range(0, EVAL_REQUESTS).allMatch(i -> answeredAt.containsKey("eval-" + i));
                 }, WAIT);
                 assertEquals(EVAL_REQUESTS * EVAL_IMAGES, service.metrics().images(TrafficPurpose.EVALUATION), 0.0);
-                assertEquals(2 * USER_REQUESTS * 4, service.metrics().images(TrafficPurpose.USER), 0.0);
+                assertEquals(3 * USER_REQUESTS * 4, service.metrics().images(TrafficPurpose.USER), 0.0);
                 assertEquals(EVAL_REQUESTS, service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).count());
-                assertEquals(2 * USER_REQUESTS, service.metrics().requestLatencyTimer(TrafficPurpose.USER).count());
+                assertEquals(3 * USER_REQUESTS, service.metrics().requestLatencyTimer(TrafficPurpose.USER).count());
                 String text = service.metrics().scrape();
                 assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"EVALUATION\"} 40.0"), text);
-                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"USER\"} 10.0"), text);
+                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"USER\"} 15.0"), text);
                 assertTrue(service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).max(TimeUnit.MILLISECONDS)
                     > service.metrics().requestLatencyTimer(TrafficPurpose.USER).max(TimeUnit.MILLISECONDS),
                     "evaluation latency is kept apart from user latency");
@@ -97,21 +98,23 @@ class EvaluationPriorityKafkaTest {
         }
     }
 
-    /** Sends user requests one after another (4 images each), each after the previous was answered; their latencies. */
+    /**
+     * Sends USER_REQUESTS user requests together (4 images each) and returns each one's latency. Sent together,
+     * so that without priority every one of them would wait behind the queued evaluation, not just the first.
+     */
     private static List<Long> userRound(SamplerHarness h, TopicReader<GenerationResult> results, String name,
                                         Map<String, Long> answeredAt, Map<String, Integer> chunksSeen) {
-        List<Long> latencies = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        long sent = System.nanoTime();
         for (int i = 0; i < USER_REQUESTS; i++) {
-            String id = name + "-" + i;
-            long sent = System.nanoTime();
-            h.sendRequest(Requests.request(id, "run", 4, 1, i).build());
-            results.awaitUntil(r -> {
-                track(r, answeredAt, chunksSeen);
-                return answeredAt.containsKey(id);
-            }, WAIT);
-            latencies.add(TimeUnit.NANOSECONDS.toMillis(answeredAt.get(id) - sent));
+            ids.add(name + "-" + i);
+            h.sendRequest(Requests.request(name + "-" + i, "run", 4, 1, i).build());
         }
-        return latencies;
+        results.awaitUntil(r -> {
+            track(r, answeredAt, chunksSeen);
+            return ids.stream().allMatch(answeredAt::containsKey);
+        }, WAIT);
+        return ids.stream().map(id -> TimeUnit.NANOSECONDS.toMillis(answeredAt.get(id) - sent)).toList();
     }
 
     /** Notes when each request's last chunk was read (nanoTime), for the results read since the last call. */
