@@ -72,6 +72,7 @@ public final class EvaluationDriver implements AutoCloseable {
     private final AtomicLong evaluated = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running = true;
+    private long nextErrorsLookupMs;
 
     /** The launcher's form: errors from the default topic, default retry timings. */
     public EvaluationDriver(Map<String, Object> clientProperties, String groupId, String checkpointsTopic,
@@ -152,11 +153,7 @@ public final class EvaluationDriver implements AutoCloseable {
     }
 
     private void subscribe() {
-        List<TopicPartition> errorPartitions = errors.partitionsFor(config.errorsTopic(), Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        errors.assign(errorPartitions);
-        errors.seekToEnd(errorPartitions);
-        errorPartitions.forEach(errors::position); // fix the start before the first request is sent
+        assignErrors(Duration.ofSeconds(30));
         checkpoints.subscribe(List.of(config.checkpointsTopic()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -197,6 +194,20 @@ public final class EvaluationDriver implements AutoCloseable {
         checkpoints.commitSync();
     }
 
+    /** Reads the errors topic from its end now (no group); false while the topic does not exist. */
+    private boolean assignErrors(Duration timeout) {
+        List<TopicPartition> partitions = errors.partitionsFor(config.errorsTopic(), timeout).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (partitions.isEmpty()) {
+            return false;
+        }
+        errors.assign(partitions);
+        errors.seekToEnd(partitions);
+        partitions.forEach(errors::position); // fix the start before the next request is sent
+        log.info("evaluation driver watches {} for rejections of its requests", config.errorsTopic());
+        return true;
+    }
+
     /** Whether every assigned partition was read up to its end offset at assignment (the start backlog). */
     private boolean caughtUp() {
         for (TopicPartition tp : checkpoints.assignment()) {
@@ -231,6 +242,13 @@ public final class EvaluationDriver implements AutoCloseable {
 
     private void pollErrors() {
         long now = clock.millis();
+        if (errors.assignment().isEmpty()) {
+            if (now >= nextErrorsLookupMs && !assignErrors(Duration.ofSeconds(1))) {
+                nextErrorsLookupMs = now + 5000;
+                log.warn("errors topic {} does not exist yet: requests the sampler rejects are not re-sent", config.errorsTopic());
+            }
+            return;
+        }
         for (ConsumerRecord<String, byte[]> record : errors.poll(Duration.ofMillis(20))) {
             GenerationError error;
             try {
