@@ -59,11 +59,19 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     @Option(names = "--retry-window-s", defaultValue = "120", description = "Give up re-sending after this long (default ${DEFAULT-VALUE}).")
     long retryWindowS;
 
+    EvaluationPlan plan() {
+        return new EvaluationPlan(samples, requestImages, seed, tMid, teacherFewStep);
+    }
+
+    DriverConfig driverConfig() {
+        return new DriverConfig(groupId, checkpointsTopic, requestsTopic, errorsTopic,
+            Duration.ofMillis(retryDelayMs), Duration.ofSeconds(retryWindowS));
+    }
+
     @Override
     public Integer call() throws Exception {
-        EvaluationPlan plan = new EvaluationPlan(samples, requestImages, seed, tMid, teacherFewStep);
-        DriverConfig config = new DriverConfig(groupId, checkpointsTopic, requestsTopic, errorsTopic,
-            Duration.ofMillis(retryDelayMs), Duration.ofSeconds(retryWindowS));
+        EvaluationPlan plan = plan();
+        DriverConfig config = driverConfig();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
