@@ -52,6 +52,10 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     @Option(names = "--teacher-few-step", description = "Also score pretraining checkpoints with 1- and 2-step sampling.")
     boolean teacherFewStep;
 
+    @Option(names = "--teacher-heun", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Score pretraining checkpoints with EDM's Heun sampler, 35 evaluations per image (default ${DEFAULT-VALUE}).")
+    boolean teacherHeun;
+
     @Option(names = "--retry-delay-ms", defaultValue = "500",
         description = "Wait before re-sending a request for a checkpoint the sampler has not loaded yet (default ${DEFAULT-VALUE}).")
     long retryDelayMs;
@@ -60,7 +64,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     long retryWindowS;
 
     EvaluationPlan plan() {
-        return new EvaluationPlan(samples, requestImages, seed, tMid, teacherFewStep);
+        return new EvaluationPlan(samples, requestImages, seed, tMid, teacherFewStep, teacherHeun);
     }
 
     DriverConfig driverConfig() {

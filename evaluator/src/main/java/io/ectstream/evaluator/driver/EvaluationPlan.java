@@ -11,10 +11,16 @@ import java.util.List;
  * {@code NoiseSeeds.forImage(seed + c, i)}: the same noise for every checkpoint and every sampler.
  * ECT checkpoints get the 1- and 2-step consistency samplers; pretraining checkpoints get EDM's Heun
  * sampler (35 evaluations), and the 1- and 2-step samplers too when {@code teacherFewStep} is set (what
- * tuning buys). The evaluator should report every {@code samples} samples ({@code evaluate --report-every}),
+ * tuning buys); {@code teacherHeun} off drops Heun (35 evaluations per image: the costliest part on a CPU).
+ * The evaluator should report every {@code samples} samples ({@code evaluate --report-every}),
  * so that each (checkpoint, sampler) gets exactly one ALL report, over exactly these samples.
  */
-public record EvaluationPlan(int samples, int requestImages, long seed, double tMid, boolean teacherFewStep) {
+public record EvaluationPlan(int samples, int requestImages, long seed, double tMid, boolean teacherFewStep,
+                             boolean teacherHeun) {
+
+    public EvaluationPlan(int samples, int requestImages, long seed, double tMid, boolean teacherFewStep) {
+        this(samples, requestImages, seed, tMid, teacherFewStep, true);
+    }
 
     public EvaluationPlan {
         if (samples < 2) {
@@ -22,6 +28,9 @@ public record EvaluationPlan(int samples, int requestImages, long seed, double t
         }
         if (requestImages < 1) {
             throw new IllegalArgumentException("images per evaluation request must be positive, not " + requestImages);
+        }
+        if (!teacherHeun && !teacherFewStep) {
+            throw new IllegalArgumentException("pretraining checkpoints need at least one sampler: Heun or 1/2-step");
         }
         if (!(tMid > 0)) {
             throw new IllegalArgumentException("tMid must be positive, not " + tMid);
@@ -32,9 +41,15 @@ public record EvaluationPlan(int samples, int requestImages, long seed, double t
         if (phase == Phase.ECT) {
             return List.of(SamplerSettings.ect(1, tMid), SamplerSettings.ect(2, tMid));
         }
-        return teacherFewStep
-            ? List.of(SamplerSettings.heun(), SamplerSettings.ect(1, tMid), SamplerSettings.ect(2, tMid))
-            : List.of(SamplerSettings.heun());
+        List<SamplerSettings> samplers = new java.util.ArrayList<>();
+        if (teacherHeun) {
+            samplers.add(SamplerSettings.heun());
+        }
+        if (teacherFewStep) {
+            samplers.add(SamplerSettings.ect(1, tMid));
+            samplers.add(SamplerSettings.ect(2, tMid));
+        }
+        return List.copyOf(samplers);
     }
 
     public int requestsPerSampler() {

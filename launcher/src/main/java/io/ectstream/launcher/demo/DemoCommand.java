@@ -70,8 +70,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--eval-samples", defaultValue = "500", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-samples", defaultValue = "256", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
     int evalSamples;
+
+    @Option(names = "--teacher-heun", description = "Also score pretraining checkpoints with EDM's Heun sampler (35 evaluations per image: slow on a CPU).")
+    boolean teacherHeun;
 
     @Option(names = "--user-rate", defaultValue = "2", description = "User requests per second of the load generator, 0 for none (default ${DEFAULT-VALUE}).")
     double userRate;
@@ -115,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run), extractor, assets.reference);
                  SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), new CheckpointModelLoader(dev));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     topics.generateRequests(), new EvaluationPlan(evalSamples, 100, 20_251_126L, 0.821, true)).start();
+                     topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, teacherHeun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
                 System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
