@@ -85,6 +85,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-serving", description = "After training, go on serving and showing the dashboard until Ctrl-C.")
     boolean keepServing;
 
+    @Option(names = "--linger-seconds", defaultValue = "0",
+        description = "After training, go on serving and showing the dashboard this long (default ${DEFAULT-VALUE}).")
+    long lingerSeconds;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int dashboardPortBound = -1;
+
     @Option(names = "--settle-seconds", defaultValue = "300", description = "Longest wait after training for the last checkpoint's FID (default ${DEFAULT-VALUE}).")
     long settleSeconds;
 
@@ -121,6 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
                      topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, teacherHeun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
+                dashboardPortBound = port;
                 System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
                 String runId = run.getFileName().toString();
                 load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().hasModel());
@@ -147,7 +155,10 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("results: " + run + " (fid.md, " + grids.size() + " sample grids in samples/, checkpoints/)");
                 if (keepServing) {
                     System.out.println("serving on; dashboard http://127.0.0.1:" + port + "/ ; Ctrl-C stops");
-                    awaitCtrlC();
+                    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+                    stopped.await();
+                } else if (lingerSeconds > 0) {
+                    stopped.await(lingerSeconds, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 return 0;
             }
@@ -189,9 +200,13 @@ public final class DemoCommand implements Callable<Integer> {
         return new LabeledImages(images, labels, images.numClasses());
     }
 
-    private static void awaitCtrlC() throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
+    /** Ends --keep-serving or --linger-seconds early. */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    /** The dashboard's port once it listens, else -1. */
+    public int dashboardPort() {
+        return dashboardPortBound;
     }
 }
