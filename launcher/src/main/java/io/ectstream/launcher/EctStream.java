@@ -1,6 +1,8 @@
 package io.ectstream.launcher;
 
 import io.ectstream.evaluator.cli.EvaluateCommand;
+import io.ectstream.evaluator.cli.EvaluationDriverCommand;
+import io.ectstream.evaluator.cli.FidHistoryCommand;
 import io.ectstream.evaluator.cli.FidCommand;
 import io.ectstream.evaluator.cli.ReferenceStatsCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         GenerateCommand.class,
         EvaluateCommand.class,
+        EvaluationDriverCommand.class,
+        FidHistoryCommand.class,
         FidCommand.class,
         ReferenceStatsCommand.class,
         TrainFeatureNetCommand.class,

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Every method runs on the service's event loop; only {@link BatchRunner} leaves it.
  * A batch is handed to a generator only when one is free: full batches first, then the queue that
  * waited longest (once it waited maxWaitMs). While every generator is busy, queues keep filling, so
- * batches grow with load and a lone request still leaves after maxWaitMs.
+ * batches grow with load and a lone request still leaves after maxWaitMs. Evaluation traffic has lower
+ * priority: it gets a free generator only when no user batch is due (see {@link Batcher}).
  */
 public final class RequestPipeline {
     private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
@@ -62,7 +63,7 @@ public final class RequestPipeline {
         LoadedModel model = registry.acquire(request.getModel());
         int chunkCount = Chunk.chunkCount(request.getNumImages(), config.maxBatchImages());
         GenerationJob job = new GenerationJob(valid, model, sink, receivedAtMillis, chunkCount);
-        BatchKey key = new BatchKey(model, valid.settings());
+        BatchKey key = new BatchKey(model, valid.settings(), request.getPurpose());
         long now = System.currentTimeMillis();
         for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.maxBatchImages())) {
             ready.addAll(batcher.add(key, chunk, now));
@@ -76,7 +77,7 @@ public final class RequestPipeline {
         while (busy < config.generatorThreads()) {
             Batch next = ready.poll();
             if (next == null) {
-                next = batcher.takeOldestDue(now).orElse(null);
+                next = batcher.next(now).orElse(null);
             }
             if (next == null) {
                 break;
@@ -114,7 +115,7 @@ public final class RequestPipeline {
             .compose(pixels -> runner.encode(batch, pixels))
             .onComplete(done -> {
                 if (done.succeeded()) {
-                    metrics.batch(done.result().images(), done.result().generationMs());
+                    metrics.batch(batch.key().purpose(), done.result().images(), done.result().generationMs());
                     List<GenerationResult> results = done.result().results();
                     for (int i = 0; i < results.size(); i++) {
                         GenerationJob job = batch.chunks().get(i).job();

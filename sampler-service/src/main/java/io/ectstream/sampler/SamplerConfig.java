@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * @param maxInFlightRequests requests accepted but not yet answered before the consumer pauses
  * @param generatorThreads worker threads running forward passes
  * @param httpPort         0 for a free port, negative to disable HTTP
+ * @param maxInFlightEvaluationRequests evaluation requests accepted but not yet answered before the consumer
+ *                         pauses; counted apart from user requests, so that a queued evaluation (which waits
+ *                         behind user traffic) never keeps user requests from being read
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -25,7 +28,11 @@ public record SamplerConfig(
     int maxInFlightRequests,
     int generatorThreads,
     String httpHost,
-    int httpPort) {
+    int httpPort,
+    int maxInFlightEvaluationRequests) {
+
+    /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
 
     public static final String COMPONENT = "sampler-service";
 
@@ -40,7 +47,16 @@ public record SamplerConfig(
         require(maxInFlightRequests >= 1, "max in-flight requests must be >= 1, not " + maxInFlightRequests);
         require(generatorThreads >= 1, "generator threads must be >= 1, not " + generatorThreads);
         require(httpHost != null && !httpHost.isBlank(), "an HTTP host is required");
+        require(maxInFlightEvaluationRequests >= 1, "max in-flight evaluation requests must be >= 1, not " + maxInFlightEvaluationRequests);
         storeRoot = storeRoot.toAbsolutePath().normalize();
+    }
+
+    /** A configuration with the default {@link #DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS}. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest,
+            maxInFlightRequests, generatorThreads, httpHost, httpPort, DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS);
     }
 
     /** Defaults for a local run: batches of 32, 5 ms wait, 256 images per request, HTTP on 127.0.0.1:8081. */
@@ -51,22 +67,27 @@ public record SamplerConfig(
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            max, maxInFlightRequests, generatorThreads, httpHost, httpPort);
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests);
+    }
+
+    public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max);
     }
 
     private static void require(boolean ok, String message) {

@@ -121,9 +121,9 @@ class HttpApiTest {
                 HttpResponse<byte[]> metrics = get(port, "/metrics");
                 assertEquals(200, metrics.statusCode());
                 String text = new String(metrics.body());
-                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\"} 2.0"), text);
-                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"rejected\"} 5.0"), text);
-                assertTrue(text.contains("ect_sampler_images_total 6.0"), text);
+                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"USER\"} 2.0"), text);
+                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"rejected\",purpose=\"USER\"} 5.0"), text);
+                assertTrue(text.contains("ect_sampler_images_total{purpose=\"USER\"} 6.0"), text);
                 assertTrue(text.contains("ect_sampler_batch_images_count"), text);
                 assertTrue(text.contains("ect_sampler_request_latency_seconds_bucket"), text);
                 assertTrue(text.contains("ect_sampler_model_loads_total{outcome=\"loaded\"} 1.0"), text);

@@ -1,27 +1,29 @@
 package io.ectstream.evaluator.driver;
 
-import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
-import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
-import io.ectstream.schemas.SamplerKind;
-import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.AvroSerdes;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,114 +33,278 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores every checkpoint: on each CheckpointEvent it asks the sampler, through Kafka, for the samples of
- * its {@link EvaluationPlan}, marked {@link TrafficPurpose#EVALUATION}, for that exact model version. The
- * evaluator's topology turns the results into one FidReport per (version, sampler, steps). It reads the
- * checkpoints topic in its own consumer group and commits after the requests are acknowledged, so a
- * restart neither skips nor repeats a checkpoint.
+ * its {@link EvaluationPlan} (the same seeds for every checkpoint), marked EVALUATION, for that exact model
+ * version. The evaluator's topology turns the results into one FidReport per (version, sampler, steps).
+ * <ul>
+ * <li>Checkpoints: read in a consumer group (one driver per checkpoint partition), committed after the
+ *     requests are acknowledged: a restart neither skips nor repeats a checkpoint. At start the backlog up to
+ *     the end offsets is read first and only the newest checkpoint of each run is evaluated ({@link CheckpointSelector}).</li>
+ * <li>Superseded checkpoints: scored to the end once the sampler accepted their requests (it keeps the
+ *     model for them, at evaluation priority). A request the sampler rejects with UNKNOWN_MODEL is re-sent
+ *     after {@link DriverConfig#retryDelay()} while its checkpoint is still the newest one the driver knows
+ *     (the sampler had not loaded it yet), for up to {@link DriverConfig#retryWindow()}; if a newer checkpoint
+ *     of the run is known, it is not re-sent: the sampler will never serve that version again, and that
+ *     checkpoint's evaluation is abandoned (counted in {@link #abandonedRequests()}, logged). With the
+ *     evaluator reporting every {@code samples} samples, an abandoned evaluation makes no report rather than a
+ *     report over fewer samples.</li>
+ * </ul>
+ * One thread; the errors topic is read without a group from its end at start.
  */
 public final class EvaluationDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EvaluationDriver.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, GenerationRequest> producer;
-    private final String checkpointsTopic;
-    private final String requestsTopic;
+    private final DriverConfig config;
     private final EvaluationPlan plan;
-    private final AvroCodec<CheckpointEvent> events = new AvroCodec<>(CheckpointEvent.class);
+    private final Clock clock;
+    private final KafkaConsumer<String, byte[]> checkpoints;
+    private final KafkaConsumer<String, byte[]> errors;
+    private final KafkaProducer<String, GenerationRequest> producer;
+    private final AvroCodec<CheckpointEvent> eventCodec = new AvroCodec<>(CheckpointEvent.class);
+    private final AvroCodec<GenerationError> errorCodec = new AvroCodec<>(GenerationError.class);
+    private final CheckpointSelector selector = new CheckpointSelector();
+    private final PendingRequests pending;
+    private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
+    private final List<CheckpointEvent> backlog = new ArrayList<>();
     private final Thread thread;
     private final AtomicLong requested = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong evaluated = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running = true;
+    private long nextErrorsLookupMs;
 
+    /** The launcher's form: errors from the default topic, default retry timings. */
     public EvaluationDriver(Map<String, Object> clientProperties, String groupId, String checkpointsTopic,
                             String requestsTopic, EvaluationPlan plan) {
+        this(clientProperties, DriverConfig.of(groupId, checkpointsTopic, requestsTopic), plan);
+    }
+
+    public EvaluationDriver(Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan) {
+        this.config = config;
+        this.plan = plan;
+        this.clock = Clock.systemUTC();
+        this.pending = new PendingRequests(config.retryDelay().toMillis(), config.retryWindow().toMillis());
         Map<String, Object> consumerConfig = new HashMap<>(clientProperties);
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        this.checkpoints = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> errorsConfig = new HashMap<>(clientProperties);
+        errorsConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        errorsConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.errors = new KafkaConsumer<>(errorsConfig, new StringDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> producerConfig = new HashMap<>(clientProperties);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), AvroSerdes.generationRequest().serializer());
-        this.checkpointsTopic = checkpointsTopic;
-        this.requestsTopic = requestsTopic;
-        this.plan = plan;
         this.thread = new Thread(this::run, "evaluation-driver");
         this.thread.setDaemon(true);
     }
 
     public EvaluationDriver start() {
-        consumer.subscribe(List.of(checkpointsTopic));
         thread.start();
         return this;
     }
 
-    /** Evaluation requests sent so far. */
+    /** Evaluation requests sent so far, re-sends included. */
     public long requested() {
         return requested.get();
     }
 
+    /** Requests re-sent because the sampler did not serve their checkpoint yet. */
+    public long retried() {
+        return retried.get();
+    }
+
+    /** Requests given up: their checkpoint was superseded, or they failed otherwise. */
+    public long abandonedRequests() {
+        return abandoned.get();
+    }
+
+    /** Checkpoints whose evaluation was requested. */
+    public long evaluatedCheckpoints() {
+        return evaluated.get();
+    }
+
+    /** Checkpoints skipped because a newer one of their run was read with or before them. */
+    public long skippedCheckpoints() {
+        return skipped.get();
+    }
+
     private void run() {
         try {
+            subscribe();
             while (running) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    try {
-                        requestSamples(events.decode(record.value()));
-                    } catch (RecordDecodingException e) {
-                        log.warn("evaluation driver skipped an undecodable checkpoint event at {}-{}@{}: {}",
-                            record.topic(), record.partition(), record.offset(), e.getMessage());
-                    }
-                }
-                if (!records.isEmpty()) {
-                    producer.flush();
-                    consumer.commitSync();
-                }
+                pollCheckpoints();
+                pollErrors();
+                resendDue();
             }
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                log.error("evaluation driver woken up unexpectedly", e);
             }
         } catch (RuntimeException e) {
-            log.error("evaluation driver stopped: {}", e.toString());
+            log.error("evaluation driver stopped: {}", e.toString(), e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            checkpoints.close(Duration.ofSeconds(5));
+            errors.close(Duration.ofSeconds(2));
         }
+    }
+
+    private void subscribe() {
+        assignErrors(Duration.ofSeconds(30));
+        checkpoints.subscribe(List.of(config.checkpointsTopic()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                catchUpEnd.putAll(checkpoints.endOffsets(partitions));
+                log.info("evaluation driver reads checkpoints from {}", partitions);
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                partitions.forEach(catchUpEnd::remove);
+            }
+        });
+    }
+
+    private void pollCheckpoints() {
+        var records = checkpoints.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                backlog.add(eventCodec.decode(record.value()));
+            } catch (RecordDecodingException e) {
+                log.warn("evaluation driver skipped an undecodable checkpoint event at {}-{}@{}: {}",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            }
+        }
+        if (records.isEmpty() && backlog.isEmpty() || !caughtUp()) {
+            return;
+        }
+        List<CheckpointEvent> chosen = selector.select(backlog);
+        skipped.addAndGet(backlog.size() - chosen.size());
+        for (CheckpointEvent event : backlog) {
+            if (!chosen.contains(event)) {
+                log.info("checkpoint {}@{} not evaluated: a newer checkpoint of its run was read with it", event.getRunId(), event.getStep());
+            }
+        }
+        backlog.clear();
+        chosen.forEach(this::requestSamples);
+        producer.flush();
+        checkpoints.commitSync();
+    }
+
+    /** Reads the errors topic from its end now (no group); false while the topic does not exist. */
+    private boolean assignErrors(Duration timeout) {
+        List<TopicPartition> partitions = errors.partitionsFor(config.errorsTopic(), timeout).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (partitions.isEmpty()) {
+            return false;
+        }
+        errors.assign(partitions);
+        errors.seekToEnd(partitions);
+        partitions.forEach(errors::position); // fix the start before the next request is sent
+        log.info("evaluation driver watches {} for rejections of its requests", config.errorsTopic());
+        return true;
+    }
+
+    /** Whether every assigned partition was read up to its end offset at assignment (the start backlog). */
+    private boolean caughtUp() {
+        for (TopicPartition tp : checkpoints.assignment()) {
+            if (checkpoints.position(tp) < catchUpEnd.getOrDefault(tp, 0L)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void requestSamples(CheckpointEvent event) {
-        for (SamplerSettings settings : plan.samplersFor(event.getPhase())) {
-            for (int chunk = 0; chunk < plan.requestsPerSampler(); chunk++) {
-                String requestId = "eval:" + event.getRunId() + ":" + event.getStep() + ":" + label(settings) + ":" + chunk;
-                GenerationRequest request = GenerationRequest.newBuilder()
-                    .setRequestId(requestId)
-                    .setModel(ModelSelector.newBuilder().setRunId(event.getRunId()).setStep(event.getStep()).build())
-                    .setNumImages(plan.imagesInRequest(chunk))
-                    .setSteps(settings.steps())
-                    .setSeed(plan.seed() + chunk)
-                    .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
-                    .setOutputFormat(ImageFormat.RAW_UINT8)
-                    .setReplyTopic(null)
-                    .setSampler(settings.kind())
-                    .setPurpose(TrafficPurpose.EVALUATION)
-                    .setCreatedAt(Instant.now())
-                    .build();
-                producer.send(new ProducerRecord<>(requestsTopic, requestId, request));
-                requested.incrementAndGet();
-            }
+        long now = clock.millis();
+        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now));
+        for (GenerationRequest request : requests) {
+            send(request);
+            pending.sent(request, now);
         }
-        log.info("evaluation requested for {}@{} ({}): {} samples per sampler, {}", event.getRunId(), event.getStep(),
-            event.getPhase(), plan.samples(), plan.samplersFor(event.getPhase()).stream().map(EvaluationDriver::label).toList());
+        evaluated.incrementAndGet();
+        log.info("evaluation requested for {}@{} ({}): {} samples per sampler in {} requests, {}", event.getRunId(),
+            event.getStep(), event.getPhase(), plan.samples(), requests.size(),
+            plan.samplersFor(event.getPhase()).stream().map(EvaluationRequests::label).toList());
     }
 
-    static String label(SamplerSettings settings) {
-        return settings.kind() == SamplerKind.ECT ? "ect" + settings.steps() : "heun" + settings.networkEvaluations();
+    private void send(GenerationRequest request) {
+        producer.send(new ProducerRecord<>(config.requestsTopic(), request.getRequestId(), request), (metadata, e) -> {
+            if (e != null) {
+                log.error("evaluation request {} could not be sent: {}", request.getRequestId(), e.toString());
+            }
+        });
+        requested.incrementAndGet();
+    }
+
+    private void pollErrors() {
+        long now = clock.millis();
+        if (errors.assignment().isEmpty()) {
+            if (now >= nextErrorsLookupMs && !assignErrors(Duration.ofSeconds(1))) {
+                nextErrorsLookupMs = now + 5000;
+                log.warn("errors topic {} does not exist yet: requests the sampler rejects are not re-sent", config.errorsTopic());
+            }
+            return;
+        }
+        for (ConsumerRecord<String, byte[]> record : errors.poll(Duration.ofMillis(20))) {
+            GenerationError error;
+            try {
+                error = errorCodec.decode(record.value());
+            } catch (RecordDecodingException e) {
+                continue; // not ours to judge; the errors topic is shared
+            }
+            GenerationRequest request = error.getRequestId() == null ? null : pending.get(error.getRequestId());
+            if (request != null) {
+                onRejected(request, error, now);
+            }
+        }
+    }
+
+    private void onRejected(GenerationRequest request, GenerationError error, long now) {
+        String id = request.getRequestId();
+        String runId = request.getModel().getRunId();
+        long step = request.getModel().getStep();
+        if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
+            pending.drop(id);
+            abandoned.incrementAndGet();
+            log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
+        } else if (selector.superseded(runId, step)) {
+            pending.drop(id);
+            abandoned.incrementAndGet();
+            log.warn("evaluation request {} abandoned: {}@{} was superseded before the sampler took it ({})",
+                id, runId, step, error.getReason());
+        } else if (!pending.retryLater(id, now)) {
+            abandoned.incrementAndGet();
+            log.error("evaluation request {} abandoned: the sampler did not serve {}@{} within {} ({})",
+                id, runId, step, config.retryWindow(), error.getReason());
+        } else {
+            log.debug("evaluation request {} will be re-sent: the sampler does not serve {}@{} yet", id, runId, step);
+        }
+    }
+
+    private void resendDue() {
+        List<GenerationRequest> due = pending.due(clock.millis());
+        for (GenerationRequest request : due) {
+            if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
+                pending.drop(request.getRequestId());
+                abandoned.incrementAndGet();
+                continue;
+            }
+            send(request);
+            retried.incrementAndGet();
+        }
+        if (!due.isEmpty()) {
+            log.info("re-sent {} evaluation requests the sampler could not serve yet", due.size());
+        }
     }
 
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        checkpoints.wakeup();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

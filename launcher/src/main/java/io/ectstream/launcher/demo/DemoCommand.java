@@ -70,8 +70,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--eval-samples", defaultValue = "500", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-samples", defaultValue = "256", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
     int evalSamples;
+
+    @Option(names = "--teacher-heun", description = "Also score pretraining checkpoints with EDM's Heun sampler (35 evaluations per image: slow on a CPU).")
+    boolean teacherHeun;
 
     @Option(names = "--user-rate", defaultValue = "2", description = "User requests per second of the load generator, 0 for none (default ${DEFAULT-VALUE}).")
     double userRate;
@@ -81,6 +84,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep-serving", description = "After training, go on serving and showing the dashboard until Ctrl-C.")
     boolean keepServing;
+
+    @Option(names = "--linger-seconds", defaultValue = "0",
+        description = "After training, go on serving and showing the dashboard this long (default ${DEFAULT-VALUE}).")
+    long lingerSeconds;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int dashboardPortBound = -1;
 
     @Option(names = "--settle-seconds", defaultValue = "300", description = "Longest wait after training for the last checkpoint's FID (default ${DEFAULT-VALUE}).")
     long settleSeconds;
@@ -115,9 +125,10 @@ public final class DemoCommand implements Callable<Integer> {
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run), extractor, assets.reference);
                  SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), new CheckpointModelLoader(dev));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     topics.generateRequests(), new EvaluationPlan(evalSamples, 100, 20_251_126L, 0.821, true)).start();
+                     topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, teacherHeun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
+                dashboardPortBound = port;
                 System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
                 String runId = run.getFileName().toString();
                 load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().hasModel());
@@ -144,7 +155,10 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("results: " + run + " (fid.md, " + grids.size() + " sample grids in samples/, checkpoints/)");
                 if (keepServing) {
                     System.out.println("serving on; dashboard http://127.0.0.1:" + port + "/ ; Ctrl-C stops");
-                    awaitCtrlC();
+                    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+                    stopped.await();
+                } else if (lingerSeconds > 0) {
+                    stopped.await(lingerSeconds, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 return 0;
             }
@@ -186,9 +200,13 @@ public final class DemoCommand implements Callable<Integer> {
         return new LabeledImages(images, labels, images.numClasses());
     }
 
-    private static void awaitCtrlC() throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
+    /** Ends --keep-serving or --linger-seconds early. */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    /** The dashboard's port once it listens, else -1. */
+    public int dashboardPort() {
+        return dashboardPortBound;
     }
 }

@@ -40,16 +40,16 @@ final class EvaluatorAssets {
             var result = FeatureNetTrainer.train(labeled, config, FeatureNetTraining.defaults(), net);
             log.info("feature network {} held-out accuracy {}", result.file(), String.format("%.3f", result.heldOutAccuracy()));
         }
-        Path statsFile = cacheDir.resolve(stem + ".reference-stats");
         ReferenceStatistics stats;
-        if (Files.exists(statsFile)) {
-            stats = ReferenceStatistics.read(statsFile);
-        } else {
-            try (FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + net, reference.shape())) {
+        try (FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + net, reference.shape())) {
+            Path statsFile = cacheDir.resolve(stem + "." + extractor.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".reference-stats");
+            if (Files.exists(statsFile)) {
+                stats = ReferenceStatistics.read(statsFile);
+            } else {
                 stats = ReferenceStatsBuilder.compute(reference, extractor, 64);
+                stats.write(statsFile);
+                log.info("reference statistics {} over {} images", stats.id(), stats.statistics().count());
             }
-            stats.write(statsFile);
-            log.info("reference statistics {} over {} images", stats.id(), stats.statistics().count());
         }
         return new EvaluatorAssets(net, stats);
     }

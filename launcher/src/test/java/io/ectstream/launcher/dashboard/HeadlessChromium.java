@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Debian's headless Chromium driven over the DevTools protocol, so that a page that keeps a server-sent
  * event stream open (and so never finishes loading) can still be inspected and photographed.
  */
-final class HeadlessChromium implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
 
     private final Process process;
     private final WebSocket socket;
@@ -34,7 +34,7 @@ final class HeadlessChromium implements AutoCloseable {
         this.socket = socket;
     }
 
-    static HeadlessChromium open(String url) throws Exception {
+    public static HeadlessChromium open(String url) throws Exception {
         Path profile = Files.createTempDirectory("chromium-profile");
         Process process = new ProcessBuilder(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
             "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -85,7 +85,7 @@ final class HeadlessChromium implements AutoCloseable {
         return self[0];
     }
 
-    JsonObject call(String method, JsonObject params) throws Exception {
+    public JsonObject call(String method, JsonObject params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         pending.put(id, reply);
@@ -98,13 +98,13 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value. */
-    Object evaluate(String expression) throws Exception {
+    public Object evaluate(String expression) throws Exception {
         JsonObject result = call("Runtime.evaluate", new JsonObject().put("expression", expression).put("returnByValue", true));
         return result.getJsonObject("result").getValue("value");
     }
 
     /** Waits until the expression is true in the page. */
-    void await(String expression, long timeoutMillis) throws Exception {
+    public void await(String expression, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (!Boolean.TRUE.equals(evaluate(expression))) {
             if (System.currentTimeMillis() > deadline) {
@@ -114,7 +114,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         String png = call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
         Files.write(file, Base64.getDecoder().decode(png));
     }

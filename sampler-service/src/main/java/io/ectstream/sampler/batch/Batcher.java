@@ -7,12 +7,19 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Dynamic batching: chunks wait in one queue per {@link BatchKey}; a queue is cut into a batch as soon
  * as it holds maxBatchImages images, or when its oldest chunk has waited maxWaitMs. Batches hold whole
  * chunks in arrival order. Pure logic with the time passed in; the caller drives the timer.
+ * <p>
+ * Priority: user traffic first. A full user queue is handed out at once by {@link #add}; a full
+ * evaluation queue is not, it waits for {@link #next}, which gives a free generator a due user batch if
+ * there is one and an evaluation batch (full, or waited maxWaitMs) only otherwise. A user request thus
+ * waits behind at most the evaluation batches already running, and evaluation runs whenever no user
+ * batch is due (strict priority: under saturating user load evaluation waits).
  */
 public final class Batcher {
     private final int maxBatchImages;
@@ -31,7 +38,7 @@ public final class Batcher {
         this.maxWaitMs = maxWaitMs;
     }
 
-    /** Queues a chunk (at most maxBatchImages images) and returns the batches that became full. */
+    /** Queues a chunk (at most maxBatchImages images) and returns the user batches that became full. */
     public List<Batch> add(BatchKey key, Chunk chunk, long nowMs) {
         if (chunk.count() > maxBatchImages) {
             throw new IllegalArgumentException("chunk of " + chunk.count() + " images exceeds the max batch " + maxBatchImages);
@@ -39,7 +46,7 @@ public final class Batcher {
         queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Waiting(chunk, nowMs));
         images.merge(key, chunk.count(), Integer::sum);
         List<Batch> ready = new ArrayList<>();
-        while (images.getOrDefault(key, 0) >= maxBatchImages) {
+        while (!key.evaluation() && images.getOrDefault(key, 0) >= maxBatchImages) {
             ready.add(cut(key));
         }
         return ready;
@@ -60,23 +67,38 @@ public final class Batcher {
     }
 
     /**
-     * One batch from the queue whose oldest chunk has waited longest, if that chunk has waited at least
+     * One batch from the user queue whose oldest chunk has waited longest, if that chunk has waited at least
      * maxWaitMs; used when a generator becomes free, so that queues keep filling while all are busy.
+     * Evaluation queues are left alone (see {@link #next}).
      */
-    public java.util.Optional<Batch> takeOldestDue(long nowMs) {
+    public Optional<Batch> takeOldestDue(long nowMs) {
+        return oldest(false, nowMs, false).map(this::cut);
+    }
+
+    /**
+     * The batch a free generator should run next: the longest-waiting due user queue; else the evaluation
+     * queue that is full or waited longest past maxWaitMs; else nothing.
+     */
+    public Optional<Batch> next(long nowMs) {
+        Optional<BatchKey> key = oldest(false, nowMs, false).or(() -> oldest(true, nowMs, true));
+        return key.map(this::cut);
+    }
+
+    private Optional<BatchKey> oldest(boolean evaluation, long nowMs, boolean fullIsDue) {
         BatchKey oldest = null;
         long since = Long.MAX_VALUE;
         for (Map.Entry<BatchKey, Deque<Waiting>> e : queues.entrySet()) {
+            if (e.getKey().evaluation() != evaluation) {
+                continue;
+            }
             long head = e.getValue().peekFirst().since();
-            if (head < since) {
+            boolean due = nowMs - head >= maxWaitMs || (fullIsDue && images.get(e.getKey()) >= maxBatchImages);
+            if (due && head < since) {
                 since = head;
                 oldest = e.getKey();
             }
         }
-        if (oldest == null || nowMs - since < maxWaitMs) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(cut(oldest));
+        return Optional.ofNullable(oldest);
     }
 
     /** When the next queue falls due, if any chunk waits. */
@@ -87,6 +109,11 @@ public final class Batcher {
 
     public int waitingImages() {
         return images.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Images of one purpose still waiting. */
+    public int waitingImages(io.ectstream.schemas.TrafficPurpose purpose) {
+        return images.entrySet().stream().filter(e -> e.getKey().purpose() == purpose).mapToInt(Map.Entry::getValue).sum();
     }
 
     /** Everything still waiting, as batches (used when shutting down). */

@@ -34,8 +34,12 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-images", defaultValue = "256", description = "Most images one request may ask for (default ${DEFAULT-VALUE}).")
     int maxImages;
 
-    @Option(names = "--max-in-flight", defaultValue = "64", description = "Requests in flight before the consumer pauses (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight", defaultValue = "64", description = "User requests in flight before the consumer pauses (default ${DEFAULT-VALUE}).")
     int maxInFlight;
+
+    @Option(names = "--max-in-flight-evaluation", defaultValue = "1024",
+        description = "Evaluation requests in flight, a budget of their own so that evaluation never blocks user intake (default ${DEFAULT-VALUE}).")
+    int maxInFlightEvaluation;
 
     @Option(names = "--generator-threads", defaultValue = "1", description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
     int generatorThreads;
@@ -70,7 +74,7 @@ public class ServeCommand implements Callable<Integer> {
         TopicNames d = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
         return new SamplerConfig(bootstrapServers, topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
-            generatorThreads, httpHost, httpPort);
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluation);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.vertx.core.Future;
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * the broker acknowledged every result chunk (or the error) written for it, and the committed
  * position never passes an unanswered record; a crash therefore redelivers, and may repeat, the
  * requests that were in flight, but never loses one.
+ * <p>
+ * User and evaluation requests are counted apart: the consumer pauses when maxInFlightRequests user
+ * requests or maxInFlightEvaluationRequests evaluation requests are unanswered. Evaluation requests wait
+ * behind user batches in the pipeline, so were they counted together a large evaluation would fill the
+ * in-flight budget and keep later user requests from being read at all. (An unanswered evaluation request
+ * still holds back its partition's commit point; a crash then redelivers the user requests answered after it.)
  */
 public final class RequestIntake {
     private static final Logger log = LoggerFactory.getLogger(RequestIntake.class);
@@ -48,6 +55,7 @@ public final class RequestIntake {
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private KafkaConsumer<String, byte[]> consumer;
     private int inFlight;
+    private int evaluationInFlight;
     private boolean paused;
     private boolean committing;
     private boolean commitAgain;
@@ -96,48 +104,68 @@ public final class RequestIntake {
         OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
         long offset = record.offset();
         tracker.received(offset);
-        inFlight++;
-        if (!paused && inFlight >= config.maxInFlightRequests()) {
-            paused = true;
-            consumer.pause();
-        }
         ErrorRecords.Source source = new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
         GenerationRequest request;
         try {
             request = codec.decode(record.value());
         } catch (RecordDecodingException e) {
-            reject(null, ErrorCode.UNDECODABLE, e.getMessage(), source, tp, tracker, offset);
+            countIn(null);
+            reject(null, null, ErrorCode.UNDECODABLE, e.getMessage(), source, tp, tracker, offset);
             return;
         }
+        TrafficPurpose purpose = request.getPurpose();
+        countIn(purpose);
         String requestId = request.getRequestId();
         try {
-            pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, source, record.timestamp()));
-            metrics.request("accepted");
+            pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, source, record.timestamp(), purpose));
+            metrics.request("accepted", purpose);
         } catch (InvalidRequestException e) {
-            reject(requestId, ErrorCode.INVALID_REQUEST, e.getMessage(), source, tp, tracker, offset);
+            reject(requestId, purpose, ErrorCode.INVALID_REQUEST, e.getMessage(), source, tp, tracker, offset);
         } catch (UnknownModelException e) {
-            reject(requestId, ErrorCode.UNKNOWN_MODEL, e.getMessage(), source, tp, tracker, offset);
+            reject(requestId, purpose, ErrorCode.UNKNOWN_MODEL, e.getMessage(), source, tp, tracker, offset);
         } catch (RuntimeException e) {
             log.error("request {} at {}:{} failed unexpectedly", requestId, tp, offset, e);
-            reject(requestId, ErrorCode.INTERNAL, e.toString(), source, tp, tracker, offset);
+            reject(requestId, purpose, ErrorCode.INTERNAL, e.toString(), source, tp, tracker, offset);
         }
     }
 
-    private void reject(String requestId, ErrorCode code, String reason, ErrorRecords.Source source,
-                        TopicPartition tp, OffsetTracker tracker, long offset) {
-        log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
-        metrics.request("rejected");
-        metrics.error(code.name());
-        publisher.error(ErrorRecords.of(requestId, code, reason, source))
-            .onComplete(done -> answered(tp, tracker, offset, done.succeeded()));
+    private void countIn(TrafficPurpose purpose) {
+        if (purpose == TrafficPurpose.EVALUATION) {
+            evaluationInFlight++;
+        } else {
+            inFlight++;
+        }
+        if (!paused && (inFlight >= config.maxInFlightRequests()
+            || evaluationInFlight >= config.maxInFlightEvaluationRequests())) {
+            paused = true;
+            consumer.pause();
+        }
     }
 
-    private void answered(TopicPartition tp, OffsetTracker tracker, long offset, boolean durable) {
-        inFlight--;
-        if (paused && !stopping && inFlight <= config.maxInFlightRequests() / 2) {
+    private void countOut(TrafficPurpose purpose) {
+        if (purpose == TrafficPurpose.EVALUATION) {
+            evaluationInFlight--;
+        } else {
+            inFlight--;
+        }
+        if (paused && !stopping && inFlight <= config.maxInFlightRequests() / 2
+            && evaluationInFlight <= config.maxInFlightEvaluationRequests() / 2) {
             paused = false;
             consumer.resume();
         }
+    }
+
+    private void reject(String requestId, TrafficPurpose purpose, ErrorCode code, String reason, ErrorRecords.Source source,
+                        TopicPartition tp, OffsetTracker tracker, long offset) {
+        log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
+        metrics.request("rejected", purpose);
+        metrics.error(code.name());
+        publisher.error(ErrorRecords.of(requestId, code, reason, source))
+            .onComplete(done -> answered(tp, tracker, offset, purpose, done.succeeded()));
+    }
+
+    private void answered(TopicPartition tp, OffsetTracker tracker, long offset, TrafficPurpose purpose, boolean durable) {
+        countOut(purpose);
         if (!durable) {
             // Left pending on purpose: the commit point stays before it, so a restart redelivers it.
             log.error("answer to {}:{} was not acknowledged by the broker; it stays uncommitted", tp, offset);
@@ -220,8 +248,14 @@ public final class RequestIntake {
         return committing;
     }
 
+    /** Requests accepted and not yet answered, user and evaluation. */
     public int inFlight() {
-        return inFlight;
+        return inFlight + evaluationInFlight;
+    }
+
+    /** Evaluation requests accepted and not yet answered. */
+    public int evaluationInFlight() {
+        return evaluationInFlight;
     }
 
     public Future<Void> close() {
@@ -235,8 +269,11 @@ public final class RequestIntake {
         private final long offset;
         private final ErrorRecords.Source source;
         private final long receivedAt;
+        private final TrafficPurpose purpose;
 
-        KafkaSink(TopicPartition tp, OffsetTracker tracker, long offset, ErrorRecords.Source source, long receivedAt) {
+        KafkaSink(TopicPartition tp, OffsetTracker tracker, long offset, ErrorRecords.Source source, long receivedAt,
+                  TrafficPurpose purpose) {
+            this.purpose = purpose;
             this.tp = tp;
             this.tracker = tracker;
             this.offset = offset;
@@ -262,8 +299,8 @@ public final class RequestIntake {
 
         @Override
         public void finished(boolean delivered) {
-            metrics.requestLatency(Math.max(0, System.currentTimeMillis() - receivedAt));
-            answered(tp, tracker, offset, delivered);
+            metrics.requestLatency(purpose, Math.max(0, System.currentTimeMillis() - receivedAt));
+            answered(tp, tracker, offset, purpose, delivered);
         }
     }
 }

@@ -16,5 +16,13 @@
  * were not chosen: the answer may go to a per-request reply topic and the HTTP path shares the
  * pipeline, and at-least-once with deterministic outputs gives the same observable result to a
  * deduplicating client at a lower cost.
+ *
+ * <h2>Evaluation traffic</h2>
+ * Requests with purpose EVALUATION (the evaluation driver's) are counted apart from user requests:
+ * the consumer pauses at maxInFlightRequests unanswered user requests or at
+ * maxInFlightEvaluationRequests (default 1024) unanswered evaluation requests. Evaluation requests wait
+ * behind user batches, so sharing one budget would let a large evaluation keep user requests unread.
+ * Because the whole evaluation of a checkpoint is accepted at once, it holds a reference to that model
+ * version and is served to the end even if a newer checkpoint becomes active meanwhile.
  */
 package io.ectstream.sampler.intake;

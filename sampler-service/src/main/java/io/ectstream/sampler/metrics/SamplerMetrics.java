@@ -1,5 +1,6 @@
 package io.ectstream.sampler.metrics;
 
+import io.ectstream.schemas.TrafficPurpose;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -8,35 +9,49 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The sampler's meters (Prometheus names after the exporter's conversion):
- * ect_sampler_requests_total{outcome}, ect_sampler_images_total, ect_sampler_images_per_second,
- * ect_sampler_batch_images (summary with histogram), ect_sampler_request_latency_seconds,
- * ect_sampler_batch_generation_seconds, ect_sampler_model_loads_total{outcome}, ect_sampler_errors_total{code}.
+ * ect_sampler_requests_total{outcome,purpose}, ect_sampler_images_total{purpose}, ect_sampler_images_per_second,
+ * ect_sampler_batch_images{purpose} (summary with histogram), ect_sampler_request_latency_seconds{purpose},
+ * ect_sampler_batch_generation_seconds{purpose}, ect_sampler_model_loads_total{outcome}, ect_sampler_errors_total{code}.
+ * {@code purpose} is USER or EVALUATION (the request's TrafficPurpose), UNKNOWN for a record that did not decode:
+ * evaluation traffic never mixes into the user latency and throughput figures.
  */
 public final class SamplerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Counter images;
-    private final DistributionSummary batchImages;
-    private final Timer requestLatency;
-    private final Timer batchGeneration;
     private final ImagesRate rate = new ImagesRate();
+    private final Map<String, PurposeMeters> byPurpose = new ConcurrentHashMap<>();
+
+    /** The meters tagged with one purpose, registered on first use. */
+    private record PurposeMeters(Counter images, DistributionSummary batchImages, Timer requestLatency, Timer batchGeneration) {
+    }
 
     public SamplerMetrics() {
-        images = Counter.builder("ect.sampler.images").description("Images generated").register(registry);
-        batchImages = DistributionSummary.builder("ect.sampler.batch.images").description("Images per forward pass")
-            .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(1024.0).register(registry);
-        requestLatency = Timer.builder("ect.sampler.request.latency").description("From request record to last result sent")
-            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-            .register(registry);
-        batchGeneration = Timer.builder("ect.sampler.batch.generation").description("Forward pass time per batch")
-            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-            .register(registry);
         Gauge.builder("ect.sampler.images.per.second", rate, ImagesRate::perSecond)
-            .description("Images generated per second over the last 10 s").register(registry);
+            .description("Images generated per second over the last 10 s (all purposes)").register(registry);
+        meters(TrafficPurpose.USER.name());
+    }
+
+    private PurposeMeters meters(String purpose) {
+        return byPurpose.computeIfAbsent(purpose, p -> new PurposeMeters(
+            Counter.builder("ect.sampler.images").tag("purpose", p).description("Images generated").register(registry),
+            DistributionSummary.builder("ect.sampler.batch.images").tag("purpose", p).description("Images per forward pass")
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(1024.0).register(registry),
+            Timer.builder("ect.sampler.request.latency").tag("purpose", p).description("From request record to last result sent")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry),
+            Timer.builder("ect.sampler.batch.generation").tag("purpose", p).description("Forward pass time per batch")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)));
+    }
+
+    private static String tag(TrafficPurpose purpose) {
+        return purpose == null ? "UNKNOWN" : purpose.name();
     }
 
     public MeterRegistry registry() {
@@ -47,8 +62,14 @@ public final class SamplerMetrics {
         return registry.scrape();
     }
 
+    /** A user request's outcome (HTTP requests are user traffic). */
     public void request(String outcome) {
-        registry.counter("ect.sampler.requests", "outcome", outcome).increment();
+        request(outcome, TrafficPurpose.USER);
+    }
+
+    /** A request's outcome; a null purpose (the record did not decode) counts as UNKNOWN. */
+    public void request(String outcome, TrafficPurpose purpose) {
+        registry.counter("ect.sampler.requests", "outcome", outcome, "purpose", tag(purpose)).increment();
     }
 
     public void error(String code) {
@@ -59,15 +80,36 @@ public final class SamplerMetrics {
         registry.counter("ect.sampler.model.loads", "outcome", outcome).increment();
     }
 
-    public void batch(int imageCount, double generationMs) {
-        images.increment(imageCount);
-        batchImages.record(imageCount);
-        batchGeneration.record((long) (generationMs * 1e6), TimeUnit.NANOSECONDS);
+    public void batch(TrafficPurpose purpose, int imageCount, double generationMs) {
+        PurposeMeters m = meters(tag(purpose));
+        m.images().increment(imageCount);
+        m.batchImages().record(imageCount);
+        m.batchGeneration().record((long) (generationMs * 1e6), TimeUnit.NANOSECONDS);
         rate.add(imageCount);
     }
 
+    /** A user batch. */
+    public void batch(int imageCount, double generationMs) {
+        batch(TrafficPurpose.USER, imageCount, generationMs);
+    }
+
+    /** A user request's latency. */
     public void requestLatency(long millis) {
-        requestLatency.record(millis, TimeUnit.MILLISECONDS);
+        requestLatency(TrafficPurpose.USER, millis);
+    }
+
+    public void requestLatency(TrafficPurpose purpose, long millis) {
+        meters(tag(purpose)).requestLatency().record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The request latency timer of one purpose (for tests and the dashboard). */
+    public Timer requestLatencyTimer(TrafficPurpose purpose) {
+        return meters(tag(purpose)).requestLatency();
+    }
+
+    /** Images generated for one purpose so far. */
+    public double images(TrafficPurpose purpose) {
+        return meters(tag(purpose)).images().count();
     }
 
     public void gauge(String name, Supplier<Number> value) {

@@ -1,0 +1,97 @@
+package io.ectstream.evaluator.cli;
+
+import io.ectstream.evaluator.driver.DriverConfig;
+import io.ectstream.evaluator.driver.EvaluationDriver;
+import io.ectstream.evaluator.driver.EvaluationPlan;
+import io.ectstream.schemas.topics.TopicNames;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ectstream evaluation-driver}: requests the evaluation samples of every new checkpoint until interrupted. */
+@Command(name = "evaluation-driver", mixinStandardHelpOptions = true,
+    description = {"On every checkpoint event, asks the sampler (through Kafka) for N evaluation samples of that exact",
+        "model version, on the same seeds for every checkpoint: ECT 1- and 2-step for tuned checkpoints, EDM Heun",
+        "(35 evaluations) for pretraining ones. Run `evaluate --report-every N` to score them."})
+public class EvaluationDriverCommand implements Callable<Integer> {
+    private static final TopicNames TOPICS = TopicNames.defaults();
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default ${DEFAULT-VALUE}.")
+    String bootstrapServers;
+
+    @Option(names = "--group-id", defaultValue = "ect-evaluation-driver", description = "Consumer group over the checkpoints (default ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--checkpoints-topic", description = "Default: ect.checkpoints.")
+    String checkpointsTopic = TOPICS.checkpoints();
+
+    @Option(names = "--requests-topic", description = "Default: ect.generate.requests.")
+    String requestsTopic = TOPICS.generateRequests();
+
+    @Option(names = "--errors-topic", description = "Where the sampler reports rejected requests (default: ect.generate.errors).")
+    String errorsTopic = TOPICS.generateErrors();
+
+    @Option(names = "--samples", defaultValue = "10000", description = "N: samples per checkpoint and sampler (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--request-images", defaultValue = "250",
+        description = "Images per request, at most the sampler's --max-images (default ${DEFAULT-VALUE}).")
+    int requestImages;
+
+    @Option(names = "--seed", defaultValue = "20251126", description = "Seed of request 0; request c uses seed + c (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--t-mid", defaultValue = "0.821", description = "tMid of 2-step sampling (default ${DEFAULT-VALUE}).")
+    double tMid;
+
+    @Option(names = "--teacher-few-step", description = "Also score pretraining checkpoints with 1- and 2-step sampling.")
+    boolean teacherFewStep;
+
+    @Option(names = "--teacher-heun", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Score pretraining checkpoints with EDM's Heun sampler, 35 evaluations per image (default ${DEFAULT-VALUE}).")
+    boolean teacherHeun;
+
+    @Option(names = "--retry-delay-ms", defaultValue = "500",
+        description = "Wait before re-sending a request for a checkpoint the sampler has not loaded yet (default ${DEFAULT-VALUE}).")
+    long retryDelayMs;
+
+    @Option(names = "--retry-window-s", defaultValue = "120", description = "Give up re-sending after this long (default ${DEFAULT-VALUE}).")
+    long retryWindowS;
+
+    EvaluationPlan plan() {
+        return new EvaluationPlan(samples, requestImages, seed, tMid, teacherFewStep, teacherHeun);
+    }
+
+    DriverConfig driverConfig() {
+        return new DriverConfig(groupId, checkpointsTopic, requestsTopic, errorsTopic,
+            Duration.ofMillis(retryDelayMs), Duration.ofSeconds(retryWindowS));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EvaluationPlan plan = plan();
+        DriverConfig config = driverConfig();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "evaluation-driver-shutdown"));
+        try (EvaluationDriver driver = new EvaluationDriver(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), config, plan).start()) {
+            stop.await();
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package io.ectstream.evaluator.driver;
+
+import io.ectstream.schemas.topics.TopicNames;
+import java.time.Duration;
+
+/**
+ * Where the driver reads and writes, and how it retries.
+ *
+ * @param retryDelay  wait before re-sending a request the sampler answered with UNKNOWN_MODEL while its
+ *                    checkpoint is still the newest (the sampler had not loaded it yet)
+ * @param retryWindow how long after its last send a request is still retried; after that it is given up
+ */
+public record DriverConfig(String groupId, String checkpointsTopic, String requestsTopic, String errorsTopic,
+                           Duration retryDelay, Duration retryWindow) {
+
+    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofMinutes(2);
+
+    public DriverConfig {
+        if (groupId == null || groupId.isBlank() || checkpointsTopic == null || requestsTopic == null || errorsTopic == null) {
+            throw new IllegalArgumentException("group id and the checkpoints, requests and errors topics are required");
+        }
+        if (retryDelay.isNegative() || retryWindow.compareTo(retryDelay) < 0) {
+            throw new IllegalArgumentException("retry delay must be >= 0 and the retry window at least the delay");
+        }
+    }
+
+    /** The default topics (errors from {@link TopicNames#defaults()}) and retry timings. */
+    public static DriverConfig of(String groupId, String checkpointsTopic, String requestsTopic) {
+        return new DriverConfig(groupId, checkpointsTopic, requestsTopic, TopicNames.defaults().generateErrors(),
+            DEFAULT_RETRY_DELAY, DEFAULT_RETRY_WINDOW);
+    }
+}

@@ -1,0 +1,49 @@
+package io.ectstream.evaluator.driver;
+
+import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.ImageFormat;
+import io.ectstream.schemas.ModelSelector;
+import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.TrafficPurpose;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The GenerationRequests of one checkpoint's evaluation: that exact version, the plan's seeds, purpose EVALUATION. */
+public final class EvaluationRequests {
+    private EvaluationRequests() {
+    }
+
+    public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now) {
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (SamplerSettings settings : plan.samplersFor(event.getPhase())) {
+            for (int chunk = 0; chunk < plan.requestsPerSampler(); chunk++) {
+                requests.add(GenerationRequest.newBuilder()
+                    .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk))
+                    .setModel(ModelSelector.newBuilder().setRunId(event.getRunId()).setStep(event.getStep()).build())
+                    .setNumImages(plan.imagesInRequest(chunk))
+                    .setSteps(settings.steps())
+                    .setSeed(plan.requestSeed(chunk))
+                    .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
+                    .setOutputFormat(ImageFormat.RAW_UINT8)
+                    .setReplyTopic(null)
+                    .setSampler(settings.kind())
+                    .setPurpose(TrafficPurpose.EVALUATION)
+                    .setCreatedAt(now)
+                    .build());
+            }
+        }
+        return requests;
+    }
+
+    /** {@code eval:<run>@<step>:<sampler label>:<chunk>}; unique per checkpoint, sampler and chunk. */
+    public static String requestId(String runId, long step, SamplerSettings settings, int chunk) {
+        return "eval:" + runId + "@" + step + ":" + label(settings) + ":" + chunk;
+    }
+
+    public static String label(SamplerSettings settings) {
+        return settings.kind() == SamplerKind.ECT ? "ect" + settings.steps() : "heun" + settings.networkEvaluations();
+    }
+}

@@ -1,0 +1,73 @@
+package io.ectstream.evaluator.history;
+
+import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordDecodingException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the FID topic from the beginning up to its end offsets at start (no consumer group, nothing
+ * committed) and returns the reports of one run. Undecodable records are counted and skipped.
+ * Only committed records are read (read_committed): the evaluator writes reports in transactions.
+ */
+public final class FidHistoryReader {
+    private static final Logger log = LoggerFactory.getLogger(FidHistoryReader.class);
+
+    /** The run's reports in topic order, and how many records could not be decoded. */
+    public record History(List<FidReport> reports, int undecodable) {
+    }
+
+    private FidHistoryReader() {
+    }
+
+    public static History read(String bootstrapServers, String topic, String runId, Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history");
+        AvroCodec<FidReport> codec = new AvroCodec<>(FidReport.class);
+        List<FidReport> reports = new ArrayList<>();
+        int undecodable = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + topic + " took longer than " + timeout);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        FidReport report = codec.decode(record.value());
+                        if (report.getModelVersion().getRunId().equals(runId)) {
+                            reports.add(report);
+                        }
+                    } catch (RecordDecodingException e) {
+                        undecodable++;
+                    }
+                }
+            }
+        }
+        log.debug("read {} reports of run {} from {} ({} undecodable)", reports.size(), runId, topic, undecodable);
+        return new History(reports, undecodable);
+    }
+}

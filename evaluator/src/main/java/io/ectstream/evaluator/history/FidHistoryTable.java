@@ -1,0 +1,121 @@
+package io.ectstream.evaluator.history;
+
+import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.FidWindowKind;
+import io.ectstream.schemas.Phase;
+import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.TrafficPurpose;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * FID against training progress: one row per checkpoint (step, kimg, phase), one column per (sampler, steps).
+ * A cell holds the report of its window kind and purpose with the most samples (the latest for ALL), shown
+ * as {@code FID (n)}; "-" where there is none. Pure: reports in, rows and text out.
+ */
+public final class FidHistoryTable {
+
+    /** A column: one sampling procedure. {@code steps} is network evaluations per image (35 for Heun). */
+    public record Column(SamplerKind sampler, int steps) implements Comparable<Column> {
+        @Override
+        public int compareTo(Column o) {
+            return Comparator.comparing(Column::sampler).thenComparingInt(Column::steps).compare(this, o);
+        }
+
+        public String title() {
+            return sampler == SamplerKind.ECT ? "ECT " + steps + "-step" : "Heun " + steps + " NFE";
+        }
+    }
+
+    /** A row: one checkpoint and its best report per column. */
+    public record Row(long step, Long imagesSeen, Phase phase, Map<Column, FidReport> cells) {
+    }
+
+    private final List<Column> columns;
+    private final List<Row> rows;
+
+    private FidHistoryTable(List<Column> columns, List<Row> rows) {
+        this.columns = columns;
+        this.rows = rows;
+    }
+
+    /** @param purpose null for both purposes (then a cell takes whichever report has more samples) */
+    public static FidHistoryTable of(List<FidReport> reports, FidWindowKind window, TrafficPurpose purpose) {
+        TreeSet<Column> columns = new TreeSet<>();
+        TreeMap<Long, Row> rows = new TreeMap<>();
+        for (FidReport r : reports) {
+            if (r.getWindow().getKind() != window || (purpose != null && r.getPurpose() != purpose)) {
+                continue;
+            }
+            Column column = new Column(r.getSampler(), r.getSteps());
+            columns.add(column);
+            long step = r.getModelVersion().getStep();
+            Row row = rows.computeIfAbsent(step, s -> new Row(s, r.getImagesSeen(), r.getModelVersion().getPhase(), new TreeMap<>()));
+            if (row.imagesSeen() == null && r.getImagesSeen() != null) {
+                row = new Row(step, r.getImagesSeen(), row.phase(), row.cells());
+                rows.put(step, row);
+            }
+            FidReport held = row.cells().get(column);
+            if (held == null || r.getNumSamples() >= held.getNumSamples()) {
+                row.cells().put(column, r);
+            }
+        }
+        return new FidHistoryTable(List.copyOf(columns), List.copyOf(rows.values()));
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** A Markdown table. */
+    public String format() {
+        List<String> header = new ArrayList<>(List.of("step", "kimg", "phase"));
+        columns.forEach(c -> header.add(c.title()));
+        List<List<String>> lines = new ArrayList<>();
+        for (Row row : rows) {
+            List<String> line = new ArrayList<>();
+            line.add(Long.toString(row.step()));
+            line.add(row.imagesSeen() == null ? "?" : String.format(Locale.ROOT, "%.1f", row.imagesSeen() / 1000.0));
+            line.add(row.phase().name());
+            for (Column c : columns) {
+                FidReport r = row.cells().get(c);
+                line.add(r == null ? "-" : String.format(Locale.ROOT, "%.3f (%d)", r.getFid(), r.getNumSamples()));
+            }
+            lines.add(line);
+        }
+        int[] width = new int[header.size()];
+        for (int i = 0; i < width.length; i++) {
+            width[i] = header.get(i).length();
+            for (List<String> line : lines) {
+                width[i] = Math.max(width[i], line.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        appendLine(out, header, width);
+        out.append('|');
+        for (int w : width) {
+            out.append('-').append("-".repeat(w)).append("-|");
+        }
+        out.append('\n');
+        lines.forEach(line -> appendLine(out, line, width));
+        return out.toString();
+    }
+
+    private static void appendLine(StringBuilder out, List<String> cells, int[] width) {
+        out.append('|');
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            out.append(' ').append(i < 3 ? " ".repeat(width[i] - cell.length()) + cell : cell + " ".repeat(width[i] - cell.length())).append(" |");
+        }
+        out.append('\n');
+    }
+}

@@ -1,0 +1,38 @@
+package io.ectstream.evaluator.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.Phase;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CheckpointSelectorTest {
+
+    private static List<String> ids(List<CheckpointEvent> events) {
+        return events.stream().map(e -> e.getRunId() + "@" + e.getStep()).toList();
+    }
+
+    @Test
+    void ofABacklogOnlyTheNewestCheckpointOfEachRunIsEvaluated() {
+        CheckpointSelector selector = new CheckpointSelector();
+        List<CheckpointEvent> backlog = List.of(DriverEvents.event("a", 1, Phase.PRETRAIN), DriverEvents.event("b", 7, Phase.ECT),
+            DriverEvents.event("a", 3, Phase.ECT), DriverEvents.event("a", 2, Phase.ECT));
+        assertEquals(List.of("a@3", "b@7"), ids(selector.select(backlog)));
+        assertTrue(selector.superseded("a", 2));
+        assertFalse(selector.superseded("a", 3));
+        assertFalse(selector.superseded("c", 1), "a run never seen supersedes nothing");
+    }
+
+    @Test
+    void eventsArrivingOneByOneAreEachEvaluatedAndAnOlderOrRepeatedOneIsNot() {
+        CheckpointSelector selector = new CheckpointSelector();
+        assertEquals(List.of("a@1"), ids(selector.select(List.of(DriverEvents.event("a", 1, Phase.ECT)))));
+        assertEquals(List.of("a@2"), ids(selector.select(List.of(DriverEvents.event("a", 2, Phase.ECT)))));
+        assertTrue(selector.superseded("a", 1), "a@1 is superseded once a@2 is read, even mid-evaluation");
+        assertEquals(List.of(), ids(selector.select(List.of(DriverEvents.event("a", 2, Phase.ECT)))), "a redelivered event");
+        assertEquals(List.of(), ids(selector.select(List.of(DriverEvents.event("a", 1, Phase.ECT)))), "an older one");
+    }
+}
