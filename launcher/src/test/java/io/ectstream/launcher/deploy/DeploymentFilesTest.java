@@ -109,7 +109,7 @@ class DeploymentFilesTest {
         assertTrue(documents >= files.size(), "every file holds at least one document");
         // The files do run the services: a check that found nothing to check would pass for the wrong reason.
         assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train-feature-net",
-            "reference-stats")), "subcommands seen: " + checker.invocations);
+            "reference-stats", "evaluation-driver")), "subcommands seen: " + checker.invocations);
         assertTrue(checker.envChecked >= 8, "environment variables checked: " + checker.envChecked);
     }
 
@@ -191,7 +191,7 @@ class DeploymentFilesTest {
             checker.checkFile("rendered " + overlay, docs);
             assertEquals(List.of(), checker.problems, overlay);
             assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train-feature-net",
-                "reference-stats")), overlay + ": " + checker.invocations);
+                "reference-stats", "evaluation-driver")), overlay + ": " + checker.invocations);
 
             Map<String, JsonNode> byKindName = new LinkedHashMap<>();
             for (JsonNode d : docs) {
