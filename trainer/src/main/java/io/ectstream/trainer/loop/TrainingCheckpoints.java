@@ -67,12 +67,29 @@ public final class TrainingCheckpoints {
             groups.put(CheckpointFormat.GROUP_STUDENT, model.studentTensors());
             groups.put(CheckpointFormat.GROUP_EMA, model.emaTensors(scratch));
             groups.put(GROUP_OPTIM, new LinkedHashMap<>(model.optimizer().state()));
+            requireFinite(groups, at.step());
             CheckpointMetadata metadata = new CheckpointMetadata(runId, at.step(), at.imagesSeen(), at.phase(), at.stage(),
                 config.network(), TrainingConfigLoader.toTree(config), Map.of(SEED_RUN, config.seed()),
                 Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(),
                     SCALAR_PHASE_START_STEP, (double) at.phaseStartStep()),
                 Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
+        }
+    }
+
+    /**
+     * A diverged run must not reach the sampler: one scalar per tensor is read back, only at checkpoint time.
+     */
+    private static void requireFinite(Map<String, Map<String, NDArray>> groups, long step) throws NonFiniteWeightsException {
+        for (String group : List.of(CheckpointFormat.GROUP_STUDENT, CheckpointFormat.GROUP_EMA)) {
+            for (Map.Entry<String, NDArray> tensor : groups.get(group).entrySet()) {
+                NDArray a = tensor.getValue();
+                if (a.isNaN().any().getBoolean() || a.isInfinite().any().getBoolean()) {
+                    throw new NonFiniteWeightsException("training diverged: the " + group + " weight " + tensor.getKey()
+                        + " holds NaN or infinite values at step " + step + "; this checkpoint is not written or announced."
+                        + " Resume from the newest good checkpoint with a lower learning rate (--set <phase>.optimizer.lr=...)");
+                }
+            }
         }
     }
 
