@@ -157,6 +157,12 @@ public final class TrainingLoop {
     }
 
     private Path checkpoint(TrainingModel model, Position position, double loss) throws IOException {
+        if (!Double.isFinite(loss)) {
+            // Weights can blow up to huge finite values that give NaN losses: the loss is the reliable signal.
+            throw new NonFiniteWeightsException("training diverged: the mean loss before step " + position.step()
+                + " is " + loss + "; this checkpoint is not written or announced. Resume from the newest good"
+                + " checkpoint with a lower learning rate or a learning-rate ramp-up (--set <phase>.optimizer.rampupKimg=...)");
+        }
         WrittenCheckpoint written = checkpoints.write(model, config, position);
         CheckpointEvent event = CheckpointEvent.newBuilder()
             .setRunId(config.runId())
