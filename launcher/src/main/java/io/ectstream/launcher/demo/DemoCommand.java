@@ -23,9 +23,6 @@ import io.ectstream.launcher.dashboard.DashboardServer;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.schemas.topics.TopicNames;
-import io.ectstream.trainer.cli.PipelineCommand;
-import io.ectstream.trainer.publish.KafkaTrainingEvents;
-import io.ectstream.trainer.publish.PublisherConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +37,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -133,12 +129,13 @@ public final class DemoCommand implements Callable<Integer> {
                 String runId = run.getFileName().toString();
                 load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().hasModel());
 
+                List<String> args = new ArrayList<>(List.of("--config", config.toAbsolutePath().toString(),
+                    "--run-dir", store.resolve(runId).toString(), "--device", device,
+                    "--bootstrap-servers", broker.bootstrapServers()));
+                overrides.forEach(o -> args.addAll(List.of("--set", o)));
                 int exit;
-                try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(broker.bootstrapServers()))) {
-                    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--run-dir", store.resolve(runId).toString(),
-                        "--device", device));
-                    overrides.forEach(o -> args.addAll(List.of("--set", o)));
-                    exit = new CommandLine(new PipelineCommand(events)).execute(args.toArray(String[]::new));
+                try (TrainerProcess trainer = TrainerProcess.start(args)) {
+                    exit = trainer.waitFor();
                 }
                 if (exit != 0) {
                     System.err.println("training failed (exit " + exit + "); see the log above");
