@@ -44,7 +44,7 @@ final class SamplerVerticle extends VerticleBase {
     public Future<?> start() {
         generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
-        publisher = new KafkaPublisher(vertx, config.bootstrapServers(), config.topics().generateErrors());
+        publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors());
         RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
         intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());

@@ -1,5 +1,7 @@
 package io.ectstream.sampler.cli;
 
+import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.device.Devices;
 import io.ectstream.sampler.SamplerConfig;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream serve}: runs the sampler service until Ctrl-C. */
@@ -16,8 +19,12 @@ import picocli.CommandLine.Option;
     description = "Serve 1-2 step generation from Kafka (and HTTP), hot-loading every new checkpoint.")
 public class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--store", defaultValue = "runs/checkpoints", description = "Checkpoint store root; checkpoint URIs may not leave it (default ${DEFAULT-VALUE}).")
     Path store;
@@ -73,15 +80,16 @@ public class ServeCommand implements Callable<Integer> {
     SamplerConfig config() {
         TopicNames d = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
-        return new SamplerConfig(bootstrapServers, topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
-            generatorThreads, httpHost, httpPort, maxInFlightEvaluation);
+        KafkaClientSettings settings = kafka.settings(bootstrapServers);
+        return new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluation).withKafkaClientSettings(settings);
     }
 
     @Override
     public Integer call() throws Exception {
         SamplerConfig config = config();
         SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant));
-        System.out.println("sampler serving " + config.topics().generateRequests() + " on " + bootstrapServers
+        System.out.println("sampler serving " + config.topics().generateRequests() + " on " + config.bootstrapServers()
             + (service.httpPort() > 0 ? ", HTTP on http://" + httpHost + ":" + service.httpPort() : "") + " (Ctrl-C stops it)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

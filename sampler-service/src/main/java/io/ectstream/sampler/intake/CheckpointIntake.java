@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckpointIntake.class);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final String topic;
     private final ModelRegistry registry;
     private final Consumer<GenerationError> errors;
@@ -52,7 +51,13 @@ public final class CheckpointIntake implements AutoCloseable {
     /** @param errors where rejected checkpoints are reported (called from the intake's thread) */
     public CheckpointIntake(String bootstrapServers, String topic, ModelRegistry registry,
                             Consumer<GenerationError> errors, SamplerMetrics metrics) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, registry, errors, metrics);
+    }
+
+    /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
+    public CheckpointIntake(Map<String, Object> clientProperties, String topic, ModelRegistry registry,
+                            Consumer<GenerationError> errors, SamplerMetrics metrics) {
+        this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
         this.registry = registry;
         this.errors = errors;
@@ -62,10 +67,10 @@ public final class CheckpointIntake implements AutoCloseable {
     /** Starts reading; {@code onRecovered} runs once (on this intake's thread) when recovery is over, even if it failed. */
     public void start(Runnable onRecovered) {
         this.onRecovered = onRecovered;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, "ect-checkpoint-intake");
         thread.setDaemon(true);

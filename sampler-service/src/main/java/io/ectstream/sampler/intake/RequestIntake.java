@@ -77,14 +77,14 @@ public final class RequestIntake {
             return Future.succeededFuture();
         }
         Map<String, String> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        config.kafkaClientProperties().forEach((k, v) -> props.put(k, String.valueOf(v)));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, config.maxInFlightRequests())));
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
         consumer = KafkaConsumer.create(vertx, props, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.partitionsAssignedHandler(parts -> {
             parts.forEach(tp -> trackers.put(tp, new OffsetTracker()));

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,16 +24,21 @@ public final class KafkaPublisher {
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
     public KafkaPublisher(Vertx vertx, String bootstrapServers, String errorsTopic) {
+        this(vertx, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), errorsTopic);
+    }
+
+    /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
+    public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic) {
         this.errorsTopic = errorsTopic;
-        this.producer = KafkaProducer.create(vertx, Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-            ProducerConfig.LINGER_MS_CONFIG, "1",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20),
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
-            ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher"),
-            new StringSerializer(), new ByteArraySerializer());
+        Map<String, String> props = new HashMap<>();
+        clientProperties.forEach((k, v) -> props.put(k, String.valueOf(v)));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20));
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher");
+        this.producer = KafkaProducer.create(vertx, props, new StringSerializer(), new ByteArraySerializer());
     }
 
     public Future<Void> result(String topic, GenerationResult result) {
