@@ -20,6 +20,11 @@ public final class KafkaOptions {
         description = "One Kafka client property; repeatable; overrides --kafka-config and ECTSTREAM_KAFKA_* variables.")
     List<String> properties = new ArrayList<>();
 
+    /** Whether --kafka-config or --kafka-property was given (for commands where Kafka is optional). */
+    public boolean given() {
+        return configFile != null || !properties.isEmpty();
+    }
+
     /** Reads the process environment: call this only from a command's run method. */
     public KafkaClientSettings settings(String bootstrapServers) {
         return settings(bootstrapServers, System.getenv());

@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.cli;
 
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream evaluate}: runs the evaluator's Kafka Streams application until interrupted. */
@@ -23,8 +25,12 @@ import picocli.CommandLine.Option;
 public class EvaluateCommand implements Callable<Integer> {
     private static final TopicNames TOPICS = TopicNames.defaults();
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--application-id", defaultValue = "ect-evaluator",
         description = "Kafka Streams application id; use a new one for a new extractor (default ${DEFAULT-VALUE}).")
@@ -72,7 +78,8 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvaluatorConfig config = new EvaluatorConfig(bootstrapServers, applicationId, resultsTopic,
             "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic,
-            new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of());
+            new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of())
+            .withKafkaClientSettings(kafka.settings(bootstrapServers));
         ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
         ImageShape shape = imageShape == null ? null : ExtractorSpec.parseShape(imageShape);
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
