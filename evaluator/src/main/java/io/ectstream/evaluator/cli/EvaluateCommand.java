@@ -1,15 +1,20 @@
 package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.core.kafka.KafkaTopics;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.stream.EvaluatorApp;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
+import io.ectstream.evaluator.stream.FidTopology;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -74,6 +79,10 @@ public class EvaluateCommand implements Callable<Integer> {
         description = "Largest internal record (moment blocks: ~17 MB at d = 2048) (default ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
+    @Option(names = "--topic-check", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
+    boolean topicCheck;
+
     @Override
     public Integer call() throws Exception {
         EvaluatorConfig config = new EvaluatorConfig(bootstrapServers, applicationId, resultsTopic,
@@ -86,6 +95,16 @@ public class EvaluateCommand implements Callable<Integer> {
             if (EvaluatorConfig.momentsBytes(featureExtractor.dimension()) > maxMessageBytes) {
                 throw new IllegalArgumentException("moments of " + featureExtractor.dimension() + " features take "
                     + EvaluatorConfig.momentsBytes(featureExtractor.dimension()) + " bytes: raise --max-message-bytes");
+            }
+            FidTopology.checkCompatible(featureExtractor, reference);
+            if (topicCheck) {
+                List<String> needed = new ArrayList<>(List.of(config.resultsTopic(), config.fidTopic(), config.errorsTopic()));
+                if (config.checkpointsTopic() != null) {
+                    needed.add(config.checkpointsTopic());
+                }
+                try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers), Duration.ofSeconds(30))) {
+                    topics.require("evaluator", needed);
+                }
             }
             CountDownLatch stopRequested = new CountDownLatch(1);
             CountDownLatch closed = new CountDownLatch(1);

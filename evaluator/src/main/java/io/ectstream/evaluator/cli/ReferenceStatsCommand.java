@@ -1,7 +1,7 @@
 package io.ectstream.evaluator.cli;
 
-import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
