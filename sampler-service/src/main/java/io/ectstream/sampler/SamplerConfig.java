@@ -1,6 +1,7 @@
 package io.ectstream.sampler;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.TreeMap;
  *                         behind user traffic) never keeps user requests from being read
  * @param kafkaClientProperties what every Kafka client of the service starts from (security, SASL, TLS, tuning;
  *                         see {@link KafkaClientSettings}); its bootstrap.servers is always {@code bootstrapServers}
+ * @param resultsJsonTopic where every GenerationResult is also published as JSON (images base64); null: not at all
+ * @param httpSecurity     bearer token and TLS of the HTTP API ({@link HttpSecurity#NONE}: neither)
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -35,7 +38,9 @@ public record SamplerConfig(
     String httpHost,
     int httpPort,
     int maxInFlightEvaluationRequests,
-    Map<String, Object> kafkaClientProperties) {
+    Map<String, Object> kafkaClientProperties,
+    String resultsJsonTopic,
+    HttpSecurity httpSecurity) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
@@ -58,6 +63,25 @@ public record SamplerConfig(
         Map<String, Object> client = new TreeMap<>(kafkaClientProperties == null ? Map.of() : kafkaClientProperties);
         client.put(KafkaClientSettings.BOOTSTRAP_SERVERS, bootstrapServers);
         kafkaClientProperties = java.util.Collections.unmodifiableMap(client);
+        require(resultsJsonTopic == null || !resultsJsonTopic.isBlank(), "the JSON results topic may not be blank");
+        httpSecurity = httpSecurity == null ? HttpSecurity.NONE : httpSecurity;
+    }
+
+    /** A configuration with an unprotected HTTP API. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties,
+                         String resultsJsonTopic) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, HttpSecurity.NONE);
+    }
+
+    /** A configuration without the JSON results topic. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest,
+            maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, null, HttpSecurity.NONE);
     }
 
     /** A configuration whose Kafka clients get only the bootstrap servers. */
@@ -84,34 +108,48 @@ public record SamplerConfig(
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties);
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
     public SamplerConfig withKafkaClientSettings(KafkaClientSettings settings) {
         return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            settings.clientProperties());
+            settings.clientProperties(), resultsJsonTopic, httpSecurity);
+    }
+
+    /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
+    public SamplerConfig withResultsJsonTopic(String topic) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, topic, httpSecurity);
+    }
+
+    /** The HTTP API with this bearer token and TLS. */
+    public SamplerConfig withHttpSecurity(HttpSecurity security) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, security);
     }
 
     /** A fresh mutable copy of {@link #kafkaClientProperties()} for one client to add its own settings to. */

@@ -1,6 +1,5 @@
 package io.ectstream.sampler.bench;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +10,7 @@ import io.ectstream.core.checkpoint.CheckpointWriter;
 import io.ectstream.core.checkpoint.ParameterTensors;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;

@@ -1,8 +1,8 @@
 package io.ectstream.sampler.cli;
 
+import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.kafka.KafkaOptions;
-import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.sampler.bench.SamplerBenchmark;
 import io.ectstream.schemas.ImageFormat;
 import java.nio.file.Files;

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final String errorsTopic;
+    private final String resultsJsonTopic;
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
@@ -27,9 +28,14 @@ public final class KafkaPublisher {
         this(vertx, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), errorsTopic);
     }
 
-    /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
     public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic) {
+        this(vertx, clientProperties, errorsTopic, null);
+    }
+
+    /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
+    public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic, String resultsJsonTopic) {
         this.errorsTopic = errorsTopic;
+        this.resultsJsonTopic = resultsJsonTopic;
         Map<String, String> props = new HashMap<>();
         clientProperties.forEach((k, v) -> props.put(k, String.valueOf(v)));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -41,8 +47,14 @@ public final class KafkaPublisher {
         this.producer = KafkaProducer.create(vertx, props, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** Completes when the Avro record (and its JSON copy, when configured) were acknowledged. */
     public Future<Void> result(String topic, GenerationResult result) {
-        return producer.send(KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result))).mapEmpty();
+        Future<Void> avro = producer.send(KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result))).mapEmpty();
+        if (resultsJsonTopic == null) {
+            return avro;
+        }
+        Future<Void> json = producer.send(KafkaProducerRecord.create(resultsJsonTopic, result.getRequestId(), ResultJson.encode(result))).mapEmpty();
+        return Future.all(avro, json).mapEmpty();
     }
 
     public Future<Void> error(GenerationError error) {
