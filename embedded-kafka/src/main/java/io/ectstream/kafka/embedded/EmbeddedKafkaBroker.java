@@ -45,7 +45,7 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     }
 
     /**
-     * A temporary broker with an extra SASL_SSL listener (SASL/PLAIN, the setup's certificate) and the
+     * A temporary broker with an extra SASL_SSL listener (SASL/PLAIN and SCRAM-SHA-512, the setup's certificate) and the
      * StandardAuthorizer: on that listener only the super user and what ACLs allow. The PLAINTEXT listener of
      * {@link #bootstrapServers()} stays for set-up (creating topics and ACLs) and is a super user.
      */
@@ -108,8 +108,25 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         KafkaRaftServer raftServer = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         raftServer.startup();
         server = raftServer;
+        if (secure != null) {
+            createScramCredentials();
+        }
         log.info("Kafka broker (KRaft) ready at {} in {} ms, data in {}",
             bootstrapServers(), (System.nanoTime() - started) / 1_000_000, dataDir);
+    }
+
+    /** Every user of the SASL_SSL setup also gets a SCRAM-SHA-512 credential (set through the PLAINTEXT listener). */
+    private void createScramCredentials() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", bootstrapServers()))) {
+            var info = new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096);
+            java.util.List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations = new java.util.ArrayList<>();
+            secure.users().forEach((user, password) ->
+                alterations.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user, info, password)));
+            admin.alterUserScramCredentials(alterations).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the SCRAM credentials of the SASL_SSL users", e);
+        }
     }
 
     /** Stops the broker and keeps its data; {@link #startServer()} brings it back. */

@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a broker needs for a SASL_SSL listener (SASL/PLAIN over TLS): a self-signed certificate for 127.0.0.1 made
- * with the JDK's keytool, a truststore holding it for the clients, and the users with their passwords.
+ * What a broker needs for a SASL_SSL listener (SASL/PLAIN and SASL/SCRAM-SHA-512 over TLS): a self-signed certificate
+ * for 127.0.0.1 made with the JDK's keytool, a truststore holding it for the clients, and the users with their
+ * passwords (the broker gives every user a SCRAM credential too).
  * {@link #SUPER_USER} may do anything; every other user only what ACLs allow.
  */
 public record SaslSslSetup(Path keystore, Path truststore, String storePassword, Map<String, String> users) {
 
     public static final String SUPER_USER = "admin";
     public static final String MECHANISM = "PLAIN";
+    public static final String SCRAM = "SCRAM-SHA-512";
 
     public SaslSslSetup {
         users = Map.copyOf(users);
@@ -53,10 +55,17 @@ public record SaslSslSetup(Path keystore, Path truststore, String storePassword,
 
     /** Client properties for {@code user} on the SASL_SSL listener: what a user's --kafka-config file would hold. */
     public Map<String, Object> clientProperties(String user, String password) {
+        return clientProperties(user, password, MECHANISM);
+    }
+
+    /** @param mechanism {@link #MECHANISM} (PLAIN) or {@link #SCRAM} */
+    public Map<String, Object> clientProperties(String user, String password, String mechanism) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("security.protocol", "SASL_SSL");
-        p.put("sasl.mechanism", MECHANISM);
-        p.put("sasl.jaas.config", jaas(user, password));
+        p.put("sasl.mechanism", mechanism);
+        p.put("sasl.jaas.config", SCRAM.equals(mechanism)
+            ? "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";"
+            : jaas(user, password));
         p.put("ssl.truststore.location", truststore.toString());
         p.put("ssl.truststore.password", storePassword);
         p.put("ssl.truststore.type", "PKCS12");
@@ -80,7 +89,8 @@ public record SaslSslSetup(Path keystore, Path truststore, String storePassword,
         p.put(prefix + "ssl.keystore.password", storePassword);
         p.put(prefix + "ssl.keystore.type", "PKCS12");
         p.put(prefix + "ssl.key.password", storePassword);
-        p.put("sasl.enabled.mechanisms", MECHANISM);
+        p.put("sasl.enabled.mechanisms", MECHANISM + "," + SCRAM);
+        p.put(prefix + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"")
             .append(SUPER_USER).append("\" password=\"").append(users.get(SUPER_USER)).append('"');
         users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trainer's publisher against a broker that requires TLS and SASL and authorizes with ACLs: a user with the
+ * The trainer's publisher against a broker that requires TLS and SASL (SCRAM-SHA-512 and PLAIN) and authorizes with ACLs: a user with the
  * ACLs announces checkpoints; a user without them gets an authorization error while the publisher stays up, and
  * its waiting events go out once the ACLs are granted.
  */
@@ -59,9 +59,9 @@ class SaslSslTrainingEventsTest {
     }
 
     /** What a user's --kafka-config file would say, run through the shared settings. */
-    private static KafkaClientSettings settingsFor(String user) {
+    private static KafkaClientSettings settingsFor(String user, String mechanism) {
         KafkaClientSettings.Builder b = KafkaClientSettings.builder().bootstrapServers(broker.saslSslBootstrapServers());
-        setup.clientProperties(user).forEach((k, v) -> b.put(k, String.valueOf(v)));
+        setup.clientProperties(user, setup.users().get(user), mechanism).forEach((k, v) -> b.put(k, String.valueOf(v)));
         return b.build();
     }
 
@@ -88,11 +88,11 @@ class SaslSslTrainingEventsTest {
     }
 
     @Test
-    void aUserWithTheAclsAnnouncesCheckpointsOverSaslSsl() throws Exception {
+    void aUserWithTheAclsAnnouncesCheckpointsOverSaslSslWithScram() throws Exception {
         TopicNames t = topics("granted");
         createTopics(t);
         grant("alice", "granted.");
-        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(settingsFor("alice")).withTopics(t))) {
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(settingsFor("alice", SaslSslSetup.SCRAM)).withTopics(t))) {
             events.checkpointWritten(TestEvents.checkpoint(dir, "run-a", 100, TestEvents.writeCheckpointFile(dir, "run-a", 100, 64)));
             events.progress(TestEvents.progress("run-a", 100));
             TestEvents.awaitDelivered(events, 2, Duration.ofSeconds(30));
@@ -106,7 +106,7 @@ class SaslSslTrainingEventsTest {
     void aUserWithoutAclsGetsAnAuthorizationErrorAndThePublisherStaysUp() throws Exception {
         TopicNames t = topics("denied");
         createTopics(t);
-        KafkaClientSettings bob = settingsFor("bob");
+        KafkaClientSettings bob = settingsFor("bob", SaslSslSetup.MECHANISM);
 
         Map<String, Object> producerProps = new HashMap<>(bob.clientProperties());
         producerProps.put("max.block.ms", 10_000);
