@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckpointIntake.class);
+    static final Duration AUTHORIZATION_RETRY = Duration.ofSeconds(10);
 
     private final Map<String, Object> clientProperties;
     private final String topic;
@@ -84,6 +86,33 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private void run() {
         try {
+            while (running) {
+                try {
+                    readUntilStopped();
+                } catch (AuthorizationException e) {
+                    // Not fatal: the ACLs may be granted later. The service keeps serving the models it has.
+                    log.error("Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
+                        + " retrying in {} s", e.getMessage(), topic, AUTHORIZATION_RETRY.toSeconds());
+                    announceRecovery();
+                    Thread.sleep(AUTHORIZATION_RETRY.toMillis());
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("checkpoint intake woken up unexpectedly", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
+        } finally {
+            announceRecovery();
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void readUntilStopped() throws InterruptedException {
+        {
             List<TopicPartition> partitions = partitions();
             if (partitions.isEmpty()) {
                 log.warn("topic {} does not exist yet: no checkpoint to recover, waiting for it", topic);
@@ -105,17 +134,6 @@ public final class CheckpointIntake implements AutoCloseable {
                     }
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("checkpoint intake woken up unexpectedly", e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
-        } finally {
-            announceRecovery();
-            consumer.close(Duration.ofSeconds(2));
         }
     }
 
