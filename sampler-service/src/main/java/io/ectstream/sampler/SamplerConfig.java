@@ -1,7 +1,11 @@
 package io.ectstream.sampler;
 
+import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the sampler service is told at its edge (CLI or test), built once and passed in.
@@ -16,6 +20,10 @@ import java.nio.file.Path;
  * @param maxInFlightEvaluationRequests evaluation requests accepted but not yet answered before the consumer
  *                         pauses; counted apart from user requests, so that a queued evaluation (which waits
  *                         behind user traffic) never keeps user requests from being read
+ * @param kafkaClientProperties what every Kafka client of the service starts from (security, SASL, TLS, tuning;
+ *                         see {@link KafkaClientSettings}); its bootstrap.servers is always {@code bootstrapServers}
+ * @param resultsJsonTopic where every GenerationResult is also published as JSON (images base64); null: not at all
+ * @param httpSecurity     bearer token and TLS of the HTTP API ({@link HttpSecurity#NONE}: neither)
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -29,7 +37,10 @@ public record SamplerConfig(
     int generatorThreads,
     String httpHost,
     int httpPort,
-    int maxInFlightEvaluationRequests) {
+    int maxInFlightEvaluationRequests,
+    Map<String, Object> kafkaClientProperties,
+    String resultsJsonTopic,
+    HttpSecurity httpSecurity) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
@@ -49,6 +60,36 @@ public record SamplerConfig(
         require(httpHost != null && !httpHost.isBlank(), "an HTTP host is required");
         require(maxInFlightEvaluationRequests >= 1, "max in-flight evaluation requests must be >= 1, not " + maxInFlightEvaluationRequests);
         storeRoot = storeRoot.toAbsolutePath().normalize();
+        Map<String, Object> client = new TreeMap<>(kafkaClientProperties == null ? Map.of() : kafkaClientProperties);
+        client.put(KafkaClientSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        kafkaClientProperties = java.util.Collections.unmodifiableMap(client);
+        require(resultsJsonTopic == null || !resultsJsonTopic.isBlank(), "the JSON results topic may not be blank");
+        httpSecurity = httpSecurity == null ? HttpSecurity.NONE : httpSecurity;
+    }
+
+    /** A configuration with an unprotected HTTP API. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties,
+                         String resultsJsonTopic) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, HttpSecurity.NONE);
+    }
+
+    /** A configuration without the JSON results topic. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest,
+            maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, null, HttpSecurity.NONE);
+    }
+
+    /** A configuration whose Kafka clients get only the bootstrap servers. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest,
+            maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, Map.of());
     }
 
     /** A configuration with the default {@link #DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS}. */
@@ -67,27 +108,53 @@ public record SamplerConfig(
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests);
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity);
+    }
+
+    /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
+    public SamplerConfig withKafkaClientSettings(KafkaClientSettings settings) {
+        return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            settings.clientProperties(), resultsJsonTopic, httpSecurity);
+    }
+
+    /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
+    public SamplerConfig withResultsJsonTopic(String topic) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, topic, httpSecurity);
+    }
+
+    /** The HTTP API with this bearer token and TLS. */
+    public SamplerConfig withHttpSecurity(HttpSecurity security) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, security);
+    }
+
+    /** A fresh mutable copy of {@link #kafkaClientProperties()} for one client to add its own settings to. */
+    public Map<String, Object> newClientProperties() {
+        return new TreeMap<>(kafkaClientProperties);
     }
 
     private static void require(boolean ok, String message) {

@@ -43,7 +43,7 @@ public final class SamplerService implements AutoCloseable {
             throw new IllegalStateException("sampler service failed to start: " + e.getMessage(), e);
         }
         Context context = vertx.getOrCreateContext();
-        this.checkpoints = new CheckpointIntake(config.bootstrapServers(), config.topics().checkpoints(), registry,
+        this.checkpoints = new CheckpointIntake(config.kafkaClientProperties(), config.topics().checkpoints(), registry,
             error -> context.runOnContext(v -> verticle.publisher().error(error)), metrics);
         checkpoints.start(verticle::startIntake);
         log.info("sampler service started: requests from {} (group {}), checkpoints from {}, store {}",

@@ -44,17 +44,18 @@ final class SamplerVerticle extends VerticleBase {
     public Future<?> start() {
         generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
-        publisher = new KafkaPublisher(vertx, config.bootstrapServers(), config.topics().generateErrors());
+        publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
         RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
         intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();
         if (config.httpPort() >= 0) {
-            http = new HttpApi(vertx, pipeline, registry, metrics);
+            http = new HttpApi(vertx, pipeline, registry, metrics, config.httpSecurity());
             httpStarted = http.listen(config.httpHost(), config.httpPort()).onSuccess(port -> {
                 httpPort = port;
-                log.info("sampler HTTP API on http://{}:{}", config.httpHost(), port);
+                log.info("sampler HTTP API on {}://{}:{}{}", config.httpSecurity().tls() ? "https" : "http", config.httpHost(), port,
+                    config.httpSecurity().tokenRequired() ? " (bearer token required)" : "");
             });
         }
         return httpStarted;

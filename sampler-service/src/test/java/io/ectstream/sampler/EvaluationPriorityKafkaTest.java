@@ -84,6 +84,13 @@ class EvaluationPriorityKafkaTest {
                     track(r, answeredAt, chunksSeen);
                     return java.util.stream.IntStream.range(0, EVAL_REQUESTS).allMatch(i -> answeredAt.containsKey("eval-" + i));
                 }, WAIT);
+                // A request's latency is recorded when its last chunk's send is acknowledged, which can trail
+                // the chunk's arrival at this test's reader by a moment.
+                long metricsDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).count() < EVAL_REQUESTS
+                    && System.nanoTime() < metricsDeadline) {
+                    Thread.sleep(10);
+                }
                 assertEquals(EVAL_REQUESTS * EVAL_IMAGES, service.metrics().images(TrafficPurpose.EVALUATION), 0.0);
                 assertEquals(3 * USER_REQUESTS * 4, service.metrics().images(TrafficPurpose.USER), 0.0);
                 assertEquals(EVAL_REQUESTS, service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).count());

@@ -30,13 +30,42 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     private final boolean deleteDataOnClose;
     private final int brokerPort;
     private final int controllerPort;
+    private final SaslSslSetup secure;
+    private final int securePort;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataOnClose, int brokerPort, int controllerPort) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataOnClose, int brokerPort, int controllerPort,
+                                SaslSslSetup secure, int securePort) {
         this.dataDir = dataDir;
         this.deleteDataOnClose = deleteDataOnClose;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.secure = secure;
+        this.securePort = securePort;
+    }
+
+    /**
+     * A temporary broker with an extra SASL_SSL listener (SASL/PLAIN and SCRAM-SHA-512, the setup's certificate) and the
+     * StandardAuthorizer: on that listener only the super user and what ACLs allow. The PLAINTEXT listener of
+     * {@link #bootstrapServers()} stays for set-up (creating topics and ACLs) and is a super user.
+     */
+    public static EmbeddedKafkaBroker startTemporarySaslSsl(SaslSslSetup setup) {
+        try {
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("ectstream-kafka-sasl-"), true,
+                FreePorts.next(), FreePorts.next(), setup, FreePorts.next());
+            broker.startServer();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the broker", e);
+        }
+    }
+
+    /** The SASL_SSL listener's address; only for a broker from {@link #startTemporarySaslSsl}. */
+    public String saslSslBootstrapServers() {
+        if (secure == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return "127.0.0.1:" + securePort;
     }
 
     /** Starts a broker on free ports with its data in a new temporary folder, deleted on close. */
@@ -54,7 +83,7 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
      */
     public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteDataOnClose, int port) {
         int brokerPort = port == 0 ? FreePorts.next() : port;
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteDataOnClose, brokerPort, FreePorts.next());
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteDataOnClose, brokerPort, FreePorts.next(), null, 0);
         broker.startServer();
         return broker;
     }
@@ -79,8 +108,25 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         KafkaRaftServer raftServer = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         raftServer.startup();
         server = raftServer;
+        if (secure != null) {
+            createScramCredentials();
+        }
         log.info("Kafka broker (KRaft) ready at {} in {} ms, data in {}",
             bootstrapServers(), (System.nanoTime() - started) / 1_000_000, dataDir);
+    }
+
+    /** Every user of the SASL_SSL setup also gets a SCRAM-SHA-512 credential (set through the PLAINTEXT listener). */
+    private void createScramCredentials() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", bootstrapServers()))) {
+            var info = new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096);
+            java.util.List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations = new java.util.ArrayList<>();
+            secure.users().forEach((user, password) ->
+                alterations.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user, info, password)));
+            admin.alterUserScramCredentials(alterations).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the SCRAM credentials of the SASL_SSL users", e);
+        }
     }
 
     /** Stops the broker and keeps its data; {@link #startServer()} brings it back. */
@@ -127,6 +173,13 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         // Room for large records (moment states, image batches) without per-topic settings.
         p.put("message.max.bytes", "67108864");
         p.put("replica.fetch.max.bytes", "67108864");
+        if (secure != null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_SSL://127.0.0.1:" + securePort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_SSL://127.0.0.1:" + securePort);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+            p.putAll(secure.brokerProperties("sasl_ssl"));
+        }
         return p;
     }
 

@@ -1,19 +1,26 @@
 package io.ectstream.evaluator.cli;
 
+import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.core.kafka.KafkaTopics;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.stream.EvaluatorApp;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
+import io.ectstream.evaluator.stream.FidTopology;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream evaluate}: runs the evaluator's Kafka Streams application until interrupted. */
@@ -23,8 +30,12 @@ import picocli.CommandLine.Option;
 public class EvaluateCommand implements Callable<Integer> {
     private static final TopicNames TOPICS = TopicNames.defaults();
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--application-id", defaultValue = "ect-evaluator",
         description = "Kafka Streams application id; use a new one for a new extractor (default ${DEFAULT-VALUE}).")
@@ -68,17 +79,32 @@ public class EvaluateCommand implements Callable<Integer> {
         description = "Largest internal record (moment blocks: ~17 MB at d = 2048) (default ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
+    @Option(names = "--topic-check", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
+    boolean topicCheck;
+
     @Override
     public Integer call() throws Exception {
         EvaluatorConfig config = new EvaluatorConfig(bootstrapServers, applicationId, resultsTopic,
             "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic,
-            new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of());
+            new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of())
+            .withKafkaClientSettings(kafka.settings(bootstrapServers));
         ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
         ImageShape shape = imageShape == null ? null : ExtractorSpec.parseShape(imageShape);
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
             if (EvaluatorConfig.momentsBytes(featureExtractor.dimension()) > maxMessageBytes) {
                 throw new IllegalArgumentException("moments of " + featureExtractor.dimension() + " features take "
                     + EvaluatorConfig.momentsBytes(featureExtractor.dimension()) + " bytes: raise --max-message-bytes");
+            }
+            FidTopology.checkCompatible(featureExtractor, reference);
+            if (topicCheck) {
+                List<String> needed = new ArrayList<>(List.of(config.resultsTopic(), config.fidTopic(), config.errorsTopic()));
+                if (config.checkpointsTopic() != null) {
+                    needed.add(config.checkpointsTopic());
+                }
+                try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers), Duration.ofSeconds(30))) {
+                    topics.require("evaluator", needed);
+                }
             }
             CountDownLatch stopRequested = new CountDownLatch(1);
             CountDownLatch closed = new CountDownLatch(1);

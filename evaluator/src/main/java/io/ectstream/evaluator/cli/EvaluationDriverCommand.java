@@ -1,16 +1,16 @@
 package io.ectstream.evaluator.cli;
 
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.evaluator.driver.DriverConfig;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream evaluation-driver}: requests the evaluation samples of every new checkpoint until interrupted. */
@@ -21,8 +21,12 @@ import picocli.CommandLine.Option;
 public class EvaluationDriverCommand implements Callable<Integer> {
     private static final TopicNames TOPICS = TopicNames.defaults();
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--group-id", defaultValue = "ect-evaluation-driver", description = "Consumer group over the checkpoints (default ${DEFAULT-VALUE}).")
     String groupId;
@@ -87,7 +91,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
             }
         }, "evaluation-driver-shutdown"));
         try (EvaluationDriver driver = new EvaluationDriver(
-            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), config, plan).start()) {
+            kafka.settings(bootstrapServers).clientProperties(), config, plan).start()) {
             stop.await();
         } finally {
             closed.countDown();

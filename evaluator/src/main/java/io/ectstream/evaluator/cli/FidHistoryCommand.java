@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.cli;
 
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.schemas.FidWindowKind;
@@ -8,6 +9,7 @@ import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +30,12 @@ public class FidHistoryCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "Training run id.")
     String run;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
     String fidTopic = TopicNames.defaults().evalFid();
@@ -46,7 +52,7 @@ public class FidHistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FidHistoryReader.History history = FidHistoryReader.read(bootstrapServers, fidTopic, run, Duration.ofSeconds(timeoutS));
+        FidHistoryReader.History history = FidHistoryReader.read(kafka.settings(bootstrapServers).clientProperties(), fidTopic, run, Duration.ofSeconds(timeoutS));
         TrafficPurpose filter = purpose == PurposeFilter.ANY ? null : TrafficPurpose.valueOf(purpose.name());
         FidHistoryTable table = FidHistoryTable.of(history.reports(), window, filter);
         var out = spec.commandLine().getOut();

@@ -33,11 +33,16 @@ public final class FidHistoryReader {
     }
 
     public static History read(String bootstrapServers, String topic, String runId, Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, runId, timeout);
+    }
+
+    /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
+    public static History read(Map<String, Object> clientProperties, String topic, String runId, Duration timeout) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history");
         AvroCodec<FidReport> codec = new AvroCodec<>(FidReport.class);
         List<FidReport> reports = new ArrayList<>();
         int undecodable = 0;

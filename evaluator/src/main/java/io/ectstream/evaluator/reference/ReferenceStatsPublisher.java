@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,11 +28,16 @@ public final class ReferenceStatsPublisher {
     }
 
     public static void publish(String bootstrapServers, String topic, ReferenceStatistics stats, int maxMessageBytes) {
+        publish(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, stats, maxMessageBytes);
+    }
+
+    /** @param clientProperties what the admin client and producer start from (bootstrap servers, security) */
+    public static void publish(Map<String, Object> clientProperties, String topic, ReferenceStatistics stats, int maxMessageBytes) {
         byte[] value = stats.toBytes();
         int limit = Math.max(maxMessageBytes, value.length + 1024);
-        ensureTopic(bootstrapServers, topic, limit);
+        ensureTopic(clientProperties, topic, limit);
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientProperties);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limit);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(33554432L, 2L * limit));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -49,8 +53,8 @@ public final class ReferenceStatsPublisher {
         log.info("reference statistics {} ({} bytes, d = {}) published to {}", stats.id(), value.length, stats.dimension(), topic);
     }
 
-    static void ensureTopic(String bootstrapServers, String topic, int maxMessageBytes) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    static void ensureTopic(Map<String, Object> clientProperties, String topic, int maxMessageBytes) {
+        try (Admin admin = Admin.create(clientProperties)) {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }

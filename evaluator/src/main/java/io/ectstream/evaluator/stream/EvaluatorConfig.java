@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.stream;
 
+import io.ectstream.core.kafka.KafkaClientSettings;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -8,7 +9,9 @@ import java.util.Map;
  * {@code maxMessageBytes} bounds the largest record: a moments block of d features takes
  * 8 (d + d(d+1)/2) bytes (about 17 MB at d = 2048), above Kafka's 1 MB default, so the internal
  * topics (changelog, repartition) and the producer are configured for it. {@code checkpointsTopic} may be
- * null: reports then carry no imagesSeen.
+ * null: reports then carry no imagesSeen. {@code kafkaClientProperties} (security, SASL, TLS, tuning; see
+ * KafkaClientSettings) are the base of the Streams properties; the evaluator's own settings and then
+ * {@code streamsOverrides} go on top, and bootstrap.servers is always {@code bootstrapServers}.
  */
 public record EvaluatorConfig(
     String bootstrapServers,
@@ -21,7 +24,8 @@ public record EvaluatorConfig(
     int featureBatchSize,
     Path stateDir,
     int maxMessageBytes,
-    Map<String, String> streamsOverrides) {
+    Map<String, String> streamsOverrides,
+    Map<String, String> kafkaClientProperties) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -33,6 +37,21 @@ public record EvaluatorConfig(
             throw new IllegalArgumentException("max message bytes below 1 MiB: " + maxMessageBytes);
         }
         streamsOverrides = Map.copyOf(streamsOverrides);
+        kafkaClientProperties = Map.copyOf(kafkaClientProperties == null ? Map.of() : kafkaClientProperties);
+    }
+
+    /** A configuration whose Streams clients get only the bootstrap servers. */
+    public EvaluatorConfig(String bootstrapServers, String applicationId, String resultsTopic, String checkpointsTopic,
+                           String fidTopic, String errorsTopic, ReportSchedule schedule, int featureBatchSize,
+                           Path stateDir, int maxMessageBytes, Map<String, String> streamsOverrides) {
+        this(bootstrapServers, applicationId, resultsTopic, checkpointsTopic, fidTopic, errorsTopic, schedule,
+            featureBatchSize, stateDir, maxMessageBytes, streamsOverrides, Map.of());
+    }
+
+    /** These settings with every client starting from {@code settings} (its bootstrap servers included). */
+    public EvaluatorConfig withKafkaClientSettings(KafkaClientSettings settings) {
+        return new EvaluatorConfig(settings.bootstrapServers(), applicationId, resultsTopic, checkpointsTopic, fidTopic,
+            errorsTopic, schedule, featureBatchSize, stateDir, maxMessageBytes, streamsOverrides, settings.properties());
     }
 
     /** Record size needed by one moments block of dimension d, with room for the header. */

@@ -103,7 +103,8 @@ public final class FidTopology {
             .withLoggingDisabled();
     }
 
-    private static void checkCompatible(FeatureExtractor extractor, ReferenceStatistics reference) {
+    /** @throws IllegalArgumentException when the reference statistics were not made with this extractor */
+    public static void checkCompatible(FeatureExtractor extractor, ReferenceStatistics reference) {
         if (!extractor.id().equals(reference.extractorId())) {
             throw new IllegalArgumentException("the reference statistics " + reference.id() + " were made with "
                 + reference.extractorId() + ", not with the configured extractor " + extractor.id());

@@ -10,6 +10,7 @@ import io.ectstream.core.checkpoint.CheckpointWriter;
 import io.ectstream.core.checkpoint.ParameterTensors;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;
@@ -83,27 +84,33 @@ public final class SamplerBenchmark {
     }
 
     public static Report run(String bootstrapServers, Path workDir, Settings s, Consumer<String> progress) throws Exception {
+        return run(KafkaClientSettings.of(bootstrapServers), workDir, s, progress);
+    }
+
+    /** The benchmark with full Kafka client settings (security etc.) for every client it creates. */
+    public static Report run(KafkaClientSettings kafka, Path workDir, Settings s, Consumer<String> progress) throws Exception {
+        Map<String, Object> clientProperties = kafka.clientProperties();
         Path store = Files.createDirectories(workDir.resolve("store"));
         String prefix = "bench-" + System.currentTimeMillis();
         TopicNames d = TopicNames.defaults();
         TopicNames topics = new TopicNames(prefix + ".checkpoints", d.trainProgress(), prefix + ".requests",
             prefix + ".results", prefix + ".errors", d.evalFid());
-        createTopics(bootstrapServers, topics);
+        createTopics(clientProperties, topics);
         long[] parameters = new long[1];
         CheckpointEvent event = writeCheckpoint(store, s.network(), parameters);
         SamplerSettings sampler = SamplerSettings.ect(s.steps());
 
         progress.accept("end-to-end through Kafka");
-        SamplerConfig config = new SamplerConfig(bootstrapServers, topics, store, prefix, s.maxBatch(), 5,
-            Math.max(256, s.imagesPerRequest()), Math.max(64, s.window()), 1, "127.0.0.1", -1);
-        publishCheckpoint(bootstrapServers, topics.checkpoints(), event);
+        SamplerConfig config = new SamplerConfig(kafka.bootstrapServers(), topics, store, prefix, s.maxBatch(), 5,
+            Math.max(256, s.imagesPerRequest()), Math.max(64, s.window()), 1, "127.0.0.1", -1).withKafkaClientSettings(kafka);
+        publishCheckpoint(clientProperties, topics.checkpoints(), event);
         double endToEnd;
         double[] latencies;
         double inProcess;
         double ratio;
         String stats;
         try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu(), s.batchInvariant()));
-             GenerationClient client = new GenerationClient(bootstrapServers, topics, null)) {
+             GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
             if (!service.awaitRecovery(Duration.ofSeconds(60)) || service.registry().current("bench") == null) {
                 throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
             }
@@ -230,8 +237,8 @@ public final class SamplerBenchmark {
         }
     }
 
-    private static void createTopics(String bootstrapServers, TopicNames topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void createTopics(Map<String, Object> clientProperties, TopicNames topics) throws Exception {
+        try (Admin admin = Admin.create(clientProperties)) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : List.of(topics.checkpoints(), topics.generateRequests(), topics.generateResults(), topics.generateErrors())) {
                 newTopics.add(new NewTopic(t, 1, (short) 1));
@@ -240,9 +247,9 @@ public final class SamplerBenchmark {
         }
     }
 
-    private static void publishCheckpoint(String bootstrapServers, String topic, CheckpointEvent event) throws Exception {
+    private static void publishCheckpoint(Map<String, Object> clientProperties, String topic, CheckpointEvent event) throws Exception {
         Properties props = new Properties();
-        props.putAll(new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
+        props.putAll(clientProperties);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, event.getRunId(), new AvroCodec<>(CheckpointEvent.class).encode(event))).get();
         }

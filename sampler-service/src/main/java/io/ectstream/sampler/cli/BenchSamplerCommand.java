@@ -1,6 +1,8 @@
 package io.ectstream.sampler.cli;
 
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.sampler.bench.SamplerBenchmark;
 import io.ectstream.schemas.ImageFormat;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream bench-sampler}: end-to-end images/s through Kafka vs the in-process forward pass, and latency. */
@@ -15,8 +18,12 @@ import picocli.CommandLine.Option;
     description = "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), and 1-image latency.")
 public class BenchSamplerCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--network", defaultValue = "small", description = "small (28x28, Fashion-MNIST size), tiny (8x8) or cifar10 (default ${DEFAULT-VALUE}).")
     String network;
@@ -66,7 +73,7 @@ public class BenchSamplerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("ect-bench-");
-        SamplerBenchmark.Report report = SamplerBenchmark.run(bootstrapServers, dir, settings(), line -> System.out.println("... " + line));
+        SamplerBenchmark.Report report = SamplerBenchmark.run(kafka.settings(bootstrapServers), dir, settings(), line -> System.out.println("... " + line));
         System.out.println(report.describe());
         return 0;
     }

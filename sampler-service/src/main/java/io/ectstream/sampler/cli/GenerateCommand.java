@@ -1,5 +1,7 @@
 package io.ectstream.sampler.cli;
 
+import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
@@ -15,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream generate}: asks the sampler for images over Kafka and writes the PNGs it gets back. */
@@ -46,8 +49,12 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(names = "--per-request", defaultValue = "256", description = "Images per request; larger counts are split (default ${DEFAULT-VALUE}).")
     int perRequest;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--reply-topic", description = "Topic for the results (default: the sampler's results topic).")
     String replyTopic;
@@ -61,12 +68,13 @@ public class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 1");
         }
         TopicNames topics = TopicNames.defaults();
-        String runId = run != null ? run : GenerationClient.newestRun(bootstrapServers, topics.checkpoints())
+        KafkaClientSettings settings = kafka.settings(bootstrapServers);
+        String runId = run != null ? run : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints())
             .orElseThrow(() -> new IllegalStateException("no checkpoint on " + topics.checkpoints() + ": name one with --run"));
         long requestSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         Files.createDirectories(out);
         int written = 0;
-        try (GenerationClient client = new GenerationClient(bootstrapServers, topics, replyTopic)) {
+        try (GenerationClient client = new GenerationClient(settings.clientProperties(), topics, replyTopic)) {
             for (int first = 0; first < count; first += perRequest) {
                 int n = Math.min(perRequest, count - first);
                 // Each further request gets its own seed derived from the given one, so a rerun repeats every file.

@@ -2,13 +2,20 @@ package io.ectstream.sampler.cli;
 
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.core.kafka.KafkaTopics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream serve}: runs the sampler service until Ctrl-C. */
@@ -16,8 +23,12 @@ import picocli.CommandLine.Option;
     description = "Serve 1-2 step generation from Kafka (and HTTP), hot-loading every new checkpoint.")
 public class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--store", defaultValue = "runs/checkpoints", description = "Checkpoint store root; checkpoint URIs may not leave it (default ${DEFAULT-VALUE}).")
     Path store;
@@ -44,8 +55,26 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--generator-threads", defaultValue = "1", description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
     int generatorThreads;
 
-    @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP bind address (default ${DEFAULT-VALUE}).")
+    @Option(names = "--http-host",
+        description = "HTTP bind address (default: 127.0.0.1 without a token, 0.0.0.0 with --http-token/ECTSTREAM_HTTP_TOKEN).")
     String httpHost;
+
+    @Option(names = "--http-token", paramLabel = "TOKEN",
+        description = "Bearer token every HTTP route but /health requires (at least 16 characters); prefer ECTSTREAM_HTTP_TOKEN"
+            + " or --http-token-file, which do not show in the process list.")
+    String httpToken;
+
+    @Option(names = "--http-token-file", paramLabel = "FILE", description = "File holding the bearer token (first line).")
+    Path httpTokenFile;
+
+    @Option(names = "--http-tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM): serve HTTPS; needs --http-tls-key.")
+    Path httpTlsCert;
+
+    @Option(names = "--http-tls-key", paramLabel = "PEM", description = "Private key (PEM) of --http-tls-cert.")
+    Path httpTlsKey;
+
+    /** The environment the token may come from; tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
 
     @Option(names = "--http-port", defaultValue = "8081", description = "HTTP port; 0 picks a free one, -1 disables HTTP (default ${DEFAULT-VALUE}).")
     int httpPort;
@@ -70,19 +99,57 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
+    @Option(names = "--results-json-topic", paramLabel = "TOPIC",
+        description = "Also publish every result as JSON (images base64) on this topic, for tools that do not speak Avro"
+            + " (e.g. ect.generate.results.json); default: off.")
+    String resultsJsonTopic;
+
+    @Option(names = "--topic-check", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
+    boolean topicCheck;
+
     SamplerConfig config() {
         TopicNames d = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
-        return new SamplerConfig(bootstrapServers, topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
-            generatorThreads, httpHost, httpPort, maxInFlightEvaluation);
+        KafkaClientSettings settings = kafka.settings(bootstrapServers, env);
+        HttpSecurity security = new HttpSecurity(token(), httpTlsCert, httpTlsKey);
+        String host = httpHost != null ? httpHost : security.tokenRequired() ? "0.0.0.0" : "127.0.0.1";
+        return new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
+            generatorThreads, host, httpPort, maxInFlightEvaluation).withKafkaClientSettings(settings)
+            .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security);
+    }
+
+    private String token() {
+        try {
+            if (httpToken != null) {
+                return httpToken;
+            }
+            if (httpTokenFile != null) {
+                return java.nio.file.Files.readAllLines(httpTokenFile).stream().findFirst().orElse("").trim();
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the HTTP token file " + httpTokenFile + ": " + e.getMessage(), e);
+        }
+        return env.get("ECTSTREAM_HTTP_TOKEN");
     }
 
     @Override
     public Integer call() throws Exception {
         SamplerConfig config = config();
+        if (topicCheck) {
+            TopicNames t = config.topics();
+            try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers, env), Duration.ofSeconds(30))) {
+                List<String> needed = new java.util.ArrayList<>(List.of(t.checkpoints(), t.generateRequests(), t.generateResults(), t.generateErrors()));
+                if (config.resultsJsonTopic() != null) {
+                    needed.add(config.resultsJsonTopic());
+                }
+                topics.require(SamplerConfig.COMPONENT, needed);
+            }
+        }
         SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant));
-        System.out.println("sampler serving " + config.topics().generateRequests() + " on " + bootstrapServers
-            + (service.httpPort() > 0 ? ", HTTP on http://" + httpHost + ":" + service.httpPort() : "") + " (Ctrl-C stops it)");
+        System.out.println("sampler serving " + config.topics().generateRequests() + " on " + config.bootstrapServers()
+            + (service.httpPort() > 0 ? ", HTTP on " + (config.httpSecurity().tls() ? "https://" : "http://") + config.httpHost() + ":" + service.httpPort()
+                + (config.httpSecurity().tokenRequired() ? " (bearer token required)" : "") : "") + " (Ctrl-C stops it)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();

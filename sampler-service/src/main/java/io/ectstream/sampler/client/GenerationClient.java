@@ -52,15 +52,22 @@ public final class GenerationClient implements AutoCloseable {
 
     /** @param resultTopic the topic the requests name as reply topic (null: the sampler's default results topic) */
     public GenerationClient(String bootstrapServers, TopicNames topics, String resultTopic) {
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, resultTopic);
+    }
+
+    /** @param clientProperties what both clients start from (bootstrap servers, security); see KafkaClientSettings */
+    public GenerationClient(Map<String, Object> clientProperties, TopicNames topics, String resultTopic) {
         this.topics = topics;
         this.resultTopic = resultTopic == null ? topics.generateResults() : resultTopic;
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "0"),
-            new StringSerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20),
-            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100"),
-            new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> producerProps = new HashMap<>(clientProperties);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> consumerProps = new HashMap<>(clientProperties);
+        consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerProps.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20));
+        consumerProps.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : Set.of(this.resultTopic, topics.generateErrors())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(15))
@@ -144,9 +151,15 @@ public final class GenerationClient implements AutoCloseable {
 
     /** The run of the most recently created checkpoint on the checkpoints topic, if any. */
     public static Optional<String> newestRun(String bootstrapServers, String checkpointsTopic) {
+        return newestRun(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), checkpointsTopic);
+    }
+
+    /** {@link #newestRun(String, String)} with full client properties (security etc.). */
+    public static Optional<String> newestRun(Map<String, Object> clientProperties, String checkpointsTopic) {
         AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-            new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(checkpointsTopic, Duration.ofSeconds(15)).stream()
                 .map(p -> new TopicPartition(checkpointsTopic, p.partition())).toList();
             c.assign(parts);

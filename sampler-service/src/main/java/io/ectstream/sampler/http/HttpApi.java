@@ -7,15 +7,18 @@ import io.ectstream.sampler.models.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The HTTP face of the sampler: POST /v1/generate, GET /v1/models, GET /health (503 until a model
- * is loaded), GET /metrics (Prometheus text). Handlers are short and never block; generation goes
+ * is loaded), GET /metrics (Prometheus text). With a bearer token every route but /health requires it;
+ * with a certificate and key it serves HTTPS. Handlers are short and never block; generation goes
  * through the same pipeline as Kafka requests.
  */
 public final class HttpApi {
@@ -23,10 +26,16 @@ public final class HttpApi {
     private final ModelRegistry registry;
     private final SamplerMetrics metrics;
     private final GenerateHandler generate;
+    private final HttpSecurity security;
     private HttpServer server;
 
     public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics) {
+        this(vertx, pipeline, registry, metrics, HttpSecurity.NONE);
+    }
+
+    public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics, HttpSecurity security) {
         this.vertx = vertx;
+        this.security = security;
         this.registry = registry;
         this.metrics = metrics;
         this.generate = new GenerateHandler(pipeline, metrics);
@@ -34,16 +43,24 @@ public final class HttpApi {
 
     public Router router() {
         Router router = Router.router(vertx);
+        router.get("/health").handler(this::health);
+        if (security.tokenRequired()) {
+            router.route().handler(new BearerTokenHandler(security.bearerToken()));
+        }
         router.post("/v1/generate").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(generate);
         router.get("/v1/models").handler(this::models);
-        router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         return router;
     }
 
     /** Starts listening; the future gives the bound port. */
     public Future<Integer> listen(String host, int port) {
-        return vertx.createHttpServer().requestHandler(router()).listen(port, host).map(s -> {
+        HttpServerOptions options = new HttpServerOptions();
+        if (security.tls()) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(security.tlsCert().toString()).setKeyPath(security.tlsKey().toString()));
+        }
+        return vertx.createHttpServer(options).requestHandler(router()).listen(port, host).map(s -> {
             server = s;
             return s.actualPort();
         });

@@ -13,13 +13,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckpointIntake.class);
+    static final Duration AUTHORIZATION_RETRY = Duration.ofSeconds(10);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final String topic;
     private final ModelRegistry registry;
     private final Consumer<GenerationError> errors;
@@ -52,7 +53,13 @@ public final class CheckpointIntake implements AutoCloseable {
     /** @param errors where rejected checkpoints are reported (called from the intake's thread) */
     public CheckpointIntake(String bootstrapServers, String topic, ModelRegistry registry,
                             Consumer<GenerationError> errors, SamplerMetrics metrics) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, registry, errors, metrics);
+    }
+
+    /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
+    public CheckpointIntake(Map<String, Object> clientProperties, String topic, ModelRegistry registry,
+                            Consumer<GenerationError> errors, SamplerMetrics metrics) {
+        this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
         this.registry = registry;
         this.errors = errors;
@@ -62,10 +69,10 @@ public final class CheckpointIntake implements AutoCloseable {
     /** Starts reading; {@code onRecovered} runs once (on this intake's thread) when recovery is over, even if it failed. */
     public void start(Runnable onRecovered) {
         this.onRecovered = onRecovered;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, "ect-checkpoint-intake");
         thread.setDaemon(true);
@@ -79,6 +86,33 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private void run() {
         try {
+            while (running) {
+                try {
+                    readUntilStopped();
+                } catch (AuthorizationException e) {
+                    // Not fatal: the ACLs may be granted later. The service keeps serving the models it has.
+                    log.error("Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
+                        + " retrying in {} s", e.getMessage(), topic, AUTHORIZATION_RETRY.toSeconds());
+                    announceRecovery();
+                    Thread.sleep(AUTHORIZATION_RETRY.toMillis());
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("checkpoint intake woken up unexpectedly", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
+        } finally {
+            announceRecovery();
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void readUntilStopped() throws InterruptedException {
+        {
             List<TopicPartition> partitions = partitions();
             if (partitions.isEmpty()) {
                 log.warn("topic {} does not exist yet: no checkpoint to recover, waiting for it", topic);
@@ -100,17 +134,6 @@ public final class CheckpointIntake implements AutoCloseable {
                     }
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("checkpoint intake woken up unexpectedly", e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
-        } finally {
-            announceRecovery();
-            consumer.close(Duration.ofSeconds(2));
         }
     }
 

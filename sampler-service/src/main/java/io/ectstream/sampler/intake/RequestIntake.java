@@ -24,6 +24,7 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ public final class RequestIntake {
     private boolean committing;
     private boolean commitAgain;
     private boolean stopping;
+    private boolean authorizationBackoff;
+    static final long AUTHORIZATION_RETRY_MS = 10_000;
     private long commitTimer = -1;
     /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
     private static final long COMMIT_INTERVAL_MS = 50;
@@ -77,14 +80,14 @@ public final class RequestIntake {
             return Future.succeededFuture();
         }
         Map<String, String> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        config.kafkaClientProperties().forEach((k, v) -> props.put(k, String.valueOf(v)));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, config.maxInFlightRequests())));
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
         consumer = KafkaConsumer.create(vertx, props, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.partitionsAssignedHandler(parts -> {
             parts.forEach(tp -> trackers.put(tp, new OffsetTracker()));
@@ -94,9 +97,32 @@ public final class RequestIntake {
             parts.forEach(trackers::remove);
             log.info("request partitions revoked: {} (their unanswered requests will be redelivered)", parts);
         });
-        consumer.exceptionHandler(e -> log.warn("request consumer: {}", e.toString()));
+        consumer.exceptionHandler(this::onConsumerError);
         consumer.handler(this::onRecord);
         return consumer.subscribe(config.topics().generateRequests());
+    }
+
+    /**
+     * An authorization error repeats on every poll: it is logged once with what the user lacks, the consumer
+     * unsubscribes and tries again after a pause; the service stays up (and its HTTP API keeps working).
+     */
+    private void onConsumerError(Throwable e) {
+        if (!(e instanceof AuthorizationException)) {
+            log.warn("request consumer: {}", e.toString());
+            return;
+        }
+        if (authorizationBackoff) {
+            return;
+        }
+        authorizationBackoff = true;
+        log.error("Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
+            + " retrying in {} s", e.getMessage(), config.topics().generateRequests(), config.groupId(), AUTHORIZATION_RETRY_MS / 1000);
+        consumer.unsubscribe().onComplete(x -> vertx.setTimer(AUTHORIZATION_RETRY_MS, id -> {
+            authorizationBackoff = false;
+            if (!stopping) {
+                consumer.subscribe(config.topics().generateRequests());
+            }
+        }));
     }
 
     private void onRecord(KafkaConsumerRecord<String, byte[]> record) {

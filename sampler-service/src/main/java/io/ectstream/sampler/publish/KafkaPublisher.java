@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,24 +20,41 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final String errorsTopic;
+    private final String resultsJsonTopic;
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
     public KafkaPublisher(Vertx vertx, String bootstrapServers, String errorsTopic) {
-        this.errorsTopic = errorsTopic;
-        this.producer = KafkaProducer.create(vertx, Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-            ProducerConfig.LINGER_MS_CONFIG, "1",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20),
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
-            ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher"),
-            new StringSerializer(), new ByteArraySerializer());
+        this(vertx, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), errorsTopic);
     }
 
+    public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic) {
+        this(vertx, clientProperties, errorsTopic, null);
+    }
+
+    /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
+    public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic, String resultsJsonTopic) {
+        this.errorsTopic = errorsTopic;
+        this.resultsJsonTopic = resultsJsonTopic;
+        Map<String, String> props = new HashMap<>();
+        clientProperties.forEach((k, v) -> props.put(k, String.valueOf(v)));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20));
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher");
+        this.producer = KafkaProducer.create(vertx, props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Completes when the Avro record (and its JSON copy, when configured) were acknowledged. */
     public Future<Void> result(String topic, GenerationResult result) {
-        return producer.send(KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result))).mapEmpty();
+        Future<Void> avro = producer.send(KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result))).mapEmpty();
+        if (resultsJsonTopic == null) {
+            return avro;
+        }
+        Future<Void> json = producer.send(KafkaProducerRecord.create(resultsJsonTopic, result.getRequestId(), ResultJson.encode(result))).mapEmpty();
+        return Future.all(avro, json).mapEmpty();
     }
 
     public Future<Void> error(GenerationError error) {

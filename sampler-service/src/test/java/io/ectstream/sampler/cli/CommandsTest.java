@@ -50,6 +50,20 @@ class CommandsTest {
     }
 
     @Test
+    void serveSaysPreciselyWhichTopicIsMissing(KafkaCluster kafka) {
+        kafka.createTopics(1, "sc.checkpoints", "sc.results");
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new ServeCommand());
+        cli.setErr(new java.io.PrintWriter(err));
+        int code = cli.execute("--bootstrap-servers", kafka.bootstrapServers(), "--store", dir.toString(), "--http-port", "-1",
+            "--checkpoints-topic", "sc.checkpoints", "--results-topic", "sc.results", "--requests-topic", "sc.requests",
+            "--errors-topic", "sc.errors");
+        assertTrue(code != 0, err.toString());
+        assertTrue(err.toString().contains("sampler-service cannot start") && err.toString().contains("has no topic sc.requests, sc.errors"),
+            err.toString());
+    }
+
+    @Test
     void generateWritesThePngsItGetsBackOverKafka(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         TopicNames topics = TopicNames.defaults();

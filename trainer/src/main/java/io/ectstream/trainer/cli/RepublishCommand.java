@@ -1,5 +1,6 @@
 package io.ectstream.trainer.cli;
 
+import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.publish.DuplicatePolicy;
@@ -9,10 +10,9 @@ import io.ectstream.trainer.publish.StoredCheckpoints;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,9 +38,12 @@ public class RepublishCommand implements Callable<Integer> {
         + "(default: the parent of --run-dir).")
     Path storeRoot;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-        description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers",
+        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "Topic (default ${DEFAULT-VALUE}).")
     String checkpointsTopic;
@@ -52,8 +55,6 @@ public class RepublishCommand implements Callable<Integer> {
         description = "How long to wait for Kafka to take the events, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client property (repeatable).")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     public RepublishCommand() {
     }
@@ -73,9 +74,9 @@ public class RepublishCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
         }
-        PublisherConfig config = new PublisherConfig(bootstrapServers, topics,
-            Math.max(PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()), Duration.ofSeconds(5),
-            waitFor, kafkaProperties);
+        PublisherConfig config = PublisherConfig.of(kafka.settings(bootstrapServers)).withTopics(topics)
+            .withQueueBound(Math.max(PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()))
+            .withOutageWarningAfter(Duration.ofSeconds(5)).withCloseTimeout(waitFor);
         long delivered;
         long skipped;
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config,

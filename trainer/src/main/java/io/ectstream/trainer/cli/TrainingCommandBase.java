@@ -6,19 +6,20 @@ import io.ectstream.core.data.DatasetFormatException;
 import io.ectstream.core.data.Datasets;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.loop.RunPlan;
 import io.ectstream.trainer.loop.TrainingLoop;
+import io.ectstream.trainer.publish.KafkaTrainingEvents;
+import io.ectstream.trainer.publish.PublisherConfig;
 import io.ectstream.trainer.publish.TrainingEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ectstream.schemas.topics.TopicNames;
-import io.ectstream.trainer.publish.KafkaTrainingEvents;
-import io.ectstream.trainer.publish.PublisherConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -30,8 +31,12 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     RunOptions options = new RunOptions();
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-        description = "Kafka to announce checkpoints (ect.checkpoints) and progress (ect.train.progress) on; none: no announcements")
+        description = "Kafka to announce checkpoints (ect.checkpoints) and progress (ect.train.progress) on;"
+            + " none (and no --kafka-config/--kafka-property): no announcements")
     String bootstrapServers;
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
     String checkpointsTopic;
@@ -54,7 +59,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
 
     /** The events given by the launcher, else a Kafka publisher when --bootstrap-servers is set, else none. */
     private TrainingEvents announcer() {
-        if (events != TrainingEvents.NONE || bootstrapServers == null) {
+        if (events != TrainingEvents.NONE || (bootstrapServers == null && !kafka.given())) {
             return new TrainingEvents() {
                 @Override
                 public void checkpointWritten(io.ectstream.schemas.CheckpointEvent event) {
@@ -70,7 +75,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
         TopicNames defaults = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, progressTopic, defaults.generateRequests(),
             defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
-        return new KafkaTrainingEvents(PublisherConfig.of(bootstrapServers).withTopics(topics));
+        return new KafkaTrainingEvents(PublisherConfig.of(kafka.settings(bootstrapServers)).withTopics(topics));
     }
 
     @Override

@@ -4,9 +4,9 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroSerdes;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -149,7 +149,11 @@ final class EventSender implements Runnable {
                 throw new InterruptedException("closing");
             }
             String reason = e.getClass().getSimpleName();
-            if (!reason.equals(lastRetryReason)) {
+            if (!reason.equals(lastRetryReason) && e instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                log.error("Kafka at {} refuses this client ({}): its user needs ACLs DESCRIBE, READ and WRITE on topics {} and {}"
+                    + " (CREATE too if they do not exist); events wait and are retried", config.bootstrapServers(), e.getMessage(),
+                    config.topics().checkpoints(), config.topics().trainProgress());
+            } else if (!reason.equals(lastRetryReason)) {
                 log.warn("Kafka at {} not ready ({}{}); events wait and are retried", config.bootstrapServers(),
                     e.getMessage(), e.getCause() != null ? ": " + e.getCause().getMessage() : "");
             }

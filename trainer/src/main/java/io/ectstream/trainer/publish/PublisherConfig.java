@@ -1,5 +1,6 @@
 package io.ectstream.trainer.publish;
 
+import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +45,17 @@ public record PublisherConfig(
     public static PublisherConfig of(String bootstrapServers) {
         return new PublisherConfig(bootstrapServers, TopicNames.defaults(), DEFAULT_QUEUE_BOUND,
             Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
+    }
+
+    /** Default queue and timeouts, every client starting from {@code settings} (bootstrap servers included). */
+    public static PublisherConfig of(KafkaClientSettings settings) {
+        return of(settings.bootstrapServers()).withKafkaClientSettings(settings);
+    }
+
+    /** These settings with the bootstrap servers and client properties of {@code settings}. */
+    public PublisherConfig withKafkaClientSettings(KafkaClientSettings settings) {
+        return new PublisherConfig(settings.bootstrapServers(), topics, queueBound, outageWarningAfter, closeTimeout,
+            settings.properties());
     }
 
     public PublisherConfig withTopics(TopicNames newTopics) {

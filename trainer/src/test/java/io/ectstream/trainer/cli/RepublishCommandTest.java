@@ -126,6 +126,30 @@ class RepublishCommandTest {
         assertTrue(out.toString().contains("0 checkpoints found, 0 announced"), out.toString());
     }
 
+    @Test
+    void kafkaClientSettingsFromAFileReachTheClientAndBadOnesFailClearly(KafkaCluster kafka) throws Exception {
+        String topic = "ect.checkpoints.republish." + UUID.randomUUID().toString().substring(0, 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            writeCheckpoint(manager, "run-k", 1000, Phase.ECT, 0);
+        }
+        Path runDir = root.resolve("run-k");
+        Path clientFile = root.resolve("client.properties");
+        Files.writeString(clientFile, "bootstrap.servers=" + kafka.bootstrapServers() + "\nclient.id=republish-test\n");
+        assertEquals(0, run("--run-dir", runDir.toString(), "--kafka-config", clientFile.toString(),
+            "--checkpoints-topic", topic, "--timeout", "30s"), "no --bootstrap-servers: the file's bootstrap.servers is used");
+        assertEquals(List.of(1000L), read(kafka, topic, 1).stream().map(CheckpointEvent::getStep).toList());
+
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new RepublishCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        int code = cli.execute("--run-dir", runDir.toString(), "--kafka-config", clientFile.toString(),
+            "--kafka-property", "security.protocol=NOT_A_PROTOCOL", "--checkpoints-topic", topic, "--timeout", "5s");
+        // The publisher stays up and retries (logging the client's "Invalid value NOT_A_PROTOCOL" error); nothing is delivered.
+        assertTrue(code != 0, "a bogus security.protocol must not pass silently");
+        assertTrue(out.toString().contains("1 checkpoints found, 0 announced"), out.toString());
+    }
+
     private static List<CheckpointEvent> read(KafkaCluster kafka, String topic, int atLeast) {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,0 +1,169 @@
+package io.ectstream.core.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates, describes and checks the platform's topics with an admin client built from {@link KafkaClientSettings}. */
+public final class KafkaTopics implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
+
+    /** What a topic looks like on the cluster: partitions, replication and the configs that were set on it. */
+    public record Described(String name, int partitions, int replicationFactor, Map<String, String> configs) {
+    }
+
+    /** What {@code create} did: topics made, and topics that were there already (left as they are). */
+    public record Created(List<String> created, List<String> existing) {
+    }
+
+    private final Admin admin;
+    private final String bootstrapServers;
+    private final Duration timeout;
+
+    public KafkaTopics(KafkaClientSettings settings, Duration timeout) {
+        Map<String, Object> props = settings.clientProperties();
+        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "ect-topics");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        this.admin = Admin.create(onlyAdmin(props));
+        this.bootstrapServers = settings.bootstrapServers();
+        this.timeout = timeout;
+    }
+
+    private static Map<String, Object> onlyAdmin(Map<String, Object> props) {
+        Map<String, Object> out = new TreeMap<>();
+        Set<String> known = AdminClientConfig.configNames();
+        props.forEach((k, v) -> {
+            if (known.contains(k) || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Creates every topic of the layout that does not exist; existing ones are reported, not changed. */
+    public Created create(TopicLayout layout) {
+        List<String> created = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
+        for (TopicSpec spec : layout.specs()) {
+            NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.of(spec.replicationFactor()))
+                .configs(spec.configs());
+            try {
+                admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                created.add(spec.name());
+                log.info("created topic {} ({} partitions, replication {}, {})", spec.name(), spec.partitions(),
+                    spec.replicationFactor() == -1 ? "broker default" : spec.replicationFactor(), spec.configs());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    existing.add(spec.name());
+                } else {
+                    throw new IllegalStateException("cannot create topic " + spec.name() + " on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating " + spec.name(), e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " creating " + spec.name(), e);
+            }
+        }
+        return new Created(created, existing);
+    }
+
+    /** The given topics as they are on the cluster; a missing topic is absent from the map. */
+    public Map<String, Described> describe(Collection<String> names) {
+        Map<String, Described> out = new LinkedHashMap<>();
+        Set<String> present = existing(names);
+        if (present.isEmpty()) {
+            return out;
+        }
+        try {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(present).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<ConfigResource> resources = present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            for (String name : names) {
+                TopicDescription d = descriptions.get(name);
+                if (d == null) {
+                    continue;
+                }
+                Map<String, String> set = new TreeMap<>();
+                Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+                if (config != null) {
+                    for (ConfigEntry entry : config.entries()) {
+                        if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                            set.put(entry.name(), entry.value());
+                        }
+                    }
+                }
+                out.put(name, new Described(name, d.partitions().size(), d.partitions().get(0).replicas().size(), set));
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topics on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout, e);
+        }
+    }
+
+    /** Fails with the precise list of the needed topics that are missing (or that this client may not see). */
+    public void require(String component, Collection<String> needed) {
+        List<String> missing = needed.stream().distinct().filter(n -> !existing(List.of(n)).contains(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new MissingTopicsException(component, bootstrapServers, missing);
+        }
+        log.info("{}: the topics it needs exist on {}: {}", component, bootstrapServers, needed);
+    }
+
+    private Set<String> existing(Collection<String> names) {
+        try {
+            Set<String> present = new java.util.TreeSet<>();
+            Map<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(names).topicNameValues();
+            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> e : futures.entrySet()) {
+                try {
+                    e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    present.add(e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)
+                        && !(ex.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException)) {
+                        throw new IllegalStateException("cannot look up topic " + e.getKey() + " on " + bootstrapServers + ": " + ex.getCause(), ex.getCause());
+                    }
+                }
+            }
+            return present;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking up topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,75 @@
+package io.ectstream.core.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.schemas.topics.TopicNames;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaTopicsTest {
+
+    private static TopicLayout layout(String prefix) {
+        TopicNames d = TopicNames.defaults();
+        TopicLayout base = TopicLayout.defaults(new TopicNames(prefix + d.checkpoints(), prefix + d.trainProgress(),
+            prefix + d.generateRequests(), prefix + d.generateResults(), prefix + d.generateErrors(), prefix + d.evalFid()));
+        return base.with(base.get(TopicRole.REFERENCE_STATS).withName(prefix + "ref"))
+            .with(base.get(TopicRole.RESULTS_JSON).withName(prefix + "json"))
+            .with(base.get(TopicRole.REQUESTS).withPartitions(5).withReplicationFactor((short) 1).withConfig("retention.ms", "3600000"));
+    }
+
+    @Test
+    void createMakesEveryTopicAsConfiguredAndLeavesExistingOnesAlone(KafkaCluster kafka) {
+        TopicLayout layout = layout("kt1.");
+        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+            KafkaTopics.Created first = topics.create(layout);
+            assertEquals(8, first.created().size(), first.toString());
+            assertEquals(List.of(), first.existing());
+            KafkaTopics.Created again = topics.create(layout);
+            assertEquals(List.of(), again.created());
+            assertEquals(8, again.existing().size());
+
+            Map<String, KafkaTopics.Described> d = topics.describe(List.of("kt1.ect.generate.requests", "kt1.ref", "kt1.ect.checkpoints", "kt1.absent"));
+            assertEquals(3, d.size(), d.toString());
+            KafkaTopics.Described requests = d.get("kt1.ect.generate.requests");
+            assertEquals(5, requests.partitions());
+            assertEquals(1, requests.replicationFactor());
+            assertEquals("3600000", requests.configs().get("retention.ms"));
+            assertEquals("delete", requests.configs().get("cleanup.policy"));
+            assertEquals("compact", d.get("kt1.ref").configs().get("cleanup.policy"));
+            assertEquals(Integer.toString(64 << 20), d.get("kt1.ref").configs().get("max.message.bytes"));
+            assertEquals("-1", d.get("kt1.ect.checkpoints").configs().get("retention.ms"));
+            assertEquals(1, d.get("kt1.ect.checkpoints").partitions());
+        }
+    }
+
+    @Test
+    void requireNamesExactlyTheMissingTopics(KafkaCluster kafka) {
+        kafka.createTopics(1, "kt2.present");
+        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+            topics.require("test", List.of("kt2.present"));
+            MissingTopicsException e = assertThrows(MissingTopicsException.class,
+                () -> topics.require("sampler-service", List.of("kt2.present", "kt2.requests", "kt2.results")));
+            assertEquals(List.of("kt2.requests", "kt2.results"), e.missing());
+            assertTrue(e.getMessage().contains("sampler-service cannot start") && e.getMessage().contains("kt2.requests, kt2.results")
+                && !e.getMessage().contains("kt2.present"), e.getMessage());
+        }
+    }
+
+    @Test
+    void badTopicSettingsGetTypedErrors() {
+        TopicSpec ok = TopicLayout.defaults().get(TopicRole.RESULTS);
+        assertThrows(InvalidKafkaSettingsException.class, () -> ok.withPartitions(0));
+        assertThrows(InvalidKafkaSettingsException.class, () -> ok.withReplicationFactor((short) 0));
+        assertThrows(InvalidKafkaSettingsException.class, () -> ok.withName("has space"));
+        assertThrows(InvalidKafkaSettingsException.class, () -> TopicRole.ofKey("nope"));
+        assertEquals(TopicRole.REFERENCE_STATS, TopicRole.ofKey("reference-stats"));
+    }
+}

@@ -1,0 +1,92 @@
+package io.ectstream.evaluator.cli;
+
+import io.ectstream.core.kafka.KafkaTopics;
+import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.core.kafka.TopicSpec;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
+
+/** {@code ectstream topics create|describe}: sets up the platform's topics on any cluster, and shows them. */
+@Command(name = "topics", mixinStandardHelpOptions = true,
+    description = "Create or describe the platform's Kafka topics (names, partitions, replication, retention/compaction).",
+    subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class})
+public class TopicsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public TopicsCommand() {
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create every topic that does not exist yet; existing topics are listed and left unchanged.")
+    public static class Create implements Callable<Integer> {
+        @Mixin
+        TopicOptions options = new TopicOptions();
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TopicLayout layout = options.layout();
+            PrintWriter out = spec.commandLine().getOut();
+            try (KafkaTopics topics = new KafkaTopics(options.settings(), Duration.ofSeconds(options.timeoutS))) {
+                KafkaTopics.Created result = topics.create(layout);
+                for (TopicSpec s : layout.specs()) {
+                    out.printf("%-8s %-16s %-32s partitions=%d replication=%s %s%n",
+                        result.created().contains(s.name()) ? "created" : "exists", s.role().key(), s.name(), s.partitions(),
+                        s.replicationFactor() == -1 ? "default" : Short.toString(s.replicationFactor()), s.configs());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Show each topic as it is on the cluster next to what the settings ask for; exit 1 if one is missing.")
+    public static class Describe implements Callable<Integer> {
+        @Mixin
+        TopicOptions options = new TopicOptions();
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TopicLayout layout = options.layout();
+            PrintWriter out = spec.commandLine().getOut();
+            int missing = 0;
+            try (KafkaTopics topics = new KafkaTopics(options.settings(), Duration.ofSeconds(options.timeoutS))) {
+                Map<String, KafkaTopics.Described> found = topics.describe(layout.specs().stream().map(TopicSpec::name).toList());
+                for (TopicSpec s : layout.specs()) {
+                    KafkaTopics.Described d = found.get(s.name());
+                    if (d == null) {
+                        missing++;
+                        out.printf("%-16s %-32s MISSING (wanted partitions=%d %s)%n", s.role().key(), s.name(), s.partitions(), s.configs());
+                    } else {
+                        out.printf("%-16s %-32s partitions=%d replication=%d %s%n", s.role().key(), s.name(), d.partitions(),
+                            d.replicationFactor(), d.configs());
+                    }
+                }
+            }
+            out.flush();
+            return missing == 0 ? 0 : 1;
+        }
+    }
+
+    /** For tests and the launcher: a command line with this command's subcommands. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TopicsCommand());
+    }
+}

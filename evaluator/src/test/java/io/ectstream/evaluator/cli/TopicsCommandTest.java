@@ -1,0 +1,110 @@
+package io.ectstream.evaluator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.KafkaTopics;
+import io.ectstream.evaluator.features.ExtractorSpec;
+import io.ectstream.evaluator.fid.Moments;
+import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.KafkaCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** topics create|describe and the evaluator's start-up check, on the real broker. */
+@ExtendWith(KafkaBrokerExtension.class)
+class TopicsCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out) {
+    }
+
+    private static Run run(Object command, String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        int code = cli.execute(args);
+        return new Run(code, out.toString());
+    }
+
+    private static String[] names(String prefix, String... more) {
+        List<String> args = new java.util.ArrayList<>();
+        for (String role : List.of("checkpoints", "progress", "requests", "results", "errors", "fid", "reference-stats", "results-json")) {
+            args.add("--topic");
+            args.add(role + "=" + prefix + role);
+        }
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void createThenDescribeShowsEveryTopicAsConfigured(KafkaCluster kafka) {
+        String b = kafka.bootstrapServers();
+        Run missing = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
+        assertEquals(1, missing.code(), missing.out());
+        assertEquals(8, missing.out().lines().filter(l -> l.contains("MISSING")).count(), missing.out());
+
+        Run created = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.",
+            "--partitions", "requests=4", "--retention-ms", "results=600000", "--cleanup-policy", "fid=compact",
+            "--topic-config", "errors:min.insync.replicas=1", "--replication-factor", "1")));
+        assertEquals(0, created.code(), created.out());
+        assertEquals(8, created.out().lines().filter(l -> l.startsWith("created")).count(), created.out());
+
+        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(b), Duration.ofSeconds(20))) {
+            Map<String, KafkaTopics.Described> d = topics.describe(List.of("tc1.requests", "tc1.results", "tc1.fid", "tc1.errors", "tc1.reference-stats"));
+            assertEquals(4, d.get("tc1.requests").partitions());
+            assertEquals(1, d.get("tc1.requests").replicationFactor());
+            assertEquals("600000", d.get("tc1.results").configs().get("retention.ms"));
+            assertEquals("compact", d.get("tc1.fid").configs().get("cleanup.policy"));
+            assertEquals("1", d.get("tc1.errors").configs().get("min.insync.replicas"));
+            assertEquals("compact", d.get("tc1.reference-stats").configs().get("cleanup.policy"));
+        }
+
+        Run again = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.")));
+        assertEquals(8, again.out().lines().filter(l -> l.startsWith("exists")).count(), again.out());
+        Run described = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
+        assertEquals(0, described.code(), described.out());
+        assertTrue(described.out().contains("tc1.requests") && described.out().contains("partitions=4"), described.out());
+    }
+
+    @Test
+    void badTopicOptionsAreRejectedClearly(KafkaCluster kafka) {
+        Run badRole = run(new TopicsCommand(), "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "nope=3");
+        assertTrue(badRole.code() != 0 && badRole.out().contains("unknown topic role 'nope'"), badRole.out());
+        Run zero = run(new TopicsCommand(), "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "results=0");
+        assertTrue(zero.code() != 0 && zero.out().contains("partitions must be >= 1"), zero.out());
+    }
+
+    @Test
+    void evaluateSaysPreciselyWhichTopicIsMissing(KafkaCluster kafka) throws Exception {
+        kafka.createTopics(1, "ec.results", "ec.fid");
+        Path stats = dir.resolve("ref.ectref");
+        try (var extractor = ExtractorSpec.open("random-projection:8:1", ExtractorSpec.parseShape("1x4x4"))) {
+            ReferenceStatistics.of(extractor.id(), "test", new Moments(8, 2, new double[8], new double[Moments.packedSize(8)])).write(stats);
+        }
+        Run r = run(new EvaluateCommand(), "--bootstrap-servers", kafka.bootstrapServers(), "--results-topic", "ec.results",
+            "--fid-topic", "ec.fid", "--errors-topic", "ec.errors", "--checkpoints-topic", "ec.checkpoints",
+            "--extractor", "random-projection:8:1", "--image-shape", "1x4x4", "--reference-stats", stats.toString(),
+            "--state-dir", dir.resolve("state").toString());
+        assertTrue(r.code() != 0, r.out());
+        assertTrue(r.out().contains("evaluator cannot start") && r.out().contains("has no topic ec.errors, ec.checkpoints"), r.out());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,27 @@
+package io.ectstream.trainer.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ectstream.core.kafka.KafkaClientSettings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shared client settings become the publisher's client properties; acks and idempotence stay fixed. */
+class PublisherClientSettingsTest {
+    @Test
+    void securitySettingsReachEveryClientButAcksStayAll() {
+        KafkaClientSettings settings = KafkaClientSettings.builder()
+            .environment(Map.of("ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "ECTSTREAM_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"))
+            .property("acks=0")
+            .bootstrapServers("k1:9093,k2:9093")
+            .build();
+        PublisherConfig config = PublisherConfig.of(settings);
+        assertEquals("k1:9093,k2:9093", config.bootstrapServers());
+        for (Map<String, Object> client : new Map[] {KafkaClients.producer(config), KafkaClients.reader(config), KafkaClients.admin(config)}) {
+            assertEquals("SASL_SSL", client.get("security.protocol"));
+            assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
+            assertEquals("k1:9093,k2:9093", client.get("bootstrap.servers"));
+        }
+        assertEquals("all", KafkaClients.producer(config).get("acks"));
+    }
+}
