@@ -3,6 +3,7 @@ package io.ectstream.launcher;
 import io.ectstream.evaluator.cli.EvaluateCommand;
 import io.ectstream.evaluator.cli.EvaluationDriverCommand;
 import io.ectstream.evaluator.cli.FidHistoryCommand;
+import io.ectstream.evaluator.cli.TopicsCommand;
 import io.ectstream.evaluator.cli.FidCommand;
 import io.ectstream.evaluator.cli.ReferenceStatsCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
         FidCommand.class,
         ReferenceStatsCommand.class,
         TrainFeatureNetCommand.class,
+        TopicsCommand.class,
         BrokerCommand.class,
         BenchTrainCommand.class,
         BenchSamplerCommand.class,
