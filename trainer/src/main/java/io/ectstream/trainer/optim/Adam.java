@@ -2,17 +2,14 @@ package io.ectstream.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Map;
 
 /**
  * Adam as in torch.optim.Adam without weight decay:
  * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
  */
-public final class Adam implements Optimizer {
-    private final AdamMoments moments;
-
+public final class Adam extends MomentOptimizer {
     public Adam(NDManager manager, long size, double beta1, double beta2, double eps) {
-        this.moments = new AdamMoments(manager, size, beta1, beta2, eps);
+        super(manager, size, beta1, beta2, eps);
     }
 
     @Override
@@ -25,21 +22,6 @@ public final class Adam implements Optimizer {
             .divi((float) Math.sqrt(bias2)).addi((float) moments.eps);
         NDArray update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager).divi(denom);
         parameters.subtractInPlace(update);
-    }
-
-    @Override
-    public long steps() {
-        return moments.steps;
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return moments.state();
-    }
-
-    @Override
-    public void restore(Map<String, NDArray> state, long steps) {
-        moments.restore(state, steps);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.ectstream.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Map;
 
 /**
  * Rectified Adam as in torch.optim.RAdam without weight decay (the optimizer of ECT.md 4b).
@@ -11,13 +10,11 @@ import java.util.Map;
  * p -= lr * m / (1 - b1^t) * rect * sqrt(1 - b2^t) / (sqrt(v) + eps) with
  * rect = sqrt((rhoT - 4)(rhoT - 2) rhoInf / ((rhoInf - 4)(rhoInf - 2) rhoT)).
  */
-public final class RAdam implements Optimizer {
+public final class RAdam extends MomentOptimizer {
     static final double RECTIFICATION_THRESHOLD = 5.0;
 
-    private final AdamMoments moments;
-
     public RAdam(NDManager manager, long size, double beta1, double beta2, double eps) {
-        this.moments = new AdamMoments(manager, size, beta1, beta2, eps);
+        super(manager, size, beta1, beta2, eps);
     }
 
     @Override
@@ -39,21 +36,6 @@ public final class RAdam implements Optimizer {
             update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager);
         }
         parameters.subtractInPlace(update);
-    }
-
-    @Override
-    public long steps() {
-        return moments.steps;
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return moments.state();
-    }
-
-    @Override
-    public void restore(Map<String, NDArray> state, long steps) {
-        moments.restore(state, steps);
     }
 
     @Override
