@@ -38,15 +38,6 @@ public class DatasetOptions {
     }
 
     LabeledImages openLabeled() {
-        ImageDataset images = open();
-        if (!images.hasLabels()) {
-            throw new IllegalArgumentException(images.name() + " has no class labels: the feature net is a classifier"
-                + " (a png-folder needs one subfolder per class)");
-        }
-        int[] labels = new int[images.size()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = images.label(i);
-        }
-        return new LabeledImages(images, labels, images.numClasses());
+        return LabeledImages.of(open());
     }
 }

@@ -14,4 +14,17 @@ public record LabeledImages(ImageDataset images, int[] labels, int classes) {
             }
         }
     }
+
+    /** The dataset's own labels; it must have them (the feature net is a classifier). */
+    public static LabeledImages of(ImageDataset images) {
+        if (!images.hasLabels()) {
+            throw new IllegalArgumentException(images.name() + " has no class labels: the feature net is a classifier"
+                + " (a png-folder needs one subfolder per class)");
+        }
+        int[] labels = new int[images.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = images.label(i);
+        }
+        return new LabeledImages(images, labels, images.numClasses());
+    }
 }

@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
             // The feature network learns from the shipped subset (about a minute); the reference is the training set.
             ImageDataset subset = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST,
                 DatasetLocations.defaults().fashionMnistSubset(), Split.TRAIN, 28, 1, Fit.PAD));
-            EvaluatorAssets assets = EvaluatorAssets.prepare(cacheDir.toAbsolutePath(), train.name(), labeled(subset), train);
+            EvaluatorAssets assets = EvaluatorAssets.prepare(cacheDir.toAbsolutePath(), LabeledImages.of(subset), train);
 
             try (DashboardServer dashboard = new DashboardServer(clients, topics);
                  FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
@@ -187,14 +187,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     private SamplerConfig samplerConfig(String bootstrap, Path store) {
         return SamplerConfig.defaults(bootstrap, store).withHttpPort(0);
-    }
-
-    private static LabeledImages labeled(ImageDataset images) {
-        int[] labels = new int[images.size()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = images.label(i);
-        }
-        return new LabeledImages(images, labels, images.numClasses());
     }
 
     /** Ends --keep-serving or --linger-seconds early. */

@@ -29,10 +29,9 @@ final class EvaluatorAssets {
         this.reference = reference;
     }
 
-    static EvaluatorAssets prepare(Path cacheDir, String datasetName, LabeledImages labeled, ImageDataset reference) throws Exception {
+    static EvaluatorAssets prepare(Path cacheDir, LabeledImages labeled, ImageDataset reference) throws Exception {
         Files.createDirectories(cacheDir);
-        String stem = datasetName.replaceAll("[^A-Za-z0-9._-]", "_");
-        Path net = cacheDir.resolve(labeled.images().name().replaceAll("[^A-Za-z0-9._-]", "_") + ".feature-net");
+        Path net = cacheDir.resolve(fileSafe(labeled.images().name()) + ".feature-net");
         if (!Files.exists(net)) {
             log.info("training the evaluator's feature network on {} ({} images, a minute or two on 2 cores)",
                 labeled.images().name(), labeled.images().size());
@@ -42,7 +41,7 @@ final class EvaluatorAssets {
         }
         ReferenceStatistics stats;
         try (FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + net, reference.shape())) {
-            Path statsFile = cacheDir.resolve(stem + "." + extractor.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".reference-stats");
+            Path statsFile = cacheDir.resolve(fileSafe(reference.name()) + "." + fileSafe(extractor.id()) + ".reference-stats");
             if (Files.exists(statsFile)) {
                 stats = ReferenceStatistics.read(statsFile);
             } else {
@@ -52,5 +51,9 @@ final class EvaluatorAssets {
             }
         }
         return new EvaluatorAssets(net, stats);
+    }
+
+    private static String fileSafe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -3,6 +3,7 @@ package io.ectstream.trainer.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.data.InMemoryDataset;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.schemas.Phase;
@@ -103,31 +104,13 @@ public class BenchTrainCommand implements Callable<Integer> {
     private static ImageDataset synthetic(TrainingConfig config, int count) {
         ImageShape shape = new ImageShape(config.network().inChannels(), config.network().imgResolution(),
             config.network().imgResolution());
-        byte[][] images = new byte[count][shape.pixels()];
+        byte[] pixels = new byte[count * shape.pixels()];
         Random random = new Random(config.seed());
-        for (byte[] image : images) {
+        byte[] image = new byte[shape.pixels()];
+        for (int k = 0; k < count; k++) {
             random.nextBytes(image);
+            System.arraycopy(image, 0, pixels, k * image.length, image.length);
         }
-        return new ImageDataset() {
-            @Override
-            public String name() {
-                return "synthetic-" + count;
-            }
-
-            @Override
-            public int size() {
-                return count;
-            }
-
-            @Override
-            public ImageShape shape() {
-                return shape;
-            }
-
-            @Override
-            public byte[] image(int index) {
-                return images[index];
-            }
-        };
+        return new InMemoryDataset("synthetic-" + count, shape, pixels, null);
     }
 }

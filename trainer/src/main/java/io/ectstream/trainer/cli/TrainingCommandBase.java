@@ -57,20 +57,10 @@ abstract class TrainingCommandBase implements Callable<Integer> {
         return null;
     }
 
-    /** The events given by the launcher, else a Kafka publisher when --bootstrap-servers is set, else none. */
-    private TrainingEvents announcer() {
+    /** A Kafka publisher this command owns, when no events were given and Kafka settings were; else null. */
+    private KafkaTrainingEvents ownPublisher() {
         if (events != TrainingEvents.NONE || (bootstrapServers == null && !kafka.given())) {
-            return new TrainingEvents() {
-                @Override
-                public void checkpointWritten(io.ectstream.schemas.CheckpointEvent event) {
-                    events.checkpointWritten(event);
-                }
-
-                @Override
-                public void progress(io.ectstream.schemas.TrainingProgress progress) {
-                    events.progress(progress);
-                }
-            };
+            return null;
         }
         TopicNames defaults = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, progressTopic, defaults.generateRequests(),
@@ -87,10 +77,15 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             Device device = Devices.select(options.device);
             ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
             TrainingLoop.Result result;
-            try (TrainingEvents announcer = announcer()) {
-                TrainingLoop loop = new TrainingLoop(config, plan, dataset, options.storeRoot(), device, announcer,
-                    initCheckpoint());
+            KafkaTrainingEvents owned = ownPublisher();
+            try {
+                TrainingLoop loop = new TrainingLoop(config, plan, dataset, options.storeRoot(), device,
+                    owned != null ? owned : events, initCheckpoint());
                 result = loop.run();
+            } finally {
+                if (owned != null) {
+                    owned.close();
+                }
             }
             LOG.info("run {} complete: {} steps, {} kimg, last checkpoint {}", config.runId(), result.step(),
                 result.imagesSeen() / 1000.0, result.lastCheckpoint());

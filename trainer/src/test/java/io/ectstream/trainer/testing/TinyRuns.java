@@ -1,6 +1,7 @@
 package io.ectstream.trainer.testing;
 
 import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.data.InMemoryDataset;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.config.TrainingConfigLoader;
@@ -34,40 +35,18 @@ public final class TinyRuns {
     /** {@code count} random-ish 8x8 gray images (blobs at seeded places), deterministic. */
     public static ImageDataset dataset(int count) {
         ImageShape shape = new ImageShape(1, 8, 8);
-        byte[][] images = new byte[count][];
+        byte[] pixels = new byte[count * shape.pixels()];
         Random random = new Random(42);
         for (int i = 0; i < count; i++) {
-            byte[] pixels = new byte[shape.pixels()];
             int cy = random.nextInt(8);
             int cx = random.nextInt(8);
             for (int y = 0; y < 8; y++) {
                 for (int x = 0; x < 8; x++) {
                     double d2 = (y - cy) * (y - cy) + (x - cx) * (x - cx);
-                    pixels[y * 8 + x] = (byte) (int) Math.round(255 * Math.exp(-d2 / 6));
+                    pixels[i * shape.pixels() + y * 8 + x] = (byte) (int) Math.round(255 * Math.exp(-d2 / 6));
                 }
             }
-            images[i] = pixels;
         }
-        return new ImageDataset() {
-            @Override
-            public String name() {
-                return "tiny-blobs-" + count;
-            }
-
-            @Override
-            public int size() {
-                return count;
-            }
-
-            @Override
-            public ImageShape shape() {
-                return shape;
-            }
-
-            @Override
-            public byte[] image(int index) {
-                return images[index].clone();
-            }
-        };
+        return new InMemoryDataset("tiny-blobs-" + count, shape, pixels, null);
     }
 }
