@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -212,11 +211,9 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         }
     }
 
+    /** Kafka's own generator: it never starts an id with '-', which the storage tool would read as an option. */
     private static String randomClusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = java.nio.ByteBuffer.allocate(16)
-            .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     private static void deleteRecursively(Path root) {
