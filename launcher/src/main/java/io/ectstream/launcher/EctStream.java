@@ -12,6 +12,7 @@ import io.ectstream.sampler.cli.BenchSamplerCommand;
 import io.ectstream.sampler.cli.GenerateCommand;
 import io.ectstream.sampler.cli.ServeCommand;
 import io.ectstream.trainer.cli.BenchTrainCommand;
+import io.ectstream.trainer.cli.ExportWeightsCommand;
 import io.ectstream.trainer.cli.ModelInfoCommand;
 import io.ectstream.trainer.cli.PipelineCommand;
 import io.ectstream.trainer.cli.RepublishCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
         PipelineCommand.class,
         TrainCommand.class,
         ModelInfoCommand.class,
+        ExportWeightsCommand.class,
         RepublishCommand.class,
         ServeCommand.class,
         GenerateCommand.class,

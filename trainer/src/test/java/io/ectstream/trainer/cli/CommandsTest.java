@@ -76,4 +76,40 @@ class CommandsTest {
         assertEquals(0, new CommandLine(new PipelineCommand(second)).execute(args));
         assertEquals(List.of(), second.checkpoints, "a finished run announces nothing again");
     }
+
+    /** The demo's flow: a teacher exported to its EMA weights is a valid --init for ECT tuning in a new run. */
+    @Test
+    void exportedWeightsInitialiseAnEctRun(@TempDir Path dir) throws Exception {
+        Path images = dir.resolve("images");
+        Files.createDirectories(images);
+        var data = TinyRuns.dataset(8);
+        for (int i = 0; i < data.size(); i++) {
+            Files.write(images.resolve(String.format("img%02d.png", i)), ImageCodec.toPng(data.image(i), new ImageShape(1, 8, 8)));
+        }
+        Path config = dir.resolve("tiny.yaml");
+        Files.writeString(config, TinyRuns.NETWORK
+            + "data: {kind: png-folder, path: " + images + "}\n"
+            + "pretrain: {kimg: 0.008, batch: 4}\n"
+            + "ect: {kimg: 0.008, batch: 4, stageLength: 2}\n"
+            + "checkpoint: {everySteps: 2}\nlog: {everySteps: 1}\n");
+        Path teacherRun = dir.resolve("store").resolve("teacher");
+        assertEquals(0, new CommandLine(new TrainCommand(new RecordingEvents())).execute("--config", config.toString(),
+            "--run-dir", teacherRun.toString(), "--device", "cpu", "--phase", "pretrain"));
+        Path full = teacherRun.resolve("step-000000002.ckpt");
+        Path exported = dir.resolve("models").resolve("teacher.ckpt");
+
+        assertEquals(0, new CommandLine(new ExportWeightsCommand()).execute("--checkpoint", full.toString(), "--out", exported.toString()));
+        String sha = io.ectstream.core.checkpoint.CheckpointReader.sha256Hex(exported);
+        assertEquals(sha + "  teacher.ckpt\n", Files.readString(exported.resolveSibling("teacher.ckpt.sha256")));
+        assertTrue(Files.size(exported) * 2 < Files.size(full));
+
+        RecordingEvents tuning = new RecordingEvents();
+        assertEquals(0, new CommandLine(new TrainCommand(tuning)).execute("--config", config.toString(),
+            "--run-dir", dir.resolve("store").resolve("tuned").toString(), "--device", "cpu", "--init", exported.toString()));
+        assertEquals(List.of(2L), tuning.checkpoints.stream().map(CheckpointEvent::getStep).toList());
+        assertEquals(Phase.ECT, tuning.checkpoints.get(0).getPhase());
+
+        assertEquals(2, new CommandLine(new ExportWeightsCommand()).execute("--checkpoint", dir.resolve("missing.ckpt").toString(),
+            "--out", dir.resolve("x.ckpt").toString()));
+    }
 }

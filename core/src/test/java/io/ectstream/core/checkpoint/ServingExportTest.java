@@ -1,0 +1,85 @@
+package io.ectstream.core.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.ectstream.core.network.SongUNet;
+import io.ectstream.core.sampling.ImageGenerator;
+import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.schemas.Phase;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServingExportTest {
+    @TempDir
+    Path root;
+
+    private Path trainingCheckpoint() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SongUNet student = new SongUNet(CheckpointTest.SPEC);
+            student.initialize(manager, 1);
+            SongUNet ema = new SongUNet(CheckpointTest.SPEC);
+            ema.initialize(manager, 2);
+            Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
+            groups.put(CheckpointFormat.GROUP_STUDENT, ParameterTensors.arrays(student));
+            groups.put(CheckpointFormat.GROUP_EMA, ParameterTensors.arrays(ema));
+            groups.put("optim.m", ParameterTensors.arrays(student));
+            CheckpointMetadata metadata = new CheckpointMetadata("teacher", 2500, 160_000, Phase.PRETRAIN, 0,
+                CheckpointTest.SPEC, null, Map.of("init", 7L), Map.of("optim.t", 2500.0), Instant.parse("2026-11-26T12:00:00Z"));
+            return CheckpointWriter.write(CheckpointStore.fileFor(root, "teacher", 2500), metadata, groups).file();
+        }
+    }
+
+    @Test
+    void keepsMetadataAndEmaWeightsOnlyAndSamplesTheSameImages() throws Exception {
+        Path source = trainingCheckpoint();
+        Path target = root.resolve("serving/teacher.ckpt");
+        WrittenCheckpoint written = ServingExport.emaOnly(source, target);
+
+        LoadedCheckpoint full = CheckpointReader.read(source, null, null);
+        LoadedCheckpoint export = CheckpointReader.read(target, null, null);
+        assertEquals(Set.of(CheckpointFormat.GROUP_EMA), export.groups().keySet());
+        assertEquals(full.metadata(), export.metadata());
+        assertEquals(written.sha256(), CheckpointReader.sha256Hex(target));
+        assertTrue(written.sizeBytes() * 2.5 < Files.size(source), "three groups shrink to one");
+        Map<String, HostTensor> a = full.group(CheckpointFormat.GROUP_EMA);
+        Map<String, HostTensor> b = export.group(CheckpointFormat.GROUP_EMA);
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((name, tensor) -> assertArrayEquals(tensor.data(), b.get(name).data(), name));
+
+        long[] seeds = {3, 4, 5};
+        CheckpointModelLoader loader = new CheckpointModelLoader(Device.cpu());
+        try (ImageGenerator original = loader.load(source, null); ImageGenerator exported = loader.load(target, null)) {
+            assertArrayEquals(original.generate(seeds, SamplerSettings.ect(2)), exported.generate(seeds, SamplerSettings.ect(2)));
+        }
+    }
+
+    @Test
+    void refusesADamagedSourceAndWritingOverItself() throws Exception {
+        Path source = trainingCheckpoint();
+        assertThrows(IllegalArgumentException.class, () -> ServingExport.emaOnly(source, source));
+        try (RandomAccessFile file = new RandomAccessFile(source.toFile(), "rw")) {
+            long middle = file.length() / 2;
+            file.seek(middle);
+            int b = file.read();
+            file.seek(middle);
+            file.write(b ^ 0x55);
+        }
+        Path target = root.resolve("out.ckpt");
+        assertThrows(CheckpointException.class, () -> ServingExport.emaOnly(source, target));
+        assertTrue(Files.notExists(target));
+    }
+}
