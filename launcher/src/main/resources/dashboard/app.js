@@ -36,16 +36,29 @@ function drawTraining(progress) {
   }));
 }
 
+// A teacher from another run (the demo's shipped one) is the level its tuning run should approach:
+// drawn as dashed horizontal lines, not as points on the tuning run's images-seen axis.
+function splitTeacher(points) {
+  const tuned = new Set(points.filter(p => p.phase === 'ECT').map(p => p.runId));
+  const isTeacher = p => tuned.size > 0 && p.phase === 'PRETRAIN' && !tuned.has(p.runId);
+  const latest = {};
+  points.filter(isTeacher).forEach(p => {
+    const name = seriesName(p);
+    if (!latest[name] || p.kimg >= latest[name].kimg) latest[name] = p;
+  });
+  return { curves: points.filter(p => !isTeacher(p)), teacher: Object.values(latest) };
+}
+
 function drawFid(points) {
   const chart = document.getElementById('fid-chart');
-  const shown = points.filter(p => p.window === 'ALL' && p.kimg !== null && p.fid !== null);
+  const { curves: shown, teacher } = splitTeacher(points.filter(p => p.window === 'ALL' && p.kimg !== null && p.fid !== null));
   chart.replaceChildren();
   const W = 640, H = 320, L = 50, R = 10, T = 10, B = 30;
   chart.append(svg('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }));
   chart.append(svg('line', { class: 'axis', x1: L, y1: T, x2: L, y2: H - B }));
-  if (!shown.length) return;
+  if (!shown.length && !teacher.length) return;
   const maxK = Math.max(...shown.map(p => p.kimg), 1e-9);
-  const fids = shown.map(p => Math.max(p.fid, 1e-6));
+  const fids = shown.concat(teacher).map(p => Math.max(p.fid, 1e-6));
   const lo = Math.log10(Math.min(...fids)), hi = Math.log10(Math.max(...fids)) + 1e-9;
   const x = k => L + (W - L - R) * k / maxK;
   const y = f => (H - B) - (H - T - B) * (hi - lo < 1e-6 ? 0.5 : (Math.log10(Math.max(f, 1e-6)) - lo) / (hi - lo));
@@ -53,10 +66,19 @@ function drawFid(points) {
     const t = svg('text', { x: 2, y: y(Math.pow(10, v)) + 4 }); t.textContent = fmt(Math.pow(10, v), 1); chart.append(t);
   });
   const xt = svg('text', { x: W - R - 60, y: H - 8 }); xt.textContent = fmt(maxK, 1) + ' kimg'; chart.append(xt);
-  const bySeries = {};
-  shown.forEach(p => (bySeries[seriesName(p)] = bySeries[seriesName(p)] || []).push(p));
   const legend = document.getElementById('fid-legend');
   legend.replaceChildren();
+  teacher.forEach(p => {
+    const name = seriesName(p);
+    const color = COLORS[name] || '#888';
+    const line = svg('line', { class: 'teacher-line', x1: L, y1: y(p.fid), x2: W - R, y2: y(p.fid), stroke: color, 'stroke-dasharray': '6 4' });
+    const title = svg('title', {}); title.textContent = `teacher ${p.runId}@${p.step} ${seriesLabel(name)}: FID ${fmt(p.fid, 2)} (${p.numSamples} samples)`;
+    line.append(title); chart.append(line);
+    const label = svg('text', { x: L + 4, y: y(p.fid) - 3, fill: color }); label.textContent = 'teacher ' + seriesLabel(name); chart.append(label);
+    legend.append(el('span', {}, [el('i', { style: `background:${color};opacity:0.5` }), 'teacher ' + seriesLabel(name) + ': ' + fmt(p.fid, 2)]));
+  });
+  const bySeries = {};
+  shown.forEach(p => (bySeries[seriesName(p)] = bySeries[seriesName(p)] || []).push(p));
   Object.entries(bySeries).forEach(([name, pts]) => {
     const color = COLORS[name] || '#888';
     pts.sort((a, b) => a.kimg - b.kimg);

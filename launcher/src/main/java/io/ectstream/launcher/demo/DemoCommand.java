@@ -41,18 +41,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The README's first command: a real KRaft broker in this JVM, the trainer (diffusion pretraining then ECT
- * tuning on Fashion-MNIST), the sampler service hot-loading every checkpoint, user traffic, the evaluation
- * driver and the Kafka Streams evaluator scoring every checkpoint, and the live dashboard.
+ * The README's first command: a real KRaft broker in this JVM, the trainer (ECT tuning of the shipped
+ * Fashion-MNIST teacher, or with --from-scratch diffusion pretraining first), the sampler service hot-loading
+ * every checkpoint, user traffic, the evaluation driver and the Kafka Streams evaluator scoring every
+ * checkpoint, and the live dashboard.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Train, serve and evaluate on an embedded Kafka broker and the built-in Fashion-MNIST subset",
-        "(the full dataset when Debian's dataset-fashion-mnist is installed). Results go to the run folder."})
+    description = {"ECT-tune the shipped Fashion-MNIST teacher, serve and evaluate it on an embedded Kafka broker",
+        "(the built-in subset of Fashion-MNIST, or the full dataset when Debian's dataset-fashion-mnist is installed).",
+        "Results go to the run folder."})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
 
-    @Option(names = "--config", defaultValue = "configs/demo.yaml", description = "Training configuration (default ${DEFAULT-VALUE}).")
+    @Option(names = "--config", description = "Training configuration (default configs/demo-tune.yaml; configs/demo.yaml with --from-scratch).")
     Path config;
+
+    @Option(names = "--teacher", defaultValue = "models/fashion-teacher.ckpt",
+        description = "Diffusion teacher to ECT-tune, a checkpoint of the configuration's network (default ${DEFAULT-VALUE}).")
+    Path teacher;
+
+    @Option(names = "--from-scratch", description = "No teacher: pretrain one with the diffusion loss, then ECT-tune it (configs/demo.yaml).")
+    boolean fromScratch;
+
+    @Option(names = "--feature-net", defaultValue = "models/fashion-mnist.feature-net",
+        description = "FID feature network (default ${DEFAULT-VALUE}; when missing, one is trained on the shipped subset and cached).")
+    Path featureNet;
+
+    @Option(names = "--reference-stats", defaultValue = "models/fashion-mnist-train.reference-stats",
+        description = "Reference statistics of the feature network (default ${DEFAULT-VALUE}: the full Fashion-MNIST training set).")
+    Path referenceStats;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a training configuration key, e.g. --set pretrain.kimg=5")
     List<String> overrides = new ArrayList<>();
@@ -69,8 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eval-samples", defaultValue = "256", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
     int evalSamples;
 
-    @Option(names = "--teacher-heun", description = "Also score pretraining checkpoints with EDM's Heun sampler (35 evaluations per image: slow on a CPU).")
-    boolean teacherHeun;
+    @Option(names = "--teacher-heun", negatable = true,
+        description = "Also score teachers with EDM's Heun sampler, 35 evaluations per image (default: on for the shipped teacher,"
+            + " off with --from-scratch, where every pretraining checkpoint is a teacher).")
+    Boolean teacherHeun;
 
     @Option(names = "--user-rate", defaultValue = "2", description = "User requests per second of the load generator, 0 for none (default ${DEFAULT-VALUE}).")
     double userRate;
@@ -97,6 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
+        teacher = shipped(teacher);
+        featureNet = shipped(featureNet);
+        referenceStats = shipped(referenceStats);
         Path run = (runDir != null ? runDir : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
             .toAbsolutePath().normalize();
         Path store = run.resolve("checkpoints");
@@ -111,37 +133,45 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
 
             ImageDataset train = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
-            // The feature network learns from the shipped subset (about a minute); the reference is the training set.
-            ImageDataset subset = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST,
-                DatasetLocations.defaults().fashionMnistSubset(), Split.TRAIN, 28, 1, Fit.PAD));
-            EvaluatorAssets assets = EvaluatorAssets.prepare(cacheDir.toAbsolutePath(), LabeledImages.of(subset), train);
+            EvaluatorAssets assets = evaluatorAssets(train);
+            String runId = run.getFileName().toString();
+            if (!fromScratch) {
+                var announced = TeacherCheckpoint.place(teacher, store);
+                TeacherCheckpoint.announce(announced, broker.bootstrapServers(), topics);
+                log.info("teacher {} (run {} step {}, {} kimg) announced; tuning it as run {}", teacher,
+                    announced.getRunId(), announced.getStep(), announced.getImagesSeen() / 1000.0, runId);
+            }
+            boolean heun = teacherHeun != null ? teacherHeun : !fromScratch;
 
             try (DashboardServer dashboard = new DashboardServer(clients, topics);
                  FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run), extractor, assets.reference);
                  SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), new CheckpointModelLoader(dev));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, teacherHeun)).start();
+                     topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
                 dashboardPortBound = port;
                 System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
-                String runId = run.getFileName().toString();
-                load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().hasModel());
+                load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().current(runId) != null);
 
-                List<String> args = new ArrayList<>(List.of("--config", config.toAbsolutePath().toString(),
+                Path trainingConfig = config != null ? config : shipped(Path.of(fromScratch ? "configs/demo.yaml" : "configs/demo-tune.yaml"));
+                List<String> args = new ArrayList<>(List.of("--config", trainingConfig.toAbsolutePath().toString(),
                     "--run-dir", store.resolve(runId).toString(), "--device", device,
                     "--bootstrap-servers", broker.bootstrapServers()));
+                if (!fromScratch) {
+                    args.addAll(List.of("--init", teacher.toAbsolutePath().toString()));
+                }
                 overrides.forEach(o -> args.addAll(List.of("--set", o)));
                 int exit;
-                try (TrainerProcess trainer = TrainerProcess.start(args)) {
+                try (TrainerProcess trainer = TrainerProcess.start(fromScratch ? "pipeline" : "train", args)) {
                     exit = trainer.waitFor();
                 }
                 if (exit != 0) {
                     System.err.println("training failed (exit " + exit + "); see the log above");
                     return exit;
                 }
-                awaitLastEvaluation(dashboard, Duration.ofSeconds(settleSeconds));
+                awaitLastEvaluation(dashboard, runId, Duration.ofSeconds(settleSeconds));
                 JsonObject snapshot = dashboard.snapshot();
                 String table = DemoReport.fidTable(snapshot);
                 Files.writeString(run.resolve("fid.md"), "# FID per checkpoint (" + evalSamples + " samples, feature net "
@@ -162,20 +192,41 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void awaitLastEvaluation(DashboardServer dashboard, Duration timeout) throws InterruptedException {
+    private void awaitLastEvaluation(DashboardServer dashboard, String runId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonObject snapshot = dashboard.snapshot();
             long lastCheckpoint = snapshot.getJsonArray("checkpoints").stream().map(JsonObject.class::cast)
-                .mapToLong(c -> c.getLong("step")).max().orElse(-1);
+                .filter(c -> runId.equals(c.getString("runId"))).mapToLong(c -> c.getLong("step")).max().orElse(-1);
             long scored = snapshot.getJsonArray("fid").stream().map(JsonObject.class::cast)
-                .filter(p -> p.getLong("step") == lastCheckpoint && "ALL".equals(p.getString("window"))).count();
+                .filter(p -> runId.equals(p.getString("runId")) && p.getLong("step") == lastCheckpoint
+                    && "ALL".equals(p.getString("window"))).count();
             if (lastCheckpoint >= 0 && scored >= 2) {
                 return;
             }
             Thread.sleep(1000);
         }
         log.warn("the last checkpoint's FID did not arrive within {} s; the table shows what did", timeout.toSeconds());
+    }
+
+    /** A repository file named relative to the working folder, else to the repository the ./ectstream script runs from. */
+    private static Path shipped(Path path) {
+        String home = System.getProperty("ectstream.home");
+        if (path.isAbsolute() || Files.exists(path) || home == null) {
+            return path;
+        }
+        return Path.of(home).resolve(path);
+    }
+
+    /** The shipped feature network and reference statistics; without them, a net trained on the shipped subset (cached). */
+    private EvaluatorAssets evaluatorAssets(ImageDataset train) throws Exception {
+        if (Files.isRegularFile(featureNet) && Files.isRegularFile(referenceStats)) {
+            return EvaluatorAssets.shipped(featureNet.toAbsolutePath(), referenceStats.toAbsolutePath());
+        }
+        log.info("no {} and {}: training a feature network on the shipped subset instead", featureNet, referenceStats);
+        ImageDataset subset = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST,
+            DatasetLocations.defaults().fashionMnistSubset(), Split.TRAIN, 28, 1, Fit.PAD));
+        return EvaluatorAssets.prepare(cacheDir.toAbsolutePath(), LabeledImages.of(subset), train);
     }
 
     private EvaluatorConfig evaluatorConfig(String bootstrap, Path run) {

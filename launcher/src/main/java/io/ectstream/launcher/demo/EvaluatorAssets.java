@@ -2,6 +2,7 @@ package io.ectstream.launcher.demo;
 
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.evaluator.features.ExtractorSpec;
+import io.ectstream.evaluator.features.FeatureNetFile;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.features.FeatureNetConfig;
 import io.ectstream.evaluator.features.FeatureNetTrainer;
@@ -27,6 +28,17 @@ final class EvaluatorAssets {
     private EvaluatorAssets(Path featureNet, ReferenceStatistics reference) {
         this.featureNet = featureNet;
         this.reference = reference;
+    }
+
+    /** Files made beforehand; the statistics must be of this feature network. */
+    static EvaluatorAssets shipped(Path featureNet, Path referenceStats) throws Exception {
+        ReferenceStatistics stats = ReferenceStatistics.read(referenceStats);
+        String netId = FeatureNetFile.extractorId(featureNet);
+        if (!stats.extractorId().equals(netId)) {
+            throw new IllegalArgumentException(referenceStats + " holds statistics of " + stats.extractorId()
+                + ", not of the feature network " + featureNet + " (" + netId + ")");
+        }
+        return new EvaluatorAssets(featureNet, stats);
     }
 
     static EvaluatorAssets prepare(Path cacheDir, LabeledImages labeled, ImageDataset reference) throws Exception {

@@ -19,7 +19,8 @@ final class TrainerProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static TrainerProcess start(List<String> pipelineArgs) throws IOException {
+    /** @param subcommand "pipeline" or "train" */
+    static TrainerProcess start(String subcommand, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("-Xmx3g");
@@ -29,8 +30,8 @@ final class TrainerProcess implements AutoCloseable {
                 command.add("-D" + property + "=" + value);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ectstream.launcher.EctStream", "pipeline"));
-        command.addAll(pipelineArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ectstream.launcher.EctStream", subcommand));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> env = builder.environment();
         env.put("OPT_OUT_TRACKING", "true");

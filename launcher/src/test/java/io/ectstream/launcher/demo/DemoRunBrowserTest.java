@@ -16,24 +16,67 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * A short demo run (a few training steps, tiny evaluations) with headless Chromium on its dashboard:
- * samples and at least one FID point must be drawn from what the real services published.
+ * Short demo runs (a few training steps, tiny evaluations) with headless Chromium on their dashboard:
+ * samples and FID must be drawn from what the real services published. The first one's screenshot
+ * (target/demo-run-dashboard.png) is the README's.
  */
 class DemoRunBrowserTest {
 
+    private static final Path REPO = Path.of(System.getProperty("ectstream.repo.root", "..")).toAbsolutePath().normalize();
+
+    /** The default demo: the shipped teacher is announced and scored, a short ECT run from it is drawn against it. */
     @Test
-    void dashboardDrawsSamplesAndFidDuringAShortDemo() throws Exception {
-        Path repo = Path.of(System.getProperty("ectstream.repo.root", "..")).toAbsolutePath().normalize();
+    void dashboardDrawsTheShippedTeacherAndItsTuningRun() throws Exception {
         Path runDir = Path.of("target", "demo-run").toAbsolutePath();
-        deleteRecursively(runDir);
-        DemoCommand demo = new DemoCommand();
         String[] args = {
-            "--config", repo.resolve("configs/demo.yaml").toString(),
+            "--config", REPO.resolve("configs/demo-tune.yaml").toString(),
+            "--teacher", REPO.resolve("models/fashion-teacher.ckpt").toString(),
+            "--feature-net", REPO.resolve("models/fashion-mnist.feature-net").toString(),
+            "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
+            "--set", "ect.kimg=0.32", "--set", "checkpoint.everySteps=5", "--set", "log.everySteps=1",
+            "--eval-samples", "16", "--user-rate", "2", "--dashboard-port", "0",
+            "--run-dir", runDir.toString(), "--linger-seconds", "120", "--settle-seconds", "120"};
+        String table = runWithBrowser(runDir, args, browser -> {
+            browser.await("document.querySelectorAll('line.teacher-line').length >= 3", 240_000);
+            browser.await("document.querySelectorAll('circle.fid-point').length >= 2", 240_000);
+            assertTrue(((String) browser.evaluate("document.getElementById('fid-legend').textContent")).contains("teacher Heun"),
+                "the teacher's Heun FID is in the legend");
+        });
+        assertTrue(table.lines().anyMatch(line -> line.matches("\\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
+            "fid.md scores the tuning run:\n" + table);
+        assertTrue(table.contains("fashion-teacher"), "fid.md scores the teacher:\n" + table);
+    }
+
+    /** --from-scratch: diffusion pretraining, then ECT, in one run; no teacher is shipped in. */
+    @Test
+    void fromScratchPretrainsThenTunes() throws Exception {
+        Path runDir = Path.of("target", "demo-run-scratch").toAbsolutePath();
+        String[] args = {
+            "--from-scratch", "--config", REPO.resolve("configs/demo.yaml").toString(),
+            "--feature-net", REPO.resolve("models/fashion-mnist.feature-net").toString(),
+            "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
             "--set", "pretrain.kimg=0.3", "--set", "ect.kimg=0.2", "--set", "checkpoint.everySteps=5",
             "--set", "log.everySteps=5",
             "--eval-samples", "16", "--user-rate", "2", "--dashboard-port", "0",
-            "--run-dir", runDir.toString(), "--cache-dir", Path.of("target", "demo-cache").toAbsolutePath().toString(),
-            "--linger-seconds", "120", "--settle-seconds", "90"};
+            "--run-dir", runDir.toString(), "--linger-seconds", "120", "--settle-seconds", "90"};
+        String table = runWithBrowser(runDir, args, browser -> {
+            browser.await("document.querySelectorAll('circle.fid-point').length > 0", 240_000);
+            assertEquals(0.0, ((Number) browser.evaluate("document.querySelectorAll('line.teacher-line').length")).doubleValue(),
+                "a run's own pretraining checkpoints are points, not teacher lines");
+        });
+        assertTrue(table.lines().anyMatch(line -> line.matches("\\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
+            "fid.md has a scored checkpoint:\n" + table);
+        assertTrue(!table.contains("fashion-teacher"), table);
+    }
+
+    interface BrowserChecks {
+        void run(HeadlessChromium browser) throws Exception;
+    }
+
+    /** Runs the demo, checks its dashboard in Chromium (samples, training progress, then {@code checks}), returns fid.md. */
+    private static String runWithBrowser(Path runDir, String[] args, BrowserChecks checks) throws Exception {
+        deleteRecursively(runDir);
+        DemoCommand demo = new DemoCommand();
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> exit = runner.submit(() -> new CommandLine(demo).execute(args));
@@ -45,19 +88,17 @@ class DemoRunBrowserTest {
             assertTrue(Files.isExecutable(HeadlessChromium.BINARY), "headless Chromium is needed (.ci/run installs Debian's chromium)");
             try (HeadlessChromium browser = HeadlessChromium.open("http://127.0.0.1:" + demo.dashboardPort() + "/")) {
                 browser.await("document.querySelectorAll('img.sample').length > 0", 240_000);
-                browser.await("document.querySelectorAll('circle.fid-point').length > 0", 240_000);
+                checks.run(browser);
                 assertTrue(((String) browser.evaluate("document.getElementById('training').textContent")).contains("kimg"),
                     "training progress is shown");
-                browser.screenshot(Path.of("target", "demo-dashboard.png").toAbsolutePath());
+                browser.screenshot(runDir.resolveSibling(runDir.getFileName() + "-dashboard.png"));
             }
             demo.stop();
             assertEquals(0, exit.get(180, TimeUnit.SECONDS));
-            String table = Files.readString(runDir.resolve("fid.md"));
-            assertTrue(table.lines().anyMatch(line -> line.matches("\\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
-                "fid.md has a scored checkpoint:\n" + table);
             try (Stream<Path> grids = Files.list(runDir.resolve("samples"))) {
                 assertTrue(grids.anyMatch(p -> p.toString().endsWith(".png")), "sample grids are written");
             }
+            return Files.readString(runDir.resolve("fid.md"));
         } finally {
             demo.stop();
             runner.shutdownNow();

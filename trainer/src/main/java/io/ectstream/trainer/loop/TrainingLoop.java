@@ -109,13 +109,13 @@ public final class TrainingLoop {
                 boolean phaseEnds = step == stretch.endStep();
                 if (step % config.log().everySteps() == 0 || phaseEnds) {
                     ProgressMeter.Report report = meter.report(config.runId(), step, plan.totalSteps(), imagesSeen,
-                        plan.totalImages(), stretch.phase(), stage, progressLoss.takeMean());
+                        plan.totalImages(), stretch.phase(), stage, progressLoss.take().mean());
                     LOG.info(report.line());
                     publish(() -> events.progress(report.event()));
                 }
                 if (step % config.checkpoint().everySteps() == 0 || phaseEnds) {
                     Position position = new Position(step, imagesSeen, stretch.phase(), stage, stretch.startStep());
-                    last = checkpoint(model, position, checkpointLoss.takeMean());
+                    last = checkpoint(model, position, checkpointLoss.take());
                 }
             }
             return new Result(step, imagesSeen, last);
@@ -156,13 +156,18 @@ public final class TrainingLoop {
         return new Position(0, 0, first.phase(), 0, 0);
     }
 
-    private Path checkpoint(TrainingModel model, Position position, double loss) throws IOException {
-        if (!Double.isFinite(loss)) {
+    private Path checkpoint(TrainingModel model, Position position, LossMeter.Reading reading) throws IOException {
+        if (reading.allNonFinite()) {
             // Weights can blow up to huge finite values that give NaN losses: the loss is the reliable signal.
-            throw new NonFiniteWeightsException("training diverged: the mean loss before step " + position.step()
-                + " is " + loss + "; this checkpoint is not written or announced. Resume from the newest good"
+            throw new NonFiniteWeightsException("training diverged: every loss of the " + reading.steps() + " steps before step "
+                + position.step() + " is non-finite; this checkpoint is not written or announced. Resume from the newest good"
                 + " checkpoint with a lower learning rate or a learning-rate ramp-up (--set <phase>.optimizer.rampupKimg=...)");
         }
+        if (reading.nonFinite() > 0) {
+            LOG.warn("{} of the {} steps before step {} had a non-finite loss; their gradients were zeroed (the step"
+                + " only decayed the optimizer moments)", reading.nonFinite(), reading.steps(), position.step());
+        }
+        double loss = reading.mean();
         WrittenCheckpoint written = checkpoints.write(model, config, position);
         CheckpointEvent event = CheckpointEvent.newBuilder()
             .setRunId(config.runId())
