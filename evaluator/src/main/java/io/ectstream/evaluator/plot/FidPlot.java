@@ -7,13 +7,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -53,9 +51,7 @@ public final class FidPlot {
         }
         NumberAxis x = new NumberAxis("images seen (kimg)");
         x.setAutoRangeIncludesZero(false);
-        LogAxis y = new LogAxis("FID (log scale)");
-        y.setBase(10);
-        y.setNumberFormatOverride(new DecimalFormat("0.###"));
+        FidAxis y = new FidAxis("FID (log scale)");
         double[] range = data.fidRange();
         double lo = Math.max(range[0], 1e-6);
         double hi = Math.max(range[1], lo * 1.01);
@@ -82,6 +78,7 @@ public final class FidPlot {
             marker.setLabel(level.label() + String.format(Locale.ROOT, " (%.2f)", level.fid()));
             marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             marker.setLabelPaint(marker.getPaint());
+            marker.setLabelBackgroundColor(new Color(255, 255, 255, 210));
             marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
             marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(marker);
