@@ -25,13 +25,14 @@ import java.util.Random;
  * A real checkpoint (core's CheckpointWriter) of a tiny SongUNet, 8x8 grayscale, with every parameter drawn
  * from N(0, 0.15^2) by a seed, so that images depend on the noise and two seeds give two different models.
  */
-final class TinyCheckpoint {
-    static final NetworkSpec SPEC = new NetworkSpec(8, 1, 1, 8, List.of(1), 1, 1, List.of(), 0.0, 0.5);
+public final class TinyCheckpoint {
+    public static final NetworkSpec SPEC = new NetworkSpec(8, 1, 1, 8, List.of(1), 1, 1, List.of(), 0.0, 0.5);
 
     private TinyCheckpoint() {
     }
 
-    static CheckpointEvent write(Path store, String runId, long step, Phase phase, long weightSeed) throws IOException {
+    /** Writes {@code store/<runId>/tiny-<step>.ckpt} (imagesSeen = 100 * step); the event's uri is relative to store. */
+    public static CheckpointEvent write(Path store, String runId, long step, Phase phase, long weightSeed) throws IOException {
         String uri = runId + "/tiny-" + step + ".ckpt";
         int stage = phase == Phase.ECT ? 1 : 0;
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {

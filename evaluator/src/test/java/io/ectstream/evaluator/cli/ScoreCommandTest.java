@@ -1,0 +1,72 @@
+package io.ectstream.evaluator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.evaluator.driver.TinyCheckpoint;
+import io.ectstream.evaluator.features.ImageBatch;
+import io.ectstream.evaluator.features.RandomProjectionExtractor;
+import io.ectstream.evaluator.fid.Moments;
+import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.evaluator.score.ScoreResult;
+import io.ectstream.evaluator.score.ScoreResultsFile;
+import io.ectstream.schemas.Phase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ScoreCommandTest {
+    @Test
+    void scoresEachSamplerPrintsALineAppendsResultsAndWritesGrids(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve(TinyCheckpoint.write(dir, "teacher", 3, Phase.PRETRAIN, 2).getCheckpointUri());
+        ImageShape shape = new ImageShape(1, 8, 8);
+        RandomProjectionExtractor extractor = new RandomProjectionExtractor(shape, 4, 9);
+        Random random = new Random(1);
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] image = new byte[shape.pixels()];
+            random.nextBytes(image);
+            images.add(image);
+        }
+        Moments moments = new Moments(4);
+        moments.addAll(extractor.extract(ImageBatch.of(shape, images)));
+        Path stats = dir.resolve("ref.ectref");
+        ReferenceStatistics.of(extractor.id(), "random", moments).write(stats);
+        Path results = dir.resolve("results.jsonl");
+
+        String out = CommandsTest.run(new ScoreCommand(), "--checkpoint", checkpoint.toString(), "--sampler", "heun,ect2", "--samples", "6", "--batch-size", "4", "--seed", "5", "--extractor", "random-projection:4:9",
+            "--reference-stats", stats.toString(), "--grid-dir", dir.resolve("grids").toString(),
+            "--results", results.toString(), "--device", "cpu");
+
+        List<ScoreResult> written = ScoreResultsFile.read(results);
+        // the given samplers replace the default (ect1,ect2), in the given order
+        assertEquals(List.of("heun35", "ect2"), written.stream().map(ScoreResult::sampler).toList());
+        assertEquals(2, out.lines().count(), out);
+        for (ScoreResult r : written) {
+            assertEquals("PRETRAIN", r.phase());
+            assertEquals(6, r.samples());
+            assertEquals(5, r.seed());
+            assertTrue(out.contains(r.sampler() + ": FID " + String.format(java.util.Locale.ROOT, "%.4f", r.fid())), out);
+            assertTrue(Files.size(dir.resolve("grids/teacher-step000000003-" + r.sampler() + ".png")) > 0);
+        }
+    }
+
+    @Test
+    void aMissingCheckpointFailsWithItsName(@TempDir Path dir) {
+        CommandLine cli = new CommandLine(new ScoreCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--checkpoint", dir.resolve("gone.ckpt").toString(), "--extractor", "random-projection:4",
+            "--reference-stats", dir.resolve("ref.ectref").toString());
+        assertTrue(exit != 0);
+        assertTrue(err.toString().contains("checkpoint file not found") && err.toString().contains("gone.ckpt"), err.toString());
+    }
+}
