@@ -51,7 +51,10 @@ function splitTeacher(points) {
 
 function drawFid(points) {
   const chart = document.getElementById('fid-chart');
-  const { curves: shown, teacher } = splitTeacher(points.filter(p => p.window === 'ALL' && p.kimg !== null && p.fid !== null));
+  // Evaluation samples (fixed seeds, the same for every checkpoint) when there are any; user traffic otherwise.
+  const scored = points.filter(p => p.window === 'ALL' && p.kimg !== null && p.fid !== null);
+  const fixedSeeds = scored.filter(p => p.purpose === 'EVALUATION');
+  const { curves: shown, teacher } = splitTeacher(fixedSeeds.length ? fixedSeeds : scored);
   chart.replaceChildren();
   const W = 640, H = 320, L = 50, R = 10, T = 10, B = 30;
   chart.append(svg('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }));

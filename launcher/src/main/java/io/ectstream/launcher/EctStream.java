@@ -5,6 +5,8 @@ import io.ectstream.evaluator.cli.EvaluationDriverCommand;
 import io.ectstream.evaluator.cli.FidHistoryCommand;
 import io.ectstream.evaluator.cli.TopicsCommand;
 import io.ectstream.evaluator.cli.FidCommand;
+import io.ectstream.evaluator.cli.FidPlotCommand;
+import io.ectstream.evaluator.cli.ScoreCommand;
 import io.ectstream.evaluator.cli.ReferenceStatsCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
 import io.ectstream.launcher.demo.DemoCommand;
@@ -39,6 +41,8 @@ import picocli.CommandLine.Command;
         EvaluationDriverCommand.class,
         FidHistoryCommand.class,
         FidCommand.class,
+        ScoreCommand.class,
+        FidPlotCommand.class,
         ReferenceStatsCommand.class,
         TrainFeatureNetCommand.class,
         TopicsCommand.class,

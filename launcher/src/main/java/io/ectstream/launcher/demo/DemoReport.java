@@ -19,30 +19,38 @@ final class DemoReport {
     private DemoReport() {
     }
 
-    /** FID over all evaluation samples, one row per checkpoint, one column per sampler. */
+    private record Row(String runId, long step) implements Comparable<Row> {
+        @Override
+        public int compareTo(Row other) {
+            int byRun = runId.compareTo(other.runId);
+            return byRun != 0 ? byRun : Long.compare(step, other.step);
+        }
+    }
+
+    /** FID over all evaluation samples, one row per checkpoint (run and step), one column per sampler. */
     static String fidTable(JsonObject snapshot) {
-        Map<Long, Map<String, Double>> byStep = new TreeMap<>();
-        Map<Long, String> phase = new TreeMap<>();
-        Map<Long, Double> kimg = new TreeMap<>();
+        Map<Row, Map<String, Double>> byCheckpoint = new TreeMap<>();
+        Map<Row, String> phase = new TreeMap<>();
+        Map<Row, Double> kimg = new TreeMap<>();
         for (Object o : snapshot.getJsonArray("fid")) {
             JsonObject p = (JsonObject) o;
             if (!"ALL".equals(p.getString("window")) || !"EVALUATION".equals(p.getString("purpose")) || p.getDouble("fid") == null) {
                 continue;
             }
-            long step = p.getLong("step");
-            byStep.computeIfAbsent(step, s -> new TreeMap<>()).put(column(p), p.getDouble("fid"));
-            phase.put(step, p.getString("phase"));
+            Row row = new Row(p.getString("runId"), p.getLong("step"));
+            byCheckpoint.computeIfAbsent(row, r -> new TreeMap<>()).put(column(p), p.getDouble("fid"));
+            phase.put(row, p.getString("phase"));
             if (p.getDouble("kimg") != null) {
-                kimg.put(step, p.getDouble("kimg"));
+                kimg.put(row, p.getDouble("kimg"));
             }
         }
         List<String> columns = List.of("ECT 1-step", "ECT 2-step", "Heun 35 NFE");
-        StringBuilder table = new StringBuilder("| step | kimg | phase | " + String.join(" | ", columns) + " |\n");
-        table.append("|---:|---:|---|").append("---:|".repeat(columns.size())).append('\n');
-        byStep.forEach((step, fids) -> {
-            table.append("| ").append(step).append(" | ")
-                .append(kimg.containsKey(step) ? String.format(Locale.ROOT, "%.1f", kimg.get(step)) : "-").append(" | ")
-                .append(phase.get(step)).append(" |");
+        StringBuilder table = new StringBuilder("| run | step | kimg | phase | " + String.join(" | ", columns) + " |\n");
+        table.append("|---|---:|---:|---|").append("---:|".repeat(columns.size())).append('\n');
+        byCheckpoint.forEach((row, fids) -> {
+            table.append("| ").append(row.runId()).append(" | ").append(row.step()).append(" | ")
+                .append(kimg.containsKey(row) ? String.format(Locale.ROOT, "%.1f", kimg.get(row)) : "-").append(" | ")
+                .append(phase.get(row)).append(" |");
             for (String column : columns) {
                 Double fid = fids.get(column);
                 table.append(' ').append(fid == null ? "-" : String.format(Locale.ROOT, "%.2f", fid)).append(" |");

@@ -42,9 +42,10 @@ class DemoRunBrowserTest {
             assertTrue(((String) browser.evaluate("document.getElementById('fid-legend').textContent")).contains("teacher Heun"),
                 "the teacher's Heun FID is in the legend");
         });
-        assertTrue(table.lines().anyMatch(line -> line.matches("\\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
+        assertTrue(table.lines().anyMatch(line -> line.matches("\\| demo-run \\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
             "fid.md scores the tuning run:\n" + table);
-        assertTrue(table.contains("fashion-teacher"), "fid.md scores the teacher:\n" + table);
+        assertTrue(table.lines().anyMatch(line -> line.matches("\\| fashion-teacher \\| \\d+ \\| [0-9.]+ \\| PRETRAIN \\|( \\d+\\.\\d\\d \\|){3}")),
+            "fid.md scores the teacher with 1 and 2 steps and Heun:\n" + table);
     }
 
     /** --from-scratch: diffusion pretraining, then ECT, in one run; no teacher is shipped in. */
@@ -64,7 +65,7 @@ class DemoRunBrowserTest {
             assertEquals(0.0, ((Number) browser.evaluate("document.querySelectorAll('line.teacher-line').length")).doubleValue(),
                 "a run's own pretraining checkpoints are points, not teacher lines");
         });
-        assertTrue(table.lines().anyMatch(line -> line.matches("\\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
+        assertTrue(table.lines().anyMatch(line -> line.matches("\\| demo-run-scratch \\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
             "fid.md has a scored checkpoint:\n" + table);
         assertTrue(!table.contains("fashion-teacher"), table);
     }

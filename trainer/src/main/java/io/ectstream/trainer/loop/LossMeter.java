@@ -41,12 +41,17 @@ final class LossMeter {
 
     /** The reading since the last call (reads two scalars from the device), then starts over; mean NaN when no step was finite. */
     Reading take() {
-        long bad = count == 0 ? 0 : (long) nonFinite.getFloat();
-        long finiteSteps = count - bad;
-        double mean = finiteSteps == 0 ? Double.NaN : sum.getFloat() / (double) finiteSteps;
+        long bad;
+        double mean;
+        try (NDManager scratch = sum.getManager().newSubManager()) {
+            sum.tempAttach(scratch);
+            nonFinite.tempAttach(scratch);
+            bad = count == 0 ? 0 : (long) nonFinite.getFloat();
+            mean = count - bad == 0 ? Double.NaN : sum.getFloat() / (double) (count - bad);
+            sum.set(new NDIndex("..."), 0f);
+            nonFinite.set(new NDIndex("..."), 0f);
+        }
         Reading reading = new Reading(mean, count, bad);
-        sum.set(new NDIndex("..."), 0f);
-        nonFinite.set(new NDIndex("..."), 0f);
         count = 0;
         return reading;
     }
