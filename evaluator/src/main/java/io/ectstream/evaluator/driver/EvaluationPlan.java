@@ -41,13 +41,14 @@ public record EvaluationPlan(int samples, int requestImages, long seed, double t
         if (phase == Phase.ECT) {
             return List.of(SamplerSettings.ect(1, tMid), SamplerSettings.ect(2, tMid));
         }
+        // Few-step first: Heun costs 35 evaluations per image and would hold up the cheap scores behind it.
         List<SamplerSettings> samplers = new java.util.ArrayList<>();
-        if (teacherHeun) {
-            samplers.add(SamplerSettings.heun());
-        }
         if (teacherFewStep) {
             samplers.add(SamplerSettings.ect(1, tMid));
             samplers.add(SamplerSettings.ect(2, tMid));
+        }
+        if (teacherHeun) {
+            samplers.add(SamplerSettings.heun());
         }
         return List.copyOf(samplers);
     }

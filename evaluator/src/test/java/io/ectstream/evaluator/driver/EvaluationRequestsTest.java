@@ -49,7 +49,10 @@ class EvaluationRequestsTest {
         assertTrue(heunOnly.stream().allMatch(r -> r.getSampler() == SamplerKind.EDM_HEUN));
         assertEquals("eval:run@5:heun35:0", heunOnly.get(0).getRequestId());
         EvaluationPlan withFewStep = new EvaluationPlan(10, 4, 1000, 0.821, true);
-        assertEquals(9, EvaluationRequests.of(teacher, withFewStep, Instant.EPOCH).size());
+        List<GenerationRequest> all = EvaluationRequests.of(teacher, withFewStep, Instant.EPOCH);
+        assertEquals(9, all.size());
+        assertEquals(List.of("ect1", "ect1", "ect1", "ect2", "ect2", "ect2", "heun35", "heun35", "heun35"),
+            all.stream().map(r -> r.getRequestId().split(":")[2]).toList(), "the cheap scores are not queued behind Heun");
     }
 
     @Test
