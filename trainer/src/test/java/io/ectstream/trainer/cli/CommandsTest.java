@@ -48,12 +48,7 @@ class CommandsTest {
     /** pipeline from a PNG folder to a tuned model; running it again resumes, finds it done and announces nothing twice. */
     @Test
     void pipelineCommandTrainsBothPhasesAndResumesWithoutRepeatingEvents(@TempDir Path dir) throws Exception {
-        Path images = dir.resolve("images");
-        Files.createDirectories(images);
-        var data = TinyRuns.dataset(8);
-        for (int i = 0; i < data.size(); i++) {
-            Files.write(images.resolve(String.format("img%02d.png", i)), ImageCodec.toPng(data.image(i), new ImageShape(1, 8, 8)));
-        }
+        Path images = pngFolder(dir);
         Path config = dir.resolve("tiny.yaml");
         Files.writeString(config, TinyRuns.NETWORK
             + "data: {kind: png-folder, path: " + images + "}\n"
@@ -80,12 +75,7 @@ class CommandsTest {
     /** The demo's flow: a teacher exported to its EMA weights is a valid --init for ECT tuning in a new run. */
     @Test
     void exportedWeightsInitialiseAnEctRun(@TempDir Path dir) throws Exception {
-        Path images = dir.resolve("images");
-        Files.createDirectories(images);
-        var data = TinyRuns.dataset(8);
-        for (int i = 0; i < data.size(); i++) {
-            Files.write(images.resolve(String.format("img%02d.png", i)), ImageCodec.toPng(data.image(i), new ImageShape(1, 8, 8)));
-        }
+        Path images = pngFolder(dir);
         Path config = dir.resolve("tiny.yaml");
         Files.writeString(config, TinyRuns.NETWORK
             + "data: {kind: png-folder, path: " + images + "}\n"
@@ -111,5 +101,16 @@ class CommandsTest {
 
         assertEquals(2, new CommandLine(new ExportWeightsCommand()).execute("--checkpoint", dir.resolve("missing.ckpt").toString(),
             "--out", dir.resolve("x.ckpt").toString()));
+    }
+
+    /** Eight tiny training images as a PNG folder. */
+    private static Path pngFolder(Path dir) throws Exception {
+        Path images = dir.resolve("images");
+        Files.createDirectories(images);
+        var data = TinyRuns.dataset(8);
+        for (int i = 0; i < data.size(); i++) {
+            Files.write(images.resolve(String.format("img%02d.png", i)), ImageCodec.toPng(data.image(i), new ImageShape(1, 8, 8)));
+        }
+        return images;
     }
 }
