@@ -52,6 +52,7 @@ import picocli.CommandLine.Option;
         "Results go to the run folder."})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+    private static final int TRAINER_ATTEMPTS = 3;
 
     @Option(names = "--config", description = "Training configuration (default configs/demo-tune.yaml; configs/demo.yaml with --from-scratch).")
     Path config;
@@ -164,8 +165,17 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 overrides.forEach(o -> args.addAll(List.of("--set", o)));
                 int exit;
-                try (TrainerProcess trainer = TrainerProcess.start(fromScratch ? "pipeline" : "train", args)) {
-                    exit = trainer.waitFor();
+                // A stopped trainer resumes from its newest checkpoint: a rare divergence (see the trainer's guard) costs
+                // the steps since that checkpoint, not the demo.
+                for (int attempt = 1; ; attempt++) {
+                    try (TrainerProcess trainer = TrainerProcess.start(fromScratch ? "pipeline" : "train", args)) {
+                        exit = trainer.waitFor();
+                    }
+                    if (exit == 0 || attempt == TRAINER_ATTEMPTS) {
+                        break;
+                    }
+                    log.warn("trainer exited with code {}; restarting it from its newest checkpoint (attempt {} of {})",
+                        exit, attempt + 1, TRAINER_ATTEMPTS);
                 }
                 if (exit != 0) {
                     System.err.println("training failed (exit " + exit + "); see the log above");

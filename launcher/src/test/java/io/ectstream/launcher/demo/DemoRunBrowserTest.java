@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ectstream.launcher.dashboard.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,23 +26,39 @@ class DemoRunBrowserTest {
 
     private static final Path REPO = Path.of(System.getProperty("ectstream.repo.root", "..")).toAbsolutePath().normalize();
 
+    /**
+     * The README's screenshot: with -Dectstream.demo.screenshot=FILE this test runs the demo as a user does (all
+     * defaults, several minutes) and saves the dashboard to FILE once the last checkpoint is scored.
+     */
+    private static final String README_SCREENSHOT = System.getProperty("ectstream.demo.screenshot");
+
     /** The default demo: the shipped teacher is announced and scored, a short ECT run from it is drawn against it. */
     @Test
     void dashboardDrawsTheShippedTeacherAndItsTuningRun() throws Exception {
         Path runDir = Path.of("target", "demo-run").toAbsolutePath();
-        String[] args = {
+        List<String> args = new ArrayList<>(List.of(
             "--config", REPO.resolve("configs/demo-tune.yaml").toString(),
             "--teacher", REPO.resolve("models/fashion-teacher.ckpt").toString(),
             "--feature-net", REPO.resolve("models/fashion-mnist.feature-net").toString(),
             "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
-            "--set", "ect.kimg=0.32", "--set", "checkpoint.everySteps=5", "--set", "log.everySteps=1",
-            "--eval-samples", "16", "--user-rate", "2", "--dashboard-port", "0",
-            "--run-dir", runDir.toString(), "--linger-seconds", "120", "--settle-seconds", "120"};
-        String table = runWithBrowser(runDir, args, browser -> {
-            browser.await("document.querySelectorAll('line.teacher-line').length >= 3", 240_000);
-            browser.await("document.querySelectorAll('circle.fid-point').length >= 2", 240_000);
+            "--user-rate", "2", "--dashboard-port", "0", "--run-dir", runDir.toString(),
+            "--linger-seconds", "120", "--settle-seconds", "300"));
+        if (README_SCREENSHOT == null) {
+            args.addAll(List.of("--set", "ect.kimg=0.32", "--set", "checkpoint.everySteps=5", "--set", "log.everySteps=5",
+                "--eval-samples", "16"));
+        }
+        String table = runWithBrowser(runDir, args.toArray(String[]::new), browser -> {
+            browser.await("document.querySelectorAll('line.teacher-line').length >= 3", 600_000);
+            browser.await("document.querySelectorAll('circle.fid-point').length >= 2", 600_000);
             assertTrue(((String) browser.evaluate("document.getElementById('fid-legend').textContent")).contains("teacher Heun"),
                 "the teacher's Heun FID is in the legend");
+            if (README_SCREENSHOT != null) {
+                browser.await("document.getElementById('training').textContent.includes('ETA 0 s')", 900_000);
+                // every checkpoint of configs/demo-tune.yaml (200 steps, one every 20) scored with 1 and 2 steps
+                browser.await("document.querySelectorAll('circle.fid-point').length >= 20", 600_000);
+                Thread.sleep(3000);
+                browser.screenshot(Path.of(README_SCREENSHOT).toAbsolutePath());
+            }
         });
         assertTrue(table.lines().anyMatch(line -> line.matches("\\| demo-run \\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
             "fid.md scores the tuning run:\n" + table);
