@@ -9,7 +9,7 @@ run_dir="${1:-$root/runs/fashion-teacher}"
 out="${2:-$root/study/fashion-mnist/results}"
 jar="${ECTSTREAM_JAR:-$root/launcher/target/ectstream.jar}"
 samples="${SAMPLES:-10000}"
-teacher_step="${TEACHER_STEP:-4000}"            # end of pretraining: 256 kimg at batch 64
+teacher_step="${TEACHER_STEP-4000}"             # end of pretraining: 256 kimg at batch 64 (empty: skip)
 ect_steps="${ECT_STEPS:-4080 4200 4400}"        # tuning budgets 2%, 5% and 10% of the pretraining images
 mkdir -p "$out/grids"
 results="$out/scores.jsonl"
@@ -17,7 +17,7 @@ touch "$results"
 export OPT_OUT_TRACKING=true DJL_OFFLINE=true
 
 ectstream() {
-  java -Xmx6g -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas -jar "$jar" "$@"
+  java -Xmx6g ${SCORE_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas -jar "$jar" "$@"
 }
 
 score() {  # score STEP SAMPLERS
@@ -34,7 +34,7 @@ score() {  # score STEP SAMPLERS
     --grid-dir "$out/grids" --results "$results"
 }
 
-score "$teacher_step" ect1,ect2,heun
+[ -n "$teacher_step" ] && score "$teacher_step" ect1,ect2,heun
 for step in $ect_steps; do
   score "$step" ect1,ect2
 done
