@@ -1,6 +1,7 @@
 package io.ectstream.core.sampling;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.ectstream.core.ect.Denoiser;
@@ -43,19 +44,26 @@ public final class HeunSampler {
     public static NDArray sample(ParameterStore ps, Denoiser denoiser, NDArray z, int steps, Mode mode) {
         double[] sigmas = sigmaSchedule(steps, SIGMA_MIN, SIGMA_MAX, RHO);
         long n = z.getShape().get(0);
+        NDManager outer = z.getManager();
         NDArray x = z.mul((float) sigmas[0]);
         for (int i = 0; i < steps; i++) {
-            double tCur = sigmas[i];
-            double tNext = sigmas[i + 1];
-            NDArray denoised = denoiser.denoise(ps, x, level(z, n, tCur), false, mode, null);
-            NDArray dCur = x.sub(denoised).div((float) tCur);
-            NDArray xNext = x.add(dCur.mul((float) (tNext - tCur)));
-            if (i < steps - 1) {
-                NDArray denoisedNext = denoiser.denoise(ps, xNext, level(z, n, tNext), false, mode, null);
-                NDArray dPrime = xNext.sub(denoisedNext).div((float) tNext);
-                xNext = x.add(dCur.add(dPrime).mul((float) (0.5 * (tNext - tCur))));
+            // Each iteration's activations are freed before the next: 35 network evaluations of a large batch
+            // held at once run out of memory (a batch of 250 28x28 images took 17 GB).
+            try (NDManager iteration = outer.newSubManager()) {
+                x.tempAttach(iteration);
+                double tCur = sigmas[i];
+                double tNext = sigmas[i + 1];
+                NDArray denoised = denoiser.denoise(ps, x, level(x, n, tCur), false, mode, null);
+                NDArray dCur = x.sub(denoised).div((float) tCur);
+                NDArray xNext = x.add(dCur.mul((float) (tNext - tCur)));
+                if (i < steps - 1) {
+                    NDArray denoisedNext = denoiser.denoise(ps, xNext, level(x, n, tNext), false, mode, null);
+                    NDArray dPrime = xNext.sub(denoisedNext).div((float) tNext);
+                    xNext = x.add(dCur.add(dPrime).mul((float) (0.5 * (tNext - tCur))));
+                }
+                xNext.attach(outer);
+                x = xNext;
             }
-            x = xNext;
         }
         return x;
     }

@@ -127,4 +127,21 @@ class SamplingTest {
         assertThrows(IllegalArgumentException.class, () -> SamplerSettings.ect(3));
         assertThrows(IllegalArgumentException.class, () -> HeunSampler.sigmaSchedule(0, 0.002, 80, 7));
     }
+
+    /** Heun's memory must not grow with its steps: each iteration's activations are freed before the next. */
+    @Test
+    void heunKeepsOnlyTheCurrentStateBetweenIterations() {
+        try (NDManager outer = NDManager.newBaseManager()) {
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(outer, false);
+            ai.djl.ndarray.NDArray z = outer.randomNormal(new ai.djl.ndarray.types.Shape(4, 1, 8, 8));
+            int before = outer.getManagedArrays().size();
+            HeunSampler.sample(ps, generator.denoiser(), z, 2, io.ectstream.core.ect.Preconditioning.Mode.TRAINING);
+            int afterTwoSteps = outer.getManagedArrays().size() - before;
+            HeunSampler.sample(ps, generator.denoiser(), z, 18, io.ectstream.core.ect.Preconditioning.Mode.TRAINING);
+            int afterEighteenSteps = outer.getManagedArrays().size() - before - afterTwoSteps;
+            // one state per iteration may remain (tiny: the batch of images); a forward pass alone leaves dozens
+            org.junit.jupiter.api.Assertions.assertTrue(afterEighteenSteps - afterTwoSteps <= 2 * 16,
+                "arrays kept: " + afterTwoSteps + " for 2 steps, " + afterEighteenSteps + " for 18");
+        }
+    }
 }

@@ -41,7 +41,7 @@ class DemoRunBrowserTest {
             "--teacher", REPO.resolve("models/fashion-teacher.ckpt").toString(),
             "--feature-net", REPO.resolve("models/fashion-mnist.feature-net").toString(),
             "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
-            "--user-rate", "2", "--dashboard-port", "0", "--run-dir", runDir.toString(),
+            "--user-rate", "1", "--dashboard-port", "0", "--run-dir", runDir.toString(),
             "--linger-seconds", "120", "--settle-seconds", "300"));
         if (README_SCREENSHOT == null) {
             args.addAll(List.of("--set", "ect.kimg=0.32", "--set", "checkpoint.everySteps=5", "--set", "log.everySteps=5",
@@ -76,7 +76,7 @@ class DemoRunBrowserTest {
             "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
             "--set", "pretrain.kimg=0.3", "--set", "ect.kimg=0.2", "--set", "checkpoint.everySteps=5",
             "--set", "log.everySteps=5",
-            "--eval-samples", "16", "--user-rate", "2", "--dashboard-port", "0",
+            "--eval-samples", "16", "--user-rate", "1", "--dashboard-port", "0",
             "--run-dir", runDir.toString(), "--linger-seconds", "120", "--settle-seconds", "90"};
         String table = runWithBrowser(runDir, args, browser -> {
             browser.await("document.querySelectorAll('circle.fid-point').length > 0", 240_000);
