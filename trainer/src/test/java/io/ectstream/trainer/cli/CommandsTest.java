@@ -48,13 +48,7 @@ class CommandsTest {
     /** pipeline from a PNG folder to a tuned model; running it again resumes, finds it done and announces nothing twice. */
     @Test
     void pipelineCommandTrainsBothPhasesAndResumesWithoutRepeatingEvents(@TempDir Path dir) throws Exception {
-        Path images = pngFolder(dir);
-        Path config = dir.resolve("tiny.yaml");
-        Files.writeString(config, TinyRuns.NETWORK
-            + "data: {kind: png-folder, path: " + images + "}\n"
-            + "pretrain: {kimg: 0.016, batch: 4}\n"
-            + "ect: {kimg: 0.012, batch: 4, stageLength: 2}\n"
-            + "checkpoint: {everySteps: 3}\nlog: {everySteps: 1}\n");
+        Path config = tinyConfig(dir, 0.016, 0.012, 3);
         Path runDir = dir.resolve("store").resolve("cli-run");
         String[] args = {"--config", config.toString(), "--run-dir", runDir.toString(), "--device", "cpu"};
 
@@ -75,13 +69,7 @@ class CommandsTest {
     /** The demo's flow: a teacher exported to its EMA weights is a valid --init for ECT tuning in a new run. */
     @Test
     void exportedWeightsInitialiseAnEctRun(@TempDir Path dir) throws Exception {
-        Path images = pngFolder(dir);
-        Path config = dir.resolve("tiny.yaml");
-        Files.writeString(config, TinyRuns.NETWORK
-            + "data: {kind: png-folder, path: " + images + "}\n"
-            + "pretrain: {kimg: 0.008, batch: 4}\n"
-            + "ect: {kimg: 0.008, batch: 4, stageLength: 2}\n"
-            + "checkpoint: {everySteps: 2}\nlog: {everySteps: 1}\n");
+        Path config = tinyConfig(dir, 0.008, 0.008, 2);
         Path teacherRun = dir.resolve("store").resolve("teacher");
         assertEquals(0, new CommandLine(new TrainCommand(new RecordingEvents())).execute("--config", config.toString(),
             "--run-dir", teacherRun.toString(), "--device", "cpu", "--phase", "pretrain"));
@@ -101,6 +89,17 @@ class CommandsTest {
 
         assertEquals(2, new CommandLine(new ExportWeightsCommand()).execute("--checkpoint", dir.resolve("missing.ckpt").toString(),
             "--out", dir.resolve("x.ckpt").toString()));
+    }
+
+    /** A tiny run on eight PNG images: both phases at batch 4, ECT stages of 2 iterations. */
+    private static Path tinyConfig(Path dir, double pretrainKimg, double ectKimg, int checkpointEvery) throws Exception {
+        Path config = dir.resolve("tiny.yaml");
+        Files.writeString(config, TinyRuns.NETWORK
+            + "data: {kind: png-folder, path: " + pngFolder(dir) + "}\n"
+            + "pretrain: {kimg: " + pretrainKimg + ", batch: 4}\n"
+            + "ect: {kimg: " + ectKimg + ", batch: 4, stageLength: 2}\n"
+            + "checkpoint: {everySteps: " + checkpointEvery + "}\nlog: {everySteps: 1}\n");
+        return config;
     }
 
     /** Eight tiny training images as a PNG folder. */
