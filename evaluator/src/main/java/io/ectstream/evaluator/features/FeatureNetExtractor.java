@@ -20,7 +20,7 @@ public final class FeatureNetExtractor implements FeatureExtractor {
         this.manager = Engine.getEngine("PyTorch").newBaseManager();
         try {
             this.net = FeatureNetFile.load(file, manager);
-            this.id = FeatureNetFile.extractorId(file);
+            this.id = "feature-net:" + FileHashes.sha256(file).substring(0, 16);
         } catch (IOException e) {
             manager.close();
             throw new FeatureExtractionException("cannot read feature net " + file + ": " + e.getMessage(), e);

@@ -69,11 +69,6 @@ public final class FeatureNetFile {
         }
     }
 
-    /** The id FID reports and reference statistics carry for this file: its content hash, shortened. */
-    public static String extractorId(Path file) throws IOException {
-        return "feature-net:" + FileHashes.sha256(file).substring(0, 16);
-    }
-
     public static Path sidecar(Path file) {
         return file.resolveSibling(file.getFileName() + ".sha256");
     }

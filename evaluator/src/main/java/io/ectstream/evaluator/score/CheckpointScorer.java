@@ -121,7 +121,12 @@ public final class CheckpointScorer {
 
     /** The grid's file name: {@code <runId>-step<step, 9 digits>-<sampler>.png}, as the demo report names its grids. */
     public static String gridFileName(String runId, long step, ScoreSampler sampler) {
-        return String.format(Locale.ROOT, "%s-step%09d-%s.png", runId, step, sampler.label());
+        return gridFileName(runId, step, sampler.label());
+    }
+
+    /** {@code <runId>-step<step, 9 digits>-<label>.png}: the name of every sample grid the project writes. */
+    public static String gridFileName(String runId, long step, String label) {
+        return String.format(Locale.ROOT, "%s-step%09d-%s.png", runId, step, label);
     }
 
     private static void writeGrid(Path dir, CheckpointMetadata metadata, ScoreSampler sampler, byte[][] images,

@@ -2,6 +2,7 @@ package io.ectstream.launcher.demo;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.evaluator.score.CheckpointScorer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -78,7 +79,7 @@ final class DemoReport {
             for (int i = 0; i < images.length; i++) {
                 images[i] = ImageCodec.fromPng(Base64.getDecoder().decode(pngs.getString(i)), channels);
             }
-            String name = String.format(Locale.ROOT, "%s-step%09d-%s.png", grid.getString("runId"), grid.getLong("step"),
+            String name = CheckpointScorer.gridFileName(grid.getString("runId"), grid.getLong("step"),
                 grid.getString("label").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
             Path file = folder.resolve(name);
             Files.write(file, ImageCodec.gridPng(images, shape, 4));

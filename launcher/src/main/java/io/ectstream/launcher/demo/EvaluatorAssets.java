@@ -2,7 +2,6 @@ package io.ectstream.launcher.demo;
 
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.evaluator.features.ExtractorSpec;
-import io.ectstream.evaluator.features.FeatureNetFile;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.features.FeatureNetConfig;
 import io.ectstream.evaluator.features.FeatureNetTrainer;
@@ -30,15 +29,9 @@ final class EvaluatorAssets {
         this.reference = reference;
     }
 
-    /** Files made beforehand; the statistics must be of this feature network. */
+    /** Files made beforehand (the evaluator refuses statistics of another feature network when it starts). */
     static EvaluatorAssets shipped(Path featureNet, Path referenceStats) throws Exception {
-        ReferenceStatistics stats = ReferenceStatistics.read(referenceStats);
-        String netId = FeatureNetFile.extractorId(featureNet);
-        if (!stats.extractorId().equals(netId)) {
-            throw new IllegalArgumentException(referenceStats + " holds statistics of " + stats.extractorId()
-                + ", not of the feature network " + featureNet + " (" + netId + ")");
-        }
-        return new EvaluatorAssets(featureNet, stats);
+        return new EvaluatorAssets(featureNet, ReferenceStatistics.read(referenceStats));
     }
 
     static EvaluatorAssets prepare(Path cacheDir, LabeledImages labeled, ImageDataset reference) throws Exception {
