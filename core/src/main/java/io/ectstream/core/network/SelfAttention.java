@@ -32,7 +32,7 @@ public final class SelfAttention extends AbstractBlock {
         NDArray q = qkvOut.get(":, :, 0, :");
         NDArray k = qkvOut.get(":, :, 1, :");
         NDArray v = qkvOut.get(":, :, 2, :");
-        NDArray w = q.transpose(0, 2, 1).batchMatMul(k.div((float) Math.sqrt(channels))).softmax(2);
+        NDArray w = q.transpose(0, 2, 1).batchMatMul(ScaledBy.times(k, 1 / Math.sqrt(channels))).softmax(2);
         NDArray a = v.batchMatMul(w.transpose(0, 2, 1));
         return proj.forward(ps, a.reshape(shape), training);
     }

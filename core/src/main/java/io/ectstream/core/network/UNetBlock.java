@@ -61,9 +61,9 @@ public final class UNetBlock extends AbstractBlock {
         }
         h = conv1.forward(ps, h, training);
         NDArray residual = skip != null ? skip.forward(ps, resample(orig), training) : orig;
-        x = h.add(residual).mul((float) SKIP_SCALE);
+        x = ScaledBy.times(h.add(residual), SKIP_SCALE);
         if (attention != null) {
-            x = attention.forward(ps, x, training).add(x).mul((float) SKIP_SCALE);
+            x = ScaledBy.times(attention.forward(ps, x, training).add(x), SKIP_SCALE);
         }
         return x;
     }
