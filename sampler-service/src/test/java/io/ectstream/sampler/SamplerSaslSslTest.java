@@ -34,20 +34,26 @@ class SamplerSaslSslTest {
     @TempDir
     Path dir;
 
+    /** Topic (by prefix) DESCRIBE, READ, WRITE and group READ for {@code principal}, over the plaintext listener. */
+    private static void grant(EmbeddedKafkaBroker broker, String principal, String topicPrefix, String groupPrefix)
+            throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, topicPrefix, PatternType.PREFIXED);
+            ResourcePattern group = new ResourcePattern(ResourceType.GROUP, groupPrefix, PatternType.PREFIXED);
+            admin.createAcls(List.of(
+                new AclBinding(topics, new AccessControlEntry(principal, "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW)),
+                new AclBinding(topics, new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)),
+                new AclBinding(topics, new AccessControlEntry(principal, "*", AclOperation.WRITE, AclPermissionType.ALLOW)),
+                new AclBinding(group, new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW))))
+                .all().get();
+        }
+    }
+
     @Test
     void aUserWithTheAclsServesRequestsOverSaslSsl() throws Exception {
         SaslSslSetup setup = SaslSslSetup.generate(dir.resolve("tls"), Map.of("sampler", "sampler-secret"));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporarySaslSsl(setup)) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, "sasl.", PatternType.PREFIXED);
-                ResourcePattern group = new ResourcePattern(ResourceType.GROUP, "sasl-", PatternType.PREFIXED);
-                admin.createAcls(List.of(
-                    new AclBinding(topics, new AccessControlEntry("User:sampler", "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW)),
-                    new AclBinding(topics, new AccessControlEntry("User:sampler", "*", AclOperation.READ, AclPermissionType.ALLOW)),
-                    new AclBinding(topics, new AccessControlEntry("User:sampler", "*", AclOperation.WRITE, AclPermissionType.ALLOW)),
-                    new AclBinding(group, new AccessControlEntry("User:sampler", "*", AclOperation.READ, AclPermissionType.ALLOW))))
-                    .all().get();
-            }
+            grant(broker, "User:sampler", "sasl.", "sasl-");
             KafkaClientSettings.Builder b = KafkaClientSettings.builder().bootstrapServers(broker.saslSslBootstrapServers());
             setup.clientProperties("sampler", "sampler-secret", SaslSslSetup.SCRAM).forEach((k, v) -> b.put(k, String.valueOf(v)));
             KafkaClientSettings settings = b.build();
@@ -86,6 +92,15 @@ class SamplerSaslSslTest {
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + service.httpPort() + "/health")).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                     assertEquals(503, health.statusCode(), "still up and answering, without a model");
+
+                    // Once an operator grants the ACLs, both intakes recover on their own (after their retry pause).
+                    grant(broker, "User:nobody", "denied.", "denied-group");
+                    h.sendCheckpoint(Checkpoints.seeded(store, "run-d", 1, 3));
+                    h.sendRequest(Requests.request("after-grant", "run-d", 2, 1, 9L).build());
+                    try (TopicReader<GenerationResult> results = h.results()) {
+                        List<TopicReader.Read<GenerationResult>> got = results.awaitCount(1, Duration.ofSeconds(60));
+                        assertEquals("after-grant", got.get(0).value().getRequestId());
+                    }
                 }
             }
         }

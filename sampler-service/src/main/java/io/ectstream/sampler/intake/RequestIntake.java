@@ -89,6 +89,7 @@ public final class RequestIntake {
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
         consumer = KafkaConsumer.create(vertx, props, new StringDeserializer(), new ByteArrayDeserializer());
+        paused = false;
         consumer.partitionsAssignedHandler(parts -> {
             parts.forEach(tp -> trackers.put(tp, new OffsetTracker()));
             log.info("request partitions assigned: {}", parts);
@@ -104,23 +105,27 @@ public final class RequestIntake {
 
     /**
      * An authorization error repeats on every poll: it is logged once with what the user lacks, the consumer
-     * unsubscribes and tries again after a pause; the service stays up (and its HTTP API keeps working).
+     * is closed (an unsubscribed Vert.x consumer would keep polling and fail in a tight loop) and a new one
+     * subscribes after a pause; the service stays up (and its HTTP API keeps working).
      */
     private void onConsumerError(Throwable e) {
-        if (!(e instanceof AuthorizationException)) {
-            log.warn("request consumer: {}", e.toString());
+        if (authorizationBackoff) {
             return;
         }
-        if (authorizationBackoff) {
+        if (!(e instanceof AuthorizationException)) {
+            log.warn("request consumer: {}", e.toString());
             return;
         }
         authorizationBackoff = true;
         log.error("Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
             + " retrying in {} s", e.getMessage(), config.topics().generateRequests(), config.groupId(), AUTHORIZATION_RETRY_MS / 1000);
-        consumer.unsubscribe().onComplete(x -> vertx.setTimer(AUTHORIZATION_RETRY_MS, id -> {
+        KafkaConsumer<String, byte[]> refused = consumer;
+        consumer = null;
+        trackers.clear();
+        refused.close().onComplete(x -> vertx.setTimer(AUTHORIZATION_RETRY_MS, id -> {
             authorizationBackoff = false;
             if (!stopping) {
-                consumer.subscribe(config.topics().generateRequests());
+                start();
             }
         }));
     }
@@ -177,7 +182,9 @@ public final class RequestIntake {
         if (paused && !stopping && inFlight <= config.maxInFlightRequests() / 2
             && evaluationInFlight <= config.maxInFlightEvaluationRequests() / 2) {
             paused = false;
-            consumer.resume();
+            if (consumer != null) {
+                consumer.resume();
+            }
         }
     }
 
