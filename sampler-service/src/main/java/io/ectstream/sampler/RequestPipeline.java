@@ -2,8 +2,9 @@ package io.ectstream.sampler;
 
 import io.ectstream.sampler.batch.Batch;
 import io.ectstream.sampler.batch.BatchKey;
-import io.ectstream.sampler.batch.Batcher;
 import io.ectstream.sampler.batch.Chunk;
+import io.ectstream.sampler.batch.DispatchOrder;
+import io.ectstream.sampler.batch.EvaluationShare;
 import io.ectstream.sampler.batch.GenerationJob;
 import io.ectstream.sampler.batch.JobSink;
 import io.ectstream.sampler.generate.BatchRunner;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * A batch is handed to a generator only when one is free: full batches first, then the queue that
  * waited longest (once it waited maxWaitMs). While every generator is busy, queues keep filling, so
  * batches grow with load and a lone request still leaves after maxWaitMs. Evaluation traffic has lower
- * priority: it gets a free generator only when no user batch is due (see {@link Batcher}).
+ * priority: it gets a free generator when no user batch is due, and one turn after every few user batches
+ * in a row (see {@link DispatchOrder} and {@link EvaluationShare}).
  */
 public final class RequestPipeline {
     private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
@@ -38,10 +40,9 @@ public final class RequestPipeline {
     private final SamplerConfig config;
     private final ModelRegistry registry;
     private final RequestValidator validator;
-    private final Batcher batcher;
+    private final DispatchOrder order;
     private final BatchRunner runner;
     private final SamplerMetrics metrics;
-    private final java.util.ArrayDeque<Batch> ready = new java.util.ArrayDeque<>();
     private int busy;
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
@@ -51,7 +52,7 @@ public final class RequestPipeline {
         this.config = config;
         this.registry = registry;
         this.validator = new RequestValidator(config.maxImagesPerRequest(), config.topics().generateResults());
-        this.batcher = new Batcher(config.maxBatchImages(), config.maxWaitMs());
+        this.order = new DispatchOrder(config.maxBatchImages(), config.maxWaitMs(), config.userBatchesPerEvaluationBatch());
         this.runner = runner;
         this.metrics = metrics;
     }
@@ -66,7 +67,7 @@ public final class RequestPipeline {
         BatchKey key = new BatchKey(model, valid.settings(), request.getPurpose());
         long now = System.currentTimeMillis();
         for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.maxBatchImages())) {
-            ready.addAll(batcher.add(key, chunk, now));
+            order.add(key, chunk, now);
         }
         pump();
     }
@@ -75,10 +76,7 @@ public final class RequestPipeline {
     private void pump() {
         long now = System.currentTimeMillis();
         while (busy < config.generatorThreads()) {
-            Batch next = ready.poll();
-            if (next == null) {
-                next = batcher.next(now).orElse(null);
-            }
+            Batch next = order.next(now).orElse(null);
             if (next == null) {
                 break;
             }
@@ -90,7 +88,7 @@ public final class RequestPipeline {
     }
 
     private void armTimer() {
-        OptionalLong deadline = batcher.nextDeadline();
+        OptionalLong deadline = order.nextDeadline();
         if (deadline.isEmpty() || deadline.getAsLong() >= timerDeadline) {
             return;
         }
@@ -131,6 +129,6 @@ public final class RequestPipeline {
     }
 
     public int waitingImages() {
-        return batcher.waitingImages() + ready.stream().mapToInt(Batch::images).sum();
+        return order.waitingImages();
     }
 }

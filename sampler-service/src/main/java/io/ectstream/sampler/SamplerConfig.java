@@ -24,6 +24,9 @@ import java.util.TreeMap;
  *                         see {@link KafkaClientSettings}); its bootstrap.servers is always {@code bootstrapServers}
  * @param resultsJsonTopic where every GenerationResult is also published as JSON (images base64); null: not at all
  * @param httpSecurity     bearer token and TLS of the HTTP API ({@link HttpSecurity#NONE}: neither)
+ * @param userBatchesPerEvaluationBatch evaluation's guaranteed share of the generators: after this many user
+ *                         batches in a row, a waiting evaluation batch runs next (see {@link
+ *                         io.ectstream.sampler.batch.EvaluationShare}); user traffic keeps priority otherwise
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -40,10 +43,14 @@ public record SamplerConfig(
     int maxInFlightEvaluationRequests,
     Map<String, Object> kafkaClientProperties,
     String resultsJsonTopic,
-    HttpSecurity httpSecurity) {
+    HttpSecurity httpSecurity,
+    int userBatchesPerEvaluationBatch) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
+
+    /** Default of {@link #userBatchesPerEvaluationBatch}: evaluation gets at least one batch in five under full user load. */
+    public static final int DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH = 4;
 
     public static final String COMPONENT = "sampler-service";
 
@@ -65,6 +72,8 @@ public record SamplerConfig(
         kafkaClientProperties = java.util.Collections.unmodifiableMap(client);
         require(resultsJsonTopic == null || !resultsJsonTopic.isBlank(), "the JSON results topic may not be blank");
         httpSecurity = httpSecurity == null ? HttpSecurity.NONE : httpSecurity;
+        require(userBatchesPerEvaluationBatch >= 1, "user batches per evaluation batch must be >= 1, not "
+            + userBatchesPerEvaluationBatch);
     }
 
     /** A configuration with an unprotected HTTP API. */
@@ -73,7 +82,8 @@ public record SamplerConfig(
                          String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties,
                          String resultsJsonTopic) {
         this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
-            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, HttpSecurity.NONE);
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, HttpSecurity.NONE,
+            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH);
     }
 
     /** A configuration without the JSON results topic. */
@@ -81,7 +91,8 @@ public record SamplerConfig(
                          long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
                          String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties) {
         this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest,
-            maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, null, HttpSecurity.NONE);
+            maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, null, HttpSecurity.NONE,
+            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH);
     }
 
     /** A configuration whose Kafka clients get only the bootstrap servers. */
@@ -108,48 +119,55 @@ public record SamplerConfig(
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity);
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+    }
+
+    /** Evaluation gets a batch after {@code userBatches} user batches in a row when both wait. */
+    public SamplerConfig withUserBatchesPerEvaluationBatch(int userBatches) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches);
     }
 
     /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
     public SamplerConfig withKafkaClientSettings(KafkaClientSettings settings) {
         return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            settings.clientProperties(), resultsJsonTopic, httpSecurity);
+            settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
     public SamplerConfig withResultsJsonTopic(String topic) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, topic, httpSecurity);
+            kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch);
     }
 
     /** The HTTP API with this bearer token and TLS. */
     public SamplerConfig withHttpSecurity(HttpSecurity security) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, resultsJsonTopic, security);
+            kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch);
     }
 
     /** A fresh mutable copy of {@link #kafkaClientProperties()} for one client to add its own settings to. */

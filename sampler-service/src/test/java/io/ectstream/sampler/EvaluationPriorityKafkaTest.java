@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ectstream.kafka.embedded.KafkaBrokerExtension;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Checkpoints;
+import io.ectstream.sampler.support.Gate;
+import io.ectstream.sampler.support.GatedLoader;
 import io.ectstream.sampler.support.Requests;
 import io.ectstream.sampler.support.SamplerHarness;
+import io.ectstream.sampler.support.SeededModelLoader;
 import io.ectstream.sampler.support.SlowModelLoader;
 import io.ectstream.sampler.support.TopicReader;
 import io.ectstream.schemas.GenerationResult;
@@ -28,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluation traffic runs at a lower priority than user traffic: user requests sent while a large
+ * Evaluation traffic runs at a lower priority than user traffic, but is not starved: user requests sent while a large
  * evaluation is queued finish about as fast as without it, and the evaluation is still answered in full.
  * The model costs 1 ms per image, so the evaluation (40 requests x 100 images) is ~4 s of forward passes:
  * a user request queued behind it (no priority) would take seconds, not tens of milliseconds.
@@ -102,6 +105,69 @@ class EvaluationPriorityKafkaTest {
                     > service.metrics().requestLatencyTimer(TrafficPurpose.USER).max(TimeUnit.MILLISECONDS),
                     "evaluation latency is kept apart from user latency");
             }
+        }
+    }
+
+    /**
+     * Under saturating user load strict priority would answer an evaluation only after every queued user request.
+     * The generator is held at a gate while 40 full user batches and 5 evaluation batches queue up behind the
+     * first batch; once it opens, an evaluation batch runs after every 4 user batches (the default share), so
+     * the evaluation is done after about 20 user batches, not 41. Results leave in the order batches ran (one
+     * generator, one partition), give or take a batch whose send overtakes the one before.
+     */
+    @Test
+    void evaluationKeepsItsShareUnderSaturatingUserLoad(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        int users = 40;
+        int evaluations = 5;
+        Gate gate = new Gate();
+        gate.close();
+        try (SamplerHarness h = new SamplerHarness(kafka, "share", store, 1);
+             TopicReader<GenerationResult> results = h.results()) {
+            h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
+            SamplerConfig base = h.config("share", 16, 5);
+            SamplerConfig config = new SamplerConfig(base.bootstrapServers(), base.topics(), base.storeRoot(), base.groupId(),
+                16, 5, 256, 256, 1, "127.0.0.1", -1);
+            assertEquals(SamplerConfig.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH, config.userBatchesPerEvaluationBatch());
+            try (SamplerService service = SamplerService.start(config, new GatedLoader(new SeededModelLoader(), gate))) {
+                assertTrue(service.awaitRecovery(WAIT));
+                h.sendRequest(Requests.request("first", "run", 16, 1, 0).build());
+                assertTrue(gate.awaitEntered(WAIT.toMillis()), "the first batch holds the generator");
+                for (int i = 0; i < users; i++) {
+                    h.sendRequest(Requests.request("user-" + i, "run", 16, 1, i + 1).build());
+                }
+                for (int i = 0; i < evaluations; i++) {
+                    h.sendRequest(Requests.request("eval-" + i, "run", 16, 1, 1000 + i)
+                        .setPurpose(TrafficPurpose.EVALUATION).build());
+                }
+                awaitAccepted(service, TrafficPurpose.USER, users + 1);
+                awaitAccepted(service, TrafficPurpose.EVALUATION, evaluations);
+                gate.open();
+
+                List<String> order = results.awaitCount(users + evaluations + 1, WAIT).stream()
+                    .map(r -> r.value().getRequestId()).toList();
+                List<Integer> evaluationPositions = new ArrayList<>();
+                for (int i = 0; i < order.size(); i++) {
+                    if (order.get(i).startsWith("eval-")) {
+                        evaluationPositions.add(i);
+                    }
+                }
+                log.info("evaluation batches ran at positions {} of {}", evaluationPositions, order.size());
+                assertEquals(evaluations, evaluationPositions.size());
+                // first, 3 users, eval, then (4 users, eval) x 4: evaluations at 4, 9, 14, 19, 24
+                assertTrue(evaluationPositions.get(evaluations - 1) <= 26,
+                    "evaluation batches ran at " + evaluationPositions + ": " + order);
+            }
+        }
+    }
+
+    private static void awaitAccepted(SamplerService service, TrafficPurpose purpose, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        var accepted = service.metrics().registry().counter("ect.sampler.requests", "outcome", "accepted",
+            "purpose", purpose.name());
+        while (accepted.count() < count) {
+            assertTrue(System.nanoTime() < deadline, "only " + accepted.count() + " of " + count + " " + purpose + " requests read");
+            Thread.sleep(10);
         }
     }
 

@@ -84,6 +84,11 @@ public final class Batcher {
         return key.map(this::cut);
     }
 
+    /** The evaluation batch that is full or waited longest past maxWaitMs, if any (evaluation's turn). */
+    public Optional<Batch> nextEvaluation(long nowMs) {
+        return oldest(true, nowMs, true).map(this::cut);
+    }
+
     private Optional<BatchKey> oldest(boolean evaluation, long nowMs, boolean fullIsDue) {
         BatchKey oldest = null;
         long since = Long.MAX_VALUE;

@@ -52,6 +52,11 @@ public class ServeCommand implements Callable<Integer> {
         description = "Evaluation requests in flight, a budget of their own so that evaluation never blocks user intake (default ${DEFAULT-VALUE}).")
     int maxInFlightEvaluation;
 
+    @Option(names = "--user-batches-per-evaluation-batch", defaultValue = "4",
+        description = "Evaluation's share under full user load: after this many user batches in a row a waiting evaluation"
+            + " batch runs (default ${DEFAULT-VALUE}: at least one batch in five).")
+    int userBatchesPerEvaluationBatch;
+
     @Option(names = "--generator-threads", defaultValue = "1", description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
     int generatorThreads;
 
@@ -116,7 +121,8 @@ public class ServeCommand implements Callable<Integer> {
         String host = httpHost != null ? httpHost : security.tokenRequired() ? "0.0.0.0" : "127.0.0.1";
         return new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
             generatorThreads, host, httpPort, maxInFlightEvaluation).withKafkaClientSettings(settings)
-            .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security);
+            .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security)
+            .withUserBatchesPerEvaluationBatch(userBatchesPerEvaluationBatch);
     }
 
     private String token() {
