@@ -1,11 +1,11 @@
 package io.ectstream.sampler.batch;
 
+import static io.ectstream.sampler.batch.BatchFixtures.EVAL;
+import static io.ectstream.sampler.batch.BatchFixtures.USER;
+import static io.ectstream.sampler.batch.BatchFixtures.chunk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.sampler.support.Requests;
-import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.TrafficPurpose;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** Evaluation chunks never share a batch with user chunks and get a generator only when no user batch is due. */
 class BatcherPriorityTest {
-    private static final BatchKey USER = new BatchKey(null, SamplerSettings.ect(1), TrafficPurpose.USER);
-    private static final BatchKey EVAL = new BatchKey(null, SamplerSettings.ect(1), TrafficPurpose.EVALUATION);
-
-    private static Chunk chunk(String id, int n) {
-        ValidRequest valid = new ValidRequest(Requests.request(id, "run", n, 1, 1).build(), SamplerSettings.ect(1), 1, "results");
-        return Chunk.split(new GenerationJob(valid, null, null, 0, 1), n, n).get(0);
-    }
-
     private static String firstId(Batch batch) {
         return batch.chunks().get(0).job().request().request().getRequestId();
     }

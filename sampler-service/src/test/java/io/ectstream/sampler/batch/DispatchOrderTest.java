@@ -1,24 +1,15 @@
 package io.ectstream.sampler.batch;
 
+import static io.ectstream.sampler.batch.BatchFixtures.EVAL;
+import static io.ectstream.sampler.batch.BatchFixtures.USER;
+import static io.ectstream.sampler.batch.BatchFixtures.chunk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.sampler.support.Requests;
-import io.ectstream.sampler.validate.ValidRequest;
-import io.ectstream.schemas.TrafficPurpose;
 import org.junit.jupiter.api.Test;
 
 /** User traffic first, but evaluation is never starved: one evaluation batch after every n user batches in a row. */
 class DispatchOrderTest {
-    private static final BatchKey USER = new BatchKey(null, SamplerSettings.ect(1), TrafficPurpose.USER);
-    private static final BatchKey EVAL = new BatchKey(null, SamplerSettings.ect(1), TrafficPurpose.EVALUATION);
-
-    private static Chunk chunk(String id, int n) {
-        ValidRequest valid = new ValidRequest(Requests.request(id, "run", n, 1, 1).build(), SamplerSettings.ect(1), 1, "results");
-        return Chunk.split(new GenerationJob(valid, null, null, 0, 1), n, n).get(0);
-    }
-
     /** The purposes of the batches handed out, U or E, taking at most {@code count}. */
     private static String drain(DispatchOrder order, long now, int count) {
         StringBuilder seen = new StringBuilder();

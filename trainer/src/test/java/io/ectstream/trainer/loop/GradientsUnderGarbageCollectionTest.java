@@ -58,7 +58,7 @@ class GradientsUnderGarbageCollectionTest {
 
     private static void assertSameGradients(BiFunction<NDManager, DenoiserPass, NDArray> loss) throws Exception {
         try (TrainingModel model = new TrainingModel(CONFIG.network(), Device.cpu(), 7)) {
-            randomize(model);
+            TinyRuns.randomize(model);
             float[] calm = gradient(model, loss, false);
             float[] disturbed = gradient(model, loss, true);
             assertArrayEquals(calm, disturbed, 0f);
@@ -95,14 +95,5 @@ class GradientsUnderGarbageCollectionTest {
             blocks.add(block);
         }
         return blocks;
-    }
-
-    /** Random weights everywhere, so that every layer carries gradient. */
-    private static void randomize(TrainingModel model) {
-        try (NDManager scratch = model.manager().newSubManager()) {
-            Engine.getInstance().setRandomSeed(3);
-            model.parameters().assign(scratch.randomNormal(0f, 0.3f, new Shape(model.parameters().size()),
-                DataType.FLOAT32));
-        }
     }
 }

@@ -25,20 +25,11 @@ import org.junit.jupiter.api.Test;
 class TrainingModelTest {
     private static final TrainingConfig CONFIG = TinyRuns.config("model", 0.04, 0.04, 4, "network.dropout=0.5");
 
-    /** Random weights everywhere, so that F is far from zero and dropout visibly changes the output. */
-    private static void randomize(TrainingModel model) {
-        try (NDManager scratch = model.manager().newSubManager()) {
-            Engine.getInstance().setRandomSeed(3);
-            NDArray values = scratch.randomNormal(0f, 0.3f, new Shape(model.parameters().size()), DataType.FLOAT32);
-            model.parameters().assign(values);
-        }
-    }
-
     @Test
     void studentAndTargetPassesShareTheDropoutMasks() {
         try (TrainingModel model = new TrainingModel(CONFIG.network(), Device.cpu(), 1);
              NDManager step = model.manager().newSubManager()) {
-            randomize(model);
+            TinyRuns.randomize(model);
             NDArray x = step.randomNormal(new Shape(3, 1, 8, 8));
             NDArray t = step.create(new float[] {0.5f, 2f, 10f}).reshape(3, 1, 1, 1);
             ParameterStore ps = new ParameterStore(step, false);
@@ -62,7 +53,7 @@ class TrainingModelTest {
         try (TrainingModel teacher = new TrainingModel(CONFIG.network(), Device.cpu(), 11);
              TrainingModel student = new TrainingModel(CONFIG.network(), Device.cpu(), 22);
              NDManager scratch = teacher.manager().newSubManager()) {
-            randomize(teacher);
+            TinyRuns.randomize(teacher);
             Map<String, HostTensor> teacherEma = new LinkedHashMap<>();
             teacher.ema().assign(teacher.parameters().flatValues(scratch));
             teacher.emaTensors(scratch).forEach((name, array) -> teacherEma.put(name, HostTensor.of(array)));

@@ -1,10 +1,15 @@
 package io.ectstream.trainer.testing;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.InMemoryDataset;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.config.TrainingConfigLoader;
+import io.ectstream.trainer.loop.TrainingModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -48,5 +53,14 @@ public final class TinyRuns {
             }
         }
         return new InMemoryDataset("tiny-blobs-" + count, shape, pixels, null);
+    }
+
+    /** Random weights everywhere (seeded), so that F is far from zero and every layer carries gradient. */
+    public static void randomize(TrainingModel model) {
+        try (NDManager scratch = model.manager().newSubManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            model.parameters().assign(scratch.randomNormal(0f, 0.3f, new Shape(model.parameters().size()),
+                DataType.FLOAT32));
+        }
     }
 }
