@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wraps a real loader: its generators pass a {@link Gate} before each forward pass (so a test can hold
- * batches in flight) and record batch sizes and whether they were closed. The images are the real model's.
+ * batches in flight) and record batch sizes, their first seeds and whether they were closed. The images are the real model's.
  */
 public final class GatedLoader implements ModelLoader {
     private final ModelLoader real;
@@ -36,11 +36,12 @@ public final class GatedLoader implements ModelLoader {
         return loaded;
     }
 
-    /** A real generator that records its batch sizes and passes the gate first. */
+    /** A real generator that records its batch sizes and first seeds (in the order it ran them) and passes the gate first. */
     public static final class Recording implements ImageGenerator {
         private final ImageGenerator delegate;
         private final Gate gate;
         private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        private final List<Long> firstSeeds = new CopyOnWriteArrayList<>();
         private final AtomicBoolean closed = new AtomicBoolean();
 
         Recording(ImageGenerator delegate, Gate gate) {
@@ -60,11 +61,17 @@ public final class GatedLoader implements ModelLoader {
                 throw new IllegalStateException("forward pass on a closed model");
             }
             batchSizes.add(seeds.length);
+            firstSeeds.add(seeds[0]);
             return delegate.generate(seeds, settings);
         }
 
         public List<Integer> batchSizes() {
             return batchSizes;
+        }
+
+        /** The first noise seed of every batch, in the order the batches ran. */
+        public List<Long> firstSeeds() {
+            return firstSeeds;
         }
 
         public int images() {
