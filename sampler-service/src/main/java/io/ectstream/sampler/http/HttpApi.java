@@ -54,8 +54,8 @@ public final class HttpApi {
         if (security.tokenRequired()) {
             router.route().handler(new BearerTokenHandler(security.bearerToken()));
         }
-        router.post("/v1/generate").handler(this::jsonOnly)
-            .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
+        router.post("/v1/generate").handler(this::jsonOnly);
+        router.post("/v1/generate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
             .handler(generate);
         router.errorHandler(413, ctx -> error(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes"));
         router.get("/v1/models").handler(this::models);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class RequestValidatorTest {
     private static final ReplyTopicPolicy REPLY_TOPICS = new ReplyTopicPolicy("ect.generate.results", "ect.results.",
         List.of("my.replies-1"), List.of("ect.checkpoints", "ect.generate.requests", "ect.generate.results"));
-    private final RequestValidator validator = new RequestValidator(16, 32, REPLY_TOPICS);
+    private final RequestValidator validator = new RequestValidator(16, 140, REPLY_TOPICS);
 
     private static GenerationRequest.Builder good() {
         return Requests.request("req-1", "run-a", 4, 2, 99L);
@@ -110,17 +110,19 @@ class RequestValidatorTest {
 
     @Test
     void aUserRequestAboveTheCostCapIsTooCostlyAndEvaluationIsExempt() throws Exception {
-        // cap 32: 16 images x 2 steps pass, 1 Heun image (35 evaluations) does not
+        // cap 140: 16 images x 2 steps and 4 Heun images (4 x 35) pass, 5 Heun images do not
         assertEquals(32, RequestCost.of(validator.validate(good().setNumImages(16).setSteps(2).build())));
+        assertEquals(140, RequestCost.of(validator.validate(good().setNumImages(4).setSampler(SamplerKind.EDM_HEUN).build())));
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
-            () -> validator.validate(good().setNumImages(1).setSampler(SamplerKind.EDM_HEUN).build()));
+            () -> validator.validate(good().setNumImages(5).setSampler(SamplerKind.EDM_HEUN).build()));
         assertEquals(ErrorCode.TOO_COSTLY, e.code());
-        assertTrue(e.getMessage().contains("cost 35, above this sampler's limit of 32"), e.getMessage());
+        assertTrue(e.getMessage().contains("5 images x 35 network evaluations (EDM_HEUN) cost 175, above this sampler's limit"
+            + " of 140 per request; ask for at most 4 images"), e.getMessage());
         InvalidRequestException invalid = assertThrows(InvalidRequestException.class, () -> validator.validate(good().setSteps(3).build()));
         assertEquals(ErrorCode.INVALID_REQUEST, invalid.code());
 
-        ValidRequest evaluation = validator.validate(good().setNumImages(4).setSampler(SamplerKind.EDM_HEUN)
+        ValidRequest evaluation = validator.validate(good().setNumImages(16).setSampler(SamplerKind.EDM_HEUN)
             .setPurpose(TrafficPurpose.EVALUATION).build());
-        assertEquals(140, RequestCost.of(evaluation), "4 Heun images cost 4 x 35 and are served for evaluation");
+        assertEquals(560, RequestCost.of(evaluation), "16 Heun images cost 16 x 35 and are served for evaluation");
     }
 }
