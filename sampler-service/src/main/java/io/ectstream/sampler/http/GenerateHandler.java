@@ -69,6 +69,11 @@ final class GenerateHandler implements Handler<RoutingContext> {
     }
 
     private void fail(RoutingContext ctx, int status, ErrorCode code, String reason) {
+        fail(ctx, metrics, status, code, reason);
+    }
+
+    /** Every refusal of the HTTP API: counted, and answered as JSON {"code", "reason"} with the errors topic's codes. */
+    static void fail(RoutingContext ctx, SamplerMetrics metrics, int status, ErrorCode code, String reason) {
         metrics.request("rejected");
         metrics.error(code.name());
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json")

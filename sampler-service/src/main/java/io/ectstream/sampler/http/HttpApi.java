@@ -4,6 +4,7 @@ import io.ectstream.sampler.RequestPipeline;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.LoadedModel;
 import io.ectstream.sampler.models.ModelRegistry;
+import io.ectstream.schemas.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,6 +15,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
 
 /**
  * The HTTP face of the sampler: POST /v1/generate, GET /v1/models, GET /health (503 until a model
@@ -79,7 +81,7 @@ public final class HttpApi {
     /** Refuses anything but a JSON body before it is read: no form, no multipart upload ever reaches a handler. */
     private void jsonOnly(RoutingContext ctx) {
         String type = ctx.request().getHeader("content-type");
-        if (type != null && type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+        if (type != null && type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
             ctx.next();
             return;
         }
@@ -87,10 +89,7 @@ public final class HttpApi {
     }
 
     private void error(RoutingContext ctx, int status, String reason) {
-        metrics.request("rejected");
-        metrics.error("INVALID_REQUEST");
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("code", "INVALID_REQUEST").put("reason", reason).encode());
+        GenerateHandler.fail(ctx, metrics, status, ErrorCode.INVALID_REQUEST, reason);
     }
 
     private void models(RoutingContext ctx) {
