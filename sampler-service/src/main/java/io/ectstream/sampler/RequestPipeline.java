@@ -12,11 +12,14 @@ import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.LoadedModel;
 import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.models.UnknownModelException;
+import io.ectstream.sampler.publish.ReplyTopicExistence;
 import io.ectstream.sampler.validate.InvalidRequestException;
 import io.ectstream.sampler.validate.RequestValidator;
 import io.ectstream.sampler.validate.ValidRequest;
+import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * batches grow with load and a lone request still leaves after maxWaitMs. Evaluation traffic has lower
  * priority: it gets a free generator when no user batch is due, and one turn after every few user batches
  * in a row (see {@link DispatchOrder} and {@link EvaluationShare}).
+ * A request with a reply topic of its own waits, before it takes any generator time, for the answer whether that
+ * topic exists ({@link ReplyTopicExistence}); if not, its sink gets REPLY_TOPIC_REJECTED and nothing is generated.
  */
 public final class RequestPipeline {
     private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
@@ -43,15 +48,18 @@ public final class RequestPipeline {
     private final DispatchOrder order;
     private final BatchRunner runner;
     private final SamplerMetrics metrics;
+    private final ReplyTopicExistence replyTopics;
     private int busy;
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
 
-    public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics) {
+    public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics,
+                           ReplyTopicExistence replyTopics) {
         this.vertx = vertx;
         this.config = config;
         this.registry = registry;
-        this.validator = new RequestValidator(config.maxImagesPerRequest(), config.topics().generateResults());
+        this.replyTopics = replyTopics;
+        this.validator = new RequestValidator(config.maxImagesPerRequest(), config.maxRequestCost(), config.replyTopicPolicy());
         this.order = new DispatchOrder(config.maxBatchImages(), config.maxWaitMs(), config.userBatchesPerEvaluationBatch());
         this.runner = runner;
         this.metrics = metrics;
@@ -60,8 +68,36 @@ public final class RequestPipeline {
     /** Accepts a request or says why not; once accepted, the sink hears about every chunk and then finished(). */
     public void submit(GenerationRequest request, long receivedAtMillis, JobSink sink)
         throws InvalidRequestException, UnknownModelException {
-        ValidRequest valid = validator.validate(request);
-        LoadedModel model = registry.acquire(request.getModel());
+        submit(validate(request), receivedAtMillis, sink);
+    }
+
+    /** Checks a request (fields, reply topic allow-list, cost cap) without taking it. */
+    public ValidRequest validate(GenerationRequest request) throws InvalidRequestException {
+        return validator.validate(request);
+    }
+
+    /** Takes a validated request; once accepted, the sink hears about every chunk (or an error) and then finished(). */
+    public void submit(ValidRequest valid, long receivedAtMillis, JobSink sink) throws UnknownModelException {
+        LoadedModel model = registry.acquire(valid.request().getModel());
+        Future<Void> topicReady = replyTopics.verify(valid.resultTopic());
+        if (topicReady.succeeded()) {
+            enqueue(valid, model, sink, receivedAtMillis);
+            return;
+        }
+        topicReady.onComplete(ready -> {
+            if (ready.succeeded()) {
+                enqueue(valid, model, sink, receivedAtMillis);
+                return;
+            }
+            model.release();
+            String reason = ready.cause().getMessage();
+            log.info("request {} refused: {}", valid.request().getRequestId(), reason);
+            sink.sendError(valid, ErrorCode.REPLY_TOPIC_REJECTED, reason).onComplete(sent -> sink.finished(sent.succeeded()));
+        });
+    }
+
+    private void enqueue(ValidRequest valid, LoadedModel model, JobSink sink, long receivedAtMillis) {
+        GenerationRequest request = valid.request();
         int chunkCount = Chunk.chunkCount(request.getNumImages(), config.maxBatchImages());
         GenerationJob job = new GenerationJob(valid, model, sink, receivedAtMillis, chunkCount);
         BatchKey key = new BatchKey(model, valid.settings(), request.getPurpose());

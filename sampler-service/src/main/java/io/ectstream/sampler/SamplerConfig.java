@@ -1,11 +1,17 @@
 package io.ectstream.sampler;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.sampler.http.HttpSecurity;
+import io.ectstream.sampler.validate.ReplyTopicPolicy;
+import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything the sampler service is told at its edge (CLI or test), built once and passed in.
@@ -27,6 +33,11 @@ import java.util.TreeMap;
  * @param userBatchesPerEvaluationBatch evaluation's guaranteed share of the generators: after this many user
  *                         batches in a row, a waiting evaluation batch runs next (see {@link
  *                         io.ectstream.sampler.batch.EvaluationShare}); user traffic keeps priority otherwise
+ * @param replyTopicPrefix reply topics starting with it are allowed (besides the results topic); empty: none by prefix
+ * @param replyTopics      reply topics allowed by name; platform and internal topics never are (see {@link ReplyTopicPolicy})
+ * @param maxRequestCost   most network evaluations (images x evaluations per image, see {@link RequestCost}) one user
+ *                         request may cost, Kafka and HTTP alike
+ * @param maxHttpInFlightCost network evaluations of the HTTP requests accepted and not yet answered; past it HTTP answers 429
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -44,7 +55,11 @@ public record SamplerConfig(
     Map<String, Object> kafkaClientProperties,
     String resultsJsonTopic,
     HttpSecurity httpSecurity,
-    int userBatchesPerEvaluationBatch) {
+    int userBatchesPerEvaluationBatch,
+    String replyTopicPrefix,
+    List<String> replyTopics,
+    long maxRequestCost,
+    long maxHttpInFlightCost) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
@@ -53,6 +68,9 @@ public record SamplerConfig(
     public static final int DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH = 4;
 
     public static final String COMPONENT = "sampler-service";
+
+    /** The evaluation driver's requests topic (its own, so that users cannot forge evaluation traffic): never a reply topic. */
+    public static final String EVALUATION_REQUESTS_TOPIC = "ect.eval.requests";
 
     public SamplerConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers are required");
@@ -74,6 +92,11 @@ public record SamplerConfig(
         httpSecurity = httpSecurity == null ? HttpSecurity.NONE : httpSecurity;
         require(userBatchesPerEvaluationBatch >= 1, "user batches per evaluation batch must be >= 1, not "
             + userBatchesPerEvaluationBatch);
+        replyTopicPrefix = replyTopicPrefix == null ? "" : replyTopicPrefix;
+        replyTopics = List.copyOf(replyTopics == null ? List.of() : replyTopics);
+        require(maxRequestCost >= 1, "max request cost must be >= 1, not " + maxRequestCost);
+        require(maxHttpInFlightCost >= maxRequestCost, "max HTTP in-flight cost (" + maxHttpInFlightCost
+            + ") must be at least the max request cost (" + maxRequestCost + "), or the largest request could never run");
     }
 
     /** A configuration with an unprotected HTTP API. */
@@ -83,7 +106,8 @@ public record SamplerConfig(
                          String resultsJsonTopic) {
         this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
             generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, HttpSecurity.NONE,
-            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH);
+            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH, ReplyTopicPolicy.DEFAULT_PREFIX, List.of(),
+            RequestCost.DEFAULT_MAX_REQUEST_COST, RequestCost.DEFAULT_MAX_HTTP_IN_FLIGHT_COST);
     }
 
     /** A configuration without the JSON results topic. */
@@ -92,7 +116,8 @@ public record SamplerConfig(
                          String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties) {
         this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest,
             maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, null, HttpSecurity.NONE,
-            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH);
+            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH, ReplyTopicPolicy.DEFAULT_PREFIX, List.of(),
+            RequestCost.DEFAULT_MAX_REQUEST_COST, RequestCost.DEFAULT_MAX_HTTP_IN_FLIGHT_COST);
     }
 
     /** A configuration whose Kafka clients get only the bootstrap servers. */
@@ -119,55 +144,104 @@ public record SamplerConfig(
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
     }
 
     /** Evaluation gets a batch after {@code userBatches} user batches in a row when both wait. */
     public SamplerConfig withUserBatchesPerEvaluationBatch(int userBatches) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches);
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches, replyTopicPrefix, replyTopics, maxRequestCost,
+            maxHttpInFlightCost);
     }
 
     /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
     public SamplerConfig withKafkaClientSettings(KafkaClientSettings settings) {
         return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
     public SamplerConfig withResultsJsonTopic(String topic) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch);
+            kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics, maxRequestCost,
+            maxHttpInFlightCost);
     }
 
     /** The HTTP API with this bearer token and TLS. */
     public SamplerConfig withHttpSecurity(HttpSecurity security) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch);
+            kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
+            maxRequestCost, maxHttpInFlightCost);
+    }
+
+    /** Reply topics allowed besides the results topic: those starting with {@code prefix} ("" none) and those named. */
+    public SamplerConfig withReplyTopics(String prefix, List<String> named) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, prefix, named, maxRequestCost,
+            maxHttpInFlightCost);
+    }
+
+    /** Admission in network evaluations: per user request, and for the HTTP requests in flight together. */
+    public SamplerConfig withAdmission(long requestCost, long httpInFlightCost) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
+            requestCost, httpInFlightCost);
+    }
+
+    /**
+     * Every topic of the platform this sampler knows, by its configured and its default name: never a reply topic
+     * (the results topic is allowed by {@link ReplyTopicPolicy} itself).
+     */
+    public List<String> platformTopics() {
+        Set<String> all = new TreeSet<>();
+        for (TopicNames names : List.of(topics, TopicNames.defaults())) {
+            all.addAll(List.of(names.checkpoints(), names.trainProgress(), names.generateRequests(), names.generateResults(),
+                names.generateErrors(), names.evalFid()));
+        }
+        all.add(TopicLayout.DEFAULT_REFERENCE_STATS_TOPIC);
+        all.add(TopicLayout.DEFAULT_RESULTS_JSON_TOPIC);
+        all.add(EVALUATION_REQUESTS_TOPIC);
+        if (resultsJsonTopic != null) {
+            all.add(resultsJsonTopic);
+        }
+        return List.copyOf(all);
+    }
+
+    /** Which reply topics requests may name. */
+    public ReplyTopicPolicy replyTopicPolicy() {
+        return new ReplyTopicPolicy(topics.generateResults(), replyTopicPrefix, replyTopics, platformTopics());
     }
 
     /** A fresh mutable copy of {@link #kafkaClientProperties()} for one client to add its own settings to. */

@@ -6,10 +6,12 @@ import io.ectstream.sampler.intake.RequestIntake;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.publish.KafkaPublisher;
+import io.ectstream.sampler.publish.ReplyTopicExistence;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ final class SamplerVerticle extends VerticleBase {
     private WorkerExecutor generators;
     private WorkerExecutor encoders;
     private KafkaPublisher publisher;
+    private ReplyTopicExistence replyTopics;
     private RequestIntake intake;
     private HttpApi http;
     private volatile int httpPort = -1;
@@ -45,13 +48,14 @@ final class SamplerVerticle extends VerticleBase {
         generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
-        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
+        replyTopics = new ReplyTopicExistence(config.kafkaClientProperties(), context, Set.of(config.topics().generateResults()));
+        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics);
         intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();
         if (config.httpPort() >= 0) {
-            http = new HttpApi(vertx, pipeline, registry, metrics, config.httpSecurity());
+            http = new HttpApi(vertx, pipeline, registry, metrics, config.httpSecurity(), config.maxHttpInFlightCost());
             httpStarted = http.listen(config.httpHost(), config.httpPort()).onSuccess(port -> {
                 httpPort = port;
                 log.info("sampler HTTP API on {}://{}:{}{}", config.httpSecurity().tls() ? "https" : "http", config.httpHost(), port,
@@ -91,6 +95,10 @@ final class SamplerVerticle extends VerticleBase {
             .transform(x -> step("request consumer closed", intake.close()))
             .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
             .transform(x -> step("producer closed", publisher.close()))
+            .transform(x -> step("reply topic checks closed", vertx.<Void>executeBlocking(() -> {
+                replyTopics.close();
+                return null;
+            })))
             .transform(x -> step("generator workers closed", generators.close()))
             .transform(x -> step("encoder workers closed", encoders.close()));
     }

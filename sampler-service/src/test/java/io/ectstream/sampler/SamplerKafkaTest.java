@@ -61,7 +61,7 @@ class SamplerKafkaTest {
             try (SamplerService service = SamplerService.start(h.config("roundtrip", 4, 5), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("ten", "run-a", 10, 2, 4242L).setTMid(1.25).build());
-                h.sendRequest(Requests.request("reply", "run-a", 1, 1, 5L).setReplyTopic("roundtrip.replies").build());
+                h.sendRequest(Requests.request("reply", "run-a", 1, 1, 5L).setReplyTopic("ect.results.roundtrip").build());
 
                 List<GenerationResult> chunks = results.awaitCount(3, WAIT).stream().map(TopicReader.Read::value)
                     .sorted(Comparator.comparingInt(GenerationResult::getChunkIndex)).toList();
@@ -95,8 +95,8 @@ class SamplerKafkaTest {
     }
 
     private static String replyTopic(KafkaCluster kafka) {
-        kafka.createTopics(1, "roundtrip.replies");
-        return "roundtrip.replies";
+        kafka.createTopics(1, "ect.results.roundtrip");
+        return "ect.results.roundtrip";
     }
 
     /** One bad input per row: what to send, the error code and request id expected. */

@@ -18,6 +18,7 @@ import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.client.GenerationClient;
+import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ImageFormat;
@@ -101,8 +102,11 @@ public final class SamplerBenchmark {
         SamplerSettings sampler = SamplerSettings.ect(s.steps());
 
         progress.accept("end-to-end through Kafka");
+        int maxImages = Math.max(256, s.imagesPerRequest());
+        long maxCost = Math.max(RequestCost.DEFAULT_MAX_REQUEST_COST, RequestCost.of(sampler, maxImages));
         SamplerConfig config = new SamplerConfig(kafka.bootstrapServers(), topics, store, prefix, s.maxBatch(), 5,
-            Math.max(256, s.imagesPerRequest()), Math.max(64, s.window()), 1, "127.0.0.1", -1).withKafkaClientSettings(kafka);
+            maxImages, Math.max(64, s.window()), 1, "127.0.0.1", -1).withKafkaClientSettings(kafka)
+            .withAdmission(maxCost, Math.max(RequestCost.DEFAULT_MAX_HTTP_IN_FLIGHT_COST, maxCost));
         publishCheckpoint(clientProperties, topics.checkpoints(), event);
         double endToEnd;
         double[] latencies;

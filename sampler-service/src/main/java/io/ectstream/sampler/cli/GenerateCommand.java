@@ -56,7 +56,8 @@ public class GenerateCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--reply-topic", description = "Topic for the results (default: the sampler's results topic).")
+    @Option(names = "--reply-topic", description = "Topic for the results (default: the sampler's results topic); it must exist and"
+        + " the sampler must allow it (serve --reply-topic-prefix, default ect.results.).")
     String replyTopic;
 
     @Option(names = "--timeout-s", defaultValue = "120", description = "How long to wait for the images (default ${DEFAULT-VALUE}).")

@@ -8,6 +8,8 @@ import io.ectstream.core.kafka.KafkaTopics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.http.HttpSecurity;
+import io.ectstream.sampler.validate.ReplyTopicPolicy;
+import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +111,26 @@ public class ServeCommand implements Callable<Integer> {
             + " (e.g. ect.generate.results.json); default: off.")
     String resultsJsonTopic;
 
+    @Option(names = "--reply-topic-prefix", defaultValue = ReplyTopicPolicy.DEFAULT_PREFIX, paramLabel = "PREFIX",
+        description = "Requests may name a replyTopic starting with this prefix (besides the results topic); an empty"
+            + " value allows none by prefix (default ${DEFAULT-VALUE}). Platform topics, names starting with _ and"
+            + " *-changelog/*-repartition are never allowed.")
+    String replyTopicPrefix;
+
+    @Option(names = "--reply-topic", paramLabel = "TOPIC",
+        description = "A reply topic requests may name, besides the results topic and the prefix (repeatable).")
+    List<String> replyTopics = new java.util.ArrayList<>();
+
+    @Option(names = "--max-request-cost", defaultValue = "" + RequestCost.DEFAULT_MAX_REQUEST_COST, paramLabel = "N",
+        description = "Most network evaluations one user request may cost, Kafka and HTTP alike: images x evaluations per"
+            + " image (ECT 1 or 2, Heun 35); above it TOO_COSTLY (default ${DEFAULT-VALUE}: 256 images at 2 steps, 14 Heun images).")
+    long maxRequestCost;
+
+    @Option(names = "--max-http-in-flight-cost", defaultValue = "" + RequestCost.DEFAULT_MAX_HTTP_IN_FLIGHT_COST, paramLabel = "N",
+        description = "Network evaluations of the HTTP requests in flight together; past it POST /v1/generate answers 429"
+            + " with Retry-After (default ${DEFAULT-VALUE}; at least --max-request-cost).")
+    long maxHttpInFlightCost;
+
     @Option(names = "--topic-check", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
     boolean topicCheck;
@@ -119,10 +141,13 @@ public class ServeCommand implements Callable<Integer> {
         KafkaClientSettings settings = kafka.settings(bootstrapServers, env);
         HttpSecurity security = new HttpSecurity(token(), httpTlsCert, httpTlsKey);
         String host = httpHost != null ? httpHost : security.tokenRequired() ? "0.0.0.0" : "127.0.0.1";
-        return new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
+        SamplerConfig config = new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
             generatorThreads, host, httpPort, maxInFlightEvaluation).withKafkaClientSettings(settings)
             .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security)
-            .withUserBatchesPerEvaluationBatch(userBatchesPerEvaluationBatch);
+            .withUserBatchesPerEvaluationBatch(userBatchesPerEvaluationBatch)
+            .withReplyTopics(replyTopicPrefix, replyTopics).withAdmission(maxRequestCost, maxHttpInFlightCost);
+        config.replyTopicPolicy();
+        return config;
     }
 
     private String token() {

@@ -7,76 +7,73 @@ import io.ectstream.sampler.batch.JobSink;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.UnknownModelException;
 import io.ectstream.sampler.validate.InvalidRequestException;
+import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.ErrorCode;
-import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
-import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.UUID;
 
 /**
- * POST /v1/generate. Body: {"runId", "step"?, "numImages", "steps", "seed"?, "tMid"?}. With
- * {@code Accept: image/png} (or "?format=png") the answer is one PNG grid; otherwise JSON with one
- * base64 PNG per image. 400 for an invalid request, 404 for an unknown model.
+ * POST /v1/generate. Body (application/json): {"runId", "step"?, "numImages"?, "steps"?, "seed"?, "tMid"?, "sampler"?}
+ * read strictly by {@link GenerateBody}. With {@code Accept: image/png} (or "?format=png") the answer is one PNG grid;
+ * otherwise JSON with one base64 PNG per image. 400 for an invalid or too costly request, 404 for an unknown model,
+ * 429 (with Retry-After) while the HTTP work in flight would exceed its cost limit. Nothing is allocated for a
+ * request's images before it passed validation and admission.
  */
 final class GenerateHandler implements Handler<RoutingContext> {
+    /** Seconds a client told 429 should wait before it tries again. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     private final RequestPipeline pipeline;
     private final SamplerMetrics metrics;
+    private final InFlightCost inFlight;
 
-    GenerateHandler(RequestPipeline pipeline, SamplerMetrics metrics) {
+    GenerateHandler(RequestPipeline pipeline, SamplerMetrics metrics, InFlightCost inFlight) {
         this.pipeline = pipeline;
         this.metrics = metrics;
+        this.inFlight = inFlight;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         boolean grid = "png".equals(ctx.queryParams().get("format"))
             || String.valueOf(ctx.request().getHeader("accept")).contains("image/png");
-        GenerationRequest request;
+        ValidRequest valid;
         try {
-            request = parse(ctx.body().asJsonObject(), grid);
-        } catch (RuntimeException e) {
-            fail(ctx, 400, ErrorCode.INVALID_REQUEST, "body is not a generation request: " + e.getMessage());
+            valid = pipeline.validate(GenerateBody.parse(ctx.body().buffer(), grid));
+        } catch (InvalidRequestException e) {
+            fail(ctx, 400, e.code(), e.getMessage());
+            return;
+        }
+        long cost = RequestCost.of(valid);
+        if (!inFlight.tryAcquire(cost)) {
+            ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            fail(ctx, 429, ErrorCode.OVERLOADED, "HTTP requests in flight cost " + inFlight.inFlight() + " of at most "
+                + inFlight.limit() + " network evaluations; this one costs " + cost + ", retry later");
             return;
         }
         long received = System.currentTimeMillis();
         try {
-            pipeline.submit(request, received, new HttpSink(ctx, request.getNumImages(), grid, received));
+            pipeline.submit(valid, received, new HttpSink(ctx, valid.request().getNumImages(), grid, received, cost));
             metrics.request("accepted");
-        } catch (InvalidRequestException e) {
-            fail(ctx, 400, ErrorCode.INVALID_REQUEST, e.getMessage());
         } catch (UnknownModelException e) {
+            inFlight.release(cost);
             fail(ctx, 404, ErrorCode.UNKNOWN_MODEL, e.getMessage());
         }
     }
 
-    private static GenerationRequest parse(JsonObject body, boolean grid) {
-        if (body == null) {
-            throw new IllegalArgumentException("empty body");
-        }
-        Long step = body.getLong("step");
-        return GenerationRequest.newBuilder()
-            .setRequestId("http-" + UUID.randomUUID())
-            .setModel(new ModelSelector(body.getString("runId"), step))
-            .setNumImages(body.getInteger("numImages", 1))
-            .setSteps(body.getInteger("steps", 1))
-            .setSeed(body.getLong("seed"))
-            .setTMid(body.getDouble("tMid"))
-            .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
-            .setCreatedAt(Instant.now())
-            .build();
+    private void fail(RoutingContext ctx, int status, ErrorCode code, String reason) {
+        fail(ctx, metrics, status, code, reason);
     }
 
-    private void fail(RoutingContext ctx, int status, ErrorCode code, String reason) {
+    /** Every refusal of the HTTP API: counted, and answered as JSON {"code", "reason"} with the errors topic's codes. */
+    static void fail(RoutingContext ctx, SamplerMetrics metrics, int status, ErrorCode code, String reason) {
         metrics.request("rejected");
         metrics.error(code.name());
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
@@ -89,14 +86,16 @@ final class GenerateHandler implements Handler<RoutingContext> {
         private final byte[][] images;
         private final boolean grid;
         private final long received;
+        private final long cost;
         private GenerationResult first;
         private String error;
 
-        HttpSink(RoutingContext ctx, int numImages, boolean grid, long received) {
+        HttpSink(RoutingContext ctx, int numImages, boolean grid, long received, long cost) {
             this.ctx = ctx;
             this.images = new byte[numImages][];
             this.grid = grid;
             this.received = received;
+            this.cost = cost;
         }
 
         @Override
@@ -121,6 +120,7 @@ final class GenerateHandler implements Handler<RoutingContext> {
 
         @Override
         public void finished(boolean delivered) {
+            inFlight.release(cost);
             metrics.requestLatency(System.currentTimeMillis() - received);
             if (error != null || first == null) {
                 fail(ctx, 500, ErrorCode.INTERNAL, error == null ? "no images were generated" : error);

@@ -4,6 +4,7 @@ import io.ectstream.sampler.RequestPipeline;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.LoadedModel;
 import io.ectstream.sampler.models.ModelRegistry;
+import io.ectstream.schemas.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,14 +15,20 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
 
 /**
  * The HTTP face of the sampler: POST /v1/generate, GET /v1/models, GET /health (503 until a model
  * is loaded), GET /metrics (Prometheus text). With a bearer token every route but /health requires it;
  * with a certificate and key it serves HTTPS. Handlers are short and never block; generation goes
- * through the same pipeline as Kafka requests.
+ * through the same pipeline as Kafka requests. POST /v1/generate takes only application/json (415 otherwise), at
+ * most {@link #MAX_BODY_BYTES} (413), never stores an upload, and admits HTTP work by its cost in network
+ * evaluations (429 past the limit).
  */
 public final class HttpApi {
+    /** Largest POST body: a generation request is a few hundred bytes of JSON. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
     private final Vertx vertx;
     private final ModelRegistry registry;
     private final SamplerMetrics metrics;
@@ -29,16 +36,18 @@ public final class HttpApi {
     private final HttpSecurity security;
     private HttpServer server;
 
-    public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics) {
-        this(vertx, pipeline, registry, metrics, HttpSecurity.NONE);
-    }
-
-    public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics, HttpSecurity security) {
+    /**
+     * @param maxInFlightCost network evaluations the HTTP requests accepted and not yet answered may cost together
+     */
+    public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics, HttpSecurity security,
+                   long maxInFlightCost) {
         this.vertx = vertx;
         this.security = security;
         this.registry = registry;
         this.metrics = metrics;
-        this.generate = new GenerateHandler(pipeline, metrics);
+        InFlightCost inFlight = new InFlightCost(maxInFlightCost);
+        metrics.gauge("ect.sampler.http.in.flight.cost", inFlight::inFlight);
+        this.generate = new GenerateHandler(pipeline, metrics, inFlight);
     }
 
     public Router router() {
@@ -47,7 +56,10 @@ public final class HttpApi {
         if (security.tokenRequired()) {
             router.route().handler(new BearerTokenHandler(security.bearerToken()));
         }
-        router.post("/v1/generate").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(generate);
+        router.post("/v1/generate").handler(this::jsonOnly);
+        router.post("/v1/generate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
+            .handler(generate);
+        router.errorHandler(413, ctx -> error(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes"));
         router.get("/v1/models").handler(this::models);
         router.get("/metrics").handler(this::metrics);
         return router;
@@ -64,6 +76,20 @@ public final class HttpApi {
             server = s;
             return s.actualPort();
         });
+    }
+
+    /** Refuses anything but a JSON body before it is read: no form, no multipart upload ever reaches a handler. */
+    private void jsonOnly(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        if (type != null && type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+            ctx.next();
+            return;
+        }
+        error(ctx, 415, "the body must be application/json" + (type == null ? " (no content type was given)" : ", not " + type));
+    }
+
+    private void error(RoutingContext ctx, int status, String reason) {
+        GenerateHandler.fail(ctx, metrics, status, ErrorCode.INVALID_REQUEST, reason);
     }
 
     private void models(RoutingContext ctx) {

@@ -151,7 +151,7 @@ public final class RequestIntake {
             pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, source, record.timestamp(), purpose));
             metrics.request("accepted", purpose);
         } catch (InvalidRequestException e) {
-            reject(requestId, purpose, ErrorCode.INVALID_REQUEST, e.getMessage(), source, tp, tracker, offset);
+            reject(requestId, purpose, e.code(), e.getMessage(), source, tp, tracker, offset);
         } catch (UnknownModelException e) {
             reject(requestId, purpose, ErrorCode.UNKNOWN_MODEL, e.getMessage(), source, tp, tracker, offset);
         } catch (RuntimeException e) {

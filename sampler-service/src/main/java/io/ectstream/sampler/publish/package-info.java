@@ -1,2 +1,5 @@
-/** Writes GenerationResults (default results topic or the request's reply topic) and GenerationErrors to Kafka. */
+/**
+ * Writes GenerationResults (default results topic or the request's reply topic, once known to exist) and
+ * GenerationErrors to Kafka.
+ */
 package io.ectstream.sampler.publish;

@@ -1,14 +1,20 @@
 package io.ectstream.sampler.validate;
 
 import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.TrafficPurpose;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
  * Checks every field of a GenerationRequest before any work is done. The model selector is only
- * checked for shape here; whether its run is loaded is the registry's answer (UNKNOWN_MODEL).
+ * checked for shape here; whether its run is loaded is the registry's answer (UNKNOWN_MODEL). The reply topic
+ * must be allowed by the {@link ReplyTopicPolicy} (REPLY_TOPIC_REJECTED; whether it exists is checked later, off
+ * this synchronous path), and a user request may cost at most {@code maxRequestCost} network evaluations
+ * (TOO_COSTLY). Evaluation requests are exempt from the cost cap: they are the platform's own traffic and are
+ * served behind user batches.
  */
 public final class RequestValidator {
     /** ECT's largest noise level (sigma_max); t_mid must lie strictly between 0 and it. */
@@ -17,11 +23,13 @@ public final class RequestValidator {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final int maxImagesPerRequest;
-    private final String defaultResultTopic;
+    private final long maxRequestCost;
+    private final ReplyTopicPolicy replyTopics;
 
-    public RequestValidator(int maxImagesPerRequest, String defaultResultTopic) {
+    public RequestValidator(int maxImagesPerRequest, long maxRequestCost, ReplyTopicPolicy replyTopics) {
         this.maxImagesPerRequest = maxImagesPerRequest;
-        this.defaultResultTopic = defaultResultTopic;
+        this.maxRequestCost = maxRequestCost;
+        this.replyTopics = replyTopics;
     }
 
     public ValidRequest validate(GenerationRequest r) throws InvalidRequestException {
@@ -58,12 +66,26 @@ public final class RequestValidator {
             throw new InvalidRequestException("replyTopic",
                 "'" + replyTopic + "' is not a legal Kafka topic name (1-249 of [a-zA-Z0-9._-], not . or ..)");
         }
+        if (replyTopic != null) {
+            String refusal = replyTopics.refusal(replyTopic).orElse(null);
+            if (refusal != null) {
+                throw new InvalidRequestException(ErrorCode.REPLY_TOPIC_REJECTED, "replyTopic", refusal);
+            }
+        }
         double t = tMid == null ? SamplerSettings.DEFAULT_T_MID : tMid;
         SamplerSettings settings = kind == SamplerKind.ECT
             ? SamplerSettings.ect(r.getSteps(), t)
             : new SamplerSettings(SamplerKind.EDM_HEUN, SamplerSettings.HEUN_STEPS, t);
+        long cost = RequestCost.of(settings, r.getNumImages());
+        if (r.getPurpose() != TrafficPurpose.EVALUATION && cost > maxRequestCost) {
+            long most = maxRequestCost / settings.networkEvaluations();
+            throw new InvalidRequestException(ErrorCode.TOO_COSTLY, "numImages", r.getNumImages() + " images x "
+                + settings.networkEvaluations() + " network evaluations (" + kind + ") cost " + cost
+                + ", above this sampler's limit of " + maxRequestCost + " per request"
+                + (most >= 1 ? "; ask for at most " + most + " images with this sampler" : ""));
+        }
         long seed = r.getSeed() != null ? r.getSeed() : ThreadLocalRandom.current().nextLong();
-        return new ValidRequest(r, settings, seed, replyTopic != null ? replyTopic : defaultResultTopic);
+        return new ValidRequest(r, settings, seed, replyTopic != null ? replyTopic : replyTopics.defaultTopic());
     }
 
     public static boolean isLegalTopicName(String name) {

@@ -50,6 +50,29 @@ class CommandsTest {
     }
 
     @Test
+    void serveReplyTopicAndAdmissionOptions() {
+        SamplerConfig defaults = ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s");
+        assertEquals("ect.results.", defaults.replyTopicPrefix());
+        assertEquals(List.of(), defaults.replyTopics());
+        assertEquals(512, defaults.maxRequestCost());
+        assertEquals(2048, defaults.maxHttpInFlightCost());
+
+        SamplerConfig set = ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s", "--reply-topic-prefix", "team.",
+            "--reply-topic", "a.answers", "--reply-topic", "b.answers", "--max-request-cost", "70", "--max-http-in-flight-cost", "140");
+        assertEquals("team.", set.replyTopicPrefix());
+        assertEquals(List.of("a.answers", "b.answers"), set.replyTopics());
+        assertEquals(70, set.maxRequestCost());
+        assertEquals(140, set.maxHttpInFlightCost());
+        assertTrue(set.replyTopicPolicy().refusal("b.answers").isEmpty());
+
+        IllegalArgumentException forbidden = assertThrows(IllegalArgumentException.class,
+            () -> ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s", "--reply-topic", "ect.checkpoints"));
+        assertTrue(forbidden.getMessage().contains("ect.checkpoints"), forbidden.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s",
+            "--max-request-cost", "3000"), "the HTTP in-flight limit (2048) must hold the largest request");
+    }
+
+    @Test
     void serveSaysPreciselyWhichTopicIsMissing(KafkaCluster kafka) {
         kafka.createTopics(1, "sc.checkpoints", "sc.results");
         java.io.StringWriter err = new java.io.StringWriter();

@@ -10,6 +10,9 @@ import io.ectstream.sampler.support.Requests;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.TrafficPurpose;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class RequestValidatorTest {
-    private final RequestValidator validator = new RequestValidator(16, "ect.generate.results");
+    private static final ReplyTopicPolicy REPLY_TOPICS = new ReplyTopicPolicy("ect.generate.results", "ect.results.",
+        List.of("my.replies-1"), List.of("ect.checkpoints", "ect.generate.requests", "ect.generate.results"));
+    private final RequestValidator validator = new RequestValidator(16, 140, REPLY_TOPICS);
 
     private static GenerationRequest.Builder good() {
         return Requests.request("req-1", "run-a", 4, 2, 99L);
@@ -87,5 +92,37 @@ class RequestValidatorTest {
         ValidRequest v = validator.validate(good().setSampler(SamplerKind.EDM_HEUN).setSteps(7).build());
         assertEquals(SamplerKind.EDM_HEUN, v.settings().kind());
         assertEquals(SamplerSettings.HEUN_STEPS, v.settings().steps());
+    }
+
+    @Test
+    void aReplyTopicOffTheAllowListIsRejectedWithItsOwnCode() throws Exception {
+        for (String topic : List.of("ect.checkpoints", "ect.generate.requests", "somewhere.else", "__consumer_offsets",
+            "ect.results.app-changelog")) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> validator.validate(good().setReplyTopic(topic).build()), topic);
+            assertEquals(ErrorCode.REPLY_TOPIC_REJECTED, e.code(), topic);
+            assertEquals("replyTopic", e.field());
+            assertTrue(e.getMessage().contains(topic), e.getMessage());
+        }
+        assertEquals("ect.results.mine", validator.validate(good().setReplyTopic("ect.results.mine").build()).resultTopic());
+        assertEquals("ect.generate.results", validator.validate(good().setReplyTopic("ect.generate.results").build()).resultTopic());
+    }
+
+    @Test
+    void aUserRequestAboveTheCostCapIsTooCostlyAndEvaluationIsExempt() throws Exception {
+        // cap 140: 16 images x 2 steps and 4 Heun images (4 x 35) pass, 5 Heun images do not
+        assertEquals(32, RequestCost.of(validator.validate(good().setNumImages(16).setSteps(2).build())));
+        assertEquals(140, RequestCost.of(validator.validate(good().setNumImages(4).setSampler(SamplerKind.EDM_HEUN).build())));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+            () -> validator.validate(good().setNumImages(5).setSampler(SamplerKind.EDM_HEUN).build()));
+        assertEquals(ErrorCode.TOO_COSTLY, e.code());
+        assertTrue(e.getMessage().contains("5 images x 35 network evaluations (EDM_HEUN) cost 175, above this sampler's limit"
+            + " of 140 per request; ask for at most 4 images"), e.getMessage());
+        InvalidRequestException invalid = assertThrows(InvalidRequestException.class, () -> validator.validate(good().setSteps(3).build()));
+        assertEquals(ErrorCode.INVALID_REQUEST, invalid.code());
+
+        ValidRequest evaluation = validator.validate(good().setNumImages(16).setSampler(SamplerKind.EDM_HEUN)
+            .setPurpose(TrafficPurpose.EVALUATION).build());
+        assertEquals(560, RequestCost.of(evaluation), "16 Heun images cost 16 x 35 and are served for evaluation");
     }
 }

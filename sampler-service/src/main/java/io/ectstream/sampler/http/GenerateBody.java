@@ -1,0 +1,108 @@
+package io.ectstream.sampler.http;
+
+import io.ectstream.sampler.validate.InvalidRequestException;
+import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.ImageFormat;
+import io.ectstream.schemas.ModelSelector;
+import io.ectstream.schemas.SamplerKind;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The JSON body of POST /v1/generate, read strictly into a GenerationRequest: integers must be JSON integers within
+ * their type's range (1.9, 1e9 and 4294967297 are refused, never rounded or wrapped), numbers must be numbers, and
+ * unknown fields are refused. Ranges (numImages 1..max, steps, tMid) are the validator's job, as for Kafka requests.
+ */
+final class GenerateBody {
+    private static final Set<String> FIELDS = Set.of("runId", "step", "numImages", "steps", "seed", "tMid", "sampler");
+
+    private GenerateBody() {
+    }
+
+    static GenerationRequest parse(Buffer body, boolean grid) throws InvalidRequestException {
+        JsonObject json = object(body);
+        for (String field : json.fieldNames()) {
+            if (!FIELDS.contains(field)) {
+                throw new InvalidRequestException("body", "unknown field '" + field + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        Object runId = json.getValue("runId");
+        if (!(runId instanceof String)) {
+            throw new InvalidRequestException("runId", "must be a string naming a training run");
+        }
+        Long step = integer(json, "step", Long.MIN_VALUE, Long.MAX_VALUE);
+        Long numImages = integer(json, "numImages", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        Long steps = integer(json, "steps", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return GenerationRequest.newBuilder()
+            .setRequestId("http-" + UUID.randomUUID())
+            .setModel(new ModelSelector((String) runId, step))
+            .setNumImages(numImages == null ? 1 : numImages.intValue())
+            .setSteps(steps == null ? 1 : steps.intValue())
+            .setSeed(integer(json, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
+            .setTMid(number(json, "tMid"))
+            .setSampler(sampler(json))
+            .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
+            .setCreatedAt(Instant.now())
+            .build();
+    }
+
+    private static JsonObject object(Buffer body) throws InvalidRequestException {
+        if (body == null || body.length() == 0) {
+            throw new InvalidRequestException("body", "is empty; send a JSON object such as {\"runId\": \"my-run\", \"numImages\": 4, \"steps\": 2}");
+        }
+        try {
+            return new JsonObject(body);
+        } catch (DecodeException | ClassCastException e) {
+            throw new InvalidRequestException("body", "is not a JSON object");
+        }
+    }
+
+    /** An optional JSON integer in [min, max]; null when absent. */
+    private static Long integer(JsonObject json, String field, long min, long max) throws InvalidRequestException {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        boolean integral = value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+            || value instanceof BigInteger;
+        String range = min == Long.MIN_VALUE ? "a 64-bit integer" : "a 32-bit integer";
+        if (!integral) {
+            throw new InvalidRequestException(field, "must be " + range + ", not " + value);
+        }
+        BigInteger big = new BigInteger(value.toString());
+        if (big.compareTo(BigInteger.valueOf(min)) < 0 || big.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new InvalidRequestException(field, "must be " + range + ", not " + value + " (out of range)");
+        }
+        return big.longValue();
+    }
+
+    private static Double number(JsonObject json, String field) throws InvalidRequestException {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Number n)) {
+            throw new InvalidRequestException(field, "must be a number, not " + value);
+        }
+        return n.doubleValue();
+    }
+
+    private static SamplerKind sampler(JsonObject json) throws InvalidRequestException {
+        Object value = json.getValue("sampler");
+        if (value == null) {
+            return SamplerKind.ECT;
+        }
+        for (SamplerKind kind : SamplerKind.values()) {
+            if (kind.name().equals(value)) {
+                return kind;
+            }
+        }
+        throw new InvalidRequestException("sampler", "must be one of " + Arrays.toString(SamplerKind.values()) + ", not " + value);
+    }
+}
