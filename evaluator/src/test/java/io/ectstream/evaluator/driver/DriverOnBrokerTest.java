@@ -171,7 +171,7 @@ class DriverOnBrokerTest {
             assertEquals(0, driver.retried());
             assertEquals(4, sent.drainToEnd().size(), "no request re-sent for a rejected checkpoint");
 
-            // Its event read again later (another driver's backlog, say): no requests at all.
+            // The run's next checkpoint is evaluated as usual.
             publish(producer, t, DriverEvents.event("r", 6, Phase.ECT));
             assertEquals(8, sent.await(8).size(), "the next checkpoint of the run is evaluated");
         }

@@ -28,7 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +146,45 @@ class EvaluatorOnBrokerTest {
             assertEquals(List.of(4L, 8L, 12L), allReportCounts(reports));
             assertEquals(directFid(images), reports.get(2).getFid(), 1e-9 * Math.max(1, reports.get(2).getFid()));
             assertTrue(app.counters().samples() > 12, "the aborted work was done again: " + app.counters().samples());
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void resultsDeliveredTwiceAreCountedOnce(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String results = "twice-results";
+        String fid = "twice-fid";
+        String errors = "twice-errors";
+        kafka.createTopics(2, results, fid, errors);
+        ModelVersion version = TestResults.version("run-twice", 3);
+        List<byte[]> images = TestResults.images(new Random(21), 20);
+        List<GenerationResult> records = new ArrayList<>();
+        for (int i = 0; i < images.size(); i += 2) {
+            records.add(TestResults.result("eval:run-twice@3:ect1:" + i + ":n", version, 1, TrafficPurpose.EVALUATION,
+                images.subList(i, i + 2), ImageFormat.RAW_UINT8));
+        }
+        EvaluatorConfig config = Configs.config("twice-evaluator", kafka.bootstrapServers(), dir, new ReportSchedule(4, 0),
+            results, fid, errors);
+        try (EvaluatorApp app = EvaluatorApp.start(config, extractor, reference)) {
+            // What a rebalance or a restart of the sampler does: every answer produced again.
+            BrokerClients.send(kafka, results, records, List.of());
+            BrokerClients.send(kafka, results, records, List.of());
+            EvaluatorCounters counters = app.counters();
+            awaitCondition(() -> counters.samples() / 2 + counters.duplicates() == 2L * records.size());
+            assertEquals(images.size(), counters.samples(), "each distinct image counted once");
+            assertEquals(records.size(), counters.duplicates());
+            assertEquals(5, counters.reports());
+            List<FidReport> reports = reports(kafka, fid, 5);
+            assertEquals(List.of(4L, 8L, 12L, 16L, 20L), allReportCounts(reports));
+            assertEquals(directFid(images), reports.get(4).getFid(), 1e-9 * Math.max(1, reports.get(4).getFid()));
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
+            Thread.sleep(20);
         }
     }
 
