@@ -319,8 +319,6 @@ public final class EvaluationDriver implements AutoCloseable {
             pending.drop(id);
             abandoned.incrementAndGet();
             log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
-        } else if (rejected.reason(checkpoint) != null) {
-            endEvaluation(checkpoint, "the sampler rejected the checkpoint: " + rejected.reason(checkpoint));
         } else if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
             pending.drop(id);
             abandoned.incrementAndGet();

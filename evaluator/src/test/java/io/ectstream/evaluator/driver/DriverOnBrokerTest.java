@@ -174,6 +174,18 @@ class DriverOnBrokerTest {
             // The run's next checkpoint is evaluated as usual.
             publish(producer, t, DriverEvents.event("r", 6, Phase.ECT));
             assertEquals(8, sent.await(8).size(), "the next checkpoint of the run is evaluated");
+
+            // A rejection read before its checkpoint event (the driver lagging behind the sampler): no requests at all.
+            CheckpointEvent worse = DriverEvents.event("r", 7, Phase.ECT);
+            sendError(producer, t, GenerationError.newBuilder(error(null, ErrorCode.CHECKPOINT_REJECTED, t.checkpoints, 0, 99))
+                .setReason("checkpoint r@7 rejected: file missing").setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(worse))).build());
+            await(() -> driver.errorsRead() == 6);
+            publish(producer, t, worse);
+            await(() -> driver.endedEvaluations() == 2);
+            publish(producer, t, DriverEvents.event("r", 8, Phase.ECT));
+            List<ConsumerRecord<String, GenerationRequest>> all = sent.await(12);
+            assertTrue(all.subList(8, 12).stream().allMatch(r -> r.value().getModel().getStep() == 8L), all.toString());
+            assertEquals(3, driver.evaluatedCheckpoints());
         }
     }
 
