@@ -170,7 +170,7 @@ class EvaluatorOnBrokerTest {
             BrokerClients.send(kafka, results, records, List.of());
             BrokerClients.send(kafka, results, records, List.of());
             EvaluatorCounters counters = app.counters();
-            awaitCondition(() -> counters.samples() / 2 + counters.duplicates() == 2L * records.size());
+            awaitCondition(() -> counters.samples() / 2 + counters.duplicates() >= 2L * records.size());
             assertEquals(images.size(), counters.samples(), "each distinct image counted once");
             assertEquals(records.size(), counters.duplicates());
             assertEquals(5, counters.reports());
