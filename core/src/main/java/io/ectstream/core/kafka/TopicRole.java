@@ -7,6 +7,8 @@ public enum TopicRole {
     CHECKPOINTS,
     PROGRESS,
     REQUESTS,
+    /** The evaluation driver's requests; only the driver should be allowed to write it (ACLs). */
+    EVALUATION_REQUESTS,
     RESULTS,
     ERRORS,
     FID,

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 /** {@code ectstream evaluate}: runs the evaluator's Kafka Streams application until interrupted. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Scores generated images continuously: FID per (model version, sampler, steps, purpose),"
-        + " every K samples over all samples and over a rolling window of the last W.")
+        + " every K samples over all samples and over a rolling window of the last W; each (request id, chunk)"
+        + " of a group is counted once, however often it is delivered.")
 public class EvaluateCommand implements Callable<Integer> {
     private static final TopicNames TOPICS = TopicNames.defaults();
 

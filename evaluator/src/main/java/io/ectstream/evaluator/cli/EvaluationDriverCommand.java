@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.evaluator.driver.DriverConfig;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
@@ -34,8 +35,10 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     @Option(names = "--checkpoints-topic", description = "Default: ect.checkpoints.")
     String checkpointsTopic = TOPICS.checkpoints();
 
-    @Option(names = "--requests-topic", description = "Default: ect.generate.requests.")
-    String requestsTopic = TOPICS.generateRequests();
+    @Option(names = "--evaluation-requests-topic", defaultValue = TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC,
+        description = {"Where the evaluation requests go: a topic only this driver may write (ACLs); the sampler marks",
+            "what it reads there EVALUATION (default ${DEFAULT-VALUE})."})
+    String evaluationRequestsTopic;
 
     @Option(names = "--errors-topic", description = "Where the sampler reports rejected requests (default: ect.generate.errors).")
     String errorsTopic = TOPICS.generateErrors();
@@ -61,10 +64,10 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     boolean teacherHeun;
 
     @Option(names = "--retry-delay-ms", defaultValue = "500",
-        description = "Wait before re-sending a request for a checkpoint the sampler has not loaded yet (default ${DEFAULT-VALUE}).")
+        description = "Wait before re-sending a request for a checkpoint the sampler has not loaded yet; doubled per re-send (default ${DEFAULT-VALUE}).")
     long retryDelayMs;
 
-    @Option(names = "--retry-window-s", defaultValue = "120", description = "Give up re-sending after this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--retry-window-s", defaultValue = "120", description = "Stop re-sending this long after the first send and end the checkpoint's evaluation (default ${DEFAULT-VALUE}).")
     long retryWindowS;
 
     EvaluationPlan plan() {
@@ -72,7 +75,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     }
 
     DriverConfig driverConfig() {
-        return new DriverConfig(groupId, checkpointsTopic, requestsTopic, errorsTopic,
+        return new DriverConfig(groupId, checkpointsTopic, evaluationRequestsTopic, errorsTopic,
             Duration.ofMillis(retryDelayMs), Duration.ofSeconds(retryWindowS));
     }
 

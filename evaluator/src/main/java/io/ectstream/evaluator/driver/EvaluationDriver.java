@@ -7,6 +7,7 @@ import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.AvroSerdes;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,21 +35,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores every checkpoint: on each CheckpointEvent it asks the sampler, through Kafka, for the samples of
- * its {@link EvaluationPlan} (the same seeds for every checkpoint), marked EVALUATION, for that exact model
- * version. The evaluator's topology turns the results into one FidReport per (version, sampler, steps).
+ * Scores every checkpoint: on each CheckpointEvent it asks the sampler, through the evaluation requests topic
+ * (which only the driver may write; the sampler marks what it reads there EVALUATION), for the samples of
+ * its {@link EvaluationPlan} (the same seeds for every checkpoint) for that exact model version. The
+ * evaluator's topology turns the results into one FidReport per (version, sampler, steps).
  * <ul>
  * <li>Checkpoints: read in a consumer group (one driver per checkpoint partition), committed after the
  *     requests are acknowledged: a restart neither skips nor repeats a checkpoint. At start the backlog up to
  *     the end offsets is read first and only the newest checkpoint of each run is evaluated ({@link CheckpointSelector}).</li>
+ * <li>Request ids end with a random nonce per evaluation ({@link EvaluationRequests}), and an error counts only
+ *     when it names the record the driver wrote ({@link PendingRequests}): forged or replayed errors, and
+ *     copies of a request sent by someone else, make the driver re-send nothing.</li>
  * <li>Superseded checkpoints: scored to the end once the sampler accepted their requests (it keeps the
  *     model for them, at evaluation priority). A request the sampler rejects with UNKNOWN_MODEL is re-sent
- *     after {@link DriverConfig#retryDelay()} while its checkpoint is still the newest one the driver knows
- *     (the sampler had not loaded it yet), for up to {@link DriverConfig#retryWindow()}; if a newer checkpoint
- *     of the run is known, it is not re-sent: the sampler will never serve that version again, and that
- *     checkpoint's evaluation is abandoned (counted in {@link #abandonedRequests()}, logged). With the
- *     evaluator reporting every {@code samples} samples, an abandoned evaluation makes no report rather than a
- *     report over fewer samples.</li>
+ *     after {@link DriverConfig#retryDelay()}, doubled per re-send, while its checkpoint is still the newest
+ *     one the driver knows (the sampler had not loaded it yet), for up to {@link DriverConfig#retryWindow()};
+ *     if a newer checkpoint of the run is known, it is not re-sent: the sampler will never serve that version
+ *     again (counted in {@link #abandonedRequests()}, logged).</li>
+ * <li>Rejected checkpoints: a CHECKPOINT_REJECTED error for the checkpoint, or a request still not served
+ *     at the end of the retry window, ends that checkpoint's evaluation: its requests are not re-sent, one
+ *     line says why ({@link #endedEvaluations()}). With the evaluator reporting every {@code samples}
+ *     samples, an ended evaluation makes no report rather than a report over fewer samples.</li>
  * </ul>
  * One thread; the errors topic is read without a group from its end at start.
  */
@@ -71,13 +80,16 @@ public final class EvaluationDriver implements AutoCloseable {
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong evaluated = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong ended = new AtomicLong();
+    private final AtomicLong errorsRead = new AtomicLong();
+    private final RejectedCheckpoints rejected = new RejectedCheckpoints();
     private volatile boolean running = true;
     private long nextErrorsLookupMs;
 
     /** The launcher's form: errors from the default topic, default retry timings. */
     public EvaluationDriver(Map<String, Object> clientProperties, String groupId, String checkpointsTopic,
-                            String requestsTopic, EvaluationPlan plan) {
-        this(clientProperties, DriverConfig.of(groupId, checkpointsTopic, requestsTopic), plan);
+                            String evaluationRequestsTopic, EvaluationPlan plan) {
+        this(clientProperties, DriverConfig.of(groupId, checkpointsTopic, evaluationRequestsTopic), plan);
     }
 
     public EvaluationDriver(Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan) {
@@ -112,7 +124,7 @@ public final class EvaluationDriver implements AutoCloseable {
         return requested.get();
     }
 
-    /** Requests re-sent because the sampler did not serve their checkpoint yet. */
+    /** Requests re-sent because the sampler did not serve their checkpoint yet (answered errors only). */
     public long retried() {
         return retried.get();
     }
@@ -130,6 +142,16 @@ public final class EvaluationDriver implements AutoCloseable {
     /** Checkpoints skipped because a newer one of their run was read with or before them. */
     public long skippedCheckpoints() {
         return skipped.get();
+    }
+
+    /** Checkpoint evaluations ended without samples: the sampler rejected the checkpoint or never served it. */
+    public long endedEvaluations() {
+        return ended.get();
+    }
+
+    /** Records read from the errors topic (every service's errors, not only the driver's). */
+    public long errorsRead() {
+        return errorsRead.get();
     }
 
     private void run() {
@@ -219,11 +241,17 @@ public final class EvaluationDriver implements AutoCloseable {
     }
 
     private void requestSamples(CheckpointEvent event) {
+        String checkpoint = EvaluationRequests.checkpoint(event.getRunId(), event.getStep());
+        String rejection = rejected.reason(checkpoint);
+        if (rejection != null) {
+            ended.incrementAndGet();
+            log.warn("checkpoint {} not evaluated, no FID for it: the sampler rejected it ({})", checkpoint, rejection);
+            return;
+        }
         long now = clock.millis();
-        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now));
+        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now), EvaluationRequests.newNonce());
         for (GenerationRequest request : requests) {
-            send(request);
-            pending.sent(request, now);
+            pending.sent(request, send(request), now);
         }
         evaluated.incrementAndGet();
         log.info("evaluation requested for {}@{} ({}): {} samples per sampler in {} requests, {}", event.getRunId(),
@@ -231,13 +259,13 @@ public final class EvaluationDriver implements AutoCloseable {
             plan.samplersFor(event.getPhase()).stream().map(EvaluationRequests::label).toList());
     }
 
-    private void send(GenerationRequest request) {
-        producer.send(new ProducerRecord<>(config.requestsTopic(), request.getRequestId(), request), (metadata, e) -> {
+    private Future<RecordMetadata> send(GenerationRequest request) {
+        requested.incrementAndGet();
+        return producer.send(new ProducerRecord<>(config.evaluationRequestsTopic(), request.getRequestId(), request), (metadata, e) -> {
             if (e != null) {
                 log.error("evaluation request {} could not be sent: {}", request.getRequestId(), e.toString());
             }
         });
-        requested.incrementAndGet();
     }
 
     private void pollErrors() {
@@ -250,55 +278,94 @@ public final class EvaluationDriver implements AutoCloseable {
             return;
         }
         for (ConsumerRecord<String, byte[]> record : errors.poll(Duration.ofMillis(20))) {
+            errorsRead.incrementAndGet();
             GenerationError error;
             try {
                 error = errorCodec.decode(record.value());
             } catch (RecordDecodingException e) {
                 continue; // not ours to judge; the errors topic is shared
             }
-            GenerationRequest request = error.getRequestId() == null ? null : pending.get(error.getRequestId());
+            if (error.getCode() == ErrorCode.CHECKPOINT_REJECTED) {
+                onCheckpointRejected(error);
+                continue;
+            }
+            GenerationRequest request = pending.answeredBy(error);
             if (request != null) {
                 onRejected(request, error, now);
             }
         }
     }
 
+    /** The sampler's own report that it could not load a checkpoint: its evaluation can never be served. */
+    private void onCheckpointRejected(GenerationError error) {
+        if (!config.checkpointsTopic().equals(error.getSourceTopic()) || error.getOriginalBytes() == null) {
+            return;
+        }
+        CheckpointEvent event;
+        try {
+            event = eventCodec.decode(bytes(error.getOriginalBytes()));
+        } catch (RecordDecodingException e) {
+            return;
+        }
+        String checkpoint = EvaluationRequests.checkpoint(event.getRunId(), event.getStep());
+        rejected.add(checkpoint, error.getReason());
+        endEvaluation(checkpoint, "the sampler rejected the checkpoint: " + error.getReason());
+    }
+
     private void onRejected(GenerationRequest request, GenerationError error, long now) {
         String id = request.getRequestId();
-        String runId = request.getModel().getRunId();
-        long step = request.getModel().getStep();
+        String checkpoint = EvaluationRequests.checkpointOf(request);
         if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
             pending.drop(id);
             abandoned.incrementAndGet();
             log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
-        } else if (selector.superseded(runId, step)) {
+        } else if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
             pending.drop(id);
             abandoned.incrementAndGet();
-            log.warn("evaluation request {} abandoned: {}@{} was superseded before the sampler took it ({})",
-                id, runId, step, error.getReason());
+            log.warn("evaluation request {} abandoned: {} was superseded before the sampler took it ({})",
+                id, checkpoint, error.getReason());
         } else if (!pending.retryLater(id, now)) {
-            abandoned.incrementAndGet();
-            log.error("evaluation request {} abandoned: the sampler did not serve {}@{} within {} ({})",
-                id, runId, step, config.retryWindow(), error.getReason());
+            endEvaluation(checkpoint, "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
         } else {
-            log.debug("evaluation request {} will be re-sent: the sampler does not serve {}@{} yet", id, runId, step);
+            log.debug("evaluation request {} will be re-sent: the sampler does not serve {} yet", id, checkpoint);
         }
+    }
+
+    /** Stops re-sending the checkpoint's requests and says why, once per checkpoint. */
+    private void endEvaluation(String checkpoint, String reason) {
+        int dropped = pending.dropCheckpoint(checkpoint);
+        if (dropped == 0) {
+            return; // not evaluated by this driver, or already ended
+        }
+        abandoned.addAndGet(dropped);
+        ended.incrementAndGet();
+        log.warn("evaluation of checkpoint {} ended, no FID for it: {}", checkpoint, reason);
     }
 
     private void resendDue() {
         List<GenerationRequest> due = pending.due(clock.millis());
+        int resent = 0;
         for (GenerationRequest request : due) {
             if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
                 pending.drop(request.getRequestId());
                 abandoned.incrementAndGet();
                 continue;
             }
-            send(request);
-            retried.incrementAndGet();
+            pending.resent(request.getRequestId(), send(request));
+            resent++;
         }
-        if (!due.isEmpty()) {
-            log.info("re-sent {} evaluation requests the sampler could not serve yet", due.size());
+        if (resent > 0) {
+            producer.flush(); // written before the errors that name these copies can be read
+            retried.addAndGet(resent);
+            log.info("re-sent {} evaluation requests the sampler could not serve yet", resent);
         }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] out = new byte[view.remaining()];
+        view.get(out);
+        return out;
     }
 
     @Override

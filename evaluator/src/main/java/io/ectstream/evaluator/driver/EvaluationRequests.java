@@ -7,21 +7,28 @@ import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
-/** The GenerationRequests of one checkpoint's evaluation: that exact version, the plan's seeds, purpose EVALUATION. */
+/**
+ * The GenerationRequests of one checkpoint's evaluation: that exact version, the plan's seeds, purpose
+ * EVALUATION, and request ids that end with a nonce drawn for this evaluation, so that nobody can guess them.
+ */
 public final class EvaluationRequests {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private EvaluationRequests() {
     }
 
-    public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now) {
+    public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now, String nonce) {
         List<GenerationRequest> requests = new ArrayList<>();
         for (SamplerSettings settings : plan.samplersFor(event.getPhase())) {
             for (int chunk = 0; chunk < plan.requestsPerSampler(); chunk++) {
                 requests.add(GenerationRequest.newBuilder()
-                    .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk))
+                    .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk, nonce))
                     .setModel(ModelSelector.newBuilder().setRunId(event.getRunId()).setStep(event.getStep()).build())
                     .setNumImages(plan.imagesInRequest(chunk))
                     .setSteps(settings.steps())
@@ -38,12 +45,28 @@ public final class EvaluationRequests {
         return requests;
     }
 
-    /** {@code eval:<run>@<step>:<sampler label>:<chunk>}; unique per checkpoint, sampler and chunk. */
-    public static String requestId(String runId, long step, SamplerSettings settings, int chunk) {
-        return "eval:" + runId + "@" + step + ":" + label(settings) + ":" + chunk;
+    /** 128 random bits in hex, from a SecureRandom. */
+    public static String newNonce() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** {@code eval:<run>@<step>:<sampler label>:<chunk>:<nonce>}; unique per evaluation, sampler and chunk. */
+    public static String requestId(String runId, long step, SamplerSettings settings, int chunk, String nonce) {
+        return "eval:" + runId + "@" + step + ":" + label(settings) + ":" + chunk + ":" + nonce;
     }
 
     public static String label(SamplerSettings settings) {
         return settings.kind() == SamplerKind.ECT ? "ect" + settings.steps() : "heun" + settings.networkEvaluations();
+    }
+
+    /** {@code <run>@<step>}: the checkpoint a request evaluates. */
+    public static String checkpointOf(GenerationRequest request) {
+        return checkpoint(request.getModel().getRunId(), request.getModel().getStep());
+    }
+
+    public static String checkpoint(String runId, long step) {
+        return runId + "@" + step;
     }
 }

@@ -8,6 +8,7 @@ import io.ectstream.schemas.FidWindow;
 import io.ectstream.schemas.FidWindowKind;
 import java.time.Clock;
 import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code <group>|closed} the moments of every completed block, {@code <group>|block|<i>} completed block i,
  * kept while a rolling window (the last W/K blocks) still needs it. A record reads and writes only the
  * current block (one d(d+1)/2 update per image); the other entries are touched when a block completes.
+ * Reports and error records (unreadable state) leave as {@link Parsed}.
  */
-final class AccumulateMoments implements Processor<String, FeatureBatch, String, FidReport> {
+final class AccumulateMoments implements Processor<String, FeatureBatch, String, Parsed<FidReport>> {
     private static final Logger log = LoggerFactory.getLogger(AccumulateMoments.class);
 
     private final ReportSchedule schedule;
@@ -32,7 +34,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
     private final EvaluatorCounters counters;
     private final Clock clock;
     private final boolean knowsCheckpoints;
-    private ProcessorContext<String, FidReport> context;
+    private ProcessorContext<String, Parsed<FidReport>> context;
     private KeyValueStore<String, Moments> store;
     private KeyValueStore<String, Long> imagesSeen;
 
@@ -48,7 +50,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
     }
 
     @Override
-    public void init(ProcessorContext<String, FidReport> context) {
+    public void init(ProcessorContext<String, Parsed<FidReport>> context) {
         this.context = context;
         this.store = context.getStateStore(FidTopology.MOMENTS_STORE);
         this.imagesSeen = knowsCheckpoints ? context.getStateStore(FidTopology.IMAGES_SEEN_STORE) : null;
@@ -58,7 +60,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
     public void process(Record<String, FeatureBatch> record) {
         String group = record.key();
         FeatureBatch batch = record.value();
-        Moments current = orNew(store.get(currentKey(group)), fid.dimension());
+        Moments current = orNew(read(currentKey(group), record), fid.dimension());
         for (float[] x : batch.features()) {
             current.add(x);
             if (current.count() == schedule.reportEvery()) {
@@ -76,7 +78,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
 
     /** A block of K samples is full: fold it into the closed moments, report, keep it for the rolling window. */
     private void completeBlock(Record<String, FeatureBatch> record, String group, Moments block) {
-        Moments closed = orNew(store.get(closedKey(group)), fid.dimension());
+        Moments closed = orNew(read(closedKey(group), record), fid.dimension());
         closed.add(block);
         store.put(closedKey(group), closed);
         report(record, closed, new FidWindow(FidWindowKind.ALL, closed.count()));
@@ -88,7 +90,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
         long blockIndex = closed.count() / schedule.reportEvery() - 1;
         Moments window = block.copy();
         for (long i = Math.max(0, blockIndex - blocks + 1); i < blockIndex; i++) {
-            Moments older = store.get(blockKey(group, i));
+            Moments older = read(blockKey(group, i), record);
             if (older != null) {
                 window.add(older);
             }
@@ -127,7 +129,27 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
         counters.countReport();
         log.info("FID {} for {} {} {}-step {} over {} samples ({})", String.format("%.4f", value), group.versionKey(),
             group.sampler(), group.steps(), group.purpose(), moments.count(), window.getKind());
-        context.forward(new Record<>(group.versionKey(), report, record.timestamp()));
+        context.forward(new Record<>(group.versionKey(), Parsed.ok(report), record.timestamp()));
+    }
+
+    /**
+     * The stored moments, or null when there are none or they cannot be read (a record in the changelog that
+     * is not moments, e.g. written there by another client): then the entry starts again from empty, with a
+     * WARN and an error record, rather than every later result of the group failing on it.
+     */
+    private Moments read(String key, Record<String, FeatureBatch> record) {
+        try {
+            return store.get(key);
+        } catch (SerializationException e) {
+            store.put(key, null); // a delete, without delete()'s reading of the old value
+            counters.countUnreadableState();
+            String reason = "moments state " + key + " unreadable (" + e.getMessage() + "): started again from empty, "
+                + "the samples counted in it are lost";
+            log.warn("{}", reason);
+            context.forward(new Record<>(record.key(), Parsed.failed(ErrorRecords.unreadableState(reason, clock)),
+                record.timestamp()));
+            return null;
+        }
     }
 
     private static Moments orNew(Moments stored, int d) {

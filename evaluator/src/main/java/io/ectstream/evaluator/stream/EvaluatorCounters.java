@@ -2,13 +2,15 @@ package io.ectstream.evaluator.stream;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts of what the evaluator did since start: records rejected per stage, samples scored, reports made. */
+/** Counts of what the evaluator did since start: records rejected per stage, duplicates dropped, samples scored, reports made. */
 public final class EvaluatorCounters {
     private final AtomicLong undecodableRecords = new AtomicLong();
     private final AtomicLong unusableImages = new AtomicLong();
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong reports = new AtomicLong();
     private final AtomicLong failedReports = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong unreadableState = new AtomicLong();
 
     public long undecodableRecords() {
         return undecodableRecords.get();
@@ -33,6 +35,24 @@ public final class EvaluatorCounters {
 
     public long failedReports() {
         return failedReports.get();
+    }
+
+    /** Result chunks dropped because the same (request id, chunk) of their group was counted before. */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Moments entries in the state store that could not be read and were started again from empty. */
+    public long unreadableState() {
+        return unreadableState.get();
+    }
+
+    void countDuplicate() {
+        duplicates.incrementAndGet();
+    }
+
+    void countUnreadableState() {
+        unreadableState.incrementAndGet();
     }
 
     void countUndecodable() {

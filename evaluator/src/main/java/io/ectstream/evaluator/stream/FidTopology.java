@@ -7,6 +7,7 @@ import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.serde.AvroSerdes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,20 +23,24 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The evaluator: generation results in, FID reports out.
  * <pre>
  * ect.generate.results (bytes) -> parse Avro -----------------------------------> errors topic (undecodable)
  *   -> key by sample group (version, sampler, steps, purpose) -> repartition
+ *   -> each (request id, chunk) of the group once (state store; redeliveries dropped)
  *   -> decode images + extract features (batches) -------------------------------> errors topic (bad images)
  *   -> add to the group's moments (state store), every K samples -> ect.eval.fid (ALL and ROLLING reports)
+ *                                                      unreadable moments state -> errors topic
  * ect.checkpoints (optional) -> global store runId@step -> imagesSeen, read when a report is made
  * </pre>
  */
 public final class FidTopology {
     public static final String MOMENTS_STORE = "moments";
     public static final String IMAGES_SEEN_STORE = "checkpoint-images-seen";
+    public static final String COUNTED_CHUNKS_STORE = "counted-chunks";
 
     private FidTopology() {
     }
@@ -50,6 +55,7 @@ public final class FidTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(momentsStore(config));
+        builder.addStateStore(countedChunksStore());
         boolean knowsCheckpoints = config.checkpointsTopic() != null;
         if (knowsCheckpoints) {
             builder.addGlobalStore(imagesSeenStore(), config.checkpointsTopic(),
@@ -62,18 +68,20 @@ public final class FidTopology {
             raw.processValues(() -> new ParseResult(counters, clock), Named.as("parse-result")),
             "parse", config.errorsTopic(), errorSerde);
 
-        KStream<String, GenerationResult> bySampleGroup = results
+        KStream<String, GenerationResult> eachChunkOnce = results
             .selectKey((requestId, result) -> SampleGroup.of(result).key(), Named.as("key-by-sample-group"))
-            .repartition(Repartitioned.with(Serdes.String(), resultSerde).withName("by-sample-group"));
+            .repartition(Repartitioned.with(Serdes.String(), resultSerde).withName("by-sample-group"))
+            .processValues(() -> new CountEachChunkOnce(counters), Named.as("count-each-chunk-once"), COUNTED_CHUNKS_STORE);
 
         KStream<String, FeatureBatch> features = withoutErrors(
-            bySampleGroup.processValues(() -> new ExtractFeatures(extractor, config.featureBatchSize(), counters, clock),
+            eachChunkOnce.processValues(() -> new ExtractFeatures(extractor, config.featureBatchSize(), counters, clock),
                 Named.as("extract-features")),
             "features", config.errorsTopic(), errorSerde);
 
-        features
-            .process(() -> new AccumulateMoments(config.schedule(), fid, extractor.id(), referenceId, counters, clock,
-                knowsCheckpoints), Named.as("accumulate-moments"), MOMENTS_STORE)
+        withoutErrors(
+            features.process(() -> new AccumulateMoments(config.schedule(), fid, extractor.id(), referenceId, counters, clock,
+                knowsCheckpoints), Named.as("accumulate-moments"), MOMENTS_STORE),
+            "moments", config.errorsTopic(), errorSerde)
             .to(config.fidTopic(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
 
         return builder.build();
@@ -95,6 +103,14 @@ public final class FidTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MOMENTS_STORE), Serdes.String(), new MomentsSerde())
             .withCachingDisabled()
             .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxMessageBytes())));
+    }
+
+    /** (group, request id, chunk) -> record time, kept {@link CountEachChunkOnce#REMEMBERED}; changelogged. */
+    private static StoreBuilder<WindowStore<String, Long>> countedChunksStore() {
+        Duration kept = CountEachChunkOnce.REMEMBERED;
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(COUNTED_CHUNKS_STORE, kept, kept, false),
+                Serdes.String(), Serdes.Long())
+            .withCachingDisabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, Long>> imagesSeenStore() {

@@ -16,7 +16,7 @@ class EvaluationDriverCommandTest {
         EvaluationDriverCommand defaults = new EvaluationDriverCommand();
         new CommandLine(defaults).parseArgs();
         assertEquals(new EvaluationPlan(10_000, 250, 20_251_126L, 0.821, false), defaults.plan());
-        assertEquals(new DriverConfig("ect-evaluation-driver", "ect.checkpoints", "ect.generate.requests", "ect.generate.errors",
+        assertEquals(new DriverConfig("ect-evaluation-driver", "ect.checkpoints", "ect.eval.requests", "ect.generate.errors",
             Duration.ofMillis(500), Duration.ofSeconds(120)), defaults.driverConfig());
 
         EvaluationDriverCommand set = new EvaluationDriverCommand();

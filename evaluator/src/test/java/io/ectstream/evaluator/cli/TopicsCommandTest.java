@@ -41,7 +41,7 @@ class TopicsCommandTest {
 
     private static String[] names(String prefix, String... more) {
         List<String> args = new java.util.ArrayList<>();
-        for (String role : List.of("checkpoints", "progress", "requests", "results", "errors", "fid", "reference-stats", "results-json")) {
+        for (String role : List.of("checkpoints", "progress", "requests", "evaluation-requests", "results", "errors", "fid", "reference-stats", "results-json")) {
             args.add("--topic");
             args.add(role + "=" + prefix + role);
         }
@@ -54,13 +54,13 @@ class TopicsCommandTest {
         String b = kafka.bootstrapServers();
         Run missing = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
         assertEquals(1, missing.code(), missing.out());
-        assertEquals(8, missing.out().lines().filter(l -> l.contains("MISSING")).count(), missing.out());
+        assertEquals(9, missing.out().lines().filter(l -> l.contains("MISSING")).count(), missing.out());
 
         Run created = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.",
             "--partitions", "requests=4", "--retention-ms", "results=600000", "--cleanup-policy", "fid=compact",
             "--topic-config", "errors:min.insync.replicas=1", "--replication-factor", "1")));
         assertEquals(0, created.code(), created.out());
-        assertEquals(8, created.out().lines().filter(l -> l.startsWith("created")).count(), created.out());
+        assertEquals(9, created.out().lines().filter(l -> l.startsWith("created")).count(), created.out());
 
         try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(b), Duration.ofSeconds(20))) {
             Map<String, KafkaTopics.Described> d = topics.describe(List.of("tc1.requests", "tc1.results", "tc1.fid", "tc1.errors", "tc1.reference-stats"));
@@ -73,7 +73,7 @@ class TopicsCommandTest {
         }
 
         Run again = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.")));
-        assertEquals(8, again.out().lines().filter(l -> l.startsWith("exists")).count(), again.out());
+        assertEquals(9, again.out().lines().filter(l -> l.startsWith("exists")).count(), again.out());
         Run described = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
         assertEquals(0, described.code(), described.out());
         assertTrue(described.out().contains("tc1.requests") && described.out().contains("partitions=4"), described.out());

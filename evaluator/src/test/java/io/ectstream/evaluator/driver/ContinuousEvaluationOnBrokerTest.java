@@ -177,7 +177,7 @@ class ContinuousEvaluationOnBrokerTest {
         for (GenerationRequest r : requests) {
             assertEquals(TrafficPurpose.EVALUATION, r.getPurpose());
             String id = r.getRequestId();
-            int chunk = Integer.parseInt(id.substring(id.lastIndexOf(':') + 1));
+            int chunk = Integer.parseInt(id.split(":")[3]); // eval:<run>@<step>:<sampler>:<chunk>:<nonce>
             assertEquals(PLAN.requestSeed(chunk), r.getSeed());
             assertEquals(PLAN.imagesInRequest(chunk), r.getNumImages());
             bySampler.computeIfAbsent(r.getModel().getStep() + ":" + r.getSampler() + ":" + r.getSteps(), k -> new ArrayList<>())
@@ -210,7 +210,7 @@ class ContinuousEvaluationOnBrokerTest {
         for (GenerationResult r : results) {
             assertEquals(TrafficPurpose.EVALUATION, r.getPurpose());
             String id = r.getRequestId();
-            int chunk = Integer.parseInt(id.substring(id.lastIndexOf(':') + 1));
+            int chunk = Integer.parseInt(id.split(":")[3]); // eval:<run>@<step>:<sampler>:<chunk>:<nonce>
             byte[][] images = groups.computeIfAbsent(r.getModelVersion().getStep() + ":" + r.getSampler() + ":" + r.getSteps(),
                 k -> new byte[PLAN.samples()][]);
             for (int j = 0; j < r.getImages().size(); j++) {

@@ -11,32 +11,39 @@ import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.serde.AvroCodec;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The driver alone on the real broker, with the sampler's answers written by the test: a backlog evaluates
  * only the newest checkpoint, a request for a checkpoint not loaded yet is re-sent, one for a superseded
- * checkpoint is not, and a restart repeats nothing.
+ * checkpoint is not, a restart repeats nothing; forged and replayed errors make it re-send nothing (issue 16,
+ * finding 3); a rejected checkpoint ends its evaluation without a re-send storm (finding 10).
  */
 @ExtendWith(KafkaBrokerExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DriverOnBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final EvaluationPlan PLAN = new EvaluationPlan(8, 4, 7, 0.821, false);
@@ -44,53 +51,202 @@ class DriverOnBrokerTest {
     private static final AvroCodec<GenerationError> ERRORS = new AvroCodec<>(GenerationError.class);
     private static final AvroCodec<GenerationRequest> REQUESTS = new AvroCodec<>(GenerationRequest.class);
 
+    /** The topics of one test: {@code <prefix>.checkpoints}, {@code .eval-requests}, {@code .requests} (users'), {@code .errors}. */
+    private record Topics(String checkpoints, String evalRequests, String userRequests, String errors) {
+        static Topics create(KafkaCluster kafka, String prefix) {
+            Topics t = new Topics(prefix + ".checkpoints", prefix + ".eval-requests", prefix + ".requests", prefix + ".errors");
+            kafka.createTopics(1, t.checkpoints, t.evalRequests, t.userRequests, t.errors);
+            return t;
+        }
+
+        DriverConfig config(String group, Duration retryDelay, Duration retryWindow) {
+            return new DriverConfig(group, checkpoints, evalRequests, errors, retryDelay, retryWindow);
+        }
+    }
+
     @Test
     void newestOfABacklogRetryWhileNotLoadedAbandonWhenSupersededNoRepeatAfterRestart(KafkaCluster kafka) throws Exception {
-        String checkpoints = "drv.checkpoints";
-        String requests = "drv.requests";
-        String errors = "drv.errors";
-        kafka.createTopics(1, checkpoints, requests, errors);
-        Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        DriverConfig config = new DriverConfig("drv", checkpoints, requests, errors, Duration.ofMillis(100), Duration.ofSeconds(20));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                 kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-             RequestLog sent = new RequestLog(kafka.bootstrapServers(), requests)) {
-            producer.send(new ProducerRecord<>(checkpoints, "a", EVENTS.encode(DriverEvents.event("a", 1, Phase.ECT)))).get();
-            producer.send(new ProducerRecord<>(checkpoints, "a", EVENTS.encode(DriverEvents.event("a", 2, Phase.ECT)))).get();
+        Topics t = Topics.create(kafka, "drv1");
+        DriverConfig config = t.config("drv1", Duration.ofMillis(100), Duration.ofSeconds(20));
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             RequestLog sent = new RequestLog(kafka.bootstrapServers(), t.evalRequests)) {
+            publish(producer, t, DriverEvents.event("a", 1, Phase.ECT));
+            publish(producer, t, DriverEvents.event("a", 2, Phase.ECT));
 
-            try (EvaluationDriver driver = new EvaluationDriver(clients, config, PLAN).start()) {
-                List<GenerationRequest> first = sent.await(4);
-                assertTrue(first.stream().allMatch(r -> r.getModel().getStep() == 2L), "only the newest of the backlog");
+            try (EvaluationDriver driver = new EvaluationDriver(clients(kafka), config, PLAN).start()) {
+                List<ConsumerRecord<String, GenerationRequest>> first = sent.await(4);
+                assertTrue(first.stream().allMatch(r -> r.value().getModel().getStep() == 2L), "only the newest of the backlog");
+                assertTrue(first.get(0).value().getRequestId().startsWith("eval:a@2:ect1:0:"), first.get(0).value().getRequestId());
                 assertEquals(1, driver.skippedCheckpoints());
                 assertEquals(1, driver.evaluatedCheckpoints());
 
-                // The sampler had not loaded a@2 yet: the request is sent again.
-                producer.send(new ProducerRecord<>(errors, "x", ERRORS.encode(unknownModel("eval:a@2:ect1:0")))).get();
-                List<GenerationRequest> afterRetry = sent.await(5);
-                assertEquals("eval:a@2:ect1:0", afterRetry.get(4).getRequestId());
-                assertEquals(7L, afterRetry.get(4).getSeed());
+                // The sampler had not loaded a@2 yet: the request is sent again, same id, same seed.
+                answer(producer, t, first.get(0), ErrorCode.UNKNOWN_MODEL);
+                List<ConsumerRecord<String, GenerationRequest>> afterRetry = sent.await(5);
+                assertEquals(first.get(0).value().getRequestId(), afterRetry.get(4).value().getRequestId());
+                assertEquals(7L, afterRetry.get(4).value().getSeed());
                 await(() -> driver.retried() == 1);
 
                 // a@3 supersedes a@2: a later rejection of a@2 is not retried.
-                producer.send(new ProducerRecord<>(checkpoints, "a", EVENTS.encode(DriverEvents.event("a", 3, Phase.ECT)))).get();
+                publish(producer, t, DriverEvents.event("a", 3, Phase.ECT));
                 assertEquals(9, sent.await(9).size());
-                producer.send(new ProducerRecord<>(errors, "x", ERRORS.encode(unknownModel("eval:a@2:ect1:1")))).get();
+                answer(producer, t, first.get(1), ErrorCode.UNKNOWN_MODEL);
                 await(() -> driver.abandonedRequests() == 1);
-                Thread.sleep(500);
-                assertEquals(9, sent.drain().size(), "no re-send for a superseded checkpoint");
+                assertEquals(9, sent.drainToEnd().size(), "no re-send for a superseded checkpoint");
+                assertEquals(1, driver.retried());
                 assertEquals(2, driver.evaluatedCheckpoints());
             }
-            try (EvaluationDriver restarted = new EvaluationDriver(clients, config, PLAN).start()) {
-                Thread.sleep(2000);
-                assertEquals(9, sent.drain().size(), "the committed checkpoints are not requested again");
-                assertEquals(0, restarted.evaluatedCheckpoints());
+            try (EvaluationDriver restarted = new EvaluationDriver(clients(kafka), config, PLAN).start()) {
+                publish(producer, t, DriverEvents.event("a", 4, Phase.ECT));
+                List<ConsumerRecord<String, GenerationRequest>> all = sent.await(13);
+                assertTrue(all.subList(9, 13).stream().allMatch(r -> r.value().getModel().getStep() == 4L),
+                    "the committed checkpoints are not requested again: " + all.subList(9, 13));
+                assertEquals(1, restarted.evaluatedCheckpoints());
             }
         }
     }
 
-    private static GenerationError unknownModel(String requestId) {
-        return GenerationError.newBuilder().setRequestId(requestId).setCode(ErrorCode.UNKNOWN_MODEL)
-            .setReason("test: not served").setComponent("sampler-service").setOccurredAt(Instant.now()).build();
+    @Test
+    void forgedOrReplayedErrorsMakeItResendNothing(KafkaCluster kafka) throws Exception {
+        Topics t = Topics.create(kafka, "drv2");
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             RequestLog sent = new RequestLog(kafka.bootstrapServers(), t.evalRequests);
+             EvaluationDriver driver = new EvaluationDriver(clients(kafka), t.config("drv2", Duration.ofMillis(100),
+                 Duration.ofSeconds(20)), PLAN).start()) {
+            publish(producer, t, DriverEvents.event("tiny", 10, Phase.ECT));
+            List<ConsumerRecord<String, GenerationRequest>> requests = sent.await(4);
+            ConsumerRecord<String, GenerationRequest> real = requests.get(0);
+            String realId = real.value().getRequestId();
+
+            // Finding 3: three requests with the old, guessable id sent to the users' topic, each answered.
+            for (int i = 0; i < 3; i++) {
+                RecordMetadata copy = producer.send(new ProducerRecord<>(t.userRequests, "eval:tiny@10:ect1:0",
+                    REQUESTS.encode(withId(real.value(), "eval:tiny@10:ect1:0")))).get();
+                sendError(producer, t, error("eval:tiny@10:ect1:0", ErrorCode.UNKNOWN_MODEL, copy.topic(), copy.partition(), copy.offset()));
+            }
+            // Forged errors with the driver's id shape and a guessed nonce, naming its real record.
+            sendError(producer, t, error("eval:tiny@10:ect1:0:" + EvaluationRequests.newNonce(), ErrorCode.UNKNOWN_MODEL,
+                real.topic(), real.partition(), real.offset()));
+            sendError(producer, t, error("eval:tiny@10:ect1:0:" + EvaluationRequests.newNonce(), ErrorCode.INTERNAL,
+                real.topic(), real.partition(), real.offset()));
+            // The real id (results are readable by users) on a copy sent to the users' topic, and on another record.
+            RecordMetadata copy = producer.send(new ProducerRecord<>(t.userRequests, realId, REQUESTS.encode(real.value()))).get();
+            sendError(producer, t, error(realId, ErrorCode.UNKNOWN_MODEL, copy.topic(), copy.partition(), copy.offset()));
+            sendError(producer, t, error(realId, ErrorCode.UNKNOWN_MODEL, real.topic(), real.partition(), requests.get(3).offset()));
+            await(() -> driver.errorsRead() == 7);
+            assertEquals(0, driver.retried());
+            assertEquals(0, driver.abandonedRequests());
+
+            // The sampler's real rejection, delivered twice: one re-send.
+            answer(producer, t, real, ErrorCode.UNKNOWN_MODEL);
+            answer(producer, t, real, ErrorCode.UNKNOWN_MODEL);
+            await(() -> driver.errorsRead() == 9 && driver.retried() == 1);
+            List<ConsumerRecord<String, GenerationRequest>> all = sent.drainToEnd();
+            assertEquals(5, all.size(), "the four requests and one re-send");
+            assertEquals(realId, all.get(4).value().getRequestId());
+            assertEquals(5, driver.requested());
+        }
+    }
+
+    @Test
+    void aRejectedCheckpointEndsItsEvaluationWithoutResending(KafkaCluster kafka) throws Exception {
+        Topics t = Topics.create(kafka, "drv3");
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             RequestLog sent = new RequestLog(kafka.bootstrapServers(), t.evalRequests);
+             EvaluationDriver driver = new EvaluationDriver(clients(kafka), t.config("drv3", Duration.ofMillis(100),
+                 Duration.ofSeconds(20)), PLAN).start()) {
+            CheckpointEvent bad = DriverEvents.event("r", 5, Phase.ECT);
+            RecordMetadata event = publish(producer, t, bad);
+            List<ConsumerRecord<String, GenerationRequest>> requests = sent.await(4);
+            // The sampler reports the checkpoint it could not load, then answers every request UNKNOWN_MODEL.
+            sendError(producer, t, GenerationError.newBuilder(error(null, ErrorCode.CHECKPOINT_REJECTED, event.topic(),
+                    event.partition(), event.offset()))
+                .setReason("checkpoint r@5 rejected: sha256 mismatch").setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(bad))).build());
+            for (ConsumerRecord<String, GenerationRequest> r : requests) {
+                answer(producer, t, r, ErrorCode.UNKNOWN_MODEL);
+            }
+            await(() -> driver.errorsRead() == 5);
+            assertEquals(1, driver.endedEvaluations());
+            assertEquals(4, driver.abandonedRequests());
+            assertEquals(0, driver.retried());
+            assertEquals(4, sent.drainToEnd().size(), "no request re-sent for a rejected checkpoint");
+
+            // The run's next checkpoint is evaluated as usual.
+            publish(producer, t, DriverEvents.event("r", 6, Phase.ECT));
+            assertEquals(8, sent.await(8).size(), "the next checkpoint of the run is evaluated");
+
+            // A rejection read before its checkpoint event (the driver lagging behind the sampler): no requests at all.
+            CheckpointEvent worse = DriverEvents.event("r", 7, Phase.ECT);
+            sendError(producer, t, GenerationError.newBuilder(error(null, ErrorCode.CHECKPOINT_REJECTED, t.checkpoints, 0, 99))
+                .setReason("checkpoint r@7 rejected: file missing").setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(worse))).build());
+            await(() -> driver.errorsRead() == 6);
+            publish(producer, t, worse);
+            await(() -> driver.endedEvaluations() == 2);
+            publish(producer, t, DriverEvents.event("r", 8, Phase.ECT));
+            List<ConsumerRecord<String, GenerationRequest>> all = sent.await(12);
+            assertTrue(all.subList(8, 12).stream().allMatch(r -> r.value().getModel().getStep() == 8L), all.toString());
+            assertEquals(3, driver.evaluatedCheckpoints());
+        }
+    }
+
+    @Test
+    void aCheckpointNeverServedIsRetriedWithBackoffAndThenEnded(KafkaCluster kafka) throws Exception {
+        Topics t = Topics.create(kafka, "drv4");
+        Duration delay = Duration.ofMillis(100);
+        Duration window = Duration.ofSeconds(2);
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             RequestLog sent = new RequestLog(kafka.bootstrapServers(), t.evalRequests);
+             EvaluationDriver driver = new EvaluationDriver(clients(kafka), t.config("drv4", delay, window), PLAN).start()) {
+            publish(producer, t, DriverEvents.event("r", 5, Phase.ECT));
+            // The sampler missed nothing but the driver never saw its CHECKPOINT_REJECTED: every copy gets UNKNOWN_MODEL.
+            int answered = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (driver.endedEvaluations() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the evaluation never ended");
+                List<ConsumerRecord<String, GenerationRequest>> all = sent.poll();
+                for (; answered < all.size(); answered++) {
+                    answer(producer, t, all.get(answered), ErrorCode.UNKNOWN_MODEL);
+                }
+            }
+            int total = sent.drainToEnd().size();
+            // Delays 100, 200, 400, 800 ms fit in 2 s after the first send, 1600 more do not: at most 5 sends a request.
+            assertTrue(total >= 4 && total <= 4 * 5, total + " requests sent; 0.1 s apart for 2 s it would be ~80");
+            assertEquals(1, driver.endedEvaluations());
+            assertEquals(total, driver.requested());
+        }
+    }
+
+    private static Map<String, Object> clients(KafkaCluster kafka) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(KafkaCluster kafka) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static RecordMetadata publish(KafkaProducer<String, byte[]> producer, Topics t, CheckpointEvent event) throws Exception {
+        return producer.send(new ProducerRecord<>(t.checkpoints, event.getRunId(), EVENTS.encode(event))).get();
+    }
+
+    /** What the sampler writes when it rejects the request record {@code r}. */
+    private static void answer(KafkaProducer<String, byte[]> producer, Topics t, ConsumerRecord<String, GenerationRequest> r,
+                               ErrorCode code) throws Exception {
+        sendError(producer, t, error(r.value().getRequestId(), code, r.topic(), r.partition(), r.offset()));
+    }
+
+    private static void sendError(KafkaProducer<String, byte[]> producer, Topics t, GenerationError error) throws Exception {
+        producer.send(new ProducerRecord<>(t.errors, error.getRequestId(), ERRORS.encode(error))).get();
+    }
+
+    private static GenerationError error(String requestId, ErrorCode code, String topic, int partition, long offset) {
+        return GenerationError.newBuilder().setRequestId(requestId).setCode(code).setReason("test: not served")
+            .setComponent("sampler-service").setSourceTopic(topic).setSourcePartition(partition).setSourceOffset(offset)
+            .setOccurredAt(Instant.now()).build();
+    }
+
+    private static GenerationRequest withId(GenerationRequest request, String id) {
+        return GenerationRequest.newBuilder(request).setRequestId(id).build();
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -103,20 +259,21 @@ class DriverOnBrokerTest {
         }
     }
 
-    /** Everything written to the requests topic, in order. */
+    /** Everything written to the evaluation requests topic, in order, with where it was written. */
     private static final class RequestLog implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
-        private final List<GenerationRequest> requests = new ArrayList<>();
+        private final TopicPartition tp;
+        private final List<ConsumerRecord<String, GenerationRequest>> requests = new ArrayList<>();
 
         RequestLog(String bootstrap, String topic) {
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringDeserializer(), new ByteArrayDeserializer());
-            TopicPartition tp = new TopicPartition(topic, 0);
+            tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
         }
 
-        List<GenerationRequest> await(int n) {
+        List<ConsumerRecord<String, GenerationRequest>> await(int n) {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (requests.size() < n) {
                 if (System.nanoTime() > deadline) {
@@ -127,14 +284,19 @@ class DriverOnBrokerTest {
             return List.copyOf(requests);
         }
 
-        List<GenerationRequest> drain() {
-            poll();
-            poll();
+        /** Every request written up to now: read up to the partition's end offset. */
+        List<ConsumerRecord<String, GenerationRequest>> drainToEnd() {
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) {
+                poll();
+            }
             return List.copyOf(requests);
         }
 
-        private void poll() {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> requests.add(REQUESTS.decode(r.value())));
+        List<ConsumerRecord<String, GenerationRequest>> poll() {
+            consumer.poll(Duration.ofMillis(100)).forEach(r -> requests.add(new ConsumerRecord<>(r.topic(), r.partition(),
+                r.offset(), r.key(), REQUESTS.decode(r.value()))));
+            return List.copyOf(requests);
         }
 
         @Override

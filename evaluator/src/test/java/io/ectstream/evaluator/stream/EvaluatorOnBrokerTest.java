@@ -28,7 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +146,88 @@ class EvaluatorOnBrokerTest {
             assertEquals(List.of(4L, 8L, 12L), allReportCounts(reports));
             assertEquals(directFid(images), reports.get(2).getFid(), 1e-9 * Math.max(1, reports.get(2).getFid()));
             assertTrue(app.counters().samples() > 12, "the aborted work was done again: " + app.counters().samples());
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void resultsDeliveredTwiceAreCountedOnce(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String results = "twice-results";
+        String fid = "twice-fid";
+        String errors = "twice-errors";
+        kafka.createTopics(2, results, fid, errors);
+        ModelVersion version = TestResults.version("run-twice", 3);
+        List<byte[]> images = TestResults.images(new Random(21), 20);
+        List<GenerationResult> records = new ArrayList<>();
+        for (int i = 0; i < images.size(); i += 2) {
+            records.add(TestResults.result("eval:run-twice@3:ect1:" + i + ":n", version, 1, TrafficPurpose.EVALUATION,
+                images.subList(i, i + 2), ImageFormat.RAW_UINT8));
+        }
+        EvaluatorConfig config = Configs.config("twice-evaluator", kafka.bootstrapServers(), dir, new ReportSchedule(4, 0),
+            results, fid, errors);
+        try (EvaluatorApp app = EvaluatorApp.start(config, extractor, reference)) {
+            // What a rebalance or a restart of the sampler does: every answer produced again.
+            BrokerClients.send(kafka, results, records, List.of());
+            BrokerClients.send(kafka, results, records, List.of());
+            EvaluatorCounters counters = app.counters();
+            awaitCondition(() -> counters.samples() / 2 + counters.duplicates() >= 2L * records.size());
+            assertEquals(images.size(), counters.samples(), "each distinct image counted once");
+            assertEquals(records.size(), counters.duplicates());
+            assertEquals(5, counters.reports());
+            List<FidReport> reports = reports(kafka, fid, 5);
+            assertEquals(List.of(4L, 8L, 12L, 16L, 20L), allReportCounts(reports));
+            assertEquals(directFid(images), reports.get(4).getFid(), 1e-9 * Math.max(1, reports.get(4).getFid()));
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aForeignRecordInTheMomentsChangelogCostsThatBlockNotTheGroup(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String results = "poison-results";
+        String fid = "poison-fid";
+        String errors = "poison-errors";
+        kafka.createTopics(1, results, fid, errors);
+        ModelVersion version = TestResults.version("run-poison", 6);
+        Random random = new Random(41);
+        EvaluatorConfig first = Configs.config("poison-evaluator", kafka.bootstrapServers(), dir.resolve("state-1"),
+            new ReportSchedule(4, 0), results, fid, errors);
+        GenerationResult before = TestResults.result("poison-0", version, 1, TrafficPurpose.EVALUATION,
+            TestResults.images(random, 2), ImageFormat.RAW_UINT8);
+        try (EvaluatorApp app = EvaluatorApp.start(first, extractor, reference)) {
+            BrokerClients.send(kafka, results, List.of(before), List.of());
+            awaitCondition(() -> app.counters().samples() == 2);
+        }
+        // Issue 16 finding 1: a client made the sampler write a reply into the changelog under the group's key.
+        String current = AccumulateMoments.currentKey(SampleGroup.of(before).key());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.<String, Object>of(
+                 org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                 new org.apache.kafka.common.serialization.StringSerializer(),
+                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("poison-evaluator-moments-changelog",
+                current, "not a moments record".getBytes())).get();
+        }
+        List<byte[]> after = TestResults.images(random, 4);
+        EvaluatorConfig restarted = Configs.config("poison-evaluator", kafka.bootstrapServers(), dir.resolve("state-2"),
+            new ReportSchedule(4, 0), results, fid, errors);
+        try (EvaluatorApp app = EvaluatorApp.start(restarted, extractor, reference)) {
+            BrokerClients.send(kafka, results, List.of(TestResults.result("poison-1", version, 1, TrafficPurpose.EVALUATION,
+                after, ImageFormat.RAW_UINT8)), List.of());
+            List<FidReport> reports = reports(kafka, fid, 1);
+            assertEquals(List.of(4L), allReportCounts(reports), "the group reports again, over the samples after the damage");
+            assertEquals(directFid(after), reports.get(0).getFid(), 1e-9 * Math.max(1, reports.get(0).getFid()));
+            assertEquals(1, app.counters().unreadableState());
+            GenerationError error = AvroSerdes.generationError().deserializer().deserialize(errors,
+                BrokerClients.readUntil(kafka, errors, l -> !l.isEmpty(), WAIT).get(0).value());
+            assertEquals(io.ectstream.schemas.ErrorCode.INTERNAL, error.getCode());
+            assertTrue(error.getReason().contains(current), error.getReason());
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
+            Thread.sleep(20);
         }
     }
 

@@ -22,6 +22,7 @@ import io.ectstream.schemas.ModelVersion;
 import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,10 +35,13 @@ import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +200,88 @@ class FidTopologyTest {
         assertEquals(4, out.size());
         assertEquals(61_440L, out.get(0).getImagesSeen());
         assertNull(out.get(2).getImagesSeen(), "no checkpoint event for step 50");
+    }
+
+    @Test
+    void eachChunkOfARequestCountsOncePerGroupHoweverOftenItIsDelivered() {
+        ModelVersion version = TestResults.version("run-e", 3);
+        Random random = new Random(11);
+        List<byte[]> counted = new ArrayList<>();
+        GenerationResult first = chunk("eval-1", 0, version, TrafficPurpose.EVALUATION, TestResults.images(random, 2));
+        counted.addAll(images(first));
+        send("eval-1", first);
+        send("eval-1", first); // redelivered at once
+        GenerationResult second = chunk("eval-2", 0, version, TrafficPurpose.EVALUATION, TestResults.images(random, 2));
+        counted.addAll(images(second));
+        send("eval-2", second);
+        send("eval-1", first); // redelivered after other results
+        // The same request's next chunk is new; the same id and chunk in another group (a user's copy) is too.
+        GenerationResult nextChunk = chunk("eval-1", 1, version, TrafficPurpose.EVALUATION, TestResults.images(random, 2));
+        counted.addAll(images(nextChunk));
+        send("eval-1", nextChunk);
+        send("eval-1", chunk("eval-1", 0, version, TrafficPurpose.USER, TestResults.images(random, 2)));
+        send("eval-2", second);
+        GenerationResult third = chunk("eval-3", 0, version, TrafficPurpose.EVALUATION, TestResults.images(random, 2));
+        counted.addAll(images(third));
+        send("eval-3", third);
+        send("eval-1", nextChunk);
+
+        List<FidReport> evaluation = reports.readValuesToList().stream()
+            .filter(r -> r.getWindow().getKind() == FidWindowKind.ALL && r.getPurpose() == TrafficPurpose.EVALUATION).toList();
+        assertEquals(List.of(4L, 8L), evaluation.stream().map(FidReport::getNumSamples).toList());
+        assertEquals(directFid(counted), evaluation.get(1).getFid(), 1e-9 * Math.max(1, evaluation.get(1).getFid()));
+        assertEquals(10, counters.samples(), "8 evaluation samples and the user's 2");
+        assertEquals(4, counters.duplicates());
+        assertTrue(errors.isEmpty());
+    }
+
+    @Test
+    void unreadableMomentsStateRestartsThatEntryWithAnErrorRecordAndTheGroupGoesOn() {
+        ModelVersion version = TestResults.version("run-f", 5);
+        Random random = new Random(13);
+        GenerationResult before = TestResults.result("f-0", version, 1, TrafficPurpose.EVALUATION,
+            TestResults.images(random, 2), ImageFormat.RAW_UINT8);
+        send("f-0", before);
+        // What a foreign record in the moments changelog becomes after a restore: bytes that are not moments.
+        String current = AccumulateMoments.currentKey(SampleGroup.of(before).key());
+        rawMomentsStore().put(Bytes.wrap(current.getBytes(StandardCharsets.UTF_8)), "not moments".getBytes(StandardCharsets.UTF_8));
+
+        List<byte[]> after = TestResults.images(random, 4);
+        send("f-1", TestResults.result("f-1", version, 1, TrafficPurpose.EVALUATION, after, ImageFormat.RAW_UINT8));
+
+        List<KeyValue<String, GenerationError>> errorRecords = errors.readKeyValuesToList();
+        assertEquals(1, errorRecords.size());
+        GenerationError error = errorRecords.get(0).value;
+        assertEquals(ErrorCode.INTERNAL, error.getCode());
+        assertEquals("evaluator", error.getComponent());
+        assertTrue(error.getReason().contains(current) && error.getReason().contains("started again from empty"), error.getReason());
+        assertEquals(1, counters.unreadableState());
+        List<FidReport> out = reports.readValuesToList();
+        assertEquals(2, out.size(), "the group still reports: " + out);
+        assertEquals(4, out.get(0).getNumSamples());
+        assertEquals(directFid(after), out.get(0).getFid(), 1e-9 * Math.max(1, out.get(0).getFid()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<Bytes, byte[]> rawMomentsStore() {
+        KeyValueStore<String, Moments> typed = driver.getKeyValueStore(FidTopology.MOMENTS_STORE);
+        return (KeyValueStore<Bytes, byte[]>) ((WrappedStateStore<?, ?, ?>) typed).wrapped();
+    }
+
+    private static GenerationResult chunk(String requestId, int index, ModelVersion version, TrafficPurpose purpose,
+                                          List<byte[]> images) {
+        GenerationResult result = TestResults.result(requestId, version, 1, purpose, images, ImageFormat.RAW_UINT8);
+        result.setChunkIndex(index);
+        result.setChunkCount(2);
+        return result;
+    }
+
+    private static List<byte[]> images(GenerationResult result) {
+        return result.getImages().stream().map(b -> {
+            byte[] out = new byte[b.remaining()];
+            b.duplicate().get(out);
+            return out;
+        }).toList();
     }
 
     private void send(String key, GenerationResult result) {
