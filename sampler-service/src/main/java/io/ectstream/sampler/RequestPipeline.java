@@ -44,6 +44,10 @@ public final class RequestPipeline {
     private final BatchRunner runner;
     private final SamplerMetrics metrics;
     private int busy;
+    /** Batches from dispatch until their results were handed to the sinks (forward pass and encoding). */
+    private int running;
+    private boolean stopped;
+    private final io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
 
@@ -74,6 +78,9 @@ public final class RequestPipeline {
 
     /** Hands batches to free generators, then arms the timer for the next queue to fall due. */
     private void pump() {
+        if (stopped) {
+            return;
+        }
         long now = System.currentTimeMillis();
         while (busy < config.generatorThreads()) {
             Batch next = order.next(now).orElse(null);
@@ -105,6 +112,7 @@ public final class RequestPipeline {
 
     private void dispatch(Batch batch) {
         busy++;
+        running++;
         runner.forward(batch)
             .andThen(forwarded -> {
                 busy--;
@@ -125,7 +133,28 @@ public final class RequestPipeline {
                     String reason = "generation failed: " + done.cause();
                     batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
                 }
+                running--;
+                if (stopped && running == 0) {
+                    idle.tryComplete();
+                }
             });
+    }
+
+    /**
+     * Starts no more batches (those still queued stay unanswered, so uncommitted, and go to the next owner) and
+     * completes once the batches already on a generator have handed over their results: a worker thread must never
+     * finish a forward pass after the event loop it reports to was closed.
+     */
+    public io.vertx.core.Future<Void> stop() {
+        stopped = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+        if (running == 0) {
+            idle.tryComplete();
+        }
+        return idle.future();
     }
 
     public int waitingImages() {

@@ -31,6 +31,7 @@ final class SamplerVerticle extends VerticleBase {
     private WorkerExecutor encoders;
     private KafkaPublisher publisher;
     private RequestIntake intake;
+    private RequestPipeline pipeline;
     private HttpApi http;
     private volatile int httpPort = -1;
 
@@ -45,7 +46,7 @@ final class SamplerVerticle extends VerticleBase {
         generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
-        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
+        pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
         intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
@@ -85,7 +86,7 @@ final class SamplerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        Future<Void> drained = abrupt ? Future.succeededFuture() : drain();
+        Future<Void> drained = abrupt ? Future.succeededFuture() : drain().transform(x -> step("batches on generators done", pipeline.stop()));
         return drained
             .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
             .transform(x -> step("request consumer closed", intake.close()))
