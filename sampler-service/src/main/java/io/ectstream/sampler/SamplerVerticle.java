@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
  * generator workers -> publisher. Stopping drains: it stops reading, waits (up to 10 s) for the
- * requests in flight to be answered and committed, then closes the clients; an abrupt stop skips that.
+ * requests in flight to be answered and committed, then for the batches already on a generator (a worker
+ * must not finish after the event loop closed), then closes the clients; an abrupt stop skips that.
  */
 final class SamplerVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SamplerVerticle.class);
