@@ -25,7 +25,7 @@ public final class NativeLibraries {
 
     /** Where libtorch came from. */
     public enum Source {
-        USER("named by PYTORCH_LIBRARY_PATH"),
+        USER("the libtorch named by PYTORCH_LIBRARY_PATH"),
         DOWNLOAD("DJL's CUDA build, downloaded into DJL_CACHE_DIR (--allow-native-download)"),
         BUNDLED_CPU("the CPU build bundled in the jar");
 
