@@ -7,6 +7,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.cuda.CudaUtils;
 import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,9 @@ public final class DeviceDiagnosis {
     private DeviceDiagnosis(NativeLibraries.Start start, Map<String, String> env, boolean cudnnBenchmark) {
         int visible = visibleGpus();
         Engine engine = start.engine();
-        boolean cudaBuild = engine != null && engine.hasCapability(StandardCapabilities.CUDA);
+        // DJL's CUDA capability means "CUDA usable now"; whether libtorch was built with CUDA is its libtorch_cuda.
+        boolean cudaBuild = engine != null && Files.exists(Path.of(LibUtils.getLibtorchPath()).resolve(System.mapLibraryName("torch_cuda")));
+        boolean cudaUsable = engine != null && engine.hasCapability(StandardCapabilities.CUDA);
         usableGpus = engine == null ? 0 : engine.getGpuCount();
         engineStarted = engine != null;
 
@@ -38,7 +42,8 @@ public final class DeviceDiagnosis {
             report.add("engine: " + engine.getEngineName() + " " + engine.getVersion() + " through DJL " + Engine.getDjlVersion()
                 + ", built with " + String.join(", ", JniUtils.getFeatures().stream().sorted().toList()));
             report.add("libtorch: " + LibUtils.getLibtorchPath() + " (" + start.source().description() + "; " + start.why() + ")");
-            report.add("  CUDA build: " + (cudaBuild ? "yes" : "no") + "; CUDA runtime: " + cudaRuntime()
+            report.add("  CUDA build: " + (cudaBuild ? "yes" : "no") + "; CUDA usable by libtorch: " + (cudaUsable ? "yes" : "no")
+                + "; CUDA runtime: " + cudaRuntime()
                 + "; cuDNN: " + LoadedLibraries.cudnn().orElse(cudaBuild ? "not loaded" : "none"));
             report.add("JNI: " + LoadedLibraries.jni().orElse("(not found in /proc/self/maps)"));
         }
@@ -63,8 +68,8 @@ public final class DeviceDiagnosis {
                 "check that `nvidia-smi` lists a GPU and CUDA_VISIBLE_DEVICES does not hide it; in a container give it the GPU"
                     + " (docker --gpus all, or an nvidia.com/gpu limit on Kubernetes); if the GPU is there, put the folder"
                     + " of libcudart.so on LD_LIBRARY_PATH (pip installs it in site-packages/nvidia/cuda_runtime/lib)"));
-        } else if (cudaBuild && usableGpus == 0) {
-            problems.add(new DeviceProblem("the CUDA libtorch sees no GPU although the CUDA runtime sees " + visible,
+        } else if (cudaBuild && (!cudaUsable || usableGpus == 0)) {
+            problems.add(new DeviceProblem("the CUDA libtorch cannot use the GPU although the CUDA runtime sees " + visible,
                 "check that the NVIDIA driver supports the libtorch's CUDA version (`nvidia-smi` shows the highest it supports)"));
         }
     }
