@@ -2,7 +2,6 @@ package io.ectstream.launcher;
 
 import io.ectstream.core.device.DeviceDiagnosis;
 import io.ectstream.core.device.DeviceOptions;
-import io.ectstream.core.device.DeviceProblem;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -44,11 +43,7 @@ public final class DoctorCommand implements Callable<Integer> {
         diagnosis.report().forEach(out::println);
         boolean engine = diagnosis.engineStarted();
         if (!diagnosis.problems().isEmpty()) {
-            out.println("problems:");
-            for (DeviceProblem p : diagnosis.problems()) {
-                out.println("  - " + p.what());
-                out.println("    fix: " + p.fix());
-            }
+            out.println("problems:" + diagnosis.advice());
         }
         int exit;
         if (choice.equals("gpu")) {

@@ -17,6 +17,8 @@ import io.ectstream.sampler.validate.RequestValidator;
 import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.OptionalLong;
@@ -47,7 +49,7 @@ public final class RequestPipeline {
     /** Batches from dispatch until their results were handed to the sinks (forward pass and encoding). */
     private int running;
     private boolean stopped;
-    private final io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
+    private final Promise<Void> idle = Promise.promise();
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
 
@@ -145,7 +147,7 @@ public final class RequestPipeline {
      * completes once the batches already on a generator have handed over their results: a worker thread must never
      * finish a forward pass after the event loop it reports to was closed.
      */
-    public io.vertx.core.Future<Void> stop() {
+    public Future<Void> stop() {
         stopped = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);

@@ -87,7 +87,13 @@ final class SamplerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        Future<Void> drained = abrupt ? Future.succeededFuture() : drain().transform(x -> step("batches on generators done", pipeline.stop()));
+        Future<Void> drained;
+        if (abrupt) {
+            pipeline.stop(); // no new batch goes to the closing workers; none in flight is waited for, as in a crash
+            drained = Future.succeededFuture();
+        } else {
+            drained = drain().transform(x -> step("batches on generators done", pipeline.stop()));
+        }
         return drained
             .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
             .transform(x -> step("request consumer closed", intake.close()))

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public final class NativeLibraries {
         }
     }
 
-    private static Start started(Source source, String why, Optional<LibtorchFolder> folder, java.util.function.Supplier<Engine> how) {
+    private static Start started(Source source, String why, Optional<LibtorchFolder> folder, Supplier<Engine> how) {
         try {
             return new Start(source, why, folder, how.get(), null);
         } catch (RuntimeException | LinkageError e) {
