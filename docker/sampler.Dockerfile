@@ -36,28 +36,37 @@ ENV OPT_OUT_TRACKING=true \
     JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas -XX:MaxRAMPercentage=40"
 
 # GPU variant (docker/compose.gpu.yaml passes LIBTORCH_URL): DJL publishes no CUDA native jar for PyTorch 2.7.1
-# on Maven Central, so the CUDA 12.8 build of libtorch 2.7.1 is unpacked to /opt/libtorch and DJL loads it
-# through PYTORCH_LIBRARY_PATH (with PYTORCH_FLAVOR=cu128, whose JNI library ships in pytorch-jni 2.7.1-0.36.0).
-# Empty (the default): the CPU natives inside the jar.
+# on Maven Central, so the CUDA 12.8 build of libtorch 2.7.1 (with its CUDA runtime and cuDNN; the host gives only
+# the driver) is unpacked to /opt/libtorch and DJL loads it through PYTORCH_LIBRARY_PATH; the launcher reads its
+# version and flavor from /opt/libtorch/build-version, so DJL takes the cu128 JNI library of pytorch-jni 2.7.1-0.36.0.
+# DJL counts GPUs through libcudart (JNA), which the archive names by a hash: a libcudart.so link lets it be found.
+# The build fails unless the version is the pinned one. Empty (the default): the CPU natives inside the jar.
 ARG LIBTORCH_URL=
+ARG LIBTORCH_VERSION=2.7.1+cu128
 RUN if [ -n "$LIBTORCH_URL" ]; then \
       apt-get update && apt-get install -y --no-install-recommends curl unzip \
       && curl -fsSL "$LIBTORCH_URL" -o /tmp/libtorch.zip && unzip -q /tmp/libtorch.zip -d /opt \
-      && rm -f /tmp/libtorch.zip && rm -rf /var/lib/apt/lists/* && test -f /opt/libtorch/lib/libtorch_cuda.so; \
+      && rm -f /tmp/libtorch.zip && rm -rf /var/lib/apt/lists/* && test -f /opt/libtorch/lib/libtorch_cuda.so \
+      && test "$(cat /opt/libtorch/build-version)" = "$LIBTORCH_VERSION" \
+      && ln -s "$(basename "$(ls /opt/libtorch/lib/libcudart*.so* | head -n 1)")" /opt/libtorch/lib/libcudart.so; \
     fi
 
 USER ectstream
 # Load the PyTorch engine once (one pretraining step on the shipped subset, thrown away) so that its natives
 # (libtorch, ~432 MB on CPU, and the JNI library) are unpacked into DJL_CACHE_DIR inside the image: nothing
 # downloads or unpacks when a container starts. (`model-info` does not load the engine: checked.)
+# The GPU variant also checks, with `ectstream doctor`, that DJL loads the CUDA build (no GPU is needed for that).
 RUN if [ -n "$LIBTORCH_URL" ]; then \
-      export PYTORCH_LIBRARY_PATH=/opt/libtorch/lib PYTORCH_FLAVOR=cu128 PYTORCH_VERSION=2.7.1; \
+      export PYTORCH_LIBRARY_PATH=/opt/libtorch/lib; \
     fi \
  && ectstream train --phase pretrain --config configs/demo.yaml --set pretrain.kimg=0.032 \
       --run-dir /tmp/djl-warmup/run --device cpu > /tmp/djl-warmup.log 2>&1 \
       || { cat /tmp/djl-warmup.log; exit 1; } \
  && rm -rf /tmp/djl-warmup /tmp/djl-warmup.log \
- && test -n "$(find /opt/djl -name '*libdjl_torch.so' -print -quit)"
+ && test -n "$(find /opt/djl -name '*libdjl_torch.so' -print -quit)" \
+ && ectstream doctor --device cpu | tee /tmp/doctor.txt \
+ && if [ -n "$LIBTORCH_URL" ]; then grep -q "CUDA build: yes" /tmp/doctor.txt; fi \
+ && rm -f /tmp/doctor.txt
 
 ENTRYPOINT ["ectstream"]
 EXPOSE 8081

@@ -1,5 +1,6 @@
 package io.ectstream.launcher;
 
+import io.ectstream.core.device.DeviceUnavailableException;
 import io.ectstream.evaluator.cli.EvaluateCommand;
 import io.ectstream.evaluator.cli.EvaluationDriverCommand;
 import io.ectstream.evaluator.cli.FidHistoryCommand;
@@ -49,9 +50,12 @@ import picocli.CommandLine.Command;
         BrokerCommand.class,
         BenchTrainCommand.class,
         BenchSamplerCommand.class,
+        DoctorCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class EctStream implements Runnable {
+    /** Exit status of a command that was asked for a device this machine cannot give (see `ectstream doctor`). */
+    public static final int DEVICE_UNAVAILABLE = 3;
 
     @Override
     public void run() {
@@ -59,6 +63,17 @@ public final class EctStream implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EctStream()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, where a missing device ends with its advice and exit status 3, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new EctStream()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof DeviceUnavailableException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return DEVICE_UNAVAILABLE;
+            }
+            throw e;
+        });
     }
 }

@@ -20,6 +20,7 @@ import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.OptionalLong;
@@ -50,6 +51,10 @@ public final class RequestPipeline {
     private final SamplerMetrics metrics;
     private final ReplyTopicExistence replyTopics;
     private int busy;
+    /** Batches from dispatch until their results were handed to the sinks (forward pass and encoding). */
+    private int running;
+    private boolean stopped;
+    private final Promise<Void> idle = Promise.promise();
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
 
@@ -110,6 +115,9 @@ public final class RequestPipeline {
 
     /** Hands batches to free generators, then arms the timer for the next queue to fall due. */
     private void pump() {
+        if (stopped) {
+            return;
+        }
         long now = System.currentTimeMillis();
         while (busy < config.generatorThreads()) {
             Batch next = order.next(now).orElse(null);
@@ -141,6 +149,7 @@ public final class RequestPipeline {
 
     private void dispatch(Batch batch) {
         busy++;
+        running++;
         runner.forward(batch)
             .andThen(forwarded -> {
                 busy--;
@@ -161,7 +170,28 @@ public final class RequestPipeline {
                     String reason = "generation failed: " + done.cause();
                     batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
                 }
+                running--;
+                if (stopped && running == 0) {
+                    idle.tryComplete();
+                }
             });
+    }
+
+    /**
+     * Starts no more batches (those still queued stay unanswered, so uncommitted, and go to the next owner) and
+     * completes once the batches already on a generator have handed over their results: a worker thread must never
+     * finish a forward pass after the event loop it reports to was closed.
+     */
+    public Future<Void> stop() {
+        stopped = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+        if (running == 0) {
+            idle.tryComplete();
+        }
+        return idle.future();
     }
 
     public int waitingImages() {

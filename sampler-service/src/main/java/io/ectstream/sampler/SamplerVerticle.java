@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
  * generator workers -> publisher. Stopping drains: it stops reading, waits (up to 10 s) for the
- * requests in flight to be answered and committed, then closes the clients; an abrupt stop skips that.
+ * requests in flight to be answered and committed, then for the batches already on a generator (a worker
+ * must not finish after the event loop closed), then closes the clients; an abrupt stop skips that.
  */
 final class SamplerVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SamplerVerticle.class);
@@ -34,6 +35,7 @@ final class SamplerVerticle extends VerticleBase {
     private KafkaPublisher publisher;
     private ReplyTopicExistence replyTopics;
     private RequestIntake intake;
+    private RequestPipeline pipeline;
     private HttpApi http;
     private volatile int httpPort = -1;
 
@@ -49,7 +51,7 @@ final class SamplerVerticle extends VerticleBase {
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
         replyTopics = new ReplyTopicExistence(config.kafkaClientProperties(), context, Set.of(config.topics().generateResults()));
-        RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics);
+        pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics);
         intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
@@ -89,7 +91,13 @@ final class SamplerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        Future<Void> drained = abrupt ? Future.succeededFuture() : drain();
+        Future<Void> drained;
+        if (abrupt) {
+            pipeline.stop(); // no new batch goes to the closing workers; none in flight is waited for, as in a crash
+            drained = Future.succeededFuture();
+        } else {
+            drained = drain().transform(x -> step("batches on generators done", pipeline.stop()));
+        }
         return drained
             .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
             .transform(x -> step("request consumer closed", intake.close()))

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.core.sampling.SamplerSettings;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -62,8 +64,8 @@ public class ScoreCommand implements Callable<Integer> {
     @Option(names = "--results", description = "Appends one JSON line per sampler to this file.")
     Path results;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Spec
     CommandSpec spec;

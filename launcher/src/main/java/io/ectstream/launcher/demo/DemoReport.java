@@ -88,6 +88,20 @@ final class DemoReport {
         return written;
     }
 
+    /**
+     * Whether the run's newest checkpoint has its evaluation FID (over all its evaluation samples) for both ECT samplers.
+     * Reports on user traffic do not count: they come whenever users ask, not when evaluation is done.
+     */
+    static boolean lastCheckpointEvaluated(JsonObject snapshot, String runId) {
+        long last = snapshot.getJsonArray("checkpoints").stream().map(JsonObject.class::cast)
+            .filter(c -> runId.equals(c.getString("runId"))).mapToLong(c -> c.getLong("step")).max().orElse(-1);
+        long samplers = snapshot.getJsonArray("fid").stream().map(JsonObject.class::cast)
+            .filter(p -> runId.equals(p.getString("runId")) && p.getLong("step") == last && "ALL".equals(p.getString("window"))
+                && "EVALUATION".equals(p.getString("purpose")) && !"EDM_HEUN".equals(p.getString("sampler")))
+            .map(DemoReport::column).distinct().count();
+        return last >= 0 && samplers >= 2;
+    }
+
     private static String column(JsonObject p) {
         return "EDM_HEUN".equals(p.getString("sampler")) ? "Heun 35 NFE" : "ECT " + p.getInteger("steps") + "-step";
     }

@@ -70,6 +70,9 @@ class DeploymentFilesTest {
             "ai/djl/pytorch/jni/LibUtils.class"));
         m.put("PYTORCH_VERSION", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: version of that libtorch)",
             "ai/djl/pytorch/jni/LibUtils.class"));
+        m.put("OMP_NUM_THREADS", new Reader("the OpenMP runtime inside libtorch (GPU variant: CPU threads of PyTorch)", null));
+        m.put("ECTSTREAM_ALLOW_NATIVE_DOWNLOAD", new Reader("io.ectstream.core.device.DeviceOptions (and ./ectstream):"
+            + " lets DJL download its CUDA build", "io/ectstream/core/device/DeviceOptions.class"));
         return m;
     }
 
@@ -228,7 +231,21 @@ class DeploymentFilesTest {
             assertEquals(device, optionValue(strings(trainerPod.path("containers").get(0).path("args")), "--device"), overlay);
             if (overlay.equals("gpu")) {
                 assertEquals("1", sampler.path("resources").path("limits").path("nvidia.com/gpu").asText(), "gpu sampler");
-                assertTrue(sampler.path("envFrom").size() == 1 && sampler.path("env").size() == 4, "gpu patch merged: " + sampler);
+                assertTrue(sampler.path("envFrom").size() == 1 && sampler.path("env").size() == 5, "gpu patch merged: " + sampler);
+                for (JsonNode pod : List.of(trainerPod, podSpec(byKindName.get("Deployment/sampler")))) {
+                    assertEquals("nvidia", pod.path("runtimeClassName").asText(), "gpu runtime class");
+                    assertEquals("true", pod.path("nodeSelector").path("nvidia.com/gpu.present").asText(), "gpu node selector");
+                    JsonNode container = pod.path("containers").get(0);
+                    assertEquals("1", container.path("resources").path("limits").path("nvidia.com/gpu").asText(), "gpu limit");
+                    String threads = null;
+                    for (JsonNode e : container.path("env")) {
+                        if (e.path("name").asText().equals("OMP_NUM_THREADS")) {
+                            threads = e.path("value").asText();
+                        }
+                    }
+                    assertEquals(container.path("resources").path("requests").path("cpu").asText(), threads,
+                        "OMP_NUM_THREADS = the cores requested");
+                }
                 assertTrue(byKindName.containsKey("ScaledObject/sampler"), "gpu: KEDA ScaledObject");
             } else {
                 assertEquals("ReadWriteOnce", byKindName.get("PersistentVolumeClaim/checkpoints").path("spec").path("accessModes").get(0).asText());

@@ -1,6 +1,7 @@
 package io.ectstream.sampler.cli;
 
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.kafka.KafkaOptions;
@@ -86,13 +87,14 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8081", description = "HTTP port; 0 picks a free one, -1 disables HTTP (default ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
 
-    @Option(names = "--batch-invariant", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "Run each image through the network alone, so a request's bytes never depend on its batch (default ${DEFAULT-VALUE});"
-            + " --no-batch-invariant runs whole batches at once: faster, rarely +-1 in a pixel.")
-    boolean batchInvariant;
+    @Option(names = "--batch-invariant", negatable = true,
+        description = "Run each image through the network alone, so a request's bytes never depend on its batch;"
+            + " --no-batch-invariant runs whole batches at once: faster, rarely +-1 in a pixel (default: on for the CPU,"
+            + " off on a GPU, where it costs 15-25x).")
+    Boolean batchInvariant;
 
     @Option(names = "--requests-topic", defaultValue = "ect.generate.requests", description = "(default ${DEFAULT-VALUE})")
     String requestsTopic;
@@ -177,7 +179,7 @@ public class ServeCommand implements Callable<Integer> {
                 topics.require(SamplerConfig.COMPONENT, needed);
             }
         }
-        SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant));
+        SamplerService service = SamplerService.start(config, CheckpointModelLoader.forServing(Devices.select(device), batchInvariant));
         System.out.println("sampler serving " + config.topics().generateRequests() + " on " + config.bootstrapServers()
             + (service.httpPort() > 0 ? ", HTTP on " + (config.httpSecurity().tls() ? "https://" : "http://") + config.httpHost() + ":" + service.httpPort()
                 + (config.httpSecurity().tokenRequired() ? " (bearer token required)" : "") : "") + " (Ctrl-C stops it)");

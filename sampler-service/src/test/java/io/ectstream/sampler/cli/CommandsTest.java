@@ -42,9 +42,11 @@ class CommandsTest {
         assertEquals("req", config.topics().generateRequests());
         assertEquals("127.0.0.1", config.httpHost(), "HTTP binds to loopback by default");
         assertEquals(8081, config.httpPort());
-        assertTrue(serve.batchInvariant, "exact (batch-invariant) generation by default");
+        assertEquals(null, serve.batchInvariant, "unset: exact on the CPU, batched on a GPU (CheckpointModelLoader.forServing)");
         new CommandLine(serve).parseArgs("--no-batch-invariant");
         assertEquals(false, serve.batchInvariant);
+        new CommandLine(serve).parseArgs("--batch-invariant");
+        assertEquals(true, serve.batchInvariant);
         new CommandLine(serve).parseArgs("--max-batch", "0");
         assertThrows(IllegalArgumentException.class, serve::config);
     }

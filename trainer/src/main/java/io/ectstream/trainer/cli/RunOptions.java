@@ -1,10 +1,12 @@
 package io.ectstream.trainer.cli;
 
+import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.config.TrainingConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the training commands: configuration file, overrides, device, run directory. */
@@ -18,9 +20,8 @@ public final class RunOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a configuration key, e.g. --set ect.q=256")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
-        description = "training device; auto takes a GPU when DJL sees one (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Option(names = "--run-dir", paramLabel = "DIR",
         description = "the run's checkpoint folder <store root>/<runId> (default: runs/<runId from the config>)")

@@ -1,0 +1,18 @@
+package io.ectstream.core.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import org.junit.jupiter.api.Test;
+
+/** The sampler's serving mode: exact (batch-invariant) by default on the CPU, batched on a GPU, either when asked. */
+class ServingModeTest {
+    @Test
+    void defaultFollowsTheDeviceAndAnExplicitChoiceWins() {
+        assertTrue(CheckpointModelLoader.forServing(Device.cpu(), null).batchInvariant());
+        assertFalse(CheckpointModelLoader.forServing(Device.gpu(), null).batchInvariant());
+        assertTrue(CheckpointModelLoader.forServing(Device.gpu(), true).batchInvariant());
+        assertFalse(CheckpointModelLoader.forServing(Device.cpu(), false).batchInvariant());
+    }
+}
