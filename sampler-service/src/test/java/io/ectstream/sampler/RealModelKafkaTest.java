@@ -13,7 +13,7 @@ import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Gate;
 import io.ectstream.sampler.support.GatedLoader;
@@ -39,14 +39,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service with real checkpoints (a tiny randomly initialised SongUNet written by core's
  * CheckpointWriter, see {@link TinyCheckpoints}) loaded by core's CheckpointModelLoader, on the real broker.
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class RealModelKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(40);
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
@@ -33,11 +33,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The service against the real broker, with the seeded test model (pixels a pure function of salt and seed). */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class SamplerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

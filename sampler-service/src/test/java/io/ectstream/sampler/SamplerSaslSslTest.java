@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
 import io.ectstream.sampler.support.Checkpoints;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sampler against a broker that requires TLS + SASL/SCRAM-SHA-512 and authorizes with ACLs. */
+@BrokerTest
 class SamplerSaslSslTest {
     @TempDir
     Path dir;

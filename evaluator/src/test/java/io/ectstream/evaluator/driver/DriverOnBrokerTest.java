@@ -3,7 +3,7 @@ package io.ectstream.evaluator.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
@@ -29,14 +29,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The driver alone on the real broker, with the sampler's answers written by the test: a backlog evaluates
  * only the newest checkpoint, a request for a checkpoint not loaded yet is re-sent, one for a superseded
  * checkpoint is not, and a restart repeats nothing.
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class DriverOnBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final EvaluationPlan PLAN = new EvaluationPlan(8, 4, 7, 0.821, false);

@@ -11,7 +11,7 @@ import io.ectstream.evaluator.fid.Moments;
 import io.ectstream.evaluator.io.InMemoryImages;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
@@ -29,11 +29,10 @@ import java.util.List;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluator against a real KRaft broker: end to end, restart without double counting. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class EvaluatorOnBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

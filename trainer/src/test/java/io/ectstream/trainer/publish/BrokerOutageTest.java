@@ -3,6 +3,7 @@ package io.ectstream.trainer.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The broker goes away in the middle of a run and comes back: nothing is lost, nothing waits on it. */
+@BrokerTest
 class BrokerOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(40);
 

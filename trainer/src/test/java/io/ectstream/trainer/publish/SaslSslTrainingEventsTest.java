@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
 import io.ectstream.schemas.topics.TopicNames;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs announces checkpoints; a user without them gets an authorization error while the publisher stays up, and
  * its waiting events go out once the ACLs are granted.
  */
+@BrokerTest
 class SaslSslTrainingEventsTest {
     @TempDir
     static Path dir;
