@@ -119,9 +119,10 @@ class SaslSslTrainingEventsTest {
             assertTrue(denied.unauthorizedTopics().contains(t.checkpoints()), denied.toString());
         }
 
-        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(bob).withTopics(t))) {
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(bob).withTopics(t)
+                .withOutageWarningAfter(Duration.ofMillis(500)))) {
             events.checkpointWritten(TestEvents.checkpoint(dir, "run-b", 200, TestEvents.writeCheckpointFile(dir, "run-b", 200, 64)));
-            Thread.sleep(3_000);
+            TestEvents.await(() -> events.outages() > 0, Duration.ofSeconds(30), "the refused sends to count as an outage");
             assertEquals(0, events.delivered(), "nothing gets through without ACLs");
             assertEquals(1, events.waiting(), "the event waits instead of being lost");
             events.progress(TestEvents.progress("run-b", 200)); // still accepting: training is not stopped
