@@ -58,6 +58,39 @@ public interface KafkaCluster extends AutoCloseable {
         }
     }
 
+    /**
+     * Waits until consumer group {@code groupId} has committed every partition it has committed before up to that
+     * partition's end: it has processed all its input so far, and (with exactly-once) everything that input made is
+     * committed too. A deterministic "nothing more will come from what was sent" for tests, instead of a sleep.
+     */
+    default void awaitCaughtUp(String groupId, java.time.Duration timeout) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            java.util.List<String> behind = java.util.List.of("(nothing committed yet)");
+            while (System.nanoTime() < deadline) {
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                behind = committed.entrySet().stream()
+                    .filter(e -> e.getValue() == null || e.getValue().offset() < ends.get(e.getKey()).offset())
+                    .map(e -> e.getKey() + " at " + (e.getValue() == null ? "-" : e.getValue().offset()) + " of " + ends.get(e.getKey()).offset())
+                    .toList();
+                if (!committed.isEmpty() && behind.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("consumer group " + groupId + " has not caught up after " + timeout + ": " + behind);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + groupId, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of " + groupId + ": " + e.getCause(), e.getCause());
+        }
+    }
+
     @Override
     void close();
 }

@@ -123,9 +123,9 @@ class ContinuousEvaluationOnBrokerTest {
             producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(tuned))).get();
             supersededAt = awaitActiveStep(sampler, 20);
 
+            readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
+            kafka.awaitCaughtUp("ce-evaluator", WAIT); // every result so far is counted and its reports are committed
             List<FidReport> reports = readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
-            Thread.sleep(1000);
-            reports = readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
             assertEquals(3, reports.size(), "one report per checkpoint and sampler, nothing more: " + reports);
             assertEquals(2, driver.evaluatedCheckpoints());
             assertEquals(0, driver.abandonedRequests());
