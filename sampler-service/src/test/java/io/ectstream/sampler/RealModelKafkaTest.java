@@ -235,7 +235,6 @@ class RealModelKafkaTest {
                 h.sendRequest(Requests.request("k-" + i, "tiny", 1 + i, 1, 50 + i).build());
             }
             assertTrue(gate.awaitEntered(20_000), "a batch is in the middle of its forward pass");
-            Thread.sleep(300);
             assertEquals(0L, committed(kafka, "kill"), "nothing is committed while no result is written");
             CompletableFuture<Void> killed = CompletableFuture.runAsync(first::kill);
             try {
@@ -245,7 +244,7 @@ class RealModelKafkaTest {
             }
             gate.open();
             killed.get(30, TimeUnit.SECONDS);
-            assertTrue(results.drain(Duration.ofMillis(300)).isEmpty(), "the killed instance answered nothing");
+            assertTrue(results.readToEnd().isEmpty(), "the killed instance answered nothing");
 
             GatedLoader secondLoader = new GatedLoader(new CheckpointModelLoader(Device.cpu()), new Gate());
             try (SamplerService second = SamplerService.start(h.config("kill", 4, 20), secondLoader);
