@@ -192,7 +192,8 @@ class RealModelKafkaTest {
                 Set<String> all = new HashSet<>(before);
                 all.addAll(after);
                 results.awaitUntil(r -> complete(byRequest(r), all), WAIT);
-                Map<String, List<GenerationResult>> got = byRequest(results.drain(Duration.ofMillis(500)));
+                kafka.awaitCaughtUp("swap", List.of(h.topics().generateRequests()), WAIT); // every request answered
+                Map<String, List<GenerationResult>> got = byRequest(results.readToEnd());
                 assertEquals(all, got.keySet());
                 for (Map.Entry<String, List<GenerationResult>> e : got.entrySet()) {
                     List<GenerationResult> chunks = e.getValue();
@@ -251,7 +252,8 @@ class RealModelKafkaTest {
                  ImageGenerator direct = loadDirect(store, event)) {
                 assertTrue(second.awaitRecovery(WAIT));
                 results.awaitUntil(r -> complete(byRequest(r), ids), WAIT);
-                Map<String, List<GenerationResult>> got = byRequest(results.drain(Duration.ofMillis(500)));
+                kafka.awaitCaughtUp("kill", List.of(h.topics().generateRequests()), WAIT); // every request answered
+                Map<String, List<GenerationResult>> got = byRequest(results.readToEnd());
                 assertEquals(ids, got.keySet());
                 assertEquals(images, secondLoader.loaded().get(0).images(),
                     "every request was redelivered to the new instance (nothing had been committed)");

@@ -88,7 +88,8 @@ class SamplerKafkaTest {
                 assertNull(reply.getTMid(), "1-step results carry no t_mid");
                 assertArrayEquals(SeededImageGenerator.image(77, NoiseSeeds.forImage(5L, 0), SamplerSettings.ect(1)),
                     bytes(reply.getImages().get(0)));
-                assertEquals(3, results.drain(Duration.ofMillis(300)).size(), "no extra results on the default topic");
+                kafka.awaitCaughtUp("roundtrip", List.of(h.topics().generateRequests()), WAIT); // both answered
+                assertEquals(3, results.readToEnd().size(), "no extra results on the default topic");
             }
         }
     }
@@ -229,7 +230,8 @@ class SamplerKafkaTest {
                 assertEquals("doomed", error.getRequestId());
                 assertTrue(error.getReason().contains("fails every forward pass"), error.getReason());
                 assertEquals(at.offset(), error.getSourceOffset());
-                assertEquals(1, errors.drain(Duration.ofMillis(300)).size(), "one error per request, not one per chunk");
+                kafka.awaitCaughtUp("broken", List.of(h.topics().generateRequests()), WAIT); // both answered
+                assertEquals(1, errors.readToEnd().size(), "one error per request, not one per chunk");
                 assertEquals("fine", results.awaitCount(1, WAIT).get(0).value().getRequestId());
             }
         }

@@ -124,7 +124,8 @@ class ContinuousEvaluationOnBrokerTest {
             supersededAt = awaitActiveStep(sampler, 20);
 
             readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
-            kafka.awaitCaughtUp("ce-evaluator", WAIT); // every result so far is counted and its reports are committed
+            // every result so far is counted and its reports are committed
+            kafka.awaitCaughtUp("ce-evaluator", List.of(topics.generateResults()), WAIT);
             List<FidReport> reports = readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
             assertEquals(3, reports.size(), "one report per checkpoint and sampler, nothing more: " + reports);
             assertEquals(2, driver.evaluatedCheckpoints());

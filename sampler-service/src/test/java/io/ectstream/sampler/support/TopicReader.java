@@ -50,7 +50,12 @@ public final class TopicReader<T> implements AutoCloseable {
         return awaitUntil(r -> r.size() >= n, timeout);
     }
 
-    /** Polls for a while and returns everything read. */
+    /**
+     * Polls for a while and returns everything read.
+     * @deprecated a quiet period is a sleep: wait until the service has committed its input
+     *     ({@code KafkaCluster.awaitCaughtUp}), then {@link #readToEnd()}
+     */
+    @Deprecated
     public List<Read<T>> drain(Duration quiet) {
         long deadline = System.nanoTime() + quiet.toNanos();
         while (System.nanoTime() < deadline) {
