@@ -94,9 +94,9 @@ class TopicsCommandTest {
     void describeReportsEveryDriftOfTopicsMadeWithoutTheirSettingsAndCreateFixesThem(KafkaCluster kafka) {
         String b = kafka.bootstrapServers();
         // as `broker` used to make them: one partition, no configs
-        kafka.createTopics(1, "tc2.checkpoints", "tc2.progress", "tc2.requests", "tc2.results", "tc2.errors", "tc2.fid",
-            "tc2.reference-stats", "tc2.results-json");
-        Run drifted = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.")));
+        kafka.createTopics(1, "tc2.checkpoints", "tc2.requests", "tc2.results", "tc2.fid", "tc2.reference-stats");
+        String[] only = {"--only", "checkpoints,requests,results,fid,reference-stats"};
+        Run drifted = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
         assertEquals(1, drifted.code(), drifted.out());
         assertEquals(0, drifted.out().lines().filter(l -> l.contains("MISSING")).count(), drifted.out());
         List<String> drift = drift(drifted);
@@ -109,10 +109,10 @@ class TopicsCommandTest {
             drifted.out());
         assertEquals(drift.size(), drift.stream().distinct().count(), "one line per drift: " + drifted.out());
 
-        Run fixed = run(new TopicsCommand(), concat(new String[] {"create", "--fix-drift", "--bootstrap-servers", b}, names("tc2.")));
+        Run fixed = run(new TopicsCommand(), concat(new String[] {"create", "--fix-drift", "--bootstrap-servers", b}, names("tc2.", only)));
         assertEquals(0, fixed.code(), fixed.out());
         assertEquals(drift.size(), fixed.out().lines().filter(l -> l.startsWith("fixed")).count(), fixed.out());
-        Run clean = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.")));
+        Run clean = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
         assertEquals(0, clean.code(), clean.out());
         assertEquals(List.of(), drift(clean));
     }
