@@ -66,6 +66,7 @@ class KafkaTopicsTest {
                 reported.drift().stream().map(TopicDrift::toString).toList());
             assertEquals(List.of(), reported.fixed());
             assertEquals(reported.drift(), topics.drift(layout), "create without fixing changes nothing");
+            assertEquals(reported.drift(), topics.warnOnDrift("test", layout), "a service's start-up warns of each");
 
             KafkaTopics.Created fixed = topics.create(layout, true);
             assertEquals(reported.drift(), fixed.fixed());
