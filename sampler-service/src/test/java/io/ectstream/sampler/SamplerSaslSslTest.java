@@ -98,6 +98,12 @@ class SamplerSaslSslTest {
                     // Once an operator grants the ACLs, both intakes recover on their own (after their retry pause).
                     grant(broker, "User:nobody", "denied.", "denied-group");
                     h.sendCheckpoint(Checkpoints.seeded(store, "run-d", 1, 3));
+                    // the request goes once its model is loaded: the two intakes retry on their own schedules
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (!service.registry().hasModel()) {
+                        assertTrue(System.nanoTime() < deadline, "the checkpoint intake never recovered");
+                        Thread.sleep(50);
+                    }
                     h.sendRequest(Requests.request("after-grant", "run-d", 2, 1, 9L).build());
                     try (TopicReader<GenerationResult> results = h.results()) {
                         List<TopicReader.Read<GenerationResult>> got = results.awaitCount(1, Duration.ofSeconds(60));
