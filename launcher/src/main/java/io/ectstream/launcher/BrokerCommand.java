@@ -1,7 +1,8 @@
 package io.ectstream.launcher;
 
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
-import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.core.kafka.TopicSpec;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -19,21 +20,14 @@ final class BrokerCommand implements Runnable {
         defaultValue = "runs/kafka")
     Path dataDir;
 
-    @Option(names = "--partitions", description = "Partitions of each topic created (default ${DEFAULT-VALUE}).", defaultValue = "2")
-    int partitions;
+    @Option(names = "--partitions", paramLabel = "N",
+        description = "Partitions of every topic (default: the platform's layout, as `topics create` makes it: requests,"
+            + " results and results-json 3, the others 1).")
+    Integer partitions;
 
     @Override
     public void run() {
-        EmbeddedKafkaBroker broker;
-        try {
-            broker = EmbeddedKafkaBroker.start(dataDir.toAbsolutePath(), false, port);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot start the broker on 127.0.0.1:" + port
-                + " (is the port taken? choose another with --port, or 0 for a free one): " + e.getMessage(), e);
-        }
-        TopicNames topics = TopicNames.defaults();
-        broker.createTopics(partitions, topics.checkpoints(), topics.trainProgress(), topics.generateRequests(),
-            topics.generateResults(), topics.generateErrors(), topics.evalFid());
+        EmbeddedKafkaBroker broker = start();
         System.out.println("Kafka broker ready: --bootstrap-servers " + broker.bootstrapServers() + " (Ctrl-C stops it)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -45,5 +39,33 @@ final class BrokerCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Starts the broker with every platform topic as {@link TopicLayout} defines it (existing topics brought to it). */
+    EmbeddedKafkaBroker start() {
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.start(dataDir.toAbsolutePath(), false, port);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the broker on 127.0.0.1:" + port
+                + " (is the port taken? choose another with --port, or 0 for a free one): " + e.getMessage(), e);
+        }
+        try {
+            PlatformTopics.setUp(broker.bootstrapServers(), layout());
+            return broker;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    private TopicLayout layout() {
+        TopicLayout layout = TopicLayout.defaults();
+        if (partitions != null) {
+            for (TopicSpec spec : layout.specs()) {
+                layout = layout.with(spec.withPartitions(partitions));
+            }
+        }
+        return layout;
     }
 }

@@ -3,7 +3,7 @@ package io.ectstream.sampler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
@@ -25,11 +25,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 16 finding 5: a user request is admitted by its cost in network evaluations, with the default cap. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class CostAdmissionKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -3,7 +3,7 @@ package io.ectstream.sampler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.http.HttpApi;
 import io.ectstream.sampler.support.Checkpoints;
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its cost (429 with Retry-After past the in-flight limit). Requests may cost 16 network evaluations, HTTP work in
  * flight 16 together.
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class HttpAdmissionTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

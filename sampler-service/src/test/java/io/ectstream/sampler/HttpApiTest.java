@@ -11,7 +11,7 @@ import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.SamplerHarness;
 import io.ectstream.sampler.support.TinyCheckpoints;
@@ -30,11 +30,10 @@ import java.time.Duration;
 import java.util.Base64;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP endpoints, with a real tiny checkpoint (see TinyCheckpoints) and the real broker. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class HttpApiTest {
     @TempDir
     Path dir;

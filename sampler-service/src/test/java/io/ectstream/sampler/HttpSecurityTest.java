@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.cli.ServeCommandAccess;
 import io.ectstream.sampler.http.HttpSecurity;
@@ -26,11 +26,10 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP API behind a bearer token and TLS; loopback only without a token. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class HttpSecurityTest {
     private static final String TOKEN = "s3cret-token-0123456789";
 

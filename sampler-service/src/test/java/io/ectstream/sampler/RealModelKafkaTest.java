@@ -13,7 +13,7 @@ import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Gate;
 import io.ectstream.sampler.support.GatedLoader;
@@ -39,14 +39,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service with real checkpoints (a tiny randomly initialised SongUNet written by core's
  * CheckpointWriter, see {@link TinyCheckpoints}) loaded by core's CheckpointModelLoader, on the real broker.
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class RealModelKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(40);
 
@@ -193,7 +192,8 @@ class RealModelKafkaTest {
                 Set<String> all = new HashSet<>(before);
                 all.addAll(after);
                 results.awaitUntil(r -> complete(byRequest(r), all), WAIT);
-                Map<String, List<GenerationResult>> got = byRequest(results.drain(Duration.ofMillis(500)));
+                kafka.awaitCaughtUp("swap", List.of(h.topics().generateRequests()), WAIT); // every request answered
+                Map<String, List<GenerationResult>> got = byRequest(results.readToEnd());
                 assertEquals(all, got.keySet());
                 for (Map.Entry<String, List<GenerationResult>> e : got.entrySet()) {
                     List<GenerationResult> chunks = e.getValue();
@@ -236,7 +236,6 @@ class RealModelKafkaTest {
                 h.sendRequest(Requests.request("k-" + i, "tiny", 1 + i, 1, 50 + i).build());
             }
             assertTrue(gate.awaitEntered(20_000), "a batch is in the middle of its forward pass");
-            Thread.sleep(300);
             assertEquals(0L, committed(kafka, "kill"), "nothing is committed while no result is written");
             CompletableFuture<Void> killed = CompletableFuture.runAsync(first::kill);
             try {
@@ -246,14 +245,15 @@ class RealModelKafkaTest {
             }
             gate.open();
             killed.get(30, TimeUnit.SECONDS);
-            assertTrue(results.drain(Duration.ofMillis(300)).isEmpty(), "the killed instance answered nothing");
+            assertTrue(results.readToEnd().isEmpty(), "the killed instance answered nothing");
 
             GatedLoader secondLoader = new GatedLoader(new CheckpointModelLoader(Device.cpu()), new Gate());
             try (SamplerService second = SamplerService.start(h.config("kill", 4, 20), secondLoader);
                  ImageGenerator direct = loadDirect(store, event)) {
                 assertTrue(second.awaitRecovery(WAIT));
                 results.awaitUntil(r -> complete(byRequest(r), ids), WAIT);
-                Map<String, List<GenerationResult>> got = byRequest(results.drain(Duration.ofMillis(500)));
+                kafka.awaitCaughtUp("kill", List.of(h.topics().generateRequests()), WAIT); // every request answered
+                Map<String, List<GenerationResult>> got = byRequest(results.readToEnd());
                 assertEquals(ids, got.keySet());
                 assertEquals(images, secondLoader.loaded().get(0).images(),
                     "every request was redelivered to the new instance (nothing had been committed)");

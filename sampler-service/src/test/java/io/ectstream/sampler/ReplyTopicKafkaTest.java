@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
@@ -33,11 +33,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 16 findings 1 and 2: a request cannot write into a platform or internal topic, nor stall answers with a missing one. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class ReplyTopicKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

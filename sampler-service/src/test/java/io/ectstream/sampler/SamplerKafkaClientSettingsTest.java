@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.sampler.support.Checkpoints;
@@ -26,11 +26,10 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Client properties given through KafkaClientSettings reach the sampler's real Kafka clients. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class SamplerKafkaClientSettingsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
@@ -33,11 +33,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The service against the real broker, with the seeded test model (pixels a pure function of salt and seed). */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class SamplerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -89,7 +88,8 @@ class SamplerKafkaTest {
                 assertNull(reply.getTMid(), "1-step results carry no t_mid");
                 assertArrayEquals(SeededImageGenerator.image(77, NoiseSeeds.forImage(5L, 0), SamplerSettings.ect(1)),
                     bytes(reply.getImages().get(0)));
-                assertEquals(3, results.drain(Duration.ofMillis(300)).size(), "no extra results on the default topic");
+                kafka.awaitCaughtUp("roundtrip", List.of(h.topics().generateRequests()), WAIT); // both answered
+                assertEquals(3, results.readToEnd().size(), "no extra results on the default topic");
             }
         }
     }
@@ -230,7 +230,8 @@ class SamplerKafkaTest {
                 assertEquals("doomed", error.getRequestId());
                 assertTrue(error.getReason().contains("fails every forward pass"), error.getReason());
                 assertEquals(at.offset(), error.getSourceOffset());
-                assertEquals(1, errors.drain(Duration.ofMillis(300)).size(), "one error per request, not one per chunk");
+                kafka.awaitCaughtUp("broken", List.of(h.topics().generateRequests()), WAIT); // both answered
+                assertEquals(1, errors.readToEnd().size(), "one error per request, not one per chunk");
                 assertEquals("fine", results.awaitCount(1, WAIT).get(0).value().getRequestId());
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
 import io.ectstream.sampler.support.Checkpoints;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sampler against a broker that requires TLS + SASL/SCRAM-SHA-512 and authorizes with ACLs. */
+@BrokerTest
 class SamplerSaslSslTest {
     @TempDir
     Path dir;
@@ -85,9 +87,9 @@ class SamplerSaslSslTest {
             try (SamplerHarness h = new SamplerHarness(broker, "denied", store, 1)) {
                 SamplerConfig config = h.config("denied-group", 4, 5).withHttpPort(0).withKafkaClientSettings(b.build());
                 try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
+                    // recovery ends when the checkpoint intake is refused: the service answers after that refusal
                     assertTrue(service.awaitRecovery(Duration.ofSeconds(30)), "recovery ends (with nothing loaded) instead of hanging");
                     assertEquals(false, service.registry().hasModel());
-                    Thread.sleep(2_000);
                     java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + service.httpPort() + "/health")).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -96,6 +98,12 @@ class SamplerSaslSslTest {
                     // Once an operator grants the ACLs, both intakes recover on their own (after their retry pause).
                     grant(broker, "User:nobody", "denied.", "denied-group");
                     h.sendCheckpoint(Checkpoints.seeded(store, "run-d", 1, 3));
+                    // the request goes once its model is loaded: the two intakes retry on their own schedules
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (!service.registry().hasModel()) {
+                        assertTrue(System.nanoTime() < deadline, "the checkpoint intake never recovered");
+                        Thread.sleep(50);
+                    }
                     h.sendRequest(Requests.request("after-grant", "run-d", 2, 1, 9L).build());
                     try (TopicReader<GenerationResult> results = h.results()) {
                         List<TopicReader.Read<GenerationResult>> got = results.awaitCount(1, Duration.ofSeconds(60));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Gate;
 import io.ectstream.sampler.support.GatedLoader;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the event loop closes (before, the generator thread finished after the event loop was gone and failed with
  * "RejectedExecutionException: event executor terminated", and the request in flight was cut off).
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class ShutdownKafkaTest {
     @TempDir
     Path dir;

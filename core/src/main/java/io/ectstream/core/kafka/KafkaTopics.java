@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -28,12 +30,19 @@ import org.slf4j.LoggerFactory;
 public final class KafkaTopics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
 
-    /** What a topic looks like on the cluster: partitions, replication and the configs that were set on it. */
-    public record Described(String name, int partitions, int replicationFactor, Map<String, String> configs) {
+    /**
+     * What a topic looks like on the cluster: partitions, replication, the configs that were set on it, and every
+     * config's effective value (set on the topic or inherited from the broker's defaults).
+     */
+    public record Described(String name, int partitions, int replicationFactor, Map<String, String> configs,
+                            Map<String, String> effectiveConfigs) {
     }
 
-    /** What {@code create} did: topics made, and topics that were there already (left as they are). */
-    public record Created(List<String> created, List<String> existing) {
+    /**
+     * What {@code create} did: topics made, topics that were there already, the drift it fixed on those and the drift
+     * left (all of it when not asked to fix, else what a config change or added partitions cannot fix).
+     */
+    public record Created(List<String> created, List<String> existing, List<TopicDrift> fixed, List<TopicDrift> drift) {
     }
 
     private final Admin admin;
@@ -61,8 +70,94 @@ public final class KafkaTopics implements AutoCloseable {
         return out;
     }
 
-    /** Creates every topic of the layout that does not exist; existing ones are reported, not changed. */
+    /** Creates every topic of the layout that does not exist; existing ones are reported with their drift, not changed. */
     public Created create(TopicLayout layout) {
+        return create(layout, false);
+    }
+
+    /**
+     * Creates every topic of the layout that does not exist, with its partitions and configs. With {@code fixDrift},
+     * existing topics get the configs that differ from the definition set and missing partitions added.
+     */
+    public Created create(TopicLayout layout, boolean fixDrift) {
+        Created made = createMissing(layout);
+        List<TopicSpec> existing = layout.specs().stream().filter(s -> made.existing().contains(s.name())).toList();
+        List<TopicDrift> drift = drift(existing);
+        if (!fixDrift || drift.isEmpty()) {
+            return new Created(made.created(), made.existing(), List.of(), drift);
+        }
+        List<TopicDrift> fixed = fix(drift);
+        List<TopicDrift> left = drift.stream().filter(d -> !fixed.contains(d)).toList();
+        return new Created(made.created(), made.existing(), fixed, left);
+    }
+
+    /** For every topic of the layout that exists, how it differs from its definition; missing topics are not drift. */
+    public List<TopicDrift> drift(TopicLayout layout) {
+        return drift(layout.specs());
+    }
+
+    /** Logs one warning per drift of the topics a service uses; the service keeps going. */
+    public List<TopicDrift> warnOnDrift(String component, TopicLayout layout) {
+        List<TopicDrift> drift = drift(layout);
+        drift.forEach(d -> log.warn("{}: topic drift on {}: {} (`ectstream topics create --fix-drift` applies the definition)",
+            component, bootstrapServers, d));
+        return drift;
+    }
+
+    private List<TopicDrift> drift(List<TopicSpec> specs) {
+        Map<String, Described> found = describe(specs.stream().map(TopicSpec::name).toList());
+        List<TopicDrift> drift = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            Described d = found.get(spec.name());
+            if (d != null) {
+                drift.addAll(TopicDrift.between(spec, d));
+            }
+        }
+        return drift;
+    }
+
+    /** Sets the drifted configs and adds the missing partitions; returns what it fixed. */
+    private List<TopicDrift> fix(List<TopicDrift> drift) {
+        Map<ConfigResource, Collection<AlterConfigOp>> alter = new LinkedHashMap<>();
+        Map<String, NewPartitions> grow = new LinkedHashMap<>();
+        List<TopicDrift> fixed = new ArrayList<>();
+        for (TopicDrift d : drift) {
+            if (!d.fixable()) {
+                continue;
+            }
+            if (d.setting().equals(TopicDrift.PARTITIONS)) {
+                grow.put(d.topic(), NewPartitions.increaseTo(Integer.parseInt(d.expected())));
+            } else {
+                alter.computeIfAbsent(new ConfigResource(ConfigResource.Type.TOPIC, d.topic()), r -> new ArrayList<>())
+                    .add(new AlterConfigOp(new ConfigEntry(d.setting(), d.expected()), AlterConfigOp.OpType.SET));
+            }
+            fixed.add(d);
+        }
+        String what = "fixing the settings of " + fixed.stream().map(TopicDrift::topic).distinct().toList();
+        if (!alter.isEmpty()) {
+            await(admin.incrementalAlterConfigs(alter).all(), what);
+        }
+        if (!grow.isEmpty()) {
+            await(admin.createPartitions(grow).all(), what);
+        }
+        fixed.forEach(d -> log.info("fixed topic drift: {}", d));
+        return fixed;
+    }
+
+    private void await(org.apache.kafka.common.KafkaFuture<Void> future, String what) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " on " + bootstrapServers + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + what, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " " + what, e);
+        }
+    }
+
+    private Created createMissing(TopicLayout layout) {
         List<String> created = new ArrayList<>();
         List<String> existing = new ArrayList<>();
         for (TopicSpec spec : layout.specs()) {
@@ -86,7 +181,7 @@ public final class KafkaTopics implements AutoCloseable {
                 throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " creating " + spec.name(), e);
             }
         }
-        return new Created(created, existing);
+        return new Created(created, existing, List.of(), List.of());
     }
 
     /** The given topics as they are on the cluster; a missing topic is absent from the map. */
@@ -107,15 +202,19 @@ public final class KafkaTopics implements AutoCloseable {
                     continue;
                 }
                 Map<String, String> set = new TreeMap<>();
+                Map<String, String> effective = new TreeMap<>();
                 Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
                 if (config != null) {
                     for (ConfigEntry entry : config.entries()) {
                         if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
                             set.put(entry.name(), entry.value());
                         }
+                        if (entry.value() != null) {
+                            effective.put(entry.name(), entry.value());
+                        }
                     }
                 }
-                out.put(name, new Described(name, d.partitions().size(), d.partitions().get(0).replicas().size(), set));
+                out.put(name, new Described(name, d.partitions().size(), d.partitions().get(0).replicas().size(), set, effective));
             }
             return out;
         } catch (ExecutionException e) {

@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class KafkaTopicsTest {
 
     private static TopicLayout layout(String prefix) {
@@ -47,6 +46,35 @@ class KafkaTopicsTest {
             assertEquals(Integer.toString(64 << 20), d.get("kt1.ref").configs().get("max.message.bytes"));
             assertEquals("-1", d.get("kt1.ect.checkpoints").configs().get("retention.ms"));
             assertEquals(1, d.get("kt1.ect.checkpoints").partitions());
+        }
+    }
+
+    @Test
+    void driftOfExistingTopicsIsReportedAndFixedOnRequest(KafkaCluster kafka) {
+        TopicLayout layout = layout("kt3.").only(List.of(TopicRole.CHECKPOINTS, TopicRole.REQUESTS));
+        TopicSpec checkpoints = layout.get(TopicRole.CHECKPOINTS);
+        TopicSpec requests = layout.get(TopicRole.REQUESTS);
+        // as `broker` used to make them: no configs (the broker's 7 days), and fewer partitions than defined
+        kafka.createTopics(1, checkpoints.name(), requests.name());
+        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+            KafkaTopics.Created reported = topics.create(layout);
+            assertEquals(List.of(checkpoints.name(), requests.name()), reported.existing());
+            assertEquals(List.of(
+                checkpoints.name() + " retention.ms=604800000, expected -1",
+                requests.name() + " partitions=1, expected 5",
+                requests.name() + " retention.ms=604800000, expected 3600000"),
+                reported.drift().stream().map(TopicDrift::toString).toList());
+            assertEquals(List.of(), reported.fixed());
+            assertEquals(reported.drift(), topics.drift(layout), "create without fixing changes nothing");
+            assertEquals(reported.drift(), topics.warnOnDrift("test", layout), "a service's start-up warns of each");
+
+            KafkaTopics.Created fixed = topics.create(layout, true);
+            assertEquals(reported.drift(), fixed.fixed());
+            assertEquals(List.of(), fixed.drift());
+            assertEquals(List.of(), topics.drift(layout));
+            Map<String, KafkaTopics.Described> d = topics.describe(List.of(checkpoints.name(), requests.name()));
+            assertEquals("-1", d.get(checkpoints.name()).configs().get("retention.ms"));
+            assertEquals(5, d.get(requests.name()).partitions());
         }
     }
 

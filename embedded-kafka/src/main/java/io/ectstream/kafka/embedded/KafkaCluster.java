@@ -58,6 +58,47 @@ public interface KafkaCluster extends AutoCloseable {
         }
     }
 
+    /**
+     * Waits until consumer group {@code groupId} has committed every partition of {@code inputTopics}, and every other
+     * partition it commits (a Kafka Streams repartition topic), up to that partition's end offset: it has handled all
+     * its input so far, and what it wrote for that input before committing (a service's answers; with exactly-once,
+     * everything) is written. A deterministic "nothing more will come from what was sent" for tests, instead of a sleep.
+     */
+    default void awaitCaughtUp(String groupId, java.util.Collection<String> inputTopics, java.time.Duration timeout) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            java.util.Set<org.apache.kafka.common.TopicPartition> inputs = new java.util.HashSet<>();
+            admin.describeTopics(inputTopics).allTopicNames().get().values().forEach(d -> d.partitions()
+                .forEach(p -> inputs.add(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()))));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            java.util.List<String> behind;
+            do {
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                inputs.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                behind = latest.keySet().stream()
+                    .filter(tp -> {
+                        var at = committed.get(tp);
+                        return (at == null ? 0 : at.offset()) < ends.get(tp).offset();
+                    })
+                    .map(tp -> tp + " at " + (committed.get(tp) == null ? "-" : committed.get(tp).offset()) + " of " + ends.get(tp).offset())
+                    .sorted().toList();
+                if (behind.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(50);
+            } while (System.nanoTime() < deadline);
+            throw new AssertionError("consumer group " + groupId + " has not caught up after " + timeout + ": " + behind);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + groupId, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of " + groupId + ": " + e.getCause(), e.getCause());
+        }
+    }
+
     @Override
     void close();
 }

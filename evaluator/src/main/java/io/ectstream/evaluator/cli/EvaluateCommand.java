@@ -2,6 +2,8 @@ package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.kafka.KafkaTopics;
+import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.core.kafka.TopicRole;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
@@ -105,6 +107,7 @@ public class EvaluateCommand implements Callable<Integer> {
                 }
                 try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers), Duration.ofSeconds(30))) {
                     topics.require("evaluator", needed);
+                    topics.warnOnDrift("evaluator", definitions(config));
                 }
             }
             CountDownLatch stopRequested = new CountDownLatch(1);
@@ -124,5 +127,17 @@ public class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The definitions of the topics the evaluator uses, under the names it was given. */
+    private static TopicLayout definitions(EvaluatorConfig config) {
+        TopicNames d = TopicNames.defaults();
+        TopicNames names = new TopicNames(config.checkpointsTopic() == null ? d.checkpoints() : config.checkpointsTopic(),
+            d.trainProgress(), d.generateRequests(), config.resultsTopic(), config.errorsTopic(), config.fidTopic());
+        List<TopicRole> used = new ArrayList<>(List.of(TopicRole.RESULTS, TopicRole.FID, TopicRole.ERRORS));
+        if (config.checkpointsTopic() != null) {
+            used.add(TopicRole.CHECKPOINTS);
+        }
+        return TopicLayout.defaults(names).only(used);
     }
 }

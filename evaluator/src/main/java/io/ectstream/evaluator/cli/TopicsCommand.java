@@ -1,14 +1,17 @@
 package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaTopics;
+import io.ectstream.core.kafka.TopicDrift;
 import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.core.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
@@ -30,10 +33,15 @@ public class TopicsCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Create every topic that does not exist yet; existing topics are listed and left unchanged.")
+        description = "Create every topic that does not exist yet, with its partitions and configs; existing topics are"
+            + " listed with any drift from their definition, and changed only with --fix-drift.")
     public static class Create implements Callable<Integer> {
         @Mixin
         TopicOptions options = new TopicOptions();
+        @Option(names = "--fix-drift",
+            description = "On existing topics, set the configs that differ from the definition and add missing partitions"
+                + " (a different replication factor needs a partition reassignment and is only reported).")
+        boolean fixDrift;
         @Spec
         CommandSpec spec;
 
@@ -42,12 +50,15 @@ public class TopicsCommand implements Runnable {
             TopicLayout layout = options.layout();
             PrintWriter out = spec.commandLine().getOut();
             try (KafkaTopics topics = new KafkaTopics(options.settings(), Duration.ofSeconds(options.timeoutS))) {
-                KafkaTopics.Created result = topics.create(layout);
+                KafkaTopics.Created result = topics.create(layout, fixDrift);
                 for (TopicSpec s : layout.specs()) {
                     out.printf("%-8s %-16s %-32s partitions=%d replication=%s %s%n",
                         result.created().contains(s.name()) ? "created" : "exists", s.role().key(), s.name(), s.partitions(),
                         s.replicationFactor() == -1 ? "default" : Short.toString(s.replicationFactor()), s.configs());
                 }
+                result.fixed().forEach(d -> out.println("fixed    " + d));
+                result.drift().forEach(d -> out.println("DRIFT    " + d
+                    + (!fixDrift && d.fixable() ? " (--fix-drift applies the definition)" : "")));
             }
             out.flush();
             return 0;
@@ -55,7 +66,8 @@ public class TopicsCommand implements Runnable {
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = "Show each topic as it is on the cluster next to what the settings ask for; exit 1 if one is missing.")
+        description = "Show each topic as it is on the cluster, then one DRIFT line per setting that differs from the"
+            + " definition (fewer partitions, another config value); exit 1 if a topic is missing or has drifted.")
     public static class Describe implements Callable<Integer> {
         @Mixin
         TopicOptions options = new TopicOptions();
@@ -67,6 +79,7 @@ public class TopicsCommand implements Runnable {
             TopicLayout layout = options.layout();
             PrintWriter out = spec.commandLine().getOut();
             int missing = 0;
+            List<TopicDrift> drift;
             try (KafkaTopics topics = new KafkaTopics(options.settings(), Duration.ofSeconds(options.timeoutS))) {
                 Map<String, KafkaTopics.Described> found = topics.describe(layout.specs().stream().map(TopicSpec::name).toList());
                 for (TopicSpec s : layout.specs()) {
@@ -79,9 +92,11 @@ public class TopicsCommand implements Runnable {
                             d.replicationFactor(), d.configs());
                     }
                 }
+                drift = topics.drift(layout);
+                drift.forEach(d -> out.println("DRIFT " + d));
             }
             out.flush();
-            return missing == 0 ? 0 : 1;
+            return missing == 0 && drift.isEmpty() ? 0 : 1;
         }
     }
 

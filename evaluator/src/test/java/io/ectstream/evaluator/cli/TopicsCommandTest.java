@@ -8,7 +8,7 @@ import io.ectstream.core.kafka.KafkaTopics;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.fid.Moments;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,12 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** topics create|describe and the evaluator's start-up check, on the real broker. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class TopicsCommandTest {
     @TempDir
     Path dir;
@@ -75,8 +74,49 @@ class TopicsCommandTest {
         Run again = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.")));
         assertEquals(9, again.out().lines().filter(l -> l.startsWith("exists")).count(), again.out());
         Run described = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
-        assertEquals(0, described.code(), described.out());
+        // the defaults differ in two settings; more partitions (4 for 3) and an extra config are no drift
+        assertEquals(1, described.code(), described.out());
         assertTrue(described.out().contains("tc1.requests") && described.out().contains("partitions=4"), described.out());
+        assertEquals(List.of("DRIFT tc1.results retention.ms=600000, expected 86400000", "DRIFT tc1.fid cleanup.policy=compact, expected delete"),
+            drift(described));
+        assertEquals(2, again.out().lines().filter(l -> l.startsWith("DRIFT") && l.endsWith("(--fix-drift applies the definition)")).count(),
+            again.out());
+        Run asCreated = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.",
+            "--partitions", "requests=4", "--retention-ms", "results=600000", "--cleanup-policy", "fid=compact",
+            "--replication-factor", "1")));
+        assertEquals(0, asCreated.code(), asCreated.out());
+        assertEquals(List.of(), drift(asCreated), "as created, nothing drifted");
+    }
+
+    @Test
+    void describeReportsEveryDriftOfTopicsMadeWithoutTheirSettingsAndCreateFixesThem(KafkaCluster kafka) {
+        String b = kafka.bootstrapServers();
+        // as `broker` used to make them: one partition, no configs
+        kafka.createTopics(1, "tc2.checkpoints", "tc2.requests", "tc2.results", "tc2.fid", "tc2.reference-stats");
+        String[] only = {"--only", "checkpoints,requests,results,fid,reference-stats"};
+        Run drifted = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
+        assertEquals(1, drifted.code(), drifted.out());
+        assertEquals(0, drifted.out().lines().filter(l -> l.contains("MISSING")).count(), drifted.out());
+        List<String> drift = drift(drifted);
+        for (String expected : List.of("DRIFT tc2.checkpoints retention.ms=604800000, expected -1",
+            "DRIFT tc2.fid retention.ms=604800000, expected -1", "DRIFT tc2.requests partitions=1, expected 3",
+            "DRIFT tc2.requests retention.ms=604800000, expected 86400000", "DRIFT tc2.reference-stats cleanup.policy=delete, expected compact")) {
+            assertTrue(drift.contains(expected), expected + " in\n" + drifted.out());
+        }
+        assertTrue(drift.stream().anyMatch(l -> l.startsWith("DRIFT tc2.results max.message.bytes=") && l.endsWith(", expected 33554432")),
+            drifted.out());
+        assertEquals(drift.size(), drift.stream().distinct().count(), "one line per drift: " + drifted.out());
+
+        Run fixed = run(new TopicsCommand(), concat(new String[] {"create", "--fix-drift", "--bootstrap-servers", b}, names("tc2.", only)));
+        assertEquals(0, fixed.code(), fixed.out());
+        assertEquals(drift.size(), fixed.out().lines().filter(l -> l.startsWith("fixed")).count(), fixed.out());
+        Run clean = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
+        assertEquals(0, clean.code(), clean.out());
+        assertEquals(List.of(), drift(clean));
+    }
+
+    private static List<String> drift(Run run) {
+        return run.out().lines().filter(l -> l.startsWith("DRIFT")).toList();
     }
 
     @Test

@@ -22,7 +22,7 @@ import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
 import io.ectstream.evaluator.stream.EvaluatorApp;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
@@ -60,7 +60,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +71,7 @@ import picocli.CommandLine;
  * and then an ECT checkpoint (published while the first is still being evaluated) each get exactly one
  * FidReport per sampler, over the agreed seeds, equal to the FID computed here from the same images.
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class ContinuousEvaluationOnBrokerTest {
     private static final Logger log = LoggerFactory.getLogger(ContinuousEvaluationOnBrokerTest.class);
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -124,9 +123,10 @@ class ContinuousEvaluationOnBrokerTest {
             producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(tuned))).get();
             supersededAt = awaitActiveStep(sampler, 20);
 
+            readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
+            // every result so far is counted and its reports are committed
+            kafka.awaitCaughtUp("ce-evaluator", List.of(topics.generateResults()), WAIT);
             List<FidReport> reports = readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
-            Thread.sleep(1000);
-            reports = readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
             assertEquals(3, reports.size(), "one report per checkpoint and sampler, nothing more: " + reports);
             assertEquals(2, driver.evaluatedCheckpoints());
             assertEquals(0, driver.abandonedRequests());

@@ -3,7 +3,7 @@ package io.ectstream.evaluator.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
@@ -34,7 +34,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The driver alone on the real broker, with the sampler's answers written by the test: a backlog evaluates
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * checkpoint is not, a restart repeats nothing; forged and replayed errors make it re-send nothing (issue 16,
  * finding 3); a rejected checkpoint ends its evaluation without a re-send storm (finding 10).
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DriverOnBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);

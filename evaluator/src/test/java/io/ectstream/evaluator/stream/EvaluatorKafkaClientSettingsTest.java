@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.evaluator.history.FidHistoryReader;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +16,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Client properties given through KafkaClientSettings reach the evaluator's Streams instance and its readers. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class EvaluatorKafkaClientSettingsTest {
     @TempDir
     Path dir;

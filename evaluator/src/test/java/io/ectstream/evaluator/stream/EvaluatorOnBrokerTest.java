@@ -11,7 +11,7 @@ import io.ectstream.evaluator.fid.Moments;
 import io.ectstream.evaluator.io.InMemoryImages;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
@@ -31,11 +31,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluator against a real KRaft broker: end to end, restart without double counting. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class EvaluatorOnBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -101,9 +100,9 @@ class EvaluatorOnBrokerTest {
         // A new machine: no local state, everything comes back from the changelog and the committed offsets.
         try (EvaluatorApp app = EvaluatorApp.start(config(kafka, dir.resolve("state-2"), results, fid, errors), extractor, reference)) {
             BrokerClients.send(kafka, results, records("second", version, second), List.of());
-            List<FidReport> reports = reports(kafka, fid, 10);
-            Thread.sleep(1500);
-            reports = reports(kafka, fid, 10);
+            reports(kafka, fid, 10);
+            List<FidReport> withMarker = reportsThroughMarker(kafka, results, fid, version, random, 24);
+            List<FidReport> reports = withMarker.subList(0, withMarker.size() - 1);
             assertEquals(List.of(4L, 8L, 12L, 16L, 20L), allReportCounts(reports));
             assertEquals(10, reports.size(), "no report is repeated");
             List<byte[]> everything = new ArrayList<>(first);
@@ -115,7 +114,7 @@ class EvaluatorOnBrokerTest {
             assertEquals(FidWindowKind.ROLLING, rolling.getWindow().getKind());
             assertEquals(8, rolling.getNumSamples());
             assertEquals(directFid(second), rolling.getFid(), 1e-9 * Math.max(1, rolling.getFid()));
-            assertEquals(8, app.counters().samples(), "the second instance processed only the new samples");
+            assertEquals(8 + 4, app.counters().samples(), "the second instance processed only the new samples (and the marker)");
         }
         assertTrue(Files.exists(dir.resolve("state-2")));
     }
@@ -139,13 +138,12 @@ class EvaluatorOnBrokerTest {
             base.schedule(), base.featureBatchSize(), dir, base.maxMessageBytes(), overrides);
         try (CrashingExtractor crashing = new CrashingExtractor(extractor, 5);
              EvaluatorApp app = EvaluatorApp.start(config, crashing, reference)) {
-            List<FidReport> reports = reports(kafka, fid, 3);
-            Thread.sleep(1500);
-            reports = reports(kafka, fid, 3);
+            reports(kafka, fid, 3);
+            List<FidReport> reports = reportsThroughMarker(kafka, results, fid, version, new Random(32), 16);
             assertTrue(crashing.crashed(), "the extractor crashed the stream thread once");
-            assertEquals(List.of(4L, 8L, 12L), allReportCounts(reports));
+            assertEquals(List.of(4L, 8L, 12L, 16L), allReportCounts(reports), "the aborted reports are not read, none twice");
             assertEquals(directFid(images), reports.get(2).getFid(), 1e-9 * Math.max(1, reports.get(2).getFid()));
-            assertTrue(app.counters().samples() > 12, "the aborted work was done again: " + app.counters().samples());
+            assertTrue(app.counters().samples() > 12 + 4, "the aborted work was done again: " + app.counters().samples());
         }
     }
 
@@ -298,6 +296,28 @@ class EvaluatorOnBrokerTest {
     private static List<FidReport> reports(KafkaCluster kafka, String topic, int expected) {
         return BrokerClients.readUntil(kafka, topic, l -> l.size() >= expected, WAIT).stream()
             .map(r -> AvroSerdes.fidReport().deserializer().deserialize(topic, r.value())).toList();
+    }
+
+    /**
+     * "Nothing more arrives", without waiting on the clock: 4 more images of the same sample group are processed by the
+     * same task after everything sent before them, so once the report of {@code markerCount} samples is there, every
+     * report the earlier records caused is before it. Returns the reports up to and with the marker's.
+     */
+    private static List<FidReport> reportsThroughMarker(KafkaCluster kafka, String results, String fid, ModelVersion version,
+                                                        Random random, long markerCount) {
+        BrokerClients.send(kafka, results, records("marker", version, TestResults.images(random, 4)), List.of());
+        var deserializer = AvroSerdes.fidReport().deserializer();
+        List<FidReport> reports = BrokerClients.readUntil(kafka, fid, l -> l.stream()
+                .map(r -> deserializer.deserialize(fid, r.value()))
+                .anyMatch(r -> r.getWindow().getKind() == FidWindowKind.ALL && r.getNumSamples() == markerCount), WAIT)
+            .stream().map(r -> deserializer.deserialize(fid, r.value())).toList();
+        int marker = reports.size() - 1;
+        while (marker >= 0 && !(reports.get(marker).getWindow().getKind() == FidWindowKind.ALL
+            && reports.get(marker).getNumSamples() == markerCount)) {
+            marker--;
+        }
+        assertTrue(marker >= 0, "the marker's report never came: " + reports);
+        return reports.subList(0, marker + 1);
     }
 
     private static List<Long> allReportCounts(List<FidReport> reports) {

@@ -10,7 +10,7 @@ import io.ectstream.evaluator.fid.Moments;
 import io.ectstream.evaluator.io.InMemoryImages;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * default 1 MB record limit. The state goes through the changelog topic and comes back on a machine
  * without local state.
  */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class LargeFeatureStateTest {
     private static final int D = 2048;
 

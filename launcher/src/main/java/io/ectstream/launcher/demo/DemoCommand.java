@@ -11,6 +11,7 @@ import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.Split;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.evaluator.features.ExtractorSpec;
@@ -20,6 +21,7 @@ import io.ectstream.evaluator.stream.EvaluatorApp;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.launcher.PlatformTopics;
 import io.ectstream.launcher.dashboard.DashboardServer;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
@@ -136,8 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
         log.info("demo run folder {} on {}", run, dev);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
-            broker.createTopics(2, topics.checkpoints(), topics.trainProgress(), topics.generateRequests(),
-                topics.generateResults(), topics.generateErrors(), topics.evalFid());
+            PlatformTopics.setUp(broker.bootstrapServers(), TopicLayout.defaults(topics));
             Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
 
             ImageDataset train = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));

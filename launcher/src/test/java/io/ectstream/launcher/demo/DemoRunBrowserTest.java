@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +24,8 @@ import picocli.CommandLine;
  * samples and FID must be drawn from what the real services published. The first one's screenshot
  * (target/demo-run-dashboard.png) is the README's.
  */
+@Tag("browser")
+@Timeout(value = 40, unit = TimeUnit.MINUTES) // the README's screenshot run waits up to 25 minutes on the page
 class DemoRunBrowserTest {
 
     private static final Path REPO = Path.of(System.getProperty("ectstream.repo.root", "..")).toAbsolutePath().normalize();

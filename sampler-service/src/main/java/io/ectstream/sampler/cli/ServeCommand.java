@@ -177,6 +177,12 @@ public class ServeCommand implements Callable<Integer> {
                     needed.add(config.resultsJsonTopic());
                 }
                 topics.require(SamplerConfig.COMPONENT, needed);
+                io.ectstream.core.kafka.TopicLayout defined = io.ectstream.core.kafka.TopicLayout.defaults(t).only(List.of(
+                    io.ectstream.core.kafka.TopicRole.CHECKPOINTS, io.ectstream.core.kafka.TopicRole.REQUESTS,
+                    io.ectstream.core.kafka.TopicRole.RESULTS, io.ectstream.core.kafka.TopicRole.ERRORS));
+                topics.warnOnDrift(SamplerConfig.COMPONENT, config.resultsJsonTopic() == null ? defined : defined.with(
+                    io.ectstream.core.kafka.TopicLayout.defaults().get(io.ectstream.core.kafka.TopicRole.RESULTS_JSON)
+                        .withName(config.resultsJsonTopic())));
             }
         }
         SamplerService service = SamplerService.start(config, CheckpointModelLoader.forServing(Devices.select(device), batchInvariant));

@@ -50,10 +50,24 @@ public final class TopicReader<T> implements AutoCloseable {
         return awaitUntil(r -> r.size() >= n, timeout);
     }
 
-    /** Polls for a while and returns everything read. */
+    /**
+     * Polls for a while and returns everything read.
+     * @deprecated a quiet period is a sleep: wait until the service has committed its input
+     *     ({@code KafkaCluster.awaitCaughtUp}), then {@link #readToEnd()}
+     */
+    @Deprecated
     public List<Read<T>> drain(Duration quiet) {
         long deadline = System.nanoTime() + quiet.toNanos();
         while (System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(100));
+        }
+        return List.copyOf(records);
+    }
+
+    /** Everything written to the topic up to its end offsets now: "nothing was written" without waiting on the clock. */
+    public List<Read<T>> readToEnd() {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             poll(Duration.ofMillis(100));
         }
         return List.copyOf(records);

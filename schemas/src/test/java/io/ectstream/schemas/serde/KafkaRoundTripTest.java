@@ -2,7 +2,7 @@ package io.ectstream.schemas.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +17,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every contract goes through a real broker and comes back equal. */
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class KafkaRoundTripTest {
 
     static List<Arguments> contracts() {

@@ -3,7 +3,7 @@ package io.ectstream.trainer.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.kafka.embedded.KafkaBrokerExtension;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(KafkaBrokerExtension.class)
+@BrokerTest
 class KafkaTrainingEventsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -99,53 +98,45 @@ class KafkaTrainingEventsTest {
             Duration.ofMillis(300), Duration.ofMillis(500), Map.of());
         Path file = TestEvents.writeCheckpointFile(store, "run-d", 1, 1_000);
         CheckpointEvent checkpoint = TestEvents.checkpoint(store, "run-d", 1, file);
-        long[] nanos = new long[2_000];
-        long started = System.nanoTime();
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
-            for (int i = 0; i < 60; i++) {  // warm-up: class loading, the first drop and its log line
-                events.progress(TestEvents.progress("run-d", -i));
-            }
-            long droppedInWarmUp = events.droppedProgress();
-            for (int i = 0; i < nanos.length; i++) {
-                long t0 = System.nanoTime();
-                if (i % 100 == 0) {
-                    events.checkpointWritten(checkpoint);
-                } else {
-                    events.progress(TestEvents.progress("run-d", i));
+            TestEvents.trainingThread(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    if (i % 100 == 0) {
+                        events.checkpointWritten(checkpoint);
+                    } else {
+                        events.progress(TestEvents.progress("run-d", i));
+                    }
                 }
-                nanos[i] = System.nanoTime() - t0;
-            }
+            }, WAIT);
             assertEquals(0, events.delivered());
             assertTrue(events.waiting() <= 50 + 1, "bounded: " + events.waiting());
             assertEquals(0, events.droppedCheckpoints(), "20 checkpoint events fit in a bound of 50");
-            assertTrue(events.droppedProgress() - droppedInWarmUp >= 2_000 - 20 - 51, "dropped " + events.droppedProgress());
-            Thread.sleep(600);
+            assertTrue(events.droppedProgress() >= 2_000 - 20 - 51, "dropped " + events.droppedProgress());
+            TestEvents.await(() -> events.outages() > 0, WAIT, "the outage warning");
             assertEquals(1, events.outages(), "one warning for the outage");
         }
-        long[] sorted = nanos.clone();
-        java.util.Arrays.sort(sorted);
-        // a blocking call would take at least max.block.ms (1 s); the bounds leave room for a shared 2-core machine
-        assertTrue(sorted[sorted.length - 1] < 50_000_000, "slowest call " + sorted[sorted.length - 1] / 1e6 + " ms");
-        assertTrue(sorted[(int) (sorted.length * 0.99)] < 1_000_000, "99th percentile " + sorted[(int) (sorted.length * 0.99)] / 1e6 + " ms");
-        double seconds = (System.nanoTime() - started) / 1e9;
-        assertTrue(seconds < 5, "publisher with an unreachable broker closed in " + seconds + " s");
     }
 
     @Test
     void aBrokerHostThatDoesNotResolveDoesNotStopTraining() throws Exception {
         PublisherConfig config = PublisherConfig.of("kafka.invalid:9092").withTopics(TestEvents.uniqueTopics())
-            .withCloseTimeout(Duration.ofMillis(300));
-        long started = System.nanoTime();
+            .withOutageWarningAfter(Duration.ofMillis(300)).withCloseTimeout(Duration.ofMillis(300));
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
-            events.progress(TestEvents.progress("run-e", 1));
-            events.checkpointWritten(TestEvents.checkpoint(store, "run-e", 2,
-                TestEvents.writeCheckpointFile(store, "run-e", 2, 100)));
-            Thread.sleep(300);
+            TestEvents.trainingThread(() -> {
+                events.progress(TestEvents.progress("run-e", 1));
+                try {
+                    events.checkpointWritten(TestEvents.checkpoint(store, "run-e", 2,
+                        TestEvents.writeCheckpointFile(store, "run-e", 2, 100)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, WAIT);
+            // the sender has been failing to reach the host for the outage delay: the events still wait, none is lost
+            TestEvents.await(() -> events.outages() > 0, WAIT, "the outage warning");
             assertEquals(2, events.waiting());
             assertEquals(0, events.delivered());
+            assertEquals(0, events.failed());
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        assertTrue(seconds < 4, "closed in " + seconds + " s");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
 import io.ectstream.schemas.topics.TopicNames;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs announces checkpoints; a user without them gets an authorization error while the publisher stays up, and
  * its waiting events go out once the ACLs are granted.
  */
+@BrokerTest
 class SaslSslTrainingEventsTest {
     @TempDir
     static Path dir;
@@ -117,9 +119,10 @@ class SaslSslTrainingEventsTest {
             assertTrue(denied.unauthorizedTopics().contains(t.checkpoints()), denied.toString());
         }
 
-        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(bob).withTopics(t))) {
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(bob).withTopics(t)
+                .withOutageWarningAfter(Duration.ofMillis(500)))) {
             events.checkpointWritten(TestEvents.checkpoint(dir, "run-b", 200, TestEvents.writeCheckpointFile(dir, "run-b", 200, 64)));
-            Thread.sleep(3_000);
+            TestEvents.await(() -> events.outages() > 0, Duration.ofSeconds(30), "the refused sends to count as an outage");
             assertEquals(0, events.delivered(), "nothing gets through without ACLs");
             assertEquals(1, events.waiting(), "the event waits instead of being lost");
             events.progress(TestEvents.progress("run-b", 200)); // still accepting: training is not stopped

@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -112,6 +116,30 @@ final class TestEvents {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (events.delivered() + events.skippedDuplicates() < count && System.nanoTime() < deadline) {
             Thread.sleep(20);
+        }
+    }
+
+    /** Waits until {@code condition} holds; fails naming {@code what} if it does not within {@code timeout}. */
+    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still waiting after " + timeout + " for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Runs the training thread's publish calls on a thread of their own and returns once every call has returned.
+     * The calls only put events in the publisher's queue, so they return while the broker is away; a call that waited
+     * on the broker would hold max.block.ms (1 s) each, and {@code calls} would not be done within {@code timeout}.
+     */
+    static void trainingThread(Runnable calls, Duration timeout) throws Exception {
+        try {
+            CompletableFuture.runAsync(calls).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the training thread's publish calls did not return within " + timeout, e);
         }
     }
 }
