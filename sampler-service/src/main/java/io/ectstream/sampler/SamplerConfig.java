@@ -1,6 +1,7 @@
 package io.ectstream.sampler;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ import java.util.TreeMap;
  * @param userBatchesPerEvaluationBatch evaluation's guaranteed share of the generators: after this many user
  *                         batches in a row, a waiting evaluation batch runs next (see {@link
  *                         io.ectstream.sampler.batch.EvaluationShare}); user traffic keeps priority otherwise
+ * @param evaluationRequestsTopic where the evaluation driver's requests come from, read in group {@code groupId-evaluation};
+ *                         every request read from it is evaluation traffic, and every request of the user requests topic
+ *                         is user traffic, whatever its purpose field says
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -44,7 +48,8 @@ public record SamplerConfig(
     Map<String, Object> kafkaClientProperties,
     String resultsJsonTopic,
     HttpSecurity httpSecurity,
-    int userBatchesPerEvaluationBatch) {
+    int userBatchesPerEvaluationBatch,
+    String evaluationRequestsTopic) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
@@ -74,6 +79,31 @@ public record SamplerConfig(
         httpSecurity = httpSecurity == null ? HttpSecurity.NONE : httpSecurity;
         require(userBatchesPerEvaluationBatch >= 1, "user batches per evaluation batch must be >= 1, not "
             + userBatchesPerEvaluationBatch);
+        require(evaluationRequestsTopic != null && !evaluationRequestsTopic.isBlank(), "the evaluation requests topic is required");
+        require(!evaluationRequestsTopic.equals(topics.generateRequests()),
+            "the evaluation requests topic must not be the user requests topic " + topics.generateRequests());
+    }
+
+    /** The configuration before the evaluation requests topic was configurable: it reads the default one. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties,
+                         String resultsJsonTopic, HttpSecurity httpSecurity, int userBatchesPerEvaluationBatch) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity,
+            userBatchesPerEvaluationBatch, TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC);
+    }
+
+    /** The consumer group of the evaluation requests topic: the instances share it as they share the user group. */
+    public String evaluationGroupId() {
+        return groupId + "-evaluation";
+    }
+
+    /** Reads evaluation requests from {@code topic}. */
+    public SamplerConfig withEvaluationRequestsTopic(String topic) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, topic);
     }
 
     /** A configuration with an unprotected HTTP API. */
@@ -119,55 +149,55 @@ public record SamplerConfig(
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
-            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     /** Evaluation gets a batch after {@code userBatches} user batches in a row when both wait. */
     public SamplerConfig withUserBatchesPerEvaluationBatch(int userBatches) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches);
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches, evaluationRequestsTopic);
     }
 
     /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
     public SamplerConfig withKafkaClientSettings(KafkaClientSettings settings) {
         return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch);
+            settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
     public SamplerConfig withResultsJsonTopic(String topic) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch);
+            kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     /** The HTTP API with this bearer token and TLS. */
     public SamplerConfig withHttpSecurity(HttpSecurity security) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
-            kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch);
+            kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch, evaluationRequestsTopic);
     }
 
     /** A fresh mutable copy of {@link #kafkaClientProperties()} for one client to add its own settings to. */

@@ -10,13 +10,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.ectstream.schemas.TrafficPurpose;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
- * generator workers -> publisher. Stopping drains: it stops reading, waits (up to 10 s) for the
+ * generator workers -> publisher; user and evaluation requests each have their own intake. Stopping drains: it stops reading, waits (up to 10 s) for the
  * requests in flight to be answered and committed, then closes the clients; an abrupt stop skips that.
  */
 final class SamplerVerticle extends VerticleBase {
@@ -30,7 +32,8 @@ final class SamplerVerticle extends VerticleBase {
     private WorkerExecutor generators;
     private WorkerExecutor encoders;
     private KafkaPublisher publisher;
-    private RequestIntake intake;
+    private RequestIntake userIntake;
+    private RequestIntake evaluationIntake;
     private HttpApi http;
     private volatile int httpPort = -1;
 
@@ -46,8 +49,13 @@ final class SamplerVerticle extends VerticleBase {
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
         RequestPipeline pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics);
-        intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
-        metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
+        userIntake = new RequestIntake(vertx, new RequestIntake.Source(config.topics().generateRequests(), config.groupId(),
+            TrafficPurpose.USER, config.maxInFlightRequests(), Duration.ofMillis(DRAIN_MS)),
+            config.kafkaClientProperties(), pipeline, publisher, metrics);
+        evaluationIntake = new RequestIntake(vertx, new RequestIntake.Source(config.evaluationRequestsTopic(),
+            config.evaluationGroupId(), TrafficPurpose.EVALUATION, config.maxInFlightEvaluationRequests(), Duration.ofMillis(DRAIN_MS)),
+            config.kafkaClientProperties(), pipeline, publisher, metrics);
+        metrics.gauge("ect.sampler.requests.in.flight", this::inFlight);
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();
         if (config.httpPort() >= 0) {
@@ -62,13 +70,18 @@ final class SamplerVerticle extends VerticleBase {
     }
 
     /**
-     * Subscribes to the requests topic; called once the checkpoints present at start were loaded, so
+     * Subscribes to the requests topics; called once the checkpoints present at start were loaded, so
      * that requests are not refused as UNKNOWN_MODEL by an instance that is still recovering.
      */
     void startIntake() {
-        context.runOnContext(v -> intake.start()
-            .onSuccess(x -> log.info("reading requests from {} (group {})", config.topics().generateRequests(), config.groupId()))
-            .onFailure(e -> log.error("cannot subscribe to {}", config.topics().generateRequests(), e)));
+        context.runOnContext(v -> {
+            userIntake.start();
+            evaluationIntake.start();
+        });
+    }
+
+    private int inFlight() {
+        return userIntake.inFlight() + evaluationIntake.inFlight();
     }
 
     KafkaPublisher publisher() {
@@ -87,8 +100,8 @@ final class SamplerVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> drained = abrupt ? Future.succeededFuture() : drain();
         return drained
-            .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
-            .transform(x -> step("request consumer closed", intake.close()))
+            .transform(x -> abrupt ? Future.succeededFuture() : Future.join(userIntake.commitNow(), evaluationIntake.commitNow()))
+            .transform(x -> step("request consumers closed", Future.join(userIntake.close(), evaluationIntake.close()).mapEmpty()))
             .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
             .transform(x -> step("producer closed", publisher.close()))
             .transform(x -> step("generator workers closed", generators.close()))
@@ -101,14 +114,16 @@ final class SamplerVerticle extends VerticleBase {
     }
 
     private Future<Void> drain() {
-        intake.stopReading();
+        userIntake.stopReading();
+        evaluationIntake.stopReading();
         Promise<Void> done = Promise.promise();
         long deadline = System.currentTimeMillis() + DRAIN_MS;
         vertx.setPeriodic(1, 20, id -> {
-            if ((intake.inFlight() == 0 && !intake.committing()) || System.currentTimeMillis() > deadline) {
+            boolean committing = userIntake.committing() || evaluationIntake.committing();
+            if ((inFlight() == 0 && !committing) || System.currentTimeMillis() > deadline) {
                 vertx.cancelTimer(id);
-                if (intake.inFlight() > 0) {
-                    log.warn("stopping with {} requests unanswered; they will be redelivered", intake.inFlight());
+                if (inFlight() > 0) {
+                    log.warn("stopping with {} requests unanswered; they will be redelivered", inFlight());
                 }
                 done.complete();
             }

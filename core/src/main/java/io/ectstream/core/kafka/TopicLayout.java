@@ -17,6 +17,8 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
 
     public static final String DEFAULT_REFERENCE_STATS_TOPIC = "ect.eval.reference-stats";
     public static final String DEFAULT_RESULTS_JSON_TOPIC = "ect.generate.results.json";
+    /** The evaluation driver's requests, apart from user requests: a topic only the driver may write to. */
+    public static final String DEFAULT_EVALUATION_REQUESTS_TOPIC = "ect.eval.requests";
     public static final long DAY_MS = 24L * 3600 * 1000;
     /** Largest record: the sampler's producer sends results up to 32 MiB, the evaluator's moments up to 64 MiB. */
     public static final int RESULTS_MAX_MESSAGE_BYTES = 32 << 20;
@@ -49,6 +51,7 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
             Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(REFERENCE_STATS_MAX_MESSAGE_BYTES))));
         t.put(TopicRole.RESULTS_JSON, spec(TopicRole.RESULTS_JSON, DEFAULT_RESULTS_JSON_TOPIC, 3, "delete", DAY_MS)
             .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
+        t.put(TopicRole.EVALUATION_REQUESTS, spec(TopicRole.EVALUATION_REQUESTS, DEFAULT_EVALUATION_REQUESTS_TOPIC, 3, "delete", DAY_MS));
         return new TopicLayout(t);
     }
 

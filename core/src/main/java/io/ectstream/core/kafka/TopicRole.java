@@ -11,7 +11,8 @@ public enum TopicRole {
     ERRORS,
     FID,
     REFERENCE_STATS,
-    RESULTS_JSON;
+    RESULTS_JSON,
+    EVALUATION_REQUESTS;
 
     /** {@code reference-stats} for {@link #REFERENCE_STATS}. */
     public String key() {
