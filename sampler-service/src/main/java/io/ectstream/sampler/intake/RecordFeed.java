@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,6 +46,7 @@ public final class RecordFeed {
     private static final Logger log = LoggerFactory.getLogger(RecordFeed.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_COMMIT_ATTEMPTS = 100;
 
     /** What the feed's owner does; every method runs on the owner's context. */
     public interface Owner {
@@ -84,7 +87,7 @@ public final class RecordFeed {
         this.groupId = groupId;
         this.owner = owner;
         this.revocationWait = revocationWait;
-        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -112,27 +115,38 @@ public final class RecordFeed {
         pausedByOwner = paused;
     }
 
-    /** Commits on the polling thread; completes on the context when the broker answered. */
+    /**
+     * Commits on the polling thread; completes on the context when the broker answered. A commit refused because a
+     * rebalance is under way is tried again once the next poll took part in it.
+     */
     public Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         Promise<Void> done = Promise.promise();
-        onPollThread.add(() -> {
-            // Only partitions still owned: a revoked one was committed by its revocation, and its next owner's
-            // commits must not be overwritten by an older position.
-            Map<TopicPartition, OffsetAndMetadata> mine = new java.util.HashMap<>(offsets);
-            mine.keySet().retainAll(consumer.assignment());
-            if (mine.isEmpty()) {
-                context.runOnContext(v -> done.complete());
+        onPollThread.add(() -> commitOnPollThread(offsets, done, 1));
+        return done.future();
+    }
+
+    private void commitOnPollThread(Map<TopicPartition, OffsetAndMetadata> offsets, Promise<Void> done, int attempt) {
+        // Only partitions still owned: a revoked one was committed by its revocation, and its next owner's
+        // commits must not be overwritten by an older position.
+        Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>(offsets);
+        mine.keySet().retainAll(consumer.assignment());
+        if (mine.isEmpty()) {
+            context.runOnContext(v -> done.tryComplete());
+            return;
+        }
+        consumer.commitAsync(mine, (committed, e) -> {
+            if (e instanceof RebalanceInProgressException && running && attempt < MAX_COMMIT_ATTEMPTS) {
+                onPollThread.add(() -> commitOnPollThread(offsets, done, attempt + 1));
                 return;
             }
-            consumer.commitAsync(mine, (committed, e) -> context.runOnContext(v -> {
+            context.runOnContext(v -> {
                 if (e == null) {
-                    done.complete();
+                    done.tryComplete();
                 } else {
-                    done.fail(e);
+                    done.tryFail(e);
                 }
-            }));
+            });
         });
-        return done.future();
     }
 
     /** Stops polling and leaves the group without committing (the owner committed what it meant to before). */

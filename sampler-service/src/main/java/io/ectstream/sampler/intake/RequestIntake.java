@@ -103,8 +103,8 @@ public final class RequestIntake {
         public void records(List<ConsumerRecord<String, byte[]>> records) {
             for (ConsumerRecord<String, byte[]> record : records) {
                 TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                // Fetched before a revocation began: left to the partition's next owner, which reads it again.
-                if (feed.owns(tp)) {
+                // Fetched before a revocation or a stop began: left uncommitted, to the partition's next owner.
+                if (!stopping && feed.owns(tp)) {
                     onRecord(tp, record);
                 }
             }

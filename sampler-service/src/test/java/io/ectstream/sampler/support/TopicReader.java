@@ -50,6 +50,19 @@ public final class TopicReader<T> implements AutoCloseable {
         return awaitUntil(r -> r.size() >= n, timeout);
     }
 
+    /** Reads up to the topic's end offsets as they are now and returns everything read. */
+    public List<Read<T>> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " before the end offsets " + end);
+            }
+            poll(Duration.ofMillis(100));
+        }
+        return List.copyOf(records);
+    }
+
     /** Polls for a while and returns everything read. */
     public List<Read<T>> drain(Duration quiet) {
         long deadline = System.nanoTime() + quiet.toNanos();
