@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RebalanceKafkaTest {
     private static final Logger log = LoggerFactory.getLogger(RebalanceKafkaTest.class);
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = Duration.ofSeconds(60);
     private static final int PARTITIONS = 4;
 
     @TempDir
