@@ -6,11 +6,11 @@ import io.ectstream.sampler.intake.RequestIntake;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.publish.KafkaPublisher;
+import io.ectstream.schemas.TrafficPurpose;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.ectstream.schemas.TrafficPurpose;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
- * generator workers -> publisher; user and evaluation requests each have their own intake. Stopping drains: it stops reading, waits (up to 10 s) for the
- * requests in flight to be answered and committed, then closes the clients; an abrupt stop skips that.
+ * generator workers -> publisher; user and evaluation requests each have their own intake. Stopping drains: it
+ * stops reading, waits (up to 10 s) for the requests in flight to be answered and committed, then closes the clients; an abrupt stop skips that.
  */
 final class SamplerVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SamplerVerticle.class);

@@ -22,6 +22,7 @@ class KafkaTopicsTest {
             prefix + d.generateRequests(), prefix + d.generateResults(), prefix + d.generateErrors(), prefix + d.evalFid()));
         return base.with(base.get(TopicRole.REFERENCE_STATS).withName(prefix + "ref"))
             .with(base.get(TopicRole.RESULTS_JSON).withName(prefix + "json"))
+            .with(base.get(TopicRole.EVALUATION_REQUESTS).withName(prefix + "eval"))
             .with(base.get(TopicRole.REQUESTS).withPartitions(5).withReplicationFactor((short) 1).withConfig("retention.ms", "3600000"));
     }
 
@@ -30,11 +31,11 @@ class KafkaTopicsTest {
         TopicLayout layout = layout("kt1.");
         try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
             KafkaTopics.Created first = topics.create(layout);
-            assertEquals(8, first.created().size(), first.toString());
+            assertEquals(9, first.created().size(), first.toString());
             assertEquals(List.of(), first.existing());
             KafkaTopics.Created again = topics.create(layout);
             assertEquals(List.of(), again.created());
-            assertEquals(8, again.existing().size());
+            assertEquals(9, again.existing().size());
 
             Map<String, KafkaTopics.Described> d = topics.describe(List.of("kt1.ect.generate.requests", "kt1.ref", "kt1.ect.checkpoints", "kt1.absent"));
             assertEquals(3, d.size(), d.toString());

@@ -10,6 +10,7 @@ import io.ectstream.core.data.Fit;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.Split;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.evaluator.features.ExtractorSpec;
@@ -130,7 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
             broker.createTopics(2, topics.checkpoints(), topics.trainProgress(), topics.generateRequests(),
-                topics.generateResults(), topics.generateErrors(), topics.evalFid());
+                topics.generateResults(), topics.generateErrors(), topics.evalFid(),
+                TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC);
             Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
 
             ImageDataset train = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));

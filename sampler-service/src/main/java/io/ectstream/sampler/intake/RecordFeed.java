@@ -165,8 +165,8 @@ public final class RecordFeed {
                     pollOnce();
                 } catch (AuthorizationException e) {
                     // Not fatal: the ACLs may be granted later; the service keeps serving HTTP meanwhile.
-                    log.error("Kafka refuses the consumer of {} ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
-                        + " retrying in {} s", topic, e.getMessage(), topic, groupId, RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
+                    log.error("Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
+                        + " retrying in {} s", e.getMessage(), topic, groupId, RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
                     Thread.sleep(RequestIntake.AUTHORIZATION_RETRY_MS);
                 }
             }
