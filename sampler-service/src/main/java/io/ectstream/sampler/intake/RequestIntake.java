@@ -151,7 +151,10 @@ public final class RequestIntake {
     private void onRecord(TopicPartition tp, ConsumerRecord<String, byte[]> record) {
         OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
         long offset = record.offset();
-        tracker.received(offset);
+        if (!tracker.received(offset)) {
+            log.warn("request record {}:{} handed over again by the consumer: skipped, it is already being answered", tp, offset);
+            return;
+        }
         ErrorRecords.Source origin = new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
         TrafficPurpose purpose = source.purpose();
         countIn();

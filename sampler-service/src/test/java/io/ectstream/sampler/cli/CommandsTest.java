@@ -40,6 +40,8 @@ class CommandsTest {
         assertEquals(3, config.maxWaitMs());
         assertEquals(40, config.maxImagesPerRequest());
         assertEquals("req", config.topics().generateRequests());
+        assertEquals("ect.eval.requests", config.evaluationRequestsTopic(), "evaluation requests have a topic of their own");
+        assertEquals("ect-sampler-evaluation", config.evaluationGroupId());
         assertEquals("127.0.0.1", config.httpHost(), "HTTP binds to loopback by default");
         assertEquals(8081, config.httpPort());
         assertTrue(serve.batchInvariant, "exact (batch-invariant) generation by default");
@@ -57,9 +59,10 @@ class CommandsTest {
         cli.setErr(new java.io.PrintWriter(err));
         int code = cli.execute("--bootstrap-servers", kafka.bootstrapServers(), "--store", dir.toString(), "--http-port", "-1",
             "--checkpoints-topic", "sc.checkpoints", "--results-topic", "sc.results", "--requests-topic", "sc.requests",
-            "--errors-topic", "sc.errors");
+            "--errors-topic", "sc.errors", "--evaluation-requests-topic", "sc.eval");
         assertTrue(code != 0, err.toString());
-        assertTrue(err.toString().contains("sampler-service cannot start") && err.toString().contains("has no topic sc.requests, sc.errors"),
+        assertTrue(err.toString().contains("sampler-service cannot start")
+                && err.toString().contains("has no topic sc.requests, sc.eval, sc.errors"),
             err.toString());
     }
 
