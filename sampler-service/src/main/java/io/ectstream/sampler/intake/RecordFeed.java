@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class RecordFeed {
     private static final Logger log = LoggerFactory.getLogger(RecordFeed.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration PAUSED_POLL = Duration.ofMillis(10);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_COMMIT_ATTEMPTS = 100;
 
@@ -70,6 +72,7 @@ public final class RecordFeed {
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> onPollThread = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean handedOver = new AtomicBoolean(true);
+    private final Semaphore taken = new Semaphore(0);
     private final Promise<Void> stopped = Promise.promise();
     private volatile boolean pausedByOwner;
     private volatile boolean running = true;
@@ -188,17 +191,24 @@ public final class RecordFeed {
         }
     }
 
-    private void pollOnce() {
+    private void pollOnce() throws InterruptedException {
         for (Runnable r = onPollThread.poll(); r != null; r = onPollThread.poll()) {
             r.run();
         }
-        boolean hold = pausedByOwner || !handedOver.get();
+        if (!handedOver.get()) {
+            // The context has not taken the last records yet: wait for it (woken as soon as it does).
+            taken.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        boolean hold = pausedByOwner;
         if (hold) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
         }
-        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        // Paused, a poll only keeps the consumer in its group and runs commit callbacks: a short one, so that a
+        // resume is not held up.
+        ConsumerRecords<String, byte[]> records = consumer.poll(hold ? PAUSED_POLL : POLL);
         if (records.isEmpty()) {
             return;
         }
@@ -207,6 +217,7 @@ public final class RecordFeed {
         handedOver.set(false);
         context.runOnContext(v -> {
             handedOver.set(true);
+            taken.release();
             owner.records(batch);
         });
     }
