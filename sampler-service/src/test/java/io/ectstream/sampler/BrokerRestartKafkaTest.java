@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.sampler.support.Checkpoints;
+import io.ectstream.sampler.support.Gate;
+import io.ectstream.sampler.support.GatedLoader;
 import io.ectstream.sampler.support.RequestStream;
 import io.ectstream.sampler.support.SamplerHarness;
 import io.ectstream.sampler.support.SlowModelLoader;
@@ -42,17 +44,24 @@ class BrokerRestartKafkaTest {
              TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             SamplerConfig config = h.config("restart", 8, 5);
-            try (SamplerService sampler = SamplerService.start(config, new SlowModelLoader(5.0))) {
+            Gate gate = new Gate();
+            try (SamplerService sampler = SamplerService.start(config, new GatedLoader(new SlowModelLoader(2.0), gate))) {
                 assertTrue(sampler.awaitRecovery(RebalanceKafkaTest.WAIT));
                 RequestStream stream = new RequestStream(h, "restart", "run");
                 RebalanceKafkaTest.awaitAccepted(sampler, 100);
+                // Requests in flight while the broker is away: a batch held at the gate, and those queued behind it.
+                gate.close();
+                assertTrue(gate.awaitEntered(RebalanceKafkaTest.WAIT.toMillis()));
+                RebalanceKafkaTest.awaitAccepted(sampler, RebalanceKafkaTest.accepted(sampler) + 20);
                 stream.stop();
-                int inFlight = (int) (stream.sent() - RebalanceKafkaTest.accepted(sampler));
+                int inFlight = (int) sampler.metrics().registry().get("ect.sampler.requests.in.flight").gauge().value();
                 broker.stop();
+                gate.open();
                 broker.startServer();
                 RequestStream.Answers answers = RebalanceKafkaTest.awaitSettled(broker, h, config, stream, results, errors);
-                log.info("broker restart: {} requests ({} not yet read when it stopped), {} results, {} duplicates, {} with an error and a result",
+                log.info("broker restart: {} requests ({} in flight when it stopped), {} results, {} duplicates, {} with an error and a result",
                     answers.sent(), inFlight, answers.results(), answers.duplicates(), answers.answeredTwiceDifferently().size());
+                assertTrue(inFlight >= 20, inFlight + " requests in flight when the broker stopped");
                 assertEquals(answers.sent(), answers.answered());
                 assertTrue(answers.answeredTwiceDifferently().isEmpty(), "an error and a result: " + answers.answeredTwiceDifferently());
                 int bound = 2 * config.maxInFlightRequests();

@@ -42,6 +42,7 @@ public final class RequestIntake {
     static final long AUTHORIZATION_RETRY_MS = 10_000;
     /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
     private static final long COMMIT_INTERVAL_MS = 50;
+    private static final long COMMIT_RETRY_MS = 500;
     /** A request record is a few hundred bytes; a larger one is refused unread. */
     public static final int MAX_REQUEST_RECORD_BYTES = 1 << 20;
     private static final long PUBLISH_RETRY_FIRST_MS = 200;
@@ -222,8 +223,14 @@ public final class RequestIntake {
             return;
         }
         tracker.answered(offset);
-        if (trackers.get(tp) == tracker && commitTimer < 0) {
-            commitTimer = vertx.setTimer(COMMIT_INTERVAL_MS, id -> {
+        if (trackers.get(tp) == tracker) {
+            scheduleCommit(COMMIT_INTERVAL_MS);
+        }
+    }
+
+    private void scheduleCommit(long delayMs) {
+        if (commitTimer < 0) {
+            commitTimer = vertx.setTimer(delayMs, id -> {
                 commitTimer = -1;
                 commit();
             });
@@ -253,7 +260,11 @@ public final class RequestIntake {
             if (done.succeeded()) {
                 offsets.forEach((tp, om) -> owners.get(tp).committed(om.offset()));
             } else {
-                log.warn("offset commit {} failed: {}", offsets, done.cause().toString());
+                // Tried again even if no answer follows (the last answers before a broker restart, say).
+                log.warn("offset commit {} failed: {}; trying again in {} ms", offsets, done.cause().toString(), COMMIT_RETRY_MS);
+                if (!stopping) {
+                    scheduleCommit(COMMIT_RETRY_MS);
+                }
             }
             if (commitAgain) {
                 commitAgain = false;
