@@ -10,14 +10,14 @@ import java.util.Objects;
 /**
  * Every topic of the platform with its partitions, replication factor and retention or compaction.
  * Defaults: checkpoints and FID reports kept forever (the sampler and the evaluation driver replay them),
- * requests and results (images) for a day, progress and errors for a week, reference statistics compacted.
+ * requests (user and evaluation) and results (images) for a day, progress and errors for a week, reference statistics compacted.
  * Replication factor -1 everywhere: the cluster's default.replication.factor decides unless told otherwise.
  */
 public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
 
     public static final String DEFAULT_REFERENCE_STATS_TOPIC = "ect.eval.reference-stats";
     public static final String DEFAULT_RESULTS_JSON_TOPIC = "ect.generate.results.json";
-    /** The evaluation driver's requests, apart from user requests: a topic only the driver may write to. */
+    /** Written only by the evaluation driver: what the sampler reads there is evaluation traffic. */
     public static final String DEFAULT_EVALUATION_REQUESTS_TOPIC = "ect.eval.requests";
     public static final long DAY_MS = 24L * 3600 * 1000;
     /** Largest record: the sampler's producer sends results up to 32 MiB, the evaluator's moments up to 64 MiB. */
@@ -43,6 +43,7 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
         t.put(TopicRole.CHECKPOINTS, spec(TopicRole.CHECKPOINTS, names.checkpoints(), 1, "delete", -1));
         t.put(TopicRole.PROGRESS, spec(TopicRole.PROGRESS, names.trainProgress(), 1, "delete", 7 * DAY_MS));
         t.put(TopicRole.REQUESTS, spec(TopicRole.REQUESTS, names.generateRequests(), 3, "delete", DAY_MS));
+        t.put(TopicRole.EVALUATION_REQUESTS, spec(TopicRole.EVALUATION_REQUESTS, DEFAULT_EVALUATION_REQUESTS_TOPIC, 3, "delete", DAY_MS));
         t.put(TopicRole.RESULTS, spec(TopicRole.RESULTS, names.generateResults(), 3, "delete", DAY_MS)
             .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
         t.put(TopicRole.ERRORS, spec(TopicRole.ERRORS, names.generateErrors(), 1, "delete", 7 * DAY_MS));
@@ -51,7 +52,6 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
             Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(REFERENCE_STATS_MAX_MESSAGE_BYTES))));
         t.put(TopicRole.RESULTS_JSON, spec(TopicRole.RESULTS_JSON, DEFAULT_RESULTS_JSON_TOPIC, 3, "delete", DAY_MS)
             .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
-        t.put(TopicRole.EVALUATION_REQUESTS, spec(TopicRole.EVALUATION_REQUESTS, DEFAULT_EVALUATION_REQUESTS_TOPIC, 3, "delete", DAY_MS));
         return new TopicLayout(t);
     }
 

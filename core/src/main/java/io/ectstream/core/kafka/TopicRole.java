@@ -7,12 +7,13 @@ public enum TopicRole {
     CHECKPOINTS,
     PROGRESS,
     REQUESTS,
+    /** The evaluation driver's requests; only the driver should be allowed to write it (ACLs). */
+    EVALUATION_REQUESTS,
     RESULTS,
     ERRORS,
     FID,
     REFERENCE_STATS,
-    RESULTS_JSON,
-    EVALUATION_REQUESTS;
+    RESULTS_JSON;
 
     /** {@code reference-stats} for {@link #REFERENCE_STATS}. */
     public String key() {

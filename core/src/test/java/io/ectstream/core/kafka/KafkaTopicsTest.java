@@ -22,7 +22,6 @@ class KafkaTopicsTest {
             prefix + d.generateRequests(), prefix + d.generateResults(), prefix + d.generateErrors(), prefix + d.evalFid()));
         return base.with(base.get(TopicRole.REFERENCE_STATS).withName(prefix + "ref"))
             .with(base.get(TopicRole.RESULTS_JSON).withName(prefix + "json"))
-            .with(base.get(TopicRole.EVALUATION_REQUESTS).withName(prefix + "eval"))
             .with(base.get(TopicRole.REQUESTS).withPartitions(5).withReplicationFactor((short) 1).withConfig("retention.ms", "3600000"));
     }
 
