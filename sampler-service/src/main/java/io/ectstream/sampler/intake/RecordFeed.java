@@ -95,10 +95,13 @@ public final class RecordFeed {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, maxPollRecords)));
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // The consumer group protocol (KIP-848) rebalances incrementally on the broker and allows no client assignor.
+        if (!"consumer".equalsIgnoreCase(String.valueOf(props.getOrDefault(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic")))) {
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-" + groupId);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + groupId);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "ect-feed-" + groupId);
         thread.setDaemon(true);
