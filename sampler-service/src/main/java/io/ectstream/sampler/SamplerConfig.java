@@ -38,6 +38,9 @@ import java.util.TreeSet;
  * @param maxRequestCost   most network evaluations (images x evaluations per image, see {@link RequestCost}) one user
  *                         request may cost, Kafka and HTTP alike
  * @param maxHttpInFlightCost network evaluations of the HTTP requests accepted and not yet answered; past it HTTP answers 429
+ * @param evaluationRequestsTopic where the evaluation driver's requests come from, read in group {@code groupId-evaluation};
+ *                         every request read from it is evaluation traffic, and every request of the user requests topic
+ *                         is user traffic, whatever its purpose field says
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -59,7 +62,8 @@ public record SamplerConfig(
     String replyTopicPrefix,
     List<String> replyTopics,
     long maxRequestCost,
-    long maxHttpInFlightCost) {
+    long maxHttpInFlightCost,
+    String evaluationRequestsTopic) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
@@ -70,7 +74,7 @@ public record SamplerConfig(
     public static final String COMPONENT = "sampler-service";
 
     /** The evaluation driver's requests topic (its own, so that users cannot forge evaluation traffic): never a reply topic. */
-    public static final String EVALUATION_REQUESTS_TOPIC = "ect.eval.requests";
+    public static final String EVALUATION_REQUESTS_TOPIC = TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
 
     public SamplerConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers are required");
@@ -97,6 +101,34 @@ public record SamplerConfig(
         require(maxRequestCost >= 1, "max request cost must be >= 1, not " + maxRequestCost);
         require(maxHttpInFlightCost >= maxRequestCost, "max HTTP in-flight cost (" + maxHttpInFlightCost
             + ") must be at least the max request cost (" + maxRequestCost + "), or the largest request could never run");
+        require(evaluationRequestsTopic != null && !evaluationRequestsTopic.isBlank(), "the evaluation requests topic is required");
+        require(!evaluationRequestsTopic.equals(topics.generateRequests()),
+            "the evaluation requests topic must not be the user requests topic " + topics.generateRequests());
+    }
+
+    /** The configuration before the evaluation requests topic was configurable: it reads the default one. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties,
+                         String resultsJsonTopic, HttpSecurity httpSecurity, int userBatchesPerEvaluationBatch,
+                         String replyTopicPrefix, List<String> replyTopics, long maxRequestCost, long maxHttpInFlightCost) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity,
+            userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost,
+            TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC);
+    }
+
+    /** The consumer group of the evaluation requests topic: the instances share it as they share the user group. */
+    public String evaluationGroupId() {
+        return groupId + "-evaluation";
+    }
+
+    /** Reads evaluation requests from {@code topic}. */
+    public SamplerConfig withEvaluationRequestsTopic(String topic) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
+            maxRequestCost, maxHttpInFlightCost, topic);
     }
 
     /** A configuration with an unprotected HTTP API. */
@@ -145,31 +177,31 @@ public record SamplerConfig(
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     /** Evaluation gets a batch after {@code userBatches} user batches in a row when both wait. */
@@ -177,7 +209,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches, replyTopicPrefix, replyTopics, maxRequestCost,
-            maxHttpInFlightCost);
+            maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
@@ -185,7 +217,7 @@ public record SamplerConfig(
         return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
@@ -193,7 +225,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics, maxRequestCost,
-            maxHttpInFlightCost);
+            maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     /** The HTTP API with this bearer token and TLS. */
@@ -201,7 +233,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
-            maxRequestCost, maxHttpInFlightCost);
+            maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     /** Reply topics allowed besides the results topic: those starting with {@code prefix} ("" none) and those named. */
@@ -209,7 +241,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, prefix, named, maxRequestCost,
-            maxHttpInFlightCost);
+            maxHttpInFlightCost, evaluationRequestsTopic);
     }
 
     /** Admission in network evaluations: per user request, and for the HTTP requests in flight together. */
@@ -217,7 +249,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
-            requestCost, httpInFlightCost);
+            requestCost, httpInFlightCost, evaluationRequestsTopic);
     }
 
     /**
@@ -233,6 +265,7 @@ public record SamplerConfig(
         all.add(TopicLayout.DEFAULT_REFERENCE_STATS_TOPIC);
         all.add(TopicLayout.DEFAULT_RESULTS_JSON_TOPIC);
         all.add(EVALUATION_REQUESTS_TOPIC);
+        all.add(evaluationRequestsTopic);
         if (resultsJsonTopic != null) {
             all.add(resultsJsonTopic);
         }

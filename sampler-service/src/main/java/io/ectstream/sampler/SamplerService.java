@@ -46,8 +46,9 @@ public final class SamplerService implements AutoCloseable {
         this.checkpoints = new CheckpointIntake(config.kafkaClientProperties(), config.topics().checkpoints(), registry,
             error -> context.runOnContext(v -> verticle.publisher().error(error)), metrics);
         checkpoints.start(verticle::startIntake);
-        log.info("sampler service started: requests from {} (group {}), checkpoints from {}, store {}",
-            config.topics().generateRequests(), config.groupId(), config.topics().checkpoints(), config.storeRoot());
+        log.info("sampler service started: requests from {} (group {}), evaluation requests from {} (group {}), checkpoints from {}, store {}",
+            config.topics().generateRequests(), config.groupId(), config.evaluationRequestsTopic(), config.evaluationGroupId(),
+            config.topics().checkpoints(), config.storeRoot());
     }
 
     public static SamplerService start(SamplerConfig config, ModelLoader loader) {

@@ -7,10 +7,12 @@ import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.publish.KafkaPublisher;
 import io.ectstream.sampler.publish.ReplyTopicExistence;
+import io.ectstream.schemas.TrafficPurpose;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
- * generator workers -> publisher. Stopping drains: it stops reading, waits (up to 10 s) for the
- * requests in flight to be answered and committed, then for the batches already on a generator (a worker
- * must not finish after the event loop closed), then closes the clients; an abrupt stop skips that.
+ * generator workers -> publisher; user and evaluation requests each have their own intake. Stopping drains: it
+ * stops reading, waits (up to 10 s) for the requests in flight to be answered and committed, then for the batches
+ * already on a generator (a worker must not finish after the event loop closed), then closes the clients; an abrupt
+ * stop skips that.
  */
 final class SamplerVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SamplerVerticle.class);
@@ -34,8 +37,9 @@ final class SamplerVerticle extends VerticleBase {
     private WorkerExecutor encoders;
     private KafkaPublisher publisher;
     private ReplyTopicExistence replyTopics;
-    private RequestIntake intake;
     private RequestPipeline pipeline;
+    private RequestIntake userIntake;
+    private RequestIntake evaluationIntake;
     private HttpApi http;
     private volatile int httpPort = -1;
 
@@ -52,8 +56,13 @@ final class SamplerVerticle extends VerticleBase {
         publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
         replyTopics = new ReplyTopicExistence(config.kafkaClientProperties(), context, Set.of(config.topics().generateResults()));
         pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics);
-        intake = new RequestIntake(vertx, config, pipeline, publisher, metrics);
-        metrics.gauge("ect.sampler.requests.in.flight", () -> intake.inFlight());
+        userIntake = new RequestIntake(vertx, new RequestIntake.Source(config.topics().generateRequests(), config.groupId(),
+            TrafficPurpose.USER, config.maxInFlightRequests(), Duration.ofMillis(DRAIN_MS)),
+            config.kafkaClientProperties(), pipeline, publisher, metrics);
+        evaluationIntake = new RequestIntake(vertx, new RequestIntake.Source(config.evaluationRequestsTopic(),
+            config.evaluationGroupId(), TrafficPurpose.EVALUATION, config.maxInFlightEvaluationRequests(), Duration.ofMillis(DRAIN_MS)),
+            config.kafkaClientProperties(), pipeline, publisher, metrics);
+        metrics.gauge("ect.sampler.requests.in.flight", this::inFlight);
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();
         if (config.httpPort() >= 0) {
@@ -68,13 +77,18 @@ final class SamplerVerticle extends VerticleBase {
     }
 
     /**
-     * Subscribes to the requests topic; called once the checkpoints present at start were loaded, so
+     * Subscribes to the requests topics; called once the checkpoints present at start were loaded, so
      * that requests are not refused as UNKNOWN_MODEL by an instance that is still recovering.
      */
     void startIntake() {
-        context.runOnContext(v -> intake.start()
-            .onSuccess(x -> log.info("reading requests from {} (group {})", config.topics().generateRequests(), config.groupId()))
-            .onFailure(e -> log.error("cannot subscribe to {}", config.topics().generateRequests(), e)));
+        context.runOnContext(v -> {
+            userIntake.start();
+            evaluationIntake.start();
+        });
+    }
+
+    private int inFlight() {
+        return userIntake.inFlight() + evaluationIntake.inFlight();
     }
 
     KafkaPublisher publisher() {
@@ -99,8 +113,8 @@ final class SamplerVerticle extends VerticleBase {
             drained = drain().transform(x -> step("batches on generators done", pipeline.stop()));
         }
         return drained
-            .transform(x -> abrupt ? Future.succeededFuture() : intake.commitNow())
-            .transform(x -> step("request consumer closed", intake.close()))
+            .transform(x -> abrupt ? Future.succeededFuture() : Future.join(userIntake.commitNow(), evaluationIntake.commitNow()))
+            .transform(x -> step("request consumers closed", Future.join(userIntake.close(), evaluationIntake.close()).mapEmpty()))
             .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
             .transform(x -> step("producer closed", publisher.close()))
             .transform(x -> step("reply topic checks closed", vertx.<Void>executeBlocking(() -> {
@@ -117,14 +131,16 @@ final class SamplerVerticle extends VerticleBase {
     }
 
     private Future<Void> drain() {
-        intake.stopReading();
+        userIntake.stopReading();
+        evaluationIntake.stopReading();
         Promise<Void> done = Promise.promise();
         long deadline = System.currentTimeMillis() + DRAIN_MS;
         vertx.setPeriodic(1, 20, id -> {
-            if ((intake.inFlight() == 0 && !intake.committing()) || System.currentTimeMillis() > deadline) {
+            boolean committing = userIntake.committing() || evaluationIntake.committing();
+            if ((inFlight() == 0 && !committing) || System.currentTimeMillis() > deadline) {
                 vertx.cancelTimer(id);
-                if (intake.inFlight() > 0) {
-                    log.warn("stopping with {} requests unanswered; they will be redelivered", intake.inFlight());
+                if (inFlight() > 0) {
+                    log.warn("stopping with {} requests unanswered; they will be redelivered", inFlight());
                 }
                 done.complete();
             }

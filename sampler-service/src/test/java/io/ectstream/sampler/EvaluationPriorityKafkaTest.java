@@ -66,7 +66,7 @@ class EvaluationPriorityKafkaTest {
                 List<Long> alone = userRound(h, results, "alone", answeredAt, chunksSeen);
 
                 for (int i = 0; i < EVAL_REQUESTS; i++) {
-                    h.sendRequest(Requests.request("eval-" + i, "run", EVAL_IMAGES, 1, 1000 + i)
+                    h.sendEvaluationRequest(Requests.request("eval-" + i, "run", EVAL_IMAGES, 1, 1000 + i)
                         .setPurpose(TrafficPurpose.EVALUATION).build());
                 }
                 awaitAccepted(service, TrafficPurpose.EVALUATION, EVAL_REQUESTS); // the evaluation is queued first
@@ -134,7 +134,7 @@ class EvaluationPriorityKafkaTest {
                     h.sendRequest(Requests.request("user-" + i, "run", 16, 1, i + 1).build());
                 }
                 for (int i = 0; i < evaluations; i++) {
-                    h.sendRequest(Requests.request("eval-" + i, "run", 16, 1, 1000 + i)
+                    h.sendEvaluationRequest(Requests.request("eval-" + i, "run", 16, 1, 1000 + i)
                         .setPurpose(TrafficPurpose.EVALUATION).build());
                 }
                 awaitAccepted(service, TrafficPurpose.USER, users + 1);
@@ -165,7 +165,7 @@ class EvaluationPriorityKafkaTest {
     private static SamplerConfig config(SamplerHarness h, String groupId, int maxInFlightRequests) {
         SamplerConfig base = h.config(groupId, 16, 5);
         return new SamplerConfig(base.bootstrapServers(), base.topics(), base.storeRoot(), base.groupId(),
-            16, 5, 256, maxInFlightRequests, 1, "127.0.0.1", -1);
+            16, 5, 256, maxInFlightRequests, 1, "127.0.0.1", -1).withEvaluationRequestsTopic(h.evaluationRequests());
     }
 
     private static void awaitAccepted(SamplerService service, TrafficPurpose purpose, int count) throws InterruptedException {

@@ -48,6 +48,10 @@ public final class CheckpointReader {
                 verifySelfHash(file, channel, size);
             }
             CheckpointMetadata metadata = layout.metadata;
+            if (expected != null && expected.step() != null && expected.step() != metadata.step()) {
+                throw new CheckpointException("checkpoint " + file + " records step " + metadata.step() + ", expected step "
+                    + expected.step());
+            }
             if (expected != null && expected.network() != null) {
                 NetworkSpec want;
                 try {

@@ -92,7 +92,8 @@ class ContinuousEvaluationOnBrokerTest {
     void everyCheckpointGetsOneReportPerSamplerOnTheAgreedSeeds(KafkaCluster kafka) throws Exception {
         TopicNames topics = new TopicNames("ce.checkpoints", "ce.progress", "ce.requests", "ce.results", "ce.errors", "ce.fid");
         kafka.createTopics(1, topics.checkpoints(), topics.generateErrors(), topics.evalFid());
-        kafka.createTopics(2, topics.generateRequests(), topics.generateResults());
+        String evaluationRequests = "ce.eval-requests";
+        kafka.createTopics(2, topics.generateRequests(), topics.generateResults(), evaluationRequests);
         Path store = Files.createDirectories(dir.resolve("store"));
         ReferenceStatistics reference = ReferenceStatsBuilder.compute(
             new InMemoryImages("reference", SHAPE, randomImages(new Random(3), 200)), extractor, 64);
@@ -102,8 +103,9 @@ class ContinuousEvaluationOnBrokerTest {
             dir.resolve("state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
             Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500", "commit.interval.ms", "100",
                 "num.stream.threads", "1", "statestore.cache.max.bytes", "0"));
-        SamplerConfig samplerConfig = new SamplerConfig(bootstrap, topics, store, "ce-sampler", 16, 5, 64, 64, 1, "127.0.0.1", -1);
-        DriverConfig driverConfig = new DriverConfig("ce-driver", topics.checkpoints(), topics.generateRequests(),
+        SamplerConfig samplerConfig = new SamplerConfig(bootstrap, topics, store, "ce-sampler", 16, 5, 64, 64, 1, "127.0.0.1", -1)
+            .withEvaluationRequestsTopic(evaluationRequests);
+        DriverConfig driverConfig = new DriverConfig("ce-driver", topics.checkpoints(), evaluationRequests,
             topics.generateErrors(), Duration.ofMillis(200), Duration.ofSeconds(30));
         CheckpointEvent teacher = TinyCheckpoint.write(store, RUN, 10, Phase.PRETRAIN, 1);
         CheckpointEvent tuned = TinyCheckpoint.write(store, RUN, 20, Phase.ECT, 2);
@@ -147,7 +149,7 @@ class ContinuousEvaluationOnBrokerTest {
             checkReport(reports, tuned, SamplerKind.ECT, 2, served.get("20:ECT:2"),
                 generate(store, tuned, SamplerSettings.ect(2, PLAN.tMid())), fid);
 
-            checkRequestSeeds(readUntil(bootstrap, topics.generateRequests(), REQUESTS, l -> l.size() >= 12));
+            checkRequestSeeds(readUntil(bootstrap, evaluationRequests, REQUESTS, l -> l.size() >= 12));
             checkHistory(bootstrap, topics.evalFid(), reports);
         }
     }

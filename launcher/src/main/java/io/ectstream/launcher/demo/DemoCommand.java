@@ -157,7 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
                  SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), CheckpointModelLoader.forServing(dev, null));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
+                     TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
                 dashboardPortBound = port;

@@ -108,6 +108,11 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
+    @Option(names = "--evaluation-requests-topic", defaultValue = "ect.eval.requests",
+        description = "The evaluation driver's requests, read in group GROUP-evaluation; every request read from it is evaluation"
+            + " traffic, every request of --requests-topic is user traffic whatever its purpose says (default ${DEFAULT-VALUE}).")
+    String evaluationRequestsTopic;
+
     @Option(names = "--results-json-topic", paramLabel = "TOPIC",
         description = "Also publish every result as JSON (images base64) on this topic, for tools that do not speak Avro"
             + " (e.g. ect.generate.results.json); default: off.")
@@ -147,7 +152,8 @@ public class ServeCommand implements Callable<Integer> {
             generatorThreads, host, httpPort, maxInFlightEvaluation).withKafkaClientSettings(settings)
             .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security)
             .withUserBatchesPerEvaluationBatch(userBatchesPerEvaluationBatch)
-            .withReplyTopics(replyTopicPrefix, replyTopics).withAdmission(maxRequestCost, maxHttpInFlightCost);
+            .withReplyTopics(replyTopicPrefix, replyTopics).withAdmission(maxRequestCost, maxHttpInFlightCost)
+            .withEvaluationRequestsTopic(evaluationRequestsTopic);
         config.replyTopicPolicy();
         return config;
     }
@@ -172,7 +178,8 @@ public class ServeCommand implements Callable<Integer> {
         if (topicCheck) {
             TopicNames t = config.topics();
             try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers, env), Duration.ofSeconds(30))) {
-                List<String> needed = new java.util.ArrayList<>(List.of(t.checkpoints(), t.generateRequests(), t.generateResults(), t.generateErrors()));
+                List<String> needed = new java.util.ArrayList<>(List.of(t.checkpoints(), t.generateRequests(),
+                    config.evaluationRequestsTopic(), t.generateResults(), t.generateErrors()));
                 if (config.resultsJsonTopic() != null) {
                     needed.add(config.resultsJsonTopic());
                 }

@@ -10,6 +10,8 @@ import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Watches ect.checkpoints on its own worker thread (loading a model blocks; it never runs on an event
  * loop). Every instance reads every checkpoint, so it uses no consumer group: it assigns all
  * partitions, reads them from the beginning up to their end offsets at start, loads only the newest
- * checkpoint of each run, and then loads each new checkpoint as it arrives. A rejected checkpoint
+ * accepted checkpoint of each run (falling back to older events while the newer ones are rejected), and then loads each new checkpoint as it arrives. A rejected checkpoint
  * keeps the previous model and is reported as a GenerationError (CHECKPOINT_REJECTED).
  */
 public final class CheckpointIntake implements AutoCloseable {
@@ -153,24 +155,34 @@ public final class CheckpointIntake implements AutoCloseable {
         }
     }
 
-    /** Reads up to the end offsets seen at start and loads the newest checkpoint (highest step) of each run. */
+    /**
+     * Reads up to the end offsets seen at start and loads the newest accepted checkpoint of each run: the event with
+     * the highest step first, and when that one is rejected (file missing, wrong hash or network, a step its file
+     * does not record) the next older one, so one bad event never leaves a run without a model.
+     */
     private void recover(Map<TopicPartition, Long> endOffsets) {
-        Map<String, ConsumerRecord<String, byte[]>> newestRecord = new HashMap<>();
-        Map<String, CheckpointEvent> newest = new HashMap<>();
+        Map<String, List<ConsumerRecord<String, byte[]>>> byRun = new HashMap<>();
+        Map<ConsumerRecord<String, byte[]>, CheckpointEvent> events = new HashMap<>();
         while (running && endOffsets.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 CheckpointEvent event = decode(record);
                 if (event != null) {
-                    CheckpointEvent seen = newest.get(event.getRunId());
-                    if (seen == null || event.getStep() >= seen.getStep()) {
-                        newest.put(event.getRunId(), event);
-                        newestRecord.put(event.getRunId(), record);
-                    }
+                    events.put(record, event);
+                    byRun.computeIfAbsent(event.getRunId(), run -> new ArrayList<>()).add(record);
                 }
             }
         }
-        log.info("recovered {} run(s) from {}: {}", newest.size(), topic, newest.keySet());
-        newest.forEach((run, event) -> load(event, newestRecord.get(run)));
+        log.info("recovered {} run(s) from {}: {}", byRun.size(), topic, byRun.keySet());
+        byRun.forEach((run, records) -> {
+            // Newest first; of two events of one step, the later one (as live loading would have kept the first).
+            records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(r -> events.get(r).getStep()).reversed()
+                .thenComparing(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::offset).reversed()));
+            for (ConsumerRecord<String, byte[]> record : records) {
+                if (!running || load(events.get(record), record)) {
+                    break;
+                }
+            }
+        });
     }
 
     private CheckpointEvent decode(ConsumerRecord<String, byte[]> record) {
@@ -182,15 +194,18 @@ public final class CheckpointIntake implements AutoCloseable {
         }
     }
 
-    private void load(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
+    /** Whether the run now has this checkpoint's model or a newer one. */
+    private boolean load(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
         try {
             ModelRegistry.LoadOutcome outcome = registry.load(event);
             metrics.modelLoad(outcome == ModelRegistry.LoadOutcome.LOADED ? "loaded" : "skipped");
+            return true;
         } catch (CheckpointException | RuntimeException e) {
             log.warn("checkpoint {}@{} rejected, the previous model stays: {}", event.getRunId(), event.getStep(), e.getMessage());
             metrics.modelLoad("failed");
             report(null, ErrorCode.CHECKPOINT_REJECTED,
                 "checkpoint " + event.getRunId() + "@" + event.getStep() + " rejected: " + e.getMessage(), record);
+            return false;
         }
     }
 

@@ -12,9 +12,14 @@ public final class OffsetTracker {
     private long next = -1;
     private long committed = -1;
 
-    public void received(long offset) {
+    /** Notes a record as received; false if it was received before (the consumer handed it over again). */
+    public boolean received(long offset) {
+        if (offset < next) {
+            return false;
+        }
         pending.add(offset);
-        next = Math.max(next, offset + 1);
+        next = offset + 1;
+        return true;
     }
 
     public void answered(long offset) {

@@ -1,7 +1,6 @@
 package io.ectstream.sampler.intake;
 
 import io.ectstream.sampler.RequestPipeline;
-import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.batch.JobSink;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.UnknownModelException;
@@ -16,197 +15,222 @@ import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads GenerationRequests in a consumer group (instances share the partitions) and answers each
- * record exactly with results or a GenerationError. Runs on the service's event loop.
- * Delivery: at-least-once with manual commits. A record's offset becomes committable only after
- * the broker acknowledged every result chunk (or the error) written for it, and the committed
- * position never passes an unanswered record; a crash therefore redelivers, and may repeat, the
- * requests that were in flight, but never loses one.
- * <p>
- * User and evaluation requests are counted apart: the consumer pauses when maxInFlightRequests user
- * requests or maxInFlightEvaluationRequests evaluation requests are unanswered. Evaluation requests wait
- * behind user batches in the pipeline, so were they counted together a large evaluation would fill the
- * in-flight budget and keep later user requests from being read at all. (An unanswered evaluation request
- * still holds back its partition's commit point; a crash then redelivers the user requests answered after it.)
+ * Reads GenerationRequests of one topic in a consumer group (instances share the partitions) and answers each
+ * record exactly with results or a GenerationError. Runs on the service's event loop; the Kafka consumer
+ * itself runs in a {@link RecordFeed}. One intake per topic: user requests and evaluation requests each have
+ * their own topic, group and in-flight budget, and every request is served as the purpose of its topic,
+ * whatever its purpose field says (a client cannot make its images count as evaluation).
+ * Delivery: at-least-once with manual commits; see the package documentation.
  */
 public final class RequestIntake {
     private static final Logger log = LoggerFactory.getLogger(RequestIntake.class);
+    static final long AUTHORIZATION_RETRY_MS = 10_000;
+    /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
+    private static final long COMMIT_INTERVAL_MS = 50;
+    private static final long COMMIT_RETRY_MS = 500;
+    /** A request record is a few hundred bytes; a larger one is refused unread. */
+    public static final int MAX_REQUEST_RECORD_BYTES = 1 << 20;
+    private static final long PUBLISH_RETRY_FIRST_MS = 200;
+    private static final long PUBLISH_RETRY_MAX_MS = 5_000;
+
+    /**
+     * What one intake reads.
+     * @param maxInFlight     requests accepted and not yet answered before the consumer pauses
+     * @param revocationWait  how long a rebalance waits for the revoked partitions' requests before handing them over
+     */
+    public record Source(String topic, String groupId, TrafficPurpose purpose, int maxInFlight, Duration revocationWait) {
+    }
 
     private final Vertx vertx;
-    private final SamplerConfig config;
+    private final Source source;
+    private final Map<String, Object> clientProperties;
     private final RequestPipeline pipeline;
     private final KafkaPublisher publisher;
     private final SamplerMetrics metrics;
     private final AvroCodec<GenerationRequest> codec = new AvroCodec<>(GenerationRequest.class);
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
-    private KafkaConsumer<String, byte[]> consumer;
+    private RecordFeed feed;
     private int inFlight;
-    private int evaluationInFlight;
     private boolean paused;
     private boolean committing;
     private boolean commitAgain;
     private boolean stopping;
-    private boolean authorizationBackoff;
-    static final long AUTHORIZATION_RETRY_MS = 10_000;
     private long commitTimer = -1;
-    /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
-    private static final long COMMIT_INTERVAL_MS = 50;
 
-    public RequestIntake(Vertx vertx, SamplerConfig config, RequestPipeline pipeline, KafkaPublisher publisher, SamplerMetrics metrics) {
+    public RequestIntake(Vertx vertx, Source source, Map<String, Object> clientProperties, RequestPipeline pipeline,
+                         KafkaPublisher publisher, SamplerMetrics metrics) {
         this.vertx = vertx;
-        this.config = config;
+        this.source = source;
+        this.clientProperties = clientProperties;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.metrics = metrics;
     }
 
-    public Future<Void> start() {
-        if (stopping || consumer != null) {
-            return Future.succeededFuture();
+    /** Starts reading; call on the service's event loop. */
+    public void start() {
+        if (stopping || feed != null) {
+            return;
         }
-        Map<String, String> props = new HashMap<>();
-        config.kafkaClientProperties().forEach((k, v) -> props.put(k, String.valueOf(v)));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, config.maxInFlightRequests())));
-        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + config.groupId());
-        consumer = KafkaConsumer.create(vertx, props, new StringDeserializer(), new ByteArrayDeserializer());
-        paused = false;
-        consumer.partitionsAssignedHandler(parts -> {
-            parts.forEach(tp -> trackers.put(tp, new OffsetTracker()));
-            log.info("request partitions assigned: {}", parts);
-        });
-        consumer.partitionsRevokedHandler(parts -> {
-            parts.forEach(trackers::remove);
-            log.info("request partitions revoked: {} (their unanswered requests will be redelivered)", parts);
-        });
-        consumer.exceptionHandler(this::onConsumerError);
-        consumer.handler(this::onRecord);
-        return consumer.subscribe(config.topics().generateRequests());
+        feed = new RecordFeed(vertx.getOrCreateContext(), clientProperties, source.topic(), source.groupId(),
+            source.maxInFlight(), source.revocationWait(), new Owner());
+        feed.start();
+        log.info("reading {} requests from {} (group {})", source.purpose(), source.topic(), source.groupId());
     }
 
-    /**
-     * An authorization error repeats on every poll: it is logged once with what the user lacks, the consumer
-     * is closed (an unsubscribed Vert.x consumer would keep polling and fail in a tight loop) and a new one
-     * subscribes after a pause; the service stays up (and its HTTP API keeps working).
-     */
-    private void onConsumerError(Throwable e) {
-        if (authorizationBackoff) {
-            return;
+    private final class Owner implements RecordFeed.Owner {
+        @Override
+        public void assigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> trackers.put(tp, new OffsetTracker()));
+            log.info("request partitions assigned: {}", partitions);
         }
-        if (!(e instanceof AuthorizationException)) {
-            log.warn("request consumer: {}", e.toString());
-            return;
-        }
-        authorizationBackoff = true;
-        log.error("Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
-            + " retrying in {} s", e.getMessage(), config.topics().generateRequests(), config.groupId(), AUTHORIZATION_RETRY_MS / 1000);
-        KafkaConsumer<String, byte[]> refused = consumer;
-        consumer = null;
-        trackers.clear();
-        refused.close().onComplete(x -> vertx.setTimer(AUTHORIZATION_RETRY_MS, id -> {
-            authorizationBackoff = false;
-            if (!stopping) {
-                start();
+
+        @Override
+        public void records(List<ConsumerRecord<String, byte[]>> records) {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                // Fetched before a revocation or a stop began: left uncommitted, to the partition's next owner.
+                if (!stopping && feed.owns(tp)) {
+                    onRecord(tp, record);
+                }
             }
-        }));
+        }
+
+        @Override
+        public Future<Map<TopicPartition, OffsetAndMetadata>> revoking(Collection<TopicPartition> partitions) {
+            Promise<Map<TopicPartition, OffsetAndMetadata>> offsets = Promise.promise();
+            long deadline = System.currentTimeMillis() + source.revocationWait().toMillis();
+            vertx.setPeriodic(0, 5, id -> {
+                boolean answered = partitions.stream().allMatch(tp -> trackers.getOrDefault(tp, new OffsetTracker()).pendingCount() == 0);
+                if (!answered && System.currentTimeMillis() < deadline) {
+                    return;
+                }
+                vertx.cancelTimer(id);
+                Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
+                int unanswered = 0;
+                for (TopicPartition tp : partitions) {
+                    OffsetTracker tracker = trackers.remove(tp);
+                    if (tracker != null) {
+                        unanswered += tracker.pendingCount();
+                        long position = tracker.committable();
+                        if (position >= 0) {
+                            finished.put(tp, new OffsetAndMetadata(position, ""));
+                        }
+                    }
+                }
+                if (unanswered > 0) {
+                    log.warn("partitions {} handed over with {} requests unanswered; their next owner answers them again",
+                        partitions, unanswered);
+                }
+                offsets.complete(finished);
+            });
+            return offsets.future();
+        }
+
+        @Override
+        public void lost(Collection<TopicPartition> partitions) {
+            partitions.forEach(trackers::remove);
+            log.warn("request partitions lost: {} (their unanswered requests will be redelivered)", partitions);
+        }
     }
 
-    private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    private void onRecord(TopicPartition tp, ConsumerRecord<String, byte[]> record) {
         OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
         long offset = record.offset();
-        tracker.received(offset);
-        ErrorRecords.Source source = new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
+        if (!tracker.received(offset)) {
+            log.warn("request record {}:{} handed over again by the consumer: skipped, it is already being answered", tp, offset);
+            return;
+        }
+        ErrorRecords.Source origin = new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
+        TrafficPurpose purpose = source.purpose();
+        countIn();
+        if (record.value() != null && record.value().length > MAX_REQUEST_RECORD_BYTES) {
+            reject(null, ErrorCode.INVALID_REQUEST, "request record of " + record.value().length
+                + " bytes is larger than the " + MAX_REQUEST_RECORD_BYTES + " bytes a request may have", origin, tp, tracker, offset);
+            return;
+        }
         GenerationRequest request;
         try {
             request = codec.decode(record.value());
         } catch (RecordDecodingException e) {
-            countIn(null);
-            reject(null, null, ErrorCode.UNDECODABLE, e.getMessage(), source, tp, tracker, offset);
+            reject(null, ErrorCode.UNDECODABLE, e.getMessage(), origin, tp, tracker, offset);
             return;
         }
-        TrafficPurpose purpose = request.getPurpose();
-        countIn(purpose);
+        if (request.getPurpose() != purpose) {
+            log.info("request {} at {}:{} says purpose {}: served as {} traffic, the purpose of topic {}",
+                request.getRequestId(), tp, offset, request.getPurpose(), purpose, source.topic());
+            request.setPurpose(purpose);
+        }
         String requestId = request.getRequestId();
         try {
-            pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, source, record.timestamp(), purpose));
+            pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, origin, record.timestamp()));
             metrics.request("accepted", purpose);
         } catch (InvalidRequestException e) {
-            reject(requestId, purpose, e.code(), e.getMessage(), source, tp, tracker, offset);
+            reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
         } catch (UnknownModelException e) {
-            reject(requestId, purpose, ErrorCode.UNKNOWN_MODEL, e.getMessage(), source, tp, tracker, offset);
+            reject(requestId, ErrorCode.UNKNOWN_MODEL, e.getMessage(), origin, tp, tracker, offset);
         } catch (RuntimeException e) {
             log.error("request {} at {}:{} failed unexpectedly", requestId, tp, offset, e);
-            reject(requestId, purpose, ErrorCode.INTERNAL, e.toString(), source, tp, tracker, offset);
+            reject(requestId, ErrorCode.INTERNAL, e.toString(), origin, tp, tracker, offset);
         }
     }
 
-    private void countIn(TrafficPurpose purpose) {
-        if (purpose == TrafficPurpose.EVALUATION) {
-            evaluationInFlight++;
-        } else {
-            inFlight++;
-        }
-        if (!paused && (inFlight >= config.maxInFlightRequests()
-            || evaluationInFlight >= config.maxInFlightEvaluationRequests())) {
+    private void countIn() {
+        inFlight++;
+        if (!paused && inFlight >= source.maxInFlight()) {
             paused = true;
-            consumer.pause();
+            feed.pause(true);
         }
     }
 
-    private void countOut(TrafficPurpose purpose) {
-        if (purpose == TrafficPurpose.EVALUATION) {
-            evaluationInFlight--;
-        } else {
-            inFlight--;
-        }
-        if (paused && !stopping && inFlight <= config.maxInFlightRequests() / 2
-            && evaluationInFlight <= config.maxInFlightEvaluationRequests() / 2) {
+    private void countOut() {
+        inFlight--;
+        if (paused && !stopping && inFlight <= source.maxInFlight() / 2) {
             paused = false;
-            if (consumer != null) {
-                consumer.resume();
-            }
+            feed.pause(false);
         }
     }
 
-    private void reject(String requestId, TrafficPurpose purpose, ErrorCode code, String reason, ErrorRecords.Source source,
+    private void reject(String requestId, ErrorCode code, String reason, ErrorRecords.Source origin,
                         TopicPartition tp, OffsetTracker tracker, long offset) {
         log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
-        metrics.request("rejected", purpose);
+        metrics.request("rejected", requestId == null ? null : source.purpose());
         metrics.error(code.name());
-        publisher.error(ErrorRecords.of(requestId, code, reason, source))
-            .onComplete(done -> answered(tp, tracker, offset, purpose, done.succeeded()));
+        publisher.error(ErrorRecords.of(requestId, code, reason, origin))
+            .onComplete(done -> answered(tp, tracker, offset, done.succeeded()));
     }
 
-    private void answered(TopicPartition tp, OffsetTracker tracker, long offset, TrafficPurpose purpose, boolean durable) {
-        countOut(purpose);
+    private void answered(TopicPartition tp, OffsetTracker tracker, long offset, boolean durable) {
+        countOut();
         if (!durable) {
-            // Left pending on purpose: the commit point stays before it, so a restart redelivers it.
+            // Left pending on purpose: the commit point stays before it, so the next owner answers it again.
             log.error("answer to {}:{} was not acknowledged by the broker; it stays uncommitted", tp, offset);
             return;
         }
         tracker.answered(offset);
-        if (trackers.get(tp) == tracker && commitTimer < 0) {
-            commitTimer = vertx.setTimer(COMMIT_INTERVAL_MS, id -> {
+        if (trackers.get(tp) == tracker) {
+            scheduleCommit(COMMIT_INTERVAL_MS);
+        }
+    }
+
+    private void scheduleCommit(long delayMs) {
+        if (commitTimer < 0) {
+            commitTimer = vertx.setTimer(delayMs, id -> {
                 commitTimer = -1;
                 commit();
             });
@@ -227,16 +251,20 @@ public final class RequestIntake {
                 owners.put(tp, tracker);
             }
         });
-        if (offsets.isEmpty()) {
+        if (offsets.isEmpty() || feed == null) {
             return;
         }
         committing = true;
-        consumer.commit(offsets).onComplete(done -> {
+        feed.commit(offsets).onComplete(done -> {
             committing = false;
             if (done.succeeded()) {
-                offsets.forEach((tp, om) -> owners.get(tp).committed(om.getOffset()));
+                offsets.forEach((tp, om) -> owners.get(tp).committed(om.offset()));
             } else {
-                log.warn("offset commit {} failed: {}", offsets, done.cause().toString());
+                // Tried again even if no answer follows (the last answers before a broker restart, say).
+                log.warn("offset commit {} failed: {}; trying again in {} ms", offsets, done.cause().toString(), COMMIT_RETRY_MS);
+                if (!stopping) {
+                    scheduleCommit(COMMIT_RETRY_MS);
+                }
             }
             if (commitAgain) {
                 commitAgain = false;
@@ -248,9 +276,9 @@ public final class RequestIntake {
     /** Stops taking new records; those in flight are still answered and committed. */
     public void stopReading() {
         stopping = true;
-        if (consumer != null && !paused) {
-            paused = true;
-            consumer.pause();
+        paused = true;
+        if (feed != null) {
+            feed.pause(true);
         }
     }
 
@@ -267,10 +295,10 @@ public final class RequestIntake {
                 offsets.put(tp, new OffsetAndMetadata(position, ""));
             }
         });
-        if (offsets.isEmpty() || consumer == null) {
+        if (offsets.isEmpty() || feed == null) {
             return Future.succeededFuture();
         }
-        return consumer.commit(offsets).<Void>mapEmpty().recover(e -> {
+        return feed.commit(offsets).recover(e -> {
             log.warn("final offset commit failed: {}", e.toString());
             return Future.succeededFuture();
         });
@@ -281,18 +309,19 @@ public final class RequestIntake {
         return committing;
     }
 
-    /** Requests accepted and not yet answered, user and evaluation. */
+    /** Requests accepted and not yet answered. */
     public int inFlight() {
-        return inFlight + evaluationInFlight;
+        return inFlight;
     }
 
-    /** Evaluation requests accepted and not yet answered. */
-    public int evaluationInFlight() {
-        return evaluationInFlight;
+    public TrafficPurpose purpose() {
+        return source.purpose();
     }
 
+    /** Stops the consumer without a commit of its own (call {@link #commitNow()} first for a graceful stop). */
     public Future<Void> close() {
-        return consumer == null ? Future.succeededFuture() : consumer.close();
+        stopping = true;
+        return feed == null ? Future.succeededFuture() : feed.close();
     }
 
     /** Sends a request's chunks to its result topic and its failures to the errors topic. */
@@ -300,24 +329,42 @@ public final class RequestIntake {
         private final TopicPartition tp;
         private final OffsetTracker tracker;
         private final long offset;
-        private final ErrorRecords.Source source;
+        private final ErrorRecords.Source origin;
         private final long receivedAt;
-        private final TrafficPurpose purpose;
 
-        KafkaSink(TopicPartition tp, OffsetTracker tracker, long offset, ErrorRecords.Source source, long receivedAt,
-                  TrafficPurpose purpose) {
-            this.purpose = purpose;
+        KafkaSink(TopicPartition tp, OffsetTracker tracker, long offset, ErrorRecords.Source origin, long receivedAt) {
             this.tp = tp;
             this.tracker = tracker;
             this.offset = offset;
-            this.source = source;
+            this.origin = origin;
             this.receivedAt = receivedAt;
         }
 
         @Override
         public Future<Void> send(ValidRequest request, GenerationResult chunk) {
-            // A result that cannot be written (say, a reply topic that does not exist) is answered with an error.
+            return publish(request, chunk, PUBLISH_RETRY_FIRST_MS);
+        }
+
+        /**
+         * A retriable failure (the broker away) is never answered with an error: the result may be written after
+         * all, or the request answered again by the partition's next owner, and a client would then hold an
+         * error and a result for one request. The chunk is sent again while this instance owns the partition;
+         * if it loses it, the request stays unanswered and its next owner answers it.
+         * Any other failure (say, a record too large for the reply topic) is answered with an error.
+         */
+        private Future<Void> publish(ValidRequest request, GenerationResult chunk, long backoffMs) {
             return publisher.result(request.resultTopic(), chunk).recover(e -> {
+                if (e instanceof RetriableException) {
+                    if (stopping || !feed.owns(tp) || trackers.get(tp) != tracker) {
+                        return Future.failedFuture(e);
+                    }
+                    log.warn("result of {} to {} not acknowledged ({}); sending it again in {} ms",
+                        chunk.getRequestId(), request.resultTopic(), e.toString(), backoffMs);
+                    Promise<Void> again = Promise.promise();
+                    vertx.setTimer(backoffMs, id -> publish(request, chunk, Math.min(2 * backoffMs, PUBLISH_RETRY_MAX_MS))
+                        .onComplete(again));
+                    return again.future();
+                }
                 log.warn("result of {} to {} failed: {}", chunk.getRequestId(), request.resultTopic(), e.toString());
                 return sendError(request, ErrorCode.INTERNAL,
                     "could not write the result to topic " + request.resultTopic() + ": " + e.getMessage());
@@ -327,13 +374,13 @@ public final class RequestIntake {
         @Override
         public Future<Void> sendError(ValidRequest request, ErrorCode code, String reason) {
             metrics.error(code.name());
-            return publisher.error(ErrorRecords.of(request.request().getRequestId(), code, reason, source));
+            return publisher.error(ErrorRecords.of(request.request().getRequestId(), code, reason, origin));
         }
 
         @Override
         public void finished(boolean delivered) {
-            metrics.requestLatency(purpose, Math.max(0, System.currentTimeMillis() - receivedAt));
-            answered(tp, tracker, offset, purpose, delivered);
+            metrics.requestLatency(source.purpose(), Math.max(0, System.currentTimeMillis() - receivedAt));
+            answered(tp, tracker, offset, delivered);
         }
     }
 }

@@ -45,6 +45,9 @@ public final class ModelRegistry implements AutoCloseable {
             throw new CheckpointException("the registry is closed");
         }
         String runId = event.getRunId();
+        if (event.getStep() < 0) {
+            throw new CheckpointException("checkpoint step " + event.getStep() + " is negative");
+        }
         LoadedModel current = current(runId);
         if (current != null && current.version().getStep() >= event.getStep()) {
             log.info("checkpoint {}@{} skipped: {} is already active", runId, event.getStep(), current.describe());
@@ -55,7 +58,7 @@ public final class ModelRegistry implements AutoCloseable {
         CheckpointFiles.verify(file, event.getSizeBytes(), event.getSha256());
         ImageGenerator generator;
         try {
-            generator = loader.load(file, new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork()));
+            generator = loader.load(file, new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork(), event.getStep()));
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -4,10 +4,20 @@ import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 
-/** Builds GenerationError records: what was wrong, and where the input came from, with its original bytes. */
+/**
+ * Builds GenerationError records: what was wrong, and where the input came from, with its original bytes. Bytes
+ * larger than {@link #MAX_ORIGINAL_BYTES} are not copied (the error record would not fit the errors topic, and an
+ * unwritable error would leave its request unanswered for ever): the reason then names their size and SHA-256.
+ */
 public final class ErrorRecords {
+    /** Well under the broker's default max.message.bytes (1 MiB), which the errors topic keeps. */
+    public static final int MAX_ORIGINAL_BYTES = 256 << 10;
+
     private ErrorRecords() {
     }
 
@@ -17,16 +27,27 @@ public final class ErrorRecords {
     }
 
     public static GenerationError of(String requestId, ErrorCode code, String reason, Source source) {
+        byte[] bytes = source.bytes();
+        boolean copied = bytes == null || bytes.length <= MAX_ORIGINAL_BYTES;
         return GenerationError.newBuilder()
             .setRequestId(requestId)
             .setCode(code)
-            .setReason(reason)
+            .setReason(copied ? reason : reason + " (original record not copied: " + bytes.length + " bytes, SHA-256 "
+                + sha256(bytes) + ")")
             .setComponent(SamplerConfig.COMPONENT)
             .setSourceTopic(source.topic())
             .setSourcePartition(source.partition())
             .setSourceOffset(source.offset())
-            .setOriginalBytes(source.bytes() == null ? null : ByteBuffer.wrap(source.bytes()))
+            .setOriginalBytes(bytes == null || !copied ? null : ByteBuffer.wrap(bytes))
             .setOccurredAt(Instant.now())
             .build();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

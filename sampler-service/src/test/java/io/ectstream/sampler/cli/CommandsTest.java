@@ -39,6 +39,8 @@ class CommandsTest {
         assertEquals(3, config.maxWaitMs());
         assertEquals(40, config.maxImagesPerRequest());
         assertEquals("req", config.topics().generateRequests());
+        assertEquals("ect.eval.requests", config.evaluationRequestsTopic(), "evaluation requests have a topic of their own");
+        assertEquals("ect-sampler-evaluation", config.evaluationGroupId());
         assertEquals("127.0.0.1", config.httpHost(), "HTTP binds to loopback by default");
         assertEquals(8081, config.httpPort());
         assertEquals(null, serve.batchInvariant, "unset: exact on the CPU, batched on a GPU (CheckpointModelLoader.forServing)");
@@ -81,9 +83,10 @@ class CommandsTest {
         cli.setErr(new java.io.PrintWriter(err));
         int code = cli.execute("--bootstrap-servers", kafka.bootstrapServers(), "--store", dir.toString(), "--http-port", "-1",
             "--checkpoints-topic", "sc.checkpoints", "--results-topic", "sc.results", "--requests-topic", "sc.requests",
-            "--errors-topic", "sc.errors");
+            "--errors-topic", "sc.errors", "--evaluation-requests-topic", "sc.eval");
         assertTrue(code != 0, err.toString());
-        assertTrue(err.toString().contains("sampler-service cannot start") && err.toString().contains("has no topic sc.requests, sc.errors"),
+        assertTrue(err.toString().contains("sampler-service cannot start")
+                && err.toString().contains("has no topic sc.requests, sc.eval, sc.errors"),
             err.toString());
     }
 

@@ -1,5 +1,6 @@
 package io.ectstream.sampler.support;
 
+import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.schemas.CheckpointEvent;
@@ -27,6 +28,7 @@ public final class SamplerHarness implements AutoCloseable {
 
     private final KafkaCluster kafka;
     private final TopicNames topics;
+    private final String evaluationRequests;
     private final Path store;
     private final KafkaProducer<String, byte[]> producer;
 
@@ -37,7 +39,8 @@ public final class SamplerHarness implements AutoCloseable {
         this.topics = new TopicNames(prefix + "." + d.checkpoints(), prefix + "." + d.trainProgress(),
             prefix + "." + d.generateRequests(), prefix + "." + d.generateResults(),
             prefix + "." + d.generateErrors(), prefix + "." + d.evalFid());
-        kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults());
+        this.evaluationRequests = prefix + "." + TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
+        kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults(), evaluationRequests);
         kafka.createTopics(1, topics.checkpoints(), topics.generateErrors());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
@@ -53,7 +56,17 @@ public final class SamplerHarness implements AutoCloseable {
 
     public SamplerConfig config(String groupId, int maxBatch, long maxWaitMs) {
         return new SamplerConfig(kafka.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, 64, 64, 1,
-            "127.0.0.1", -1);
+            "127.0.0.1", -1).withEvaluationRequestsTopic(evaluationRequests);
+    }
+
+    /** The evaluation requests topic of this harness. */
+    public String evaluationRequests() {
+        return evaluationRequests;
+    }
+
+    /** Sends to the evaluation requests topic, as the evaluation driver does. */
+    public RecordMetadata sendEvaluationRequest(GenerationRequest request) {
+        return send(evaluationRequests, request.getRequestId(), REQUESTS.encode(request));
     }
 
     public RecordMetadata sendCheckpoint(CheckpointEvent event) {

@@ -66,8 +66,17 @@ public final class TopicReader<T> implements AutoCloseable {
 
     /** Everything written to the topic up to its end offsets now: "nothing was written" without waiting on the clock. */
     public List<Read<T>> readToEnd() {
+        return readToEnd(Duration.ofMinutes(2));
+    }
+
+    /** {@link #readToEnd()}, failing after {@code timeout}. */
+    public List<Read<T>> readToEnd(Duration timeout) {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " before the end offsets " + end);
+            }
             poll(Duration.ofMillis(100));
         }
         return List.copyOf(records);

@@ -1,5 +1,6 @@
 package io.ectstream.schemas.serde;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroRuntimeException;
@@ -56,9 +57,14 @@ public final class AvroCodec<T extends SpecificRecord> {
             throw new RecordDecodingException(name, 0, "the record value is null", null);
         }
         try {
-            T record = decoder.decode(bytes);
+            ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+            T record = decoder.decode(in);
             if (record == null) {
                 throw new RecordDecodingException(name, bytes.length, "the decoder returned no record", null);
+            }
+            // The decoder reads the stream without buffering ahead: what is left was never part of the record.
+            if (in.available() > 0) {
+                throw new RecordDecodingException(name, bytes.length, in.available() + " trailing bytes after the record", null);
             }
             return record;
         } catch (RecordDecodingException e) {

@@ -105,6 +105,16 @@ class AvroCodecTest {
         }
     }
 
+    @Test
+    void aValidRecordFollowedByGarbageIsRejectedWithTheCountOfTrailingBytes() {
+        byte[] valid = requests.encode(SampleRecords.generationRequest());
+        byte[] padded = Arrays.copyOf(valid, valid.length + 100);
+        Arrays.fill(padded, valid.length, padded.length, (byte) 0x7F);
+        RecordDecodingException e = assertThrows(RecordDecodingException.class, () -> requests.decode(padded));
+        assertTrue(e.getMessage().contains("100 trailing bytes after the record"), e.getMessage());
+        assertEquals(SampleRecords.generationRequest().getRequestId(), requests.decode(valid).getRequestId());
+    }
+
     private static byte[] withUnknownFingerprint(byte[] valid) {
         byte[] copy = valid.clone();
         copy[5] ^= 0x5A;

@@ -1,0 +1,112 @@
+package io.ectstream.sampler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.kafka.embedded.BrokerTest;
+import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.sampler.support.Requests;
+import io.ectstream.sampler.support.SamplerHarness;
+import io.ectstream.sampler.support.TinyCheckpoints;
+import io.ectstream.sampler.support.TopicReader;
+import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.GenerationResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restart recovery with real checkpoints (core's loader): a run keeps the newest checkpoint that is accepted, not
+ * merely the newest event, and an event whose step is not the step its file records is rejected, so that an event
+ * claiming step Long.MAX_VALUE can never make every later checkpoint of its run look older.
+ */
+@BrokerTest
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class CheckpointRecoveryKafkaTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRestartWhoseNewestEventIsRejectedServesThePreviousCheckpoint(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        try (SamplerHarness h = new SamplerHarness(kafka, "fallback", store, 1);
+             TopicReader<GenerationResult> results = h.results();
+             TopicReader<GenerationError> errors = h.errors()) {
+            h.sendCheckpoint(TinyCheckpoints.write(store, "run", 10, 1));
+            CheckpointEvent missing = TinyCheckpoints.write(store, "run", 20, 2);
+            Files.delete(store.resolve(missing.getCheckpointUri()));
+            h.sendCheckpoint(missing);
+            CheckpointEvent tampered = TinyCheckpoints.write(store, "run", 30, 3);
+            tampered.setSha256("ab".repeat(32));
+            h.sendCheckpoint(tampered);
+            try (SamplerService service = SamplerService.start(h.config("fallback", 8, 5), new CheckpointModelLoader(Device.cpu()))) {
+                assertTrue(service.awaitRecovery(WAIT));
+                assertEquals(10L, service.registry().current("run").version().getStep(), "the newest accepted checkpoint");
+                h.sendRequest(Requests.request("served", "run", 1, 1, 1L).build());
+                GenerationResult result = results.awaitCount(1, WAIT).get(0).value();
+                assertEquals("served", result.getRequestId());
+                assertEquals(10L, result.getModelVersion().getStep());
+                List<GenerationError> rejected = errors.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
+                assertTrue(rejected.stream().allMatch(e -> e.getCode() == ErrorCode.CHECKPOINT_REJECTED), rejected.toString());
+                assertTrue(rejected.get(0).getReason().contains("run@30"), rejected.get(0).getReason());
+                assertTrue(rejected.get(1).getReason().contains("run@20"), rejected.get(1).getReason());
+            }
+        }
+    }
+
+    @Test
+    void aStepItsFileDoesNotRecordIsRejectedAndALaterRealStepIsServedAlsoAfterARestart(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        try (SamplerHarness h = new SamplerHarness(kafka, "absurd", store, 1);
+             TopicReader<GenerationResult> results = h.results();
+             TopicReader<GenerationError> errors = h.errors()) {
+            CheckpointEvent first = TinyCheckpoints.write(store, "run", 10, 1);
+            h.sendCheckpoint(first);
+            SamplerConfig config = h.config("absurd", 8, 5);
+            try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
+                assertTrue(service.awaitRecovery(WAIT));
+                CheckpointEvent pinning = CheckpointEvent.newBuilder(first).setStep(Long.MAX_VALUE).build();
+                h.sendCheckpoint(pinning);
+                CheckpointEvent negative = CheckpointEvent.newBuilder(first).setStep(-5).build();
+                h.sendCheckpoint(negative);
+                List<GenerationError> rejected = errors.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
+                assertEquals(ErrorCode.CHECKPOINT_REJECTED, rejected.get(0).getCode());
+                assertTrue(rejected.get(0).getReason().contains("records step 10, expected step " + Long.MAX_VALUE),
+                    rejected.get(0).getReason());
+                assertTrue(rejected.get(1).getReason().contains("negative"), rejected.get(1).getReason());
+
+                h.sendCheckpoint(TinyCheckpoints.write(store, "run", 20, 2));
+                awaitStep(service, 20L);
+                h.sendRequest(Requests.request("before-restart", "run", 1, 1, 1L).build());
+                assertEquals(20L, results.awaitCount(1, WAIT).get(0).value().getModelVersion().getStep());
+            }
+            try (SamplerService restarted = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
+                assertTrue(restarted.awaitRecovery(WAIT));
+                assertEquals(20L, restarted.registry().current("run").version().getStep());
+                h.sendRequest(Requests.request("after-restart", "run", 1, 1, 1L).build());
+                GenerationResult after = results.awaitCount(2, WAIT).get(1).value();
+                assertEquals("after-restart", after.getRequestId());
+                assertEquals(20L, after.getModelVersion().getStep());
+            }
+        }
+    }
+
+    private static void awaitStep(SamplerService service, long step) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (service.registry().current("run") == null || service.registry().current("run").version().getStep() != step) {
+            assertTrue(System.nanoTime() < deadline, "step " + step + " was not loaded");
+            Thread.sleep(20);
+        }
+    }
+}
