@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.DenoiserImageGenerator;
 import io.ectstream.core.sampling.ImageGenerator;
+import io.ectstream.core.sampling.Precision;
 import java.nio.file.Path;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ public final class CheckpointModelLoader implements ModelLoader {
 
     private final Device device;
     private final boolean batchInvariant;
+    private final Precision precision;
 
     /** Generators that honour batch invariance exactly (see {@link DenoiserImageGenerator}). */
     public CheckpointModelLoader(Device device) {
@@ -23,8 +25,14 @@ public final class CheckpointModelLoader implements ModelLoader {
     }
 
     public CheckpointModelLoader(Device device, boolean batchInvariant) {
+        this(device, batchInvariant, Precision.FP32);
+    }
+
+    /** {@code precision}: the type the loaded network computes in (its weights are cast once, at load). */
+    public CheckpointModelLoader(Device device, boolean batchInvariant, Precision precision) {
         this.device = device;
         this.batchInvariant = batchInvariant;
+        this.precision = precision;
     }
 
     @Override
@@ -34,12 +42,13 @@ public final class CheckpointModelLoader implements ModelLoader {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ParameterTensors.load(net, manager, checkpoint.group(CheckpointFormat.GROUP_EMA));
+            net.toPrecision(manager, precision.dataType());
         } catch (CheckpointException | RuntimeException e) {
             manager.close();
             throw e;
         }
-        LOG.info("loaded EMA weights of run {} step {} on {}", checkpoint.metadata().runId(),
-            checkpoint.metadata().step(), device);
+        LOG.info("loaded EMA weights of run {} step {} on {} ({})", checkpoint.metadata().runId(),
+            checkpoint.metadata().step(), device, precision.label());
         return new DenoiserImageGenerator(manager, net, batchInvariant);
     }
 }
