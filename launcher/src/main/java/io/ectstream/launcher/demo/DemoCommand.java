@@ -10,6 +10,8 @@ import io.ectstream.core.data.Fit;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.Split;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.sampling.Precision;
+import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.evaluator.features.ExtractorSpec;
@@ -84,6 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
+        description = "What the demo's sampler computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    Precision precision;
+
     @Option(names = "--eval-samples", defaultValue = "256", description = "Samples per checkpoint and sampler for its FID (default ${DEFAULT-VALUE}).")
     int evalSamples;
 
@@ -147,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (DashboardServer dashboard = new DashboardServer(clients, topics);
                  FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run), extractor, assets.reference);
-                 SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), new CheckpointModelLoader(dev));
+                 SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), new CheckpointModelLoader(dev, true, precision));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
                      topics.generateRequests(), new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {

@@ -2,6 +2,8 @@ package io.ectstream.sampler.cli;
 
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.sampling.Precision;
+import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.kafka.KafkaTopics;
@@ -87,6 +89,10 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
+        description = "What the network computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    Precision precision;
+
     @Option(names = "--batch-invariant", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Run each image through the network alone, so a request's bytes never depend on its batch (default ${DEFAULT-VALUE});"
             + " --no-batch-invariant runs whole batches at once: faster, rarely +-1 in a pixel.")
@@ -152,7 +158,7 @@ public class ServeCommand implements Callable<Integer> {
                 topics.require(SamplerConfig.COMPONENT, needed);
             }
         }
-        SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant));
+        SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Devices.select(device), batchInvariant, precision));
         System.out.println("sampler serving " + config.topics().generateRequests() + " on " + config.bootstrapServers()
             + (service.httpPort() > 0 ? ", HTTP on " + (config.httpSecurity().tls() ? "https://" : "http://") + config.httpHost() + ":" + service.httpPort()
                 + (config.httpSecurity().tokenRequired() ? " (bearer token required)" : "") : "") + " (Ctrl-C stops it)");
