@@ -59,5 +59,6 @@ class PrecisionTest {
         assertTrue(e.getMessage().contains("DJL"), e.getMessage());
         assertEquals(Precision.FP16, Precision.parse("FP16"));
         assertThrows(IllegalArgumentException.class, () -> Precision.parse("int8"));
+        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> new PrecisionConverter().convert("bf16"));
     }
 }
