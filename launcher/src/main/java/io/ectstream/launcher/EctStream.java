@@ -14,7 +14,9 @@ import io.ectstream.launcher.demo.DemoCommand;
 import io.ectstream.sampler.cli.BenchSamplerCommand;
 import io.ectstream.sampler.cli.GenerateCommand;
 import io.ectstream.sampler.cli.ServeCommand;
+import io.ectstream.trainer.cli.BenchSampleCommand;
 import io.ectstream.trainer.cli.BenchTrainCommand;
+import io.ectstream.trainer.cli.GpuSelfTestCommand;
 import io.ectstream.trainer.cli.ExportWeightsCommand;
 import io.ectstream.trainer.cli.ModelInfoCommand;
 import io.ectstream.trainer.cli.PipelineCommand;
@@ -49,6 +51,8 @@ import picocli.CommandLine.Command;
         TopicsCommand.class,
         BrokerCommand.class,
         BenchTrainCommand.class,
+        BenchSampleCommand.class,
+        GpuSelfTestCommand.class,
         BenchSamplerCommand.class,
         DoctorCommand.class,
         CommandLine.HelpCommand.class,

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.DenoiserImageGenerator;
 import io.ectstream.core.sampling.ImageGenerator;
+import io.ectstream.core.sampling.Precision;
 import java.nio.file.Path;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ public final class CheckpointModelLoader implements ModelLoader {
 
     private final Device device;
     private final boolean batchInvariant;
+    private final Precision precision;
 
     /** Generators that honour batch invariance exactly (see {@link DenoiserImageGenerator}). */
     public CheckpointModelLoader(Device device) {
@@ -23,19 +25,25 @@ public final class CheckpointModelLoader implements ModelLoader {
     }
 
     public CheckpointModelLoader(Device device, boolean batchInvariant) {
+        this(device, batchInvariant, Precision.FP32);
+    }
+
+    /** {@code precision}: the type the loaded network computes in (its weights are cast once, at load). */
+    public CheckpointModelLoader(Device device, boolean batchInvariant, Precision precision) {
         this.device = device;
         this.batchInvariant = batchInvariant;
+        this.precision = precision;
     }
 
     /**
      * The sampler's loader: batch-invariant when asked, else by default on the CPU (exact bytes at a small cost there)
      * and batched on a GPU, where running each image alone costs 15-25x in throughput.
      */
-    public static CheckpointModelLoader forServing(Device device, Boolean batchInvariant) {
+    public static CheckpointModelLoader forServing(Device device, Boolean batchInvariant, Precision precision) {
         boolean exact = batchInvariant != null ? batchInvariant : !device.isGpu();
         LOG.info("serving on {}: {}{}", device, exact ? "batch-invariant (each image through the network alone)"
             : "batched (one forward pass per batch)", batchInvariant == null ? ", the default for this device" : "");
-        return new CheckpointModelLoader(device, exact);
+        return new CheckpointModelLoader(device, exact, precision);
     }
 
     public boolean batchInvariant() {
@@ -49,12 +57,13 @@ public final class CheckpointModelLoader implements ModelLoader {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ParameterTensors.load(net, manager, checkpoint.group(CheckpointFormat.GROUP_EMA));
+            net.toPrecision(manager, precision.dataType());
         } catch (CheckpointException | RuntimeException e) {
             manager.close();
             throw e;
         }
-        LOG.info("loaded EMA weights of run {} step {} on {}", checkpoint.metadata().runId(),
-            checkpoint.metadata().step(), device);
+        LOG.info("loaded EMA weights of run {} step {} on {} ({})", checkpoint.metadata().runId(),
+            checkpoint.metadata().step(), device, precision.label());
         return new DenoiserImageGenerator(manager, net, batchInvariant);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import io.ectstream.core.ect.Preconditioning.Coefficients;
 import io.ectstream.core.ect.Preconditioning.Mode;
 import io.ectstream.core.network.DropoutMasks;
+import io.ectstream.core.network.Scoped;
 import io.ectstream.core.network.SongUNet;
 
 /**
@@ -54,8 +55,11 @@ public final class Denoiser {
      * @return D(x, sigma) [N, C, H, W]
      */
     public NDArray denoise(ParameterStore ps, NDArray x, NDArray sigma, boolean training, Mode mode, DropoutMasks masks) {
-        Coefficients c = preconditioning.coefficients(sigma, mode);
-        NDArray f = net.forward(ps, x.mul(c.cIn()), c.cNoise(), training, masks);
-        return x.mul(c.cSkip()).add(f.mul(c.cOut()));
+        // float32 preconditioning whatever type the network computes in; the scope frees the coefficients
+        return Scoped.keep(() -> {
+            Coefficients c = preconditioning.coefficients(sigma, mode);
+            NDArray f = net.forward(ps, x.mul(c.cIn()), c.cNoise(), training, masks);
+            return x.mul(c.cSkip()).add(f.mul(c.cOut()));
+        });
     }
 }

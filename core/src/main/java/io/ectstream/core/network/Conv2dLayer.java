@@ -29,8 +29,8 @@ public final class Conv2dLayer extends AbstractBlock {
     }
 
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray b = ps.getValue(bias, x.getDevice(), training);
+        NDArray w = Layers.parameter(ps, weight, x, training);
+        NDArray b = Layers.parameter(ps, bias, x, training);
         int pad = kernel / 2;
         return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(pad, pad)).singletonOrThrow();
     }

@@ -24,13 +24,15 @@ public final class DropoutMasks {
         NDArray mask = masks.get(owner);
         if (mask == null) {
             NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice());
-            mask = uniform.gte((float) p).toType(x.getDataType(), false).div((float) (1 - p));
+            // a boolean mask (1 byte a value) outlives the block's scope: the step's second pass replays it
+            mask = Scoped.release(uniform.gte((float) p));
             masks.put(owner, mask);
         } else if (!mask.getShape().equals(x.getShape())) {
             throw new IllegalStateException("dropout mask recorded for shape " + mask.getShape()
                 + " cannot be replayed on shape " + x.getShape() + ": use a new DropoutMasks per batch");
         }
-        return x.mul(mask);
+        NDArray kept = mask;
+        return Scoped.keep(() -> ScaledBy.times(x.mul(kept), 1 / (1 - p)));
     }
 
     /** Number of masks recorded so far (one per block with dropout). */

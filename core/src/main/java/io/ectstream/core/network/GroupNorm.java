@@ -2,11 +2,14 @@ package io.ectstream.core.network;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * EDM's GroupNorm: min(32, C / 4) groups, per-channel scale and shift. One fused layer-norm kernel over
@@ -21,6 +24,7 @@ public final class GroupNorm extends AbstractBlock {
     private final float eps;
     private final Parameter weight;
     private final Parameter bias;
+    private final Map<String, NDArray[]> unitAffine = new ConcurrentHashMap<>();
 
     public GroupNorm(int channels, double eps) {
         this.channels = channels;
@@ -41,22 +45,39 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+        return Scoped.keep(() -> normalize(ps, x, training));
+    }
+
+    private NDArray normalize(ParameterStore ps, NDArray x, boolean training) {
         Shape shape = x.getShape();
         long n = shape.get(0);
         long perGroup = shape.size() / n / groups;
         Shape normalized = new Shape(perGroup);
-        NDArray ones = x.getManager().ones(normalized, x.getDataType(), x.getDevice());
-        NDArray zeros = x.getManager().zeros(normalized, x.getDataType(), x.getDevice());
+        NDArray[] unit = unitAffine(normalized, x);
         NDArray y = x.getNDArrayInternal()
-            .layerNorm(x.reshape(n, groups, perGroup), normalized, ones, zeros, eps)
+            .layerNorm(x.reshape(n, groups, perGroup), normalized, unit[0], unit[1], eps)
             .singletonOrThrow()
             .reshape(shape);
         // The reshapes would otherwise belong to the parameters' long-lived manager and outlive the pass.
-        NDArray gamma = ps.getValue(weight, x.getDevice(), training).reshape(1, channels, 1, 1);
-        NDArray beta = ps.getValue(bias, x.getDevice(), training).reshape(1, channels, 1, 1);
+        NDArray gamma = Layers.parameter(ps, weight, x, training).reshape(1, channels, 1, 1);
+        NDArray beta = Layers.parameter(ps, bias, x, training).reshape(1, channels, 1, 1);
         gamma.attach(x.getManager());
         beta.attach(x.getManager());
         return y.mul(gamma).add(beta);
+    }
+
+    /**
+     * The layer norm's own (identity) scale and shift, made once per shape, type and device and kept with the
+     * parameters: two fewer allocations and kernel launches per normalisation (what decides one-image latency).
+     */
+    private NDArray[] unitAffine(Shape normalized, NDArray x) {
+        String key = normalized + "/" + x.getDataType() + "/" + x.getDevice();
+        return unitAffine.computeIfAbsent(key, k -> {
+            NDManager owner = weight.getArray().getManager();
+            NDArray ones = Scoped.release(owner.ones(normalized, x.getDataType(), x.getDevice()));
+            NDArray zeros = Scoped.release(owner.zeros(normalized, x.getDataType(), x.getDevice()));
+            return new NDArray[] {ones, zeros};
+        });
     }
 
     @Override

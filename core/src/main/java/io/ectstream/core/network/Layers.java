@@ -13,7 +13,16 @@ final class Layers {
 
     /** silu(x) = x * sigmoid(x). */
     static ai.djl.ndarray.NDArray silu(ai.djl.ndarray.NDArray x) {
-        return x.mul(ai.djl.nn.Activation.sigmoid(x));
+        return Scoped.keep(() -> x.mul(ai.djl.nn.Activation.sigmoid(x)));
+    }
+
+    /**
+     * The parameter's value on x's device. A ParameterStore that copies creates (once, then caches) the copy
+     * inside whatever {@link Scoped} block asks first: it must outlive that block.
+     */
+    static ai.djl.ndarray.NDArray parameter(ai.djl.training.ParameterStore ps, Parameter parameter,
+            ai.djl.ndarray.NDArray x, boolean training) {
+        return Scoped.release(ps.getValue(parameter, x.getDevice(), training));
     }
 
     static Parameter weight(String name, ai.djl.ndarray.types.Shape shape, WeightInit init) {

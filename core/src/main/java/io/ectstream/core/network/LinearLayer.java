@@ -23,8 +23,8 @@ public final class LinearLayer extends AbstractBlock {
     }
 
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray b = ps.getValue(bias, x.getDevice(), training);
+        NDArray w = Layers.parameter(ps, weight, x, training);
+        NDArray b = Layers.parameter(ps, bias, x, training);
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 

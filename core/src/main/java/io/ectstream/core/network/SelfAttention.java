@@ -25,6 +25,10 @@ public final class SelfAttention extends AbstractBlock {
     }
 
     public NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+        return Scoped.keep(() -> attend(ps, x, training));
+    }
+
+    private NDArray attend(ParameterStore ps, NDArray x, boolean training) {
         Shape shape = x.getShape();
         long n = shape.get(0);
         long pixels = shape.get(2) * shape.get(3);

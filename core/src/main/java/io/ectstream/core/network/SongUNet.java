@@ -105,26 +105,72 @@ public final class SongUNet extends AbstractBlock {
 
     /**
      * F(x, cNoise). {@code masks} replays dropout (see {@link DropoutMasks}); null means no dropout.
-     * {@code training} is handed to the ParameterStore (DJL's convention).
+     * {@code training} is handed to the ParameterStore (DJL's convention). The network computes in its
+     * weights' type (see {@link #toPrecision}): x and the noise embedding are cast to it, the output comes
+     * back as float32. Every activation is closed as soon as nothing needs it any more (skips once the
+     * decoder has eaten them), so that a pass holds what PyTorch would, not every intermediate.
      */
     public NDArray forward(ParameterStore ps, NDArray x, NDArray cNoise, boolean training, DropoutMasks masks) {
-        NDArray emb = Layers.silu(mapLayer0.forward(ps, mapNoise.forward(cNoise), training));
-        emb = Layers.silu(mapLayer1.forward(ps, emb, training));
-
-        Deque<NDArray> skips = new ArrayDeque<>();
-        x = encConv.forward(ps, x, training);
-        skips.push(x);
-        for (UNetBlock block : encBlocks) {
-            x = block.forward(ps, x, emb, training, masks);
-            skips.push(x);
-        }
-        for (int i = 0; i < decBlocks.size(); i++) {
-            if (decTakesSkip.get(i)) {
-                x = x.concat(skips.pop(), 1);
+        DataType type = computeType();
+        return Scoped.keep(() -> {
+            NDArray emb = Scoped.keep(() -> {
+                NDArray noise = mapNoise.forward(cNoise);
+                NDArray typed = noise.getDataType() == type ? noise : noise.toType(type, false);
+                return Layers.silu(mapLayer1.forward(ps, Layers.silu(mapLayer0.forward(ps, typed, training)), training));
+            });
+            Deque<NDArray> skips = new ArrayDeque<>();
+            NDArray h = Scoped.keep(() -> encConv.forward(ps, x.getDataType() == type ? x : x.toType(type, false), training));
+            skips.push(h);
+            for (UNetBlock block : encBlocks) {
+                h = block.forward(ps, h, emb, training, masks);
+                skips.push(h);
             }
-            x = decBlocks.get(i).forward(ps, x, emb, training, masks);
+            boolean hIsSkip = true; // the last encoder output is still on the skip stack
+            for (int i = 0; i < decBlocks.size(); i++) {
+                NDArray in = h;
+                boolean inIsSkip = hIsSkip;
+                if (decTakesSkip.get(i)) {
+                    NDArray skip = skips.pop();
+                    in = h.concat(skip, 1);
+                    inIsSkip = false;
+                    if (!hIsSkip) {
+                        h.close();
+                    }
+                    skip.close();
+                }
+                h = decBlocks.get(i).forward(ps, in, emb, training, masks);
+                if (!inIsSkip) {
+                    in.close();
+                }
+                hIsSkip = false;
+            }
+            NDArray last = h;
+            NDArray out = Scoped.keep(() -> outConv.forward(ps, Layers.silu(outNorm.forward(ps, last, training)), training));
+            return out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
+        });
+    }
+
+    /** The type the network computes in: that of its weights (float32 unless {@link #toPrecision} changed it). */
+    public DataType computeType() {
+        NDArray weight = encConv.getParameters().get("weight").getArray();
+        return weight.getDataType();
+    }
+
+    /**
+     * Casts every weight to {@code type} (FLOAT32, BFLOAT16 or FLOAT16) for inference, in the manager that
+     * holds them, and freezes them (no gradient is ever recorded through a cast network).
+     */
+    public void toPrecision(NDManager manager, DataType type) {
+        for (Parameter parameter : ParameterNames.of(this).values()) {
+            NDArray current = parameter.getArray();
+            if (current.getDataType() != type) {
+                NDArray cast = current.toType(type, true);
+                parameter.close();
+                parameter.setInitializer((m, shape, dataType) -> cast);
+                parameter.initialize(manager, type);
+            }
         }
-        return outConv.forward(ps, Layers.silu(outNorm.forward(ps, x, training)), training);
+        freezeParameters(true);
     }
 
     /** Initialises every parameter as EDM does, drawn on the host from {@code seed} (same weights on any device). */

@@ -51,21 +51,33 @@ public final class UNetBlock extends AbstractBlock {
         attention = withAttention ? addChildBlock("attn", new SelfAttention(outChannels)) : null;
     }
 
+    /**
+     * Each stage runs in its own {@link Scoped} so that only the arrays still needed stay alive: the block's
+     * peak is its input, one or two activations and a stage's temporaries, whatever the block's depth.
+     */
     public NDArray forward(ParameterStore ps, NDArray x, NDArray emb, boolean training, DropoutMasks masks) {
-        NDArray orig = x;
-        NDArray h = conv0.forward(ps, resample(Layers.silu(norm0.forward(ps, x, training))), training);
-        NDArray params = affine.forward(ps, emb, training).reshape(-1, outChannels, 1, 1);
-        h = Layers.silu(norm1.forward(ps, h.add(params), training));
-        if (masks != null) {
-            h = masks.apply(this, h, dropout);
-        }
-        h = conv1.forward(ps, h, training);
-        NDArray residual = skip != null ? skip.forward(ps, resample(orig), training) : orig;
-        x = ScaledBy.times(h.add(residual), SKIP_SCALE);
-        if (attention != null) {
-            x = ScaledBy.times(attention.forward(ps, x, training).add(x), SKIP_SCALE);
-        }
-        return x;
+        return Scoped.keep(() -> {
+            NDArray h0 = Scoped.keep(() -> conv0.forward(ps, resample(Layers.silu(norm0.forward(ps, x, training))), training));
+            NDArray h1 = Scoped.keep(() -> {
+                NDArray params = affine.forward(ps, emb, training).reshape(-1, outChannels, 1, 1);
+                NDArray h = Layers.silu(norm1.forward(ps, h0.add(params), training));
+                return masks != null ? masks.apply(this, h, dropout) : h;
+            });
+            h0.close();
+            NDArray h2 = Scoped.keep(() -> conv1.forward(ps, h1, training));
+            h1.close();
+            NDArray out = Scoped.keep(() -> {
+                NDArray residual = skip != null ? skip.forward(ps, resample(x), training) : x;
+                return ScaledBy.times(h2.add(residual), SKIP_SCALE);
+            });
+            h2.close();
+            if (attention == null) {
+                return out;
+            }
+            NDArray attended = Scoped.keep(() -> ScaledBy.times(attention.forward(ps, out, training).add(out), SKIP_SCALE));
+            out.close();
+            return attended;
+        });
     }
 
     private NDArray resample(NDArray x) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import io.ectstream.core.ect.Denoiser;
 import io.ectstream.core.ect.Preconditioning.Mode;
+import io.ectstream.core.network.Scoped;
 
 /**
  * ECT's 1- and 2-step sampling (ECT.md section 5), sampling-form preconditioning, no dropout:
@@ -21,14 +22,20 @@ public final class ConsistencySampler {
             throw new IllegalArgumentException("ECT sampling takes 1 or 2 steps, not " + steps);
         }
         long n = z.getShape().get(0);
-        NDArray sigmaMax = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) SIGMA_MAX);
-        NDArray x = denoiser.denoise(ps, z.mul((float) SIGMA_MAX), sigmaMax, false, Mode.SAMPLING, null);
+        NDArray x = Scoped.keep(() -> {
+            NDArray sigmaMax = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) SIGMA_MAX);
+            return denoiser.denoise(ps, z.mul((float) SIGMA_MAX), sigmaMax, false, Mode.SAMPLING, null);
+        });
         if (steps == 2) {
             if (zMid == null) {
                 throw new IllegalArgumentException("2-step sampling needs the second noise draw");
             }
-            NDArray t = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) tMid);
-            x = denoiser.denoise(ps, x.add(zMid.mul((float) tMid)), t, false, Mode.SAMPLING, null);
+            NDArray x0 = x;
+            x = Scoped.keep(() -> {
+                NDArray t = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) tMid);
+                return denoiser.denoise(ps, x0.add(zMid.mul((float) tMid)), t, false, Mode.SAMPLING, null);
+            });
+            x0.close();
         }
         return x;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.device.GradMode;
 import io.ectstream.core.ect.Denoiser;
 import io.ectstream.core.ect.Preconditioning.Mode;
 import io.ectstream.core.network.SongUNet;
@@ -20,6 +21,10 @@ import io.ectstream.schemas.SamplerKind;
  * same image computed alone, which occasionally flips a uint8 value. In batch-invariant mode (the default,
  * what {@link ImageGenerator} promises) every image runs through the network on its own; the batched
  * mode runs the whole request at once, faster, at the price of that rare +-1.
+ *
+ * <p>Generation records no autograd graph (whatever the thread's mode or the weights' flag), and the
+ * network frees its activations as it goes, so a generation's memory is the network's working set, not
+ * the sum of its intermediates.
  */
 public final class DenoiserImageGenerator implements ImageGenerator {
     private final NDManager manager;
@@ -72,7 +77,7 @@ public final class DenoiserImageGenerator implements ImageGenerator {
         if (seeds.length == 0) {
             return new byte[0][];
         }
-        try (NDManager step = manager.newSubManager()) {
+        try (NDManager step = manager.newSubManager(); GradMode off = GradMode.disabled()) {
             ParameterStore ps = new ParameterStore(step, false);
             ImageShape inShape = new ImageShape(denoiser.network().spec().inChannels(), shape.height(), shape.width());
             NDArray x;

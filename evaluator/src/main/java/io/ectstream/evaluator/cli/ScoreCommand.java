@@ -6,6 +6,8 @@ import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.sampling.Precision;
+import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.features.ExtractorSpec;
@@ -67,6 +69,10 @@ public class ScoreCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device = new DeviceOptions();
 
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
+        description = "What the network computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    Precision precision;
+
     @Spec
     CommandSpec spec;
 
@@ -86,7 +92,7 @@ public class ScoreCommand implements Callable<Integer> {
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
             // Batched forward passes: a few times faster than the sampler's exact per-image mode, and just as
             // reproducible for a given --batch-size (the two differ by ~1e-6 before quantisation).
-            CheckpointScorer scorer = new CheckpointScorer(new CheckpointModelLoader(selected, false), featureExtractor, reference,
+            CheckpointScorer scorer = new CheckpointScorer(new CheckpointModelLoader(selected, false, precision), featureExtractor, reference,
                 selected.toString());
             scored = scorer.score(config);
         }

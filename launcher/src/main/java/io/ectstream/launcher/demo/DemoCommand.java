@@ -12,6 +12,8 @@ import io.ectstream.core.data.Split;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.core.sampling.Precision;
+import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.evaluator.features.ExtractorSpec;
@@ -90,6 +92,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device = new DeviceOptions();
 
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
+        description = "What the demo's sampler computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    Precision precision;
+
     @Option(names = "--eval-samples",
         description = "Samples per checkpoint and sampler for its FID (default " + CPU_EVAL_SAMPLES + " on the CPU, "
             + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
@@ -155,7 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (DashboardServer dashboard = new DashboardServer(clients, topics);
                  FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
-                 SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), CheckpointModelLoader.forServing(dev, null));
+                 SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), CheckpointModelLoader.forServing(dev, null, precision));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
                      TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
                  LoadGenerator load = new LoadGenerator(clients)) {

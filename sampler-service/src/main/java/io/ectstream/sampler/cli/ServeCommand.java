@@ -3,6 +3,8 @@ package io.ectstream.sampler.cli;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.sampling.Precision;
+import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.kafka.KafkaTopics;
@@ -89,6 +91,10 @@ public class ServeCommand implements Callable<Integer> {
 
     @Mixin
     DeviceOptions device = new DeviceOptions();
+
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
+        description = "What the network computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    Precision precision;
 
     @Option(names = "--batch-invariant", negatable = true,
         description = "Run each image through the network alone, so a request's bytes never depend on its batch;"
@@ -192,7 +198,7 @@ public class ServeCommand implements Callable<Integer> {
                         .withName(config.resultsJsonTopic())));
             }
         }
-        SamplerService service = SamplerService.start(config, CheckpointModelLoader.forServing(Devices.select(device), batchInvariant));
+        SamplerService service = SamplerService.start(config, CheckpointModelLoader.forServing(Devices.select(device), batchInvariant, precision));
         System.out.println("sampler serving " + config.topics().generateRequests() + " on " + config.bootstrapServers()
             + (service.httpPort() > 0 ? ", HTTP on " + (config.httpSecurity().tls() ? "https://" : "http://") + config.httpHost() + ":" + service.httpPort()
                 + (config.httpSecurity().tokenRequired() ? " (bearer token required)" : "") : "") + " (Ctrl-C stops it)");

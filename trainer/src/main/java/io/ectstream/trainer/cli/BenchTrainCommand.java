@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.InMemoryDataset;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.device.GpuMemoryProbe;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.ConfigException;
@@ -43,15 +44,17 @@ public class BenchTrainCommand implements Callable<Integer> {
 
     /** What one benchmark measured. */
     public record Measurement(String runId, Phase phase, int batch, int steps, double seconds, long parameters,
-            String device) {
+            String device, long peakGpuBytes) {
         public double imagesPerSecond() {
             return batch * (double) steps / seconds;
         }
 
         public String line() {
+            String memory = peakGpuBytes < 0 ? "" : String.format(Locale.ROOT, ", peak GPU memory %.2f GiB",
+                peakGpuBytes / (double) (1L << 30));
             return String.format(Locale.ROOT, "%s %s: %d steps of batch %d in %.2f s = %.1f images/s (%.0f ms/step,"
-                + " %,d parameters, %s)", runId, phase, steps, batch, seconds, imagesPerSecond(),
-                1000 * seconds / steps, parameters, device);
+                + " %,d parameters, %s%s)", runId, phase, steps, batch, seconds, imagesPerSecond(),
+                1000 * seconds / steps, parameters, device, memory);
         }
     }
 
@@ -75,7 +78,8 @@ public class BenchTrainCommand implements Callable<Integer> {
         }
         PhaseConfig pc = phase == Phase.ECT ? config.ect() : config.pretrain();
         RunPlan.Stretch stretch = new RunPlan.Stretch(phase, pc, 0, 0);
-        try (TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
+        try (GpuMemoryProbe probe = new GpuMemoryProbe(device).start();
+                TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
             model.newOptimizer(pc);
             ImageDataset data = synthetic(config, Math.max(pc.batch() * 2, 64));
             TrainingStep step = new TrainingStep(model, new DataFeed(data, config.seed()), config.seed(),
@@ -97,7 +101,7 @@ public class BenchTrainCommand implements Callable<Integer> {
             last.close();
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement(config.runId(), phase, pc.batch(), steps, seconds, model.parameters().size(),
-                device.toString());
+                device.toString(), probe.peakBytes().orElse(-1));
         }
     }
 

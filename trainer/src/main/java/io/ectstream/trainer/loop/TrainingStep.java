@@ -1,25 +1,27 @@
 package io.ectstream.trainer.loop;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.ectstream.core.device.GradMode;
 import io.ectstream.core.network.DropoutMasks;
+import io.ectstream.core.network.Scoped;
 import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.PhaseConfig;
 import io.ectstream.trainer.ect.DenoiserPass;
 import io.ectstream.trainer.ect.EctLoss;
 import io.ectstream.trainer.ect.EdmLoss;
 import io.ectstream.trainer.loop.RunPlan.Stretch;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * One optimisation step of either phase, in its own sub-manager (closed at the end, STACK.md): batch,
  * engine reseeded from (seed, step), loss (ECT: target pass first, outside gradient recording, with the
  * masks the student pass then replays), backward, optimizer, EMA. Reads nothing back from the device.
+ * Every pass, the optimizer and the EMA free their temporaries as they finish ({@link Scoped}, NDScope), so
+ * that the step's peak memory is what autograd saves plus one pass's working set.
  */
 public final class TrainingStep {
     private final TrainingModel model;
@@ -39,7 +41,6 @@ public final class TrainingStep {
         PhaseConfig phase = stretch.config();
         long iteration = step - stretch.startStep();
         long phaseImages = iteration * phase.batch();
-        Set<String> before = managedUids();
         NDArray loss;
         try (NDManager stepManager = model.manager().newSubManager()) {
             NDArray x = feed.batch(stepManager, imagesSeen, phase.batch());
@@ -48,45 +49,35 @@ public final class TrainingStep {
             if (stretch.phase() == Phase.ECT) {
                 EctLoss ect = new EctLoss(phase.schedule(), phase.c());
                 EctLoss.Draw draw = ect.draw(stepManager, x, phase.schedule().stage(iteration));
-                NDArray target = ect.target(draw, pass);
+                NDArray target;
+                // No graph for the target pass whatever this thread's grad mode; its activations die with it.
+                try (GradMode off = GradMode.disabled()) {
+                    target = Scoped.keep(() -> ect.target(draw, pass));
+                }
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    loss = ect.perSample(draw, target, pass).mean();
+                    loss = Scoped.keep(() -> ect.perSample(draw, target, pass).mean());
                     collector.backward(loss);
                 }
+                target.close();
             } else {
                 EdmLoss edm = new EdmLoss(phase.pMean(), phase.pStd(), sigmaData);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    loss = edm.perSample(stepManager, x, pass).mean();
+                    loss = Scoped.keep(() -> edm.perSample(stepManager, x, pass).mean());
                     collector.backward(loss);
                 }
             }
-            model.optimizer().step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
-            model.ema().update(model.parameters(), stepManager, phase.ema().betaAt(phase.batch(), phaseImages));
+            try (NDScope update = new NDScope()) {
+                update.suppressNotUsedWarning();
+                model.optimizer().step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
+            }
+            try (NDScope update = new NDScope()) {
+                update.suppressNotUsedWarning();
+                model.ema().update(model.parameters(), stepManager, phase.ema().betaAt(phase.batch(), phaseImages));
+            }
             model.parameters().zeroGradients(stepManager);
             loss = loss.stopGradient();
             loss.attach(model.manager());
         }
-        closeStrays(before, loss);
         return loss;
-    }
-
-    private Set<String> managedUids() {
-        Set<String> uids = new HashSet<>();
-        for (NDArray array : ((BaseNDManager) model.manager()).getManagedArrays()) {
-            uids.add(array.getUid());
-        }
-        return uids;
-    }
-
-    /**
-     * Closes what the step left in the long-lived manager (results of ops on parameters, such as a
-     * reshaped GroupNorm scale, land in the parameters' manager), so that memory stays flat over a run.
-     */
-    private void closeStrays(Set<String> before, NDArray keep) {
-        for (NDArray array : ((BaseNDManager) model.manager()).getManagedArrays()) {
-            if (array != keep && !before.contains(array.getUid())) {
-                array.close();
-            }
-        }
     }
 }
