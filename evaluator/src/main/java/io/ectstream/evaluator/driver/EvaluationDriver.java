@@ -168,7 +168,7 @@ public final class EvaluationDriver implements AutoCloseable {
         return evaluated.get();
     }
 
-    /** Checkpoints skipped because a newer one of their run was read with or before them. */
+    /** Checkpoint events skipped because the same checkpoint was already requested (a redelivery). */
     public long skippedCheckpoints() {
         return skipped.get();
     }
@@ -183,7 +183,7 @@ public final class EvaluationDriver implements AutoCloseable {
         return finished;
     }
 
-    /** Records read from the errors topic (every service's errors, not only the driver's). */
+    /** Records read from the errors topic (every service's errors), less the drivers' own unevaluated-checkpoint reports. */
     public long errorsRead() {
         return errorsRead.get();
     }
@@ -374,13 +374,17 @@ public final class EvaluationDriver implements AutoCloseable {
             return;
         }
         for (ConsumerRecord<String, byte[]> record : errors.poll(Duration.ofMillis(20))) {
-            errorsRead.incrementAndGet();
             GenerationError error;
             try {
                 error = errorCodec.decode(record.value());
             } catch (RecordDecodingException e) {
+                errorsRead.incrementAndGet();
                 continue; // not ours to judge; the errors topic is shared
             }
+            if (UnevaluatedCheckpoint.COMPONENT.equals(error.getComponent())) {
+                continue; // a driver's own report of an unevaluated checkpoint
+            }
+            errorsRead.incrementAndGet();
             if (error.getCode() == ErrorCode.CHECKPOINT_REJECTED) {
                 onCheckpointRejected(error);
                 continue;
@@ -394,8 +398,7 @@ public final class EvaluationDriver implements AutoCloseable {
 
     /** The sampler's own report that it could not load a checkpoint: its evaluation can never be served. */
     private void onCheckpointRejected(GenerationError error) {
-        if (!config.checkpointsTopic().equals(error.getSourceTopic()) || error.getOriginalBytes() == null
-            || UnevaluatedCheckpoint.COMPONENT.equals(error.getComponent())) { // our own report
+        if (!config.checkpointsTopic().equals(error.getSourceTopic()) || error.getOriginalBytes() == null) {
             return;
         }
         CheckpointEvent event;
