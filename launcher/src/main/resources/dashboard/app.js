@@ -6,8 +6,9 @@ let latestSamples = [];
 function seriesName(p) {
   return p.sampler === 'EDM_HEUN' ? 'EDM_HEUN' : p.sampler + ' ' + p.steps;
 }
-function seriesLabel(name) {
-  return name === 'EDM_HEUN' ? 'Heun (35 NFE)' : name.replace('ECT ', 'ECT ') + '-step';
+// The server labels every point (one implementation: "ECT 2-step", "Heun 18 steps, 35 NFE").
+function seriesLabel(p) {
+  return p.label || seriesName(p);
 }
 function fmt(x, digits) {
   return x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(digits);
@@ -75,10 +76,10 @@ function drawFid(points) {
     const name = seriesName(p);
     const color = COLORS[name] || '#888';
     const line = svg('line', { class: 'teacher-line', x1: L, y1: y(p.fid), x2: W - R, y2: y(p.fid), stroke: color, 'stroke-dasharray': '6 4' });
-    const title = svg('title', {}); title.textContent = `teacher ${p.runId}@${p.step} ${seriesLabel(name)}: FID ${fmt(p.fid, 2)} (${p.numSamples} samples)`;
+    const title = svg('title', {}); title.textContent = `teacher ${p.runId}@${p.step} ${seriesLabel(p)}: FID ${fmt(p.fid, 2)} (${p.numSamples} samples)`;
     line.append(title); chart.append(line);
-    const label = svg('text', { x: L + 4, y: y(p.fid) - 3, fill: color }); label.textContent = 'teacher ' + seriesLabel(name); chart.append(label);
-    legend.append(el('span', {}, [el('i', { style: `background:${color};opacity:0.5` }), 'teacher ' + seriesLabel(name) + ': ' + fmt(p.fid, 2)]));
+    const label = svg('text', { x: L + 4, y: y(p.fid) - 3, fill: color }); label.textContent = 'teacher ' + seriesLabel(p); chart.append(label);
+    legend.append(el('span', {}, [el('i', { style: `background:${color};opacity:0.5` }), 'teacher ' + seriesLabel(p) + ': ' + fmt(p.fid, 2)]));
   });
   const bySeries = {};
   shown.forEach(p => (bySeries[seriesName(p)] = bySeries[seriesName(p)] || []).push(p));
@@ -88,16 +89,27 @@ function drawFid(points) {
     chart.append(svg('polyline', { points: pts.map(p => `${x(p.kimg)},${y(p.fid)}`).join(' '), fill: 'none', stroke: color }));
     pts.forEach(p => {
       const c = svg('circle', { class: 'fid-point', cx: x(p.kimg), cy: y(p.fid), r: 3.5, fill: color });
-      const title = svg('title', {}); title.textContent = `${p.runId}@${p.step} ${seriesLabel(name)}: FID ${fmt(p.fid, 2)} (${p.numSamples} samples)`;
+      const title = svg('title', {}); title.textContent = `${p.runId}@${p.step} ${seriesLabel(p)}: FID ${fmt(p.fid, 2)} (${p.numSamples} samples)`;
       c.append(title); chart.append(c);
     });
-    legend.append(el('span', {}, [el('i', { style: `background:${color}` }), seriesLabel(name) + ': ' + fmt(pts[pts.length - 1].fid, 2)]));
+    legend.append(el('span', {}, [el('i', { style: `background:${color}` }), seriesLabel(pts[0]) + ': ' + fmt(pts[pts.length - 1].fid, 2)]));
   });
+}
+
+// Checkpoints the evaluation driver could not score: a row with the reason, never silently missing.
+function drawUnevaluated(rows) {
+  const box = document.getElementById('unevaluated');
+  box.replaceChildren(...(rows || []).map(u =>
+    el('li', {}, [`${u.runId}@${u.step} (${fmt(u.kimg, 1)} kimg): not evaluated, ${u.reason}`])));
 }
 
 function drawServing(state) {
   const t = state.throughput;
+  const shed = state.userShed || {};
+  const shedText = ['OVERLOADED', 'EXPIRED', 'TOO_COSTLY'].map(c => `${c.toLowerCase().replace('_', ' ')} ${shed[c] || 0}`).join(', ');
   const rows = [
+    ['user requests/s answered', fmt(t.userRequestsPerSecond, 2)],
+    ['user requests refused', shedText],
     ['user images/s', fmt(t.userImagesPerSecond, 1)],
     ['evaluation images/s', fmt(t.evaluationImagesPerSecond, 1)],
     ['user latency p50', fmt(t.userLatencyP50Ms, 1) + ' ms'],
@@ -116,12 +128,12 @@ function drawSamples(grids) {
   if (!grids.length) return;
   const byCheckpoint = {};
   grids.forEach(g => (byCheckpoint[g.runId + '@' + g.step] = byCheckpoint[g.runId + '@' + g.step] || []).push(g));
-  const order = { 'ECT1': 0, 'ECT2': 1, 'EDM_HEUN18': 2 };
+  const order = { 'ECT1': 0, 'ECT2': 1, 'EDM_HEUN35': 2 }; // results count network evaluations as steps
   const rows = Object.entries(byCheckpoint).map(([version, gs]) => {
     gs.sort((a, b) => (order[a.sampler + a.steps] ?? 9) - (order[b.sampler + b.steps] ?? 9));
     const boxes = gs.map(g => el('div', { class: 'grid-box' }, [
       el('div', { class: 'grid' }, g.pngs.map(b64 => el('img', { class: 'sample', src: 'data:image/png;base64,' + b64, alt: g.label }))),
-      g.label]));
+      el('div', { class: 'caption' }, [g.caption || g.label])]));
     return el('div', { class: 'checkpoint' }, [el('h4', {}, [version]), ...boxes]);
   });
   document.getElementById('samples').replaceChildren(...rows);
@@ -130,6 +142,7 @@ function drawSamples(grids) {
 function render(state) {
   drawTraining(state.progress);
   drawFid(state.fid);
+  drawUnevaluated(state.unevaluated);
   drawServing(state);
   if (state.samples) { latestSamples = state.samples; drawSamples(latestSamples); }
 }

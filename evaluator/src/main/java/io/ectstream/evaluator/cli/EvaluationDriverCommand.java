@@ -2,6 +2,7 @@ package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.evaluator.driver.Backfill;
 import io.ectstream.evaluator.driver.DriverConfig;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
@@ -12,14 +13,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ectstream evaluation-driver}: requests the evaluation samples of every new checkpoint until interrupted. */
 @Command(name = "evaluation-driver", mixinStandardHelpOptions = true,
     description = {"On every checkpoint event, asks the sampler (through Kafka) for N evaluation samples of that exact",
         "model version, on the same seeds for every checkpoint: ECT 1- and 2-step for tuned checkpoints, EDM Heun",
-        "(35 evaluations) for pretraining ones. Run `evaluate --report-every N` to score them."})
+        "(35 evaluations) for pretraining ones. Run `evaluate --report-every N` to score them.",
+        "With --backfill --run RUN: score the run's checkpoints that have no FID yet, then exit."})
 public class EvaluationDriverCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final TopicNames TOPICS = TopicNames.defaults();
 
     @Option(names = "--bootstrap-servers",
@@ -42,6 +50,17 @@ public class EvaluationDriverCommand implements Callable<Integer> {
 
     @Option(names = "--errors-topic", description = "Where the sampler reports rejected requests (default: ect.generate.errors).")
     String errorsTopic = TOPICS.generateErrors();
+
+    @Option(names = "--run", description = "With --backfill: the training run whose history to complete.")
+    String run;
+
+    @Option(names = "--backfill",
+        description = {"Complete a run's history and exit: read the checkpoints topic from its beginning and request the samples",
+            "of every checkpoint of --run (superseded ones too) that has no evaluation FID on --fid-topic yet."})
+    boolean backfill;
+
+    @Option(names = "--fid-topic", description = "With --backfill: where the FIDs are (default: ect.eval.fid).")
+    String fidTopic = TOPICS.evalFid();
 
     @Option(names = "--samples", defaultValue = "10000", description = "N: samples per checkpoint and sampler (default ${DEFAULT-VALUE}).")
     int samples;
@@ -74,6 +93,18 @@ public class EvaluationDriverCommand implements Callable<Integer> {
         return new EvaluationPlan(samples, requestImages, seed, tMid, teacherFewStep, teacherHeun);
     }
 
+    /** Requests what the run lacks, waits out the rejections and retries, and returns. */
+    private int backfill(EvaluationPlan plan, DriverConfig config) throws Exception {
+        var clients = kafka.settings(bootstrapServers).clientProperties();
+        Backfill missing = Backfill.read(clients, fidTopic, run, Duration.ofSeconds(60));
+        try (EvaluationDriver driver = new EvaluationDriver(clients, config, plan, missing).start()) {
+            driver.finished().get();
+            spec.commandLine().getOut().printf("backfill of run %s: %d checkpoints requested, %d could not be evaluated"
+                + " (see fid-history --run %s)%n", run, driver.evaluatedCheckpoints(), driver.endedEvaluations(), run);
+        }
+        return 0;
+    }
+
     DriverConfig driverConfig() {
         return new DriverConfig(groupId, checkpointsTopic, evaluationRequestsTopic, errorsTopic,
             Duration.ofMillis(retryDelayMs), Duration.ofSeconds(retryWindowS));
@@ -83,6 +114,12 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvaluationPlan plan = plan();
         DriverConfig config = driverConfig();
+        if (backfill != (run != null)) {
+            throw new ParameterException(spec.commandLine(), "--backfill and --run go together");
+        }
+        if (backfill) {
+            return backfill(plan, config);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

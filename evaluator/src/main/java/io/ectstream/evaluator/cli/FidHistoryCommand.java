@@ -1,12 +1,14 @@
 package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +42,10 @@ public class FidHistoryCommand implements Callable<Integer> {
     @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
     String fidTopic = TopicNames.defaults().evalFid();
 
+    @Option(names = "--errors-topic",
+        description = "Where the evaluation driver reports checkpoints it could not evaluate, shown as rows with the reason (default: ect.generate.errors).")
+    String errorsTopic = TopicNames.defaults().generateErrors();
+
     @Option(names = "--window", defaultValue = "ALL", description = "ALL or ROLLING (default ${DEFAULT-VALUE}).")
     FidWindowKind window;
 
@@ -52,9 +58,12 @@ public class FidHistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FidHistoryReader.History history = FidHistoryReader.read(kafka.settings(bootstrapServers).clientProperties(), fidTopic, run, Duration.ofSeconds(timeoutS));
+        var clients = kafka.settings(bootstrapServers).clientProperties();
+        FidHistoryReader.History history = FidHistoryReader.read(clients, fidTopic, run, Duration.ofSeconds(timeoutS));
         TrafficPurpose filter = purpose == PurposeFilter.ANY ? null : TrafficPurpose.valueOf(purpose.name());
-        FidHistoryTable table = FidHistoryTable.of(history.reports(), window, filter);
+        var unevaluated = filter == TrafficPurpose.USER ? List.<UnevaluatedCheckpoint>of()
+            : FidHistoryReader.unevaluated(clients, errorsTopic, run, Duration.ofSeconds(timeoutS));
+        FidHistoryTable table = FidHistoryTable.of(history.reports(), window, filter, unevaluated);
         var out = spec.commandLine().getOut();
         out.println("FID of run " + run + " (window " + window + ", purpose " + purpose + ", from " + fidTopic + ")");
         if (table.rows().isEmpty()) {

@@ -2,39 +2,41 @@ package io.ectstream.evaluator.driver;
 
 import io.ectstream.schemas.CheckpointEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Which checkpoints get evaluated. The sampler serves only the newest checkpoint of each run, so a
- * checkpoint that is already superseded when the driver reads it can no longer be sampled: of the events
- * read together (a backlog at start, or several in one poll) only the newest of each run is evaluated, and
- * an event no newer than one already seen is skipped. A checkpoint whose requests the sampler accepted is
- * scored to the end even if a newer one arrives meanwhile (the sampler keeps the model for its accepted
- * requests); see {@link EvaluationDriver} for requests that arrive too late.
+ * Which checkpoints get evaluated, and in which order. Every checkpoint is evaluated once, superseded ones
+ * too: none is dropped silently. Of the events read together (a backlog at start, or several in one poll),
+ * the newest of each run comes first (the one users are served now, so the sampler surely holds it), then the
+ * older ones in step order; a redelivered event is skipped. Whether an older one can still be sampled is the
+ * sampler's answer: if it cannot, {@link EvaluationDriver} ends that evaluation with the reason.
  */
 public final class CheckpointSelector {
     private final Map<String, Long> newestStep = new HashMap<>();
+    private final Set<String> selected = new HashSet<>();
 
-    /** The events to evaluate, in the order given, and notes every event as seen. */
+    /** The events to evaluate, and notes every event as seen. */
     public List<CheckpointEvent> select(List<CheckpointEvent> events) {
-        Map<String, CheckpointEvent> newest = new LinkedHashMap<>();
+        Map<String, List<CheckpointEvent>> byRun = new LinkedHashMap<>();
         for (CheckpointEvent event : events) {
-            CheckpointEvent seen = newest.get(event.getRunId());
-            if (seen == null || event.getStep() > seen.getStep()) {
-                newest.put(event.getRunId(), event);
+            if (selected.add(EvaluationRequests.checkpoint(event.getRunId(), event.getStep()))) {
+                byRun.computeIfAbsent(event.getRunId(), r -> new ArrayList<>()).add(event);
             }
         }
         List<CheckpointEvent> chosen = new ArrayList<>();
-        for (CheckpointEvent event : newest.values()) {
-            Long before = newestStep.get(event.getRunId());
-            if (before == null || event.getStep() > before) {
-                newestStep.put(event.getRunId(), event.getStep());
-                chosen.add(event);
-            }
-        }
+        byRun.forEach((run, fresh) -> {
+            fresh.sort(Comparator.comparingLong(CheckpointEvent::getStep));
+            CheckpointEvent newest = fresh.remove(fresh.size() - 1);
+            chosen.add(newest);
+            chosen.addAll(fresh);
+            newestStep.merge(run, newest.getStep(), Math::max);
+        });
         return chosen;
     }
 

@@ -1,11 +1,11 @@
 package io.ectstream.evaluator.driver;
 
+import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.serde.AvroCodec;
-import io.ectstream.schemas.serde.AvroSerdes;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -14,10 +14,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +33,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -42,7 +47,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>Checkpoints: read in a consumer group (one driver per checkpoint partition), committed after the
  *     requests are acknowledged: a restart neither skips nor repeats a checkpoint. At start the backlog up to
- *     the end offsets is read first and only the newest checkpoint of each run is evaluated ({@link CheckpointSelector}).</li>
+ *     the end offsets is read first; of the events read together the newest of each run is evaluated first,
+ *     then the older ones in step order ({@link CheckpointSelector}): none is skipped.</li>
+ * <li>Backfill ({@link Backfill}): without a group, reads the checkpoints topic from its beginning to its end
+ *     now, requests the samplers each checkpoint of one run still lacks a FID for, waits out the rejections
+ *     and retries of those requests, and stops ({@link #finished()}).</li>
  * <li>Request ids end with a random nonce per evaluation ({@link EvaluationRequests}), and an error counts only
  *     when it names the record the driver wrote ({@link PendingRequests}): forged or replayed errors, and
  *     copies of a request sent by someone else, make the driver re-send nothing.</li>
@@ -50,11 +59,12 @@ import org.slf4j.LoggerFactory;
  *     model for them, at evaluation priority). A request the sampler rejects with UNKNOWN_MODEL is re-sent
  *     after {@link DriverConfig#retryDelay()}, doubled per re-send, while its checkpoint is still the newest
  *     one the driver knows (the sampler had not loaded it yet), for up to {@link DriverConfig#retryWindow()};
- *     if a newer checkpoint of the run is known, it is not re-sent: the sampler will never serve that version
- *     again (counted in {@link #abandonedRequests()}, logged).</li>
+ *     if a newer checkpoint of the run is known, it is not re-sent and the checkpoint's evaluation ends (the
+ *     sampler does not serve that version any more).</li>
  * <li>Rejected checkpoints: a CHECKPOINT_REJECTED error for the checkpoint, or a request still not served
  *     at the end of the retry window, ends that checkpoint's evaluation: its requests are not re-sent, one
- *     line says why ({@link #endedEvaluations()}). With the evaluator reporting every {@code samples}
+ *     line says why ({@link #endedEvaluations()}), and an {@link UnevaluatedCheckpoint} record on the errors
+ *     topic says it to fid-history and the dashboard. With the evaluator reporting every {@code samples}
  *     samples, an ended evaluation makes no report rather than a report over fewer samples.</li>
  * </ul>
  * One thread; the errors topic is read without a group from its end at start.
@@ -67,8 +77,9 @@ public final class EvaluationDriver implements AutoCloseable {
     private final Clock clock;
     private final KafkaConsumer<String, byte[]> checkpoints;
     private final KafkaConsumer<String, byte[]> errors;
-    private final KafkaProducer<String, GenerationRequest> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final AvroCodec<CheckpointEvent> eventCodec = new AvroCodec<>(CheckpointEvent.class);
+    private final AvroCodec<GenerationRequest> requestCodec = new AvroCodec<>(GenerationRequest.class);
     private final AvroCodec<GenerationError> errorCodec = new AvroCodec<>(GenerationError.class);
     private final CheckpointSelector selector = new CheckpointSelector();
     private final PendingRequests pending;
@@ -83,6 +94,14 @@ public final class EvaluationDriver implements AutoCloseable {
     private final AtomicLong ended = new AtomicLong();
     private final AtomicLong errorsRead = new AtomicLong();
     private final RejectedCheckpoints rejected = new RejectedCheckpoints();
+    private final Map<String, CheckpointEvent> evaluating = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CheckpointEvent> eldest) {
+            return size() > 1000;
+        }
+    };
+    private final Backfill backfill;
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile boolean running = true;
     private long nextErrorsLookupMs;
 
@@ -93,12 +112,22 @@ public final class EvaluationDriver implements AutoCloseable {
     }
 
     public EvaluationDriver(Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan) {
+        this(clientProperties, config, plan, null);
+    }
+
+    /** @param backfill null to evaluate new checkpoints until closed; else complete this run's history and stop */
+    public EvaluationDriver(Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan, Backfill backfill) {
         this.config = config;
+        this.backfill = backfill;
         this.plan = plan;
         this.clock = Clock.systemUTC();
         this.pending = new PendingRequests(config.retryDelay().toMillis(), config.retryWindow().toMillis());
         Map<String, Object> consumerConfig = new HashMap<>(clientProperties);
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        if (backfill == null) {
+            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        } else {
+            consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG); // reads everything, commits nothing
+        }
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.checkpoints = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
@@ -109,7 +138,7 @@ public final class EvaluationDriver implements AutoCloseable {
         Map<String, Object> producerConfig = new HashMap<>(clientProperties);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), AvroSerdes.generationRequest().serializer());
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "evaluation-driver");
         this.thread.setDaemon(true);
     }
@@ -139,7 +168,7 @@ public final class EvaluationDriver implements AutoCloseable {
         return evaluated.get();
     }
 
-    /** Checkpoints skipped because a newer one of their run was read with or before them. */
+    /** Checkpoint events skipped because the same checkpoint was already requested (a redelivery). */
     public long skippedCheckpoints() {
         return skipped.get();
     }
@@ -149,13 +178,22 @@ public final class EvaluationDriver implements AutoCloseable {
         return ended.get();
     }
 
-    /** Records read from the errors topic (every service's errors, not only the driver's). */
+    /** Completes when the driver stopped: a backfill when it is done, else on close. */
+    public CompletableFuture<Void> finished() {
+        return finished;
+    }
+
+    /** Records read from the errors topic (every service's errors), less the drivers' own unevaluated-checkpoint reports. */
     public long errorsRead() {
         return errorsRead.get();
     }
 
     private void run() {
         try {
+            if (backfill != null) {
+                runBackfill();
+                return;
+            }
             subscribe();
             while (running) {
                 pollCheckpoints();
@@ -171,7 +209,51 @@ public final class EvaluationDriver implements AutoCloseable {
         } finally {
             checkpoints.close(Duration.ofSeconds(5));
             errors.close(Duration.ofSeconds(2));
+            producer.flush();
+            finished.complete(null);
         }
+    }
+
+    private void runBackfill() {
+        assignErrors(Duration.ofSeconds(30));
+        List<CheckpointEvent> events = readRun(backfill.runId());
+        int requestedBefore = (int) evaluated.get();
+        for (CheckpointEvent event : selector.select(events)) {
+            requestSamples(event, sampler -> !backfill.scored(event.getStep(), sampler));
+        }
+        producer.flush();
+        log.info("backfill of run {}: {} checkpoints, {} of them lacked evaluation FIDs and were requested; waiting for the"
+            + " sampler's rejections up to {} after the last send", backfill.runId(), events.size(),
+            evaluated.get() - requestedBefore, config.retryWindow());
+        while (running && pending.size() > 0) {
+            pollErrors();
+            resendDue();
+        }
+        log.info("backfill of run {} done: {} checkpoints requested, {} evaluations ended without a FID",
+            backfill.runId(), evaluated.get(), ended.get());
+    }
+
+    /** Every checkpoint event of the run on the checkpoints topic now, one per step (the last written). */
+    private List<CheckpointEvent> readRun(String runId) {
+        List<TopicPartition> partitions = checkpoints.partitionsFor(config.checkpointsTopic(), Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        checkpoints.assign(partitions);
+        checkpoints.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = checkpoints.endOffsets(partitions);
+        Map<Long, CheckpointEvent> byStep = new TreeMap<>();
+        while (running && end.entrySet().stream().anyMatch(e -> checkpoints.position(e.getKey()) < e.getValue())) {
+            for (ConsumerRecord<String, byte[]> record : checkpoints.poll(Duration.ofMillis(200))) {
+                try {
+                    CheckpointEvent event = eventCodec.decode(record.value());
+                    if (runId.equals(event.getRunId())) {
+                        byStep.put(event.getStep(), event);
+                    }
+                } catch (RecordDecodingException e) {
+                    log.warn("backfill skipped an undecodable checkpoint event at {}-{}@{}", record.topic(), record.partition(), record.offset());
+                }
+            }
+        }
+        return new ArrayList<>(byStep.values());
     }
 
     private void subscribe() {
@@ -205,13 +287,12 @@ public final class EvaluationDriver implements AutoCloseable {
         }
         List<CheckpointEvent> chosen = selector.select(backlog);
         skipped.addAndGet(backlog.size() - chosen.size());
-        for (CheckpointEvent event : backlog) {
-            if (!chosen.contains(event)) {
-                log.info("checkpoint {}@{} not evaluated: a newer checkpoint of its run was read with it", event.getRunId(), event.getStep());
-            }
+        if (chosen.size() > 1) {
+            log.info("evaluation driver is {} checkpoints behind: the newest of each run first, then the others in step order",
+                chosen.size());
         }
         backlog.clear();
-        chosen.forEach(this::requestSamples);
+        chosen.forEach(event -> requestSamples(event, sampler -> true));
         producer.flush();
         checkpoints.commitSync();
     }
@@ -240,28 +321,43 @@ public final class EvaluationDriver implements AutoCloseable {
         return true;
     }
 
-    private void requestSamples(CheckpointEvent event) {
+    private void requestSamples(CheckpointEvent event, Predicate<SamplerSettings> wanted) {
         String checkpoint = EvaluationRequests.checkpoint(event.getRunId(), event.getStep());
         String rejection = rejected.reason(checkpoint);
         if (rejection != null) {
             ended.incrementAndGet();
             log.warn("checkpoint {} not evaluated, no FID for it: the sampler rejected it ({})", checkpoint, rejection);
+            publishUnevaluated(event, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + rejection);
             return;
         }
         long now = clock.millis();
-        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now), EvaluationRequests.newNonce());
+        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now), EvaluationRequests.newNonce(), wanted);
+        if (requests.isEmpty()) {
+            return;
+        }
+        evaluating.put(checkpoint, event);
         for (GenerationRequest request : requests) {
             pending.sent(request, send(request), now);
         }
         evaluated.incrementAndGet();
         log.info("evaluation requested for {}@{} ({}): {} samples per sampler in {} requests, {}", event.getRunId(),
             event.getStep(), event.getPhase(), plan.samples(), requests.size(),
-            plan.samplersFor(event.getPhase()).stream().map(EvaluationRequests::label).toList());
+            plan.samplersFor(event.getPhase()).stream().filter(wanted).map(EvaluationRequests::label).toList());
+    }
+
+    /** Tells fid-history and the dashboard, through the errors topic, that the checkpoint gets no FID and why. */
+    private void publishUnevaluated(CheckpointEvent event, ErrorCode code, String reason) {
+        GenerationError error = UnevaluatedCheckpoint.toError(event, code, reason, config.checkpointsTopic(), clock.instant());
+        producer.send(new ProducerRecord<>(config.errorsTopic(), error.getRequestId(), errorCodec.encode(error)), (metadata, e) -> {
+            if (e != null) {
+                log.error("could not report the unevaluated checkpoint {}: {}", error.getRequestId(), e.toString());
+            }
+        });
     }
 
     private Future<RecordMetadata> send(GenerationRequest request) {
         requested.incrementAndGet();
-        return producer.send(new ProducerRecord<>(config.evaluationRequestsTopic(), request.getRequestId(), request), (metadata, e) -> {
+        return producer.send(new ProducerRecord<>(config.evaluationRequestsTopic(), request.getRequestId(), requestCodec.encode(request)), (metadata, e) -> {
             if (e != null) {
                 log.error("evaluation request {} could not be sent: {}", request.getRequestId(), e.toString());
             }
@@ -278,13 +374,17 @@ public final class EvaluationDriver implements AutoCloseable {
             return;
         }
         for (ConsumerRecord<String, byte[]> record : errors.poll(Duration.ofMillis(20))) {
-            errorsRead.incrementAndGet();
             GenerationError error;
             try {
                 error = errorCodec.decode(record.value());
             } catch (RecordDecodingException e) {
+                errorsRead.incrementAndGet();
                 continue; // not ours to judge; the errors topic is shared
             }
+            if (UnevaluatedCheckpoint.COMPONENT.equals(error.getComponent())) {
+                continue; // a driver's own report of an unevaluated checkpoint
+            }
+            errorsRead.incrementAndGet();
             if (error.getCode() == ErrorCode.CHECKPOINT_REJECTED) {
                 onCheckpointRejected(error);
                 continue;
@@ -309,30 +409,27 @@ public final class EvaluationDriver implements AutoCloseable {
         }
         String checkpoint = EvaluationRequests.checkpoint(event.getRunId(), event.getStep());
         rejected.add(checkpoint, error.getReason());
-        endEvaluation(checkpoint, "the sampler rejected the checkpoint: " + error.getReason());
+        endEvaluation(checkpoint, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + error.getReason());
     }
 
     private void onRejected(GenerationRequest request, GenerationError error, long now) {
         String id = request.getRequestId();
         String checkpoint = EvaluationRequests.checkpointOf(request);
         if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
-            pending.drop(id);
-            abandoned.incrementAndGet();
             log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
+            endEvaluation(checkpoint, error.getCode(), "the sampler refused a request: " + error.getCode() + " " + error.getReason());
         } else if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
-            pending.drop(id);
-            abandoned.incrementAndGet();
-            log.warn("evaluation request {} abandoned: {} was superseded before the sampler took it ({})",
-                id, checkpoint, error.getReason());
+            endEvaluation(checkpoint, ErrorCode.UNKNOWN_MODEL, "superseded before the sampler took it: " + error.getReason());
         } else if (!pending.retryLater(id, now)) {
-            endEvaluation(checkpoint, "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
+            endEvaluation(checkpoint, ErrorCode.UNKNOWN_MODEL,
+                "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
         } else {
             log.debug("evaluation request {} will be re-sent: the sampler does not serve {} yet", id, checkpoint);
         }
     }
 
     /** Stops re-sending the checkpoint's requests and says why, once per checkpoint. */
-    private void endEvaluation(String checkpoint, String reason) {
+    private void endEvaluation(String checkpoint, ErrorCode code, String reason) {
         int dropped = pending.dropCheckpoint(checkpoint);
         if (dropped == 0) {
             return; // not evaluated by this driver, or already ended
@@ -340,6 +437,10 @@ public final class EvaluationDriver implements AutoCloseable {
         abandoned.addAndGet(dropped);
         ended.incrementAndGet();
         log.warn("evaluation of checkpoint {} ended, no FID for it: {}", checkpoint, reason);
+        CheckpointEvent event = evaluating.remove(checkpoint);
+        if (event != null) {
+            publishUnevaluated(event, code, reason);
+        }
     }
 
     private void resendDue() {
@@ -347,8 +448,8 @@ public final class EvaluationDriver implements AutoCloseable {
         int resent = 0;
         for (GenerationRequest request : due) {
             if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
-                pending.drop(request.getRequestId());
-                abandoned.incrementAndGet();
+                endEvaluation(EvaluationRequests.checkpointOf(request), ErrorCode.UNKNOWN_MODEL,
+                    "superseded before the sampler took it");
                 continue;
             }
             pending.resent(request.getRequestId(), send(request));

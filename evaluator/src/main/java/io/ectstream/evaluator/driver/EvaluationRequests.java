@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The GenerationRequests of one checkpoint's evaluation: that exact version, the plan's seeds, purpose
@@ -24,8 +25,17 @@ public final class EvaluationRequests {
     }
 
     public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now, String nonce) {
+        return of(event, plan, now, nonce, settings -> true);
+    }
+
+    /** The requests of the plan's samplers that {@code wanted} accepts (a backfill skips those already scored). */
+    public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now, String nonce,
+                                             Predicate<SamplerSettings> wanted) {
         List<GenerationRequest> requests = new ArrayList<>();
         for (SamplerSettings settings : plan.samplersFor(event.getPhase())) {
+            if (!wanted.test(settings)) {
+                continue;
+            }
             for (int chunk = 0; chunk < plan.requestsPerSampler(); chunk++) {
                 requests.add(GenerationRequest.newBuilder()
                     .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk, nonce))

@@ -1,6 +1,8 @@
 package io.ectstream.evaluator.history;
 
+import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,19 +41,59 @@ public final class FidHistoryReader {
 
     /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
     public static History read(Map<String, Object> clientProperties, String topic, String runId, Duration timeout) {
+        AvroCodec<FidReport> codec = new AvroCodec<>(FidReport.class);
+        List<FidReport> reports = new ArrayList<>();
+        int[] undecodable = {0};
+        boolean exists = readAll(clientProperties, topic, timeout, value -> {
+            try {
+                FidReport report = codec.decode(value);
+                if (report.getModelVersion().getRunId().equals(runId)) {
+                    reports.add(report);
+                }
+            } catch (RecordDecodingException e) {
+                undecodable[0]++;
+            }
+        });
+        if (!exists) {
+            throw new IllegalArgumentException("topic " + topic + " does not exist");
+        }
+        log.debug("read {} reports of run {} from {} ({} undecodable)", reports.size(), runId, topic, undecodable[0]);
+        return new History(reports, undecodable[0]);
+    }
+
+    /**
+     * The run's checkpoints the evaluation driver reported on the errors topic as not evaluated, in topic order;
+     * none when the topic does not exist. Other errors are skipped.
+     */
+    public static List<UnevaluatedCheckpoint> unevaluated(Map<String, Object> clientProperties, String errorsTopic, String runId,
+                                                          Duration timeout) {
+        AvroCodec<GenerationError> codec = new AvroCodec<>(GenerationError.class);
+        List<UnevaluatedCheckpoint> found = new ArrayList<>();
+        readAll(clientProperties, errorsTopic, timeout, value -> {
+            try {
+                UnevaluatedCheckpoint u = UnevaluatedCheckpoint.from(codec.decode(value));
+                if (u != null && u.runId().equals(runId)) {
+                    found.add(u);
+                }
+            } catch (RecordDecodingException e) {
+                // another service's record this version cannot read: not an unevaluated checkpoint
+            }
+        });
+        return found;
+    }
+
+    /** Hands every committed record value of the topic, up to its end offsets now, to {@code each}; false if no such topic. */
+    private static boolean readAll(Map<String, Object> clientProperties, String topic, Duration timeout, Consumer<byte[]> each) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history");
-        AvroCodec<FidReport> codec = new AvroCodec<>(FidReport.class);
-        List<FidReport> reports = new ArrayList<>();
-        int undecodable = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist");
+                return false;
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -61,18 +104,10 @@ public final class FidHistoryReader {
                     throw new IllegalStateException("reading " + topic + " took longer than " + timeout);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        FidReport report = codec.decode(record.value());
-                        if (report.getModelVersion().getRunId().equals(runId)) {
-                            reports.add(report);
-                        }
-                    } catch (RecordDecodingException e) {
-                        undecodable++;
-                    }
+                    each.accept(record.value());
                 }
             }
         }
-        log.debug("read {} reports of run {} from {} ({} undecodable)", reports.size(), runId, topic, undecodable);
-        return new History(reports, undecodable);
+        return true;
     }
 }

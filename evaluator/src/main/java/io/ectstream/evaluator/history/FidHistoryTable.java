@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.history;
 
+import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.Phase;
@@ -28,12 +29,27 @@ public final class FidHistoryTable {
         }
 
         public String title() {
-            return sampler == SamplerKind.ECT ? "ECT " + steps + "-step" : "Heun " + steps + " NFE";
+            return title(sampler, steps);
+        }
+
+        /**
+         * The one label of a sampling procedure, from its network evaluations per image (as reports and results
+         * count them): "ECT 2-step", or for Heun "Heun 18 steps, 35 NFE" (n steps take 2n - 1 evaluations).
+         */
+        public static String title(SamplerKind sampler, int networkEvaluations) {
+            return sampler == SamplerKind.ECT ? "ECT " + networkEvaluations + "-step"
+                : "Heun " + (networkEvaluations + 1) / 2 + " steps, " + networkEvaluations + " NFE";
         }
     }
 
-    /** A row: one checkpoint and its best report per column. */
-    public record Row(long step, Long imagesSeen, Phase phase, Map<Column, FidReport> cells) {
+    /**
+     * A row: one checkpoint and its best report per column; {@code note} says why a checkpoint has no FID
+     * (the evaluation driver's report), null when it has one.
+     */
+    public record Row(long step, Long imagesSeen, Phase phase, Map<Column, FidReport> cells, String note) {
+        Row(long step, Long imagesSeen, Phase phase, Map<Column, FidReport> cells) {
+            this(step, imagesSeen, phase, cells, null);
+        }
     }
 
     private final List<Column> columns;
@@ -46,6 +62,28 @@ public final class FidHistoryTable {
 
     /** @param purpose null for both purposes (then a cell takes whichever report has more samples) */
     public static FidHistoryTable of(List<FidReport> reports, FidWindowKind window, TrafficPurpose purpose) {
+        return of(reports, window, purpose, List.of());
+    }
+
+    /**
+     * Also a row, with the reason, for each checkpoint the driver could not evaluate and that has no report
+     * (a later backfill's report replaces it); the last reason of a checkpoint counts.
+     */
+    public static FidHistoryTable of(List<FidReport> reports, FidWindowKind window, TrafficPurpose purpose,
+                                     List<UnevaluatedCheckpoint> unevaluated) {
+        FidHistoryTable scored = scored(reports, window, purpose);
+        TreeMap<Long, Row> rows = new TreeMap<>();
+        scored.rows.forEach(r -> rows.put(r.step(), r));
+        for (UnevaluatedCheckpoint u : unevaluated) {
+            Row held = rows.get(u.step());
+            if (held == null || held.note() != null) {
+                rows.put(u.step(), new Row(u.step(), u.imagesSeen(), u.phase(), Map.of(), u.reason()));
+            }
+        }
+        return new FidHistoryTable(scored.columns, List.copyOf(rows.values()));
+    }
+
+    private static FidHistoryTable scored(List<FidReport> reports, FidWindowKind window, TrafficPurpose purpose) {
         TreeSet<Column> columns = new TreeSet<>();
         TreeMap<Long, Row> rows = new TreeMap<>();
         for (FidReport r : reports) {
@@ -80,6 +118,10 @@ public final class FidHistoryTable {
     public String format() {
         List<String> header = new ArrayList<>(List.of("step", "kimg", "phase"));
         columns.forEach(c -> header.add(c.title()));
+        boolean notes = rows.stream().anyMatch(r -> r.note() != null);
+        if (notes) {
+            header.add("not evaluated because");
+        }
         List<List<String>> lines = new ArrayList<>();
         for (Row row : rows) {
             List<String> line = new ArrayList<>();
@@ -89,6 +131,9 @@ public final class FidHistoryTable {
             for (Column c : columns) {
                 FidReport r = row.cells().get(c);
                 line.add(r == null ? "-" : String.format(Locale.ROOT, "%.3f (%d)", r.getFid(), r.getNumSamples()));
+            }
+            if (notes) {
+                line.add(row.note() == null ? "" : row.note());
             }
             lines.add(line);
         }

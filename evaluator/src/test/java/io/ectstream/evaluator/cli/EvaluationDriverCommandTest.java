@@ -2,9 +2,12 @@ package io.ectstream.evaluator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.evaluator.driver.DriverConfig;
 import io.ectstream.evaluator.driver.EvaluationPlan;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -29,5 +32,18 @@ class EvaluationDriverCommandTest {
         EvaluationDriverCommand bad = new EvaluationDriverCommand();
         new CommandLine(bad).parseArgs("--samples", "1");
         assertThrows(IllegalArgumentException.class, bad::plan);
+    }
+
+    @Test
+    void backfillNeedsTheRunAndTheRunNeedsBackfill() {
+        for (String[] args : new String[][] {{"--backfill"}, {"--run", "r"}}) {
+            StringWriter err = new StringWriter();
+            int exit = new CommandLine(new EvaluationDriverCommand()).setErr(new PrintWriter(err)).execute(args);
+            assertEquals(2, exit);
+            assertTrue(err.toString().contains("--backfill and --run go together"), err.toString());
+        }
+        EvaluationDriverCommand backfill = new EvaluationDriverCommand();
+        new CommandLine(backfill).parseArgs("--backfill", "--run", "r", "--fid-topic", "f");
+        assertEquals("f", backfill.fidTopic);
     }
 }

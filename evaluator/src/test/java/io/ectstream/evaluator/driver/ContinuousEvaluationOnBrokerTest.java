@@ -199,7 +199,7 @@ class ContinuousEvaluationOnBrokerTest {
         log.info("fid-history:\n{}", text);
         String[] lines = text.split("\n");
         assertEquals(5, lines.length, text);
-        assertTrue(lines[1].matches("\\| step \\| kimg \\|\\s+phase \\| ECT 1-step\\s+\\| ECT 2-step\\s+\\| Heun 35 NFE\\s+\\|"), lines[1]);
+        assertTrue(lines[1].matches("\\| step \\| kimg \\|\\s+phase \\| ECT 1-step\\s+\\| ECT 2-step\\s+\\| Heun 18 steps, 35 NFE\\s+\\|"), lines[1]);
         double heun = reports.stream().filter(r -> r.getSampler() == SamplerKind.EDM_HEUN).findFirst().orElseThrow().getFid();
         assertTrue(lines[3].matches("\\|\\s+10 \\|\\s+1\\.0 \\| PRETRAIN \\| -\\s+\\| -\\s+\\| "
             + java.util.regex.Pattern.quote(String.format(java.util.Locale.ROOT, "%.3f (64)", heun)) + "\\s+\\|"), lines[3]);

@@ -3,13 +3,20 @@ package io.ectstream.evaluator.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.FidWindow;
+import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
+import io.ectstream.schemas.ModelVersion;
 import io.ectstream.schemas.Phase;
+import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -17,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +58,7 @@ class DriverOnBrokerTest {
     private static final AvroCodec<CheckpointEvent> EVENTS = new AvroCodec<>(CheckpointEvent.class);
     private static final AvroCodec<GenerationError> ERRORS = new AvroCodec<>(GenerationError.class);
     private static final AvroCodec<GenerationRequest> REQUESTS = new AvroCodec<>(GenerationRequest.class);
+    private static final AvroCodec<FidReport> FIDS = new AvroCodec<>(FidReport.class);
 
     /** The topics of one test: {@code <prefix>.checkpoints}, {@code .eval-requests}, {@code .requests} (users'), {@code .errors}. */
     private record Topics(String checkpoints, String evalRequests, String userRequests, String errors) {
@@ -64,7 +74,7 @@ class DriverOnBrokerTest {
     }
 
     @Test
-    void newestOfABacklogRetryWhileNotLoadedAbandonWhenSupersededNoRepeatAfterRestart(KafkaCluster kafka) throws Exception {
+    void newestOfABacklogFirstRetryWhileNotLoadedEndWithReasonWhenSupersededNoRepeatAfterRestart(KafkaCluster kafka) throws Exception {
         Topics t = Topics.create(kafka, "drv1");
         DriverConfig config = t.config("drv1", Duration.ofMillis(100), Duration.ofSeconds(20));
         try (KafkaProducer<String, byte[]> producer = producer(kafka);
@@ -73,35 +83,82 @@ class DriverOnBrokerTest {
             publish(producer, t, DriverEvents.event("a", 2, Phase.ECT));
 
             try (EvaluationDriver driver = new EvaluationDriver(clients(kafka), config, PLAN).start()) {
-                List<ConsumerRecord<String, GenerationRequest>> first = sent.await(4);
-                assertTrue(first.stream().allMatch(r -> r.value().getModel().getStep() == 2L), "only the newest of the backlog");
+                List<ConsumerRecord<String, GenerationRequest>> first = sent.await(8);
+                assertEquals(List.of(2L, 2L, 2L, 2L, 1L, 1L, 1L, 1L), first.stream().map(r -> r.value().getModel().getStep()).toList(),
+                    "the newest of the backlog first, then the superseded one");
                 assertTrue(first.get(0).value().getRequestId().startsWith("eval:a@2:ect1:0:"), first.get(0).value().getRequestId());
-                assertEquals(1, driver.skippedCheckpoints());
-                assertEquals(1, driver.evaluatedCheckpoints());
+                assertEquals(0, driver.skippedCheckpoints());
+                assertEquals(2, driver.evaluatedCheckpoints());
 
                 // The sampler had not loaded a@2 yet: the request is sent again, same id, same seed.
                 answer(producer, t, first.get(0), ErrorCode.UNKNOWN_MODEL);
-                List<ConsumerRecord<String, GenerationRequest>> afterRetry = sent.await(5);
-                assertEquals(first.get(0).value().getRequestId(), afterRetry.get(4).value().getRequestId());
-                assertEquals(7L, afterRetry.get(4).value().getSeed());
+                List<ConsumerRecord<String, GenerationRequest>> afterRetry = sent.await(9);
+                assertEquals(first.get(0).value().getRequestId(), afterRetry.get(8).value().getRequestId());
+                assertEquals(7L, afterRetry.get(8).value().getSeed());
                 await(() -> driver.retried() == 1);
 
-                // a@3 supersedes a@2: a later rejection of a@2 is not retried.
+                // The sampler no longer serves a@1: its evaluation ends at once, with the reason on the errors topic.
+                answer(producer, t, first.get(4), ErrorCode.UNKNOWN_MODEL);
+                await(() -> driver.endedEvaluations() == 1);
+                assertEquals(4, driver.abandonedRequests(), "every request of a@1 is given up");
+
+                // a@3 supersedes a@2: a later rejection of a@2 is not retried either.
                 publish(producer, t, DriverEvents.event("a", 3, Phase.ECT));
-                assertEquals(9, sent.await(9).size());
+                assertEquals(13, sent.await(13).size());
                 answer(producer, t, first.get(1), ErrorCode.UNKNOWN_MODEL);
-                await(() -> driver.abandonedRequests() == 1);
-                assertEquals(9, sent.drainToEnd().size(), "no re-send for a superseded checkpoint");
+                await(() -> driver.endedEvaluations() == 2);
+                assertEquals(13, sent.drainToEnd().size(), "no re-send for a superseded checkpoint");
                 assertEquals(1, driver.retried());
-                assertEquals(2, driver.evaluatedCheckpoints());
+                assertEquals(3, driver.evaluatedCheckpoints());
+
+                List<UnevaluatedCheckpoint> reported = awaitUnevaluated(kafka, t, "a", 2);
+                assertEquals(List.of(1L, 2L), reported.stream().map(UnevaluatedCheckpoint::step).toList());
+                assertTrue(reported.get(0).reason().startsWith("superseded before the sampler took it"), reported.get(0).reason());
+                assertEquals(Phase.ECT, reported.get(0).phase());
+                assertEquals(100L, reported.get(0).imagesSeen());
             }
             try (EvaluationDriver restarted = new EvaluationDriver(clients(kafka), config, PLAN).start()) {
                 publish(producer, t, DriverEvents.event("a", 4, Phase.ECT));
-                List<ConsumerRecord<String, GenerationRequest>> all = sent.await(13);
-                assertTrue(all.subList(9, 13).stream().allMatch(r -> r.value().getModel().getStep() == 4L),
-                    "the committed checkpoints are not requested again: " + all.subList(9, 13));
+                List<ConsumerRecord<String, GenerationRequest>> all = sent.await(17);
+                assertTrue(all.subList(13, 17).stream().allMatch(r -> r.value().getModel().getStep() == 4L),
+                    "the committed checkpoints are not requested again: " + all.subList(13, 17));
                 assertEquals(1, restarted.evaluatedCheckpoints());
             }
+        }
+    }
+
+    /**
+     * Backfill of a finished run with three checkpoints, one of which has its evaluation FIDs (and another only
+     * a FID on user traffic, which does not count): exactly the other two are requested, and the driver stops
+     * once the requests it waits on are past the retry window.
+     */
+    @Test
+    void backfillRequestsExactlyTheCheckpointsWithoutAnEvaluationFid(KafkaCluster kafka) throws Exception {
+        Topics t = Topics.create(kafka, "drv5");
+        String fidTopic = "drv5.fid";
+        kafka.createTopics(1, fidTopic);
+        DriverConfig config = t.config("drv5", Duration.ofMillis(100), Duration.ofMillis(500));
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             RequestLog sent = new RequestLog(kafka.bootstrapServers(), t.evalRequests)) {
+            for (long step : new long[] {10, 20, 30}) {
+                publish(producer, t, DriverEvents.event("done", step, Phase.ECT));
+            }
+            publish(producer, t, DriverEvents.event("other", 5, Phase.ECT));
+            for (int steps : new int[] {1, 2}) {
+                publishFid(producer, fidTopic, "done", 20, steps, TrafficPurpose.EVALUATION);
+            }
+            publishFid(producer, fidTopic, "done", 30, 1, TrafficPurpose.USER);
+
+            Backfill missing = Backfill.read(clients(kafka), fidTopic, "done", WAIT);
+            try (EvaluationDriver driver = new EvaluationDriver(clients(kafka), config, PLAN, missing).start()) {
+                driver.finished().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(2, driver.evaluatedCheckpoints());
+            }
+            List<ConsumerRecord<String, GenerationRequest>> all = sent.drainToEnd();
+            assertEquals(8, all.size(), "two checkpoints, two samplers, two requests each: " + all);
+            assertEquals(Set.of(10L, 30L), all.stream().map(r -> r.value().getModel().getStep())
+                .collect(Collectors.toSet()));
+            assertTrue(all.stream().allMatch(r -> r.value().getModel().getRunId().equals("done")));
         }
     }
 
@@ -213,6 +270,27 @@ class DriverOnBrokerTest {
             assertEquals(1, driver.endedEvaluations());
             assertEquals(total, driver.requested());
         }
+    }
+
+    private static List<UnevaluatedCheckpoint> awaitUnevaluated(KafkaCluster kafka, Topics t, String run, int n) throws InterruptedException {
+        List<List<UnevaluatedCheckpoint>> found = new ArrayList<>(List.of(List.of()));
+        await(() -> {
+            found.set(0, FidHistoryReader.unevaluated(clients(kafka), t.errors, run, WAIT));
+            return found.get(0).size() >= n;
+        });
+        assertEquals(n, found.get(0).size(), found.get(0).toString());
+        return found.get(0);
+    }
+
+    private static void publishFid(KafkaProducer<String, byte[]> producer, String topic, String run, long step, int steps,
+                                   TrafficPurpose purpose) throws Exception {
+        FidReport report = FidReport.newBuilder()
+            .setModelVersion(ModelVersion.newBuilder().setRunId(run).setStep(step).setPhase(Phase.ECT).setSha256("ab".repeat(32)).build())
+            .setSampler(SamplerKind.ECT).setSteps(steps).setPurpose(purpose).setNumSamples(8).setFid(12.5)
+            .setFeatureExtractorId("f").setReferenceStatsId("r")
+            .setWindow(FidWindow.newBuilder().setKind(FidWindowKind.ALL).setSize(8).build())
+            .setImagesSeen(step * 100).setCreatedAt(Instant.EPOCH).build();
+        producer.send(new ProducerRecord<>(topic, run, FIDS.encode(report))).get();
     }
 
     private static Map<String, Object> clients(KafkaCluster kafka) {

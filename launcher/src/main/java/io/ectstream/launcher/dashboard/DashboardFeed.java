@@ -2,6 +2,7 @@ package io.ectstream.launcher.dashboard;
 
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroCodec;
@@ -35,6 +36,7 @@ final class DashboardFeed implements AutoCloseable {
     private final AvroCodec<CheckpointEvent> checkpoints = new AvroCodec<>(CheckpointEvent.class);
     private final AvroCodec<FidReport> reports = new AvroCodec<>(FidReport.class);
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
+    private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
     private volatile boolean running = true;
 
     DashboardFeed(Map<String, Object> clientProperties, TopicNames topics, DashboardState state) {
@@ -51,7 +53,8 @@ final class DashboardFeed implements AutoCloseable {
     }
 
     void start() {
-        consumer.subscribe(List.of(topics.trainProgress(), topics.checkpoints(), topics.evalFid(), topics.generateResults()));
+        consumer.subscribe(List.of(topics.trainProgress(), topics.checkpoints(), topics.evalFid(), topics.generateResults(),
+            topics.generateErrors()));
         thread.start();
     }
 
@@ -84,6 +87,8 @@ final class DashboardFeed implements AutoCloseable {
                 state.fid(reports.decode(record.value()));
             } else if (topic.equals(topics.generateResults())) {
                 state.result(results.decode(record.value()), System.currentTimeMillis());
+            } else if (topic.equals(topics.generateErrors())) {
+                state.error(errors.decode(record.value()));
             }
         } catch (RecordDecodingException | IllegalArgumentException e) {
             state.undecodable();

@@ -3,7 +3,10 @@ package io.ectstream.launcher.dashboard;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
+import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.schemas.FidReport;
+import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.TrafficPurpose;
@@ -21,7 +24,9 @@ import java.util.TreeMap;
 
 /** What the dashboard shows, folded from the platform's topics. Thread-safe. */
 final class DashboardState {
-    static final int IMAGES_PER_GRID = 16;
+    static final int IMAGES_PER_GRID = 64; // 8 x 8
+    /** Error codes of user requests the sampler refused rather than served late (EXPIRED: by name, newer schemas). */
+    static final List<String> SHED_CODES = List.of("OVERLOADED", "EXPIRED", "TOO_COSTLY");
     static final int CHECKPOINTS_SHOWN = 6;
     static final int MAX_FID_POINTS = 5000;
 
@@ -31,6 +36,9 @@ final class DashboardState {
     private final Map<SampleKey, List<String>> samples = new LinkedHashMap<>();
     private final Map<String, Long> imagesSeenByVersion = new LinkedHashMap<>();
     private final RollingRate userImages = new RollingRate(10_000);
+    private final RollingRate userRequests = new RollingRate(10_000);
+    private final Map<String, Long> userShed = new TreeMap<>();
+    private final Map<String, JsonObject> unevaluated = new TreeMap<>();
     private final RollingRate evaluationImages = new RollingRate(10_000);
     private final LatencyWindow userLatency = new LatencyWindow(1000);
     private Map<String, Map<String, Long>> lag = Map.of();
@@ -61,11 +69,33 @@ final class DashboardState {
         fidPoints.add(new JsonObject().put("runId", r.getModelVersion().getRunId())
             .put("step", r.getModelVersion().getStep()).put("phase", r.getModelVersion().getPhase().name())
             .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
-            .put("sampler", r.getSampler().name()).put("steps", r.getSteps()).put("purpose", r.getPurpose().name())
+            .put("sampler", r.getSampler().name()).put("steps", r.getSteps())
+            .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getSteps())).put("purpose", r.getPurpose().name())
             .put("window", r.getWindow().getKind().name()).put("numSamples", r.getNumSamples())
             .put("fid", finite(r.getFid())));
         if (fidPoints.size() > MAX_FID_POINTS) {
             fidPoints.remove(0);
+        }
+        if (r.getPurpose() == TrafficPurpose.EVALUATION) {
+            unevaluated.remove(version); // a later evaluation (a backfill) scored it after all
+        }
+    }
+
+    /**
+     * An error record: a checkpoint the evaluation driver could not evaluate (a row with the reason), or a
+     * user request the sampler refused under load (counted by code). Evaluation requests ids start with "eval:".
+     */
+    synchronized void error(GenerationError e) {
+        UnevaluatedCheckpoint u = UnevaluatedCheckpoint.from(e);
+        if (u != null) {
+            unevaluated.put(u.runId() + "@" + u.step(), new JsonObject().put("runId", u.runId()).put("step", u.step())
+                .put("phase", u.phase().name()).put("kimg", u.imagesSeen() == null ? null : u.imagesSeen() / 1000.0)
+                .put("reason", u.reason()));
+            return;
+        }
+        String code = e.getCode().name();
+        if (e.getRequestId() != null && !e.getRequestId().startsWith("eval:") && SHED_CODES.contains(code)) {
+            userShed.merge(code, 1L, Long::sum);
         }
     }
 
@@ -73,6 +103,9 @@ final class DashboardState {
         int count = r.getImages().size();
         if (r.getPurpose() == TrafficPurpose.USER) {
             userImages.add(nowMillis, count);
+            if (r.getChunkIndex() == r.getChunkCount() - 1) {
+                userRequests.add(nowMillis, 1);
+            }
             userLatency.add(r.getTimings().getTotalMs());
         } else {
             evaluationImages.add(nowMillis, count);
@@ -114,10 +147,13 @@ final class DashboardState {
             .put("fid", new JsonArray(new ArrayList<>(fidPoints)))
             .put("throughput", new JsonObject()
                 .put("userImagesPerSecond", userImages.perSecond(nowMillis))
+                .put("userRequestsPerSecond", userRequests.perSecond(nowMillis))
                 .put("evaluationImagesPerSecond", evaluationImages.perSecond(nowMillis))
                 .put("userLatencyP50Ms", finite(userLatency.percentile(50)))
                 .put("userLatencyP99Ms", finite(userLatency.percentile(99)))
                 .put("latencySamples", userLatency.count()))
+            .put("userShed", new JsonObject(new LinkedHashMap<>(userShed)))
+            .put("unevaluated", new JsonArray(new ArrayList<>(unevaluated.values())))
             .put("lag", lagJson())
             .put("undecodable", undecodable)
             .put("samplesVersion", samplesVersion);
@@ -126,8 +162,8 @@ final class DashboardState {
             samples.entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<SampleKey, List<String>> e) -> e.getKey().step()).reversed())
                 .forEach(e -> grids.add(new JsonObject().put("runId", e.getKey().runId()).put("step", e.getKey().step())
-                    .put("sampler", e.getKey().sampler().name()).put("steps", e.getKey().steps())
-                    .put("label", e.getKey().label()).put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));
+                    .put("sampler", e.getKey().sampler().name()).put("steps", e.getKey().networkEvaluations())
+                    .put("label", e.getKey().label()).put("caption", e.getKey().caption()).put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));
             json.put("samples", grids);
         }
         return json;

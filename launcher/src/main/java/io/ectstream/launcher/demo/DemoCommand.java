@@ -12,6 +12,7 @@ import io.ectstream.core.data.Split;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.core.kafka.TopicRole;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.evaluator.driver.EvaluationDriver;
@@ -106,8 +107,13 @@ public final class DemoCommand implements Callable<Integer> {
             + " off with --from-scratch, where every pretraining checkpoint is a teacher).")
     Boolean teacherHeun;
 
-    @Option(names = "--user-rate", defaultValue = "2", description = "User requests per second of the load generator, 0 for none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--user-rate", defaultValue = "2",
+        description = "Target user requests per second of the load generator, 0 for none; it logs the achieved rate when below (default ${DEFAULT-VALUE}).")
     double userRate;
+
+    @Option(names = "--user-in-flight", defaultValue = "4",
+        description = "Most user requests the load generator leaves unanswered at once: a slow sampler slows it down (default ${DEFAULT-VALUE}).")
+    int userInFlight;
 
     @Option(names = "--dashboard-port", defaultValue = "8080", description = "Dashboard HTTP port on 127.0.0.1, 0 for a free one (default ${DEFAULT-VALUE}).")
     int dashboardPort;
@@ -122,7 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int dashboardPortBound = -1;
 
-    @Option(names = "--settle-seconds", defaultValue = "300", description = "Longest wait after training for the last checkpoint's FID (default ${DEFAULT-VALUE}).")
+    @Option(names = "--settle-seconds", defaultValue = "300",
+        description = "Longest wait after training for every checkpoint's FID (or the reason it has none) (default ${DEFAULT-VALUE}).")
     long settleSeconds;
 
     @Override
@@ -144,7 +151,9 @@ public final class DemoCommand implements Callable<Integer> {
         log.info("demo run folder {} on {}", run, dev);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
-            PlatformTopics.setUp(broker.bootstrapServers(), TopicLayout.defaults(topics));
+            TopicLayout layout = TopicLayout.defaults(topics);
+            PlatformTopics.setUp(broker.bootstrapServers(), layout);
+            String evaluationRequests = layout.get(TopicRole.EVALUATION_REQUESTS).name();
             Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
 
             ImageDataset train = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
@@ -163,12 +172,12 @@ public final class DemoCommand implements Callable<Integer> {
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
                  SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), CheckpointModelLoader.forServing(dev, null, precision));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
-                 LoadGenerator load = new LoadGenerator(clients)) {
+                     evaluationRequests, new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
+                 LoadGenerator load = new LoadGenerator(clients, topics)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
                 dashboardPortBound = port;
                 System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
-                load.start(topics.generateRequests(), runId, userRate, 4, () -> sampler.registry().current(runId) != null);
+                load.start(runId, userRate, userInFlight, 4, () -> sampler.registry().current(runId) != null);
 
                 Path trainingConfig = config != null ? config : shipped(Path.of(fromScratch ? "configs/demo.yaml" : "configs/demo-tune.yaml"));
                 List<String> args = new ArrayList<>(List.of("--config", trainingConfig.toAbsolutePath().toString(),
@@ -216,15 +225,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Waits until every checkpoint of the run has its evaluation FIDs or the driver's reason why not. */
     private void awaitLastEvaluation(DashboardServer dashboard, String runId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (DemoReport.lastCheckpointEvaluated(dashboard.snapshot(), runId)) {
-                return;
-            }
+        List<Long> open = DemoReport.unsettled(dashboard.snapshot(), runId);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(1000);
+            open = DemoReport.unsettled(dashboard.snapshot(), runId);
         }
-        log.warn("the last checkpoint's FID did not arrive within {} s; the table shows what did", timeout.toSeconds());
+        if (!open.isEmpty()) {
+            log.warn("no evaluation FID within {} s after training for steps {} of run {}; the table shows what arrived",
+                timeout.toSeconds(), open, runId);
+        }
     }
 
     /** A repository file named relative to the working folder, else to the repository the ./ectstream script runs from. */

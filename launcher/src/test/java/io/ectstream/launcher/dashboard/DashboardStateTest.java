@@ -3,10 +3,15 @@ package io.ectstream.launcher.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
+import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.ImageFormat;
+import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class DashboardStateTest {
@@ -31,7 +36,7 @@ class DashboardStateTest {
     void keepsAFullGridPerCheckpointAndSamplerAndOnlyTheNewestCheckpoints() {
         DashboardState state = new DashboardState();
         for (long step = 1; step <= DashboardState.CHECKPOINTS_SHOWN + 2; step++) {
-            for (int r = 0; r < 6; r++) {
+            for (int r = 0; r < DashboardState.IMAGES_PER_GRID / 4 + 1; r++) {
                 state.result(DashboardRecords.result(step, 1, TrafficPurpose.EVALUATION, 1, ImageFormat.RAW_UINT8), 0);
             }
             state.result(DashboardRecords.result(step, 2, TrafficPurpose.EVALUATION, 1, ImageFormat.PNG), 0);
@@ -43,6 +48,7 @@ class DashboardStateTest {
             .findFirst().orElseThrow();
         assertEquals(DashboardState.IMAGES_PER_GRID, newestOneStep.getJsonArray("pngs").size());
         assertEquals("ECT 1-step", newestOneStep.getString("label"));
+        assertEquals("run-a step " + (DashboardState.CHECKPOINTS_SHOWN + 2) + " · ECT 1-step, 1 NFE", newestOneStep.getString("caption"));
         long oldest = grids.stream().map(JsonObject.class::cast).mapToLong(g -> g.getLong("step")).min().orElseThrow();
         assertEquals(3, oldest);
     }
@@ -61,5 +67,51 @@ class DashboardStateTest {
         assertEquals(50 * 64 / 1000.0, fid.getJsonObject(0).getDouble("kimg"), 1e-12);
         assertNull(fid.getJsonObject(1).getValue("kimg"), "unknown checkpoint: no x position");
         assertEquals(12.5, fid.getJsonObject(0).getDouble("fid"));
+    }
+
+    @Test
+    void errorsGiveUnevaluatedRowsAndCountUserRequestsRefusedByCodeName() {
+        DashboardState state = new DashboardState();
+        var checkpoint = DashboardRecords.checkpoint(40);
+        state.error(UnevaluatedCheckpoint.toError(checkpoint, ErrorCode.UNKNOWN_MODEL, "superseded before the sampler took it",
+            "ect.checkpoints", Instant.EPOCH));
+        state.error(userError("demo-user-1", ErrorCode.OVERLOADED));
+        state.error(userError("demo-user-2", ErrorCode.OVERLOADED));
+        state.error(userError("demo-user-3", ErrorCode.TOO_COSTLY));
+        state.error(userError("demo-user-4", ErrorCode.INVALID_REQUEST));
+        state.error(userError("eval:run-a@40:ect1:0:ab", ErrorCode.OVERLOADED));
+        JsonObject json = state.toJson(false, 0);
+        assertEquals(new JsonObject().put("OVERLOADED", 2L).put("TOO_COSTLY", 1L), json.getJsonObject("userShed"),
+            "evaluation requests and other errors are not user requests refused under load");
+        JsonArray unevaluated = json.getJsonArray("unevaluated");
+        assertEquals(1, unevaluated.size());
+        assertEquals("superseded before the sampler took it", unevaluated.getJsonObject(0).getString("reason"));
+        assertEquals(40L, unevaluated.getJsonObject(0).getLong("step"));
+        assertEquals(40 * 64 / 1000.0, unevaluated.getJsonObject(0).getDouble("kimg"), 1e-12);
+
+        state.fid(DashboardRecords.fid(40, 1, 12.0));
+        assertEquals(0, state.toJson(false, 0).getJsonArray("unevaluated").size(), "a later evaluation FID replaces the row");
+    }
+
+    @Test
+    void heunPointsAreLabelledWithStepsAndNetworkEvaluationsAndAnsweredUserRequestsAreCounted() {
+        DashboardState state = new DashboardState();
+        var heun = DashboardRecords.fid(10, 35, 20.0);
+        heun.setSampler(SamplerKind.EDM_HEUN);
+        state.fid(heun);
+        assertEquals("Heun 18 steps, 35 NFE", state.toJson(false, 0).getJsonArray("fid").getJsonObject(0).getString("label"));
+        for (int i = 0; i < 5; i++) {
+            state.result(DashboardRecords.result(10, 1, TrafficPurpose.USER, 10, ImageFormat.PNG), 1000);
+        }
+        var firstChunk = DashboardRecords.result(10, 1, TrafficPurpose.USER, 10, ImageFormat.PNG);
+        firstChunk.setChunkCount(2);
+        state.result(firstChunk, 1000);
+        assertEquals(5 / 10.0, state.toJson(false, 1000).getJsonObject("throughput").getDouble("userRequestsPerSecond"), 1e-9,
+            "requests whose last chunk arrived, over the 10 s window");
+    }
+
+    private static GenerationError userError(String requestId, ErrorCode code) {
+        return GenerationError.newBuilder().setRequestId(requestId).setCode(code).setReason("test").setComponent("sampler-service")
+            .setOccurredAt(Instant.EPOCH).build();
     }
 }

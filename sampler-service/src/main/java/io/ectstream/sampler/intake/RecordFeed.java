@@ -68,7 +68,8 @@ public final class RecordFeed {
     private final String groupId;
     private final Owner owner;
     private final Duration revocationWait;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> consumerProperties;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> onPollThread = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean handedOver = new AtomicBoolean(true);
@@ -102,13 +103,18 @@ public final class RecordFeed {
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + groupId);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumerProperties = Map.copyOf(props);
+        this.consumer = newConsumer();
         this.thread = new Thread(this::run, "ect-feed-" + groupId);
         thread.setDaemon(true);
     }
 
     public void start() {
         thread.start();
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        return new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Whether this instance owns the partition now (false from the moment its revocation began). */
@@ -174,6 +180,10 @@ public final class RecordFeed {
                     log.error("Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
                         + " retrying in {} s", e.getMessage(), topic, groupId, RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
                     Thread.sleep(RequestIntake.AUTHORIZATION_RETRY_MS);
+                    // A consumer refused its group stays stuck in its coordinator state after the grant: start afresh.
+                    consumer.close(Duration.ofSeconds(5));
+                    consumer = newConsumer();
+                    consumer.subscribe(List.of(topic), new Rebalances());
                 }
             }
         } catch (WakeupException e) {

@@ -1,0 +1,52 @@
+package io.ectstream.launcher.demo;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A sample grid as the demo writes it: pixels doubled (nearest neighbour) under a caption strip drawn with Java2D. */
+final class GridImage {
+    private static final Logger log = LoggerFactory.getLogger(GridImage.class);
+    static final int COLUMNS = 8;
+    static final int SCALE = 2;
+    static final int CAPTION_HEIGHT = 18;
+
+    private GridImage() {
+    }
+
+    /** The grid PNG scaled and captioned; without the caption (one warning) where this JVM cannot draw text. */
+    static byte[] captioned(byte[] gridPng, String caption) throws IOException {
+        BufferedImage grid = ImageIO.read(new ByteArrayInputStream(gridPng));
+        int width = grid.getWidth() * SCALE;
+        int height = grid.getHeight() * SCALE;
+        BufferedImage out = new BufferedImage(width, height + CAPTION_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, CAPTION_HEIGHT);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(grid, 0, CAPTION_HEIGHT, width, height, null);
+            try {
+                g.setColor(Color.BLACK);
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                g.drawString(caption, 4, CAPTION_HEIGHT - 5);
+            } catch (RuntimeException | LinkageError noFonts) {
+                log.warn("sample grid caption not drawn ({}): the file name says what the grid is", noFonts.toString());
+            }
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(out, "png", png);
+        return png.toByteArray();
+    }
+}
