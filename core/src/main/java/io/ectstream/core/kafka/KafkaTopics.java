@@ -181,7 +181,45 @@ public final class KafkaTopics implements AutoCloseable {
                 throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " creating " + spec.name(), e);
             }
         }
+        awaitLeaders(created);
         return new Created(created, existing, List.of(), List.of());
+    }
+
+    /**
+     * Returns once every partition of the topics has a leader, so that what follows "created" (a describe, a consumer
+     * asking for partitions) sees them: the broker's metadata catches up with the controller a moment later.
+     */
+    private void awaitLeaders(List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (d.values().stream().allMatch(t -> !t.partitions().isEmpty() && t.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topics " + topics + " on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " describing " + topics, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " on " + bootstrapServers + " have no leader after " + timeout);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
+            }
+        }
     }
 
     /** The given topics as they are on the cluster; a missing topic is absent from the map. */
