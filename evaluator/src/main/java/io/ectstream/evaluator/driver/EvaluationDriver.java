@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * <li>Backfill ({@link Backfill}): without a group, reads the checkpoints topic from its beginning to its end
  *     now, requests the samplers each checkpoint of one run still lacks a FID for, waits out the rejections
  *     and retries of those requests, and stops ({@link #finished()}).</li>
- * <li>Request ids end with a random nonce per evaluation ({@link EvaluationRequests}), and an error counts only
+ * <li>Request ids end with a nonce per evaluation, HMAC-SHA256 of the checkpoint under the group's secret
+ *     {@link EvaluationKey} (kept with the committed offsets): unguessable, and the same after a restart, so a
+ *     checkpoint whose requests were sent but not committed is asked again under the same ids and the evaluator
+ *     counts its samples once. An error counts only
  *     when it names the record the driver wrote ({@link PendingRequests}): forged or replayed errors, and
  *     copies of a request sent by someone else, make the driver re-send nothing.</li>
  * <li>Superseded checkpoints: scored to the end once the sampler accepted their requests (it keeps the
@@ -104,6 +108,8 @@ public final class EvaluationDriver implements AutoCloseable {
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile boolean running = true;
     private long nextErrorsLookupMs;
+    /** Replaced by the group's own key at assignment; a backfill (no group) keeps this random one. */
+    private EvaluationKey key = EvaluationKey.random();
 
     /** The launcher's form: errors from the default topic, default retry timings. */
     public EvaluationDriver(Map<String, Object> clientProperties, String groupId, String checkpointsTopic,
@@ -262,6 +268,7 @@ public final class EvaluationDriver implements AutoCloseable {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 catchUpEnd.putAll(checkpoints.endOffsets(partitions));
+                adoptGroupKey(partitions);
                 log.info("evaluation driver reads checkpoints from {}", partitions);
             }
 
@@ -294,7 +301,29 @@ public final class EvaluationDriver implements AutoCloseable {
         backlog.clear();
         chosen.forEach(event -> requestSamples(event, sampler -> true));
         producer.flush();
-        checkpoints.commitSync();
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        checkpoints.assignment().forEach(tp -> done.put(tp, key.at(checkpoints.position(tp))));
+        checkpoints.commitSync(done);
+    }
+
+    /**
+     * Takes the group's key from its committed offsets, or makes one and commits it at the current positions before
+     * any request is sent, so that every later driver of the group derives the same request ids.
+     */
+    private void adoptGroupKey(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = checkpoints.committed(new java.util.HashSet<>(partitions));
+        var found = EvaluationKey.fromCommitted(committed);
+        if (found.isPresent()) {
+            key = found.get();
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata c = committed.get(tp);
+            start.put(tp, key.at(c != null ? c.offset() : checkpoints.position(tp)));
+        }
+        checkpoints.commitSync(start);
+        log.info("evaluation driver group {} has a new request-id key (kept with its committed offsets)", config.groupId());
     }
 
     /** Reads the errors topic from its end now (no group); false while the topic does not exist. */
@@ -331,7 +360,8 @@ public final class EvaluationDriver implements AutoCloseable {
             return;
         }
         long now = clock.millis();
-        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now), EvaluationRequests.newNonce(), wanted);
+        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now),
+            key.nonce(event.getRunId(), event.getStep()), wanted);
         if (requests.isEmpty()) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.evaluator.history.FidHistoryReader;
@@ -29,9 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -124,6 +128,54 @@ class DriverOnBrokerTest {
                     "the committed checkpoints are not requested again: " + all.subList(13, 17));
                 assertEquals(1, restarted.evaluatedCheckpoints());
             }
+        }
+    }
+
+    /**
+     * A driver that sent a checkpoint's requests and died before committing the checkpoint: its successor reads the
+     * checkpoint again and asks under the same request ids, so the evaluator counts those samples once. The ids
+     * come from the group's key, kept with its committed offsets; another group's ids differ.
+     */
+    @Test
+    void aRestartBeforeTheCommitAsksAgainUnderTheSameIds(KafkaCluster kafka) throws Exception {
+        Topics t = Topics.create(kafka, "drv6");
+        DriverConfig config = t.config("drv6", Duration.ofSeconds(5), Duration.ofSeconds(20));
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             RequestLog sent = new RequestLog(kafka.bootstrapServers(), t.evalRequests);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            publish(producer, t, DriverEvents.event("k", 1, Phase.ECT));
+            List<String> firstIds;
+            try (EvaluationDriver driver = new EvaluationDriver(clients(kafka), config, PLAN).start()) {
+                firstIds = sent.await(4).stream().map(r -> r.value().getRequestId()).toList();
+                await(() -> committedOffset(admin, "drv6", t) == 1L);
+            }
+            // The crash: the group's position back before the checkpoint, as it was while the requests were sent.
+            TopicPartition tp = new TopicPartition(t.checkpoints, 0);
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets("drv6").partitionsToOffsetAndMetadata().get().get(tp);
+            admin.alterConsumerGroupOffsets("drv6", Map.of(tp, new OffsetAndMetadata(0, committed.metadata()))).all().get();
+            try (EvaluationDriver successor = new EvaluationDriver(clients(kafka), config, PLAN).start()) {
+                List<String> again = sent.await(8).subList(4, 8).stream().map(r -> r.value().getRequestId()).toList();
+                assertEquals(firstIds, again, "the same checkpoint, asked again under the same ids");
+            }
+            try (EvaluationDriver other = new EvaluationDriver(clients(kafka), t.config("drv6-other", Duration.ofSeconds(5),
+                Duration.ofSeconds(20)), PLAN).start()) {
+                List<String> otherIds = sent.await(12).subList(8, 12).stream().map(r -> r.value().getRequestId()).toList();
+                for (int i = 0; i < 4; i++) {
+                    assertNotEquals(firstIds.get(i), otherIds.get(i), "another group's key gives other ids");
+                    assertEquals(firstIds.get(i).substring(0, firstIds.get(i).lastIndexOf(':')),
+                        otherIds.get(i).substring(0, otherIds.get(i).lastIndexOf(':')), "only the nonce differs");
+                }
+            }
+        }
+    }
+
+    private static long committedOffset(Admin admin, String group, Topics t) {
+        try {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .get(new TopicPartition(t.checkpoints, 0));
+            return o == null ? -1 : o.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
