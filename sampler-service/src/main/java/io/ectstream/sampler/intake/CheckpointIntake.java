@@ -198,7 +198,7 @@ public final class CheckpointIntake implements AutoCloseable {
     private boolean load(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
         try {
             ModelRegistry.LoadOutcome outcome = registry.load(event);
-            metrics.modelLoad(outcome == ModelRegistry.LoadOutcome.LOADED ? "loaded" : "skipped");
+            metrics.modelLoad(switch (outcome) { case LOADED -> "loaded"; case KEPT_AS_RECENT -> "kept"; case SKIPPED_NOT_NEWER -> "skipped"; });
             return true;
         } catch (CheckpointException | RuntimeException e) {
             log.warn("checkpoint {}@{} rejected, the previous model stays: {}", event.getRunId(), event.getStep(), e.getMessage());
