@@ -67,6 +67,11 @@ public final class ModelRegistry implements AutoCloseable {
         this.recentVersions = recentVersions;
     }
 
+    /** Checkpoints kept loaded per run (the newest and the ones it superseded). */
+    public int recentVersions() {
+        return recentVersions;
+    }
+
     /** Verifies the checkpoint's place, size and SHA-256, loads it and makes it its run's active model. */
     public synchronized LoadOutcome load(CheckpointEvent event) throws CheckpointException {
         if (closed) {
