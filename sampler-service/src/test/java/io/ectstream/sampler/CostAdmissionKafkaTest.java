@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -50,10 +51,17 @@ class CostAdmissionKafkaTest {
                 RecordMetadata heun = h.sendRequest(Requests.request("heun-64", "run-a", 64, 1, 1L).setSampler(SamplerKind.EDM_HEUN).build());
                 h.sendRequest(Requests.request("ect-1", "run-a", 1, 1, 2L).build());
                 h.sendRequest(Requests.request("ect-64x2", "run-a", 64, 2, 3L).build());
-                h.sendRequest(Requests.request("eval-heun-16", "run-a", 16, 1, 4L).setSampler(SamplerKind.EDM_HEUN)
+                h.sendEvaluationRequest(Requests.request("eval-heun-16", "run-a", 16, 1, 4L).setSampler(SamplerKind.EDM_HEUN)
+                    .setPurpose(TrafficPurpose.EVALUATION).build());
+                // the same request on the users' topic is user traffic, so its claimed purpose buys no exemption
+                h.sendRequest(Requests.request("forged-eval-heun-16", "run-a", 16, 1, 4L).setSampler(SamplerKind.EDM_HEUN)
                     .setPurpose(TrafficPurpose.EVALUATION).build());
 
-                GenerationError refused = errors.awaitCount(1, WAIT).get(0).value();
+                Map<String, GenerationError> refusals = errors.awaitCount(2, WAIT).stream()
+                    .collect(Collectors.toMap(r -> r.value().getRequestId().toString(), TopicReader.Read::value));
+                assertEquals(Set.of("heun-64", "forged-eval-heun-16"), refusals.keySet());
+                assertEquals(ErrorCode.TOO_COSTLY, refusals.get("forged-eval-heun-16").getCode());
+                GenerationError refused = refusals.get("heun-64");
                 assertEquals(ErrorCode.TOO_COSTLY, refused.getCode());
                 assertEquals("heun-64", refused.getRequestId());
                 assertEquals(heun.offset(), refused.getSourceOffset());
