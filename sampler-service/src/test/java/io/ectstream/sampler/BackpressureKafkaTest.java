@@ -179,6 +179,9 @@ class BackpressureKafkaTest {
                 assertTrue(metrics.contains("ect_sampler_requests_shed_total{purpose=\"USER\"} 32.0"), metrics);
                 assertTrue(metrics.contains("ect_sampler_requests_expired_total{purpose=\"USER\"} 6.0"), metrics);
                 assertTrue(metrics.contains("ect_sampler_requests_shed_total{purpose=\"EVALUATION\"} 0.0"), metrics);
+                assertTrue(metrics.contains("ect_sampler_queue_requests{purpose=\"USER\"} 0.0"), metrics);
+                assertTrue(metrics.contains("ect_sampler_queue_cost{purpose=\"EVALUATION\"} 0.0"), metrics);
+                assertTrue(metrics.contains("ect_sampler_queue_oldest_age_seconds{purpose=\"USER\"} 0.0"), metrics);
 
                 // A request whose record is older than its deadline is refused when it is read, never queued.
                 h.sendRequest(Requests.request("stale", "run", 1, 1, 5).setDeadlineMs(2_000L).build(), clock.get() - 2_000);
