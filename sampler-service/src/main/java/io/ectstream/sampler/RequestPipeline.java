@@ -1,5 +1,6 @@
 package io.ectstream.sampler;
 
+import io.ectstream.sampler.batch.Backlog;
 import io.ectstream.sampler.batch.Batch;
 import io.ectstream.sampler.batch.BatchKey;
 import io.ectstream.sampler.batch.Chunk;
@@ -14,16 +15,20 @@ import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.models.UnknownModelException;
 import io.ectstream.sampler.publish.ReplyTopicExistence;
 import io.ectstream.sampler.validate.InvalidRequestException;
+import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.sampler.validate.RequestValidator;
 import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.TrafficPurpose;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * in a row (see {@link DispatchOrder} and {@link EvaluationShare}).
  * A request with a reply topic of its own waits, before it takes any generator time, for the answer whether that
  * topic exists ({@link ReplyTopicExistence}); if not, its sink gets REPLY_TOPIC_REJECTED and nothing is generated.
+ * <p>
+ * Back-pressure ({@link ServingLimits}): a request's deadline (its deadlineMs, or the default for user traffic) runs
+ * from its record's timestamp; it is checked when the request is read (EXPIRED at once) and again when its first
+ * chunk is about to go to a generator (EXPIRED instead of images; once a chunk ran, the request is answered in full).
+ * User work accepted and not yet generated may cost {@code maxQueuedUserCost} network evaluations; a user request that
+ * would pass it is refused at once with OVERLOADED. Evaluation work is never shed. Deadlines use the injected clock.
  */
 public final class RequestPipeline {
     private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
@@ -50,6 +61,8 @@ public final class RequestPipeline {
     private final BatchRunner runner;
     private final SamplerMetrics metrics;
     private final ReplyTopicExistence replyTopics;
+    private final LongSupplier clock;
+    private final Backlog backlog = new Backlog();
     private int busy;
     /** Batches from dispatch until their results were handed to the sinks (forward pass and encoding). */
     private int running;
@@ -60,7 +73,14 @@ public final class RequestPipeline {
 
     public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics,
                            ReplyTopicExistence replyTopics) {
+        this(vertx, config, registry, runner, metrics, replyTopics, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch milliseconds that deadlines are checked against (tests move it) */
+    public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics,
+                           ReplyTopicExistence replyTopics, LongSupplier clock) {
         this.vertx = vertx;
+        this.clock = clock;
         this.config = config;
         this.registry = registry;
         this.replyTopics = replyTopics;
@@ -68,6 +88,18 @@ public final class RequestPipeline {
         this.order = new DispatchOrder(config.maxBatchImages(), config.maxWaitMs(), config.userBatchesPerEvaluationBatch());
         this.runner = runner;
         this.metrics = metrics;
+        for (TrafficPurpose purpose : TrafficPurpose.values()) {
+            metrics.shedCount(purpose);
+            metrics.expiredCount(purpose);
+            metrics.gauge("ect.sampler.queue.requests", purpose, "Requests accepted and not yet generated",
+                () -> backlog.requests(purpose));
+            metrics.gauge("ect.sampler.queue.cost", purpose, "Network evaluations of the requests accepted and not yet generated",
+                () -> backlog.cost(purpose));
+            metrics.gauge("ect.sampler.queue.cost.max", purpose, "Highest ect.sampler.queue.cost so far",
+                () -> backlog.maxCost(purpose));
+            metrics.gauge("ect.sampler.queue.oldest.age.seconds", purpose, "Age of the oldest request accepted and not yet generated",
+                () -> backlog.oldestAgeMs(purpose, clock.getAsLong()) / 1000.0);
+        }
     }
 
     /** Accepts a request or says why not; once accepted, the sink hears about every chunk and then finished(). */
@@ -81,30 +113,65 @@ public final class RequestPipeline {
         return validator.validate(request);
     }
 
-    /** Takes a validated request; once accepted, the sink hears about every chunk (or an error) and then finished(). */
-    public void submit(ValidRequest valid, long receivedAtMillis, JobSink sink) throws UnknownModelException {
-        LoadedModel model = registry.acquire(valid.request().getModel());
+    /**
+     * Takes a validated request; once accepted, the sink hears about every chunk (or an error) and then finished().
+     * Refuses it (InvalidRequestException) with EXPIRED when its deadline passed before it was read, and a user request
+     * with OVERLOADED when the queued user work would pass its bound.
+     *
+     * @param receivedAtMillis when the request entered the system: its record's timestamp, or when HTTP received it
+     */
+    public void submit(ValidRequest valid, long receivedAtMillis, JobSink sink) throws UnknownModelException, InvalidRequestException {
+        GenerationRequest request = valid.request();
+        TrafficPurpose purpose = request.getPurpose();
+        long now = clock.getAsLong();
+        // A timestamp ahead of this clock (or none) starts the deadline when the request is read.
+        long anchor = receivedAtMillis <= 0 ? now : Math.min(receivedAtMillis, now);
+        Long deadlineMs = request.getDeadlineMs() != null ? request.getDeadlineMs()
+            : purpose == TrafficPurpose.USER && config.limits().defaultDeadlineMs() > 0 ? config.limits().defaultDeadlineMs() : null;
+        long deadlineAt = deadlineMs == null ? Long.MAX_VALUE : saturatedAdd(anchor, deadlineMs);
+        if (now >= deadlineAt) {
+            metrics.expired(purpose);
+            throw new InvalidRequestException(ErrorCode.EXPIRED, "deadlineMs", "the request waited " + (now - anchor)
+                + " ms before it was read, past its deadline of " + deadlineMs + " ms");
+        }
+        long cost = RequestCost.of(valid);
+        if (purpose == TrafficPurpose.USER && backlog.cost(purpose) + cost > config.limits().maxQueuedUserCost()) {
+            metrics.shed(purpose);
+            throw new InvalidRequestException(ErrorCode.OVERLOADED, "queue", "user work queued costs " + backlog.cost(purpose)
+                + " of at most " + config.limits().maxQueuedUserCost() + " network evaluations; this request costs " + cost
+                + ", retry later");
+        }
+        LoadedModel model = registry.acquire(request.getModel());
+        GenerationJob job = new GenerationJob(valid, model, sink, anchor,
+            Chunk.chunkCount(request.getNumImages(), config.maxBatchImages()), deadlineAt);
+        backlog.add(purpose, job, cost);
         Future<Void> topicReady = replyTopics.verify(valid.resultTopic());
         if (topicReady.succeeded()) {
-            enqueue(valid, model, sink, receivedAtMillis);
+            enqueue(job);
             return;
         }
         topicReady.onComplete(ready -> {
             if (ready.succeeded()) {
-                enqueue(valid, model, sink, receivedAtMillis);
+                enqueue(job);
                 return;
             }
+            backlog.remove(purpose, job);
             model.release();
             String reason = ready.cause().getMessage();
-            log.info("request {} refused: {}", valid.request().getRequestId(), reason);
+            log.info("request {} refused: {}", request.getRequestId(), reason);
             sink.sendError(valid, ErrorCode.REPLY_TOPIC_REJECTED, reason).onComplete(sent -> sink.finished(sent.succeeded()));
         });
     }
 
-    private void enqueue(ValidRequest valid, LoadedModel model, JobSink sink, long receivedAtMillis) {
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private void enqueue(GenerationJob job) {
+        ValidRequest valid = job.request();
         GenerationRequest request = valid.request();
-        int chunkCount = Chunk.chunkCount(request.getNumImages(), config.maxBatchImages());
-        GenerationJob job = new GenerationJob(valid, model, sink, receivedAtMillis, chunkCount);
+        LoadedModel model = job.model();
         BatchKey key = new BatchKey(model, valid.settings(), request.getPurpose());
         long now = System.currentTimeMillis();
         for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.maxBatchImages())) {
@@ -124,7 +191,10 @@ public final class RequestPipeline {
             if (next == null) {
                 break;
             }
-            dispatch(next);
+            Batch live = dropExpired(next);
+            if (!live.chunks().isEmpty()) {
+                dispatch(live);
+            }
         }
         if (busy < config.generatorThreads()) {
             armTimer();
@@ -147,6 +217,41 @@ public final class RequestPipeline {
         });
     }
 
+    /**
+     * The batch without the chunks of requests that failed or expired: a request none of whose chunks ran yet and whose
+     * deadline passed gets EXPIRED; the others are from then on answered in full.
+     */
+    private Batch dropExpired(Batch batch) {
+        long now = clock.getAsLong();
+        List<Chunk> live = new ArrayList<>(batch.chunks().size());
+        for (Chunk chunk : batch.chunks()) {
+            GenerationJob job = chunk.job();
+            if (!job.failed() && !job.started() && now >= job.deadlineAtMillis()) {
+                TrafficPurpose purpose = job.request().request().getPurpose();
+                metrics.expired(purpose);
+                String reason = "deadline passed before generation: waited " + (now - job.receivedAtMillis()) + " ms, deadline "
+                    + (job.deadlineAtMillis() - job.receivedAtMillis()) + " ms";
+                log.info("request {} expired: {}", job.request().request().getRequestId(), reason);
+                job.expire(reason);
+            }
+            if (job.failed()) {
+                chunkDone(job, null, null);
+            } else {
+                job.markStarted();
+                live.add(chunk);
+            }
+        }
+        return live.size() == batch.chunks().size() ? batch : new Batch(batch.key(), live);
+    }
+
+    /** Hands a chunk's outcome to its job, and takes the job off the backlog once nothing of it is left to generate. */
+    private void chunkDone(GenerationJob job, Future<Void> send, String failure) {
+        job.chunkDone(send, failure);
+        if (job.done()) {
+            backlog.remove(job.request().request().getPurpose(), job);
+        }
+    }
+
     private void dispatch(Batch batch) {
         busy++;
         running++;
@@ -162,13 +267,13 @@ public final class RequestPipeline {
                     List<GenerationResult> results = done.result().results();
                     for (int i = 0; i < results.size(); i++) {
                         GenerationJob job = batch.chunks().get(i).job();
-                        job.chunkDone(job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
+                        chunkDone(job, job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
                     }
                 } else {
                     log.error("batch of {} images on {} failed", batch.images(), batch.key().model().describe(), done.cause());
                     metrics.error("INTERNAL");
                     String reason = "generation failed: " + done.cause();
-                    batch.chunks().forEach(chunk -> chunk.job().chunkDone(null, reason));
+                    batch.chunks().forEach(chunk -> chunkDone(chunk.job(), null, reason));
                 }
                 running--;
                 if (stopped && running == 0) {
@@ -196,5 +301,10 @@ public final class RequestPipeline {
 
     public int waitingImages() {
         return order.waitingImages();
+    }
+
+    /** The work accepted and not yet generated, per purpose. */
+    public Backlog backlog() {
+        return backlog;
     }
 }

@@ -41,6 +41,7 @@ import java.util.TreeSet;
  * @param evaluationRequestsTopic where the evaluation driver's requests come from, read in group {@code groupId-evaluation};
  *                         every request read from it is evaluation traffic, and every request of the user requests topic
  *                         is user traffic, whatever its purpose field says
+ * @param limits           deadlines, the bound on queued user work, and how many checkpoints per run stay loaded
  */
 public record SamplerConfig(
     String bootstrapServers,
@@ -63,7 +64,8 @@ public record SamplerConfig(
     List<String> replyTopics,
     long maxRequestCost,
     long maxHttpInFlightCost,
-    String evaluationRequestsTopic) {
+    String evaluationRequestsTopic,
+    ServingLimits limits) {
 
     /** Default of {@link #maxInFlightEvaluationRequests}: a request record is small, its images are made later. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS = 1024;
@@ -104,6 +106,22 @@ public record SamplerConfig(
         require(evaluationRequestsTopic != null && !evaluationRequestsTopic.isBlank(), "the evaluation requests topic is required");
         require(!evaluationRequestsTopic.equals(topics.generateRequests()),
             "the evaluation requests topic must not be the user requests topic " + topics.generateRequests());
+        limits = limits == null ? ServingLimits.NONE : limits;
+        require(limits.maxQueuedUserCost() >= maxRequestCost, "max queued user cost (" + limits.maxQueuedUserCost()
+            + ") must be at least the max request cost (" + maxRequestCost + "), or the largest request could never run");
+    }
+
+    /** The configuration before deadlines and load shedding: {@link ServingLimits#NONE}. */
+    public SamplerConfig(String bootstrapServers, TopicNames topics, Path storeRoot, String groupId, int maxBatchImages,
+                         long maxWaitMs, int maxImagesPerRequest, int maxInFlightRequests, int generatorThreads,
+                         String httpHost, int httpPort, int maxInFlightEvaluationRequests, Map<String, Object> kafkaClientProperties,
+                         String resultsJsonTopic, HttpSecurity httpSecurity, int userBatchesPerEvaluationBatch,
+                         String replyTopicPrefix, List<String> replyTopics, long maxRequestCost, long maxHttpInFlightCost,
+                         String evaluationRequestsTopic) {
+        this(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs, maxImagesPerRequest, maxInFlightRequests,
+            generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity,
+            userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost,
+            evaluationRequestsTopic, ServingLimits.NONE);
     }
 
     /** The configuration before the evaluation requests topic was configurable: it reads the default one. */
@@ -128,7 +146,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
-            maxRequestCost, maxHttpInFlightCost, topic);
+            maxRequestCost, maxHttpInFlightCost, topic, limits);
     }
 
     /** A configuration with an unprotected HTTP API. */
@@ -168,40 +186,51 @@ public record SamplerConfig(
             maxInFlightRequests, generatorThreads, httpHost, httpPort, DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS);
     }
 
-    /** Defaults for a local run: batches of 32, 5 ms wait, 256 images per request, HTTP on 127.0.0.1:8081. */
+    /**
+     * Defaults for a local run: batches of 32, 5 ms wait, 256 images per request, HTTP on 127.0.0.1:8081, and
+     * {@code serve}'s deadline, queue bound and recent versions ({@link ServingLimits#DEFAULTS}).
+     */
     public static SamplerConfig defaults(String bootstrapServers, Path storeRoot) {
         return new SamplerConfig(bootstrapServers, TopicNames.defaults(), storeRoot, "ect-sampler",
-            32, 5, 256, 64, 1, "127.0.0.1", 8081);
+            32, 5, 256, 64, 1, "127.0.0.1", 8081).withLimits(ServingLimits.DEFAULTS);
+    }
+
+    /** Deadlines, the bound on queued user work and the checkpoints kept per run. */
+    public SamplerConfig withLimits(ServingLimits newLimits) {
+        return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
+            maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
+            kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
+            maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, newLimits);
     }
 
     public SamplerConfig withGroupId(String id) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, id, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     public SamplerConfig withBatching(int maxBatch, long waitMs) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatch, waitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     public SamplerConfig withHttpPort(int port) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, port, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     public SamplerConfig withMaxImagesPerRequest(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             max, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     public SamplerConfig withMaxInFlightEvaluationRequests(int max) {
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, max, kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /** Evaluation gets a batch after {@code userBatches} user batches in a row when both wait. */
@@ -209,7 +238,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatches, replyTopicPrefix, replyTopics, maxRequestCost,
-            maxHttpInFlightCost, evaluationRequestsTopic);
+            maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /** Every Kafka client of the service starts from these settings, bootstrap servers included. */
@@ -217,7 +246,7 @@ public record SamplerConfig(
         return new SamplerConfig(settings.bootstrapServers(), topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             settings.clientProperties(), resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch,
-            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            replyTopicPrefix, replyTopics, maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
@@ -225,7 +254,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, topic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics, maxRequestCost,
-            maxHttpInFlightCost, evaluationRequestsTopic);
+            maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /** The HTTP API with this bearer token and TLS. */
@@ -233,7 +262,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, security, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
-            maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic);
+            maxRequestCost, maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /** Reply topics allowed besides the results topic: those starting with {@code prefix} ("" none) and those named. */
@@ -241,7 +270,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, prefix, named, maxRequestCost,
-            maxHttpInFlightCost, evaluationRequestsTopic);
+            maxHttpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /** Admission in network evaluations: per user request, and for the HTTP requests in flight together. */
@@ -249,7 +278,7 @@ public record SamplerConfig(
         return new SamplerConfig(bootstrapServers, topics, storeRoot, groupId, maxBatchImages, maxWaitMs,
             maxImagesPerRequest, maxInFlightRequests, generatorThreads, httpHost, httpPort, maxInFlightEvaluationRequests,
             kafkaClientProperties, resultsJsonTopic, httpSecurity, userBatchesPerEvaluationBatch, replyTopicPrefix, replyTopics,
-            requestCost, httpInFlightCost, evaluationRequestsTopic);
+            requestCost, httpInFlightCost, evaluationRequestsTopic, limits);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +30,12 @@ public final class SamplerService implements AutoCloseable {
     private final CheckpointIntake checkpoints;
     private boolean closed;
 
-    private SamplerService(SamplerConfig config, ModelLoader loader) {
+    private SamplerService(SamplerConfig config, ModelLoader loader, LongSupplier clock) {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.metrics = new SamplerMetrics();
-        this.registry = new ModelRegistry(new CheckpointFiles(config.storeRoot()), loader);
-        this.verticle = new SamplerVerticle(config, registry, metrics);
+        this.registry = new ModelRegistry(new CheckpointFiles(config.storeRoot()), loader, config.limits().recentVersions());
+        this.verticle = new SamplerVerticle(config, registry, metrics, clock);
         try {
             String deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
             log.debug("sampler verticle deployed: {}", deployment);
@@ -52,7 +53,17 @@ public final class SamplerService implements AutoCloseable {
     }
 
     public static SamplerService start(SamplerConfig config, ModelLoader loader) {
-        return new SamplerService(config, loader);
+        return new SamplerService(config, loader, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch milliseconds that request deadlines are checked against (a test moves it to expire requests) */
+    public static SamplerService start(SamplerConfig config, ModelLoader loader, LongSupplier clock) {
+        return new SamplerService(config, loader, clock);
+    }
+
+    /** The work accepted and not yet generated, per purpose. */
+    public io.ectstream.sampler.batch.Backlog backlog() {
+        return verticle.pipeline().backlog();
     }
 
     /** Waits until the checkpoints already on the topic at start were read and the newest of each run handled. */

@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ final class SamplerVerticle extends VerticleBase {
     private final SamplerConfig config;
     private final ModelRegistry registry;
     private final SamplerMetrics metrics;
+    private final LongSupplier clock;
     private volatile boolean abrupt;
     private WorkerExecutor generators;
     private WorkerExecutor encoders;
@@ -43,10 +45,11 @@ final class SamplerVerticle extends VerticleBase {
     private HttpApi http;
     private volatile int httpPort = -1;
 
-    SamplerVerticle(SamplerConfig config, ModelRegistry registry, SamplerMetrics metrics) {
+    SamplerVerticle(SamplerConfig config, ModelRegistry registry, SamplerMetrics metrics, LongSupplier clock) {
         this.config = config;
         this.registry = registry;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     @Override
@@ -55,7 +58,7 @@ final class SamplerVerticle extends VerticleBase {
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
         replyTopics = new ReplyTopicExistence(config.kafkaClientProperties(), context, Set.of(config.topics().generateResults()));
-        pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics);
+        pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics, clock);
         userIntake = new RequestIntake(vertx, new RequestIntake.Source(config.topics().generateRequests(), config.groupId(),
             TrafficPurpose.USER, config.maxInFlightRequests(), Duration.ofMillis(DRAIN_MS)),
             config.kafkaClientProperties(), pipeline, publisher, metrics);
@@ -89,6 +92,10 @@ final class SamplerVerticle extends VerticleBase {
 
     private int inFlight() {
         return userIntake.inFlight() + evaluationIntake.inFlight();
+    }
+
+    RequestPipeline pipeline() {
+        return pipeline;
     }
 
     KafkaPublisher publisher() {

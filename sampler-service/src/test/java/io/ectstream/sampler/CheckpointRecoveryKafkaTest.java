@@ -65,6 +65,44 @@ class CheckpointRecoveryKafkaTest {
         }
     }
 
+    /**
+     * Issue 21: with three recent versions per run, a restart loads the three newest accepted checkpoints, so an
+     * evaluation of a superseded step still pending when the sampler restarted is answered by that step; the
+     * rejected step in between is answered CHECKPOINT_REJECTED, naming it.
+     */
+    @Test
+    void aRestartKeepsTheRecentVersionsForRequestsNamingTheirStep(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        try (SamplerHarness h = new SamplerHarness(kafka, "recent", store, 1);
+             TopicReader<GenerationResult> results = h.results();
+             TopicReader<GenerationError> errors = h.errors()) {
+            for (long step = 10; step <= 50; step += 10) {
+                CheckpointEvent event = TinyCheckpoints.write(store, "run", step, step);
+                if (step == 40) {
+                    event.setSha256("ab".repeat(32));
+                }
+                h.sendCheckpoint(event);
+            }
+            SamplerConfig config = h.config("recent", 8, 5).withLimits(new ServingLimits(0, Long.MAX_VALUE, 3));
+            try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
+                assertTrue(service.awaitRecovery(WAIT));
+                assertEquals(50L, service.registry().current("run").version().getStep());
+                assertEquals(List.of(30L, 20L), service.registry().keptSteps("run"), "40 was rejected, 10 is beyond three versions");
+                h.sendEvaluationRequest(Requests.request("eval-20", "run", 1, 1, 1L)
+                    .setModel(new io.ectstream.schemas.ModelSelector("run", 20L)).setPurpose(io.ectstream.schemas.TrafficPurpose.EVALUATION).build());
+                h.sendEvaluationRequest(Requests.request("eval-40", "run", 1, 1, 1L)
+                    .setModel(new io.ectstream.schemas.ModelSelector("run", 40L)).setPurpose(io.ectstream.schemas.TrafficPurpose.EVALUATION).build());
+                GenerationResult result = results.awaitCount(1, WAIT).get(0).value();
+                assertEquals("eval-20", result.getRequestId());
+                assertEquals(20L, result.getModelVersion().getStep());
+                GenerationError rejected = errors.awaitUntil(r -> r.stream().anyMatch(e -> "eval-40".equals(e.value().getRequestId())), WAIT)
+                    .stream().map(TopicReader.Read::value).filter(e -> "eval-40".equals(e.getRequestId())).findFirst().orElseThrow();
+                assertEquals(ErrorCode.CHECKPOINT_REJECTED, rejected.getCode());
+                assertTrue(rejected.getReason().contains("run@40 was rejected"), rejected.getReason());
+            }
+        }
+    }
+
     @Test
     void aStepItsFileDoesNotRecordIsRejectedAndALaterRealStepIsServedAlsoAfterARestart(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));

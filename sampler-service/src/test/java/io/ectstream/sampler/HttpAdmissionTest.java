@@ -58,6 +58,7 @@ class HttpAdmissionTest {
         new Refused("{\"runId\":\"run-a\",\"numImages\":\"3\"}", "INVALID_REQUEST", "numImages: must be a 32-bit integer"),
         new Refused("{\"runId\":\"run-a\",\"steps\":1.5}", "INVALID_REQUEST", "steps: must be a 32-bit integer"),
         new Refused("{\"runId\":\"run-a\",\"steps\":3}", "INVALID_REQUEST", "steps"),
+        new Refused("{\"runId\":\"run-a\",\"deadlineMs\":0}", "INVALID_REQUEST", "deadlineMs: must be >= 1 ms"),
         new Refused("{\"runId\":\"run-a\",\"seed\":0.5}", "INVALID_REQUEST", "seed: must be a 64-bit integer"),
         new Refused("{\"runId\":\"run-a\",\"seed\":18446744073709551617}", "INVALID_REQUEST", "out of range"),
         new Refused("{\"runId\":\"run-a\",\"step\":-1}", "INVALID_REQUEST", "model.step"),
@@ -130,6 +131,58 @@ class HttpAdmissionTest {
                 assertEquals(200, after.statusCode(), "the held request's cost was released: " + after.body());
                 assertEquals(1, new JsonObject(after.body()).getJsonArray("images").size());
                 assertEquals(9.0, service.metrics().images(io.ectstream.schemas.TrafficPurpose.USER), "only admitted requests were generated");
+            }
+        }
+    }
+
+    /**
+     * Issue 21: with the user queue at its bound (16 network evaluations) a new request gets 503 OVERLOADED with
+     * Retry-After at once; a queued request whose deadline passes (on the sampler's clock, which the test moves) before
+     * it is generated gets 503 EXPIRED, not late images.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aFullQueueAndAPassedDeadlineAnswer503(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        Gate gate = new Gate();
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        try (SamplerHarness h = new SamplerHarness(kafka, "httpshed", store, 1)) {
+            h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
+            SamplerConfig config = h.config("httpshed", 8, 5).withHttpPort(0).withAdmission(16, 64)
+                .withLimits(new ServingLimits(0, 16, 1));
+            try (SamplerService service = SamplerService.start(config, new SeededModelLoader(gate), clock::get)) {
+                assertTrue(service.awaitRecovery(WAIT));
+                int port = service.httpPort();
+                gate.close();
+                CompletableFuture<HttpResponse<String>> running = client.sendAsync(
+                    request(port, "application/json", HttpRequest.BodyPublishers.ofString("{\"runId\":\"run-a\",\"numImages\":4,\"steps\":2}")),
+                    HttpResponse.BodyHandlers.ofString());
+                assertTrue(gate.awaitEntered(WAIT.toMillis()), "the first request is generating");
+                CompletableFuture<HttpResponse<String>> queued = client.sendAsync(request(port, "application/json",
+                        HttpRequest.BodyPublishers.ofString("{\"runId\":\"run-a\",\"numImages\":4,\"steps\":2,\"deadlineMs\":1000}")),
+                    HttpResponse.BodyHandlers.ofString());
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (service.backlog().cost(io.ectstream.schemas.TrafficPurpose.USER) < 16) {
+                    assertTrue(System.nanoTime() < deadline, "the second request was never queued");
+                    Thread.sleep(10);
+                }
+
+                HttpResponse<String> shed = post(port, "{\"runId\":\"run-a\",\"numImages\":1,\"steps\":1}", "application/json");
+                assertEquals(503, shed.statusCode(), shed.body());
+                assertEquals("1", shed.headers().firstValue("retry-after").orElseThrow());
+                JsonObject busy = new JsonObject(shed.body());
+                assertEquals("OVERLOADED", busy.getString("code"));
+                assertTrue(busy.getString("reason").contains("user work queued costs 16 of at most 16"), busy.toString());
+
+                clock.addAndGet(1001);
+                gate.open();
+                assertEquals(200, running.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
+                HttpResponse<String> expired = queued.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(503, expired.statusCode(), expired.body());
+                assertEquals("EXPIRED", new JsonObject(expired.body()).getString("code"));
+                assertEquals(4.0, service.metrics().images(io.ectstream.schemas.TrafficPurpose.USER), "the expired request was not generated");
+                assertEquals(1.0, service.metrics().shedCount(io.ectstream.schemas.TrafficPurpose.USER));
+                assertEquals(1.0, service.metrics().expiredCount(io.ectstream.schemas.TrafficPurpose.USER));
             }
         }
     }

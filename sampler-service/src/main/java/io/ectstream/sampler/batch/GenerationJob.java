@@ -17,17 +17,56 @@ public final class GenerationJob {
     private final JobSink sink;
     private final long receivedAtMillis;
     private final int chunkCount;
+    private final long deadlineAtMillis;
     private final List<Future<Void>> sends = new ArrayList<>();
     private int chunksPending;
     private boolean failed;
+    private boolean started;
 
     public GenerationJob(ValidRequest request, LoadedModel model, JobSink sink, long receivedAtMillis, int chunkCount) {
+        this(request, model, sink, receivedAtMillis, chunkCount, Long.MAX_VALUE);
+    }
+
+    /** @param deadlineAtMillis when the request expires if none of its chunks was generated yet; Long.MAX_VALUE: never */
+    public GenerationJob(ValidRequest request, LoadedModel model, JobSink sink, long receivedAtMillis, int chunkCount,
+                         long deadlineAtMillis) {
         this.request = request;
         this.model = model;
         this.sink = sink;
         this.receivedAtMillis = receivedAtMillis;
         this.chunkCount = chunkCount;
         this.chunksPending = chunkCount;
+        this.deadlineAtMillis = deadlineAtMillis;
+    }
+
+    public long deadlineAtMillis() {
+        return deadlineAtMillis;
+    }
+
+    /** Whether a chunk of it went to a generator: from then on it is answered with images, never EXPIRED. */
+    public boolean started() {
+        return started;
+    }
+
+    public void markStarted() {
+        started = true;
+    }
+
+    /** Every chunk was generated, failed or dropped. */
+    public boolean done() {
+        return chunksPending == 0;
+    }
+
+    /**
+     * Answers the request with EXPIRED instead of images; only before any chunk started, so that a request never gets
+     * both results and an error. Its chunks still queued are dropped as they come up ({@link #chunkDone} with nulls).
+     */
+    public void expire(String reason) {
+        if (started || failed) {
+            throw new IllegalStateException("request " + request.request().getRequestId() + " already started or failed");
+        }
+        failed = true;
+        sends.add(sink.sendError(request, io.ectstream.schemas.ErrorCode.EXPIRED, reason));
     }
 
     public ValidRequest request() {
@@ -54,7 +93,7 @@ public final class GenerationJob {
         return failed;
     }
 
-    /** Records the outcome of one chunk's generation: the send of its result, or null if it failed. */
+    /** Records the outcome of one chunk's generation: the send of its result, or null if it failed (or was dropped). */
     public void chunkDone(Future<Void> send, String failure) {
         if (failure != null && !failed) {
             failed = true;

@@ -10,6 +10,7 @@ import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.kafka.KafkaTopics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.sampler.validate.ReplyTopicPolicy;
 import io.ectstream.sampler.validate.RequestCost;
@@ -144,6 +145,22 @@ public class ServeCommand implements Callable<Integer> {
             + " with Retry-After (default ${DEFAULT-VALUE}; at least --max-request-cost).")
     long maxHttpInFlightCost;
 
+    @Option(names = "--default-deadline-ms", defaultValue = "" + ServingLimits.DEFAULT_DEADLINE_MS, paramLabel = "MS",
+        description = "Deadline of a user request that sets no deadlineMs, counted from its record's timestamp: not generated"
+            + " by then, it gets EXPIRED instead of late images; 0: none. Evaluation requests get none (default ${DEFAULT-VALUE}).")
+    long defaultDeadlineMs;
+
+    @Option(names = "--max-queued-user-cost", defaultValue = "" + ServingLimits.DEFAULT_MAX_QUEUED_USER_COST, paramLabel = "N",
+        description = "Network evaluations of the user requests accepted and not yet generated; a user request that would pass"
+            + " it gets OVERLOADED at once (HTTP 503 with Retry-After). Evaluation is never shed (default ${DEFAULT-VALUE};"
+            + " at least --max-request-cost).")
+    long maxQueuedUserCost;
+
+    @Option(names = "--recent-versions", defaultValue = "" + ServingLimits.DEFAULT_RECENT_VERSIONS, paramLabel = "N",
+        description = "Checkpoints kept loaded per run: the newest, and the ones it superseded for requests naming their exact"
+            + " step (evaluations that waited while training went on) (default ${DEFAULT-VALUE}).")
+    int recentVersions;
+
     @Option(names = "--topic-check", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
     boolean topicCheck;
@@ -159,7 +176,8 @@ public class ServeCommand implements Callable<Integer> {
             .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security)
             .withUserBatchesPerEvaluationBatch(userBatchesPerEvaluationBatch)
             .withReplyTopics(replyTopicPrefix, replyTopics).withAdmission(maxRequestCost, maxHttpInFlightCost)
-            .withEvaluationRequestsTopic(evaluationRequestsTopic);
+            .withEvaluationRequestsTopic(evaluationRequestsTopic)
+            .withLimits(new ServingLimits(defaultDeadlineMs, maxQueuedUserCost, recentVersions));
         config.replyTopicPolicy();
         return config;
     }

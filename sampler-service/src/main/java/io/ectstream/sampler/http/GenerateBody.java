@@ -20,7 +20,7 @@ import java.util.UUID;
  * unknown fields are refused. Ranges (numImages 1..max, steps, tMid) are the validator's job, as for Kafka requests.
  */
 final class GenerateBody {
-    private static final Set<String> FIELDS = Set.of("runId", "step", "numImages", "steps", "seed", "tMid", "sampler");
+    private static final Set<String> FIELDS = Set.of("runId", "step", "numImages", "steps", "seed", "tMid", "sampler", "deadlineMs");
 
     private GenerateBody() {
     }
@@ -47,6 +47,7 @@ final class GenerateBody {
             .setSeed(integer(json, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
             .setTMid(number(json, "tMid"))
             .setSampler(sampler(json))
+            .setDeadlineMs(integer(json, "deadlineMs", Long.MIN_VALUE, Long.MAX_VALUE))
             .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
             .setCreatedAt(Instant.now())
             .build();

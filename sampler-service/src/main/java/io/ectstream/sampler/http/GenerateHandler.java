@@ -23,8 +23,9 @@ import java.util.Base64;
  * POST /v1/generate. Body (application/json): {"runId", "step"?, "numImages"?, "steps"?, "seed"?, "tMid"?, "sampler"?}
  * read strictly by {@link GenerateBody}. With {@code Accept: image/png} (or "?format=png") the answer is one PNG grid;
  * otherwise JSON with one base64 PNG per image. 400 for an invalid or too costly request, 404 for an unknown model,
- * 429 (with Retry-After) while the HTTP work in flight would exceed its cost limit. Nothing is allocated for a
- * request's images before it passed validation and admission.
+ * 429 (with Retry-After) while the HTTP work in flight would exceed its cost limit, 503 (with Retry-After) while the
+ * queued user work is at its bound (OVERLOADED) or when the deadline passed before generation (EXPIRED). Nothing is
+ * allocated for a request's images before it passed validation and admission.
  */
 final class GenerateHandler implements Handler<RoutingContext> {
     /** Seconds a client told 429 should wait before it tries again. */
@@ -64,8 +65,17 @@ final class GenerateHandler implements Handler<RoutingContext> {
             metrics.request("accepted");
         } catch (UnknownModelException e) {
             inFlight.release(cost);
-            fail(ctx, 404, ErrorCode.UNKNOWN_MODEL, e.getMessage());
+            fail(ctx, 404, e.code(), e.getMessage());
+        } catch (InvalidRequestException e) {
+            inFlight.release(cost);
+            unavailable(ctx, e.code(), e.getMessage());
         }
+    }
+
+    /** OVERLOADED or EXPIRED: the service is busy, the client may try again. */
+    private void unavailable(RoutingContext ctx, ErrorCode code, String reason) {
+        ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        fail(ctx, 503, code, reason);
     }
 
     private void fail(RoutingContext ctx, int status, ErrorCode code, String reason) {
@@ -89,6 +99,7 @@ final class GenerateHandler implements Handler<RoutingContext> {
         private final long cost;
         private GenerationResult first;
         private String error;
+        private ErrorCode errorCode;
 
         HttpSink(RoutingContext ctx, int numImages, boolean grid, long received, long cost) {
             this.ctx = ctx;
@@ -115,6 +126,7 @@ final class GenerateHandler implements Handler<RoutingContext> {
         @Override
         public Future<Void> sendError(ValidRequest request, ErrorCode code, String reason) {
             error = reason;
+            errorCode = code;
             return Future.succeededFuture();
         }
 
@@ -122,6 +134,10 @@ final class GenerateHandler implements Handler<RoutingContext> {
         public void finished(boolean delivered) {
             inFlight.release(cost);
             metrics.requestLatency(System.currentTimeMillis() - received);
+            if (errorCode == ErrorCode.EXPIRED) {
+                unavailable(ctx, errorCode, error);
+                return;
+            }
             if (error != null || first == null) {
                 fail(ctx, 500, ErrorCode.INTERNAL, error == null ? "no images were generated" : error);
                 return;

@@ -158,7 +158,8 @@ public final class CheckpointIntake implements AutoCloseable {
     /**
      * Reads up to the end offsets seen at start and loads the newest accepted checkpoint of each run: the event with
      * the highest step first, and when that one is rejected (file missing, wrong hash or network, a step its file
-     * does not record) the next older one, so one bad event never leaves a run without a model.
+     * does not record) the next older one, so one bad event never leaves a run without a model. With more than one
+     * recent version per run, the next older accepted ones are loaded too, up to that many (for pending evaluations).
      */
     private void recover(Map<TopicPartition, Long> endOffsets) {
         Map<String, List<ConsumerRecord<String, byte[]>>> byRun = new HashMap<>();
@@ -177,9 +178,13 @@ public final class CheckpointIntake implements AutoCloseable {
             // Newest first; of two events of one step, the later one (as live loading would have kept the first).
             records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(r -> events.get(r).getStep()).reversed()
                 .thenComparing(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::offset).reversed()));
+            int accepted = 0;
             for (ConsumerRecord<String, byte[]> record : records) {
-                if (!running || load(events.get(record), record)) {
+                if (!running || accepted == registry.recentVersions()) {
                     break;
+                }
+                if (load(events.get(record), record)) {
+                    accepted++;
                 }
             }
         });
@@ -198,7 +203,7 @@ public final class CheckpointIntake implements AutoCloseable {
     private boolean load(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
         try {
             ModelRegistry.LoadOutcome outcome = registry.load(event);
-            metrics.modelLoad(outcome == ModelRegistry.LoadOutcome.LOADED ? "loaded" : "skipped");
+            metrics.modelLoad(switch (outcome) { case LOADED -> "loaded"; case KEPT_AS_RECENT -> "kept"; case SKIPPED_NOT_NEWER -> "skipped"; });
             return true;
         } catch (CheckpointException | RuntimeException e) {
             log.warn("checkpoint {}@{} rejected, the previous model stays: {}", event.getRunId(), event.getStep(), e.getMessage());

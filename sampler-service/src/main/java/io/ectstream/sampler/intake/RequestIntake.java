@@ -183,7 +183,7 @@ public final class RequestIntake {
         } catch (InvalidRequestException e) {
             reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
         } catch (UnknownModelException e) {
-            reject(requestId, ErrorCode.UNKNOWN_MODEL, e.getMessage(), origin, tp, tracker, offset);
+            reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
         } catch (RuntimeException e) {
             log.error("request {} at {}:{} failed unexpectedly", requestId, tp, offset, e);
             reject(requestId, ErrorCode.INTERNAL, e.toString(), origin, tp, tracker, offset);

@@ -18,7 +18,10 @@ import java.util.function.Supplier;
  * The sampler's meters (Prometheus names after the exporter's conversion):
  * ect_sampler_requests_total{outcome,purpose}, ect_sampler_images_total{purpose}, ect_sampler_images_per_second,
  * ect_sampler_batch_images{purpose} (summary with histogram), ect_sampler_request_latency_seconds{purpose},
- * ect_sampler_batch_generation_seconds{purpose}, ect_sampler_model_loads_total{outcome}, ect_sampler_errors_total{code}.
+ * ect_sampler_batch_generation_seconds{purpose}, ect_sampler_model_loads_total{outcome}, ect_sampler_errors_total{code};
+ * the backlog: ect_sampler_queue_requests{purpose}, ect_sampler_queue_cost{purpose} (network evaluations accepted and not
+ * yet generated), ect_sampler_queue_cost_max{purpose} (its highest value), ect_sampler_queue_oldest_age_seconds{purpose},
+ * ect_sampler_requests_shed_total{purpose} (refused OVERLOADED for the queue bound), ect_sampler_requests_expired_total{purpose}.
  * {@code purpose} is USER or EVALUATION (the request's TrafficPurpose), UNKNOWN for a record that did not decode:
  * evaluation traffic never mixes into the user latency and throughput figures.
  */
@@ -72,6 +75,24 @@ public final class SamplerMetrics {
         registry.counter("ect.sampler.requests", "outcome", outcome, "purpose", tag(purpose)).increment();
     }
 
+    /** A request refused with OVERLOADED because the queued user work was at its bound. */
+    public void shed(TrafficPurpose purpose) {
+        registry.counter("ect.sampler.requests.shed", "purpose", tag(purpose)).increment();
+    }
+
+    /** A request answered EXPIRED: its deadline passed before it was generated. */
+    public void expired(TrafficPurpose purpose) {
+        registry.counter("ect.sampler.requests.expired", "purpose", tag(purpose)).increment();
+    }
+
+    public double shedCount(TrafficPurpose purpose) {
+        return registry.counter("ect.sampler.requests.shed", "purpose", tag(purpose)).count();
+    }
+
+    public double expiredCount(TrafficPurpose purpose) {
+        return registry.counter("ect.sampler.requests.expired", "purpose", tag(purpose)).count();
+    }
+
     public void error(String code) {
         registry.counter("ect.sampler.errors", "code", code).increment();
     }
@@ -114,6 +135,11 @@ public final class SamplerMetrics {
 
     public void gauge(String name, Supplier<Number> value) {
         Gauge.builder(name, value).register(registry);
+    }
+
+    /** A gauge of one purpose. */
+    public void gauge(String name, TrafficPurpose purpose, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).tag("purpose", tag(purpose)).description(description).register(registry);
     }
 
     /** Images over a sliding 10 s window, in 1 s buckets. */

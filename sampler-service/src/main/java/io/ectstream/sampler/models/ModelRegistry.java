@@ -8,8 +8,11 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.ModelVersion;
 import java.nio.file.Path;
+import io.ectstream.schemas.ErrorCode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,21 +25,51 @@ import org.slf4j.LoggerFactory;
  * a worker thread) and swaps it in atomically; {@link #acquire} hands a request a counted reference to
  * the model it will be served by, so a swap never pulls a model from under an in-flight batch.
  * A failed load throws and leaves the previous model active.
+ * <p>
+ * Each run keeps its {@code recentVersions} newest loaded checkpoints: the newest serves "latest", the superseded
+ * ones serve requests naming their exact step (an evaluation that waited while training wrote newer checkpoints), and
+ * an older checkpoint announced late joins them when it is newer than the oldest kept. A request naming a step whose
+ * checkpoint was rejected is told so (CHECKPOINT_REJECTED, with the reason).
  */
 public final class ModelRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
     /** What a checkpoint event led to. */
-    public enum LoadOutcome { LOADED, SKIPPED_NOT_NEWER }
+    public enum LoadOutcome { LOADED, KEPT_AS_RECENT, SKIPPED_NOT_NEWER }
+
+    /** Rejected steps remembered per run, for the answer to a request naming one. */
+    private static final int REJECTED_REMEMBERED = 64;
 
     private final CheckpointFiles files;
     private final ModelLoader loader;
+    private final int recentVersions;
     private final Map<String, AtomicReference<LoadedModel>> active = new ConcurrentHashMap<>();
+    /** Guards superseded and rejected; never held while a checkpoint loads (acquire runs on event loops). */
+    private final Object keptLock = new Object();
+    /** Per run, the superseded models still kept, newest step first. */
+    private final Map<String, List<LoadedModel>> superseded = new HashMap<>();
+    /** Per run, rejected steps and why, oldest first. */
+    private final Map<String, LinkedHashMap<Long, String>> rejected = new HashMap<>();
     private volatile boolean closed;
 
+    /** A registry that keeps only each run's newest checkpoint. */
     public ModelRegistry(CheckpointFiles files, ModelLoader loader) {
+        this(files, loader, 1);
+    }
+
+    /** @param recentVersions checkpoints kept loaded per run (the newest and the ones it superseded), at least 1 */
+    public ModelRegistry(CheckpointFiles files, ModelLoader loader, int recentVersions) {
+        if (recentVersions < 1) {
+            throw new IllegalArgumentException("recent versions must be >= 1, not " + recentVersions);
+        }
         this.files = files;
         this.loader = loader;
+        this.recentVersions = recentVersions;
+    }
+
+    /** Checkpoints kept loaded per run (the newest and the ones it superseded). */
+    public int recentVersions() {
+        return recentVersions;
     }
 
     /** Verifies the checkpoint's place, size and SHA-256, loads it and makes it its run's active model. */
@@ -49,11 +82,38 @@ public final class ModelRegistry implements AutoCloseable {
             throw new CheckpointException("checkpoint step " + event.getStep() + " is negative");
         }
         LoadedModel current = current(runId);
-        if (current != null && current.version().getStep() >= event.getStep()) {
+        boolean newest = current == null || current.version().getStep() < event.getStep();
+        if (!newest && !worthKeeping(runId, event.getStep(), current)) {
             log.info("checkpoint {}@{} skipped: {} is already active", runId, event.getStep(), current.describe());
             return LoadOutcome.SKIPPED_NOT_NEWER;
         }
         long started = System.nanoTime();
+        LoadedModel loaded;
+        try {
+            loaded = loadModel(event);
+        } catch (CheckpointException e) {
+            remember(runId, event.getStep(), e.getMessage());
+            throw e;
+        }
+        synchronized (keptLock) {
+            rejected.getOrDefault(runId, new LinkedHashMap<>()).remove(event.getStep());
+        }
+        if (!newest) {
+            keep(runId, loaded);
+            log.info("model {} kept for requests naming its step (loaded in {} ms); {} is active", loaded.describe(),
+                (System.nanoTime() - started) / 1_000_000, current.describe());
+            return LoadOutcome.KEPT_AS_RECENT;
+        }
+        LoadedModel previous = active.computeIfAbsent(runId, id -> new AtomicReference<>()).getAndSet(loaded);
+        log.info("model {} active (loaded in {} ms){}", loaded.describe(), (System.nanoTime() - started) / 1_000_000,
+            previous == null ? "" : ", replacing " + previous.describe());
+        if (previous != null) {
+            keep(runId, previous);
+        }
+        return LoadOutcome.LOADED;
+    }
+
+    private LoadedModel loadModel(CheckpointEvent event) throws CheckpointException {
         Path file = files.resolve(event.getCheckpointUri());
         CheckpointFiles.verify(file, event.getSizeBytes(), event.getSha256());
         ImageGenerator generator;
@@ -64,15 +124,48 @@ public final class ModelRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new CheckpointException("loading " + file + " failed: " + e, e);
         }
-        ModelVersion version = new ModelVersion(runId, event.getStep(), event.getPhase(), event.getSha256());
-        LoadedModel loaded = new LoadedModel(version, generator, System.currentTimeMillis());
-        LoadedModel previous = active.computeIfAbsent(runId, id -> new AtomicReference<>()).getAndSet(loaded);
-        log.info("model {} active (loaded in {} ms){}", loaded.describe(), (System.nanoTime() - started) / 1_000_000,
-            previous == null ? "" : ", replacing " + previous.describe());
-        if (previous != null) {
-            previous.release();
+        ModelVersion version = new ModelVersion(event.getRunId(), event.getStep(), event.getPhase(), event.getSha256());
+        return new LoadedModel(version, generator, System.currentTimeMillis());
+    }
+
+    /** Whether an older checkpoint than the active one should be loaded as a kept recent version. */
+    private boolean worthKeeping(String runId, long step, LoadedModel current) {
+        if (recentVersions == 1 || current.version().getStep() == step) {
+            return false;
         }
-        return LoadOutcome.LOADED;
+        synchronized (keptLock) {
+            List<LoadedModel> kept = superseded.getOrDefault(runId, List.of());
+            if (kept.stream().anyMatch(m -> m.version().getStep() == step)) {
+                return false;
+            }
+            return kept.size() < recentVersions - 1 || kept.get(kept.size() - 1).version().getStep() < step;
+        }
+    }
+
+    /** Adds a superseded model to its run's kept ones (newest step first) and releases those beyond the limit. */
+    private void keep(String runId, LoadedModel model) {
+        List<LoadedModel> dropped = new ArrayList<>();
+        synchronized (keptLock) {
+            List<LoadedModel> kept = superseded.computeIfAbsent(runId, id -> new ArrayList<>());
+            kept.add(model);
+            kept.sort(Comparator.comparingLong((LoadedModel m) -> m.version().getStep()).reversed());
+            while (kept.size() > recentVersions - 1) {
+                dropped.add(kept.remove(kept.size() - 1));
+            }
+        }
+        dropped.forEach(LoadedModel::release);
+    }
+
+    private void remember(String runId, long step, String reason) {
+        synchronized (keptLock) {
+            LinkedHashMap<Long, String> steps = rejected.computeIfAbsent(runId, id -> new LinkedHashMap<>());
+            steps.put(step, reason);
+            var oldest = steps.keySet().iterator();
+            while (steps.size() > REJECTED_REMEMBERED) {
+                oldest.next();
+                oldest.remove();
+            }
+        }
     }
 
     /**
@@ -87,13 +180,38 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new UnknownModelException("no model is loaded for run '" + selector.getRunId() + "'");
             }
             if (selector.getStep() != null && selector.getStep() != model.version().getStep()) {
-                throw new UnknownModelException("run '" + selector.getRunId() + "' serves step "
-                    + model.version().getStep() + ", not the requested step " + selector.getStep());
+                return acquireKept(selector.getRunId(), selector.getStep(), model);
             }
             if (model.tryRetain()) {
                 return model;
             }
             // Swapped out and fully released between get() and retain: read the slot again.
+        }
+    }
+
+    private LoadedModel acquireKept(String runId, long step, LoadedModel active) throws UnknownModelException {
+        String why;
+        synchronized (keptLock) {
+            for (LoadedModel model : superseded.getOrDefault(runId, List.of())) {
+                if (model.version().getStep() == step && model.tryRetain()) {
+                    return model;
+                }
+            }
+            why = rejected.getOrDefault(runId, new LinkedHashMap<>()).get(step);
+        }
+        if (why != null) {
+            throw new UnknownModelException(ErrorCode.CHECKPOINT_REJECTED,
+                "checkpoint " + runId + "@" + step + " was rejected: " + why);
+        }
+        throw new UnknownModelException("run '" + runId + "' serves step " + active.version().getStep() + " and keeps "
+            + keptSteps(runId) + ", not the requested step " + step
+            + (step < active.version().getStep() ? " (superseded and no longer kept, or never loaded here)" : " (not loaded yet)"));
+    }
+
+    /** Steps of the run's superseded models still kept, newest first. */
+    public List<Long> keptSteps(String runId) {
+        synchronized (keptLock) {
+            return superseded.getOrDefault(runId, List.of()).stream().map(m -> m.version().getStep()).toList();
         }
     }
 
@@ -123,6 +241,10 @@ public final class ModelRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        synchronized (keptLock) {
+            superseded.values().forEach(kept -> kept.forEach(LoadedModel::release));
+            superseded.clear();
+        }
         active.values().forEach(slot -> {
             LoadedModel model = slot.getAndSet(null);
             if (model != null) {

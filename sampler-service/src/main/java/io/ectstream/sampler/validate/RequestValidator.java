@@ -84,6 +84,9 @@ public final class RequestValidator {
                 + ", above this sampler's limit of " + maxRequestCost + " per request"
                 + (most >= 1 ? "; ask for at most " + most + " images with this sampler" : ""));
         }
+        if (r.getDeadlineMs() != null && r.getDeadlineMs() < 1) {
+            throw new InvalidRequestException("deadlineMs", "must be >= 1 ms (or null for the sampler's default), not " + r.getDeadlineMs());
+        }
         long seed = r.getSeed() != null ? r.getSeed() : ThreadLocalRandom.current().nextLong();
         return new ValidRequest(r, settings, seed, replyTopic != null ? replyTopic : replyTopics.defaultTopic());
     }

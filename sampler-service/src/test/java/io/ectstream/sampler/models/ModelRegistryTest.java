@@ -12,7 +12,9 @@ import io.ectstream.sampler.support.SeededImageGenerator;
 import io.ectstream.sampler.support.SeededModelLoader;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ModelSelector;
+import io.ectstream.schemas.ErrorCode;
 import java.nio.file.Files;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +99,56 @@ class ModelRegistryTest {
             exact.release();
             assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 4L)));
             assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("other", null)));
+        }
+    }
+
+    /**
+     * With three recent versions, steps superseded by newer checkpoints still serve requests naming their exact step
+     * (an evaluation that waited while training went on), "latest" gets the newest, and the fourth-newest is released.
+     */
+    @Test
+    void recentVersionsServeTheirExactStepAndTheOldestIsReleased() throws Exception {
+        Path store = store();
+        SeededModelLoader loader = new SeededModelLoader();
+        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), loader, 3)) {
+            for (long step = 10; step <= 40; step += 10) {
+                assertEquals(ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", step, step)));
+            }
+            assertEquals(List.of(30L, 20L), registry.keptSteps("run"));
+            assertTrue(loader.loaded().get(0).isClosed(), "step 10, the fourth-newest, was released");
+            assertFalse(loader.loaded().get(1).isClosed());
+
+            LoadedModel latest = registry.acquire(new ModelSelector("run", null));
+            assertEquals(40, latest.version().getStep());
+            LoadedModel superseded = registry.acquire(new ModelSelector("run", 20L));
+            assertEquals(20, superseded.version().getStep());
+            assertSame(loader.loaded().get(1), superseded.generator());
+            UnknownModelException gone = assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 10L)));
+            assertEquals(ErrorCode.UNKNOWN_MODEL, gone.code());
+            assertTrue(gone.getMessage().contains("no longer kept"), gone.getMessage());
+
+            // A checkpoint announced late joins the kept ones when it is newer than the oldest of them.
+            assertEquals(ModelRegistry.LoadOutcome.KEPT_AS_RECENT, registry.load(Checkpoints.seeded(store, "run", 35, 35)));
+            assertEquals(List.of(35L, 30L), registry.keptSteps("run"));
+            assertFalse(loader.loaded().get(1).isClosed(), "step 20 is still used by a request");
+            superseded.release();
+            assertTrue(loader.loaded().get(1).isClosed(), "step 20 dropped out and its last request finished");
+            assertEquals(ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 5, 5)));
+            latest.release();
+        }
+        assertTrue(loader.loaded().stream().allMatch(SeededImageGenerator::isClosed), "closing releases the kept versions");
+    }
+
+    @Test
+    void aRequestNamingARejectedStepIsToldItWasRejected() throws Exception {
+        Path store = store();
+        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), new SeededModelLoader(), 4)) {
+            registry.load(Checkpoints.seeded(store, "run", 10, 1));
+            assertThrows(CheckpointException.class, () -> registry.load(Checkpoints.write(store, "run", 20, "fail")));
+            registry.load(Checkpoints.seeded(store, "run", 30, 3));
+            UnknownModelException e = assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 20L)));
+            assertEquals(ErrorCode.CHECKPOINT_REJECTED, e.code());
+            assertTrue(e.getMessage().contains("run@20 was rejected") && e.getMessage().contains("marked to fail"), e.getMessage());
         }
     }
 

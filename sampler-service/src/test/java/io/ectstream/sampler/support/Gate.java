@@ -4,7 +4,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-/** Lets a test hold generator calls: open by default; close() makes pass() wait until open() or 20 s. */
+/** Lets a test hold generator calls: open by default; close() makes pass() wait until open() or 60 s. */
 public final class Gate {
     private volatile CountDownLatch latch = new CountDownLatch(0);
     private final Semaphore entered = new Semaphore(0);
@@ -20,7 +20,7 @@ public final class Gate {
     void pass() {
         entered.release();
         try {
-            if (!latch.await(20, TimeUnit.SECONDS)) {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("gate never opened");
             }
         } catch (InterruptedException e) {

@@ -77,9 +77,24 @@ public final class SamplerHarness implements AutoCloseable {
         return send(topics.generateRequests(), request.getRequestId(), REQUESTS.encode(request));
     }
 
+    /** Sends a user request whose record carries this timestamp (where its deadline starts). */
+    public RecordMetadata sendRequest(GenerationRequest request, long timestampMillis) {
+        return send(new ProducerRecord<>(topics.generateRequests(), null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
+    }
+
+    /** Sends to the evaluation requests topic, as the evaluation driver does, with this record timestamp. */
+    public RecordMetadata sendEvaluationRequest(GenerationRequest request, long timestampMillis) {
+        return send(new ProducerRecord<>(evaluationRequests, null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
+    }
+
     public RecordMetadata send(String topic, String key, byte[] value) {
+        return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        String topic = record.topic();
         try {
-            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("send to " + topic + " failed", e);
         }

@@ -38,6 +38,8 @@ class RequestValidatorTest {
             bad("numImages", b -> b.setNumImages(0)),
             bad("numImages", b -> b.setNumImages(-3)),
             bad("numImages", b -> b.setNumImages(17)),
+            bad("deadlineMs", b -> b.setDeadlineMs(0L)),
+            bad("deadlineMs", b -> b.setDeadlineMs(-5L)),
             bad("steps", b -> b.setSteps(3)),
             bad("steps", b -> b.setSteps(0)),
             bad("tMid", b -> b.setTMid(0.0)),

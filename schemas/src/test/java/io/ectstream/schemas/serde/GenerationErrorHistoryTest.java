@@ -17,14 +17,14 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
-/** GenerationError gained error codes; records written with the first schema (kept in avro-history) still decode. */
+/** GenerationError gained error codes; records written with the earlier schemas (kept in avro-history) still decode. */
 class GenerationErrorHistoryTest {
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
     @Test
     void aRecordWrittenWithVersionOneDecodes() throws Exception {
         List<Schema> history = SchemaHistory.olderVersionsOf(GenerationError.getClassSchema());
-        assertEquals(1, history.size(), "avro-history/GenerationError/v1.avsc is on the main classpath");
+        assertEquals(2, history.size(), "avro-history/GenerationError/v1.avsc and v2.avsc are on the main classpath");
         Schema v1 = history.get(0);
         assertNotEquals(SchemaNormalization.parsingFingerprint64(v1),
             SchemaNormalization.parsingFingerprint64(GenerationError.getClassSchema()), "the current schema is a new version");
@@ -53,8 +53,27 @@ class GenerationErrorHistoryTest {
     }
 
     @Test
+    void aRecordWrittenWithVersionTwoDecodes() throws Exception {
+        Schema v2 = SchemaHistory.olderVersionsOf(GenerationError.getClassSchema()).get(1);
+        assertNotEquals(SchemaNormalization.parsingFingerprint64(v2),
+            SchemaNormalization.parsingFingerprint64(GenerationError.getClassSchema()), "EXPIRED made a new version");
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("requestId", "req-8");
+        old.put("code", new GenericData.EnumSymbol(v2.getField("code").schema(), "OVERLOADED"));
+        old.put("reason", "busy");
+        old.put("component", "sampler-service");
+        old.put("occurredAt", 6_000L);
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
+
+        GenerationError decoded = errors.decode(Arrays.copyOfRange(bytes.array(), bytes.position(), bytes.limit()));
+
+        assertEquals("req-8", decoded.getRequestId());
+        assertEquals(ErrorCode.OVERLOADED, decoded.getCode());
+    }
+
+    @Test
     void theNewCodesRoundTripAndTheEnumHasADefault() {
-        for (ErrorCode code : List.of(ErrorCode.REPLY_TOPIC_REJECTED, ErrorCode.TOO_COSTLY, ErrorCode.OVERLOADED)) {
+        for (ErrorCode code : List.of(ErrorCode.REPLY_TOPIC_REJECTED, ErrorCode.TOO_COSTLY, ErrorCode.OVERLOADED, ErrorCode.EXPIRED)) {
             GenerationError error = GenerationError.newBuilder().setRequestId(null).setCode(code).setReason("why")
                 .setComponent("sampler-service").setOccurredAt(Instant.ofEpochMilli(1_000L)).build();
             GenerationError back = errors.decode(errors.encode(error));
