@@ -2,6 +2,7 @@ package io.ectstream.sampler.models;
 
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointExpectation;
+import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.schemas.CheckpointEvent;
@@ -29,13 +30,14 @@ public final class ModelRegistry implements AutoCloseable {
     /** What a checkpoint event led to. */
     public enum LoadOutcome { LOADED, SKIPPED_NOT_NEWER }
 
-    private final CheckpointFiles files;
+    private final Path storeRoot;
     private final ModelLoader loader;
     private final Map<String, AtomicReference<LoadedModel>> active = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ModelRegistry(CheckpointFiles files, ModelLoader loader) {
-        this.files = files;
+    /** {@code storeRoot}: the checkpoint store events' URIs are resolved in ({@link CheckpointStore}). */
+    public ModelRegistry(Path storeRoot, ModelLoader loader) {
+        this.storeRoot = storeRoot;
         this.loader = loader;
     }
 
@@ -54,11 +56,12 @@ public final class ModelRegistry implements AutoCloseable {
             return LoadOutcome.SKIPPED_NOT_NEWER;
         }
         long started = System.nanoTime();
-        Path file = files.resolve(event.getCheckpointUri());
-        CheckpointFiles.verify(file, event.getSizeBytes(), event.getSha256());
+        Path file = CheckpointStore.existingFile(storeRoot, event.getCheckpointUri());
+        CheckpointExpectation checked = new CheckpointExpectation(event.getSha256(), event.getSizeBytes(),
+            event.getNetwork(), event.getStep()).checkBytes(file);
         ImageGenerator generator;
         try {
-            generator = loader.load(file, new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork(), event.getStep()));
+            generator = loader.load(file, checked);
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
