@@ -126,7 +126,7 @@ final class DashboardState {
             samples.entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<SampleKey, List<String>> e) -> e.getKey().step()).reversed())
                 .forEach(e -> grids.add(new JsonObject().put("runId", e.getKey().runId()).put("step", e.getKey().step())
-                    .put("sampler", e.getKey().sampler().name()).put("steps", e.getKey().steps())
+                    .put("sampler", e.getKey().sampler().name()).put("steps", e.getKey().networkEvaluations())
                     .put("label", e.getKey().label()).put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));
             json.put("samples", grids);
         }
@@ -140,9 +140,10 @@ final class DashboardState {
     }
 
     private void keepNewestCheckpoints() {
-        List<Long> steps = samples.keySet().stream().map(SampleKey::step).distinct().sorted(Comparator.reverseOrder()).toList();
-        if (steps.size() > CHECKPOINTS_SHOWN) {
-            long oldestKept = steps.get(CHECKPOINTS_SHOWN - 1);
+        List<Long> checkpointSteps = samples.keySet().stream().map(SampleKey::step).distinct()
+            .sorted(Comparator.reverseOrder()).toList();
+        if (checkpointSteps.size() > CHECKPOINTS_SHOWN) {
+            long oldestKept = checkpointSteps.get(CHECKPOINTS_SHOWN - 1);
             samples.keySet().removeIf(k -> k.step() < oldestKept);
         }
     }

@@ -3,7 +3,9 @@ package io.ectstream.launcher.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
+import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +47,17 @@ class DashboardStateTest {
         assertEquals("ECT 1-step", newestOneStep.getString("label"));
         long oldest = grids.stream().map(JsonObject.class::cast).mapToLong(g -> g.getLong("step")).min().orElseThrow();
         assertEquals(3, oldest);
+    }
+
+    @Test
+    void heunGridIsLabelledWithTheNetworkEvaluationsOfItsResults() {
+        DashboardState state = new DashboardState();
+        GenerationResult heunResult = DashboardRecords.result(1, 35, TrafficPurpose.EVALUATION, 1, ImageFormat.PNG);
+        state.result(GenerationResult.newBuilder(heunResult)
+            .setSampler(SamplerKind.EDM_HEUN).build(), 0);
+        JsonObject heun = state.toJson(true, 0).getJsonArray("samples").getJsonObject(0);
+        assertEquals(35, heun.getInteger("steps"));
+        assertEquals("Heun 35 NFE", heun.getString("label"), "a result's steps field already counts evaluations");
     }
 
     @Test
