@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointExpectation;
 import io.ectstream.core.checkpoint.CheckpointStore;
+import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.SeededImageGenerator;
 import io.ectstream.sampler.support.SeededModelLoader;
@@ -15,6 +17,8 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ModelSelector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +76,27 @@ class ModelRegistryTest {
 
             assertEquals(1, registry.current("run").version().getStep());
             assertFalse(loader.loaded().get(0).isClosed());
+        }
+    }
+
+    @Test
+    void theLoaderIsHandedTheCheckedDigestSoTheFileIsHashedOnce() throws Exception {
+        Path store = store();
+        List<CheckpointExpectation> handed = new ArrayList<>();
+        SeededModelLoader seeded = new SeededModelLoader();
+        ModelLoader recording = (file, expected) -> {
+            handed.add(expected);
+            return seeded.load(file, expected);
+        };
+        try (ModelRegistry registry = new ModelRegistry(store, recording)) {
+            CheckpointEvent event = Checkpoints.seeded(store, "run", 3, 11);
+            registry.load(event);
+            CheckpointExpectation expected = handed.get(0);
+            assertTrue(expected.bytesChecked(), "the registry checked size and SHA-256: the reader must not hash again");
+            assertEquals(event.getSha256(), expected.sha256());
+            assertEquals(event.getSizeBytes(), expected.sizeBytes());
+            assertEquals(3L, expected.step());
+            assertEquals(event.getNetwork(), expected.network());
         }
     }
 
