@@ -3,7 +3,6 @@ package io.ectstream.sampler;
 import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.sampler.intake.CheckpointIntake;
 import io.ectstream.sampler.metrics.SamplerMetrics;
-import io.ectstream.sampler.models.CheckpointFiles;
 import io.ectstream.sampler.models.ModelRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -34,7 +33,7 @@ public final class SamplerService implements AutoCloseable {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.metrics = new SamplerMetrics();
-        this.registry = new ModelRegistry(new CheckpointFiles(config.storeRoot()), loader, config.limits().recentVersions());
+        this.registry = new ModelRegistry(config.storeRoot(), loader, config.limits().recentVersions());
         this.verticle = new SamplerVerticle(config, registry, metrics, clock);
         try {
             String deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);

@@ -31,8 +31,4 @@ public final class CheckpointFormat {
 
     private CheckpointFormat() {
     }
-
-    static String hex(byte[] bytes) {
-        return java.util.HexFormat.of().formatHex(bytes);
-    }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +19,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and verifies a checkpoint. With an expectation: size, then SHA-256 of the whole file, then the
+ * Reads and verifies a checkpoint. With an expectation: size, then SHA-256 of the whole file (not hashed again
+ * when the expectation says its bytes were checked: {@link CheckpointExpectation#checkBytes}), then the
  * network configuration must match. Without one (resume), the file's own trailing SHA-256 is checked.
  * Every problem is a {@link CheckpointException} naming the file and what is wrong.
  */
@@ -38,7 +38,7 @@ public final class CheckpointReader {
         if (expected != null && expected.sizeBytes() != size) {
             throw new CheckpointException("checkpoint " + file + " has " + size + " bytes, expected " + expected.sizeBytes());
         }
-        String sha = sha256Hex(file);
+        String sha = expected != null && expected.bytesChecked() ? expected.sha256() : sha256Hex(file);
         if (expected != null && expected.sha256() != null && !expected.sha256().equalsIgnoreCase(sha)) {
             throw new CheckpointException("checkpoint " + file + " has SHA-256 " + sha + ", expected " + expected.sha256());
         }
@@ -82,18 +82,13 @@ public final class CheckpointReader {
 
     /** Hex SHA-256 of a file. */
     public static String sha256Hex(Path file) throws CheckpointException {
-        MessageDigest digest = CheckpointWriter.sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            byte[] buffer = new byte[1 << 20];
-            while (in.read(buffer) >= 0) {
-                // digest only
-            }
+        try {
+            return Sha256.hex(file);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("checkpoint file not found: " + file, e);
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
-        return CheckpointFormat.hex(digest.digest());
     }
 
     private record Entry(String group, String name, long[] shape, long offset, long count) {
@@ -184,7 +179,7 @@ public final class CheckpointReader {
 
     private static void verifySelfHash(Path file, FileChannel channel, long size) throws IOException, CheckpointException {
         long bodyLength = size - CheckpointFormat.TRAILER_BYTES;
-        MessageDigest digest = CheckpointWriter.sha256();
+        MessageDigest digest = Sha256.newDigest();
         InputStream in = Channels.newInputStream(channel.position(0));
         byte[] buffer = new byte[1 << 20];
         long remaining = bodyLength;

@@ -17,7 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +56,8 @@ public final class CheckpointWriter {
         byte[] headerBytes = CheckpointFormat.JSON.writeValueAsBytes(header);
 
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        MessageDigest fileDigest = sha256();
-        MessageDigest bodyDigest = sha256();
+        MessageDigest fileDigest = Sha256.newDigest();
+        MessageDigest bodyDigest = Sha256.newDigest();
         long size;
         try {
             try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
@@ -85,7 +85,7 @@ public final class CheckpointWriter {
             throw e;
         }
         syncDirectory(dir);
-        String sha = CheckpointFormat.hex(fileDigest.digest());
+        String sha = HexFormat.of().formatHex(fileDigest.digest());
         LOG.info("checkpoint written: {} ({} bytes, sha256 {})", file, size, sha);
         return new WrittenCheckpoint(file, size, sha);
     }
@@ -122,13 +122,5 @@ public final class CheckpointWriter {
                 flush();
             }
         };
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The EDM DDPM++ SongUNet configuration (ECT.md section 3), mirroring the Avro {@link NetworkConfig}.
+ * The EDM DDPM++ SongUNet configuration (docs/ECT.md §3), mirroring the Avro {@link NetworkConfig}.
  * Built at the edge (YAML/JSON through Jackson, or a preset) and passed in. Keys may be camelCase or
  * snake_case; missing optional keys take EDM's defaults (outChannels = inChannels, channelMultEmb 4,
  * no attention, no dropout, sigmaData 0.5).
@@ -93,7 +93,7 @@ public record NetworkSpec(
             sigmaData == null ? DEFAULT_SIGMA_DATA : sigmaData);
     }
 
-    /** ECT.md section 3: the reference CIFAR-10 DDPM++ network (55,732,739 parameters). */
+    /** docs/ECT.md §3: the reference CIFAR-10 DDPM++ network (55,732,739 parameters). */
     public static NetworkSpec cifar10() {
         return new NetworkSpec(32, 3, 3, 128, List.of(2, 2, 2), 4, 4, List.of(16), 0.2, 0.5);
     }

@@ -9,15 +9,15 @@ import io.ectstream.core.network.Scoped;
 import io.ectstream.core.network.SongUNet;
 
 /**
- * The denoiser D(x, sigma) = cSkip x + cOut F(cIn x, cNoise) of ECT.md section 2, F a {@link SongUNet}.
+ * The denoiser D(x, sigma) = cSkip x + cOut F(cIn x, cNoise) of docs/ECT.md §2, F a {@link SongUNet}.
  *
  * <p>How the trainer uses it (one step, everything inside the step's sub-manager):
  * <pre>{@code
  * Denoiser denoiser = new Denoiser(net);              // net.initialize(...) done, parameters require grad
  * ParameterStore ps = new ParameterStore(manager, false);
- * // EDM pretraining (ECT.md 4a)
+ * // EDM pretraining (docs/ECT.md §4a)
  * NDArray d = denoiser.denoise(ps, x.add(n.mul(sigma4d)), sigma, true, Mode.TRAINING, new DropoutMasks());
- * // ECT tuning (ECT.md 4b): one DropoutMasks per step, shared by the two passes
+ * // ECT tuning (docs/ECT.md §4b): one DropoutMasks per step, shared by the two passes
  * DropoutMasks masks = new DropoutMasks();
  * NDArray dT = denoiser.denoise(ps, xT, t, true, Mode.TRAINING, masks);            // inside GradientCollector
  * NDArray dR = denoiser.denoise(ps, xR, r, true, Mode.TRAINING, masks).stopGradient(); // same masks, no grad

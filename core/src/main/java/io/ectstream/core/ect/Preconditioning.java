@@ -3,7 +3,7 @@ package io.ectstream.core.ect;
 import ai.djl.ndarray.NDArray;
 
 /**
- * EDM preconditioning of ECT.md section 2: D(x, s) = cSkip(s) x + cOut(s) F(cIn(s) x, cNoise(s)).
+ * EDM preconditioning of docs/ECT.md §2: D(x, s) = cSkip(s) x + cOut(s) F(cIn(s) x, cNoise(s)).
  * <ul>
  *   <li>TRAINING: cSkip = sigmaData^2 / (s^2 + sigmaData^2), cOut = s sigmaData / sqrt(s^2 + sigmaData^2)</li>
  *   <li>SAMPLING: s shifted by sigmaMin = 0.003 in cSkip and in cOut's numerator (not its denominator),

@@ -6,7 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Dropout masks that can be replayed (ECT.md 4b step 4: the target pass uses the same masks as the
+ * Dropout masks that can be replayed (docs/ECT.md §4b step 4: the target pass uses the same masks as the
  * student pass). The first time a block asks, a mask is drawn on the device (keep with probability
  * 1 - p, kept values scaled by 1 / (1 - p)) and remembered; every later pass of the same network with
  * the same object reuses it. Use one object per training step: {@code DropoutMasks masks = new DropoutMasks();}

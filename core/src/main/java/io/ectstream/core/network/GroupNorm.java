@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * EDM's GroupNorm: min(32, C / 4) groups, per-channel scale and shift. One fused layer-norm kernel over
- * [N, G, C/G * H * W] (STACK.md), then the affine per channel.
+ * [N, G, C/G * H * W] (one kernel instead of a chain of small ops), then the affine per channel.
  */
 public final class GroupNorm extends AbstractBlock {
     public static final int MAX_GROUPS = 32;

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * EDM's DDPM++ SongUNet (encoder and decoder type "standard", positional embedding), the network F of
- * ECT.md section 3. Forward: F(x [N, C, H, W], cNoise [N]) -> [N, outChannels, H, W].
+ * docs/ECT.md §3. Forward: F(x [N, C, H, W], cNoise [N]) -> [N, outChannels, H, W].
  * <p>Mapping: emb = silu(map1(silu(map0(posemb(cNoise))))). Encoder per level: a 3x3 conv (level 0) or a
  * down block, then numBlocks blocks; every output is kept as a skip. Decoder from the lowest level:
  * two blocks (the first with attention) at the lowest level, an up block elsewhere, then numBlocks + 1

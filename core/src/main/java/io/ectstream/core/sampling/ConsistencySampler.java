@@ -7,12 +7,10 @@ import io.ectstream.core.ect.Preconditioning.Mode;
 import io.ectstream.core.network.Scoped;
 
 /**
- * ECT's 1- and 2-step sampling (ECT.md section 5), sampling-form preconditioning, no dropout:
+ * ECT's 1- and 2-step sampling (docs/ECT.md §5), sampling-form preconditioning, no dropout:
  * 1 step: D(sigmaMax z, sigmaMax); 2 steps: x0 = D(sigmaMax z, sigmaMax), D(x0 + tMid z', tMid).
  */
 public final class ConsistencySampler {
-    public static final double SIGMA_MAX = 80.0;
-
     private ConsistencySampler() {
     }
 
@@ -23,8 +21,9 @@ public final class ConsistencySampler {
         }
         long n = z.getShape().get(0);
         NDArray x = Scoped.keep(() -> {
-            NDArray sigmaMax = z.getManager().full(new ai.djl.ndarray.types.Shape(n), (float) SIGMA_MAX);
-            return denoiser.denoise(ps, z.mul((float) SIGMA_MAX), sigmaMax, false, Mode.SAMPLING, null);
+            float sigmaMax = (float) SamplerSettings.SIGMA_MAX;
+            NDArray sigmas = z.getManager().full(new ai.djl.ndarray.types.Shape(n), sigmaMax);
+            return denoiser.denoise(ps, z.mul(sigmaMax), sigmas, false, Mode.SAMPLING, null);
         });
         if (steps == 2) {
             if (zMid == null) {

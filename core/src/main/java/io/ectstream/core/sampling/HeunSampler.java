@@ -15,7 +15,6 @@ import io.ectstream.core.ect.Preconditioning.Mode;
  */
 public final class HeunSampler {
     public static final double SIGMA_MIN = 0.002;
-    public static final double SIGMA_MAX = 80.0;
     public static final double RHO = 7.0;
 
     private HeunSampler() {
@@ -42,7 +41,7 @@ public final class HeunSampler {
      *             the ECT shift
      */
     public static NDArray sample(ParameterStore ps, Denoiser denoiser, NDArray z, int steps, Mode mode) {
-        double[] sigmas = sigmaSchedule(steps, SIGMA_MIN, SIGMA_MAX, RHO);
+        double[] sigmas = sigmaSchedule(steps, SIGMA_MIN, SamplerSettings.SIGMA_MAX, RHO);
         long n = z.getShape().get(0);
         NDManager outer = z.getManager();
         NDArray x = z.mul((float) sigmas[0]);

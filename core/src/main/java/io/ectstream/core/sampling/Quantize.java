@@ -3,7 +3,7 @@ package io.ectstream.core.sampling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
-/** Images in [-1, 1] to uint8: clamp(x * 127.5 + 128, 0, 255), truncated (ECT.md section 5). */
+/** Images in [-1, 1] to uint8: clamp(x * 127.5 + 128, 0, 255), truncated (docs/ECT.md §5). */
 public final class Quantize {
     private Quantize() {
     }

@@ -4,9 +4,12 @@ import io.ectstream.schemas.SamplerKind;
 
 /**
  * How to turn noise into images: the ECT consistency sampler with 1 or 2 network evaluations
- * (ECT.md section 5), or EDM's Heun sampler for teachers (18 steps = 35 evaluations, rho = 7).
+ * (docs/ECT.md §5), or EDM's Heun sampler for teachers (18 steps = 35 evaluations, rho = 7).
  */
 public record SamplerSettings(SamplerKind kind, int steps, double tMid) {
+    /** The largest noise level sigma_max, where both samplers start (docs/ECT.md §5). */
+    public static final double SIGMA_MAX = 80.0;
+    /** t_mid, the noise level of ECT's second step (docs/ECT.md §5). */
     public static final double DEFAULT_T_MID = 0.821;
     public static final int HEUN_STEPS = 18;
 

@@ -157,6 +157,22 @@ class CheckpointTest {
     }
 
     @Test
+    void checkBytesHashesOnceAndTheReaderTakesItsDigest() throws Exception {
+        WrittenCheckpoint w = write(1);
+        CheckpointExpectation checked = expect(w).checkBytes(w.file());
+        assertTrue(checked.bytesChecked());
+        assertEquals(w.sha256(), checked.sha256());
+        assertEquals(w.sha256(), CheckpointReader.read(w.file(), checked, Set.of(CheckpointFormat.GROUP_EMA)).sha256());
+
+        CheckpointException size = assertThrows(CheckpointException.class,
+            () -> new CheckpointExpectation(w.sha256(), w.sizeBytes() + 1, null).checkBytes(w.file()));
+        assertTrue(size.getMessage().contains("bytes, expected"), size.getMessage());
+        CheckpointException hash = assertThrows(CheckpointException.class,
+            () -> new CheckpointExpectation("0".repeat(64), w.sizeBytes(), null).checkBytes(w.file()));
+        assertTrue(hash.getMessage().contains("SHA-256"), hash.getMessage());
+    }
+
+    @Test
     void rejectsATruncatedFile() throws Exception {
         WrittenCheckpoint w = write(2);
         try (RandomAccessFile f = new RandomAccessFile(w.file().toFile(), "rw")) {

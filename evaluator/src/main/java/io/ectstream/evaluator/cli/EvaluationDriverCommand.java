@@ -2,6 +2,7 @@ package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.kafka.KafkaOptions;
 import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.driver.Backfill;
 import io.ectstream.evaluator.driver.DriverConfig;
 import io.ectstream.evaluator.driver.EvaluationDriver;
@@ -72,7 +73,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "20251126", description = "Seed of request 0; request c uses seed + c (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--t-mid", defaultValue = "0.821", description = "tMid of 2-step sampling (default ${DEFAULT-VALUE}).")
+    @Option(names = "--t-mid", defaultValue = "" + SamplerSettings.DEFAULT_T_MID, description = "tMid of 2-step sampling (default ${DEFAULT-VALUE}).")
     double tMid;
 
     @Option(names = "--teacher-few-step", description = "Also score pretraining checkpoints with 1- and 2-step sampling.")

@@ -6,7 +6,7 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * FID against fixed reference statistics (ECT.md section 6):
+ * FID against fixed reference statistics (docs/ECT.md §6):
  * FID = ||mu_g - mu_r||^2 + Tr(S_g) + Tr(S_r) - 2 Tr((S_g S_r)^(1/2)).
  * The trace of the square root is computed stably: A = sqrtm(S_r) once, by a symmetric
  * eigendecomposition; per call M = A S_g A (symmetric PSD) and Tr((S_g S_r)^(1/2)) = sum sqrt(max(eig(M), 0)),

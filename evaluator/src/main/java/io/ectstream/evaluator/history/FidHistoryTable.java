@@ -15,21 +15,21 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * FID against training progress: one row per checkpoint (step, kimg, phase), one column per (sampler, steps).
+ * FID against training progress: one row per checkpoint (step, kimg, phase), one column per (sampler, network evaluations).
  * A cell holds the report of its window kind and purpose with the most samples (the latest for ALL), shown
  * as {@code FID (n)}; "-" where there is none. Pure: reports in, rows and text out.
  */
 public final class FidHistoryTable {
 
-    /** A column: one sampling procedure. {@code steps} is network evaluations per image (35 for Heun). */
-    public record Column(SamplerKind sampler, int steps) implements Comparable<Column> {
+    /** A column: one sampling procedure, by its network evaluations per image (a report's steps; 35 for Heun). */
+    public record Column(SamplerKind sampler, int networkEvaluations) implements Comparable<Column> {
         @Override
         public int compareTo(Column o) {
-            return Comparator.comparing(Column::sampler).thenComparingInt(Column::steps).compare(this, o);
+            return Comparator.comparing(Column::sampler).thenComparingInt(Column::networkEvaluations).compare(this, o);
         }
 
         public String title() {
-            return title(sampler, steps);
+            return title(sampler, networkEvaluations);
         }
 
         /**

@@ -116,7 +116,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
         FidReport report = FidReport.newBuilder()
             .setModelVersion(group.version())
             .setSampler(group.sampler())
-            .setSteps(group.steps())
+            .setSteps(group.networkEvaluations())
             .setPurpose(group.purpose())
             .setNumSamples(moments.count())
             .setFid(value)
@@ -127,8 +127,8 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
             .setCreatedAt(Instant.ofEpochMilli(clock.millis()))
             .build();
         counters.countReport();
-        log.info("FID {} for {} {} {}-step {} over {} samples ({})", String.format("%.4f", value), group.versionKey(),
-            group.sampler(), group.steps(), group.purpose(), moments.count(), window.getKind());
+        log.info("FID {} for {} {} {} NFE {} over {} samples ({})", String.format("%.4f", value), group.versionKey(),
+            group.sampler(), group.networkEvaluations(), group.purpose(), moments.count(), window.getKind());
         context.forward(new Record<>(group.versionKey(), Parsed.ok(report), record.timestamp()));
     }
 

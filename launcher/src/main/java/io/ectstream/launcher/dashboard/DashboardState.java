@@ -176,9 +176,10 @@ final class DashboardState {
     }
 
     private void keepNewestCheckpoints() {
-        List<Long> steps = samples.keySet().stream().map(SampleKey::step).distinct().sorted(Comparator.reverseOrder()).toList();
-        if (steps.size() > CHECKPOINTS_SHOWN) {
-            long oldestKept = steps.get(CHECKPOINTS_SHOWN - 1);
+        List<Long> checkpointSteps = samples.keySet().stream().map(SampleKey::step).distinct()
+            .sorted(Comparator.reverseOrder()).toList();
+        if (checkpointSteps.size() > CHECKPOINTS_SHOWN) {
+            long oldestKept = checkpointSteps.get(CHECKPOINTS_SHOWN - 1);
             samples.keySet().removeIf(k -> k.step() < oldestKept);
         }
     }

@@ -15,6 +15,7 @@ import io.ectstream.core.kafka.TopicLayout;
 import io.ectstream.core.kafka.TopicRole;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.core.sampling.PrecisionConverter;
+import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.evaluator.features.ExtractorSpec;
@@ -172,7 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
                  EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
                  SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), CheckpointModelLoader.forServing(dev, null, precision));
                  EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     evaluationRequests, new EvaluationPlan(evalSamples, 64, 20_251_126L, 0.821, true, heun)).start();
+                     evaluationRequests, new EvaluationPlan(evalSamples, 64, 20_251_126L, SamplerSettings.DEFAULT_T_MID, true, heun)).start();
                  LoadGenerator load = new LoadGenerator(clients, topics)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
                 dashboardPortBound = port;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
@@ -51,6 +52,17 @@ class DashboardStateTest {
         assertEquals("run-a step " + (DashboardState.CHECKPOINTS_SHOWN + 2) + " · ECT 1-step, 1 NFE", newestOneStep.getString("caption"));
         long oldest = grids.stream().map(JsonObject.class::cast).mapToLong(g -> g.getLong("step")).min().orElseThrow();
         assertEquals(3, oldest);
+    }
+
+    @Test
+    void heunGridIsLabelledWithTheNetworkEvaluationsOfItsResults() {
+        DashboardState state = new DashboardState();
+        GenerationResult heunResult = DashboardRecords.result(1, 35, TrafficPurpose.EVALUATION, 1, ImageFormat.PNG);
+        state.result(GenerationResult.newBuilder(heunResult)
+            .setSampler(SamplerKind.EDM_HEUN).build(), 0);
+        JsonObject heun = state.toJson(true, 0).getJsonArray("samples").getJsonObject(0);
+        assertEquals(35, heun.getInteger("steps"));
+        assertEquals("Heun 18 steps, 35 NFE", heun.getString("label"), "a result's steps field already counts evaluations");
     }
 
     @Test

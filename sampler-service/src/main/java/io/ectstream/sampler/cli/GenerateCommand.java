@@ -2,6 +2,7 @@ package io.ectstream.sampler.cli;
 
 import io.ectstream.core.kafka.KafkaClientSettings;
 import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
@@ -43,7 +44,8 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Noise seed (default: random; the same seed gives the same images).")
     Long seed;
 
-    @Option(names = "--t-mid", description = "Intermediate noise level of 2-step sampling (default: the sampler's, 0.821).")
+    @Option(names = "--t-mid", description = "Intermediate noise level of 2-step sampling (default: the sampler's, "
+        + SamplerSettings.DEFAULT_T_MID + ").")
     Double tMid;
 
     @Option(names = "--per-request", defaultValue = "256", description = "Images per request; larger counts are split (default ${DEFAULT-VALUE}).")

@@ -2,6 +2,7 @@ package io.ectstream.sampler.models;
 
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointExpectation;
+import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.schemas.CheckpointEvent;
@@ -40,7 +41,7 @@ public final class ModelRegistry implements AutoCloseable {
     /** Rejected steps remembered per run, for the answer to a request naming one. */
     private static final int REJECTED_REMEMBERED = 64;
 
-    private final CheckpointFiles files;
+    private final Path storeRoot;
     private final ModelLoader loader;
     private final int recentVersions;
     private final Map<String, AtomicReference<LoadedModel>> active = new ConcurrentHashMap<>();
@@ -53,16 +54,19 @@ public final class ModelRegistry implements AutoCloseable {
     private volatile boolean closed;
 
     /** A registry that keeps only each run's newest checkpoint. */
-    public ModelRegistry(CheckpointFiles files, ModelLoader loader) {
-        this(files, loader, 1);
+    public ModelRegistry(Path storeRoot, ModelLoader loader) {
+        this(storeRoot, loader, 1);
     }
 
-    /** @param recentVersions checkpoints kept loaded per run (the newest and the ones it superseded), at least 1 */
-    public ModelRegistry(CheckpointFiles files, ModelLoader loader, int recentVersions) {
+    /**
+     * @param storeRoot      the checkpoint store events' URIs are resolved in ({@link CheckpointStore})
+     * @param recentVersions checkpoints kept loaded per run (the newest and the ones it superseded), at least 1
+     */
+    public ModelRegistry(Path storeRoot, ModelLoader loader, int recentVersions) {
         if (recentVersions < 1) {
             throw new IllegalArgumentException("recent versions must be >= 1, not " + recentVersions);
         }
-        this.files = files;
+        this.storeRoot = storeRoot;
         this.loader = loader;
         this.recentVersions = recentVersions;
     }
@@ -114,11 +118,12 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private LoadedModel loadModel(CheckpointEvent event) throws CheckpointException {
-        Path file = files.resolve(event.getCheckpointUri());
-        CheckpointFiles.verify(file, event.getSizeBytes(), event.getSha256());
+        Path file = CheckpointStore.existingFile(storeRoot, event.getCheckpointUri());
+        CheckpointExpectation checked = new CheckpointExpectation(event.getSha256(), event.getSizeBytes(),
+            event.getNetwork(), event.getStep()).checkBytes(file);
         ImageGenerator generator;
         try {
-            generator = loader.load(file, new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork(), event.getStep()));
+            generator = loader.load(file, checked);
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {

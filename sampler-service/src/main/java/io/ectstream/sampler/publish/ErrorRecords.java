@@ -1,13 +1,11 @@
 package io.ectstream.sampler.publish;
 
+import io.ectstream.core.checkpoint.Sha256;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Builds GenerationError records: what was wrong, and where the input came from, with its original bytes. Bytes
@@ -33,7 +31,7 @@ public final class ErrorRecords {
             .setRequestId(requestId)
             .setCode(code)
             .setReason(copied ? reason : reason + " (original record not copied: " + bytes.length + " bytes, SHA-256 "
-                + sha256(bytes) + ")")
+                + Sha256.hex(bytes) + ")")
             .setComponent(SamplerConfig.COMPONENT)
             .setSourceTopic(source.topic())
             .setSourcePartition(source.partition())
@@ -41,13 +39,5 @@ public final class ErrorRecords {
             .setOriginalBytes(bytes == null || !copied ? null : ByteBuffer.wrap(bytes))
             .setOccurredAt(Instant.now())
             .build();
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

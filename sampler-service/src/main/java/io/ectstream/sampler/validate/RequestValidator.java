@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
  * served behind user batches.
  */
 public final class RequestValidator {
-    /** ECT's largest noise level (sigma_max); t_mid must lie strictly between 0 and it. */
-    public static final double T_MAX = 80.0;
     public static final int MAX_ID_LENGTH = 256;
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -55,8 +53,9 @@ public final class RequestValidator {
             throw new InvalidRequestException("steps", "the ECT sampler takes 1 or 2 steps, not " + r.getSteps());
         }
         Double tMid = r.getTMid();
-        if (tMid != null && !(tMid > 0 && tMid < T_MAX)) {
-            throw new InvalidRequestException("tMid", "must lie in (0, " + T_MAX + "), not " + tMid);
+        if (tMid != null && !(tMid > 0 && tMid < SamplerSettings.SIGMA_MAX)) {
+            throw new InvalidRequestException("tMid",
+                "must lie in (0, " + SamplerSettings.SIGMA_MAX + "), not " + tMid);
         }
         if (r.getOutputFormat() == null) {
             throw new InvalidRequestException("outputFormat", "is required");

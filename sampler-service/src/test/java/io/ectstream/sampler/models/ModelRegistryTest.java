@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointExpectation;
+import io.ectstream.core.checkpoint.CheckpointStore;
+import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.SeededImageGenerator;
 import io.ectstream.sampler.support.SeededModelLoader;
@@ -16,6 +19,8 @@ import io.ectstream.schemas.ErrorCode;
 import java.nio.file.Files;
 import java.util.List;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +36,7 @@ class ModelRegistryTest {
     void swapKeepsTheOldModelUntilItsLastReferenceIsReleased() throws Exception {
         Path store = store();
         SeededModelLoader loader = new SeededModelLoader();
-        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), loader)) {
+        try (ModelRegistry registry = new ModelRegistry(store, loader)) {
             registry.load(Checkpoints.seeded(store, "run", 1, 11));
             LoadedModel first = registry.acquire(new ModelSelector("run", null));
             assertEquals(2, first.references());
@@ -56,7 +61,7 @@ class ModelRegistryTest {
     void failedLoadKeepsThePreviousModel() throws Exception {
         Path store = store();
         SeededModelLoader loader = new SeededModelLoader();
-        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), loader)) {
+        try (ModelRegistry registry = new ModelRegistry(store, loader)) {
             registry.load(Checkpoints.seeded(store, "run", 1, 11));
             CheckpointEvent corrupt = Checkpoints.seeded(store, "run", 2, 22);
             corrupt.setSha256("00".repeat(32));
@@ -77,9 +82,30 @@ class ModelRegistryTest {
     }
 
     @Test
+    void theLoaderIsHandedTheCheckedDigestSoTheFileIsHashedOnce() throws Exception {
+        Path store = store();
+        List<CheckpointExpectation> handed = new ArrayList<>();
+        SeededModelLoader seeded = new SeededModelLoader();
+        ModelLoader recording = (file, expected) -> {
+            handed.add(expected);
+            return seeded.load(file, expected);
+        };
+        try (ModelRegistry registry = new ModelRegistry(store, recording)) {
+            CheckpointEvent event = Checkpoints.seeded(store, "run", 3, 11);
+            registry.load(event);
+            CheckpointExpectation expected = handed.get(0);
+            assertTrue(expected.bytesChecked(), "the registry checked size and SHA-256: the reader must not hash again");
+            assertEquals(event.getSha256(), expected.sha256());
+            assertEquals(event.getSizeBytes(), expected.sizeBytes());
+            assertEquals(3L, expected.step());
+            assertEquals(event.getNetwork(), expected.network());
+        }
+    }
+
+    @Test
     void olderOrEqualStepIsSkipped() throws Exception {
         Path store = store();
-        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), new SeededModelLoader())) {
+        try (ModelRegistry registry = new ModelRegistry(store, new SeededModelLoader())) {
             assertEquals(ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", 5, 1)));
             assertEquals(ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 4, 2)));
             assertEquals(5, registry.current("run").version().getStep());
@@ -89,7 +115,7 @@ class ModelRegistryTest {
     @Test
     void selectorNamesARunAndOptionallyItsExactStep() throws Exception {
         Path store = store();
-        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), new SeededModelLoader())) {
+        try (ModelRegistry registry = new ModelRegistry(store, new SeededModelLoader())) {
             assertFalse(registry.hasModel());
             assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", null)));
             registry.load(Checkpoints.seeded(store, "run", 5, 1));
@@ -110,7 +136,7 @@ class ModelRegistryTest {
     void recentVersionsServeTheirExactStepAndTheOldestIsReleased() throws Exception {
         Path store = store();
         SeededModelLoader loader = new SeededModelLoader();
-        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), loader, 3)) {
+        try (ModelRegistry registry = new ModelRegistry(store, loader, 3)) {
             for (long step = 10; step <= 40; step += 10) {
                 assertEquals(ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", step, step)));
             }
@@ -142,7 +168,7 @@ class ModelRegistryTest {
     @Test
     void aRequestNamingARejectedStepIsToldItWasRejected() throws Exception {
         Path store = store();
-        try (ModelRegistry registry = new ModelRegistry(new CheckpointFiles(store), new SeededModelLoader(), 4)) {
+        try (ModelRegistry registry = new ModelRegistry(store, new SeededModelLoader(), 4)) {
             registry.load(Checkpoints.seeded(store, "run", 10, 1));
             assertThrows(CheckpointException.class, () -> registry.load(Checkpoints.write(store, "run", 20, "fail")));
             registry.load(Checkpoints.seeded(store, "run", 30, 3));
@@ -158,23 +184,27 @@ class ModelRegistryTest {
         Path outside = dir.resolve("outside.ckpt");
         Files.writeString(outside, "5");
         Files.createSymbolicLink(store.resolve("link.ckpt"), outside);
-        CheckpointFiles files = new CheckpointFiles(store);
-        for (String uri : new String[] {"../outside.ckpt", outside.toString(), "file:" + outside, "a/../../outside.ckpt"}) {
-            CheckpointException e = assertThrows(CheckpointException.class, () -> files.resolve(uri), uri);
-            assertTrue(e.getMessage().contains("outside the store root"), e.getMessage());
-        }
-        CheckpointException link = assertThrows(CheckpointException.class, () -> files.resolve("link.ckpt"));
-        assertTrue(link.getMessage().contains("links outside"), link.getMessage());
-        assertThrows(CheckpointException.class, () -> files.resolve("missing.ckpt"));
         Files.writeString(store.resolve("in.ckpt"), "5");
-        assertEquals(store.resolve("in.ckpt").toRealPath(), files.resolve("in.ckpt"));
+        SeededModelLoader loader = new SeededModelLoader();
+        try (ModelRegistry registry = new ModelRegistry(store, loader)) {
+            String inside = store.resolve("in.ckpt").toUri().toString();
+            for (String uri : new String[] {"../outside.ckpt", outside.toString(), "file:" + outside, inside,
+                    "a/../../outside.ckpt"}) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> registry.load(at(store, uri)), uri);
+                assertTrue(e.getMessage().contains("outside the store root"), e.getMessage());
+            }
+            CheckpointException link = assertThrows(CheckpointException.class, () -> registry.load(at(store, "link.ckpt")));
+            assertTrue(link.getMessage().contains("links outside"), link.getMessage());
+            CheckpointException missing = assertThrows(CheckpointException.class,
+                () -> registry.load(at(store, "missing.ckpt")));
+            assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+            assertTrue(loader.loaded().isEmpty(), "no refused checkpoint reaches the loader");
+        }
+        assertEquals(store.resolve("in.ckpt").toRealPath(), CheckpointStore.existingFile(store, "in.ckpt"));
     }
 
-    @Test
-    void sha256MatchesAKnownVector() throws Exception {
-        Path file = dir.resolve("abc");
-        Files.writeString(file, "abc");
-        // FIPS 180-2 test vector for "abc".
-        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", CheckpointFiles.sha256(file));
+    /** An event for {@code uri} whose size and SHA-256 are those of the store's {@code in.ckpt}. */
+    private static CheckpointEvent at(Path store, String uri) throws Exception {
+        return Checkpoints.event("run", 1, uri, store.resolve("in.ckpt"));
     }
 }

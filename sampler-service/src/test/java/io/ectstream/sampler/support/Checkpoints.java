@@ -1,6 +1,6 @@
 package io.ectstream.sampler.support;
 
-import io.ectstream.sampler.models.CheckpointFiles;
+import io.ectstream.core.checkpoint.Sha256;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.NetworkConfig;
 import io.ectstream.schemas.Phase;
@@ -38,7 +38,7 @@ public final class Checkpoints {
             .setNetwork(tinyNetwork())
             .setCheckpointUri(uri)
             .setSizeBytes(Files.size(file))
-            .setSha256(CheckpointFiles.sha256(file))
+            .setSha256(Sha256.hex(file))
             .setCreatedAt(Instant.now())
             .setTrainingLoss(0.1)
             .build();

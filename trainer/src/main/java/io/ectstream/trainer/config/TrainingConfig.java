@@ -1,5 +1,6 @@
 package io.ectstream.trainer.config;
 
+import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.config.NetworkSpec;
 
 /**
@@ -12,9 +13,10 @@ public record TrainingConfig(String runId, long seed, DataConfig data, NetworkSp
         PhaseConfig ect, CheckpointConfig checkpoint, LogConfig log) {
 
     public TrainingConfig {
-        if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new IllegalArgumentException("runId must be 1-128 letters, digits, '.', '_' or '-' (it names a"
-                + " folder), not " + (runId == null ? "missing" : "'" + runId + "'"));
+        if (!CheckpointStore.isValidRunId(runId)) {
+            throw new IllegalArgumentException("runId must be 1-128 letters, digits, '.', '_' or '-', start with a"
+                + " letter or digit and contain no '..' (it names a folder), not "
+                + (runId == null ? "missing" : "'" + runId + "'"));
         }
         if (data == null || network == null || pretrain == null || ect == null || checkpoint == null || log == null) {
             throw new IllegalArgumentException("data, network, pretrain, ect, checkpoint and log are required");

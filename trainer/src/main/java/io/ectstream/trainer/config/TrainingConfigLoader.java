@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads a {@link TrainingConfig}: the packaged defaults (ECT.md's reference settings), the YAML file over
+ * Reads a {@link TrainingConfig}: the packaged defaults (the reference settings of docs/ECT.md §4), the YAML file over
  * them, then {@code key=value} overrides (dotted keys, YAML values: {@code ect.q=256},
  * {@code network.channelMult=[1,2,2]}). Unknown keys and impossible values are rejected with the key named.
  */

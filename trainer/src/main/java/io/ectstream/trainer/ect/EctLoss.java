@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * The ECT consistency loss (ECT.md 4b) for one batch. Used in two steps so that the target pass can run
+ * The ECT consistency loss (docs/ECT.md §4b) for one batch. Used in two steps so that the target pass can run
  * outside the gradient recording: {@link #draw} the noise levels and the shared noise, compute
  * {@link #target} with no gradient, then {@link #perSample} with the student pass under recording.
  */

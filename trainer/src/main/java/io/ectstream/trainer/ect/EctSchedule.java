@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /**
- * ECT's noise schedule (ECT.md 4b): t = exp(N(pMean, pStd)); n(t) = 1 + k sigmoid(-b t);
+ * ECT's noise schedule (docs/ECT.md §4b): t = exp(N(pMean, pStd)); n(t) = 1 + k sigmoid(-b t);
  * stage = floor(iteration / stageLength); r = max(0, t (1 - n(t) / q^(stage + 1))).
  */
 public record EctSchedule(double pMean, double pStd, double q, double k, double b, long stageLength) {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * EDM's denoising loss for diffusion pretraining (ECT.md 4a): sigma = exp(N(pMean, pStd)), n ~ N(0, I),
+ * EDM's denoising loss for diffusion pretraining (docs/ECT.md §4a): sigma = exp(N(pMean, pStd)), n ~ N(0, I),
  * loss_i = lambda(sigma) ||D(x + sigma n, sigma) - x||^2 with lambda = (sigma^2 + sigmaData^2) / (sigma sigmaData)^2.
  */
 public final class EdmLoss {

@@ -16,7 +16,6 @@ import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.config.TrainingConfigLoader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,14 +105,7 @@ public final class TrainingCheckpoints {
 
     /** The checkpoint files of the run, highest step first. */
     public List<Path> newestFirst() throws IOException {
-        Path dir = CheckpointStore.resolve(root, runId);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            list.filter(p -> p.getFileName().toString().matches("step-\\d{9,}\\.ckpt")).forEach(files::add);
-        }
+        List<Path> files = new ArrayList<>(CheckpointStore.stepFiles(root, runId));
         files.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
         return files;
     }

@@ -17,7 +17,8 @@ import io.ectstream.trainer.ect.EdmLoss;
 import io.ectstream.trainer.loop.RunPlan.Stretch;
 
 /**
- * One optimisation step of either phase, in its own sub-manager (closed at the end, STACK.md): batch,
+ * One optimisation step of either phase, in its own sub-manager (closed at the end, so no step
+ * leaks device memory into the next): batch,
  * engine reseeded from (seed, step), loss (ECT: target pass first, outside gradient recording, with the
  * masks the student pass then replays), backward, optimizer, EMA. Reads nothing back from the device.
  * Every pass, the optimizer and the EMA free their temporaries as they finish ({@link Scoped}, NDScope), so

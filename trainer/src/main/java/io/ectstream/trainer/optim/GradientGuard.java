@@ -3,7 +3,7 @@ package io.ectstream.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
-/** Replaces non-finite gradient values before the optimizer sees them (ECT.md 4b): nan -> 0, +-inf -> +-1e5. */
+/** Replaces non-finite gradient values before the optimizer sees them (docs/ECT.md §4b): nan -> 0, +-inf -> +-1e5. */
 public final class GradientGuard {
     public static final float INFINITY_REPLACEMENT = 1e5f;
 

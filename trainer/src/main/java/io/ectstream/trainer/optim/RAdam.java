@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Rectified Adam as in torch.optim.RAdam without weight decay (the optimizer of ECT.md 4b).
+ * Rectified Adam as in torch.optim.RAdam without weight decay (the optimizer of docs/ECT.md §4b).
  * With rhoInf = 2 / (1 - b2) - 1 and rhoT = rhoInf - 2 t b2^t / (1 - b2^t):
  * while rhoT <= 5 the step is plain momentum, p -= lr * m / (1 - b1^t); afterwards
  * p -= lr * m / (1 - b1^t) * rect * sqrt(1 - b2^t) / (sqrt(v) + eps) with

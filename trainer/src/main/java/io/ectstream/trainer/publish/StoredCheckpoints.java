@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Turns the checkpoint files of a run directory ({@code <root>/<runId>/step-<9 digits>.ckpt}) back into the
@@ -35,12 +34,9 @@ public final class StoredCheckpoints {
         if (!Files.isDirectory(runDir)) {
             throw new IOException("not a run directory: " + runDir);
         }
-        List<Path> files;
-        try (Stream<Path> list = Files.list(runDir)) {
-            files = list.filter(p -> CheckpointFiles.stepOf(p).isPresent())
-                .sorted(Comparator.comparingLong(p -> CheckpointFiles.stepOf(p).orElseThrow()))
-                .toList();
-        }
+        List<Path> files = CheckpointStore.stepFiles(runDir).stream()
+            .sorted(Comparator.comparingLong(CheckpointStore::stepOf))
+            .toList();
         List<CheckpointEvent> events = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Path file : files) {
@@ -57,7 +53,7 @@ public final class StoredCheckpoints {
     public static CheckpointEvent describe(Path storeRoot, Path file) throws CheckpointException {
         LoadedCheckpoint checked = CheckpointReader.read(file, null, Set.of());
         CheckpointMetadata metadata = checked.metadata();
-        String uri = CheckpointFiles.relativeUri(storeRoot, file);
+        String uri = CheckpointStore.relativeUri(storeRoot, file);
         String expectedUri = CheckpointStore.relativeUri(metadata.runId(), metadata.step());
         if (!uri.equals(expectedUri)) {
             throw new CheckpointException("file is at " + uri + " but its header says run " + metadata.runId()

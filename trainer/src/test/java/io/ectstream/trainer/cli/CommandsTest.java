@@ -30,7 +30,7 @@ class CommandsTest {
         int code = new CommandLine(command).execute("--config", REPO.resolve("configs/cifar10.yaml").toString());
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code);
-        // the reference DDPM++ CIFAR-10 count (ECT.md / issue 3)
+        // the reference DDPM++ CIFAR-10 count (docs/ECT.md §3)
         assertTrue(text.contains("total parameters: 55,732,739"), text.lines().reduce((a, b) -> b).orElse(""));
         assertTrue(text.contains("conv"), "layer table rows");
     }

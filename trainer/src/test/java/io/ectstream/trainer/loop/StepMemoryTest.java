@@ -10,7 +10,7 @@ import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.testing.TinyRuns;
 import org.junit.jupiter.api.Test;
 
-/** STACK.md: a step's temporaries die with its sub-manager; the long-lived manager must not grow step by step. */
+/** A step's temporaries die with its sub-manager; the long-lived manager must not grow step by step. */
 class StepMemoryTest {
 
     @Test

@@ -1,5 +1,7 @@
 package io.ectstream.trainer.publish;
 
+import io.ectstream.core.checkpoint.CheckpointStore;
+import io.ectstream.core.checkpoint.Sha256;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.NetworkConfig;
 import io.ectstream.schemas.Phase;
@@ -49,7 +51,7 @@ final class TestEvents {
 
     /** Writes a checkpoint-sized file of seeded random bytes at the store layout's place for {@code step}. */
     static Path writeCheckpointFile(Path root, String runId, long step, int bytes) throws IOException {
-        Path file = root.resolve(runId).resolve(CheckpointFiles.fileName(step));
+        Path file = root.resolve(runId).resolve(CheckpointStore.fileName(step));
         Files.createDirectories(file.getParent());
         byte[] content = new byte[bytes];
         new Random(step * 31 + runId.hashCode()).nextBytes(content);
@@ -63,10 +65,10 @@ final class TestEvents {
     }
 
     static CheckpointEvent checkpoint(Path root, String runId, long step, Path file) throws Exception {
-        CheckpointFiles.Digest digest = CheckpointFiles.digest(file);
+        Sha256.FileDigest digest = Sha256.of(file);
         return CheckpointEvent.newBuilder().setRunId(runId).setStep(step).setImagesSeen(step * 128)
             .setPhase(Phase.ECT).setEctStage((int) (step / 1000)).setNetwork(network())
-            .setCheckpointUri(CheckpointFiles.relativeUri(root, file)).setSizeBytes(digest.sizeBytes())
+            .setCheckpointUri(CheckpointStore.relativeUri(root, file)).setSizeBytes(digest.sizeBytes())
             .setSha256(digest.sha256()).setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L + step))
             .setTrainingLoss(1.0 / (step + 1)).build();
     }
