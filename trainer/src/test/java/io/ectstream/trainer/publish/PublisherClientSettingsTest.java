@@ -2,7 +2,7 @@ package io.ectstream.trainer.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
