@@ -25,7 +25,8 @@ class EvaluateMissingTopicsTest {
         kafka.createTopics(1, "ec.results", "ec.fid");
         Path stats = dir.resolve("ref.ectref");
         try (var extractor = ExtractorSpec.open("random-projection:8:1", ExtractorSpec.parseShape("1x4x4"))) {
-            ReferenceStatistics.of(extractor.id(), "test", new Moments(8, 2, new double[8], new double[Moments.packedSize(8)])).write(stats);
+            Moments moments = new Moments(8, 2, new double[8], new double[Moments.packedSize(8)]);
+            ReferenceStatistics.of(extractor.id(), "test", moments).write(stats);
         }
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new EvaluateCommand());
@@ -35,8 +36,8 @@ class EvaluateMissingTopicsTest {
             "--fid-topic", "ec.fid", "--errors-topic", "ec.errors", "--checkpoints-topic", "ec.checkpoints",
             "--extractor", "random-projection:8:1", "--image-shape", "1x4x4", "--reference-stats", stats.toString(),
             "--state-dir", dir.resolve("state").toString());
-        assertTrue(code != 0, out.toString());
-        assertTrue(out.toString().contains("evaluator cannot start") && out.toString().contains("has no topic ec.errors, ec.checkpoints"),
-            out.toString());
+        String said = out.toString();
+        assertTrue(code != 0, said);
+        assertTrue(said.contains("evaluator cannot start") && said.contains("has no topic ec.errors, ec.checkpoints"), said);
     }
 }

@@ -8,7 +8,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 
-/** Reads a whole topic as it is now: every partition from its beginning to the end offsets it has when the read starts. */
+/**
+ * Reads a whole topic as it is now: every partition from its beginning to the end offsets it has when the read
+ * starts.
+ */
 public final class EndOffsetReader {
     private EndOffsetReader() {
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The picocli mixin of the connection flags every command that talks to Kafka shares ({@code @Mixin KafkaOptions kafka;}):
- * {@code --bootstrap-servers}, {@code --kafka-config} and {@code --kafka-property}, merged by {@link #settings()}.
+ * The picocli mixin of the connection flags every command that talks to Kafka shares
+ * ({@code @Mixin KafkaOptions kafka;}): {@code --bootstrap-servers}, {@code --kafka-config} and {@code --kafka-property}, merged by {@link #settings()}.
  */
 public final class KafkaOptions {
 
@@ -26,7 +26,7 @@ public final class KafkaOptions {
         description = "One Kafka client property; repeatable; overrides --kafka-config and ECTSTREAM_KAFKA_* variables.")
     List<String> properties = new ArrayList<>();
 
-    /** Whether --bootstrap-servers, --kafka-config or --kafka-property was given (for commands where Kafka is optional). */
+    /** Whether --bootstrap-servers, --kafka-config or --kafka-property was given (where Kafka is optional). */
     public boolean given() {
         return bootstrapServers != null || configFile != null || !properties.isEmpty();
     }

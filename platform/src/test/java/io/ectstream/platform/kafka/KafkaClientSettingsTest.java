@@ -127,7 +127,8 @@ class KafkaClientSettingsTest {
         Probe probe = new Probe();
         new CommandLine(probe).parseArgs("--kafka-config", file.toString(), "--bootstrap-servers", "b:2");
         assertTrue(probe.kafka.given());
-        assertEquals("b:2", probe.kafka.settings(Map.of("ECTSTREAM_KAFKA_BOOTSTRAP_SERVERS", "e:3")).bootstrapServers());
+        KafkaClientSettings s = probe.kafka.settings(Map.of("ECTSTREAM_KAFKA_BOOTSTRAP_SERVERS", "e:3"));
+        assertEquals("b:2", s.bootstrapServers());
 
         Probe none = new Probe();
         new CommandLine(none).parseArgs();

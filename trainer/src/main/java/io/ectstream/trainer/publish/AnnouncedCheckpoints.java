@@ -1,6 +1,7 @@
 package io.ectstream.trainer.publish;
 
 import io.ectstream.platform.kafka.EndOffsetReader;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.serde.AvroSerdes;
 import io.ectstream.schemas.serde.RecordDecodingException;
@@ -48,7 +49,7 @@ final class AnnouncedCheckpoints {
     static AnnouncedCheckpoints read(PublisherConfig config, String topic, String runId, Duration timeout) {
         AnnouncedCheckpoints announced = new AnnouncedCheckpoints();
         Deserializer<CheckpointEvent> deserializer = AvroSerdes.checkpointEvent().deserializer();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.reader(config))) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(PublisherClientProperties.reader(config))) {
             EndOffsetReader.readToEnd(consumer, topic, timeout, record -> {
                 if (!runId.equals(record.key())) {
                     return;

@@ -120,8 +120,8 @@ final class EventSender implements Runnable {
                 producer = producerFactory.get();
             }
             if (!topicsReady) {
-                KafkaTopics.createWithBrokerDefaults(admin, List.of(config.topics().checkpoints(), config.topics().trainProgress()),
-                    TOPIC_SETUP_TIMEOUT);
+                List<String> topics = List.of(config.topics().checkpoints(), config.topics().trainProgress());
+                KafkaTopics.createWithBrokerDefaults(admin, topics, TOPIC_SETUP_TIMEOUT);
                 topicsReady = true;
             }
             if (event instanceof PendingEvent.Checkpoint checkpoint && isAlreadyAnnounced(checkpoint.event())) {

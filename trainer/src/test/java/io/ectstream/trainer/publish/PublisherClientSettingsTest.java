@@ -17,11 +17,12 @@ class PublisherClientSettingsTest {
             .build();
         PublisherConfig config = PublisherConfig.of(settings);
         assertEquals("k1:9093,k2:9093", config.bootstrapServers());
-        for (Map<String, Object> client : new Map[] {KafkaClients.producer(config), KafkaClients.reader(config), KafkaClients.admin(config)}) {
+        for (Map<String, Object> client : new Map[] {PublisherClientProperties.producer(config),
+            PublisherClientProperties.reader(config), PublisherClientProperties.admin(config)}) {
             assertEquals("SASL_SSL", client.get("security.protocol"));
             assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
             assertEquals("k1:9093,k2:9093", client.get("bootstrap.servers"));
         }
-        assertEquals("all", KafkaClients.producer(config).get("acks"));
+        assertEquals("all", PublisherClientProperties.producer(config).get("acks"));
     }
 }
