@@ -1,8 +1,8 @@
 package io.ectstream.launcher;
 
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
-import io.ectstream.core.kafka.TopicLayout;
-import io.ectstream.core.kafka.TopicSpec;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicSpec;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

@@ -4,7 +4,7 @@ import io.ectstream.core.device.DeviceUnavailableException;
 import io.ectstream.evaluator.cli.EvaluateCommand;
 import io.ectstream.evaluator.cli.EvaluationDriverCommand;
 import io.ectstream.evaluator.cli.FidHistoryCommand;
-import io.ectstream.evaluator.cli.TopicsCommand;
+import io.ectstream.platform.cli.TopicsCommand;
 import io.ectstream.evaluator.cli.FidCommand;
 import io.ectstream.evaluator.cli.FidPlotCommand;
 import io.ectstream.evaluator.cli.ScoreCommand;

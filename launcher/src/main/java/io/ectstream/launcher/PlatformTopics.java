@@ -1,8 +1,8 @@
 package io.ectstream.launcher;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.KafkaTopics;
-import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.TopicLayout;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,9 +3,9 @@ package io.ectstream.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.core.kafka.TopicLayout;
-import io.ectstream.core.kafka.TopicRole;
-import io.ectstream.core.kafka.TopicSpec;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.TopicSpec;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.schemas.topics.TopicNames;

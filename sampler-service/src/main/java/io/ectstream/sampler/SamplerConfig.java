@@ -1,7 +1,7 @@
 package io.ectstream.sampler;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.sampler.validate.ReplyTopicPolicy;
 import io.ectstream.sampler.validate.RequestCost;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.client.GenerationClient;

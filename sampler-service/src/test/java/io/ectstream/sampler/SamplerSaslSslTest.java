@@ -3,7 +3,7 @@ package io.ectstream.sampler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;

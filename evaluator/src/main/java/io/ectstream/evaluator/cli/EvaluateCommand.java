@@ -1,9 +1,9 @@
 package io.ectstream.evaluator.cli;
 
-import io.ectstream.core.kafka.KafkaOptions;
-import io.ectstream.core.kafka.KafkaTopics;
-import io.ectstream.core.kafka.TopicLayout;
-import io.ectstream.core.kafka.TopicRole;
+import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
@@ -32,10 +32,6 @@ import picocli.CommandLine.Option;
         + " of a group is counted once, however often it is delivered.")
 public class EvaluateCommand implements Callable<Integer> {
     private static final TopicNames TOPICS = TopicNames.defaults();
-
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
 
     @Mixin
     KafkaOptions kafka;
@@ -88,10 +84,10 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvaluatorConfig config = new EvaluatorConfig(bootstrapServers, applicationId, resultsTopic,
+        EvaluatorConfig config = new EvaluatorConfig(kafka.bootstrapServers(), applicationId, resultsTopic,
             "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic,
             new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of())
-            .withKafkaClientSettings(kafka.settings(bootstrapServers));
+            .withKafkaClientSettings(kafka.settings());
         ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
         ImageShape shape = imageShape == null ? null : ExtractorSpec.parseShape(imageShape);
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
@@ -105,7 +101,7 @@ public class EvaluateCommand implements Callable<Integer> {
                 if (config.checkpointsTopic() != null) {
                     needed.add(config.checkpointsTopic());
                 }
-                try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers), Duration.ofSeconds(30))) {
+                try (KafkaTopics topics = new KafkaTopics(kafka.settings(), Duration.ofSeconds(30))) {
                     topics.require("evaluator", needed);
                     topics.warnOnDrift("evaluator", definitions(config));
                 }

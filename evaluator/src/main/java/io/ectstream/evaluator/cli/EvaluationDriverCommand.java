@@ -1,7 +1,7 @@
 package io.ectstream.evaluator.cli;
 
-import io.ectstream.core.kafka.KafkaOptions;
-import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.driver.Backfill;
 import io.ectstream.evaluator.driver.DriverConfig;
@@ -30,10 +30,6 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private static final TopicNames TOPICS = TopicNames.defaults();
-
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
 
     @Mixin
     KafkaOptions kafka;
@@ -96,7 +92,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
 
     /** Requests what the run lacks, waits out the rejections and retries, and returns. */
     private int backfill(EvaluationPlan plan, DriverConfig config) throws Exception {
-        var clients = kafka.settings(bootstrapServers).clientProperties();
+        var clients = kafka.settings().clientProperties();
         Backfill missing = Backfill.read(clients, fidTopic, run, Duration.ofSeconds(60));
         try (EvaluationDriver driver = new EvaluationDriver(clients, config, plan, missing).start()) {
             driver.finished().get();
@@ -132,7 +128,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
             }
         }, "evaluation-driver-shutdown"));
         try (EvaluationDriver driver = new EvaluationDriver(
-            kafka.settings(bootstrapServers).clientProperties(), config, plan).start()) {
+            kafka.settings().clientProperties(), config, plan).start()) {
             stop.await();
         } finally {
             closed.countDown();

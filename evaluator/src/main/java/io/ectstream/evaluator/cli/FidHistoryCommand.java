@@ -1,6 +1,6 @@
 package io.ectstream.evaluator.cli;
 
-import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.evaluator.history.FidHistoryTable;
@@ -32,10 +32,6 @@ public class FidHistoryCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "Training run id.")
     String run;
 
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
-
     @Mixin
     KafkaOptions kafka;
 
@@ -58,7 +54,7 @@ public class FidHistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var clients = kafka.settings(bootstrapServers).clientProperties();
+        var clients = kafka.settings().clientProperties();
         FidHistoryReader.History history = FidHistoryReader.read(clients, fidTopic, run, Duration.ofSeconds(timeoutS));
         TrafficPurpose filter = purpose == PurposeFilter.ANY ? null : TrafficPurpose.valueOf(purpose.name());
         var unevaluated = filter == TrafficPurpose.USER ? List.<UnevaluatedCheckpoint>of()

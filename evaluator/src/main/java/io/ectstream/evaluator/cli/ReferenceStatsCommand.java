@@ -1,7 +1,7 @@
 package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.data.ImageDataset;
-import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
@@ -30,9 +30,6 @@ public class ReferenceStatsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Statistics file to write.")
     Path out;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka to publish to; omitted (and no --kafka-config/--kafka-property): file only.")
-    String bootstrapServers;
-
     @Mixin
     KafkaOptions kafka;
 
@@ -53,8 +50,8 @@ public class ReferenceStatsCommand implements Callable<Integer> {
             stats = ReferenceStatsBuilder.compute(images, featureExtractor, batchSize);
         }
         stats.write(out);
-        if (bootstrapServers != null || kafka.given()) {
-            ReferenceStatsPublisher.publish(kafka.settings(bootstrapServers).clientProperties(), topic, stats, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        if (kafka.given()) {
+            ReferenceStatsPublisher.publish(kafka.settings().clientProperties(), topic, stats, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
         }
         spec.commandLine().getOut().printf("%s  n=%d d=%d extractor=%s -> %s%n", stats.id(), stats.statistics().count(),
             stats.dimension(), stats.extractorId(), out);

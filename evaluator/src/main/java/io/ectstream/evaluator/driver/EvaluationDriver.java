@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.driver;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
@@ -33,10 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,15 +133,15 @@ public final class EvaluationDriver implements AutoCloseable {
         }
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.checkpoints = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        this.checkpoints = KafkaClients.consumer(consumerConfig);
         Map<String, Object> errorsConfig = new HashMap<>(clientProperties);
         errorsConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
         errorsConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.errors = new KafkaConsumer<>(errorsConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        this.errors = KafkaClients.consumer(errorsConfig);
         Map<String, Object> producerConfig = new HashMap<>(clientProperties);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(producerConfig);
         this.thread = new Thread(this::run, "evaluation-driver");
         this.thread.setDaemon(true);
     }

@@ -1,5 +1,7 @@
 package io.ectstream.evaluator.history;
 
+import io.ectstream.platform.kafka.EndOffsetReader;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -12,11 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,25 +87,8 @@ public final class FidHistoryReader {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            if (partitions.isEmpty()) {
-                return false;
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic + " took longer than " + timeout);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    each.accept(record.value());
-                }
-            }
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(props)) {
+            return EndOffsetReader.readToEnd(consumer, topic, timeout, record -> each.accept(record.value()));
         }
-        return true;
     }
 }

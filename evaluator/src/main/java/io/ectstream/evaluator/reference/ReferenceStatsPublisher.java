@@ -1,8 +1,9 @@
 package io.ectstream.evaluator.reference;
 
+import io.ectstream.platform.kafka.KafkaClients;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -11,8 +12,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +35,11 @@ public final class ReferenceStatsPublisher {
         byte[] value = stats.toBytes();
         int limit = Math.max(maxMessageBytes, value.length + 1024);
         ensureTopic(clientProperties, topic, limit);
-        Properties props = new Properties();
-        props.putAll(clientProperties);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limit);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(33554432L, 2L * limit));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer =
-                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(props)) {
             producer.send(new ProducerRecord<>(topic, stats.id(), value)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -54,7 +51,7 @@ public final class ReferenceStatsPublisher {
     }
 
     static void ensureTopic(Map<String, Object> clientProperties, String topic, int maxMessageBytes) {
-        try (Admin admin = Admin.create(clientProperties)) {
+        try (Admin admin = KafkaClients.admin(clientProperties)) {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }

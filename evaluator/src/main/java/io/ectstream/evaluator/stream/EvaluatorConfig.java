@@ -1,6 +1,6 @@
 package io.ectstream.evaluator.stream;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import java.nio.file.Path;
 import java.util.Map;
 

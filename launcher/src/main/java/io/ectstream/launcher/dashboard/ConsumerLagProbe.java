@@ -1,5 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,7 +17,7 @@ final class ConsumerLagProbe implements AutoCloseable {
     private final Admin admin;
 
     ConsumerLagProbe(Map<String, Object> clientProperties) {
-        this.admin = Admin.create(clientProperties);
+        this.admin = KafkaClients.admin(clientProperties);
     }
 
     Map<String, Map<String, Long>> measure() throws Exception {

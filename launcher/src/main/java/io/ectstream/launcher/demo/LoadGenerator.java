@@ -1,5 +1,6 @@
 package io.ectstream.launcher.demo;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
@@ -24,10 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +53,11 @@ final class LoadGenerator implements AutoCloseable {
         this.topics = topics;
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(config);
         Map<String, Object> consumerConfig = new HashMap<>(clientProperties);
         consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        this.answers = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        this.answers = KafkaClients.consumer(consumerConfig);
     }
 
     void start(String runId, double requestsPerSecond, int maxInFlight, int imagesPerRequest, BooleanSupplier modelServed) {

@@ -1,5 +1,6 @@
 package io.ectstream.sampler.bench;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,7 +11,7 @@ import io.ectstream.core.checkpoint.CheckpointWriter;
 import io.ectstream.core.checkpoint.ParameterTensors;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
 import io.ectstream.core.config.NetworkSpec;
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;
@@ -37,7 +38,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,8 +45,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Measures, in one run on one machine: the model's batched forward pass in-process (images/s), the
@@ -242,7 +240,7 @@ public final class SamplerBenchmark {
     }
 
     private static void createTopics(Map<String, Object> clientProperties, TopicNames topics) throws Exception {
-        try (Admin admin = Admin.create(clientProperties)) {
+        try (Admin admin = KafkaClients.admin(clientProperties)) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : List.of(topics.checkpoints(), topics.generateRequests(), topics.generateResults(), topics.generateErrors())) {
                 newTopics.add(new NewTopic(t, 1, (short) 1));
@@ -252,9 +250,7 @@ public final class SamplerBenchmark {
     }
 
     private static void publishCheckpoint(Map<String, Object> clientProperties, String topic, CheckpointEvent event) throws Exception {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(clientProperties)) {
             producer.send(new ProducerRecord<>(topic, event.getRunId(), new AvroCodec<>(CheckpointEvent.class).encode(event))).get();
         }
     }

@@ -1,8 +1,8 @@
 package io.ectstream.sampler.cli;
 
 import io.ectstream.core.config.NetworkSpec;
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.sampler.bench.SamplerBenchmark;
 import io.ectstream.schemas.ImageFormat;
 import java.nio.file.Files;
@@ -17,10 +17,6 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-sampler", mixinStandardHelpOptions = true,
     description = "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), and 1-image latency.")
 public class BenchSamplerCommand implements Callable<Integer> {
-
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
 
     @Mixin
     KafkaOptions kafka;
@@ -73,7 +69,7 @@ public class BenchSamplerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("ect-bench-");
-        SamplerBenchmark.Report report = SamplerBenchmark.run(kafka.settings(bootstrapServers), dir, settings(), line -> System.out.println("... " + line));
+        SamplerBenchmark.Report report = SamplerBenchmark.run(kafka.settings(), dir, settings(), line -> System.out.println("... " + line));
         System.out.println(report.describe());
         return 0;
     }

@@ -1,7 +1,7 @@
 package io.ectstream.sampler.cli;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.schemas.GenerationRequest;
@@ -51,10 +51,6 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(names = "--per-request", defaultValue = "256", description = "Images per request; larger counts are split (default ${DEFAULT-VALUE}).")
     int perRequest;
 
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
-
     @Mixin
     KafkaOptions kafka;
 
@@ -71,7 +67,7 @@ public class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 1");
         }
         TopicNames topics = TopicNames.defaults();
-        KafkaClientSettings settings = kafka.settings(bootstrapServers);
+        KafkaClientSettings settings = kafka.settings();
         String runId = run != null ? run : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints())
             .orElseThrow(() -> new IllegalStateException("no checkpoint on " + topics.checkpoints() + ": name one with --run"));
         long requestSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();

@@ -5,9 +5,9 @@ import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.core.sampling.PrecisionConverter;
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.KafkaOptions;
-import io.ectstream.core.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
@@ -28,10 +28,6 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve 1-2 step generation from Kafka (and HTTP), hot-loading every new checkpoint.")
 public class ServeCommand implements Callable<Integer> {
-
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
 
     @Mixin
     KafkaOptions kafka;
@@ -168,7 +164,7 @@ public class ServeCommand implements Callable<Integer> {
     SamplerConfig config() {
         TopicNames d = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
-        KafkaClientSettings settings = kafka.settings(bootstrapServers, env);
+        KafkaClientSettings settings = kafka.settings(env);
         HttpSecurity security = new HttpSecurity(token(), httpTlsCert, httpTlsKey);
         String host = httpHost != null ? httpHost : security.tokenRequired() ? "0.0.0.0" : "127.0.0.1";
         SamplerConfig config = new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
@@ -201,18 +197,18 @@ public class ServeCommand implements Callable<Integer> {
         SamplerConfig config = config();
         if (topicCheck) {
             TopicNames t = config.topics();
-            try (KafkaTopics topics = new KafkaTopics(kafka.settings(bootstrapServers, env), Duration.ofSeconds(30))) {
+            try (KafkaTopics topics = new KafkaTopics(kafka.settings(env), Duration.ofSeconds(30))) {
                 List<String> needed = new java.util.ArrayList<>(List.of(t.checkpoints(), t.generateRequests(),
                     config.evaluationRequestsTopic(), t.generateResults(), t.generateErrors()));
                 if (config.resultsJsonTopic() != null) {
                     needed.add(config.resultsJsonTopic());
                 }
                 topics.require(SamplerConfig.COMPONENT, needed);
-                io.ectstream.core.kafka.TopicLayout defined = io.ectstream.core.kafka.TopicLayout.defaults(t).only(List.of(
-                    io.ectstream.core.kafka.TopicRole.CHECKPOINTS, io.ectstream.core.kafka.TopicRole.REQUESTS,
-                    io.ectstream.core.kafka.TopicRole.RESULTS, io.ectstream.core.kafka.TopicRole.ERRORS));
+                io.ectstream.platform.kafka.TopicLayout defined = io.ectstream.platform.kafka.TopicLayout.defaults(t).only(List.of(
+                    io.ectstream.platform.kafka.TopicRole.CHECKPOINTS, io.ectstream.platform.kafka.TopicRole.REQUESTS,
+                    io.ectstream.platform.kafka.TopicRole.RESULTS, io.ectstream.platform.kafka.TopicRole.ERRORS));
                 topics.warnOnDrift(SamplerConfig.COMPONENT, config.resultsJsonTopic() == null ? defined : defined.with(
-                    io.ectstream.core.kafka.TopicLayout.defaults().get(io.ectstream.core.kafka.TopicRole.RESULTS_JSON)
+                    io.ectstream.platform.kafka.TopicLayout.defaults().get(io.ectstream.platform.kafka.TopicRole.RESULTS_JSON)
                         .withName(config.resultsJsonTopic())));
             }
         }

@@ -1,5 +1,7 @@
 package io.ectstream.sampler.client;
 
+import io.ectstream.platform.kafka.EndOffsetReader;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
@@ -22,10 +24,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A blocking Kafka client of the sampler: sends GenerationRequests and collects their results (all
@@ -33,6 +31,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * sees only answers to its own requests (matched by request id).
  */
 public final class GenerationClient implements AutoCloseable {
+    /** The longest {@link #newestRun} waits for the broker and reads the checkpoints topic. */
+    private static final Duration NEWEST_RUN_TIMEOUT = Duration.ofSeconds(30);
     private final TopicNames topics;
     private final String resultTopic;
     private final KafkaProducer<String, byte[]> producer;
@@ -62,12 +62,12 @@ public final class GenerationClient implements AutoCloseable {
         Map<String, Object> producerProps = new HashMap<>(clientProperties);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
-        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        producer = KafkaClients.producer(producerProps);
         Map<String, Object> consumerProps = new HashMap<>(clientProperties);
         consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumerProps.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20));
         consumerProps.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = KafkaClients.consumer(consumerProps);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : Set.of(this.resultTopic, topics.generateErrors())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(15))
@@ -159,26 +159,19 @@ public final class GenerationClient implements AutoCloseable {
         AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(checkpointsTopic, Duration.ofSeconds(15)).stream()
-                .map(p -> new TopicPartition(checkpointsTopic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            CheckpointEvent newest = null;
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    try {
-                        CheckpointEvent e = codec.decode(r.value());
-                        if (newest == null || !e.getCreatedAt().isBefore(newest.getCreatedAt())) {
-                            newest = e;
-                        }
-                    } catch (RecordDecodingException ignored) {
-                        // not a checkpoint event
+        CheckpointEvent[] newest = {null};
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(props)) {
+            EndOffsetReader.readToEnd(c, checkpointsTopic, NEWEST_RUN_TIMEOUT, r -> {
+                try {
+                    CheckpointEvent e = codec.decode(r.value());
+                    if (newest[0] == null || !e.getCreatedAt().isBefore(newest[0].getCreatedAt())) {
+                        newest[0] = e;
                     }
+                } catch (RecordDecodingException ignored) {
+                    // not a checkpoint event
                 }
-            }
-            return Optional.ofNullable(newest).map(CheckpointEvent::getRunId);
+            });
+            return Optional.ofNullable(newest[0]).map(CheckpointEvent::getRunId);
         }
     }
 

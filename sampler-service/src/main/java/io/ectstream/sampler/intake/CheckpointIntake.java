@@ -1,5 +1,6 @@
 package io.ectstream.sampler.intake;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
@@ -23,8 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +74,7 @@ public final class CheckpointIntake implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = KafkaClients.consumer(props);
         thread = new Thread(this::run, "ect-checkpoint-intake");
         thread.setDaemon(true);
         thread.start();

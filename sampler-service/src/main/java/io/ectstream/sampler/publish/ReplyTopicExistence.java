@@ -1,5 +1,6 @@
 package io.ectstream.sampler.publish;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class ReplyTopicExistence implements AutoCloseable {
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "ect-sampler-reply-topics");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-        this.admin = Admin.create(props);
+        this.admin = KafkaClients.admin(props);
         this.context = context;
         this.alwaysPresent = Set.copyOf(alwaysPresent);
     }

@@ -1,6 +1,6 @@
 package io.ectstream.sampler.support;
 
-import io.ectstream.core.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.schemas.CheckpointEvent;

@@ -1,6 +1,6 @@
 package io.ectstream.trainer.cli;
 
-import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.publish.DuplicatePolicy;
@@ -38,10 +38,6 @@ public class RepublishCommand implements Callable<Integer> {
         + "(default: the parent of --run-dir).")
     Path storeRoot;
 
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
-
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
@@ -74,7 +70,7 @@ public class RepublishCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
         }
-        PublisherConfig config = PublisherConfig.of(kafka.settings(bootstrapServers)).withTopics(topics)
+        PublisherConfig config = PublisherConfig.of(kafka.settings()).withTopics(topics)
             .withQueueBound(Math.max(PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()))
             .withOutageWarningAfter(Duration.ofSeconds(5)).withCloseTimeout(waitFor);
         long delivered;

@@ -6,7 +6,7 @@ import io.ectstream.core.data.DatasetFormatException;
 import io.ectstream.core.data.Datasets;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.device.Devices;
-import io.ectstream.core.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfig;
@@ -30,15 +30,12 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     @Mixin
     RunOptions options = new RunOptions();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-        description = "Kafka to announce checkpoints (ect.checkpoints) and progress (ect.train.progress) on;"
-            + " none (and no --kafka-config/--kafka-property): no announcements")
-    String bootstrapServers;
-
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints",
+        description = "Where checkpoints are announced when Kafka is given (--bootstrap-servers, --kafka-config or"
+            + " --kafka-property; none of them: no announcements) (default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
     @Option(names = "--progress-topic", defaultValue = "ect.train.progress", description = "(default ${DEFAULT-VALUE})")
@@ -59,13 +56,13 @@ abstract class TrainingCommandBase implements Callable<Integer> {
 
     /** A Kafka publisher this command owns, when no events were given and Kafka settings were; else null. */
     private KafkaTrainingEvents ownPublisher() {
-        if (events != TrainingEvents.NONE || (bootstrapServers == null && !kafka.given())) {
+        if (events != TrainingEvents.NONE || !kafka.given()) {
             return null;
         }
         TopicNames defaults = TopicNames.defaults();
         TopicNames topics = new TopicNames(checkpointsTopic, progressTopic, defaults.generateRequests(),
             defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
-        return new KafkaTrainingEvents(PublisherConfig.of(kafka.settings(bootstrapServers)).withTopics(topics));
+        return new KafkaTrainingEvents(PublisherConfig.of(kafka.settings()).withTopics(topics));
     }
 
     @Override

@@ -1,18 +1,16 @@
 package io.ectstream.trainer.publish;
 
+import io.ectstream.platform.kafka.EndOffsetReader;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.serde.AvroSerdes;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -50,44 +48,21 @@ final class AnnouncedCheckpoints {
      */
     static AnnouncedCheckpoints read(PublisherConfig config, String topic, String runId, Duration timeout) {
         AnnouncedCheckpoints announced = new AnnouncedCheckpoints();
-        long deadline = System.nanoTime() + timeout.toNanos();
         Deserializer<CheckpointEvent> deserializer = AvroSerdes.checkpointEvent().deserializer();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.reader(config))) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (partitions.isEmpty()) {
-                return announced;
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (!reachedEnd(consumer, end, timeout)) {
-                if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("reading " + topic + " to its end took longer than " + timeout);
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(PublisherClientProperties.reader(config))) {
+            EndOffsetReader.readToEnd(consumer, topic, timeout, record -> {
+                if (!runId.equals(record.key())) {
+                    return;
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!runId.equals(record.key())) {
-                        continue;
-                    }
-                    try {
-                        CheckpointEvent event = deserializer.deserialize(topic, record.value());
-                        announced.add(event.getStep(), event.getSha256());
-                    } catch (RecordDecodingException e) {
-                        log.warn("Skipping an unreadable record at {}-{}@{}: {}",
-                            topic, record.partition(), record.offset(), e.getMessage());
-                    }
+                try {
+                    CheckpointEvent event = deserializer.deserialize(topic, record.value());
+                    announced.add(event.getStep(), event.getSha256());
+                } catch (RecordDecodingException e) {
+                    log.warn("Skipping an unreadable record at {}-{}@{}: {}",
+                        topic, record.partition(), record.offset(), e.getMessage());
                 }
-            }
+            });
         }
         return announced;
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end, Duration timeout) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey(), timeout) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.ectstream.trainer.publish;
 
+import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroSerdes;
@@ -31,6 +32,7 @@ final class EventSender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventSender.class);
     static final int WINDOW = 5;
     private static final long RETRY_PAUSE_MS = 200;
+    private static final Duration TOPIC_SETUP_TIMEOUT = Duration.ofSeconds(6);
 
     private final PublisherConfig config;
     private final DuplicatePolicy duplicates;
@@ -118,7 +120,8 @@ final class EventSender implements Runnable {
                 producer = producerFactory.get();
             }
             if (!topicsReady) {
-                TopicSetup.ensure(admin, List.of(config.topics().checkpoints(), config.topics().trainProgress()));
+                List<String> topics = List.of(config.topics().checkpoints(), config.topics().trainProgress());
+                KafkaTopics.createWithBrokerDefaults(admin, topics, TOPIC_SETUP_TIMEOUT);
                 topicsReady = true;
             }
             if (event instanceof PendingEvent.Checkpoint checkpoint && isAlreadyAnnounced(checkpoint.event())) {

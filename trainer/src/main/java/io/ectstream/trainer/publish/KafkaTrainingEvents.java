@@ -1,5 +1,6 @@
 package io.ectstream.trainer.publish;
 
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
 import java.time.Duration;
@@ -8,8 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +62,9 @@ public final class KafkaTrainingEvents implements TrainingEvents {
     public KafkaTrainingEvents(PublisherConfig config, DuplicatePolicy duplicates) {
         this.config = config;
         this.queue = new EventQueue(config.queueBound());
-        this.sender = new EventSender(config, queue, () -> new KafkaProducer<>(KafkaClients.producer(config)),
-            () -> Admin.create(KafkaClients.admin(config)), duplicates);
+        this.sender = new EventSender(config, queue,
+            () -> KafkaClients.producer(PublisherClientProperties.producer(config)),
+            () -> KafkaClients.admin(PublisherClientProperties.admin(config)), duplicates);
         this.senderThread = new Thread(sender, "ect-training-events");
         senderThread.setDaemon(true);
         senderThread.start();

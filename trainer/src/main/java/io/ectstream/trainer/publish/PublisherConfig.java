@@ -1,6 +1,6 @@
 package io.ectstream.trainer.publish;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.ectstream.trainer.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +17,12 @@ class PublisherClientSettingsTest {
             .build();
         PublisherConfig config = PublisherConfig.of(settings);
         assertEquals("k1:9093,k2:9093", config.bootstrapServers());
-        for (Map<String, Object> client : new Map[] {KafkaClients.producer(config), KafkaClients.reader(config), KafkaClients.admin(config)}) {
+        for (Map<String, Object> client : new Map[] {PublisherClientProperties.producer(config),
+            PublisherClientProperties.reader(config), PublisherClientProperties.admin(config)}) {
             assertEquals("SASL_SSL", client.get("security.protocol"));
             assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
             assertEquals("k1:9093,k2:9093", client.get("bootstrap.servers"));
         }
-        assertEquals("all", KafkaClients.producer(config).get("acks"));
+        assertEquals("all", PublisherClientProperties.producer(config).get("acks"));
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;

@@ -1,4 +1,4 @@
-package io.ectstream.core.kafka;
+package io.ectstream.platform.kafka;
 
 /** Kafka client settings that cannot be used: an unreadable file, a malformed key=value, an empty bootstrap list. */
 public final class InvalidKafkaSettingsException extends IllegalArgumentException {

@@ -1,11 +1,11 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.platform.cli;
 
-import io.ectstream.core.kafka.InvalidKafkaSettingsException;
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.KafkaOptions;
-import io.ectstream.core.kafka.TopicLayout;
-import io.ectstream.core.kafka.TopicRole;
-import io.ectstream.core.kafka.TopicSpec;
+import io.ectstream.platform.kafka.InvalidKafkaSettingsException;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.TopicSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +16,6 @@ import picocli.CommandLine.Option;
 
 /** The options {@code topics create} and {@code topics describe} share: where Kafka is and what every topic looks like. */
 public final class TopicOptions {
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_* (default 127.0.0.1:9092).")
-    String bootstrapServers;
-
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
@@ -52,7 +48,7 @@ public final class TopicOptions {
     long timeoutS;
 
     KafkaClientSettings settings() {
-        return kafka.settings(bootstrapServers);
+        return kafka.settings();
     }
 
     /** The default layout with every option applied on top. */

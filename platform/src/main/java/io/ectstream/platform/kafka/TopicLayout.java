@@ -1,4 +1,4 @@
-package io.ectstream.core.kafka;
+package io.ectstream.platform.kafka;
 
 import io.ectstream.schemas.topics.TopicNames;
 import java.util.Collection;

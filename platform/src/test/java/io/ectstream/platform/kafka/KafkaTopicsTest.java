@@ -1,4 +1,4 @@
-package io.ectstream.core.kafka;
+package io.ectstream.platform.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

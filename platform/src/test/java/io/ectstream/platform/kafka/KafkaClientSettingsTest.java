@@ -1,4 +1,4 @@
-package io.ectstream.core.kafka;
+package io.ectstream.platform.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,8 +103,6 @@ class KafkaClientSettingsTest {
     static final class Probe implements Runnable {
         @Mixin
         KafkaOptions kafka;
-        @CommandLine.Option(names = "--bootstrap-servers")
-        String bootstrapServers;
 
         @Override
         public void run() {
@@ -118,7 +116,23 @@ class KafkaClientSettingsTest {
         Probe probe = new Probe();
         new CommandLine(probe).parseArgs("--kafka-config", file.toString(),
             "--kafka-property", "client.id=c1", "--kafka-property", "security.protocol=SASL_SSL");
-        KafkaClientSettings s = probe.kafka.settings(probe.bootstrapServers, Map.of("ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
+        KafkaClientSettings s = probe.kafka.settings(Map.of("ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
         assertEquals(Map.of("bootstrap.servers", "f:1", "security.protocol", "SASL_SSL", "client.id", "c1"), s.properties());
+    }
+
+    @Test
+    void theMixinsBootstrapServersFlagOverridesFileAndEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("k.properties");
+        Files.writeString(file, "bootstrap.servers=f:1\n");
+        Probe probe = new Probe();
+        new CommandLine(probe).parseArgs("--kafka-config", file.toString(), "--bootstrap-servers", "b:2");
+        assertTrue(probe.kafka.given());
+        KafkaClientSettings s = probe.kafka.settings(Map.of("ECTSTREAM_KAFKA_BOOTSTRAP_SERVERS", "e:3"));
+        assertEquals("b:2", s.bootstrapServers());
+
+        Probe none = new Probe();
+        new CommandLine(none).parseArgs();
+        assertFalse(none.kafka.given());
+        assertEquals(KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS, none.kafka.settings(Map.of()).bootstrapServers());
     }
 }

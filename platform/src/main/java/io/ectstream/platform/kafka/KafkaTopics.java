@@ -1,4 +1,4 @@
-package io.ectstream.core.kafka;
+package io.ectstream.platform.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -54,20 +55,9 @@ public final class KafkaTopics implements AutoCloseable {
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "ect-topics");
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
-        this.admin = Admin.create(onlyAdmin(props));
+        this.admin = KafkaClients.admin(props);
         this.bootstrapServers = settings.bootstrapServers();
         this.timeout = timeout;
-    }
-
-    private static Map<String, Object> onlyAdmin(Map<String, Object> props) {
-        Map<String, Object> out = new TreeMap<>();
-        Set<String> known = AdminClientConfig.configNames();
-        props.forEach((k, v) -> {
-            if (known.contains(k) || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                out.put(k, v);
-            }
-        });
-        return out;
     }
 
     /** Creates every topic of the layout that does not exist; existing ones are reported with their drift, not changed. */
@@ -154,6 +144,43 @@ public final class KafkaTopics implements AutoCloseable {
             throw new IllegalStateException("interrupted while " + what, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " " + what, e);
+        }
+    }
+
+    /**
+     * Creates those of {@code names} that do not exist, with the broker's default partitions and replication, on an
+     * admin client the caller owns (the trainer's publisher, which retries on any {@link KafkaException}).
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the broker does not answer within {@code timeout}
+     * @throws KafkaException when the topics cannot be listed or created
+     */
+    public static void createWithBrokerDefaults(Admin admin, Collection<String> names, Duration timeout) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = names.stream().distinct().filter(t -> !existing.contains(t))
+                .map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException(
+                "the broker did not answer a topic listing or creation in time");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KafkaException kafka) {
+                throw kafka;
+            }
+            throw new KafkaException("cannot create topics " + names, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while creating topics", e);
         }
     }
 

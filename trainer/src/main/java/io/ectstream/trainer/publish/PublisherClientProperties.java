@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The client settings of the publisher, built from its {@link PublisherConfig}. */
-final class KafkaClients {
-    private KafkaClients() {
+/** The client properties of the publisher, from its {@link PublisherConfig}; the platform's KafkaClients builds the clients. */
+final class PublisherClientProperties {
+    private PublisherClientProperties() {
     }
 
     /**

@@ -1,31 +1,23 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.platform.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.core.kafka.KafkaClientSettings;
-import io.ectstream.core.kafka.KafkaTopics;
-import io.ectstream.evaluator.features.ExtractorSpec;
-import io.ectstream.evaluator.fid.Moments;
-import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** topics create|describe and the evaluator's start-up check, on the real broker. */
+/** topics create|describe on the real broker. */
 @BrokerTest
 class TopicsCommandTest {
-    @TempDir
-    Path dir;
-
     private record Run(int code, String out) {
     }
 
@@ -125,21 +117,6 @@ class TopicsCommandTest {
         assertTrue(badRole.code() != 0 && badRole.out().contains("unknown topic role 'nope'"), badRole.out());
         Run zero = run(new TopicsCommand(), "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "results=0");
         assertTrue(zero.code() != 0 && zero.out().contains("partitions must be >= 1"), zero.out());
-    }
-
-    @Test
-    void evaluateSaysPreciselyWhichTopicIsMissing(KafkaCluster kafka) throws Exception {
-        kafka.createTopics(1, "ec.results", "ec.fid");
-        Path stats = dir.resolve("ref.ectref");
-        try (var extractor = ExtractorSpec.open("random-projection:8:1", ExtractorSpec.parseShape("1x4x4"))) {
-            ReferenceStatistics.of(extractor.id(), "test", new Moments(8, 2, new double[8], new double[Moments.packedSize(8)])).write(stats);
-        }
-        Run r = run(new EvaluateCommand(), "--bootstrap-servers", kafka.bootstrapServers(), "--results-topic", "ec.results",
-            "--fid-topic", "ec.fid", "--errors-topic", "ec.errors", "--checkpoints-topic", "ec.checkpoints",
-            "--extractor", "random-projection:8:1", "--image-shape", "1x4x4", "--reference-stats", stats.toString(),
-            "--state-dir", dir.resolve("state").toString());
-        assertTrue(r.code() != 0, r.out());
-        assertTrue(r.out().contains("evaluator cannot start") && r.out().contains("has no topic ec.errors, ec.checkpoints"), r.out());
     }
 
     private static String[] concat(String[] a, String[] b) {

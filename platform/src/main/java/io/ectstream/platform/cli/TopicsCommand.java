@@ -1,9 +1,9 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.platform.cli;
 
-import io.ectstream.core.kafka.KafkaTopics;
-import io.ectstream.core.kafka.TopicDrift;
-import io.ectstream.core.kafka.TopicLayout;
-import io.ectstream.core.kafka.TopicSpec;
+import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.TopicDrift;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
