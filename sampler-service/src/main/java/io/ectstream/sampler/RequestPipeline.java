@@ -84,8 +84,10 @@ public final class RequestPipeline {
         this.config = config;
         this.registry = registry;
         this.replyTopics = replyTopics;
-        this.validator = new RequestValidator(config.maxImagesPerRequest(), config.maxRequestCost(), config.replyTopicPolicy());
-        this.order = new DispatchOrder(config.maxBatchImages(), config.maxWaitMs(), config.userBatchesPerEvaluationBatch());
+        Admission admission = config.admission();
+        Batching batching = config.batching();
+        this.validator = new RequestValidator(admission.maxImagesPerRequest(), admission.maxRequestCost(), config.replyTopicPolicy());
+        this.order = new DispatchOrder(batching.maxBatchImages(), batching.maxWaitMs(), batching.userBatchesPerEvaluationBatch());
         this.runner = runner;
         this.metrics = metrics;
         for (TrafficPurpose purpose : TrafficPurpose.values()) {
@@ -143,7 +145,7 @@ public final class RequestPipeline {
         }
         LoadedModel model = registry.acquire(request.getModel());
         GenerationJob job = new GenerationJob(valid, model, sink, anchor,
-            Chunk.chunkCount(request.getNumImages(), config.maxBatchImages()), deadlineAt);
+            Chunk.chunkCount(request.getNumImages(), config.batching().maxBatchImages()), deadlineAt);
         backlog.add(purpose, job, cost);
         Future<Void> topicReady = replyTopics.verify(valid.resultTopic());
         if (topicReady.succeeded()) {
@@ -174,7 +176,7 @@ public final class RequestPipeline {
         LoadedModel model = job.model();
         BatchKey key = new BatchKey(model, valid.settings(), request.getPurpose());
         long now = System.currentTimeMillis();
-        for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.maxBatchImages())) {
+        for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.batching().maxBatchImages())) {
             order.add(key, chunk, now);
         }
         pump();
@@ -186,7 +188,7 @@ public final class RequestPipeline {
             return;
         }
         long now = System.currentTimeMillis();
-        while (busy < config.generatorThreads()) {
+        while (busy < config.batching().generatorThreads()) {
             Batch next = order.next(now).orElse(null);
             if (next == null) {
                 break;
@@ -196,7 +198,7 @@ public final class RequestPipeline {
                 dispatch(live);
             }
         }
-        if (busy < config.generatorThreads()) {
+        if (busy < config.batching().generatorThreads()) {
             armTimer();
         }
     }

@@ -43,12 +43,13 @@ public final class SamplerService implements AutoCloseable {
             throw new IllegalStateException("sampler service failed to start: " + e.getMessage(), e);
         }
         Context context = vertx.getOrCreateContext();
-        this.checkpoints = new CheckpointIntake(config.kafkaClientProperties(), config.topics().checkpoints(), registry,
+        SamplerKafka kafka = config.kafka();
+        this.checkpoints = new CheckpointIntake(kafka.clientProperties(), kafka.topics().checkpoints(), registry,
             error -> context.runOnContext(v -> verticle.publisher().error(error)), metrics);
         checkpoints.start(verticle::startIntake);
         log.info("sampler service started: requests from {} (group {}), evaluation requests from {} (group {}), checkpoints from {}, store {}",
-            config.topics().generateRequests(), config.groupId(), config.evaluationRequestsTopic(), config.evaluationGroupId(),
-            config.topics().checkpoints(), config.storeRoot());
+            kafka.topics().generateRequests(), kafka.groupId(), kafka.evaluationRequestsTopic(), kafka.evaluationGroupId(),
+            kafka.topics().checkpoints(), config.storeRoot());
     }
 
     public static SamplerService start(SamplerConfig config, ModelLoader loader) {

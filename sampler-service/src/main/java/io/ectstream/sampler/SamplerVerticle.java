@@ -54,26 +54,28 @@ final class SamplerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        generators = vertx.createSharedWorkerExecutor("ect-generator", config.generatorThreads(), 10, TimeUnit.MINUTES);
+        generators = vertx.createSharedWorkerExecutor("ect-generator", config.batching().generatorThreads(), 10, TimeUnit.MINUTES);
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
-        publisher = new KafkaPublisher(vertx, config.kafkaClientProperties(), config.topics().generateErrors(), config.resultsJsonTopic());
-        replyTopics = new ReplyTopicExistence(config.kafkaClientProperties(), context, Set.of(config.topics().generateResults()));
+        SamplerKafka kafka = config.kafka();
+        publisher = new KafkaPublisher(vertx, kafka.clientProperties(), kafka.topics().generateErrors(), kafka.resultsJsonTopic());
+        replyTopics = new ReplyTopicExistence(kafka.clientProperties(), context, Set.of(kafka.topics().generateResults()));
         pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics, clock);
-        userIntake = new RequestIntake(vertx, new RequestIntake.Source(config.topics().generateRequests(), config.groupId(),
-            TrafficPurpose.USER, config.maxInFlightRequests(), Duration.ofMillis(DRAIN_MS)),
-            config.kafkaClientProperties(), pipeline, publisher, metrics);
-        evaluationIntake = new RequestIntake(vertx, new RequestIntake.Source(config.evaluationRequestsTopic(),
-            config.evaluationGroupId(), TrafficPurpose.EVALUATION, config.maxInFlightEvaluationRequests(), Duration.ofMillis(DRAIN_MS)),
-            config.kafkaClientProperties(), pipeline, publisher, metrics);
+        userIntake = new RequestIntake(vertx, new RequestIntake.Source(kafka.topics().generateRequests(), kafka.groupId(),
+            TrafficPurpose.USER, config.admission().maxInFlightRequests(), Duration.ofMillis(DRAIN_MS)),
+            kafka.clientProperties(), pipeline, publisher, metrics);
+        evaluationIntake = new RequestIntake(vertx, new RequestIntake.Source(kafka.evaluationRequestsTopic(),
+            kafka.evaluationGroupId(), TrafficPurpose.EVALUATION, config.admission().maxInFlightEvaluationRequests(),
+            Duration.ofMillis(DRAIN_MS)),
+            kafka.clientProperties(), pipeline, publisher, metrics);
         metrics.gauge("ect.sampler.requests.in.flight", this::inFlight);
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();
-        if (config.httpPort() >= 0) {
-            http = new HttpApi(vertx, pipeline, registry, metrics, config.httpSecurity(), config.maxHttpInFlightCost());
-            httpStarted = http.listen(config.httpHost(), config.httpPort()).onSuccess(port -> {
+        if (config.http().enabled()) {
+            http = new HttpApi(vertx, pipeline, registry, metrics, config.http().security(), config.admission().maxHttpInFlightCost());
+            httpStarted = http.listen(config.http().host(), config.http().port()).onSuccess(port -> {
                 httpPort = port;
-                log.info("sampler HTTP API on {}://{}:{}{}", config.httpSecurity().tls() ? "https" : "http", config.httpHost(), port,
-                    config.httpSecurity().tokenRequired() ? " (bearer token required)" : "");
+                log.info("sampler HTTP API on {}://{}:{}{}", config.http().security().tls() ? "https" : "http", config.http().host(), port,
+                    config.http().security().tokenRequired() ? " (bearer token required)" : "");
             });
         }
         return httpStarted;

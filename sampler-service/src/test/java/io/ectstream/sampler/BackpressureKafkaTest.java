@@ -70,9 +70,10 @@ class BackpressureKafkaTest {
         try (SamplerHarness h = new SamplerHarness(kafka, "backpressure", store, 1);
              TopicReader<GenerationResult> results = h.results();
              TopicReader<GenerationError> errors = h.errors()) {
-            SamplerConfig config = h.config("backpressure", MAX_BATCH, 5).withAdmission(QUEUE_BOUND, QUEUE_BOUND)
+            SamplerConfig base = h.config("backpressure", MAX_BATCH, 5);
+            SamplerConfig config = base.withAdmission(base.admission().withCosts(QUEUE_BOUND, QUEUE_BOUND))
                 .withLimits(new ServingLimits(DEADLINE_MS, QUEUE_BOUND, 4));
-            int share = config.userBatchesPerEvaluationBatch();
+            int share = config.batching().userBatchesPerEvaluationBatch();
             try (SamplerService service = SamplerService.start(config, loader, clock::get)) {
                 assertTrue(service.awaitRecovery(WAIT));
                 Map<String, Long> userSentAt = new HashMap<>();
@@ -118,8 +119,8 @@ class BackpressureKafkaTest {
                     }
                     gate.open();
 
-                    kafka.awaitCaughtUp(config.groupId(), List.of(config.topics().generateRequests()), WAIT);
-                    kafka.awaitCaughtUp(config.evaluationGroupId(), List.of(config.evaluationRequestsTopic()), WAIT);
+                    kafka.awaitCaughtUp(config.kafka().groupId(), List.of(config.kafka().topics().generateRequests()), WAIT);
+                    kafka.awaitCaughtUp(config.kafka().evaluationGroupId(), List.of(config.kafka().evaluationRequestsTopic()), WAIT);
                     Map<String, List<GenerationResult>> answered = byRequest(results.readToEnd());
                     Map<String, List<ErrorCode>> refused = new HashMap<>();
                     errors.readToEnd().forEach(e -> refused.computeIfAbsent(e.value().getRequestId(), k -> new ArrayList<>())
@@ -185,7 +186,7 @@ class BackpressureKafkaTest {
 
                 // A request whose record is older than its deadline is refused when it is read, never queued.
                 h.sendRequest(Requests.request("stale", "run", 1, 1, 5).setDeadlineMs(2_000L).build(), clock.get() - 2_000);
-                kafka.awaitCaughtUp(config.groupId(), List.of(config.topics().generateRequests()), WAIT);
+                kafka.awaitCaughtUp(config.kafka().groupId(), List.of(config.kafka().topics().generateRequests()), WAIT);
                 List<TopicReader.Read<GenerationError>> stale = errors.readToEnd().stream()
                     .filter(e -> "stale".equals(e.value().getRequestId())).toList();
                 assertEquals(1, stale.size());

@@ -67,7 +67,7 @@ class BrokerRestartKafkaTest {
                 assertTrue(inFlight >= 20, inFlight + " requests in flight when the broker stopped");
                 assertEquals(answers.sent(), answers.answered());
                 assertTrue(answers.answeredTwiceDifferently().isEmpty(), "an error and a result: " + answers.answeredTwiceDifferently());
-                int bound = 2 * config.maxInFlightRequests();
+                int bound = 2 * config.admission().maxInFlightRequests();
                 assertTrue(answers.duplicates() <= bound, answers.duplicates() + " duplicates, more than " + bound);
             }
         }

@@ -45,7 +45,7 @@ class CostAdmissionKafkaTest {
              TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
             SamplerConfig config = h.config("cost", 8, 5);
-            assertEquals(512, config.maxRequestCost(), "the default cap: 256 images at 2 steps");
+            assertEquals(512, config.admission().maxRequestCost(), "the default cap: 256 images at 2 steps");
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
                 RecordMetadata heun = h.sendRequest(Requests.request("heun-64", "run-a", 64, 1, 1L).setSampler(SamplerKind.EDM_HEUN).build());

@@ -124,7 +124,7 @@ class EvaluationPriorityKafkaTest {
              TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             SamplerConfig config = config(h, "share", 256);
-            assertEquals(SamplerConfig.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH, config.userBatchesPerEvaluationBatch());
+            assertEquals(Batching.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH, config.batching().userBatchesPerEvaluationBatch());
             GatedLoader loader = new GatedLoader(new SeededModelLoader(), gate);
             try (SamplerService service = SamplerService.start(config, loader)) {
                 assertTrue(service.awaitRecovery(WAIT));
@@ -164,8 +164,9 @@ class EvaluationPriorityKafkaTest {
     /** Batches of 16, 5 ms wait, 256 images per request, one generator, no HTTP; the given user in-flight budget. */
     private static SamplerConfig config(SamplerHarness h, String groupId, int maxInFlightRequests) {
         SamplerConfig base = h.config(groupId, 16, 5);
-        return new SamplerConfig(base.bootstrapServers(), base.topics(), base.storeRoot(), base.groupId(),
-            16, 5, 256, maxInFlightRequests, 1, "127.0.0.1", -1).withEvaluationRequestsTopic(h.evaluationRequests());
+        Admission admission = base.admission();
+        return base.withAdmission(new Admission(256, maxInFlightRequests, admission.maxInFlightEvaluationRequests(),
+            admission.maxRequestCost(), admission.maxHttpInFlightCost(), admission.replyTopicPrefix(), admission.replyTopics()));
     }
 
     private static void awaitAccepted(SamplerService service, TrafficPurpose purpose, int count) throws InterruptedException {

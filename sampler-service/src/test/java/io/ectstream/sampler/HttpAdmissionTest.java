@@ -89,7 +89,9 @@ class HttpAdmissionTest {
         Gate gate = new Gate();
         try (SamplerHarness h = new SamplerHarness(kafka, "httpadm", store, 1)) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
-            SamplerConfig config = h.config("httpadm", 8, 5).withHttpPort(0).withAdmission(16, 16);
+            SamplerConfig base = h.config("httpadm", 8, 5);
+            SamplerConfig config = base.withHttp(HttpEndpoint.defaults().withPort(0))
+                .withAdmission(base.admission().withCosts(16, 16));
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader(gate))) {
                 assertTrue(service.awaitRecovery(WAIT));
                 int port = service.httpPort();
@@ -148,8 +150,9 @@ class HttpAdmissionTest {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
         try (SamplerHarness h = new SamplerHarness(kafka, "httpshed", store, 1)) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
-            SamplerConfig config = h.config("httpshed", 8, 5).withHttpPort(0).withAdmission(16, 64)
-                .withLimits(new ServingLimits(0, 16, 1));
+            SamplerConfig base = h.config("httpshed", 8, 5);
+            SamplerConfig config = base.withHttp(HttpEndpoint.defaults().withPort(0))
+                .withAdmission(base.admission().withCosts(16, 64)).withLimits(new ServingLimits(0, 16, 1));
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader(gate), clock::get)) {
                 assertTrue(service.awaitRecovery(WAIT));
                 int port = service.httpPort();

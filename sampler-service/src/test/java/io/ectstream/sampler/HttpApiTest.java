@@ -56,7 +56,7 @@ class HttpApiTest {
     void healthModelsGenerateAndMetrics(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "http", store, 1)) {
-            SamplerConfig config = h.config("http", 8, 5).withHttpPort(0);
+            SamplerConfig config = h.config("http", 8, 5).withHttp(HttpEndpoint.defaults().withPort(0));
             try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
                 int port = service.httpPort();
                 assertTrue(port > 0);

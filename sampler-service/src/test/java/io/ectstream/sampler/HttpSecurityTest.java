@@ -73,7 +73,8 @@ class HttpSecurityTest {
         Path[] pem = selfSignedPem();
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "httpsec", store, 1)) {
-            SamplerConfig config = h.config("httpsec", 4, 5).withHttpPort(0).withHttpSecurity(new HttpSecurity(TOKEN, pem[0], pem[1]));
+            SamplerConfig config = h.config("httpsec", 4, 5)
+                .withHttp(new HttpEndpoint(HttpEndpoint.DEFAULT_HOST, 0, new HttpSecurity(TOKEN, pem[0], pem[1])));
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                 String base = "https://127.0.0.1:" + service.httpPort();
                 HttpClient client = trusting(pem[0]);
@@ -93,19 +94,19 @@ class HttpSecurityTest {
     @Test
     void serveBindsLoopbackWithoutATokenAndTakesTheTokenFromTheEnvironment() throws Exception {
         SamplerConfig open = ServeCommandAccess.config(Map.of(), "--store", dir.toString());
-        assertEquals("127.0.0.1", open.httpHost());
-        assertEquals(false, open.httpSecurity().tokenRequired());
+        assertEquals("127.0.0.1", open.http().host());
+        assertEquals(false, open.http().security().tokenRequired());
 
         SamplerConfig protectedConfig = ServeCommandAccess.config(Map.of("ECTSTREAM_HTTP_TOKEN", TOKEN), "--store", dir.toString());
-        assertEquals("0.0.0.0", protectedConfig.httpHost());
-        assertEquals(TOKEN, protectedConfig.httpSecurity().bearerToken());
+        assertEquals("0.0.0.0", protectedConfig.http().host());
+        assertEquals(TOKEN, protectedConfig.http().security().bearerToken());
 
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, "file-token-0123456789\n");
         SamplerConfig fromFile = ServeCommandAccess.config(Map.of(), "--store", dir.toString(), "--http-token-file", tokenFile.toString(),
             "--http-host", "127.0.0.1");
-        assertEquals("file-token-0123456789", fromFile.httpSecurity().bearerToken());
-        assertEquals("127.0.0.1", fromFile.httpHost());
+        assertEquals("file-token-0123456789", fromFile.http().security().bearerToken());
+        assertEquals("127.0.0.1", fromFile.http().host());
 
         IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
             () -> ServeCommandAccess.config(Map.of(), "--store", dir.toString(), "--http-token", "short"));

@@ -77,13 +77,13 @@ class PoisonRecordKafkaTest {
                 String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge));
                 assertTrue(error.getReason().contains(HUGE + " bytes, SHA-256 " + sha), error.getReason());
                 results.awaitUntil(r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("after")), WAIT);
-                RebalanceKafkaTest.awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.groupId());
+                RebalanceKafkaTest.awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
             }
             try (SamplerService restarted = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(restarted.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("later", "run", 1, 1, 2L).build());
                 results.awaitUntil(r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("later")), WAIT);
-                RebalanceKafkaTest.awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.groupId());
+                RebalanceKafkaTest.awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
                 List<String> answered = results.readToEnd(WAIT).stream().map(r -> r.value().getRequestId()).toList();
                 assertEquals(List.of("after", "later"), answered, "each answered once, also after the restart");
                 assertEquals(1, errors.readToEnd(WAIT).size(), "the 40 MB record is not answered again after the restart");

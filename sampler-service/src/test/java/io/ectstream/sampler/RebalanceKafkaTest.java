@@ -111,7 +111,7 @@ class RebalanceKafkaTest {
                                               TopicReader<GenerationResult> results, TopicReader<GenerationError> errors)
         throws Exception {
         results.awaitUntil(r -> stream.allAnswered(r, List.of()), WAIT);
-        awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.groupId());
+        awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
         List<TopicReader.Read<GenerationError>> errorsRead = errors.readToEnd(WAIT);
         return stream.count(results.readToEnd(WAIT), errorsRead);
     }

@@ -57,7 +57,8 @@ class ReplyTopicKafkaTest {
             kafka.createTopics(1, t.trainProgress(), t.evalFid(), changelog, prefixedChangelog, repartition, answers);
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
             // The prefix covers the platform's own (prefixed) topics: the deny-list must hold anyway.
-            SamplerConfig config = h.config("replysec", 8, 5).withReplyTopics("replysec.", List.of());
+            SamplerConfig base = h.config("replysec", 8, 5);
+            SamplerConfig config = base.withAdmission(base.admission().withReplyTopics("replysec.", List.of()));
             List<String> targets = List.of(t.checkpoints(), t.evalFid(), t.trainProgress(), t.generateRequests(), changelog,
                 prefixedChangelog, repartition, "__consumer_offsets", "ect.checkpoints", "ect.eval.fid");
             List<String> measured = List.of(t.checkpoints(), t.evalFid(), t.trainProgress(), t.generateRequests(), changelog,
@@ -107,9 +108,8 @@ class ReplyTopicKafkaTest {
             SamplerConfig base = h.config("replymissing", 8, 5);
             // A producer that waits for metadata of a missing topic would now wait ten minutes: every other answer
             // behind it would miss the test's timeout. Answers must never depend on that wait.
-            SamplerConfig config = new SamplerConfig(base.bootstrapServers(), base.topics(), store, "replymissing", 8, 5, 64, 64, 1,
-                "127.0.0.1", -1, SamplerConfig.DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS,
-                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000"));
+            SamplerConfig config = base.withKafka(new SamplerKafka(base.kafka().client().with(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                "600000"), "replymissing", base.kafka().topics(), SamplerKafka.EVALUATION_REQUESTS_TOPIC, null));
             List<String> missing = List.of("ect.results.missing-1", "ect.results.missing-2", "ect.results.missing-3",
                 "ect.results.missing-4");
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {

@@ -43,7 +43,9 @@ class ResultsJsonKafkaTest {
              TopicReader<JsonObject> json = new TopicReader<>(kafka.bootstrapServers(), jsonTopic,
                  bytes -> new JsonObject(new String(bytes, StandardCharsets.UTF_8)))) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-j", 5, 11));
-            try (SamplerService service = SamplerService.start(h.config("json", 4, 5).withResultsJsonTopic(jsonTopic), new SeededModelLoader())) {
+            SamplerConfig base = h.config("json", 4, 5);
+            try (SamplerService service = SamplerService.start(base.withKafka(base.kafka().withResultsJsonTopic(jsonTopic)),
+                    new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("j1", "run-j", 6, 1, 77L).build());
                 List<GenerationResult> chunks = avro.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();

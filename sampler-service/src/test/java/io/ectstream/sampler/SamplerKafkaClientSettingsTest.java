@@ -47,8 +47,9 @@ class SamplerKafkaClientSettingsTest {
         try (SamplerHarness h = new SamplerHarness(kafka, "clientsettings", store, 1);
              TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-s", 1, 3));
-            SamplerConfig config = h.config("clientsettings-group", 4, 5).withKafkaClientSettings(settings);
-            assertEquals("sampler-under-test", config.kafkaClientProperties().get("client.id"));
+            SamplerConfig base = h.config("clientsettings-group", 4, 5);
+            SamplerConfig config = base.withKafka(base.kafka().withClient(settings));
+            assertEquals("sampler-under-test", config.kafka().clientProperties().get("client.id"));
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("one", "run-s", 1, 1, 9L).build());
@@ -69,7 +70,8 @@ class SamplerKafkaClientSettingsTest {
         KafkaClientSettings bogus = KafkaClientSettings.builder()
             .property("security.protocol=NOT_A_PROTOCOL").bootstrapServers(kafka.bootstrapServers()).build();
         try (SamplerHarness h = new SamplerHarness(kafka, "bogus", store, 1)) {
-            SamplerConfig config = h.config("bogus-group", 4, 5).withKafkaClientSettings(bogus);
+            SamplerConfig base = h.config("bogus-group", 4, 5);
+            SamplerConfig config = base.withKafka(base.kafka().withClient(bogus));
             RuntimeException service = assertThrows(RuntimeException.class, () -> SamplerService.start(config, new SeededModelLoader()));
             assertTrue(causes(service).contains("NOT_A_PROTOCOL"), causes(service));
             KafkaException client = assertThrows(KafkaException.class,

@@ -64,7 +64,8 @@ class SamplerSaslSslTest {
             try (SamplerHarness h = new SamplerHarness(broker, "sasl", store, 1);
                  TopicReader<GenerationResult> results = h.results()) {
                 h.sendCheckpoint(Checkpoints.seeded(store, "run-s", 2, 5));
-                SamplerConfig config = h.config("sasl-group", 4, 5).withKafkaClientSettings(settings);
+                SamplerConfig base = h.config("sasl-group", 4, 5);
+                SamplerConfig config = base.withKafka(base.kafka().withClient(settings));
                 try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                     assertTrue(service.awaitRecovery(Duration.ofSeconds(30)));
                     assertTrue(service.registry().hasModel(), "the checkpoint was read over SASL_SSL");
@@ -85,7 +86,9 @@ class SamplerSaslSslTest {
             setup.clientProperties("nobody", "nobody-secret", SaslSslSetup.SCRAM).forEach((k, v) -> b.put(k, String.valueOf(v)));
             Path store = Files.createDirectories(dir.resolve("store2"));
             try (SamplerHarness h = new SamplerHarness(broker, "denied", store, 1)) {
-                SamplerConfig config = h.config("denied-group", 4, 5).withHttpPort(0).withKafkaClientSettings(b.build());
+                SamplerConfig base = h.config("denied-group", 4, 5);
+                SamplerConfig config = base.withKafka(base.kafka().withClient(b.build()))
+                    .withHttp(HttpEndpoint.defaults().withPort(0));
                 try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                     // recovery ends when the checkpoint intake is refused: the service answers after that refusal
                     assertTrue(service.awaitRecovery(Duration.ofSeconds(30)), "recovery ends (with nothing loaded) instead of hanging");

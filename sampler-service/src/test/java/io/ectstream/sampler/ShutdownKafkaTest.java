@@ -44,7 +44,7 @@ class ShutdownKafkaTest {
         Path store = Files.createDirectories(dir.resolve("store"));
         Gate gate = new Gate();
         try (SamplerHarness h = new SamplerHarness(kafka, "shutdown", store, 1)) {
-            SamplerService service = SamplerService.start(h.config("shutdown", 8, 5).withHttpPort(0),
+            SamplerService service = SamplerService.start(h.config("shutdown", 8, 5).withHttp(HttpEndpoint.defaults().withPort(0)),
                 new GatedLoader(new CheckpointModelLoader(Device.cpu()), gate));
             int port = service.httpPort();
             assertTrue(service.awaitRecovery(Duration.ofSeconds(30)));

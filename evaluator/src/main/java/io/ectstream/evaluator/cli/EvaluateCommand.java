@@ -31,31 +31,33 @@ import picocli.CommandLine.Option;
         + " every K samples over all samples and over a rolling window of the last W; each (request id, chunk)"
         + " of a group is counted once, however often it is delivered.")
 public class EvaluateCommand implements Callable<Integer> {
-    private static final TopicNames TOPICS = TopicNames.defaults();
+    private static final EvaluatorConfig.Topics TOPICS = EvaluatorConfig.Topics.defaults();
 
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--application-id", defaultValue = "ect-evaluator",
+    @Option(names = "--application-id", defaultValue = EvaluatorConfig.DEFAULT_APPLICATION_ID,
         description = "Kafka Streams application id; use a new one for a new extractor (default ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--results-topic", description = "Default: ect.generate.results.")
-    String resultsTopic = TOPICS.generateResults();
+    @Option(names = "--results-topic", description = "Default: ${DEFAULT-VALUE}.")
+    String resultsTopic = TOPICS.results();
 
-    @Option(names = "--checkpoints-topic", description = "Read for the imagesSeen of each report; 'none' to skip. Default: ect.checkpoints.")
+    @Option(names = "--checkpoints-topic",
+        description = "Read for the imagesSeen of each report; 'none' to skip. Default: ${DEFAULT-VALUE}.")
     String checkpointsTopic = TOPICS.checkpoints();
 
-    @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
-    String fidTopic = TOPICS.evalFid();
+    @Option(names = "--fid-topic", description = "Default: ${DEFAULT-VALUE}.")
+    String fidTopic = TOPICS.fid();
 
-    @Option(names = "--errors-topic", description = "Default: ect.generate.errors.")
-    String errorsTopic = TOPICS.generateErrors();
+    @Option(names = "--errors-topic", description = "Default: ${DEFAULT-VALUE}.")
+    String errorsTopic = TOPICS.errors();
 
-    @Option(names = "--report-every", defaultValue = "1000", description = "K: samples between reports (default ${DEFAULT-VALUE}).")
+    @Option(names = "--report-every", defaultValue = "" + ReportSchedule.DEFAULT_REPORT_EVERY,
+        description = "K: samples between reports (default ${DEFAULT-VALUE}).")
     long reportEvery;
 
-    @Option(names = "--window", defaultValue = "5000",
+    @Option(names = "--window", defaultValue = "" + ReportSchedule.DEFAULT_WINDOW_SAMPLES,
         description = "W: samples in the rolling window, a multiple of K; 0 = no rolling report (default ${DEFAULT-VALUE}).")
     long window;
 
@@ -68,13 +70,15 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference-stats", required = true, description = "Reference statistics file (ectstream reference-stats).")
     Path referenceStats;
 
-    @Option(names = "--state-dir", defaultValue = "state/evaluator", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--state-dir", defaultValue = EvaluatorConfig.DEFAULT_STATE_DIR,
+        description = "Default ${DEFAULT-VALUE}.")
     Path stateDir;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Images per feature batch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
+        description = "Images per feature batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--max-message-bytes", defaultValue = "67108864",
+    @Option(names = "--max-message-bytes", defaultValue = "" + EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
         description = "Largest internal record (moment blocks: ~17 MB at d = 2048) (default ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
@@ -82,12 +86,16 @@ public class EvaluateCommand implements Callable<Integer> {
         description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
     boolean topicCheck;
 
+    EvaluatorConfig config() {
+        return new EvaluatorConfig(kafka.settings(), applicationId,
+            new EvaluatorConfig.Topics(resultsTopic, "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic),
+            new ReportSchedule(reportEvery, window), batchSize,
+            new EvaluatorConfig.Streams(stateDir, maxMessageBytes, Map.of()));
+    }
+
     @Override
     public Integer call() throws Exception {
-        EvaluatorConfig config = new EvaluatorConfig(kafka.bootstrapServers(), applicationId, resultsTopic,
-            "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic,
-            new ReportSchedule(reportEvery, window), batchSize, stateDir, maxMessageBytes, Map.of())
-            .withKafkaClientSettings(kafka.settings());
+        EvaluatorConfig config = config();
         ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
         ImageShape shape = imageShape == null ? null : ExtractorSpec.parseShape(imageShape);
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
@@ -97,9 +105,9 @@ public class EvaluateCommand implements Callable<Integer> {
             }
             FidTopology.checkCompatible(featureExtractor, reference);
             if (topicCheck) {
-                List<String> needed = new ArrayList<>(List.of(config.resultsTopic(), config.fidTopic(), config.errorsTopic()));
-                if (config.checkpointsTopic() != null) {
-                    needed.add(config.checkpointsTopic());
+                List<String> needed = new ArrayList<>(List.of(config.topics().results(), config.topics().fid(), config.topics().errors()));
+                if (config.topics().checkpoints() != null) {
+                    needed.add(config.topics().checkpoints());
                 }
                 try (KafkaTopics topics = new KafkaTopics(kafka.settings(), Duration.ofSeconds(30))) {
                     topics.require("evaluator", needed);
@@ -128,10 +136,10 @@ public class EvaluateCommand implements Callable<Integer> {
     /** The definitions of the topics the evaluator uses, under the names it was given. */
     private static TopicLayout definitions(EvaluatorConfig config) {
         TopicNames d = TopicNames.defaults();
-        TopicNames names = new TopicNames(config.checkpointsTopic() == null ? d.checkpoints() : config.checkpointsTopic(),
-            d.trainProgress(), d.generateRequests(), config.resultsTopic(), config.errorsTopic(), config.fidTopic());
+        TopicNames names = new TopicNames(config.topics().checkpoints() == null ? d.checkpoints() : config.topics().checkpoints(),
+            d.trainProgress(), d.generateRequests(), config.topics().results(), config.topics().errors(), config.topics().fid());
         List<TopicRole> used = new ArrayList<>(List.of(TopicRole.RESULTS, TopicRole.FID, TopicRole.ERRORS));
-        if (config.checkpointsTopic() != null) {
+        if (config.topics().checkpoints() != null) {
             used.add(TopicRole.CHECKPOINTS);
         }
         return TopicLayout.defaults(names).only(used);

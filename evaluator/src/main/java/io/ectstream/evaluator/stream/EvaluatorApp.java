@@ -32,7 +32,7 @@ public final class EvaluatorApp implements AutoCloseable {
         });
         streams.start();
         log.info("evaluator {} started: {} -> {} (K = {}, window {} samples, extractor {}, reference {})",
-            config.applicationId(), config.resultsTopic(), config.fidTopic(), config.schedule().reportEvery(),
+            config.applicationId(), config.topics().results(), config.topics().fid(), config.schedule().reportEvery(),
             config.schedule().windowSamples(), extractor.id(), reference.id());
         return new EvaluatorApp(streams, counters);
     }

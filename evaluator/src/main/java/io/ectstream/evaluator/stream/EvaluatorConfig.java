@@ -1,61 +1,117 @@
 package io.ectstream.evaluator.stream;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Everything the evaluator's Streams application is configured with, built once at the edge (CLI).
- * {@code maxMessageBytes} bounds the largest record: a moments block of d features takes
- * 8 (d + d(d+1)/2) bytes (about 17 MB at d = 2048), above Kafka's 1 MB default, so the internal
- * topics (changelog, repartition) and the producer are configured for it. {@code checkpointsTopic} may be
- * null: reports then carry no imagesSeen. {@code kafkaClientProperties} (security, SASL, TLS, tuning; see
- * KafkaClientSettings) are the base of the Streams properties; the evaluator's own settings and then
- * {@code streamsOverrides} go on top, and bootstrap.servers is always {@code bootstrapServers}.
+ * Everything the evaluator's Streams application is configured with, built once at the edge (CLI); each part
+ * validates itself and holds its own defaults.
+ *
+ * @param client           the base of the Streams properties (bootstrap servers, security, SASL, TLS, tuning; see
+ *                         {@link KafkaClientSettings}); the evaluator's own settings and then
+ *                         {@link Streams#overrides()} go on top
+ * @param applicationId    Kafka Streams application id; a new extractor needs a new one
+ * @param topics           what it reads and writes
+ * @param schedule         when reports are made and what the rolling window holds
+ * @param featureBatchSize images per feature-extractor batch
+ * @param streams          state directory, record size bound and explicit Streams overrides
  */
-public record EvaluatorConfig(
-    String bootstrapServers,
-    String applicationId,
-    String resultsTopic,
-    String checkpointsTopic,
-    String fidTopic,
-    String errorsTopic,
-    ReportSchedule schedule,
-    int featureBatchSize,
-    Path stateDir,
-    int maxMessageBytes,
-    Map<String, String> streamsOverrides,
-    Map<String, String> kafkaClientProperties) {
+public record EvaluatorConfig(KafkaClientSettings client, String applicationId, Topics topics, ReportSchedule schedule,
+                              int featureBatchSize, Streams streams) {
 
+    public static final String DEFAULT_APPLICATION_ID = "ect-evaluator";
+    public static final int DEFAULT_FEATURE_BATCH_SIZE = 64;
+    /**
+     * Bounds the largest record: a moments block of d features takes 8 (d + d(d+1)/2) bytes (about 17 MB at d = 2048),
+     * above Kafka's 1 MB default, so the internal topics (changelog, repartition) and the producer are configured for it.
+     */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    public static final String DEFAULT_STATE_DIR = "state/evaluator";
 
     public EvaluatorConfig {
+        if (client == null || topics == null || schedule == null || streams == null) {
+            throw new IllegalArgumentException("client settings, topics, schedule and Streams settings are required");
+        }
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new IllegalArgumentException("an application id is required");
+        }
         if (featureBatchSize < 1) {
             throw new IllegalArgumentException("feature batch size must be positive, got " + featureBatchSize);
         }
-        if (maxMessageBytes < 1024 * 1024) {
-            throw new IllegalArgumentException("max message bytes below 1 MiB: " + maxMessageBytes);
-        }
-        streamsOverrides = Map.copyOf(streamsOverrides);
-        kafkaClientProperties = Map.copyOf(kafkaClientProperties == null ? Map.of() : kafkaClientProperties);
     }
 
-    /** A configuration whose Streams clients get only the bootstrap servers. */
-    public EvaluatorConfig(String bootstrapServers, String applicationId, String resultsTopic, String checkpointsTopic,
-                           String fidTopic, String errorsTopic, ReportSchedule schedule, int featureBatchSize,
-                           Path stateDir, int maxMessageBytes, Map<String, String> streamsOverrides) {
-        this(bootstrapServers, applicationId, resultsTopic, checkpointsTopic, fidTopic, errorsTopic, schedule,
-            featureBatchSize, stateDir, maxMessageBytes, streamsOverrides, Map.of());
+    /** What {@code evaluate} runs with unless told otherwise. */
+    public static EvaluatorConfig defaults(KafkaClientSettings client) {
+        return new EvaluatorConfig(client, DEFAULT_APPLICATION_ID, Topics.defaults(), ReportSchedule.defaults(),
+            DEFAULT_FEATURE_BATCH_SIZE, Streams.defaults());
     }
 
     /** These settings with every client starting from {@code settings} (its bootstrap servers included). */
-    public EvaluatorConfig withKafkaClientSettings(KafkaClientSettings settings) {
-        return new EvaluatorConfig(settings.bootstrapServers(), applicationId, resultsTopic, checkpointsTopic, fidTopic,
-            errorsTopic, schedule, featureBatchSize, stateDir, maxMessageBytes, streamsOverrides, settings.properties());
+    public EvaluatorConfig withClient(KafkaClientSettings settings) {
+        return new EvaluatorConfig(settings, applicationId, topics, schedule, featureBatchSize, streams);
+    }
+
+    public EvaluatorConfig withTopics(Topics newTopics) {
+        return new EvaluatorConfig(client, applicationId, newTopics, schedule, featureBatchSize, streams);
+    }
+
+    public EvaluatorConfig withStreams(Streams newStreams) {
+        return new EvaluatorConfig(client, applicationId, topics, schedule, featureBatchSize, newStreams);
     }
 
     /** Record size needed by one moments block of dimension d, with room for the header. */
     public static long momentsBytes(int dimension) {
         return 8L * (dimension + (long) dimension * (dimension + 1) / 2) + 64;
+    }
+
+    /**
+     * @param results     generation results it scores
+     * @param checkpoints read for the imagesSeen of each report; null: reports carry none
+     * @param fid         where the reports go
+     * @param errors      where bad results go
+     */
+    public record Topics(String results, String checkpoints, String fid, String errors) {
+        public Topics {
+            if (results == null || fid == null || errors == null) {
+                throw new IllegalArgumentException("the results, FID and errors topics are required");
+            }
+        }
+
+        /** The platform's default topic names. */
+        public static Topics defaults() {
+            TopicNames names = TopicNames.defaults();
+            return new Topics(names.generateResults(), names.checkpoints(), names.evalFid(), names.generateErrors());
+        }
+
+        public Topics withCheckpoints(String topic) {
+            return new Topics(results, topic, fid, errors);
+        }
+    }
+
+    /**
+     * @param stateDir        Kafka Streams state directory
+     * @param maxMessageBytes the largest record (see {@link #DEFAULT_MAX_MESSAGE_BYTES}), at least 1 MiB
+     * @param overrides       Streams properties put on top of everything else
+     */
+    public record Streams(Path stateDir, int maxMessageBytes, Map<String, String> overrides) {
+        public Streams {
+            if (stateDir == null) {
+                throw new IllegalArgumentException("a state directory is required");
+            }
+            if (maxMessageBytes < 1024 * 1024) {
+                throw new IllegalArgumentException("max message bytes below 1 MiB: " + maxMessageBytes);
+            }
+            overrides = Map.copyOf(overrides == null ? Map.of() : overrides);
+        }
+
+        public static Streams defaults() {
+            return new Streams(Path.of(DEFAULT_STATE_DIR), DEFAULT_MAX_MESSAGE_BYTES, Map.of());
+        }
+
+        public Streams withOverrides(Map<String, String> newOverrides) {
+            return new Streams(stateDir, maxMessageBytes, newOverrides);
+        }
     }
 }

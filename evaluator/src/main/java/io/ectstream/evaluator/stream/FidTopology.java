@@ -56,17 +56,17 @@ public final class FidTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(momentsStore(config));
         builder.addStateStore(countedChunksStore());
-        boolean knowsCheckpoints = config.checkpointsTopic() != null;
+        boolean knowsCheckpoints = config.topics().checkpoints() != null;
         if (knowsCheckpoints) {
-            builder.addGlobalStore(imagesSeenStore(), config.checkpointsTopic(),
+            builder.addGlobalStore(imagesSeenStore(), config.topics().checkpoints(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()), RecordImagesSeen::new);
         }
 
-        KStream<String, byte[]> raw = builder.stream(config.resultsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
+        KStream<String, byte[]> raw = builder.stream(config.topics().results(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
 
         KStream<String, GenerationResult> results = withoutErrors(
             raw.processValues(() -> new ParseResult(counters, clock), Named.as("parse-result")),
-            "parse", config.errorsTopic(), errorSerde);
+            "parse", config.topics().errors(), errorSerde);
 
         KStream<String, GenerationResult> eachChunkOnce = results
             .selectKey((requestId, result) -> SampleGroup.of(result).key(), Named.as("key-by-sample-group"))
@@ -76,13 +76,13 @@ public final class FidTopology {
         KStream<String, FeatureBatch> features = withoutErrors(
             eachChunkOnce.processValues(() -> new ExtractFeatures(extractor, config.featureBatchSize(), counters, clock),
                 Named.as("extract-features")),
-            "features", config.errorsTopic(), errorSerde);
+            "features", config.topics().errors(), errorSerde);
 
         withoutErrors(
             features.process(() -> new AccumulateMoments(config.schedule(), fid, extractor.id(), referenceId, counters, clock,
                 knowsCheckpoints), Named.as("accumulate-moments"), MOMENTS_STORE),
-            "moments", config.errorsTopic(), errorSerde)
-            .to(config.fidTopic(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
+            "moments", config.topics().errors(), errorSerde)
+            .to(config.topics().fid(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
 
         return builder.build();
     }
@@ -102,7 +102,7 @@ public final class FidTopology {
     static StoreBuilder<KeyValueStore<String, io.ectstream.evaluator.fid.Moments>> momentsStore(EvaluatorConfig config) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MOMENTS_STORE), Serdes.String(), new MomentsSerde())
             .withCachingDisabled()
-            .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxMessageBytes())));
+            .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.streams().maxMessageBytes())));
     }
 
     /** (group, request id, chunk) -> record time, kept {@link CountEachChunkOnce#REMEMBERED}; changelogged. */

@@ -8,6 +8,9 @@ package io.ectstream.evaluator.stream;
  * independent of traffic rate, and its sample count, hence its bias, fixed.
  */
 public record ReportSchedule(long reportEvery, long windowSamples) {
+    public static final long DEFAULT_REPORT_EVERY = 1000;
+    public static final long DEFAULT_WINDOW_SAMPLES = 5000;
+
     public ReportSchedule {
         if (reportEvery < 2) {
             throw new IllegalArgumentException("reports need at least 2 samples (a covariance), got K = " + reportEvery);
@@ -16,6 +19,11 @@ public record ReportSchedule(long reportEvery, long windowSamples) {
             throw new IllegalArgumentException("the rolling window (" + windowSamples
                 + " samples) must be 0 or a multiple of the report interval K = " + reportEvery);
         }
+    }
+
+    /** A report every 1000 samples, and one over the last 5000. */
+    public static ReportSchedule defaults() {
+        return new ReportSchedule(DEFAULT_REPORT_EVERY, DEFAULT_WINDOW_SAMPLES);
     }
 
     /** Number of K-sample blocks in the rolling window (0: no rolling report). */

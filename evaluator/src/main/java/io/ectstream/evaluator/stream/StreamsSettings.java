@@ -15,12 +15,11 @@ public final class StreamsSettings {
 
     public static Properties properties(EvaluatorConfig config) {
         Properties p = new Properties();
-        p.putAll(config.kafkaClientProperties());
+        p.putAll(config.client().properties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        int limit = config.maxMessageBytes();
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.streams().stateDir().toAbsolutePath().toString());
+        int limit = config.streams().maxMessageBytes();
         // Changelog and repartition topics are created by Streams with these topic configs.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(limit));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limit);
@@ -34,7 +33,7 @@ public final class StreamsSettings {
         // is logged and the record skipped, so that one poison record cannot stop the application.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        p.putAll(config.streamsOverrides());
+        p.putAll(config.streams().overrides());
         return p;
     }
 }

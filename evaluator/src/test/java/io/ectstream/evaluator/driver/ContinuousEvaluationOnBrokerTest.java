@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointExpectation;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.core.sampling.SamplerSettings;
@@ -24,8 +25,13 @@ import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.sampler.Admission;
+import io.ectstream.sampler.Batching;
+import io.ectstream.sampler.HttpEndpoint;
 import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerKafka;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.ServingLimits;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
@@ -98,13 +104,15 @@ class ContinuousEvaluationOnBrokerTest {
         ReferenceStatistics reference = ReferenceStatsBuilder.compute(
             new InMemoryImages("reference", SHAPE, randomImages(new Random(3), 200)), extractor, 64);
         String bootstrap = kafka.bootstrapServers();
-        EvaluatorConfig evaluatorConfig = new EvaluatorConfig(bootstrap, "ce-evaluator", topics.generateResults(),
-            topics.checkpoints(), topics.evalFid(), topics.generateErrors(), new ReportSchedule(PLAN.samples(), 0), 16,
-            dir.resolve("state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
-            Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500", "commit.interval.ms", "100",
-                "num.stream.threads", "1", "statestore.cache.max.bytes", "0"));
-        SamplerConfig samplerConfig = new SamplerConfig(bootstrap, topics, store, "ce-sampler", 16, 5, 64, 64, 1, "127.0.0.1", -1)
-            .withEvaluationRequestsTopic(evaluationRequests);
+        EvaluatorConfig evaluatorConfig = new EvaluatorConfig(KafkaClientSettings.of(bootstrap), "ce-evaluator",
+            new EvaluatorConfig.Topics(topics.generateResults(), topics.checkpoints(), topics.evalFid(), topics.generateErrors()),
+            new ReportSchedule(PLAN.samples(), 0), 16, new EvaluatorConfig.Streams(dir.resolve("state"),
+            EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500",
+                "commit.interval.ms", "100", "num.stream.threads", "1", "statestore.cache.max.bytes", "0")));
+        SamplerConfig samplerConfig = new SamplerConfig(
+            new SamplerKafka(KafkaClientSettings.of(bootstrap), "ce-sampler", topics, evaluationRequests, null), store,
+            Batching.defaults().withSize(16, 5), Admission.defaults().withMaxImagesPerRequest(64), HttpEndpoint.disabled(),
+            ServingLimits.NONE);
         DriverConfig driverConfig = new DriverConfig("ce-driver", topics.checkpoints(), evaluationRequests,
             topics.generateErrors(), Duration.ofMillis(200), Duration.ofSeconds(30));
         CheckpointEvent teacher = TinyCheckpoint.write(store, RUN, 10, Phase.PRETRAIN, 1);

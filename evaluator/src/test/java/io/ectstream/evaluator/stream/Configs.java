@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.stream;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -13,15 +14,14 @@ final class Configs {
     }
 
     static EvaluatorConfig withCheckpoints(EvaluatorConfig c, String checkpointsTopic) {
-        return new EvaluatorConfig(c.bootstrapServers(), c.applicationId(), c.resultsTopic(), checkpointsTopic, c.fidTopic(),
-            c.errorsTopic(), c.schedule(), c.featureBatchSize(), c.stateDir(), c.maxMessageBytes(), c.streamsOverrides());
+        return c.withTopics(c.topics().withCheckpoints(checkpointsTopic));
     }
 
     static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule,
                                   String results, String fid, String errors) {
-        return new EvaluatorConfig(bootstrap, appId, results, null, fid, errors, schedule, 16, stateDir,
-            EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
-            Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500", "commit.interval.ms", "100",
-                "num.stream.threads", "1", "statestore.cache.max.bytes", "0"));
+        return new EvaluatorConfig(KafkaClientSettings.of(bootstrap), appId, new EvaluatorConfig.Topics(results, null, fid, errors),
+            schedule, 16, new EvaluatorConfig.Streams(stateDir, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
+                Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500", "commit.interval.ms", "100",
+                    "num.stream.threads", "1", "statestore.cache.max.bytes", "0")));
     }
 }

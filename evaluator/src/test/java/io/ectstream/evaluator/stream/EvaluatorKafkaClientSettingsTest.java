@@ -32,7 +32,7 @@ class EvaluatorKafkaClientSettingsTest {
             .property("client.id=evaluator-7")
             .bootstrapServers("b:9093")
             .build();
-        EvaluatorConfig config = Configs.config("app", "ignored:1", dir, new ReportSchedule(10, 0)).withKafkaClientSettings(settings);
+        EvaluatorConfig config = Configs.config("app", "ignored:1", dir, new ReportSchedule(10, 0)).withClient(settings);
         Properties p = StreamsSettings.properties(config);
         assertEquals("b:9093", p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         assertEquals("SASL_SSL", p.get("security.protocol"));
@@ -46,7 +46,7 @@ class EvaluatorKafkaClientSettingsTest {
         KafkaClientSettings bogus = KafkaClientSettings.builder()
             .property("security.protocol=NOT_A_PROTOCOL").bootstrapServers(kafka.bootstrapServers()).build();
         EvaluatorConfig config = Configs.config("bogus-app", kafka.bootstrapServers(), dir, new ReportSchedule(10, 0))
-            .withKafkaClientSettings(bogus);
+            .withClient(bogus);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("bogus-in").to("bogus-out");
         RuntimeException streams = assertThrows(RuntimeException.class,

@@ -132,10 +132,9 @@ class EvaluatorOnBrokerTest {
         // open transaction) comes before the first commit, so that transaction is aborted and all is redone.
         EvaluatorConfig base = Configs.config("crash-evaluator", kafka.bootstrapServers(), dir, new ReportSchedule(4, 0),
             results, fid, errors);
-        java.util.Map<String, String> overrides = new java.util.HashMap<>(base.streamsOverrides());
+        java.util.Map<String, String> overrides = new java.util.HashMap<>(base.streams().overrides());
         overrides.put("commit.interval.ms", "3000");
-        EvaluatorConfig config = new EvaluatorConfig(base.bootstrapServers(), base.applicationId(), results, null, fid, errors,
-            base.schedule(), base.featureBatchSize(), dir, base.maxMessageBytes(), overrides);
+        EvaluatorConfig config = base.withStreams(base.streams().withOverrides(overrides));
         try (CrashingExtractor crashing = new CrashingExtractor(extractor, 5);
              EvaluatorApp app = EvaluatorApp.start(config, crashing, reference)) {
             reports(kafka, fid, 3);

@@ -71,9 +71,9 @@ class FidTopologyTest {
         Clock clock = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
         Properties props = StreamsSettings.properties(config);
         driver = new TopologyTestDriver(FidTopology.buildTopology(config, extractor, reference, counters, clock), props);
-        results = driver.createInputTopic(config.resultsTopic(), new StringSerializer(), new ByteArraySerializer());
-        reports = driver.createOutputTopic(config.fidTopic(), new StringDeserializer(), AvroSerdes.fidReport().deserializer());
-        errors = driver.createOutputTopic(config.errorsTopic(), new StringDeserializer(),
+        results = driver.createInputTopic(config.topics().results(), new StringSerializer(), new ByteArraySerializer());
+        reports = driver.createOutputTopic(config.topics().fid(), new StringDeserializer(), AvroSerdes.fidReport().deserializer());
+        errors = driver.createOutputTopic(config.topics().errors(), new StringDeserializer(),
             AvroSerdes.generationError().deserializer());
     }
 

@@ -11,6 +11,7 @@ import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.Split;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.core.sampling.Precision;
@@ -261,14 +262,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private EvaluatorConfig evaluatorConfig(String bootstrap, Path run, int evalSamples) {
-        TopicNames topics = TopicNames.defaults();
-        return new EvaluatorConfig(bootstrap, "ect-evaluator-demo", topics.generateResults(), topics.checkpoints(),
-            topics.evalFid(), topics.generateErrors(), new ReportSchedule(evalSamples, 0), 64,
-            run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.<String, String>of());
+        return new EvaluatorConfig(KafkaClientSettings.of(bootstrap), "ect-evaluator-demo", EvaluatorConfig.Topics.defaults(),
+            new ReportSchedule(evalSamples, 0), EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
+            new EvaluatorConfig.Streams(run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of()));
     }
 
     private SamplerConfig samplerConfig(String bootstrap, Path store) {
-        return SamplerConfig.defaults(bootstrap, store).withHttpPort(0);
+        SamplerConfig defaults = SamplerConfig.defaults(bootstrap, store);
+        return defaults.withHttp(defaults.http().withPort(0));
     }
 
     /** Ends --keep-serving or --linger-seconds early. */

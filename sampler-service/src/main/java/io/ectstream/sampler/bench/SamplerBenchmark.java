@@ -16,8 +16,13 @@ import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.sampler.Admission;
+import io.ectstream.sampler.Batching;
+import io.ectstream.sampler.HttpEndpoint;
 import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerKafka;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.CheckpointEvent;
@@ -100,11 +105,14 @@ public final class SamplerBenchmark {
         SamplerSettings sampler = SamplerSettings.ect(s.steps());
 
         progress.accept("end-to-end through Kafka");
-        int maxImages = Math.max(256, s.imagesPerRequest());
-        long maxCost = Math.max(RequestCost.DEFAULT_MAX_REQUEST_COST, RequestCost.of(sampler, maxImages));
-        SamplerConfig config = new SamplerConfig(kafka.bootstrapServers(), topics, store, prefix, s.maxBatch(), 5,
-            maxImages, Math.max(64, s.window()), 1, "127.0.0.1", -1).withKafkaClientSettings(kafka)
-            .withAdmission(maxCost, Math.max(RequestCost.DEFAULT_MAX_HTTP_IN_FLIGHT_COST, maxCost));
+        int maxImages = Math.max(Admission.DEFAULT_MAX_IMAGES_PER_REQUEST, s.imagesPerRequest());
+        long maxCost = Math.max(Admission.DEFAULT_MAX_REQUEST_COST, RequestCost.of(sampler, maxImages));
+        SamplerConfig config = new SamplerConfig(SamplerKafka.defaults(kafka).withGroupId(prefix).withTopics(topics), store,
+            Batching.defaults().withSize(s.maxBatch(), Batching.DEFAULT_MAX_WAIT_MS),
+            new Admission(maxImages, Math.max(Admission.DEFAULT_MAX_IN_FLIGHT_REQUESTS, s.window()),
+                Admission.DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS, maxCost,
+                Math.max(Admission.DEFAULT_MAX_HTTP_IN_FLIGHT_COST, maxCost), Admission.DEFAULT_REPLY_TOPIC_PREFIX, List.of()),
+            HttpEndpoint.disabled(), ServingLimits.NONE);
         publishCheckpoint(clientProperties, topics.checkpoints(), event);
         double endToEnd;
         double[] latencies;

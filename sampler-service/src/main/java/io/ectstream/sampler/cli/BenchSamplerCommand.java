@@ -3,6 +3,7 @@ package io.ectstream.sampler.cli;
 import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.bench.SamplerBenchmark;
 import io.ectstream.schemas.ImageFormat;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ public class BenchSamplerCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--max-batch", defaultValue = "32", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", defaultValue = "" + Batching.DEFAULT_MAX_BATCH_IMAGES, description = "(default ${DEFAULT-VALUE})")
     int maxBatch;
 
     @Option(names = "--images-per-request", defaultValue = "8", description = "(default ${DEFAULT-VALUE})")

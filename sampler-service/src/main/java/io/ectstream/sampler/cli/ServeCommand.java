@@ -8,12 +8,14 @@ import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.sampler.Admission;
+import io.ectstream.sampler.Batching;
+import io.ectstream.sampler.HttpEndpoint;
 import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerKafka;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.http.HttpSecurity;
-import io.ectstream.sampler.validate.ReplyTopicPolicy;
-import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,34 +34,42 @@ public class ServeCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--store", defaultValue = "runs/checkpoints", description = "Checkpoint store root; checkpoint URIs may not leave it (default ${DEFAULT-VALUE}).")
+    @Option(names = "--store", defaultValue = "runs/checkpoints",
+        description = "Checkpoint store root; checkpoint URIs may not leave it (default ${DEFAULT-VALUE}).")
     Path store;
 
-    @Option(names = "--group-id", defaultValue = "ect-sampler", description = "Consumer group shared by the instances (default ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", defaultValue = SamplerKafka.DEFAULT_GROUP_ID,
+        description = "Consumer group shared by the instances (default ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--max-batch", defaultValue = "32", description = "Images per forward pass at most; also the chunk size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", defaultValue = "" + Batching.DEFAULT_MAX_BATCH_IMAGES,
+        description = "Images per forward pass at most; also the chunk size (default ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "5", description = "Longest a partial batch waits for more requests (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-wait-ms", defaultValue = "" + Batching.DEFAULT_MAX_WAIT_MS,
+        description = "Longest a partial batch waits for more requests (default ${DEFAULT-VALUE}).")
     long maxWaitMs;
 
-    @Option(names = "--max-images", defaultValue = "256", description = "Most images one request may ask for (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-images", defaultValue = "" + Admission.DEFAULT_MAX_IMAGES_PER_REQUEST,
+        description = "Most images one request may ask for (default ${DEFAULT-VALUE}).")
     int maxImages;
 
-    @Option(names = "--max-in-flight", defaultValue = "64", description = "User requests in flight before the consumer pauses (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight", defaultValue = "" + Admission.DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+        description = "User requests in flight before the consumer pauses (default ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--max-in-flight-evaluation", defaultValue = "1024",
+    @Option(names = "--max-in-flight-evaluation", defaultValue = "" + Admission.DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS,
         description = "Evaluation requests in flight, a budget of their own so that evaluation never blocks user intake (default ${DEFAULT-VALUE}).")
     int maxInFlightEvaluation;
 
-    @Option(names = "--user-batches-per-evaluation-batch", defaultValue = "4",
+    @Option(names = "--user-batches-per-evaluation-batch",
+        defaultValue = "" + Batching.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH,
         description = "Evaluation's share under full user load: after this many user batches in a row a waiting evaluation"
             + " batch runs (default ${DEFAULT-VALUE}: at least one batch in five).")
     int userBatchesPerEvaluationBatch;
 
-    @Option(names = "--generator-threads", defaultValue = "1", description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--generator-threads", defaultValue = "" + Batching.DEFAULT_GENERATOR_THREADS,
+        description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
     int generatorThreads;
 
     @Option(names = "--http-host",
@@ -83,7 +93,8 @@ public class ServeCommand implements Callable<Integer> {
     /** The environment the token may come from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
-    @Option(names = "--http-port", defaultValue = "8081", description = "HTTP port; 0 picks a free one, -1 disables HTTP (default ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "" + HttpEndpoint.DEFAULT_PORT,
+        description = "HTTP port; 0 picks a free one, -1 disables HTTP (default ${DEFAULT-VALUE}).")
     int httpPort;
 
     @Mixin
@@ -99,10 +110,12 @@ public class ServeCommand implements Callable<Integer> {
             + " off on a GPU, where it costs 15-25x).")
     Boolean batchInvariant;
 
-    @Option(names = "--requests-topic", defaultValue = "ect.generate.requests", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--requests-topic", defaultValue = "ect.generate.requests",
+        description = "(default ${DEFAULT-VALUE})")
     String requestsTopic;
 
-    @Option(names = "--results-topic", defaultValue = "ect.generate.results", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--results-topic", defaultValue = "ect.generate.results",
+        description = "(default ${DEFAULT-VALUE})")
     String resultsTopic;
 
     @Option(names = "--errors-topic", defaultValue = "ect.generate.errors", description = "(default ${DEFAULT-VALUE})")
@@ -111,7 +124,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
-    @Option(names = "--evaluation-requests-topic", defaultValue = "ect.eval.requests",
+    @Option(names = "--evaluation-requests-topic", defaultValue = SamplerKafka.EVALUATION_REQUESTS_TOPIC,
         description = "The evaluation driver's requests, read in group GROUP-evaluation; every request read from it is evaluation"
             + " traffic, every request of --requests-topic is user traffic whatever its purpose says (default ${DEFAULT-VALUE}).")
     String evaluationRequestsTopic;
@@ -121,7 +134,7 @@ public class ServeCommand implements Callable<Integer> {
             + " (e.g. ect.generate.results.json); default: off.")
     String resultsJsonTopic;
 
-    @Option(names = "--reply-topic-prefix", defaultValue = ReplyTopicPolicy.DEFAULT_PREFIX, paramLabel = "PREFIX",
+    @Option(names = "--reply-topic-prefix", defaultValue = Admission.DEFAULT_REPLY_TOPIC_PREFIX, paramLabel = "PREFIX",
         description = "Requests may name a replyTopic starting with this prefix (besides the results topic); an empty"
             + " value allows none by prefix (default ${DEFAULT-VALUE}). Platform topics, names starting with _ and"
             + " *-changelog/*-repartition are never allowed.")
@@ -131,12 +144,12 @@ public class ServeCommand implements Callable<Integer> {
         description = "A reply topic requests may name, besides the results topic and the prefix (repeatable).")
     List<String> replyTopics = new java.util.ArrayList<>();
 
-    @Option(names = "--max-request-cost", defaultValue = "" + RequestCost.DEFAULT_MAX_REQUEST_COST, paramLabel = "N",
+    @Option(names = "--max-request-cost", defaultValue = "" + Admission.DEFAULT_MAX_REQUEST_COST, paramLabel = "N",
         description = "Most network evaluations one user request may cost, Kafka and HTTP alike: images x evaluations per"
             + " image (ECT 1 or 2, Heun 35); above it TOO_COSTLY (default ${DEFAULT-VALUE}: 256 images at 2 steps, 14 Heun images).")
     long maxRequestCost;
 
-    @Option(names = "--max-http-in-flight-cost", defaultValue = "" + RequestCost.DEFAULT_MAX_HTTP_IN_FLIGHT_COST, paramLabel = "N",
+    @Option(names = "--max-http-in-flight-cost", defaultValue = "" + Admission.DEFAULT_MAX_HTTP_IN_FLIGHT_COST, paramLabel = "N",
         description = "Network evaluations of the HTTP requests in flight together; past it POST /v1/generate answers 429"
             + " with Retry-After (default ${DEFAULT-VALUE}; at least --max-request-cost).")
     long maxHttpInFlightCost;
@@ -166,14 +179,15 @@ public class ServeCommand implements Callable<Integer> {
         TopicNames topics = new TopicNames(checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
         KafkaClientSettings settings = kafka.settings(env);
         HttpSecurity security = new HttpSecurity(token(), httpTlsCert, httpTlsKey);
-        String host = httpHost != null ? httpHost : security.tokenRequired() ? "0.0.0.0" : "127.0.0.1";
-        SamplerConfig config = new SamplerConfig(settings.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, maxImages, maxInFlight,
-            generatorThreads, host, httpPort, maxInFlightEvaluation).withKafkaClientSettings(settings)
-            .withResultsJsonTopic(resultsJsonTopic).withHttpSecurity(security)
-            .withUserBatchesPerEvaluationBatch(userBatchesPerEvaluationBatch)
-            .withReplyTopics(replyTopicPrefix, replyTopics).withAdmission(maxRequestCost, maxHttpInFlightCost)
-            .withEvaluationRequestsTopic(evaluationRequestsTopic)
-            .withLimits(new ServingLimits(defaultDeadlineMs, maxQueuedUserCost, recentVersions));
+        String host = httpHost != null ? httpHost : security.tokenRequired() ? HttpEndpoint.TOKEN_HOST : HttpEndpoint.DEFAULT_HOST;
+        SamplerConfig config = new SamplerConfig(
+            new SamplerKafka(settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic),
+            store,
+            new Batching(maxBatch, maxWaitMs, generatorThreads, userBatchesPerEvaluationBatch),
+            new Admission(maxImages, maxInFlight, maxInFlightEvaluation, maxRequestCost, maxHttpInFlightCost,
+                replyTopicPrefix, replyTopics),
+            new HttpEndpoint(host, httpPort, security),
+            new ServingLimits(defaultDeadlineMs, maxQueuedUserCost, recentVersions));
         config.replyTopicPolicy();
         return config;
     }
@@ -196,26 +210,28 @@ public class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SamplerConfig config = config();
         if (topicCheck) {
-            TopicNames t = config.topics();
+            SamplerKafka k = config.kafka();
+            TopicNames t = k.topics();
             try (KafkaTopics topics = new KafkaTopics(kafka.settings(env), Duration.ofSeconds(30))) {
                 List<String> needed = new java.util.ArrayList<>(List.of(t.checkpoints(), t.generateRequests(),
-                    config.evaluationRequestsTopic(), t.generateResults(), t.generateErrors()));
-                if (config.resultsJsonTopic() != null) {
-                    needed.add(config.resultsJsonTopic());
+                    k.evaluationRequestsTopic(), t.generateResults(), t.generateErrors()));
+                if (k.resultsJsonTopic() != null) {
+                    needed.add(k.resultsJsonTopic());
                 }
                 topics.require(SamplerConfig.COMPONENT, needed);
                 io.ectstream.platform.kafka.TopicLayout defined = io.ectstream.platform.kafka.TopicLayout.defaults(t).only(List.of(
                     io.ectstream.platform.kafka.TopicRole.CHECKPOINTS, io.ectstream.platform.kafka.TopicRole.REQUESTS,
                     io.ectstream.platform.kafka.TopicRole.RESULTS, io.ectstream.platform.kafka.TopicRole.ERRORS));
-                topics.warnOnDrift(SamplerConfig.COMPONENT, config.resultsJsonTopic() == null ? defined : defined.with(
+                topics.warnOnDrift(SamplerConfig.COMPONENT, k.resultsJsonTopic() == null ? defined : defined.with(
                     io.ectstream.platform.kafka.TopicLayout.defaults().get(io.ectstream.platform.kafka.TopicRole.RESULTS_JSON)
-                        .withName(config.resultsJsonTopic())));
+                        .withName(k.resultsJsonTopic())));
             }
         }
         SamplerService service = SamplerService.start(config, CheckpointModelLoader.forServing(Devices.select(device), batchInvariant, precision));
-        System.out.println("sampler serving " + config.topics().generateRequests() + " on " + config.bootstrapServers()
-            + (service.httpPort() > 0 ? ", HTTP on " + (config.httpSecurity().tls() ? "https://" : "http://") + config.httpHost() + ":" + service.httpPort()
-                + (config.httpSecurity().tokenRequired() ? " (bearer token required)" : "") : "") + " (Ctrl-C stops it)");
+        HttpEndpoint http = config.http();
+        System.out.println("sampler serving " + config.kafka().topics().generateRequests() + " on " + config.kafka().bootstrapServers()
+            + (service.httpPort() > 0 ? ", HTTP on " + (http.security().tls() ? "https://" : "http://") + http.host() + ":" + service.httpPort()
+                + (http.security().tokenRequired() ? " (bearer token required)" : "") : "") + " (Ctrl-C stops it)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();

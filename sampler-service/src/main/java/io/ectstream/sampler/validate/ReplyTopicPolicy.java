@@ -13,9 +13,6 @@ import java.util.Set;
  * {@code *-repartition}: a record there becomes another application's state).
  */
 public final class ReplyTopicPolicy {
-    /** Default prefix of allowed reply topics. */
-    public static final String DEFAULT_PREFIX = "ect.results.";
-
     private final String defaultTopic;
     private final String prefix;
     private final Set<String> named;

@@ -8,11 +8,6 @@ import io.ectstream.core.sampling.SamplerSettings;
  * in these units, so that one Heun image weighs as much as 35 one-step images.
  */
 public final class RequestCost {
-    /** Default per-request cap: the largest request the default limits allow at 2 steps (256 images x 2). */
-    public static final long DEFAULT_MAX_REQUEST_COST = 512;
-    /** Default HTTP in-flight limit: four requests at the default cap. */
-    public static final long DEFAULT_MAX_HTTP_IN_FLIGHT_COST = 4 * DEFAULT_MAX_REQUEST_COST;
-
     private RequestCost() {
     }
 

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.support.SamplerHarness;
 import io.ectstream.sampler.support.TinyCheckpoints;
 import io.ectstream.schemas.topics.TopicNames;
@@ -34,15 +36,15 @@ class CommandsTest {
         new CommandLine(serve).parseArgs("--bootstrap-servers", "h:1", "--store", "/tmp/s", "--max-batch", "8",
             "--max-wait-ms", "3", "--max-images", "40", "--requests-topic", "req");
         SamplerConfig config = serve.config();
-        assertEquals("h:1", config.bootstrapServers());
-        assertEquals(8, config.maxBatchImages());
-        assertEquals(3, config.maxWaitMs());
-        assertEquals(40, config.maxImagesPerRequest());
-        assertEquals("req", config.topics().generateRequests());
-        assertEquals("ect.eval.requests", config.evaluationRequestsTopic(), "evaluation requests have a topic of their own");
-        assertEquals("ect-sampler-evaluation", config.evaluationGroupId());
-        assertEquals("127.0.0.1", config.httpHost(), "HTTP binds to loopback by default");
-        assertEquals(8081, config.httpPort());
+        assertEquals("h:1", config.kafka().bootstrapServers());
+        assertEquals(8, config.batching().maxBatchImages());
+        assertEquals(3, config.batching().maxWaitMs());
+        assertEquals(40, config.admission().maxImagesPerRequest());
+        assertEquals("req", config.kafka().topics().generateRequests());
+        assertEquals("ect.eval.requests", config.kafka().evaluationRequestsTopic(), "evaluation requests have a topic of their own");
+        assertEquals("ect-sampler-evaluation", config.kafka().evaluationGroupId());
+        assertEquals("127.0.0.1", config.http().host(), "HTTP binds to loopback by default");
+        assertEquals(8081, config.http().port());
         assertEquals(null, serve.batchInvariant, "unset: exact on the CPU, batched on a GPU (CheckpointModelLoader.forServing)");
         new CommandLine(serve).parseArgs("--no-batch-invariant");
         assertEquals(false, serve.batchInvariant);
@@ -53,19 +55,33 @@ class CommandsTest {
     }
 
     @Test
+    void serveWithoutFlagsRunsTheConfigDefaults() {
+        SamplerConfig config = ServeCommandAccess.config(java.util.Map.of());
+        assertEquals(SamplerConfig.defaults(KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS, Path.of("runs/checkpoints")), config);
+        assertEquals(32, config.batching().maxBatchImages());
+        assertEquals(5, config.batching().maxWaitMs());
+        assertEquals(256, config.admission().maxImagesPerRequest());
+        assertEquals(64, config.admission().maxInFlightRequests());
+        assertEquals(1024, config.admission().maxInFlightEvaluationRequests());
+        assertEquals(4, config.batching().userBatchesPerEvaluationBatch());
+        assertEquals("ect-sampler", config.kafka().groupId());
+        assertEquals(ServingLimits.DEFAULTS, config.limits());
+    }
+
+    @Test
     void serveReplyTopicAndAdmissionOptions() {
         SamplerConfig defaults = ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s");
-        assertEquals("ect.results.", defaults.replyTopicPrefix());
-        assertEquals(List.of(), defaults.replyTopics());
-        assertEquals(512, defaults.maxRequestCost());
-        assertEquals(2048, defaults.maxHttpInFlightCost());
+        assertEquals("ect.results.", defaults.admission().replyTopicPrefix());
+        assertEquals(List.of(), defaults.admission().replyTopics());
+        assertEquals(512, defaults.admission().maxRequestCost());
+        assertEquals(2048, defaults.admission().maxHttpInFlightCost());
 
         SamplerConfig set = ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s", "--reply-topic-prefix", "team.",
             "--reply-topic", "a.answers", "--reply-topic", "b.answers", "--max-request-cost", "70", "--max-http-in-flight-cost", "140");
-        assertEquals("team.", set.replyTopicPrefix());
-        assertEquals(List.of("a.answers", "b.answers"), set.replyTopics());
-        assertEquals(70, set.maxRequestCost());
-        assertEquals(140, set.maxHttpInFlightCost());
+        assertEquals("team.", set.admission().replyTopicPrefix());
+        assertEquals(List.of("a.answers", "b.answers"), set.admission().replyTopics());
+        assertEquals(70, set.admission().maxRequestCost());
+        assertEquals(140, set.admission().maxHttpInFlightCost());
         assertTrue(set.replyTopicPolicy().refusal("b.answers").isEmpty());
 
         IllegalArgumentException forbidden = assertThrows(IllegalArgumentException.class,
@@ -98,7 +114,7 @@ class CommandsTest {
         try (SamplerHarness h = new SamplerHarness(kafka, "unused", store, 1)) {
             h.send(topics.checkpoints(), "tiny", SamplerHarness.CHECKPOINTS.encode(TinyCheckpoints.write(store, "tiny", 3, 3)));
         }
-        SamplerConfig config = new SamplerConfig(kafka.bootstrapServers(), topics, store, "cli-test", 4, 5, 64, 64, 1, "127.0.0.1", -1);
+        SamplerConfig config = SamplerHarness.config(kafka.bootstrapServers(), topics, store, "cli-test", 4, 5);
         try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
             assertTrue(service.awaitRecovery(Duration.ofSeconds(30)));
             Path outA = dir.resolve("a");

@@ -1,8 +1,13 @@
 package io.ectstream.sampler.support;
 
-import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.sampler.Admission;
+import io.ectstream.sampler.Batching;
+import io.ectstream.sampler.HttpEndpoint;
 import io.ectstream.sampler.SamplerConfig;
+import io.ectstream.sampler.SamplerKafka;
+import io.ectstream.sampler.ServingLimits;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
@@ -39,7 +44,7 @@ public final class SamplerHarness implements AutoCloseable {
         this.topics = new TopicNames(prefix + "." + d.checkpoints(), prefix + "." + d.trainProgress(),
             prefix + "." + d.generateRequests(), prefix + "." + d.generateResults(),
             prefix + "." + d.generateErrors(), prefix + "." + d.evalFid());
-        this.evaluationRequests = prefix + "." + TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
+        this.evaluationRequests = prefix + "." + SamplerKafka.EVALUATION_REQUESTS_TOPIC;
         kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults(), evaluationRequests);
         kafka.createTopics(1, topics.checkpoints(), topics.generateErrors());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -55,8 +60,19 @@ public final class SamplerHarness implements AutoCloseable {
     }
 
     public SamplerConfig config(String groupId, int maxBatch, long maxWaitMs) {
-        return new SamplerConfig(kafka.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs, 64, 64, 1,
-            "127.0.0.1", -1).withEvaluationRequestsTopic(evaluationRequests);
+        SamplerConfig config = config(kafka.bootstrapServers(), topics, store, groupId, maxBatch, maxWaitMs);
+        return config.withKafka(config.kafka().withEvaluationRequestsTopic(evaluationRequests));
+    }
+
+    /**
+     * What the Kafka tests run with: batches of {@code maxBatch}, one generator, 64 images per request, no HTTP, and
+     * no deadline or queue bound ({@link ServingLimits#NONE}).
+     */
+    public static SamplerConfig config(String bootstrapServers, TopicNames topics, Path store, String groupId, int maxBatch,
+                                       long maxWaitMs) {
+        return new SamplerConfig(SamplerKafka.defaults(KafkaClientSettings.of(bootstrapServers)).withGroupId(groupId)
+            .withTopics(topics), store, Batching.defaults().withSize(maxBatch, maxWaitMs),
+            Admission.defaults().withMaxImagesPerRequest(64), HttpEndpoint.disabled(), ServingLimits.NONE);
     }
 
     /** The evaluation requests topic of this harness. */

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class ReplyTopicPolicyTest {
     /** A broad prefix, so that the deny-list has to do the work. */
-    private final SamplerConfig config = SamplerConfig.defaults("127.0.0.1:9092", Path.of("store"))
-        .withReplyTopics("ect.", List.of("team-a.images")).withResultsJsonTopic("json.results");
+    private static final SamplerConfig DEFAULTS = SamplerConfig.defaults("127.0.0.1:9092", Path.of("store"));
+    private final SamplerConfig config = withReplyTopics(DEFAULTS.withKafka(DEFAULTS.kafka().withResultsJsonTopic("json.results")),
+        "ect.", List.of("team-a.images"));
     private final ReplyTopicPolicy policy = config.replyTopicPolicy();
 
     @Test
@@ -41,20 +42,25 @@ class ReplyTopicPolicyTest {
 
     @Test
     void theDefaultsAllowOnlyTheResultsTopicAndTheResultsPrefix() {
-        ReplyTopicPolicy defaults = SamplerConfig.defaults("127.0.0.1:9092", Path.of("store")).replyTopicPolicy();
+        ReplyTopicPolicy defaults = DEFAULTS.replyTopicPolicy();
         assertEquals(Optional.empty(), defaults.refusal("ect.results.mine"));
         assertTrue(defaults.refusal("ect.checkpoints").isPresent());
         assertTrue(defaults.refusal("my.replies").isPresent());
-        ReplyTopicPolicy none = SamplerConfig.defaults("127.0.0.1:9092", Path.of("store")).withReplyTopics("", List.of()).replyTopicPolicy();
+        ReplyTopicPolicy none = withReplyTopics(DEFAULTS, "", List.of())
+            .replyTopicPolicy();
         assertTrue(none.refusal("ect.results.mine").isPresent(), "an empty prefix allows nothing by prefix");
     }
 
     @Test
     void anOperatorCannotAllowAForbiddenTopicByName() {
         for (String topic : List.of("ect.checkpoints", "__consumer_offsets", "ect-evaluator-moments-changelog")) {
-            SamplerConfig bad = config.withReplyTopics("ect.results.", List.of(topic));
+            SamplerConfig bad = withReplyTopics(config, "ect.results.", List.of(topic));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::replyTopicPolicy, topic);
             assertTrue(e.getMessage().contains(topic), e.getMessage());
         }
+    }
+
+    private static SamplerConfig withReplyTopics(SamplerConfig config, String prefix, List<String> named) {
+        return config.withAdmission(config.admission().withReplyTopics(prefix, named));
     }
 }
