@@ -205,6 +205,10 @@ class SamplerKafkaTest {
                     Thread.sleep(20);
                 }
                 assertEquals(6L, service.registry().current("run-a").version().getStep(), "a new checkpoint is hot-loaded");
+                // the swap makes step 6 current before the replaced model is released: wait for that release
+                while (!loader.loaded().get(0).isClosed() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
                 assertTrue(loader.loaded().get(0).isClosed(), "the replaced model is closed once nothing uses it");
                 String metrics = service.metrics().scrape();
                 assertTrue(metrics.contains("ect_sampler_model_loads_total{outcome=\"failed\"} 2.0"), metrics);
