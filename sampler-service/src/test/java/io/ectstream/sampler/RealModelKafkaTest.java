@@ -211,6 +211,10 @@ class RealModelKafkaTest {
                         }
                     }
                 }
+                long closing = System.nanoTime() + WAIT.toNanos(); // the release follows the batch's hand-off to the publisher
+                while (!loader.loaded().get(0).isClosed() && System.nanoTime() < closing) {
+                    Thread.sleep(20);
+                }
                 assertTrue(loader.loaded().get(0).isClosed(), "the old model is closed once its last batch finished");
                 assertFalse(loader.loaded().get(1).isClosed());
             }
