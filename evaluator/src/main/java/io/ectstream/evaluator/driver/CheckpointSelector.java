@@ -3,7 +3,6 @@ package io.ectstream.evaluator.driver;
 import io.ectstream.schemas.CheckpointEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Set;
  * sampler's answer: if it cannot, {@link EvaluationDriver} ends that evaluation with the reason.
  */
 public final class CheckpointSelector {
-    private final Map<String, Long> newestStep = new HashMap<>();
     private final Set<String> selected = new HashSet<>();
 
     /** The events to evaluate, and notes every event as seen. */
@@ -35,14 +33,7 @@ public final class CheckpointSelector {
             CheckpointEvent newest = fresh.remove(fresh.size() - 1);
             chosen.add(newest);
             chosen.addAll(fresh);
-            newestStep.merge(run, newest.getStep(), Math::max);
         });
         return chosen;
-    }
-
-    /** Whether a newer checkpoint of the run than {@code step} was seen. */
-    public boolean superseded(String runId, long step) {
-        Long newest = newestStep.get(runId);
-        return newest != null && newest > step;
     }
 }

@@ -442,11 +442,11 @@ public final class EvaluationDriver implements AutoCloseable {
     private void onRejected(GenerationRequest request, GenerationError error, long now) {
         String id = request.getRequestId();
         String checkpoint = EvaluationRequests.checkpointOf(request);
-        if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
+        if (error.getCode() == ErrorCode.MODEL_NOT_KEPT) {
+            endEvaluation(checkpoint, ErrorCode.MODEL_NOT_KEPT, "superseded, and the sampler no longer keeps it: " + error.getReason());
+        } else if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
             log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
             endEvaluation(checkpoint, error.getCode(), "the sampler refused a request: " + error.getCode() + " " + error.getReason());
-        } else if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
-            endEvaluation(checkpoint, ErrorCode.UNKNOWN_MODEL, "superseded before the sampler took it: " + error.getReason());
         } else if (!pending.retryLater(id, now)) {
             endEvaluation(checkpoint, ErrorCode.UNKNOWN_MODEL,
                 "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
@@ -474,11 +474,6 @@ public final class EvaluationDriver implements AutoCloseable {
         List<GenerationRequest> due = pending.due(clock.millis());
         int resent = 0;
         for (GenerationRequest request : due) {
-            if (selector.superseded(request.getModel().getRunId(), request.getModel().getStep())) {
-                endEvaluation(EvaluationRequests.checkpointOf(request), ErrorCode.UNKNOWN_MODEL,
-                    "superseded before the sampler took it");
-                continue;
-            }
             pending.resent(request.getRequestId(), send(request));
             resent++;
         }

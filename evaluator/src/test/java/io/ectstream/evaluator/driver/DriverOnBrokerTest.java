@@ -101,15 +101,15 @@ class DriverOnBrokerTest {
                 assertEquals(7L, afterRetry.get(8).value().getSeed());
                 await(() -> driver.retried() == 1);
 
-                // The sampler no longer serves a@1: its evaluation ends at once, with the reason on the errors topic.
-                answer(producer, t, first.get(4), ErrorCode.UNKNOWN_MODEL);
+                // The sampler no longer keeps a@1: its evaluation ends at once, with the reason on the errors topic.
+                answer(producer, t, first.get(4), ErrorCode.MODEL_NOT_KEPT);
                 await(() -> driver.endedEvaluations() == 1);
                 assertEquals(4, driver.abandonedRequests(), "every request of a@1 is given up");
 
-                // a@3 supersedes a@2: a later rejection of a@2 is not retried either.
+                // a@3 supersedes a@2, and the sampler then lets a@2 go: not retried either.
                 publish(producer, t, DriverEvents.event("a", 3, Phase.ECT));
                 assertEquals(13, sent.await(13).size());
-                answer(producer, t, first.get(1), ErrorCode.UNKNOWN_MODEL);
+                answer(producer, t, first.get(1), ErrorCode.MODEL_NOT_KEPT);
                 await(() -> driver.endedEvaluations() == 2);
                 assertEquals(13, sent.drainToEnd().size(), "no re-send for a superseded checkpoint");
                 assertEquals(1, driver.retried());
@@ -117,7 +117,7 @@ class DriverOnBrokerTest {
 
                 List<UnevaluatedCheckpoint> reported = awaitUnevaluated(kafka, t, "a", 2);
                 assertEquals(List.of(1L, 2L), reported.stream().map(UnevaluatedCheckpoint::step).toList());
-                assertTrue(reported.get(0).reason().startsWith("superseded before the sampler took it"), reported.get(0).reason());
+                assertTrue(reported.get(0).reason().startsWith("superseded, and the sampler no longer keeps it"), reported.get(0).reason());
                 assertEquals(Phase.ECT, reported.get(0).phase());
                 assertEquals(100L, reported.get(0).imagesSeen());
             }

@@ -208,9 +208,12 @@ public final class ModelRegistry implements AutoCloseable {
             throw new UnknownModelException(ErrorCode.CHECKPOINT_REJECTED,
                 "checkpoint " + runId + "@" + step + " was rejected: " + why);
         }
-        throw new UnknownModelException("run '" + runId + "' serves step " + active.version().getStep() + " and keeps "
-            + keptSteps(runId) + ", not the requested step " + step
-            + (step < active.version().getStep() ? " (superseded and no longer kept, or never loaded here)" : " (not loaded yet)"));
+        String serving = "run '" + runId + "' serves step " + active.version().getStep() + " and keeps " + keptSteps(runId)
+            + ", not the requested step " + step;
+        if (step < active.version().getStep()) {
+            throw new UnknownModelException(ErrorCode.MODEL_NOT_KEPT, serving + " (superseded and no longer kept, or never loaded here)");
+        }
+        throw new UnknownModelException(serving + " (not loaded yet)");
     }
 
     /** Steps of the run's superseded models still kept, newest first. */

@@ -150,7 +150,7 @@ class ModelRegistryTest {
             assertEquals(20, superseded.version().getStep());
             assertSame(loader.loaded().get(1), superseded.generator());
             UnknownModelException gone = assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 10L)));
-            assertEquals(ErrorCode.UNKNOWN_MODEL, gone.code());
+            assertEquals(ErrorCode.MODEL_NOT_KEPT, gone.code(), "asking again will not help");
             assertTrue(gone.getMessage().contains("no longer kept"), gone.getMessage());
 
             // A checkpoint announced late joins the kept ones when it is newer than the oldest of them.
