@@ -8,12 +8,16 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A sample grid as the demo writes it: pixels doubled (nearest neighbour) under a caption strip drawn with Java2D. */
 final class GridImage {
+    /** A machine without fonts would otherwise log the same warning for every grid. */
+    private static final AtomicBoolean FONTS_MISSING_REPORTED = new AtomicBoolean();
+
     private static final Logger log = LoggerFactory.getLogger(GridImage.class);
     static final int COLUMNS = 8;
     static final int SCALE = 2;
@@ -40,7 +44,10 @@ final class GridImage {
                 g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
                 g.drawString(caption, 4, CAPTION_HEIGHT - 5);
             } catch (RuntimeException | LinkageError noFonts) {
-                log.warn("sample grid caption not drawn ({}): the file name says what the grid is", noFonts.toString());
+                if (FONTS_MISSING_REPORTED.compareAndSet(false, true)) {
+                    log.warn("sample grid captions not drawn ({}): this Java has no usable fonts; the file names say what each grid"
+                        + " is", noFonts.toString());
+                }
             }
         } finally {
             g.dispose();
