@@ -25,9 +25,6 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, TopicName
 
     public static final String DEFAULT_GROUP_ID = "ect-sampler";
 
-    /** The evaluation driver's requests topic (its own, so that users cannot forge evaluation traffic): never a reply topic. */
-    public static final String EVALUATION_REQUESTS_TOPIC = TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
-
     public SamplerKafka {
         SamplerConfig.require(client != null, "Kafka client settings are required");
         SamplerConfig.require(groupId != null && !groupId.isBlank(), "a consumer group id is required");
@@ -41,7 +38,7 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, TopicName
 
     /** The default group and topics, no JSON results topic. */
     public static SamplerKafka defaults(KafkaClientSettings client) {
-        return new SamplerKafka(client, DEFAULT_GROUP_ID, TopicNames.defaults(), EVALUATION_REQUESTS_TOPIC, null);
+        return new SamplerKafka(client, DEFAULT_GROUP_ID, TopicNames.defaults(), TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, null);
     }
 
     public SamplerKafka withClient(KafkaClientSettings settings) {
@@ -91,7 +88,7 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, TopicName
         }
         all.add(TopicLayout.DEFAULT_REFERENCE_STATS_TOPIC);
         all.add(TopicLayout.DEFAULT_RESULTS_JSON_TOPIC);
-        all.add(EVALUATION_REQUESTS_TOPIC);
+        all.add(TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC);
         all.add(evaluationRequestsTopic);
         if (resultsJsonTopic != null) {
             all.add(resultsJsonTopic);

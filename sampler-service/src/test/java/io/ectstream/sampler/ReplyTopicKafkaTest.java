@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
 import io.ectstream.sampler.support.SamplerHarness;
@@ -109,7 +110,7 @@ class ReplyTopicKafkaTest {
             // A producer that waits for metadata of a missing topic would now wait ten minutes: every other answer
             // behind it would miss the test's timeout. Answers must never depend on that wait.
             SamplerConfig config = base.withKafka(new SamplerKafka(base.kafka().client().with(ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                "600000"), "replymissing", base.kafka().topics(), SamplerKafka.EVALUATION_REQUESTS_TOPIC, null));
+                "600000"), "replymissing", base.kafka().topics(), TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, null));
             List<String> missing = List.of("ect.results.missing-1", "ect.results.missing-2", "ect.results.missing-3",
                 "ect.results.missing-4");
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {

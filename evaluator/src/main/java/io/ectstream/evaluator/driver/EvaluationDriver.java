@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -308,7 +309,7 @@ public final class EvaluationDriver implements AutoCloseable {
      * any request is sent, so that every later driver of the group derives the same request ids.
      */
     private void adoptGroupKey(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = checkpoints.committed(new java.util.HashSet<>(partitions));
+        Map<TopicPartition, OffsetAndMetadata> committed = checkpoints.committed(new HashSet<>(partitions));
         var found = EvaluationKey.fromCommitted(committed);
         if (found.isPresent()) {
             key = found.get();

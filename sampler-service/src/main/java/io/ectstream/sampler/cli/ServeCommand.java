@@ -8,6 +8,7 @@ import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -124,7 +125,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
-    @Option(names = "--evaluation-requests-topic", defaultValue = SamplerKafka.EVALUATION_REQUESTS_TOPIC,
+    @Option(names = "--evaluation-requests-topic", defaultValue = TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC,
         description = "The evaluation driver's requests, read in group GROUP-evaluation; every request read from it is evaluation"
             + " traffic, every request of --requests-topic is user traffic whatever its purpose says (default ${DEFAULT-VALUE}).")
     String evaluationRequestsTopic;

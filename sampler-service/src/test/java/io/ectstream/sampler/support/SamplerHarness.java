@@ -2,6 +2,7 @@ package io.ectstream.sampler.support;
 
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -44,7 +45,7 @@ public final class SamplerHarness implements AutoCloseable {
         this.topics = new TopicNames(prefix + "." + d.checkpoints(), prefix + "." + d.trainProgress(),
             prefix + "." + d.generateRequests(), prefix + "." + d.generateResults(),
             prefix + "." + d.generateErrors(), prefix + "." + d.evalFid());
-        this.evaluationRequests = prefix + "." + SamplerKafka.EVALUATION_REQUESTS_TOPIC;
+        this.evaluationRequests = prefix + "." + TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
         kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults(), evaluationRequests);
         kafka.createTopics(1, topics.checkpoints(), topics.generateErrors());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
