@@ -13,7 +13,9 @@ class DjlEngineSmokeTest {
         assertEquals("true", System.getProperty("ai.djl.offline"));
         assertEquals("PyTorch", Engine.getInstance().getEngineName());
         try (NDManager manager = NDManager.newBaseManager()) {
-            float[] sum = manager.create(new float[] {1, 2}).add(manager.create(new float[] {3, 4})).toFloatArray();
+            float[] sum = manager.create(new float[] {1, 2})
+                    .add(manager.create(new float[] {3, 4}))
+                    .toFloatArray();
             assertArrayEquals(new float[] {4, 6}, sum);
         }
     }

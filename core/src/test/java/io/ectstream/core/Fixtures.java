@@ -10,8 +10,7 @@ import java.io.UncheckedIOException;
 public final class Fixtures {
     private static JsonNode ectMath;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static synchronized JsonNode ectMath() {
         if (ectMath == null) {

@@ -9,26 +9,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the embedded single-node KRaft broker until Ctrl-C, for local use of the services. */
-@Command(name = "broker", mixinStandardHelpOptions = true,
-    description = "Run a real single-node Kafka broker (KRaft) on 127.0.0.1 with the platform's topics.")
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        description = "Run a real single-node Kafka broker (KRaft) on 127.0.0.1 with the platform's topics.")
 final class BrokerCommand implements Runnable {
 
-    @Option(names = "--port", description = "Client port (default ${DEFAULT-VALUE}; 0 picks a free port).", defaultValue = "9092")
+    @Option(
+            names = "--port",
+            description = "Client port (default ${DEFAULT-VALUE}; 0 picks a free port).",
+            defaultValue = "9092")
     int port;
 
-    @Option(names = "--data-dir", description = "Broker data folder, kept between runs (default ${DEFAULT-VALUE}).",
-        defaultValue = "runs/kafka")
+    @Option(
+            names = "--data-dir",
+            description = "Broker data folder, kept between runs (default ${DEFAULT-VALUE}).",
+            defaultValue = "runs/kafka")
     Path dataDir;
 
-    @Option(names = "--partitions", paramLabel = "N",
-        description = "Partitions of every topic (default: the platform's layout, as `topics create` makes it: requests,"
-            + " results and results-json 3, the others 1).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description =
+                    "Partitions of every topic (default: the platform's layout, as `topics create` makes it: requests,"
+                            + " results and results-json 3, the others 1).")
     Integer partitions;
 
     @Override
     public void run() {
         EmbeddedKafkaBroker broker = start();
-        System.out.println("Kafka broker ready: --bootstrap-servers " + broker.bootstrapServers() + " (Ctrl-C stops it)");
+        System.out.println(
+                "Kafka broker ready: --bootstrap-servers " + broker.bootstrapServers() + " (Ctrl-C stops it)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
@@ -47,8 +58,11 @@ final class BrokerCommand implements Runnable {
         try {
             broker = EmbeddedKafkaBroker.start(dataDir.toAbsolutePath(), false, port);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot start the broker on 127.0.0.1:" + port
-                + " (is the port taken? choose another with --port, or 0 for a free one): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the broker on 127.0.0.1:" + port
+                            + " (is the port taken? choose another with --port, or 0 for a free one): "
+                            + e.getMessage(),
+                    e);
         }
         try {
             PlatformTopics.setUp(broker.bootstrapServers(), layout());

@@ -3,21 +3,21 @@ package io.ectstream.launcher;
 import io.ectstream.core.device.DeviceUnavailableException;
 import io.ectstream.evaluator.cli.EvaluateCommand;
 import io.ectstream.evaluator.cli.EvaluationDriverCommand;
-import io.ectstream.evaluator.cli.FidHistoryCommand;
-import io.ectstream.platform.cli.TopicsCommand;
 import io.ectstream.evaluator.cli.FidCommand;
+import io.ectstream.evaluator.cli.FidHistoryCommand;
 import io.ectstream.evaluator.cli.FidPlotCommand;
-import io.ectstream.evaluator.cli.ScoreCommand;
 import io.ectstream.evaluator.cli.ReferenceStatsCommand;
+import io.ectstream.evaluator.cli.ScoreCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
 import io.ectstream.launcher.demo.DemoCommand;
+import io.ectstream.platform.cli.TopicsCommand;
 import io.ectstream.sampler.cli.BenchSamplerCommand;
 import io.ectstream.sampler.cli.GenerateCommand;
 import io.ectstream.sampler.cli.ServeCommand;
 import io.ectstream.trainer.cli.BenchSampleCommand;
 import io.ectstream.trainer.cli.BenchTrainCommand;
-import io.ectstream.trainer.cli.GpuSelfTestCommand;
 import io.ectstream.trainer.cli.ExportWeightsCommand;
+import io.ectstream.trainer.cli.GpuSelfTestCommand;
 import io.ectstream.trainer.cli.ModelInfoCommand;
 import io.ectstream.trainer.cli.PipelineCommand;
 import io.ectstream.trainer.cli.RepublishCommand;
@@ -27,36 +27,37 @@ import picocli.CommandLine.Command;
 
 /** The {@code ectstream} command: one entry point for every service and tool of the platform. */
 @Command(
-    name = "ectstream",
-    mixinStandardHelpOptions = true,
-    version = "ectstream 0.1.0",
-    description = "Train consistency models with ECT, serve 1-2 step generation over Kafka, evaluate with a rolling FID.",
-    subcommands = {
-        DemoCommand.class,
-        PipelineCommand.class,
-        TrainCommand.class,
-        ModelInfoCommand.class,
-        ExportWeightsCommand.class,
-        RepublishCommand.class,
-        ServeCommand.class,
-        GenerateCommand.class,
-        EvaluateCommand.class,
-        EvaluationDriverCommand.class,
-        FidHistoryCommand.class,
-        FidCommand.class,
-        ScoreCommand.class,
-        FidPlotCommand.class,
-        ReferenceStatsCommand.class,
-        TrainFeatureNetCommand.class,
-        TopicsCommand.class,
-        BrokerCommand.class,
-        BenchTrainCommand.class,
-        BenchSampleCommand.class,
-        GpuSelfTestCommand.class,
-        BenchSamplerCommand.class,
-        DoctorCommand.class,
-        CommandLine.HelpCommand.class,
-    })
+        name = "ectstream",
+        mixinStandardHelpOptions = true,
+        version = "ectstream 0.1.0",
+        description =
+                "Train consistency models with ECT, serve 1-2 step generation over Kafka, evaluate with a rolling FID.",
+        subcommands = {
+            DemoCommand.class,
+            PipelineCommand.class,
+            TrainCommand.class,
+            ModelInfoCommand.class,
+            ExportWeightsCommand.class,
+            RepublishCommand.class,
+            ServeCommand.class,
+            GenerateCommand.class,
+            EvaluateCommand.class,
+            EvaluationDriverCommand.class,
+            FidHistoryCommand.class,
+            FidCommand.class,
+            ScoreCommand.class,
+            FidPlotCommand.class,
+            ReferenceStatsCommand.class,
+            TrainFeatureNetCommand.class,
+            TopicsCommand.class,
+            BrokerCommand.class,
+            BenchTrainCommand.class,
+            BenchSampleCommand.class,
+            GpuSelfTestCommand.class,
+            BenchSamplerCommand.class,
+            DoctorCommand.class,
+            CommandLine.HelpCommand.class,
+        })
 public final class EctStream implements Runnable {
     /** Exit status of a command that was asked for a device this machine cannot give (see `ectstream doctor`). */
     public static final int DEVICE_UNAVAILABLE = 3;

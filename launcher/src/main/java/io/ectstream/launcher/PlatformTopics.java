@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 public final class PlatformTopics {
     private static final Logger log = LoggerFactory.getLogger(PlatformTopics.class);
 
-    private PlatformTopics() {
-    }
+    private PlatformTopics() {}
 
     /**
      * Creates the missing topics and brings existing ones (kept in the broker's data folder from an earlier run, maybe by

@@ -3,11 +3,11 @@ package io.ectstream.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.kafka.embedded.BrokerTest;
+import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.TopicSpec;
-import io.ectstream.kafka.embedded.BrokerTest;
-import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,9 +46,19 @@ class BrokerCommandTest {
         TopicNames t = TopicNames.defaults();
         try (EmbeddedKafkaBroker old = EmbeddedKafkaBroker.start(data, false, 0)) {
             // what `broker` did before: 2 partitions each, no configs (checkpoints and FID kept the broker's 7 days)
-            old.createTopics(2, t.checkpoints(), t.trainProgress(), t.generateRequests(), t.generateResults(),
-                t.generateErrors(), t.evalFid());
-            assertEquals("604800000", configs(old.bootstrapServers(), t.checkpoints()).get("retention.ms").value());
+            old.createTopics(
+                    2,
+                    t.checkpoints(),
+                    t.trainProgress(),
+                    t.generateRequests(),
+                    t.generateResults(),
+                    t.generateErrors(),
+                    t.evalFid());
+            assertEquals(
+                    "604800000",
+                    configs(old.bootstrapServers(), t.checkpoints())
+                            .get("retention.ms")
+                            .value());
         }
         try (EmbeddedKafkaBroker broker = command(data).start()) {
             assertAsDefined(broker.bootstrapServers());
@@ -61,9 +71,15 @@ class BrokerCommandTest {
         try (Admin admin = admin(bootstrapServers)) {
             for (TopicSpec spec : layout.specs()) {
                 Config config = configs(admin, spec.name());
-                spec.configs().forEach((key, value) -> assertEquals(value, config.get(key).value(), spec.name() + " " + key));
-                int partitions = admin.describeTopics(List.of(spec.name())).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(spec.name()).partitions().size();
+                spec.configs()
+                        .forEach((key, value) ->
+                                assertEquals(value, config.get(key).value(), spec.name() + " " + key));
+                int partitions = admin.describeTopics(List.of(spec.name()))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(spec.name())
+                        .partitions()
+                        .size();
                 assertTrue(partitions >= spec.partitions(), spec.name() + " has " + partitions + " partitions");
             }
         }
@@ -77,7 +93,10 @@ class BrokerCommandTest {
 
     private static Config configs(Admin admin, String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        return admin.describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource);
     }
 
     private static Admin admin(String bootstrapServers) {

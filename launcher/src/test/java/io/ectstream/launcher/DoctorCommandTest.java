@@ -13,8 +13,7 @@ import picocli.CommandLine;
 
 /** `ectstream doctor` on this CPU-only machine: reports the CPU engine, and --device gpu fails with the fix. */
 class DoctorCommandTest {
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -37,7 +36,9 @@ class DoctorCommandTest {
         assertTrue(gpu.out().contains("JNI: "), gpu.out());
         assertTrue(gpu.out().contains("GPUs visible to the CUDA runtime: none"), gpu.out());
         assertTrue(gpu.out().contains("threads: intra-op"), gpu.out());
-        assertTrue(gpu.out().contains("fix: name a CUDA libtorch") && gpu.out().contains("export PYTORCH_LIBRARY_PATH="), gpu.out());
+        assertTrue(
+                gpu.out().contains("fix: name a CUDA libtorch") && gpu.out().contains("export PYTORCH_LIBRARY_PATH="),
+                gpu.out());
         assertTrue(gpu.out().contains("--device gpu: would fail"), gpu.out());
 
         Run auto = run("doctor", "--device", "auto");

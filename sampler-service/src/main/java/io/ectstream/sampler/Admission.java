@@ -17,8 +17,14 @@ import java.util.List;
  * @param replyTopics      reply topics allowed by name; platform and internal topics never are
  *                         (see {@link io.ectstream.sampler.validate.ReplyTopicPolicy})
  */
-public record Admission(int maxImagesPerRequest, int maxInFlightRequests, int maxInFlightEvaluationRequests,
-                        long maxRequestCost, long maxHttpInFlightCost, String replyTopicPrefix, List<String> replyTopics) {
+public record Admission(
+        int maxImagesPerRequest,
+        int maxInFlightRequests,
+        int maxInFlightEvaluationRequests,
+        long maxRequestCost,
+        long maxHttpInFlightCost,
+        String replyTopicPrefix,
+        List<String> replyTopics) {
 
     public static final int DEFAULT_MAX_IMAGES_PER_REQUEST = 256;
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 64;
@@ -28,45 +34,80 @@ public record Admission(int maxImagesPerRequest, int maxInFlightRequests, int ma
     public static final long DEFAULT_MAX_REQUEST_COST = 512;
     /** Four requests at the default cap. */
     public static final long DEFAULT_MAX_HTTP_IN_FLIGHT_COST = 4 * DEFAULT_MAX_REQUEST_COST;
+
     public static final String DEFAULT_REPLY_TOPIC_PREFIX = "ect.results.";
 
     public Admission {
-        SamplerConfig.require(maxImagesPerRequest >= 1, "max images per request must be >= 1, not " + maxImagesPerRequest);
-        SamplerConfig.require(maxInFlightRequests >= 1, "max in-flight requests must be >= 1, not " + maxInFlightRequests);
-        SamplerConfig.require(maxInFlightEvaluationRequests >= 1,
-            "max in-flight evaluation requests must be >= 1, not " + maxInFlightEvaluationRequests);
+        SamplerConfig.require(
+                maxImagesPerRequest >= 1, "max images per request must be >= 1, not " + maxImagesPerRequest);
+        SamplerConfig.require(
+                maxInFlightRequests >= 1, "max in-flight requests must be >= 1, not " + maxInFlightRequests);
+        SamplerConfig.require(
+                maxInFlightEvaluationRequests >= 1,
+                "max in-flight evaluation requests must be >= 1, not " + maxInFlightEvaluationRequests);
         SamplerConfig.require(maxRequestCost >= 1, "max request cost must be >= 1, not " + maxRequestCost);
-        SamplerConfig.require(maxHttpInFlightCost >= maxRequestCost, "max HTTP in-flight cost (" + maxHttpInFlightCost
-            + ") must be at least the max request cost (" + maxRequestCost + "), or the largest request could never run");
+        SamplerConfig.require(
+                maxHttpInFlightCost >= maxRequestCost,
+                "max HTTP in-flight cost (" + maxHttpInFlightCost + ") must be at least the max request cost ("
+                        + maxRequestCost + "), or the largest request could never run");
         replyTopicPrefix = replyTopicPrefix == null ? "" : replyTopicPrefix;
         replyTopics = List.copyOf(replyTopics == null ? List.of() : replyTopics);
     }
 
     public static Admission defaults() {
-        return new Admission(DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_MAX_IN_FLIGHT_REQUESTS,
-            DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS, DEFAULT_MAX_REQUEST_COST, DEFAULT_MAX_HTTP_IN_FLIGHT_COST,
-            DEFAULT_REPLY_TOPIC_PREFIX, List.of());
+        return new Admission(
+                DEFAULT_MAX_IMAGES_PER_REQUEST,
+                DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+                DEFAULT_MAX_IN_FLIGHT_EVALUATION_REQUESTS,
+                DEFAULT_MAX_REQUEST_COST,
+                DEFAULT_MAX_HTTP_IN_FLIGHT_COST,
+                DEFAULT_REPLY_TOPIC_PREFIX,
+                List.of());
     }
 
     public Admission withMaxImagesPerRequest(int max) {
-        return new Admission(max, maxInFlightRequests, maxInFlightEvaluationRequests, maxRequestCost, maxHttpInFlightCost,
-            replyTopicPrefix, replyTopics);
+        return new Admission(
+                max,
+                maxInFlightRequests,
+                maxInFlightEvaluationRequests,
+                maxRequestCost,
+                maxHttpInFlightCost,
+                replyTopicPrefix,
+                replyTopics);
     }
 
     public Admission withMaxInFlightEvaluationRequests(int max) {
-        return new Admission(maxImagesPerRequest, maxInFlightRequests, max, maxRequestCost, maxHttpInFlightCost,
-            replyTopicPrefix, replyTopics);
+        return new Admission(
+                maxImagesPerRequest,
+                maxInFlightRequests,
+                max,
+                maxRequestCost,
+                maxHttpInFlightCost,
+                replyTopicPrefix,
+                replyTopics);
     }
 
     /** Admission in network evaluations: per user request, and for the HTTP requests in flight together. */
     public Admission withCosts(long requestCost, long httpInFlightCost) {
-        return new Admission(maxImagesPerRequest, maxInFlightRequests, maxInFlightEvaluationRequests, requestCost,
-            httpInFlightCost, replyTopicPrefix, replyTopics);
+        return new Admission(
+                maxImagesPerRequest,
+                maxInFlightRequests,
+                maxInFlightEvaluationRequests,
+                requestCost,
+                httpInFlightCost,
+                replyTopicPrefix,
+                replyTopics);
     }
 
     /** Reply topics allowed besides the results topic: those starting with {@code prefix} ("" none) and those named. */
     public Admission withReplyTopics(String prefix, List<String> named) {
-        return new Admission(maxImagesPerRequest, maxInFlightRequests, maxInFlightEvaluationRequests, maxRequestCost,
-            maxHttpInFlightCost, prefix, named);
+        return new Admission(
+                maxImagesPerRequest,
+                maxInFlightRequests,
+                maxInFlightEvaluationRequests,
+                maxRequestCost,
+                maxHttpInFlightCost,
+                prefix,
+                named);
     }
 }

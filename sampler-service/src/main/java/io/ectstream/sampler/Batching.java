@@ -22,13 +22,17 @@ public record Batching(int maxBatchImages, long maxWaitMs, int generatorThreads,
         SamplerConfig.require(maxBatchImages >= 1, "max batch must be >= 1, not " + maxBatchImages);
         SamplerConfig.require(maxWaitMs >= 0, "max wait must be >= 0 ms, not " + maxWaitMs);
         SamplerConfig.require(generatorThreads >= 1, "generator threads must be >= 1, not " + generatorThreads);
-        SamplerConfig.require(userBatchesPerEvaluationBatch >= 1, "user batches per evaluation batch must be >= 1, not "
-            + userBatchesPerEvaluationBatch);
+        SamplerConfig.require(
+                userBatchesPerEvaluationBatch >= 1,
+                "user batches per evaluation batch must be >= 1, not " + userBatchesPerEvaluationBatch);
     }
 
     public static Batching defaults() {
-        return new Batching(DEFAULT_MAX_BATCH_IMAGES, DEFAULT_MAX_WAIT_MS, DEFAULT_GENERATOR_THREADS,
-            DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH);
+        return new Batching(
+                DEFAULT_MAX_BATCH_IMAGES,
+                DEFAULT_MAX_WAIT_MS,
+                DEFAULT_GENERATOR_THREADS,
+                DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH);
     }
 
     /** Batches of at most {@code maxBatch} images that wait at most {@code waitMs} for company. */

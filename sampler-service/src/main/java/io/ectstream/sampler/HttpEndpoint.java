@@ -14,6 +14,7 @@ public record HttpEndpoint(String host, int port, HttpSecurity security) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Where the API binds when a bearer token protects it. */
     public static final String TOKEN_HOST = "0.0.0.0";
+
     public static final int DEFAULT_PORT = 8081;
     /** No HTTP API at all. */
     public static final int DISABLED = -1;

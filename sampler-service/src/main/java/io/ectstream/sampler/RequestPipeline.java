@@ -66,19 +66,31 @@ public final class RequestPipeline {
     private int busy;
     /** Batches from dispatch until their results were handed to the sinks (forward pass and encoding). */
     private int running;
+
     private boolean stopped;
     private final Promise<Void> idle = Promise.promise();
     private long timerId = -1;
     private long timerDeadline = Long.MAX_VALUE;
 
-    public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics,
-                           ReplyTopicExistence replyTopics) {
+    public RequestPipeline(
+            Vertx vertx,
+            SamplerConfig config,
+            ModelRegistry registry,
+            BatchRunner runner,
+            SamplerMetrics metrics,
+            ReplyTopicExistence replyTopics) {
         this(vertx, config, registry, runner, metrics, replyTopics, System::currentTimeMillis);
     }
 
     /** @param clock epoch milliseconds that deadlines are checked against (tests move it) */
-    public RequestPipeline(Vertx vertx, SamplerConfig config, ModelRegistry registry, BatchRunner runner, SamplerMetrics metrics,
-                           ReplyTopicExistence replyTopics, LongSupplier clock) {
+    public RequestPipeline(
+            Vertx vertx,
+            SamplerConfig config,
+            ModelRegistry registry,
+            BatchRunner runner,
+            SamplerMetrics metrics,
+            ReplyTopicExistence replyTopics,
+            LongSupplier clock) {
         this.vertx = vertx;
         this.clock = clock;
         this.config = config;
@@ -86,27 +98,41 @@ public final class RequestPipeline {
         this.replyTopics = replyTopics;
         Admission admission = config.admission();
         Batching batching = config.batching();
-        this.validator = new RequestValidator(admission.maxImagesPerRequest(), admission.maxRequestCost(), config.replyTopicPolicy());
-        this.order = new DispatchOrder(batching.maxBatchImages(), batching.maxWaitMs(), batching.userBatchesPerEvaluationBatch());
+        this.validator = new RequestValidator(
+                admission.maxImagesPerRequest(), admission.maxRequestCost(), config.replyTopicPolicy());
+        this.order = new DispatchOrder(
+                batching.maxBatchImages(), batching.maxWaitMs(), batching.userBatchesPerEvaluationBatch());
         this.runner = runner;
         this.metrics = metrics;
         for (TrafficPurpose purpose : TrafficPurpose.values()) {
             metrics.shedCount(purpose);
             metrics.expiredCount(purpose);
-            metrics.gauge("ect.sampler.queue.requests", purpose, "Requests accepted and not yet generated",
-                () -> backlog.requests(purpose));
-            metrics.gauge("ect.sampler.queue.cost", purpose, "Network evaluations of the requests accepted and not yet generated",
-                () -> backlog.cost(purpose));
-            metrics.gauge("ect.sampler.queue.cost.max", purpose, "Highest ect.sampler.queue.cost so far",
-                () -> backlog.maxCost(purpose));
-            metrics.gauge("ect.sampler.queue.oldest.age.seconds", purpose, "Age of the oldest request accepted and not yet generated",
-                () -> backlog.oldestAgeMs(purpose, clock.getAsLong()) / 1000.0);
+            metrics.gauge(
+                    "ect.sampler.queue.requests",
+                    purpose,
+                    "Requests accepted and not yet generated",
+                    () -> backlog.requests(purpose));
+            metrics.gauge(
+                    "ect.sampler.queue.cost",
+                    purpose,
+                    "Network evaluations of the requests accepted and not yet generated",
+                    () -> backlog.cost(purpose));
+            metrics.gauge(
+                    "ect.sampler.queue.cost.max",
+                    purpose,
+                    "Highest ect.sampler.queue.cost so far",
+                    () -> backlog.maxCost(purpose));
+            metrics.gauge(
+                    "ect.sampler.queue.oldest.age.seconds",
+                    purpose,
+                    "Age of the oldest request accepted and not yet generated",
+                    () -> backlog.oldestAgeMs(purpose, clock.getAsLong()) / 1000.0);
         }
     }
 
     /** Accepts a request or says why not; once accepted, the sink hears about every chunk and then finished(). */
     public void submit(GenerationRequest request, long receivedAtMillis, JobSink sink)
-        throws InvalidRequestException, UnknownModelException {
+            throws InvalidRequestException, UnknownModelException {
         submit(validate(request), receivedAtMillis, sink);
     }
 
@@ -122,30 +148,47 @@ public final class RequestPipeline {
      *
      * @param receivedAtMillis when the request entered the system: its record's timestamp, or when HTTP received it
      */
-    public void submit(ValidRequest valid, long receivedAtMillis, JobSink sink) throws UnknownModelException, InvalidRequestException {
+    public void submit(ValidRequest valid, long receivedAtMillis, JobSink sink)
+            throws UnknownModelException, InvalidRequestException {
         GenerationRequest request = valid.request();
         TrafficPurpose purpose = request.getPurpose();
         long now = clock.getAsLong();
         // A timestamp ahead of this clock (or none) starts the deadline when the request is read.
         long anchor = receivedAtMillis <= 0 ? now : Math.min(receivedAtMillis, now);
-        Long deadlineMs = request.getDeadlineMs() != null ? request.getDeadlineMs()
-            : purpose == TrafficPurpose.USER && config.limits().defaultDeadlineMs() > 0 ? config.limits().defaultDeadlineMs() : null;
+        Long deadlineMs = request.getDeadlineMs() != null
+                ? request.getDeadlineMs()
+                : purpose == TrafficPurpose.USER && config.limits().defaultDeadlineMs() > 0
+                        ? config.limits().defaultDeadlineMs()
+                        : null;
         long deadlineAt = deadlineMs == null ? Long.MAX_VALUE : saturatedAdd(anchor, deadlineMs);
         if (now >= deadlineAt) {
             metrics.expired(purpose);
-            throw new InvalidRequestException(ErrorCode.EXPIRED, "deadlineMs", "the request waited " + (now - anchor)
-                + " ms before it was read, past its deadline of " + deadlineMs + " ms");
+            throw new InvalidRequestException(
+                    ErrorCode.EXPIRED,
+                    "deadlineMs",
+                    "the request waited " + (now - anchor) + " ms before it was read, past its deadline of "
+                            + deadlineMs + " ms");
         }
         long cost = RequestCost.of(valid);
-        if (purpose == TrafficPurpose.USER && backlog.cost(purpose) + cost > config.limits().maxQueuedUserCost()) {
+        if (purpose == TrafficPurpose.USER
+                && backlog.cost(purpose) + cost > config.limits().maxQueuedUserCost()) {
             metrics.shed(purpose);
-            throw new InvalidRequestException(ErrorCode.OVERLOADED, "queue", "user work queued costs " + backlog.cost(purpose)
-                + " of at most " + config.limits().maxQueuedUserCost() + " network evaluations; this request costs " + cost
-                + ", retry later");
+            throw new InvalidRequestException(
+                    ErrorCode.OVERLOADED,
+                    "queue",
+                    "user work queued costs " + backlog.cost(purpose)
+                            + " of at most " + config.limits().maxQueuedUserCost()
+                            + " network evaluations; this request costs " + cost
+                            + ", retry later");
         }
         LoadedModel model = registry.acquire(request.getModel());
-        GenerationJob job = new GenerationJob(valid, model, sink, anchor,
-            Chunk.chunkCount(request.getNumImages(), config.batching().maxBatchImages()), deadlineAt);
+        GenerationJob job = new GenerationJob(
+                valid,
+                model,
+                sink,
+                anchor,
+                Chunk.chunkCount(request.getNumImages(), config.batching().maxBatchImages()),
+                deadlineAt);
         backlog.add(purpose, job, cost);
         Future<Void> topicReady = replyTopics.verify(valid.resultTopic());
         if (topicReady.succeeded()) {
@@ -161,7 +204,8 @@ public final class RequestPipeline {
             model.release();
             String reason = ready.cause().getMessage();
             log.info("request {} refused: {}", request.getRequestId(), reason);
-            sink.sendError(valid, ErrorCode.REPLY_TOPIC_REJECTED, reason).onComplete(sent -> sink.finished(sent.succeeded()));
+            sink.sendError(valid, ErrorCode.REPLY_TOPIC_REJECTED, reason)
+                    .onComplete(sent -> sink.finished(sent.succeeded()));
         });
     }
 
@@ -176,7 +220,8 @@ public final class RequestPipeline {
         LoadedModel model = job.model();
         BatchKey key = new BatchKey(model, valid.settings(), request.getPurpose());
         long now = System.currentTimeMillis();
-        for (Chunk chunk : Chunk.split(job, request.getNumImages(), config.batching().maxBatchImages())) {
+        for (Chunk chunk :
+                Chunk.split(job, request.getNumImages(), config.batching().maxBatchImages())) {
             order.add(key, chunk, now);
         }
         pump();
@@ -231,8 +276,8 @@ public final class RequestPipeline {
             if (!job.failed() && !job.started() && now >= job.deadlineAtMillis()) {
                 TrafficPurpose purpose = job.request().request().getPurpose();
                 metrics.expired(purpose);
-                String reason = "deadline passed before generation: waited " + (now - job.receivedAtMillis()) + " ms, deadline "
-                    + (job.deadlineAtMillis() - job.receivedAtMillis()) + " ms";
+                String reason = "deadline passed before generation: waited " + (now - job.receivedAtMillis())
+                        + " ms, deadline " + (job.deadlineAtMillis() - job.receivedAtMillis()) + " ms";
                 log.info("request {} expired: {}", job.request().request().getRequestId(), reason);
                 job.expire(reason);
             }
@@ -258,30 +303,37 @@ public final class RequestPipeline {
         busy++;
         running++;
         runner.forward(batch)
-            .andThen(forwarded -> {
-                busy--;
-                pump();
-            })
-            .compose(pixels -> runner.encode(batch, pixels))
-            .onComplete(done -> {
-                if (done.succeeded()) {
-                    metrics.batch(batch.key().purpose(), done.result().images(), done.result().generationMs());
-                    List<GenerationResult> results = done.result().results();
-                    for (int i = 0; i < results.size(); i++) {
-                        GenerationJob job = batch.chunks().get(i).job();
-                        chunkDone(job, job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
+                .andThen(forwarded -> {
+                    busy--;
+                    pump();
+                })
+                .compose(pixels -> runner.encode(batch, pixels))
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        metrics.batch(
+                                batch.key().purpose(),
+                                done.result().images(),
+                                done.result().generationMs());
+                        List<GenerationResult> results = done.result().results();
+                        for (int i = 0; i < results.size(); i++) {
+                            GenerationJob job = batch.chunks().get(i).job();
+                            chunkDone(job, job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
+                        }
+                    } else {
+                        log.error(
+                                "batch of {} images on {} failed",
+                                batch.images(),
+                                batch.key().model().describe(),
+                                done.cause());
+                        metrics.error("INTERNAL");
+                        String reason = "generation failed: " + done.cause();
+                        batch.chunks().forEach(chunk -> chunkDone(chunk.job(), null, reason));
                     }
-                } else {
-                    log.error("batch of {} images on {} failed", batch.images(), batch.key().model().describe(), done.cause());
-                    metrics.error("INTERNAL");
-                    String reason = "generation failed: " + done.cause();
-                    batch.chunks().forEach(chunk -> chunkDone(chunk.job(), null, reason));
-                }
-                running--;
-                if (stopped && running == 0) {
-                    idle.tryComplete();
-                }
-            });
+                    running--;
+                    if (stopped && running == 0) {
+                        idle.tryComplete();
+                    }
+                });
     }
 
     /**

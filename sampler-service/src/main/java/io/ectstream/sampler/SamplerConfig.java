@@ -15,20 +15,29 @@ import java.nio.file.Path;
  * @param http      the HTTP API
  * @param limits    deadlines, the bound on queued user work, and how many checkpoints per run stay loaded
  */
-public record SamplerConfig(SamplerKafka kafka, Path storeRoot, Batching batching, Admission admission, HttpEndpoint http,
-                            ServingLimits limits) {
+public record SamplerConfig(
+        SamplerKafka kafka,
+        Path storeRoot,
+        Batching batching,
+        Admission admission,
+        HttpEndpoint http,
+        ServingLimits limits) {
 
     public static final String COMPONENT = "sampler-service";
 
     public SamplerConfig {
-        require(kafka != null && batching != null && admission != null && http != null,
-            "Kafka, batching, admission and HTTP settings are required");
+        require(
+                kafka != null && batching != null && admission != null && http != null,
+                "Kafka, batching, admission and HTTP settings are required");
         require(storeRoot != null, "the checkpoint store root is required");
         storeRoot = storeRoot.toAbsolutePath().normalize();
         limits = limits == null ? ServingLimits.NONE : limits;
-        require(limits.maxQueuedUserCost() >= admission.maxRequestCost(), "max queued user cost ("
-            + limits.maxQueuedUserCost() + ") must be at least the max request cost (" + admission.maxRequestCost()
-            + "), or the largest request could never run");
+        require(
+                limits.maxQueuedUserCost() >= admission.maxRequestCost(),
+                "max queued user cost ("
+                        + limits.maxQueuedUserCost() + ") must be at least the max request cost ("
+                        + admission.maxRequestCost()
+                        + "), or the largest request could never run");
     }
 
     /**
@@ -36,8 +45,13 @@ public record SamplerConfig(SamplerKafka kafka, Path storeRoot, Batching batchin
      * 127.0.0.1:8081, and {@code serve}'s deadline, queue bound and recent versions ({@link ServingLimits#DEFAULTS}).
      */
     public static SamplerConfig defaults(KafkaClientSettings client, Path storeRoot) {
-        return new SamplerConfig(SamplerKafka.defaults(client), storeRoot, Batching.defaults(), Admission.defaults(),
-            HttpEndpoint.defaults(), ServingLimits.DEFAULTS);
+        return new SamplerConfig(
+                SamplerKafka.defaults(client),
+                storeRoot,
+                Batching.defaults(),
+                Admission.defaults(),
+                HttpEndpoint.defaults(),
+                ServingLimits.DEFAULTS);
     }
 
     public static SamplerConfig defaults(String bootstrapServers, Path storeRoot) {
@@ -67,8 +81,11 @@ public record SamplerConfig(SamplerKafka kafka, Path storeRoot, Batching batchin
 
     /** Which reply topics requests may name. */
     public ReplyTopicPolicy replyTopicPolicy() {
-        return new ReplyTopicPolicy(kafka.topics().generateResults(), admission.replyTopicPrefix(), admission.replyTopics(),
-            kafka.platformTopics());
+        return new ReplyTopicPolicy(
+                kafka.topics().generateResults(),
+                admission.replyTopicPrefix(),
+                admission.replyTopics(),
+                kafka.platformTopics());
     }
 
     static void require(boolean ok, String message) {

@@ -20,8 +20,12 @@ import java.util.TreeSet;
  *                         is user traffic, whatever its purpose field says
  * @param resultsJsonTopic where every GenerationResult is also published as JSON (images base64); null: not at all
  */
-public record SamplerKafka(KafkaClientSettings client, String groupId, TopicNames topics, String evaluationRequestsTopic,
-                           String resultsJsonTopic) {
+public record SamplerKafka(
+        KafkaClientSettings client,
+        String groupId,
+        TopicNames topics,
+        String evaluationRequestsTopic,
+        String resultsJsonTopic) {
 
     public static final String DEFAULT_GROUP_ID = "ect-sampler";
 
@@ -29,16 +33,20 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, TopicName
         SamplerConfig.require(client != null, "Kafka client settings are required");
         SamplerConfig.require(groupId != null && !groupId.isBlank(), "a consumer group id is required");
         SamplerConfig.require(topics != null, "topic names are required");
-        SamplerConfig.require(evaluationRequestsTopic != null && !evaluationRequestsTopic.isBlank(),
-            "the evaluation requests topic is required");
-        SamplerConfig.require(!evaluationRequestsTopic.equals(topics.generateRequests()),
-            "the evaluation requests topic must not be the user requests topic " + topics.generateRequests());
-        SamplerConfig.require(resultsJsonTopic == null || !resultsJsonTopic.isBlank(), "the JSON results topic may not be blank");
+        SamplerConfig.require(
+                evaluationRequestsTopic != null && !evaluationRequestsTopic.isBlank(),
+                "the evaluation requests topic is required");
+        SamplerConfig.require(
+                !evaluationRequestsTopic.equals(topics.generateRequests()),
+                "the evaluation requests topic must not be the user requests topic " + topics.generateRequests());
+        SamplerConfig.require(
+                resultsJsonTopic == null || !resultsJsonTopic.isBlank(), "the JSON results topic may not be blank");
     }
 
     /** The default group and topics, no JSON results topic. */
     public static SamplerKafka defaults(KafkaClientSettings client) {
-        return new SamplerKafka(client, DEFAULT_GROUP_ID, TopicNames.defaults(), TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, null);
+        return new SamplerKafka(
+                client, DEFAULT_GROUP_ID, TopicNames.defaults(), TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC, null);
     }
 
     public SamplerKafka withClient(KafkaClientSettings settings) {
@@ -83,8 +91,13 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, TopicName
     public List<String> platformTopics() {
         Set<String> all = new TreeSet<>();
         for (TopicNames names : List.of(topics, TopicNames.defaults())) {
-            all.addAll(List.of(names.checkpoints(), names.trainProgress(), names.generateRequests(), names.generateResults(),
-                names.generateErrors(), names.evalFid()));
+            all.addAll(List.of(
+                    names.checkpoints(),
+                    names.trainProgress(),
+                    names.generateRequests(),
+                    names.generateResults(),
+                    names.generateErrors(),
+                    names.evalFid()));
         }
         all.add(TopicLayout.DEFAULT_REFERENCE_STATS_TOPIC);
         all.add(TopicLayout.DEFAULT_RESULTS_JSON_TOPIC);

@@ -33,7 +33,8 @@ public final class SamplerService implements AutoCloseable {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.metrics = new SamplerMetrics();
-        this.registry = new ModelRegistry(config.storeRoot(), loader, config.limits().recentVersions());
+        this.registry =
+                new ModelRegistry(config.storeRoot(), loader, config.limits().recentVersions());
         this.verticle = new SamplerVerticle(config, registry, metrics, clock);
         try {
             String deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
@@ -44,12 +45,21 @@ public final class SamplerService implements AutoCloseable {
         }
         Context context = vertx.getOrCreateContext();
         SamplerKafka kafka = config.kafka();
-        this.checkpoints = new CheckpointIntake(kafka.clientProperties(), kafka.topics().checkpoints(), registry,
-            error -> context.runOnContext(v -> verticle.publisher().error(error)), metrics);
+        this.checkpoints = new CheckpointIntake(
+                kafka.clientProperties(),
+                kafka.topics().checkpoints(),
+                registry,
+                error -> context.runOnContext(v -> verticle.publisher().error(error)),
+                metrics);
         checkpoints.start(verticle::startIntake);
-        log.info("sampler service started: requests from {} (group {}), evaluation requests from {} (group {}), checkpoints from {}, store {}",
-            kafka.topics().generateRequests(), kafka.groupId(), kafka.evaluationRequestsTopic(), kafka.evaluationGroupId(),
-            kafka.topics().checkpoints(), config.storeRoot());
+        log.info(
+                "sampler service started: requests from {} (group {}), evaluation requests from {} (group {}), checkpoints from {}, store {}",
+                kafka.topics().generateRequests(),
+                kafka.groupId(),
+                kafka.evaluationRequestsTopic(),
+                kafka.evaluationGroupId(),
+                kafka.topics().checkpoints(),
+                config.storeRoot());
     }
 
     public static SamplerService start(SamplerConfig config, ModelLoader loader) {

@@ -54,29 +54,61 @@ final class SamplerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        generators = vertx.createSharedWorkerExecutor("ect-generator", config.batching().generatorThreads(), 10, TimeUnit.MINUTES);
+        generators = vertx.createSharedWorkerExecutor(
+                "ect-generator", config.batching().generatorThreads(), 10, TimeUnit.MINUTES);
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         SamplerKafka kafka = config.kafka();
-        publisher = new KafkaPublisher(vertx, kafka.clientProperties(), kafka.topics().generateErrors(), kafka.resultsJsonTopic());
-        replyTopics = new ReplyTopicExistence(kafka.clientProperties(), context, Set.of(kafka.topics().generateResults()));
-        pipeline = new RequestPipeline(vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics, clock);
-        userIntake = new RequestIntake(vertx, new RequestIntake.Source(kafka.topics().generateRequests(), kafka.groupId(),
-            TrafficPurpose.USER, config.admission().maxInFlightRequests(), Duration.ofMillis(DRAIN_MS)),
-            kafka.clientProperties(), pipeline, publisher, metrics);
-        evaluationIntake = new RequestIntake(vertx, new RequestIntake.Source(kafka.evaluationRequestsTopic(),
-            kafka.evaluationGroupId(), TrafficPurpose.EVALUATION, config.admission().maxInFlightEvaluationRequests(),
-            Duration.ofMillis(DRAIN_MS)),
-            kafka.clientProperties(), pipeline, publisher, metrics);
+        publisher = new KafkaPublisher(
+                vertx, kafka.clientProperties(), kafka.topics().generateErrors(), kafka.resultsJsonTopic());
+        replyTopics = new ReplyTopicExistence(
+                kafka.clientProperties(), context, Set.of(kafka.topics().generateResults()));
+        pipeline = new RequestPipeline(
+                vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics, clock);
+        userIntake = new RequestIntake(
+                vertx,
+                new RequestIntake.Source(
+                        kafka.topics().generateRequests(),
+                        kafka.groupId(),
+                        TrafficPurpose.USER,
+                        config.admission().maxInFlightRequests(),
+                        Duration.ofMillis(DRAIN_MS)),
+                kafka.clientProperties(),
+                pipeline,
+                publisher,
+                metrics);
+        evaluationIntake = new RequestIntake(
+                vertx,
+                new RequestIntake.Source(
+                        kafka.evaluationRequestsTopic(),
+                        kafka.evaluationGroupId(),
+                        TrafficPurpose.EVALUATION,
+                        config.admission().maxInFlightEvaluationRequests(),
+                        Duration.ofMillis(DRAIN_MS)),
+                kafka.clientProperties(),
+                pipeline,
+                publisher,
+                metrics);
         metrics.gauge("ect.sampler.requests.in.flight", this::inFlight);
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();
         if (config.http().enabled()) {
-            http = new HttpApi(vertx, pipeline, registry, metrics, config.http().security(), config.admission().maxHttpInFlightCost());
-            httpStarted = http.listen(config.http().host(), config.http().port()).onSuccess(port -> {
-                httpPort = port;
-                log.info("sampler HTTP API on {}://{}:{}{}", config.http().security().tls() ? "https" : "http", config.http().host(), port,
-                    config.http().security().tokenRequired() ? " (bearer token required)" : "");
-            });
+            http = new HttpApi(
+                    vertx,
+                    pipeline,
+                    registry,
+                    metrics,
+                    config.http().security(),
+                    config.admission().maxHttpInFlightCost());
+            httpStarted = http.listen(config.http().host(), config.http().port())
+                    .onSuccess(port -> {
+                        httpPort = port;
+                        log.info(
+                                "sampler HTTP API on {}://{}:{}{}",
+                                config.http().security().tls() ? "https" : "http",
+                                config.http().host(),
+                                port,
+                                config.http().security().tokenRequired() ? " (bearer token required)" : "");
+                    });
         }
         return httpStarted;
     }
@@ -121,22 +153,29 @@ final class SamplerVerticle extends VerticleBase {
         } else {
             drained = drain().transform(x -> step("batches on generators done", pipeline.stop()));
         }
-        return drained
-            .transform(x -> abrupt ? Future.succeededFuture() : Future.join(userIntake.commitNow(), evaluationIntake.commitNow()))
-            .transform(x -> step("request consumers closed", Future.join(userIntake.close(), evaluationIntake.close()).mapEmpty()))
-            .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
-            .transform(x -> step("producer closed", publisher.close()))
-            .transform(x -> step("reply topic checks closed", vertx.<Void>executeBlocking(() -> {
-                replyTopics.close();
-                return null;
-            })))
-            .transform(x -> step("generator workers closed", generators.close()))
-            .transform(x -> step("encoder workers closed", encoders.close()));
+        return drained.transform(x -> abrupt
+                        ? Future.succeededFuture()
+                        : Future.join(userIntake.commitNow(), evaluationIntake.commitNow()))
+                .transform(x -> step(
+                        "request consumers closed",
+                        Future.join(userIntake.close(), evaluationIntake.close())
+                                .mapEmpty()))
+                .transform(x -> step("HTTP closed", http == null ? Future.succeededFuture() : http.close()))
+                .transform(x -> step("producer closed", publisher.close()))
+                .transform(x -> step("reply topic checks closed", vertx.<Void>executeBlocking(() -> {
+                    replyTopics.close();
+                    return null;
+                })))
+                .transform(x -> step("generator workers closed", generators.close()))
+                .transform(x -> step("encoder workers closed", encoders.close()));
     }
 
     private Future<Void> step(String what, Future<Void> future) {
-        return future.andThen(done -> log.debug("stop: {} ({})", what, done.succeeded() ? "ok" : done.cause().toString()))
-            .recover(e -> Future.succeededFuture());
+        return future.andThen(done -> log.debug(
+                        "stop: {} ({})",
+                        what,
+                        done.succeeded() ? "ok" : done.cause().toString()))
+                .recover(e -> Future.succeededFuture());
     }
 
     private Future<Void> drain() {

@@ -17,15 +17,16 @@ public record ServingLimits(long defaultDeadlineMs, long maxQueuedUserCost, int 
     public static final int DEFAULT_RECENT_VERSIONS = 4;
 
     /** What {@code serve} uses unless told otherwise. */
-    public static final ServingLimits DEFAULTS = new ServingLimits(DEFAULT_DEADLINE_MS, DEFAULT_MAX_QUEUED_USER_COST,
-        DEFAULT_RECENT_VERSIONS);
+    public static final ServingLimits DEFAULTS =
+            new ServingLimits(DEFAULT_DEADLINE_MS, DEFAULT_MAX_QUEUED_USER_COST, DEFAULT_RECENT_VERSIONS);
 
     /** The behaviour before these limits existed: no deadline, no queue bound, only the newest checkpoint loaded. */
     public static final ServingLimits NONE = new ServingLimits(0, Long.MAX_VALUE, 1);
 
     public ServingLimits {
         if (defaultDeadlineMs < 0) {
-            throw new IllegalArgumentException("the default deadline must be >= 0 ms (0: none), not " + defaultDeadlineMs);
+            throw new IllegalArgumentException(
+                    "the default deadline must be >= 0 ms (0: none), not " + defaultDeadlineMs);
         }
         if (maxQueuedUserCost < 1) {
             throw new IllegalArgumentException("max queued user cost must be >= 1, not " + maxQueuedUserCost);

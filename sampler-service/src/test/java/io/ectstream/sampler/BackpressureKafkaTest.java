@@ -54,6 +54,7 @@ class BackpressureKafkaTest {
     private static final int MAX_BATCH = 4;
     /** Four user requests of four 1-step images. */
     private static final long QUEUE_BOUND = 16;
+
     private static final int USERS_PER_ROUND = 12;
     private static final int ROUNDS = 4;
     private static final int EVAL_IMAGES = 8;
@@ -68,11 +69,11 @@ class BackpressureKafkaTest {
         Gate gate = new Gate();
         GatedLoader loader = new GatedLoader(new SeededModelLoader(), gate, clock::get);
         try (SamplerHarness h = new SamplerHarness(kafka, "backpressure", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             SamplerConfig base = h.config("backpressure", MAX_BATCH, 5);
             SamplerConfig config = base.withAdmission(base.admission().withCosts(QUEUE_BOUND, QUEUE_BOUND))
-                .withLimits(new ServingLimits(DEADLINE_MS, QUEUE_BOUND, 4));
+                    .withLimits(new ServingLimits(DEADLINE_MS, QUEUE_BOUND, 4));
             int share = config.batching().userBatchesPerEvaluationBatch();
             try (SamplerService service = SamplerService.start(config, loader, clock::get)) {
                 assertTrue(service.awaitRecovery(WAIT));
@@ -85,8 +86,14 @@ class BackpressureKafkaTest {
                     gate.close();
                     h.sendCheckpoint(Checkpoints.seeded(store, "run", older, older));
                     h.sendCheckpoint(Checkpoints.seeded(store, "run", newer, newer));
-                    await(() -> service.registry().current("run") != null
-                        && service.registry().current("run").version().getStep() == newer, "checkpoint " + newer + " active");
+                    await(
+                            () -> service.registry().current("run") != null
+                                    && service.registry()
+                                                    .current("run")
+                                                    .version()
+                                                    .getStep()
+                                            == newer,
+                            "checkpoint " + newer + " active");
                     int ranBefore = loader.ran().size();
 
                     for (int i = 0; i < USERS_PER_ROUND; i++) {
@@ -97,8 +104,11 @@ class BackpressureKafkaTest {
                         h.sendRequest(Requests.request(id, "run", 4, 1, seed).build(), clock.get());
                     }
                     int expectedUsers = round * USERS_PER_ROUND;
-                    await(() -> counter(service, "accepted", TrafficPurpose.USER) + service.metrics().shedCount(TrafficPurpose.USER)
-                        >= expectedUsers, "user requests read");
+                    await(
+                            () -> counter(service, "accepted", TrafficPurpose.USER)
+                                            + service.metrics().shedCount(TrafficPurpose.USER)
+                                    >= expectedUsers,
+                            "user requests read");
                     // The first user batch reached the generator (and logged the clock) before the clock may move.
                     await(() -> loader.ran().size() > ranBefore, "the first user batch holds the generator");
 
@@ -107,24 +117,38 @@ class BackpressureKafkaTest {
                         for (int steps = 1; steps <= 2; steps++) {
                             String id = "eval:run@" + step + ":ect" + steps;
                             evaluations.add(id);
-                            h.sendEvaluationRequest(Requests.request(id, "run", EVAL_IMAGES, steps, 7_000_000L + 10 * step + steps)
-                                .setModel(new ModelSelector("run", step)).setPurpose(TrafficPurpose.EVALUATION).build(), clock.get());
+                            h.sendEvaluationRequest(
+                                    Requests.request(id, "run", EVAL_IMAGES, steps, 7_000_000L + 10 * step + steps)
+                                            .setModel(new ModelSelector("run", step))
+                                            .setPurpose(TrafficPurpose.EVALUATION)
+                                            .build(),
+                                    clock.get());
                         }
                     }
                     int expectedEvaluations = 4 * round;
-                    await(() -> counter(service, "accepted", TrafficPurpose.EVALUATION)
-                        + counter(service, "rejected", TrafficPurpose.EVALUATION) >= expectedEvaluations, "evaluation requests read");
+                    await(
+                            () -> counter(service, "accepted", TrafficPurpose.EVALUATION)
+                                            + counter(service, "rejected", TrafficPurpose.EVALUATION)
+                                    >= expectedEvaluations,
+                            "evaluation requests read");
                     if (expiring) {
                         clock.addAndGet(DEADLINE_MS + 1); // the queued user requests wait past their deadline
                     }
                     gate.open();
 
-                    kafka.awaitCaughtUp(config.kafka().groupId(), List.of(config.kafka().topics().generateRequests()), WAIT);
-                    kafka.awaitCaughtUp(config.kafka().evaluationGroupId(), List.of(config.kafka().evaluationRequestsTopic()), WAIT);
+                    kafka.awaitCaughtUp(
+                            config.kafka().groupId(),
+                            List.of(config.kafka().topics().generateRequests()),
+                            WAIT);
+                    kafka.awaitCaughtUp(
+                            config.kafka().evaluationGroupId(),
+                            List.of(config.kafka().evaluationRequestsTopic()),
+                            WAIT);
                     Map<String, List<GenerationResult>> answered = byRequest(results.readToEnd());
                     Map<String, List<ErrorCode>> refused = new HashMap<>();
-                    errors.readToEnd().forEach(e -> refused.computeIfAbsent(e.value().getRequestId(), k -> new ArrayList<>())
-                        .add(e.value().getCode()));
+                    errors.readToEnd()
+                            .forEach(e -> refused.computeIfAbsent(e.value().getRequestId(), k -> new ArrayList<>())
+                                    .add(e.value().getCode()));
 
                     // Users: four admitted (one on the generator, three queued: the bound), eight refused at once.
                     int overloaded = 0;
@@ -134,7 +158,10 @@ class BackpressureKafkaTest {
                         String id = "user-" + round + "-" + i;
                         List<ErrorCode> codes = refused.getOrDefault(id, List.of());
                         List<GenerationResult> images = answered.getOrDefault(id, List.of());
-                        assertEquals(1, codes.size() + images.size(), id + " is answered once: " + codes + ", " + images.size() + " results");
+                        assertEquals(
+                                1,
+                                codes.size() + images.size(),
+                                id + " is answered once: " + codes + ", " + images.size() + " results");
                         if (images.isEmpty()) {
                             overloaded += codes.get(0) == ErrorCode.OVERLOADED ? 1 : 0;
                             expired += codes.get(0) == ErrorCode.EXPIRED ? 1 : 0;
@@ -142,7 +169,8 @@ class BackpressureKafkaTest {
                             served++;
                         }
                     }
-                    log.info("round {}: users served {}, expired {}, overloaded {}", round, served, expired, overloaded);
+                    log.info(
+                            "round {}: users served {}, expired {}, overloaded {}", round, served, expired, overloaded);
                     assertEquals(USERS_PER_ROUND - 4, overloaded, "round " + round);
                     assertEquals(expiring ? 3 : 0, expired, "round " + round);
                     assertEquals(expiring ? 1 : 4, served, "round " + round);
@@ -153,25 +181,35 @@ class BackpressureKafkaTest {
                         List<GenerationResult> chunks = answered.getOrDefault(id, List.of());
                         assertEquals(2, chunks.size(), id);
                         long step = Long.parseLong(id.substring(id.indexOf('@') + 1, id.lastIndexOf(':')));
-                        assertTrue(chunks.stream().allMatch(c -> c.getModelVersion().getStep() == step), id);
+                        assertTrue(
+                                chunks.stream()
+                                        .allMatch(c -> c.getModelVersion().getStep() == step),
+                                id);
                     }
 
-                    // Bound: the j-th evaluation batch (from 1) is among the first (share + 1) * j + 1 batches of the round.
-                    List<GatedLoader.Ran> round_ = loader.ran().subList(ranBefore, loader.ran().size());
+                    // Bound: the j-th evaluation batch (from 1) is among the first (share + 1) * j + 1 batches of the
+                    // round.
+                    List<GatedLoader.Ran> round_ =
+                            loader.ran().subList(ranBefore, loader.ran().size());
                     int j = 0;
                     for (int position = 1; position <= round_.size(); position++) {
                         GatedLoader.Ran ran = round_.get(position - 1);
                         String user = userByFirstSeed.get(ran.firstSeed());
                         if (user == null) {
                             j++;
-                            assertTrue(position <= (share + 1) * j + 1, "evaluation batch " + j + " ran as batch " + position);
+                            assertTrue(
+                                    position <= (share + 1) * j + 1,
+                                    "evaluation batch " + j + " ran as batch " + position);
                         } else {
-                            assertTrue(ran.clockMillis() <= userSentAt.get(user) + DEADLINE_MS, user + " generated after its deadline");
+                            assertTrue(
+                                    ran.clockMillis() <= userSentAt.get(user) + DEADLINE_MS,
+                                    user + " generated after its deadline");
                         }
                     }
                     assertEquals(2 * evaluations.size(), j, "evaluation batches in round " + round);
-                    assertTrue(service.backlog().maxCost(TrafficPurpose.USER) <= QUEUE_BOUND,
-                        "user backlog peaked at " + service.backlog().maxCost(TrafficPurpose.USER));
+                    assertTrue(
+                            service.backlog().maxCost(TrafficPurpose.USER) <= QUEUE_BOUND,
+                            "user backlog peaked at " + service.backlog().maxCost(TrafficPurpose.USER));
                 }
                 assertEquals(QUEUE_BOUND, service.backlog().maxCost(TrafficPurpose.USER));
                 assertEquals(0, service.backlog().requests(TrafficPurpose.USER));
@@ -185,25 +223,39 @@ class BackpressureKafkaTest {
                 assertTrue(metrics.contains("ect_sampler_queue_oldest_age_seconds{purpose=\"USER\"} 0.0"), metrics);
 
                 // A request whose record is older than its deadline is refused when it is read, never queued.
-                h.sendRequest(Requests.request("stale", "run", 1, 1, 5).setDeadlineMs(2_000L).build(), clock.get() - 2_000);
-                kafka.awaitCaughtUp(config.kafka().groupId(), List.of(config.kafka().topics().generateRequests()), WAIT);
+                h.sendRequest(
+                        Requests.request("stale", "run", 1, 1, 5)
+                                .setDeadlineMs(2_000L)
+                                .build(),
+                        clock.get() - 2_000);
+                kafka.awaitCaughtUp(
+                        config.kafka().groupId(),
+                        List.of(config.kafka().topics().generateRequests()),
+                        WAIT);
                 List<TopicReader.Read<GenerationError>> stale = errors.readToEnd().stream()
-                    .filter(e -> "stale".equals(e.value().getRequestId())).toList();
+                        .filter(e -> "stale".equals(e.value().getRequestId()))
+                        .toList();
                 assertEquals(1, stale.size());
                 assertEquals(ErrorCode.EXPIRED, stale.get(0).value().getCode());
-                assertTrue(stale.get(0).value().getReason().contains("before it was read"), stale.get(0).value().getReason());
+                assertTrue(
+                        stale.get(0).value().getReason().contains("before it was read"),
+                        stale.get(0).value().getReason());
             }
         }
     }
 
     private static Map<String, List<GenerationResult>> byRequest(List<TopicReader.Read<GenerationResult>> reads) {
         Map<String, List<GenerationResult>> by = new HashMap<>();
-        reads.forEach(r -> by.computeIfAbsent(r.value().getRequestId(), k -> new ArrayList<>()).add(r.value()));
+        reads.forEach(r -> by.computeIfAbsent(r.value().getRequestId(), k -> new ArrayList<>())
+                .add(r.value()));
         return by;
     }
 
     private static double counter(SamplerService service, String outcome, TrafficPurpose purpose) {
-        return service.metrics().registry().counter("ect.sampler.requests", "outcome", outcome, "purpose", purpose.name()).count();
+        return service.metrics()
+                .registry()
+                .counter("ect.sampler.requests", "outcome", outcome, "purpose", purpose.name())
+                .count();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

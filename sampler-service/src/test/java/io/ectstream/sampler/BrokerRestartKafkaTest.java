@@ -41,14 +41,16 @@ class BrokerRestartKafkaTest {
     @Test
     void aBrokerRestartMidStreamNeverAnswersARequestWithAnErrorAndAResult() throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createDirectories(dir.resolve("kafka")), false, 0);
-             SamplerHarness h = new SamplerHarness(broker, "restart", store, 2);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+        try (EmbeddedKafkaBroker broker =
+                        EmbeddedKafkaBroker.start(Files.createDirectories(dir.resolve("kafka")), false, 0);
+                SamplerHarness h = new SamplerHarness(broker, "restart", store, 2);
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             SamplerConfig config = h.config("restart", 8, 5);
             Gate gate = new Gate();
-            try (SamplerService sampler = SamplerService.start(config, new GatedLoader(new SlowModelLoader(2.0), gate))) {
+            try (SamplerService sampler =
+                    SamplerService.start(config, new GatedLoader(new SlowModelLoader(2.0), gate))) {
                 assertTrue(sampler.awaitRecovery(RebalanceKafkaTest.WAIT));
                 RequestStream stream = new RequestStream(h, "restart", "run");
                 RebalanceKafkaTest.awaitAccepted(sampler, 100);
@@ -57,16 +59,28 @@ class BrokerRestartKafkaTest {
                 assertTrue(gate.awaitEntered(RebalanceKafkaTest.WAIT.toMillis()));
                 RebalanceKafkaTest.awaitAccepted(sampler, RebalanceKafkaTest.accepted(sampler) + 20);
                 stream.stop();
-                int inFlight = (int) sampler.metrics().registry().get("ect.sampler.requests.in.flight").gauge().value();
+                int inFlight = (int) sampler.metrics()
+                        .registry()
+                        .get("ect.sampler.requests.in.flight")
+                        .gauge()
+                        .value();
                 broker.stop();
                 gate.open();
                 broker.startServer();
-                RequestStream.Answers answers = RebalanceKafkaTest.awaitSettled(broker, h, config, stream, results, errors);
-                log.info("broker restart: {} requests ({} in flight when it stopped), {} results, {} duplicates, {} with an error and a result",
-                    answers.sent(), inFlight, answers.results(), answers.duplicates(), answers.answeredTwiceDifferently().size());
+                RequestStream.Answers answers =
+                        RebalanceKafkaTest.awaitSettled(broker, h, config, stream, results, errors);
+                log.info(
+                        "broker restart: {} requests ({} in flight when it stopped), {} results, {} duplicates, {} with an error and a result",
+                        answers.sent(),
+                        inFlight,
+                        answers.results(),
+                        answers.duplicates(),
+                        answers.answeredTwiceDifferently().size());
                 assertTrue(inFlight >= 20, inFlight + " requests in flight when the broker stopped");
                 assertEquals(answers.sent(), answers.answered());
-                assertTrue(answers.answeredTwiceDifferently().isEmpty(), "an error and a result: " + answers.answeredTwiceDifferently());
+                assertTrue(
+                        answers.answeredTwiceDifferently().isEmpty(),
+                        "an error and a result: " + answers.answeredTwiceDifferently());
                 int bound = 2 * config.admission().maxInFlightRequests();
                 assertTrue(answers.duplicates() <= bound, answers.duplicates() + " duplicates, more than " + bound);
             }

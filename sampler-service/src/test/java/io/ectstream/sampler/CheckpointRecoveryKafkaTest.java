@@ -41,8 +41,8 @@ class CheckpointRecoveryKafkaTest {
     void aRestartWhoseNewestEventIsRejectedServesThePreviousCheckpoint(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "fallback", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(TinyCheckpoints.write(store, "run", 10, 1));
             CheckpointEvent missing = TinyCheckpoints.write(store, "run", 20, 2);
             Files.delete(store.resolve(missing.getCheckpointUri()));
@@ -50,17 +50,27 @@ class CheckpointRecoveryKafkaTest {
             CheckpointEvent tampered = TinyCheckpoints.write(store, "run", 30, 3);
             tampered.setSha256("ab".repeat(32));
             h.sendCheckpoint(tampered);
-            try (SamplerService service = SamplerService.start(h.config("fallback", 8, 5), new CheckpointModelLoader(Device.cpu()))) {
+            try (SamplerService service =
+                    SamplerService.start(h.config("fallback", 8, 5), new CheckpointModelLoader(Device.cpu()))) {
                 assertTrue(service.awaitRecovery(WAIT));
-                assertEquals(10L, service.registry().current("run").version().getStep(), "the newest accepted checkpoint");
+                assertEquals(
+                        10L, service.registry().current("run").version().getStep(), "the newest accepted checkpoint");
                 h.sendRequest(Requests.request("served", "run", 1, 1, 1L).build());
                 GenerationResult result = results.awaitCount(1, WAIT).get(0).value();
                 assertEquals("served", result.getRequestId());
                 assertEquals(10L, result.getModelVersion().getStep());
-                List<GenerationError> rejected = errors.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
-                assertTrue(rejected.stream().allMatch(e -> e.getCode() == ErrorCode.CHECKPOINT_REJECTED), rejected.toString());
-                assertTrue(rejected.get(0).getReason().contains("run@30"), rejected.get(0).getReason());
-                assertTrue(rejected.get(1).getReason().contains("run@20"), rejected.get(1).getReason());
+                List<GenerationError> rejected = errors.awaitCount(2, WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .toList();
+                assertTrue(
+                        rejected.stream().allMatch(e -> e.getCode() == ErrorCode.CHECKPOINT_REJECTED),
+                        rejected.toString());
+                assertTrue(
+                        rejected.get(0).getReason().contains("run@30"),
+                        rejected.get(0).getReason());
+                assertTrue(
+                        rejected.get(1).getReason().contains("run@20"),
+                        rejected.get(1).getReason());
             }
         }
     }
@@ -74,8 +84,8 @@ class CheckpointRecoveryKafkaTest {
     void aRestartKeepsTheRecentVersionsForRequestsNamingTheirStep(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "recent", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             for (long step = 10; step <= 50; step += 10) {
                 CheckpointEvent event = TinyCheckpoints.write(store, "run", step, step);
                 if (step == 40) {
@@ -87,16 +97,32 @@ class CheckpointRecoveryKafkaTest {
             try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
                 assertTrue(service.awaitRecovery(WAIT));
                 assertEquals(50L, service.registry().current("run").version().getStep());
-                assertEquals(List.of(30L, 20L), service.registry().keptSteps("run"), "40 was rejected, 10 is beyond three versions");
+                assertEquals(
+                        List.of(30L, 20L),
+                        service.registry().keptSteps("run"),
+                        "40 was rejected, 10 is beyond three versions");
                 h.sendEvaluationRequest(Requests.request("eval-20", "run", 1, 1, 1L)
-                    .setModel(new io.ectstream.schemas.ModelSelector("run", 20L)).setPurpose(io.ectstream.schemas.TrafficPurpose.EVALUATION).build());
+                        .setModel(new io.ectstream.schemas.ModelSelector("run", 20L))
+                        .setPurpose(io.ectstream.schemas.TrafficPurpose.EVALUATION)
+                        .build());
                 h.sendEvaluationRequest(Requests.request("eval-40", "run", 1, 1, 1L)
-                    .setModel(new io.ectstream.schemas.ModelSelector("run", 40L)).setPurpose(io.ectstream.schemas.TrafficPurpose.EVALUATION).build());
+                        .setModel(new io.ectstream.schemas.ModelSelector("run", 40L))
+                        .setPurpose(io.ectstream.schemas.TrafficPurpose.EVALUATION)
+                        .build());
                 GenerationResult result = results.awaitCount(1, WAIT).get(0).value();
                 assertEquals("eval-20", result.getRequestId());
                 assertEquals(20L, result.getModelVersion().getStep());
-                GenerationError rejected = errors.awaitUntil(r -> r.stream().anyMatch(e -> "eval-40".equals(e.value().getRequestId())), WAIT)
-                    .stream().map(TopicReader.Read::value).filter(e -> "eval-40".equals(e.getRequestId())).findFirst().orElseThrow();
+                GenerationError rejected = errors
+                        .awaitUntil(
+                                r -> r.stream()
+                                        .anyMatch(
+                                                e -> "eval-40".equals(e.value().getRequestId())),
+                                WAIT)
+                        .stream()
+                        .map(TopicReader.Read::value)
+                        .filter(e -> "eval-40".equals(e.getRequestId()))
+                        .findFirst()
+                        .orElseThrow();
                 assertEquals(ErrorCode.CHECKPOINT_REJECTED, rejected.getCode());
                 assertTrue(rejected.getReason().contains("run@40 was rejected"), rejected.getReason());
             }
@@ -104,30 +130,46 @@ class CheckpointRecoveryKafkaTest {
     }
 
     @Test
-    void aStepItsFileDoesNotRecordIsRejectedAndALaterRealStepIsServedAlsoAfterARestart(KafkaCluster kafka) throws Exception {
+    void aStepItsFileDoesNotRecordIsRejectedAndALaterRealStepIsServedAlsoAfterARestart(KafkaCluster kafka)
+            throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "absurd", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             CheckpointEvent first = TinyCheckpoints.write(store, "run", 10, 1);
             h.sendCheckpoint(first);
             SamplerConfig config = h.config("absurd", 8, 5);
             try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
                 assertTrue(service.awaitRecovery(WAIT));
-                CheckpointEvent pinning = CheckpointEvent.newBuilder(first).setStep(Long.MAX_VALUE).build();
+                CheckpointEvent pinning = CheckpointEvent.newBuilder(first)
+                        .setStep(Long.MAX_VALUE)
+                        .build();
                 h.sendCheckpoint(pinning);
-                CheckpointEvent negative = CheckpointEvent.newBuilder(first).setStep(-5).build();
+                CheckpointEvent negative =
+                        CheckpointEvent.newBuilder(first).setStep(-5).build();
                 h.sendCheckpoint(negative);
-                List<GenerationError> rejected = errors.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
+                List<GenerationError> rejected = errors.awaitCount(2, WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .toList();
                 assertEquals(ErrorCode.CHECKPOINT_REJECTED, rejected.get(0).getCode());
-                assertTrue(rejected.get(0).getReason().contains("records step 10, expected step " + Long.MAX_VALUE),
-                    rejected.get(0).getReason());
-                assertTrue(rejected.get(1).getReason().contains("negative"), rejected.get(1).getReason());
+                assertTrue(
+                        rejected.get(0).getReason().contains("records step 10, expected step " + Long.MAX_VALUE),
+                        rejected.get(0).getReason());
+                assertTrue(
+                        rejected.get(1).getReason().contains("negative"),
+                        rejected.get(1).getReason());
 
                 h.sendCheckpoint(TinyCheckpoints.write(store, "run", 20, 2));
                 awaitStep(service, 20L);
-                h.sendRequest(Requests.request("before-restart", "run", 1, 1, 1L).build());
-                assertEquals(20L, results.awaitCount(1, WAIT).get(0).value().getModelVersion().getStep());
+                h.sendRequest(
+                        Requests.request("before-restart", "run", 1, 1, 1L).build());
+                assertEquals(
+                        20L,
+                        results.awaitCount(1, WAIT)
+                                .get(0)
+                                .value()
+                                .getModelVersion()
+                                .getStep());
             }
             try (SamplerService restarted = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
                 assertTrue(restarted.awaitRecovery(WAIT));
@@ -142,7 +184,8 @@ class CheckpointRecoveryKafkaTest {
 
     private static void awaitStep(SamplerService service, long step) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (service.registry().current("run") == null || service.registry().current("run").version().getStep() != step) {
+        while (service.registry().current("run") == null
+                || service.registry().current("run").version().getStep() != step) {
             assertTrue(System.nanoTime() < deadline, "step " + step + " was not loaded");
             Thread.sleep(20);
         }

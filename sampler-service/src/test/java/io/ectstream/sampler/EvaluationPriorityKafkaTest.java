@@ -50,10 +50,11 @@ class EvaluationPriorityKafkaTest {
     Path dir;
 
     @Test
-    void userRequestsDuringALargeEvaluationKeepTheirLatencyAndTheEvaluationStillFinishes(KafkaCluster kafka) throws Exception {
+    void userRequestsDuringALargeEvaluationKeepTheirLatencyAndTheEvaluationStillFinishes(KafkaCluster kafka)
+            throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "priority", store, 1);
-             TopicReader<GenerationResult> results = h.results()) {
+                TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             // In-flight budget of 8 user requests: a 40-request evaluation counted against it would block user reads.
             SamplerConfig config = config(h, "priority", 8);
@@ -67,7 +68,8 @@ class EvaluationPriorityKafkaTest {
 
                 for (int i = 0; i < EVAL_REQUESTS; i++) {
                     h.sendEvaluationRequest(Requests.request("eval-" + i, "run", EVAL_IMAGES, 1, 1000 + i)
-                        .setPurpose(TrafficPurpose.EVALUATION).build());
+                            .setPurpose(TrafficPurpose.EVALUATION)
+                            .build());
                 }
                 awaitAccepted(service, TrafficPurpose.EVALUATION, EVAL_REQUESTS); // the evaluation is queued first
                 List<Long> during = userRound(h, results, "during", answeredAt, chunksSeen);
@@ -75,33 +77,63 @@ class EvaluationPriorityKafkaTest {
 
                 long p50Alone = median(alone);
                 long p50During = median(during);
-                log.info("user latency p50 alone {} ms {}, during the evaluation {} ms {}; evaluation images done then: {}",
-                    p50Alone, alone, p50During, during, evalImagesWhenUsersDone);
-                assertTrue(evalImagesWhenUsersDone < EVAL_REQUESTS * EVAL_IMAGES,
-                    "the user requests ran while the evaluation was still going (" + evalImagesWhenUsersDone + " images done)");
+                log.info(
+                        "user latency p50 alone {} ms {}, during the evaluation {} ms {}; evaluation images done then: {}",
+                        p50Alone,
+                        alone,
+                        p50During,
+                        during,
+                        evalImagesWhenUsersDone);
+                assertTrue(
+                        evalImagesWhenUsersDone < EVAL_REQUESTS * EVAL_IMAGES,
+                        "the user requests ran while the evaluation was still going (" + evalImagesWhenUsersDone
+                                + " images done)");
 
                 // The evaluation queued behind the user requests is still answered in full.
-                results.awaitUntil(r -> {
-                    track(r, answeredAt, chunksSeen);
-                    return java.util.stream.IntStream.range(0, EVAL_REQUESTS).allMatch(i -> answeredAt.containsKey("eval-" + i));
-                }, WAIT);
+                results.awaitUntil(
+                        r -> {
+                            track(r, answeredAt, chunksSeen);
+                            return java.util.stream.IntStream.range(0, EVAL_REQUESTS)
+                                    .allMatch(i -> answeredAt.containsKey("eval-" + i));
+                        },
+                        WAIT);
                 // A request's latency is recorded when its last chunk's send is acknowledged, which can trail
                 // the chunk's arrival at this test's reader by a moment.
-                long metricsDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).count() < EVAL_REQUESTS
-                    && System.nanoTime() < metricsDeadline) {
+                long metricsDeadline =
+                        System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (service.metrics()
+                                        .requestLatencyTimer(TrafficPurpose.EVALUATION)
+                                        .count()
+                                < EVAL_REQUESTS
+                        && System.nanoTime() < metricsDeadline) {
                     Thread.sleep(10);
                 }
                 assertEquals(EVAL_REQUESTS * EVAL_IMAGES, service.metrics().images(TrafficPurpose.EVALUATION), 0.0);
                 assertEquals(3 * USER_REQUESTS * 4, service.metrics().images(TrafficPurpose.USER), 0.0);
-                assertEquals(EVAL_REQUESTS, service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).count());
-                assertEquals(3 * USER_REQUESTS, service.metrics().requestLatencyTimer(TrafficPurpose.USER).count());
+                assertEquals(
+                        EVAL_REQUESTS,
+                        service.metrics()
+                                .requestLatencyTimer(TrafficPurpose.EVALUATION)
+                                .count());
+                assertEquals(
+                        3 * USER_REQUESTS,
+                        service.metrics()
+                                .requestLatencyTimer(TrafficPurpose.USER)
+                                .count());
                 String text = service.metrics().scrape();
-                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"EVALUATION\"} 40.0"), text);
-                assertTrue(text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"USER\"} 15.0"), text);
-                assertTrue(service.metrics().requestLatencyTimer(TrafficPurpose.EVALUATION).max(TimeUnit.MILLISECONDS)
-                    > service.metrics().requestLatencyTimer(TrafficPurpose.USER).max(TimeUnit.MILLISECONDS),
-                    "evaluation latency is kept apart from user latency");
+                assertTrue(
+                        text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"EVALUATION\"} 40.0"),
+                        text);
+                assertTrue(
+                        text.contains("ect_sampler_requests_total{outcome=\"accepted\",purpose=\"USER\"} 15.0"), text);
+                assertTrue(
+                        service.metrics()
+                                        .requestLatencyTimer(TrafficPurpose.EVALUATION)
+                                        .max(TimeUnit.MILLISECONDS)
+                                > service.metrics()
+                                        .requestLatencyTimer(TrafficPurpose.USER)
+                                        .max(TimeUnit.MILLISECONDS),
+                        "evaluation latency is kept apart from user latency");
             }
         }
     }
@@ -121,21 +153,25 @@ class EvaluationPriorityKafkaTest {
         Gate gate = new Gate();
         gate.close();
         try (SamplerHarness h = new SamplerHarness(kafka, "share", store, 1);
-             TopicReader<GenerationResult> results = h.results()) {
+                TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             SamplerConfig config = config(h, "share", 256);
-            assertEquals(Batching.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH, config.batching().userBatchesPerEvaluationBatch());
+            assertEquals(
+                    Batching.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH,
+                    config.batching().userBatchesPerEvaluationBatch());
             GatedLoader loader = new GatedLoader(new SeededModelLoader(), gate);
             try (SamplerService service = SamplerService.start(config, loader)) {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("first", "run", 16, 1, 0).build());
                 assertTrue(gate.awaitEntered(WAIT.toMillis()), "the first batch holds the generator");
                 for (int i = 0; i < users; i++) {
-                    h.sendRequest(Requests.request("user-" + i, "run", 16, 1, i + 1).build());
+                    h.sendRequest(
+                            Requests.request("user-" + i, "run", 16, 1, i + 1).build());
                 }
                 for (int i = 0; i < evaluations; i++) {
                     h.sendEvaluationRequest(Requests.request("eval-" + i, "run", 16, 1, 1000 + i)
-                        .setPurpose(TrafficPurpose.EVALUATION).build());
+                            .setPurpose(TrafficPurpose.EVALUATION)
+                            .build());
                 }
                 awaitAccepted(service, TrafficPurpose.USER, users + 1);
                 awaitAccepted(service, TrafficPurpose.EVALUATION, evaluations);
@@ -156,7 +192,10 @@ class EvaluationPriorityKafkaTest {
                 log.info("evaluation batches ran at positions {} of {}", evaluationPositions, order.size());
                 assertEquals(evaluations, evaluationPositions.size());
                 // first, 3 users, eval, then (4 users, eval) x 4: evaluations at 4, 9, 14, 19, 24
-                assertEquals(List.of(4, 9, 14, 19, 24), evaluationPositions, "evaluation batches' positions among " + order.size());
+                assertEquals(
+                        List.of(4, 9, 14, 19, 24),
+                        evaluationPositions,
+                        "evaluation batches' positions among " + order.size());
             }
         }
     }
@@ -165,16 +204,26 @@ class EvaluationPriorityKafkaTest {
     private static SamplerConfig config(SamplerHarness h, String groupId, int maxInFlightRequests) {
         SamplerConfig base = h.config(groupId, 16, 5);
         Admission admission = base.admission();
-        return base.withAdmission(new Admission(256, maxInFlightRequests, admission.maxInFlightEvaluationRequests(),
-            admission.maxRequestCost(), admission.maxHttpInFlightCost(), admission.replyTopicPrefix(), admission.replyTopics()));
+        return base.withAdmission(new Admission(
+                256,
+                maxInFlightRequests,
+                admission.maxInFlightEvaluationRequests(),
+                admission.maxRequestCost(),
+                admission.maxHttpInFlightCost(),
+                admission.replyTopicPrefix(),
+                admission.replyTopics()));
     }
 
-    private static void awaitAccepted(SamplerService service, TrafficPurpose purpose, int count) throws InterruptedException {
+    private static void awaitAccepted(SamplerService service, TrafficPurpose purpose, int count)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        var accepted = service.metrics().registry().counter("ect.sampler.requests", "outcome", "accepted",
-            "purpose", purpose.name());
+        var accepted = service.metrics()
+                .registry()
+                .counter("ect.sampler.requests", "outcome", "accepted", "purpose", purpose.name());
         while (accepted.count() < count) {
-            assertTrue(System.nanoTime() < deadline, "only " + accepted.count() + " of " + count + " " + purpose + " requests read");
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    "only " + accepted.count() + " of " + count + " " + purpose + " requests read");
             Thread.sleep(10);
         }
     }
@@ -183,24 +232,34 @@ class EvaluationPriorityKafkaTest {
      * Sends USER_REQUESTS user requests together (4 images each) and returns each one's latency. Sent together,
      * so that without priority every one of them would wait behind the queued evaluation, not just the first.
      */
-    private static List<Long> userRound(SamplerHarness h, TopicReader<GenerationResult> results, String name,
-                                        Map<String, Long> answeredAt, Map<String, Integer> chunksSeen) {
+    private static List<Long> userRound(
+            SamplerHarness h,
+            TopicReader<GenerationResult> results,
+            String name,
+            Map<String, Long> answeredAt,
+            Map<String, Integer> chunksSeen) {
         List<String> ids = new ArrayList<>();
         long sent = System.nanoTime();
         for (int i = 0; i < USER_REQUESTS; i++) {
             ids.add(name + "-" + i);
             h.sendRequest(Requests.request(name + "-" + i, "run", 4, 1, i).build());
         }
-        results.awaitUntil(r -> {
-            track(r, answeredAt, chunksSeen);
-            return ids.stream().allMatch(answeredAt::containsKey);
-        }, WAIT);
-        return ids.stream().map(id -> TimeUnit.NANOSECONDS.toMillis(answeredAt.get(id) - sent)).toList();
+        results.awaitUntil(
+                r -> {
+                    track(r, answeredAt, chunksSeen);
+                    return ids.stream().allMatch(answeredAt::containsKey);
+                },
+                WAIT);
+        return ids.stream()
+                .map(id -> TimeUnit.NANOSECONDS.toMillis(answeredAt.get(id) - sent))
+                .toList();
     }
 
     /** Notes when each request's last chunk was read (nanoTime), for the results read since the last call. */
-    private static void track(List<TopicReader.Read<GenerationResult>> reads, Map<String, Long> answeredAt,
-                              Map<String, Integer> chunksSeen) {
+    private static void track(
+            List<TopicReader.Read<GenerationResult>> reads,
+            Map<String, Long> answeredAt,
+            Map<String, Integer> chunksSeen) {
         long now = System.nanoTime();
         int seen = chunksSeen.getOrDefault("", 0);
         for (TopicReader.Read<GenerationResult> read : reads.subList(seen, reads.size())) {

@@ -39,19 +39,34 @@ class EvaluationTopicKafkaTest {
     void onlyTheEvaluationTopicMakesEvaluationResults(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "eval-topic", store, 1);
-             TopicReader<GenerationResult> results = h.results()) {
+                TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             try (SamplerService service = SamplerService.start(h.config("eval-topic", 8, 5), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
-                h.sendRequest(Requests.request("forged", "run", 2, 1, 1L).setPurpose(TrafficPurpose.EVALUATION).build());
+                h.sendRequest(Requests.request("forged", "run", 2, 1, 1L)
+                        .setPurpose(TrafficPurpose.EVALUATION)
+                        .build());
                 h.sendRequest(Requests.request("user", "run", 2, 1, 2L).build());
-                h.sendEvaluationRequest(Requests.request("driver", "run", 2, 1, 3L).setPurpose(TrafficPurpose.EVALUATION).build());
-                h.sendEvaluationRequest(Requests.request("unmarked", "run", 2, 1, 4L).build());
+                h.sendEvaluationRequest(Requests.request("driver", "run", 2, 1, 3L)
+                        .setPurpose(TrafficPurpose.EVALUATION)
+                        .build());
+                h.sendEvaluationRequest(
+                        Requests.request("unmarked", "run", 2, 1, 4L).build());
 
                 Map<String, TrafficPurpose> purposes = results.awaitCount(4, WAIT).stream()
-                    .collect(Collectors.toMap(r -> r.value().getRequestId(), r -> r.value().getPurpose()));
-                assertEquals(Map.of("forged", TrafficPurpose.USER, "user", TrafficPurpose.USER,
-                    "driver", TrafficPurpose.EVALUATION, "unmarked", TrafficPurpose.EVALUATION), purposes);
+                        .collect(Collectors.toMap(
+                                r -> r.value().getRequestId(), r -> r.value().getPurpose()));
+                assertEquals(
+                        Map.of(
+                                "forged",
+                                TrafficPurpose.USER,
+                                "user",
+                                TrafficPurpose.USER,
+                                "driver",
+                                TrafficPurpose.EVALUATION,
+                                "unmarked",
+                                TrafficPurpose.EVALUATION),
+                        purposes);
                 assertEquals(4, service.metrics().images(TrafficPurpose.EVALUATION), 0.0);
                 assertEquals(4, service.metrics().images(TrafficPurpose.USER), 0.0);
             }

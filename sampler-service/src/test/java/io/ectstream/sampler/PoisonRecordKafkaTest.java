@@ -58,8 +58,8 @@ class PoisonRecordKafkaTest {
     void aFortyMegabyteRecordGetsAnErrorWithItsDigestAndThePartitionMovesOn(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "huge", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             allowLargeRecords(kafka, h.topics().generateRequests());
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             byte[] huge = new byte[HUGE];
@@ -74,19 +74,27 @@ class PoisonRecordKafkaTest {
                 assertEquals(ErrorCode.INVALID_REQUEST, error.getCode());
                 assertEquals(at.offset(), error.getSourceOffset());
                 assertNull(error.getOriginalBytes(), "40 MB are not copied into the error record");
-                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(huge));
+                String sha = HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(huge));
                 assertTrue(error.getReason().contains(HUGE + " bytes, SHA-256 " + sha), error.getReason());
-                results.awaitUntil(r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("after")), WAIT);
-                RebalanceKafkaTest.awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
+                results.awaitUntil(
+                        r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("after")), WAIT);
+                RebalanceKafkaTest.awaitCommittedToEnd(
+                        kafka, h.topics().generateRequests(), config.kafka().groupId());
             }
             try (SamplerService restarted = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(restarted.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("later", "run", 1, 1, 2L).build());
-                results.awaitUntil(r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("later")), WAIT);
-                RebalanceKafkaTest.awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
-                List<String> answered = results.readToEnd(WAIT).stream().map(r -> r.value().getRequestId()).toList();
+                results.awaitUntil(
+                        r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("later")), WAIT);
+                RebalanceKafkaTest.awaitCommittedToEnd(
+                        kafka, h.topics().generateRequests(), config.kafka().groupId());
+                List<String> answered = results.readToEnd(WAIT).stream()
+                        .map(r -> r.value().getRequestId())
+                        .toList();
                 assertEquals(List.of("after", "later"), answered, "each answered once, also after the restart");
-                assertEquals(1, errors.readToEnd(WAIT).size(), "the 40 MB record is not answered again after the restart");
+                assertEquals(
+                        1, errors.readToEnd(WAIT).size(), "the 40 MB record is not answered again after the restart");
             }
         }
     }
@@ -95,12 +103,13 @@ class PoisonRecordKafkaTest {
     void aValidRequestFollowedByGarbageIsUndecodable(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "trailing", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             try (SamplerService service = SamplerService.start(h.config("trailing", 8, 5), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
-                byte[] valid = SamplerHarness.REQUESTS.encode(Requests.request("padded", "run", 1, 1, 1L).build());
+                byte[] valid = SamplerHarness.REQUESTS.encode(
+                        Requests.request("padded", "run", 1, 1, 1L).build());
                 byte[] padded = Arrays.copyOf(valid, valid.length + 100);
                 Arrays.fill(padded, valid.length, padded.length, (byte) 0x55);
                 h.send(h.topics().generateRequests(), "padded", padded);
@@ -111,8 +120,10 @@ class PoisonRecordKafkaTest {
                 assertTrue(error.getReason().contains("100 trailing bytes after the record"), error.getReason());
                 assertEquals(padded.length, error.getOriginalBytes().remaining());
                 assertEquals("after", results.awaitCount(1, WAIT).get(0).value().getRequestId());
-                assertTrue(results.readToEnd(WAIT).stream().noneMatch(r -> r.value().getRequestId().equals("padded")),
-                    "the padded request is not served");
+                assertTrue(
+                        results.readToEnd(WAIT).stream()
+                                .noneMatch(r -> r.value().getRequestId().equals("padded")),
+                        "the padded request is not served");
             }
         }
     }
@@ -120,17 +131,25 @@ class PoisonRecordKafkaTest {
     private static void allowLargeRecords(KafkaCluster kafka, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-                new ConfigEntry("max.message.bytes", String.valueOf(48 << 20)), AlterConfigOp.OpType.SET)))).all().get();
+            admin.incrementalAlterConfigs(Map.of(
+                            resource,
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("max.message.bytes", String.valueOf(48 << 20)),
+                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get();
         }
     }
 
     private static RecordMetadata sendLarge(KafkaCluster kafka, String topic, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(48 << 20),
-                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(96L << 20),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(48 << 20),
+                        ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(96L << 20),
+                        ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic, "huge", value)).get();
         }
     }

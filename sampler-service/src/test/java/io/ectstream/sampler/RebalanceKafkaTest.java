@@ -51,8 +51,8 @@ class RebalanceKafkaTest {
     void aSecondInstanceJoiningMidStreamAnswersNothingTwice(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "scale-up", store, PARTITIONS);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             SamplerConfig config = h.config("scale-up", 8, 5);
             RequestStream stream;
@@ -65,8 +65,13 @@ class RebalanceKafkaTest {
                     awaitAccepted(second, 100);
                     stream.stop();
                     RequestStream.Answers answers = awaitSettled(kafka, h, config, stream, results, errors);
-                    log.info("scale-up: {} requests, {} results, {} duplicates; accepted by the first {}, by the second {}",
-                        answers.sent(), answers.results(), answers.duplicates(), accepted(first), accepted(second));
+                    log.info(
+                            "scale-up: {} requests, {} results, {} duplicates; accepted by the first {}, by the second {}",
+                            answers.sent(),
+                            answers.results(),
+                            answers.duplicates(),
+                            accepted(first),
+                            accepted(second));
                     assertEquals(answers.sent(), answers.answered());
                     assertEquals(0, answers.duplicates(), "requests answered twice across the rebalance");
                     assertTrue(answers.answeredTwiceDifferently().isEmpty());
@@ -79,12 +84,12 @@ class RebalanceKafkaTest {
     void oneOfTwoInstancesClosingMidStreamAnswersNothingTwice(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "scale-down", store, PARTITIONS);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             SamplerConfig config = h.config("scale-down", 8, 5);
             try (SamplerService staying = SamplerService.start(config, new SlowModelLoader(2.0));
-                 RequestStream stream = new RequestStream(h, "down", "run")) {
+                    RequestStream stream = new RequestStream(h, "down", "run")) {
                 assertTrue(staying.awaitRecovery(WAIT));
                 SamplerService leaving = SamplerService.start(config, new SlowModelLoader(2.0));
                 assertTrue(leaving.awaitRecovery(WAIT));
@@ -94,8 +99,12 @@ class RebalanceKafkaTest {
                 awaitAccepted(staying, before + 100);
                 stream.stop();
                 RequestStream.Answers answers = awaitSettled(kafka, h, config, stream, results, errors);
-                log.info("graceful close of one of two: {} requests, {} results, {} duplicates; the leaving one accepted {}",
-                    answers.sent(), answers.results(), answers.duplicates(), accepted(leaving));
+                log.info(
+                        "graceful close of one of two: {} requests, {} results, {} duplicates; the leaving one accepted {}",
+                        answers.sent(),
+                        answers.results(),
+                        answers.duplicates(),
+                        accepted(leaving));
                 assertEquals(answers.sent(), answers.answered());
                 assertEquals(0, answers.duplicates(), "requests answered twice across the graceful close");
                 assertTrue(answers.answeredTwiceDifferently().isEmpty());
@@ -107,9 +116,14 @@ class RebalanceKafkaTest {
      * Waits until every request has its answer and the group committed every request offset: from then on no
      * instance can answer one again. Then reads the results up to their end and counts.
      */
-    static RequestStream.Answers awaitSettled(KafkaCluster kafka, SamplerHarness h, SamplerConfig config, RequestStream stream,
-                                              TopicReader<GenerationResult> results, TopicReader<GenerationError> errors)
-        throws Exception {
+    static RequestStream.Answers awaitSettled(
+            KafkaCluster kafka,
+            SamplerHarness h,
+            SamplerConfig config,
+            RequestStream stream,
+            TopicReader<GenerationResult> results,
+            TopicReader<GenerationError> errors)
+            throws Exception {
         results.awaitUntil(r -> stream.allAnswered(r, List.of()), WAIT);
         awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
         List<TopicReader.Read<GenerationError>> errorsRead = errors.readToEnd(WAIT);
@@ -118,32 +132,44 @@ class RebalanceKafkaTest {
 
     static void awaitCommittedToEnd(KafkaCluster kafka, String topic, String group) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-                .partitions().stream().collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+            Map<TopicPartition, OffsetSpec> latest =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                            .collect(Collectors.toMap(
+                                    p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                boolean done = end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() >= e.getValue());
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                boolean done = end.entrySet().stream()
+                        .allMatch(e -> committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue());
                 if (done) {
                     return;
                 }
-                assertTrue(System.nanoTime() < deadline, "group " + group + " committed " + committed + ", end offsets " + end);
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "group " + group + " committed " + committed + ", end offsets " + end);
                 Thread.sleep(20);
             }
         }
     }
 
     static double accepted(SamplerService service) {
-        return service.metrics().registry().counter("ect.sampler.requests", "outcome", "accepted", "purpose", "USER").count();
+        return service.metrics()
+                .registry()
+                .counter("ect.sampler.requests", "outcome", "accepted", "purpose", "USER")
+                .count();
     }
 
     static void awaitAccepted(SamplerService service, double count) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (accepted(service) < count) {
-            assertTrue(System.nanoTime() < deadline, "only " + accepted(service) + " of " + count + " requests accepted");
+            assertTrue(
+                    System.nanoTime() < deadline, "only " + accepted(service) + " of " + count + " requests accepted");
             Thread.sleep(10);
         }
     }

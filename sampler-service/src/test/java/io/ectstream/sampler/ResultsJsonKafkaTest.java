@@ -39,19 +39,28 @@ class ResultsJsonKafkaTest {
         String jsonTopic = "json.ect.generate.results.json";
         kafka.createTopics(1, jsonTopic);
         try (SamplerHarness h = new SamplerHarness(kafka, "json", store, 1);
-             TopicReader<GenerationResult> avro = h.results();
-             TopicReader<JsonObject> json = new TopicReader<>(kafka.bootstrapServers(), jsonTopic,
-                 bytes -> new JsonObject(new String(bytes, StandardCharsets.UTF_8)))) {
+                TopicReader<GenerationResult> avro = h.results();
+                TopicReader<JsonObject> json = new TopicReader<>(
+                        kafka.bootstrapServers(),
+                        jsonTopic,
+                        bytes -> new JsonObject(new String(bytes, StandardCharsets.UTF_8)))) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-j", 5, 11));
             SamplerConfig base = h.config("json", 4, 5);
-            try (SamplerService service = SamplerService.start(base.withKafka(base.kafka().withResultsJsonTopic(jsonTopic)),
-                    new SeededModelLoader())) {
+            try (SamplerService service = SamplerService.start(
+                    base.withKafka(base.kafka().withResultsJsonTopic(jsonTopic)), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("j1", "run-j", 6, 1, 77L).build());
-                List<GenerationResult> chunks = avro.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
-                List<JsonObject> jsonChunks = json.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
+                List<GenerationResult> chunks = avro.awaitCount(2, WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .toList();
+                List<JsonObject> jsonChunks = json.awaitCount(2, WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .toList();
                 for (GenerationResult chunk : chunks) {
-                    JsonObject j = jsonChunks.stream().filter(o -> o.getInteger("chunkIndex") == chunk.getChunkIndex()).findFirst().orElseThrow();
+                    JsonObject j = jsonChunks.stream()
+                            .filter(o -> o.getInteger("chunkIndex") == chunk.getChunkIndex())
+                            .findFirst()
+                            .orElseThrow();
                     assertEquals("j1", j.getString("requestId"));
                     assertEquals(77L, j.getLong("seed"));
                     assertEquals("run-j", j.getJsonObject("modelVersion").getString("runId"));
@@ -60,7 +69,9 @@ class ResultsJsonKafkaTest {
                     JsonArray images = j.getJsonArray("images");
                     assertEquals(chunk.getImages().size(), images.size());
                     for (int i = 0; i < images.size(); i++) {
-                        assertArrayEquals(SamplerKafkaTest.bytes(chunk.getImages().get(i)), Base64.getDecoder().decode(images.getString(i)));
+                        assertArrayEquals(
+                                SamplerKafkaTest.bytes(chunk.getImages().get(i)),
+                                Base64.getDecoder().decode(images.getString(i)));
                     }
                 }
                 consoleConsumerReadsTheJson(kafka, jsonTopic);
@@ -70,12 +81,25 @@ class ResultsJsonKafkaTest {
 
     /** The README's example, run: Kafka's own console consumer prints the JSON records as they are. */
     private void consoleConsumerReadsTheJson(KafkaCluster kafka, String topic) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", kafka.bootstrapServers(),
-            "--topic", topic, "--from-beginning", "--max-messages", "2", "--property", "print.key=true",
-            "--timeout-ms", "20000"));
-        Process p = new ProcessBuilder(command).redirectError(dir.resolve("console-err.txt").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.consumer.ConsoleConsumer",
+                "--bootstrap-server",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--from-beginning",
+                "--max-messages",
+                "2",
+                "--property",
+                "print.key=true",
+                "--timeout-ms",
+                "20000"));
+        Process p = new ProcessBuilder(command)
+                .redirectError(dir.resolve("console-err.txt").toFile())
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(40, TimeUnit.SECONDS), "console consumer did not finish");
         Files.writeString(dir.resolve("console-out.txt"), out);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
@@ -40,12 +40,12 @@ class SamplerKafkaClientSettingsTest {
     void theRequestConsumerJoinsItsGroupWithTheConfiguredClientId(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         KafkaClientSettings settings = KafkaClientSettings.builder()
-            .environment(Map.of("ECTSTREAM_KAFKA_CLIENT_ID", "from-env"))
-            .property("client.id=sampler-under-test")
-            .bootstrapServers(kafka.bootstrapServers())
-            .build();
+                .environment(Map.of("ECTSTREAM_KAFKA_CLIENT_ID", "from-env"))
+                .property("client.id=sampler-under-test")
+                .bootstrapServers(kafka.bootstrapServers())
+                .build();
         try (SamplerHarness h = new SamplerHarness(kafka, "clientsettings", store, 1);
-             TopicReader<GenerationResult> results = h.results()) {
+                TopicReader<GenerationResult> results = h.results()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-s", 1, 3));
             SamplerConfig base = h.config("clientsettings-group", 4, 5);
             SamplerConfig config = base.withKafka(base.kafka().withClient(settings));
@@ -54,10 +54,15 @@ class SamplerKafkaClientSettingsTest {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("one", "run-s", 1, 1, 9L).build());
                 assertEquals("one", results.awaitCount(1, WAIT).get(0).value().getRequestId());
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                try (Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                     ConsumerGroupDescription group = admin.describeConsumerGroups(Set.of("clientsettings-group"))
-                        .describedGroups().get("clientsettings-group").get();
-                    Set<String> clientIds = group.members().stream().map(MemberDescription::clientId).collect(Collectors.toSet());
+                            .describedGroups()
+                            .get("clientsettings-group")
+                            .get();
+                    Set<String> clientIds = group.members().stream()
+                            .map(MemberDescription::clientId)
+                            .collect(Collectors.toSet());
                     assertEquals(Set.of("sampler-under-test"), clientIds);
                 }
             }
@@ -68,14 +73,17 @@ class SamplerKafkaClientSettingsTest {
     void aBogusSecurityProtocolReachesEveryClientAndFailsClearly(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store-bogus"));
         KafkaClientSettings bogus = KafkaClientSettings.builder()
-            .property("security.protocol=NOT_A_PROTOCOL").bootstrapServers(kafka.bootstrapServers()).build();
+                .property("security.protocol=NOT_A_PROTOCOL")
+                .bootstrapServers(kafka.bootstrapServers())
+                .build();
         try (SamplerHarness h = new SamplerHarness(kafka, "bogus", store, 1)) {
             SamplerConfig base = h.config("bogus-group", 4, 5);
             SamplerConfig config = base.withKafka(base.kafka().withClient(bogus));
-            RuntimeException service = assertThrows(RuntimeException.class, () -> SamplerService.start(config, new SeededModelLoader()));
+            RuntimeException service =
+                    assertThrows(RuntimeException.class, () -> SamplerService.start(config, new SeededModelLoader()));
             assertTrue(causes(service).contains("NOT_A_PROTOCOL"), causes(service));
-            KafkaException client = assertThrows(KafkaException.class,
-                () -> new GenerationClient(bogus.clientProperties(), h.topics(), null));
+            KafkaException client = assertThrows(
+                    KafkaException.class, () -> new GenerationClient(bogus.clientProperties(), h.topics(), null));
             assertTrue(causes(client).contains("NOT_A_PROTOCOL"), causes(client));
         }
     }

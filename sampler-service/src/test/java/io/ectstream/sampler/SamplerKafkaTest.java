@@ -54,19 +54,33 @@ class SamplerKafkaTest {
     void requestThroughKafkaReturnsItsImagesInChunks(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "roundtrip", store, 2);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationResult> replies = h.results(replyTopic(kafka))) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationResult> replies = h.results(replyTopic(kafka))) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 3, 77));
             try (SamplerService service = SamplerService.start(h.config("roundtrip", 4, 5), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
-                h.sendRequest(Requests.request("ten", "run-a", 10, 2, 4242L).setTMid(1.25).build());
-                h.sendRequest(Requests.request("reply", "run-a", 1, 1, 5L).setReplyTopic("ect.results.roundtrip").build());
+                h.sendRequest(Requests.request("ten", "run-a", 10, 2, 4242L)
+                        .setTMid(1.25)
+                        .build());
+                h.sendRequest(Requests.request("reply", "run-a", 1, 1, 5L)
+                        .setReplyTopic("ect.results.roundtrip")
+                        .build());
 
-                List<GenerationResult> chunks = results.awaitCount(3, WAIT).stream().map(TopicReader.Read::value)
-                    .sorted(Comparator.comparingInt(GenerationResult::getChunkIndex)).toList();
-                assertEquals(List.of(0, 1, 2), chunks.stream().map(GenerationResult::getChunkIndex).toList());
-                assertEquals(List.of(0, 4, 8), chunks.stream().map(GenerationResult::getFirstImageIndex).toList());
-                assertEquals(List.of(4, 4, 2), chunks.stream().map(c -> c.getImages().size()).toList());
+                List<GenerationResult> chunks = results.awaitCount(3, WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .sorted(Comparator.comparingInt(GenerationResult::getChunkIndex))
+                        .toList();
+                assertEquals(
+                        List.of(0, 1, 2),
+                        chunks.stream().map(GenerationResult::getChunkIndex).toList());
+                assertEquals(
+                        List.of(0, 4, 8),
+                        chunks.stream()
+                                .map(GenerationResult::getFirstImageIndex)
+                                .toList());
+                assertEquals(
+                        List.of(4, 4, 2),
+                        chunks.stream().map(c -> c.getImages().size()).toList());
                 SamplerSettings settings = SamplerSettings.ect(2, 1.25);
                 for (GenerationResult chunk : chunks) {
                     assertEquals("ten", chunk.getRequestId());
@@ -78,16 +92,20 @@ class SamplerKafkaTest {
                     assertEquals(8, chunk.getHeight());
                     for (int i = 0; i < chunk.getImages().size(); i++) {
                         int index = chunk.getFirstImageIndex() + i;
-                        assertArrayEquals(SeededImageGenerator.image(77, NoiseSeeds.forImage(4242L, index), settings),
-                            bytes(chunk.getImages().get(i)), "image " + index);
+                        assertArrayEquals(
+                                SeededImageGenerator.image(77, NoiseSeeds.forImage(4242L, index), settings),
+                                bytes(chunk.getImages().get(i)),
+                                "image " + index);
                     }
-                    assertTrue(chunk.getTimings().getTotalMs() >= chunk.getTimings().getGenerationMs());
+                    assertTrue(chunk.getTimings().getTotalMs()
+                            >= chunk.getTimings().getGenerationMs());
                 }
                 GenerationResult reply = replies.awaitCount(1, WAIT).get(0).value();
                 assertEquals("reply", reply.getRequestId());
                 assertNull(reply.getTMid(), "1-step results carry no t_mid");
-                assertArrayEquals(SeededImageGenerator.image(77, NoiseSeeds.forImage(5L, 0), SamplerSettings.ect(1)),
-                    bytes(reply.getImages().get(0)));
+                assertArrayEquals(
+                        SeededImageGenerator.image(77, NoiseSeeds.forImage(5L, 0), SamplerSettings.ect(1)),
+                        bytes(reply.getImages().get(0)));
                 kafka.awaitCaughtUp("roundtrip", List.of(h.topics().generateRequests()), WAIT); // both answered
                 assertEquals(3, results.readToEnd().size(), "no extra results on the default topic");
             }
@@ -100,33 +118,67 @@ class SamplerKafkaTest {
     }
 
     /** One bad input per row: what to send, the error code and request id expected. */
-    private record Bad(String name, byte[] bytes, ErrorCode code, String requestId, String reasonContains) {
-    }
+    private record Bad(String name, byte[] bytes, ErrorCode code, String requestId, String reasonContains) {}
 
     @Test
     void everyBadInputGetsItsErrorAndTheServiceKeepsServing(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "badinput", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
             List<Bad> table = List.of(
-                new Bad("garbage", "not avro at all".getBytes(StandardCharsets.UTF_8), ErrorCode.UNDECODABLE, null, "GenerationRequest"),
-                new Bad("empty", new byte[0], ErrorCode.UNDECODABLE, null, "GenerationRequest"),
-                new Bad("wrong record type", SamplerHarness.CHECKPOINTS.encode(Checkpoints.seeded(store, "x", 1, 1)),
-                    ErrorCode.UNDECODABLE, null, "schema"),
-                new Bad("truncated", truncated(), ErrorCode.UNDECODABLE, null, "GenerationRequest"),
-                bad("steps 3", Requests.request("steps3", "run-a", 1, 3, 1L), ErrorCode.INVALID_REQUEST, "steps"),
-                bad("numImages 0", Requests.request("zero", "run-a", 0, 1, 1L), ErrorCode.INVALID_REQUEST, "numImages"),
-                bad("numImages too many", Requests.request("many", "run-a", 65, 1, 1L), ErrorCode.INVALID_REQUEST, "numImages"),
-                bad("t_mid 0", Requests.request("tmid0", "run-a", 1, 2, 1L).setTMid(0.0), ErrorCode.INVALID_REQUEST, "tMid"),
-                bad("t_mid 80", Requests.request("tmid80", "run-a", 1, 2, 1L).setTMid(80.0), ErrorCode.INVALID_REQUEST, "tMid"),
-                bad("bad reply topic", Requests.request("topic", "run-a", 1, 1, 1L).setReplyTopic("no spaces allowed"),
-                    ErrorCode.INVALID_REQUEST, "replyTopic"),
-                bad("blank id", Requests.request("", "run-a", 1, 1, 1L), ErrorCode.INVALID_REQUEST, "requestId"),
-                bad("unknown run", Requests.request("unknown", "run-zzz", 1, 1, 1L), ErrorCode.UNKNOWN_MODEL, "run-zzz"),
-                bad("unknown step", Requests.request("step9", "run-a", 1, 1, 1L).setModel(new ModelSelector("run-a", 9L)),
-                    ErrorCode.UNKNOWN_MODEL, "step 9"));
+                    new Bad(
+                            "garbage",
+                            "not avro at all".getBytes(StandardCharsets.UTF_8),
+                            ErrorCode.UNDECODABLE,
+                            null,
+                            "GenerationRequest"),
+                    new Bad("empty", new byte[0], ErrorCode.UNDECODABLE, null, "GenerationRequest"),
+                    new Bad(
+                            "wrong record type",
+                            SamplerHarness.CHECKPOINTS.encode(Checkpoints.seeded(store, "x", 1, 1)),
+                            ErrorCode.UNDECODABLE,
+                            null,
+                            "schema"),
+                    new Bad("truncated", truncated(), ErrorCode.UNDECODABLE, null, "GenerationRequest"),
+                    bad("steps 3", Requests.request("steps3", "run-a", 1, 3, 1L), ErrorCode.INVALID_REQUEST, "steps"),
+                    bad(
+                            "numImages 0",
+                            Requests.request("zero", "run-a", 0, 1, 1L),
+                            ErrorCode.INVALID_REQUEST,
+                            "numImages"),
+                    bad(
+                            "numImages too many",
+                            Requests.request("many", "run-a", 65, 1, 1L),
+                            ErrorCode.INVALID_REQUEST,
+                            "numImages"),
+                    bad(
+                            "t_mid 0",
+                            Requests.request("tmid0", "run-a", 1, 2, 1L).setTMid(0.0),
+                            ErrorCode.INVALID_REQUEST,
+                            "tMid"),
+                    bad(
+                            "t_mid 80",
+                            Requests.request("tmid80", "run-a", 1, 2, 1L).setTMid(80.0),
+                            ErrorCode.INVALID_REQUEST,
+                            "tMid"),
+                    bad(
+                            "bad reply topic",
+                            Requests.request("topic", "run-a", 1, 1, 1L).setReplyTopic("no spaces allowed"),
+                            ErrorCode.INVALID_REQUEST,
+                            "replyTopic"),
+                    bad("blank id", Requests.request("", "run-a", 1, 1, 1L), ErrorCode.INVALID_REQUEST, "requestId"),
+                    bad(
+                            "unknown run",
+                            Requests.request("unknown", "run-zzz", 1, 1, 1L),
+                            ErrorCode.UNKNOWN_MODEL,
+                            "run-zzz"),
+                    bad(
+                            "unknown step",
+                            Requests.request("step9", "run-a", 1, 1, 1L).setModel(new ModelSelector("run-a", 9L)),
+                            ErrorCode.UNKNOWN_MODEL,
+                            "step 9"));
 
             try (SamplerService service = SamplerService.start(h.config("badinput", 8, 5), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
@@ -134,11 +186,14 @@ class SamplerKafkaTest {
                 for (Bad bad : table) {
                     sent.add(h.send(h.topics().generateRequests(), "k-" + bad.name(), bad.bytes()));
                 }
-                h.sendRequest(Requests.request("still-serving", "run-a", 2, 1, 9L).build());
+                h.sendRequest(
+                        Requests.request("still-serving", "run-a", 2, 1, 9L).build());
 
-                List<GenerationError> got = errors.awaitCount(table.size(), WAIT).stream().map(TopicReader.Read::value).toList();
-                Map<Long, GenerationError> byOffset = got.stream()
-                    .collect(Collectors.toMap(GenerationError::getSourceOffset, e -> e));
+                List<GenerationError> got = errors.awaitCount(table.size(), WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .toList();
+                Map<Long, GenerationError> byOffset =
+                        got.stream().collect(Collectors.toMap(GenerationError::getSourceOffset, e -> e));
                 for (int i = 0; i < table.size(); i++) {
                     Bad bad = table.get(i);
                     GenerationError e = byOffset.get(sent.get(i).offset());
@@ -153,8 +208,9 @@ class SamplerKafkaTest {
                 GenerationResult ok = results.awaitCount(1, WAIT).get(0).value();
                 assertEquals("still-serving", ok.getRequestId());
                 assertEquals(2, ok.getImages().size());
-                assertTrue(service.metrics().scrape().contains("ect_sampler_errors_total{code=\"INVALID_REQUEST\"} 7.0"),
-                    "errors are counted by code");
+                assertTrue(
+                        service.metrics().scrape().contains("ect_sampler_errors_total{code=\"INVALID_REQUEST\"} 7.0"),
+                        "errors are counted by code");
             }
         }
     }
@@ -165,7 +221,8 @@ class SamplerKafkaTest {
     }
 
     private static byte[] truncated() {
-        byte[] full = SamplerHarness.REQUESTS.encode(Requests.request("cut", "run-a", 1, 1, 1L).build());
+        byte[] full = SamplerHarness.REQUESTS.encode(
+                Requests.request("cut", "run-a", 1, 1, 1L).build());
         return java.util.Arrays.copyOf(full, 14);
     }
 
@@ -173,7 +230,7 @@ class SamplerKafkaTest {
     void startRecoversTheNewestCheckpointOfEachRunAndRejectsBadOnes(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "recovery", store, 1);
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 1));
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 3, 3));
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 2, 2));
@@ -191,20 +248,31 @@ class SamplerKafkaTest {
                 CheckpointEvent escaping = Checkpoints.seeded(store, "run-a", 5, 5);
                 escaping.setCheckpointUri("../../etc/passwd");
                 h.sendCheckpoint(escaping);
-                List<GenerationError> got = errors.awaitCount(2, WAIT).stream().map(TopicReader.Read::value).toList();
+                List<GenerationError> got = errors.awaitCount(2, WAIT).stream()
+                        .map(TopicReader.Read::value)
+                        .toList();
                 assertEquals(ErrorCode.CHECKPOINT_REJECTED, got.get(0).getCode());
-                assertTrue(got.get(0).getReason().contains("SHA-256"), got.get(0).getReason());
+                assertTrue(
+                        got.get(0).getReason().contains("SHA-256"), got.get(0).getReason());
                 assertEquals(at.offset(), got.get(0).getSourceOffset());
-                assertArrayEquals(SamplerHarness.CHECKPOINTS.encode(tampered), bytes(got.get(0).getOriginalBytes()));
-                assertTrue(got.get(1).getReason().contains("outside the store root"), got.get(1).getReason());
-                assertEquals(3L, service.registry().current("run-a").version().getStep(), "a rejected checkpoint keeps the old model");
+                assertArrayEquals(
+                        SamplerHarness.CHECKPOINTS.encode(tampered),
+                        bytes(got.get(0).getOriginalBytes()));
+                assertTrue(
+                        got.get(1).getReason().contains("outside the store root"),
+                        got.get(1).getReason());
+                assertEquals(
+                        3L,
+                        service.registry().current("run-a").version().getStep(),
+                        "a rejected checkpoint keeps the old model");
 
                 h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 6, 6));
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (service.registry().current("run-a").version().getStep() != 6L && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertEquals(6L, service.registry().current("run-a").version().getStep(), "a new checkpoint is hot-loaded");
+                assertEquals(
+                        6L, service.registry().current("run-a").version().getStep(), "a new checkpoint is hot-loaded");
                 // the swap makes step 6 current before the replaced model is released: wait for that release
                 while (!loader.loaded().get(0).isClosed() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
@@ -221,13 +289,14 @@ class SamplerKafkaTest {
     void failingForwardPassIsAnsweredWithAnInternalErrorAndTheOffsetMovesOn(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         try (SamplerHarness h = new SamplerHarness(kafka, "broken", store, 1);
-             TopicReader<GenerationResult> results = h.results();
-             TopicReader<GenerationError> errors = h.errors()) {
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
             h.sendCheckpoint(Checkpoints.seeded(store, "broken", 1, SeededImageGenerator.BROKEN));
             h.sendCheckpoint(Checkpoints.seeded(store, "fine", 1, 1));
             try (SamplerService service = SamplerService.start(h.config("broken", 4, 5), new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
-                RecordMetadata at = h.sendRequest(Requests.request("doomed", "broken", 6, 1, 1L).build());
+                RecordMetadata at = h.sendRequest(
+                        Requests.request("doomed", "broken", 6, 1, 1L).build());
                 h.sendRequest(Requests.request("fine", "fine", 1, 1, 1L).build());
                 GenerationError error = errors.awaitCount(1, WAIT).get(0).value();
                 assertEquals(ErrorCode.INTERNAL, error.getCode());

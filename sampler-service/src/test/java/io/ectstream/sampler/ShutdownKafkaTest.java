@@ -36,7 +36,8 @@ class ShutdownKafkaTest {
     @TempDir
     Path dir;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     @Timeout(180)
@@ -44,8 +45,9 @@ class ShutdownKafkaTest {
         Path store = Files.createDirectories(dir.resolve("store"));
         Gate gate = new Gate();
         try (SamplerHarness h = new SamplerHarness(kafka, "shutdown", store, 1)) {
-            SamplerService service = SamplerService.start(h.config("shutdown", 8, 5).withHttp(HttpEndpoint.defaults().withPort(0)),
-                new GatedLoader(new CheckpointModelLoader(Device.cpu()), gate));
+            SamplerService service = SamplerService.start(
+                    h.config("shutdown", 8, 5).withHttp(HttpEndpoint.defaults().withPort(0)),
+                    new GatedLoader(new CheckpointModelLoader(Device.cpu()), gate));
             int port = service.httpPort();
             assertTrue(service.awaitRecovery(Duration.ofSeconds(30)));
             h.sendCheckpoint(TinyCheckpoints.write(store, "tiny", 4, 9));
@@ -55,15 +57,19 @@ class ShutdownKafkaTest {
 
             gate.close();
             CompletableFuture<HttpResponse<String>> response = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/generate"))
-                    .header("content-type", "application/json").header("accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"runId\":\"tiny\",\"numImages\":2,\"steps\":1,\"seed\":5}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/generate"))
+                            .header("content-type", "application/json")
+                            .header("accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"runId\":\"tiny\",\"numImages\":2,\"steps\":1,\"seed\":5}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(gate.awaitEntered(30_000), "the batch reached the generator");
 
             CompletableFuture<Void> closed = CompletableFuture.runAsync(service::close);
             try {
-                // Only gives a close that does not wait for the generator the time to finish first; no outcome depends on it.
+                // Only gives a close that does not wait for the generator the time to finish first; no outcome depends
+                // on it.
                 closed.get(2, TimeUnit.SECONDS);
             } catch (TimeoutException waiting) {
                 // the fixed service waits for the forward pass at the gate
@@ -73,7 +79,8 @@ class ShutdownKafkaTest {
 
             HttpResponse<String> answered = response.get(30, TimeUnit.SECONDS);
             assertEquals(200, answered.statusCode(), answered.body());
-            assertEquals(2, new JsonObject(answered.body()).getJsonArray("images").size());
+            assertEquals(
+                    2, new JsonObject(answered.body()).getJsonArray("images").size());
         }
     }
 }

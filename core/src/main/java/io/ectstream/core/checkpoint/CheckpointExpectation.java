@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * @param bytesChecked the file's size and SHA-256 were already checked ({@link #checkBytes}): the reader
  *                     does not hash it a second time
  */
-public record CheckpointExpectation(String sha256, long sizeBytes, NetworkConfig network, Long step,
-        boolean bytesChecked) {
+public record CheckpointExpectation(
+        String sha256, long sizeBytes, NetworkConfig network, Long step, boolean bytesChecked) {
     public CheckpointExpectation(String sha256, long sizeBytes, NetworkConfig network, Long step) {
         this(sha256, sizeBytes, network, step, false);
     }
@@ -38,12 +38,12 @@ public record CheckpointExpectation(String sha256, long sizeBytes, NetworkConfig
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
         if (digest.sizeBytes() != sizeBytes) {
-            throw new CheckpointException("checkpoint " + file + " has " + digest.sizeBytes() + " bytes, expected "
-                + sizeBytes);
+            throw new CheckpointException(
+                    "checkpoint " + file + " has " + digest.sizeBytes() + " bytes, expected " + sizeBytes);
         }
         if (sha256 == null || !sha256.equalsIgnoreCase(digest.sha256())) {
-            throw new CheckpointException("checkpoint " + file + " has SHA-256 " + digest.sha256() + ", expected "
-                + sha256);
+            throw new CheckpointException(
+                    "checkpoint " + file + " has SHA-256 " + digest.sha256() + ", expected " + sha256);
         }
         return new CheckpointExpectation(digest.sha256(), sizeBytes, network, step, true);
     }

@@ -29,6 +29,5 @@ public final class CheckpointFormat {
     static final int MAX_HEADER_BYTES = 64 << 20;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private CheckpointFormat() {
-    }
+    private CheckpointFormat() {}
 }

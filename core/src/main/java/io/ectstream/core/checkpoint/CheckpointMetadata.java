@@ -57,15 +57,18 @@ public record CheckpointMetadata(
     static CheckpointMetadata fromJson(com.fasterxml.jackson.databind.ObjectMapper mapper, JsonNode node)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         return new CheckpointMetadata(
-            node.required("runId").asText(),
-            node.required("step").asLong(),
-            node.required("imagesSeen").asLong(),
-            Phase.valueOf(node.required("phase").asText()),
-            node.required("ectStage").asInt(),
-            mapper.treeToValue(node.required("network"), NetworkSpec.class),
-            node.get("trainingConfig"),
-            mapper.convertValue(node.get("seeds"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() { }),
-            mapper.convertValue(node.get("scalars"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() { }),
-            Instant.parse(node.required("createdAt").asText()));
+                node.required("runId").asText(),
+                node.required("step").asLong(),
+                node.required("imagesSeen").asLong(),
+                Phase.valueOf(node.required("phase").asText()),
+                node.required("ectStage").asInt(),
+                mapper.treeToValue(node.required("network"), NetworkSpec.class),
+                node.get("trainingConfig"),
+                mapper.convertValue(
+                        node.get("seeds"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {}),
+                mapper.convertValue(
+                        node.get("scalars"),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() {}),
+                Instant.parse(node.required("createdAt").asText()));
     }
 }

@@ -41,8 +41,13 @@ public final class CheckpointModelLoader implements ModelLoader {
      */
     public static CheckpointModelLoader forServing(Device device, Boolean batchInvariant, Precision precision) {
         boolean exact = batchInvariant != null ? batchInvariant : !device.isGpu();
-        LOG.info("serving on {}: {}{}", device, exact ? "batch-invariant (each image through the network alone)"
-            : "batched (one forward pass per batch)", batchInvariant == null ? ", the default for this device" : "");
+        LOG.info(
+                "serving on {}: {}{}",
+                device,
+                exact
+                        ? "batch-invariant (each image through the network alone)"
+                        : "batched (one forward pass per batch)",
+                batchInvariant == null ? ", the default for this device" : "");
         return new CheckpointModelLoader(device, exact, precision);
     }
 
@@ -52,7 +57,8 @@ public final class CheckpointModelLoader implements ModelLoader {
 
     @Override
     public ImageGenerator load(Path checkpointFile, CheckpointExpectation expected) throws CheckpointException {
-        LoadedCheckpoint checkpoint = CheckpointReader.read(checkpointFile, expected, Set.of(CheckpointFormat.GROUP_EMA));
+        LoadedCheckpoint checkpoint =
+                CheckpointReader.read(checkpointFile, expected, Set.of(CheckpointFormat.GROUP_EMA));
         SongUNet net = new SongUNet(checkpoint.metadata().network());
         NDManager manager = NDManager.newBaseManager(device);
         try {
@@ -62,8 +68,12 @@ public final class CheckpointModelLoader implements ModelLoader {
             manager.close();
             throw e;
         }
-        LOG.info("loaded EMA weights of run {} step {} on {} ({})", checkpoint.metadata().runId(),
-            checkpoint.metadata().step(), device, precision.label());
+        LOG.info(
+                "loaded EMA weights of run {} step {} on {} ({})",
+                checkpoint.metadata().runId(),
+                checkpoint.metadata().step(),
+                device,
+                precision.label());
         return new DenoiserImageGenerator(manager, net, batchInvariant);
     }
 }

@@ -25,8 +25,7 @@ import java.util.Set;
  * Every problem is a {@link CheckpointException} naming the file and what is wrong.
  */
 public final class CheckpointReader {
-    private CheckpointReader() {
-    }
+    private CheckpointReader() {}
 
     /**
      * @param expected what the caller was told to load (null: only the file's self-check)
@@ -36,11 +35,13 @@ public final class CheckpointReader {
             throws CheckpointException {
         long size = sizeOf(file);
         if (expected != null && expected.sizeBytes() != size) {
-            throw new CheckpointException("checkpoint " + file + " has " + size + " bytes, expected " + expected.sizeBytes());
+            throw new CheckpointException(
+                    "checkpoint " + file + " has " + size + " bytes, expected " + expected.sizeBytes());
         }
         String sha = expected != null && expected.bytesChecked() ? expected.sha256() : sha256Hex(file);
         if (expected != null && expected.sha256() != null && !expected.sha256().equalsIgnoreCase(sha)) {
-            throw new CheckpointException("checkpoint " + file + " has SHA-256 " + sha + ", expected " + expected.sha256());
+            throw new CheckpointException(
+                    "checkpoint " + file + " has SHA-256 " + sha + ", expected " + expected.sha256());
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Layout layout = readLayout(file, channel, size);
@@ -49,8 +50,8 @@ public final class CheckpointReader {
             }
             CheckpointMetadata metadata = layout.metadata;
             if (expected != null && expected.step() != null && expected.step() != metadata.step()) {
-                throw new CheckpointException("checkpoint " + file + " records step " + metadata.step() + ", expected step "
-                    + expected.step());
+                throw new CheckpointException("checkpoint " + file + " records step " + metadata.step()
+                        + ", expected step " + expected.step());
             }
             if (expected != null && expected.network() != null) {
                 NetworkSpec want;
@@ -60,8 +61,8 @@ public final class CheckpointReader {
                     throw new CheckpointException("expected network configuration is invalid: " + e.getMessage(), e);
                 }
                 if (!want.equals(metadata.network())) {
-                    throw new CheckpointException("checkpoint " + file + " holds network " + metadata.network()
-                        + ", expected " + want);
+                    throw new CheckpointException(
+                            "checkpoint " + file + " holds network " + metadata.network() + ", expected " + want);
                 }
             }
             return new LoadedCheckpoint(metadata, readTensors(file, channel, layout, groups), size, sha);
@@ -91,11 +92,9 @@ public final class CheckpointReader {
         }
     }
 
-    private record Entry(String group, String name, long[] shape, long offset, long count) {
-    }
+    private record Entry(String group, String name, long[] shape, long offset, long count) {}
 
-    private record Layout(CheckpointMetadata metadata, Entry[] entries) {
-    }
+    private record Layout(CheckpointMetadata metadata, Entry[] entries) {}
 
     private static long sizeOf(Path file) throws CheckpointException {
         if (!Files.isRegularFile(file)) {
@@ -108,7 +107,8 @@ public final class CheckpointReader {
         }
     }
 
-    private static Layout readLayout(Path file, FileChannel channel, long size) throws IOException, CheckpointException {
+    private static Layout readLayout(Path file, FileChannel channel, long size)
+            throws IOException, CheckpointException {
         if (size < CheckpointFormat.PREAMBLE_BYTES + CheckpointFormat.TRAILER_BYTES) {
             throw new CheckpointException("checkpoint " + file + " is truncated (" + size + " bytes)");
         }
@@ -121,13 +121,14 @@ public final class CheckpointReader {
         int version = preamble.getInt();
         if (version != CheckpointFormat.VERSION) {
             throw new CheckpointException("checkpoint " + file + " has unknown format version " + version
-                + " (this build reads version " + CheckpointFormat.VERSION + ")");
+                    + " (this build reads version " + CheckpointFormat.VERSION + ")");
         }
         int headerLength = preamble.getInt();
-        if (headerLength <= 0 || headerLength > CheckpointFormat.MAX_HEADER_BYTES
+        if (headerLength <= 0
+                || headerLength > CheckpointFormat.MAX_HEADER_BYTES
                 || CheckpointFormat.PREAMBLE_BYTES + (long) headerLength + CheckpointFormat.TRAILER_BYTES > size) {
-            throw new CheckpointException("checkpoint " + file + " is truncated or corrupt (header length " + headerLength
-                + ", file " + size + " bytes)");
+            throw new CheckpointException("checkpoint " + file + " is truncated or corrupt (header length "
+                    + headerLength + ", file " + size + " bytes)");
         }
         ByteBuffer headerBytes = readAt(channel, CheckpointFormat.PREAMBLE_BYTES, headerLength);
         JsonNode header;
@@ -142,7 +143,7 @@ public final class CheckpointReader {
             }
             if (declared.asInt() != CheckpointFormat.VERSION) {
                 throw new CheckpointException("checkpoint " + file + " has unknown format version " + declared.asInt()
-                    + " in its header (this build reads version " + CheckpointFormat.VERSION + ")");
+                        + " in its header (this build reads version " + CheckpointFormat.VERSION + ")");
             }
             metadata = CheckpointMetadata.fromJson(CheckpointFormat.JSON, header.required("metadata"));
             JsonNode tensors = header.required("tensors");
@@ -159,7 +160,8 @@ public final class CheckpointReader {
                     }
                     count = Math.multiplyExact(count, shape[d]);
                 }
-                entries[i] = new Entry(t.required("group").asText(), t.required("name").asText(), shape, offset, count);
+                entries[i] = new Entry(
+                        t.required("group").asText(), t.required("name").asText(), shape, offset, count);
                 offset = Math.addExact(offset, Math.multiplyExact(count, 4L));
             }
         } catch (IOException | IllegalArgumentException | ArithmeticException e) {
@@ -168,7 +170,7 @@ public final class CheckpointReader {
         long expectedSize = offset + CheckpointFormat.TRAILER_BYTES;
         if (expectedSize != size) {
             throw new CheckpointException("checkpoint " + file + " is truncated or corrupt: its header describes "
-                + expectedSize + " bytes, the file has " + size);
+                    + expectedSize + " bytes, the file has " + size);
         }
         ByteBuffer end = readAt(channel, size - CheckpointFormat.END_MAGIC.length, CheckpointFormat.END_MAGIC.length);
         if (!Arrays.equals(end.array(), CheckpointFormat.END_MAGIC)) {
@@ -177,7 +179,8 @@ public final class CheckpointReader {
         return new Layout(metadata, entries);
     }
 
-    private static void verifySelfHash(Path file, FileChannel channel, long size) throws IOException, CheckpointException {
+    private static void verifySelfHash(Path file, FileChannel channel, long size)
+            throws IOException, CheckpointException {
         long bodyLength = size - CheckpointFormat.TRAILER_BYTES;
         MessageDigest digest = Sha256.newDigest();
         InputStream in = Channels.newInputStream(channel.position(0));
@@ -193,12 +196,13 @@ public final class CheckpointReader {
         }
         ByteBuffer stored = readAt(channel, bodyLength, 32);
         if (!Arrays.equals(stored.array(), digest.digest())) {
-            throw new CheckpointException("checkpoint " + file + " is corrupt: content does not match its internal SHA-256");
+            throw new CheckpointException(
+                    "checkpoint " + file + " is corrupt: content does not match its internal SHA-256");
         }
     }
 
-    private static Map<String, Map<String, HostTensor>> readTensors(Path file, FileChannel channel, Layout layout,
-            Set<String> groups) throws IOException, CheckpointException {
+    private static Map<String, Map<String, HostTensor>> readTensors(
+            Path file, FileChannel channel, Layout layout, Set<String> groups) throws IOException, CheckpointException {
         Map<String, Map<String, HostTensor>> out = new LinkedHashMap<>();
         for (Entry entry : layout.entries) {
             if (groups != null && !groups.contains(entry.group)) {
@@ -207,10 +211,12 @@ public final class CheckpointReader {
             if (entry.count > Integer.MAX_VALUE / 4) {
                 throw new CheckpointException("checkpoint " + file + ": tensor " + entry.name + " is too large");
             }
-            ByteBuffer bytes = readAt(channel, entry.offset, (int) entry.count * 4).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes =
+                    readAt(channel, entry.offset, (int) entry.count * 4).order(ByteOrder.LITTLE_ENDIAN);
             float[] data = new float[(int) entry.count];
             bytes.asFloatBuffer().get(data);
-            out.computeIfAbsent(entry.group, g -> new LinkedHashMap<>()).put(entry.name, new HostTensor(entry.shape, data));
+            out.computeIfAbsent(entry.group, g -> new LinkedHashMap<>())
+                    .put(entry.name, new HostTensor(entry.shape, data));
         }
         if (groups != null) {
             for (String group : groups) {

@@ -21,8 +21,7 @@ public final class CheckpointStore {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FILE_NAME = Pattern.compile("step-(\\d{9,})\\.ckpt");
 
-    private CheckpointStore() {
-    }
+    private CheckpointStore() {}
 
     /** Relative URI of a checkpoint, e.g. {@code demo/step-000001000.ckpt}. */
     public static String relativeUri(String runId, long step) {
@@ -53,12 +52,13 @@ public final class CheckpointStore {
         }
         if (relativeUri.startsWith("/") || relativeUri.contains(":") || relativeUri.contains("\\")) {
             throw new IllegalArgumentException("checkpoint URI " + relativeUri + " is outside the store root " + root
-                + ": it must be a path relative to the root (no scheme, no leading '/', no '\\')");
+                    + ": it must be a path relative to the root (no scheme, no leading '/', no '\\')");
         }
         Path base = root.toAbsolutePath().normalize();
         Path resolved = base.resolve(relativeUri).normalize();
         if (!resolved.startsWith(base) || resolved.equals(base)) {
-            throw new IllegalArgumentException("checkpoint URI " + relativeUri + " resolves outside the store root " + root);
+            throw new IllegalArgumentException(
+                    "checkpoint URI " + relativeUri + " resolves outside the store root " + root);
         }
         checkLinksStayInside(base, resolved, relativeUri);
         return resolved;
@@ -123,8 +123,8 @@ public final class CheckpointStore {
 
     /** The step encoded in a checkpoint file name. */
     public static long stepOf(Path file) {
-        return step(file).orElseThrow(
-            () -> new IllegalArgumentException("not a checkpoint file name: " + file.getFileName()));
+        return step(file)
+                .orElseThrow(() -> new IllegalArgumentException("not a checkpoint file name: " + file.getFileName()));
     }
 
     /** Whether {@code runId} can name a run folder: 1-128 of [A-Za-z0-9._-], starting with a letter or digit, no "..". */
@@ -135,7 +135,7 @@ public final class CheckpointStore {
     static void checkRunId(String runId) {
         if (!isValidRunId(runId)) {
             throw new IllegalArgumentException("run id must be 1-128 characters of [A-Za-z0-9._-], start with a letter"
-                + " or digit and contain no '..': " + runId);
+                    + " or digit and contain no '..': " + runId);
         }
     }
 
@@ -150,10 +150,12 @@ public final class CheckpointStore {
         }
         try {
             if (!existing.toRealPath().startsWith(base.toRealPath())) {
-                throw new IllegalArgumentException("checkpoint URI " + relativeUri + " links outside the store root " + base);
+                throw new IllegalArgumentException(
+                        "checkpoint URI " + relativeUri + " links outside the store root " + base);
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot resolve checkpoint URI " + relativeUri + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot resolve checkpoint URI " + relativeUri + ": " + e.getMessage(), e);
         }
     }
 }

@@ -29,15 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointWriter {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
 
-    private CheckpointWriter() {
-    }
+    private CheckpointWriter() {}
 
     /**
      * @param groups group name -> (tensor name -> array), e.g. "student", "ema", "optim.m", "optim.v";
      *               iteration order is kept (use LinkedHashMap), arrays are read to the host one by one
      */
-    public static WrittenCheckpoint write(Path file, CheckpointMetadata metadata, Map<String, Map<String, NDArray>> groups)
-            throws IOException {
+    public static WrittenCheckpoint write(
+            Path file, CheckpointMetadata metadata, Map<String, Map<String, NDArray>> groups) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         ObjectNode header = CheckpointFormat.JSON.createObjectNode();
@@ -61,7 +60,8 @@ public final class CheckpointWriter {
         long size;
         try {
             try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
-                 DigestOutputStream hashed = new DigestOutputStream(new BufferedOutputStream(fos, 1 << 20), fileDigest)) {
+                    DigestOutputStream hashed =
+                            new DigestOutputStream(new BufferedOutputStream(fos, 1 << 20), fileDigest)) {
                 DataOutputStream body = new DataOutputStream(new DigestOutputStream(nonClosing(hashed), bodyDigest));
                 body.write(CheckpointFormat.MAGIC);
                 body.writeInt(CheckpointFormat.VERSION);
@@ -91,7 +91,8 @@ public final class CheckpointWriter {
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(Math.min(values.length, 1 << 18) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer =
+                ByteBuffer.allocate(Math.min(values.length, 1 << 18) * 4).order(ByteOrder.LITTLE_ENDIAN);
         int i = 0;
         while (i < values.length) {
             buffer.clear();

@@ -16,7 +16,8 @@ public record HostTensor(long[] shape, float[] data) {
             size *= d;
         }
         if (size != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + size + " values, got " + data.length);
         }
     }
 

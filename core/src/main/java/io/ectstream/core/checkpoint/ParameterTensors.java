@@ -12,8 +12,7 @@ import java.util.Map;
 
 /** Moves a network's parameters to and from checkpoint tensor groups (names as in the layer table). */
 public final class ParameterTensors {
-    private ParameterTensors() {
-    }
+    private ParameterTensors() {}
 
     /** name -> the parameter's live array (no copy), in the block's parameter order. */
     public static Map<String, NDArray> arrays(Block block) {
@@ -26,7 +25,8 @@ public final class ParameterTensors {
      * Initialises (or overwrites) every parameter of {@code block} from {@code tensors} on the manager's device.
      * @throws CheckpointException when a name is missing, extra, or has another shape
      */
-    public static void load(Block block, NDManager manager, Map<String, HostTensor> tensors) throws CheckpointException {
+    public static void load(Block block, NDManager manager, Map<String, HostTensor> tensors)
+            throws CheckpointException {
         int used = 0;
         for (Map.Entry<String, Parameter> entry : ParameterNames.of(block).entrySet()) {
             HostTensor tensor = tensors.get(entry.getKey());
@@ -35,8 +35,9 @@ public final class ParameterTensors {
                 throw new CheckpointException("checkpoint lacks parameter " + entry.getKey());
             }
             if (!Arrays.equals(tensor.shape(), parameter.getShape().getShape())) {
-                throw new CheckpointException("parameter " + entry.getKey() + " has shape " + Arrays.toString(tensor.shape())
-                    + " in the checkpoint, the network needs " + parameter.getShape());
+                throw new CheckpointException(
+                        "parameter " + entry.getKey() + " has shape " + Arrays.toString(tensor.shape())
+                                + " in the checkpoint, the network needs " + parameter.getShape());
             }
             if (parameter.isInitialized()) {
                 parameter.getArray().set(java.nio.FloatBuffer.wrap(tensor.data()));

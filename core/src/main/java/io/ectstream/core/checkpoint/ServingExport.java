@@ -15,8 +15,7 @@ import java.util.Set;
  * ordinary verified checkpoint file; only resuming training from it is impossible.
  */
 public final class ServingExport {
-    private ServingExport() {
-    }
+    private ServingExport() {}
 
     public static WrittenCheckpoint emaOnly(Path source, Path target) throws CheckpointException, IOException {
         if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {

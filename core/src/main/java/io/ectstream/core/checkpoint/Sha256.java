@@ -10,12 +10,10 @@ import java.util.HexFormat;
 
 /** The platform's one SHA-256: of a file (streamed once, with its size) or of bytes, in lower-case hex. */
 public final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** Size and hex SHA-256 of a file, read once. */
-    public record FileDigest(long sizeBytes, String sha256) {
-    }
+    public record FileDigest(long sizeBytes, String sha256) {}
 
     public static FileDigest of(Path file) throws IOException {
         MessageDigest digest = newDigest();

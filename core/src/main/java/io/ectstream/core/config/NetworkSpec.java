@@ -38,7 +38,7 @@ public record NetworkSpec(
         positive(channelMultEmb, "channelMultEmb");
         if (modelChannels < 4 || modelChannels % 2 != 0) {
             throw new IllegalArgumentException("modelChannels must be even and at least 4 (GroupNorm needs 4 channels"
-                + " per group, the sin/cos embedding 2 halves), not " + modelChannels);
+                    + " per group, the sin/cos embedding 2 halves), not " + modelChannels);
         }
         if (channelMult.isEmpty()) {
             throw new IllegalArgumentException("channelMult needs at least one level");
@@ -49,13 +49,13 @@ public record NetworkSpec(
         int levels = channelMult.size();
         if (levels > 1 && imgResolution % (1 << (levels - 1)) != 0) {
             throw new IllegalArgumentException("imgResolution " + imgResolution + " cannot be halved " + (levels - 1)
-                + " times (one per extra channelMult level)");
+                    + " times (one per extra channelMult level)");
         }
         List<Integer> resolutions = levelResolutions(imgResolution, levels);
         for (int res : attnResolutions) {
             if (!resolutions.contains(res)) {
-                throw new IllegalArgumentException("attention resolution " + res + " is not one of the U-Net's resolutions "
-                    + resolutions);
+                throw new IllegalArgumentException(
+                        "attention resolution " + res + " is not one of the U-Net's resolutions " + resolutions);
             }
         }
         if (!(dropout >= 0 && dropout < 1)) {
@@ -81,16 +81,16 @@ public record NetworkSpec(
             @JsonProperty("sigmaData") @JsonAlias("sigma_data") Double sigmaData) {
         int in = required(inChannels, "inChannels");
         return new NetworkSpec(
-            required(imgResolution, "imgResolution"),
-            in,
-            outChannels == null ? in : outChannels,
-            required(modelChannels, "modelChannels"),
-            require(channelMult, "channelMult"),
-            channelMultEmb == null ? DEFAULT_CHANNEL_MULT_EMB : channelMultEmb,
-            required(numBlocks, "numBlocks"),
-            attnResolutions == null ? List.of() : attnResolutions,
-            dropout == null ? 0.0 : dropout,
-            sigmaData == null ? DEFAULT_SIGMA_DATA : sigmaData);
+                required(imgResolution, "imgResolution"),
+                in,
+                outChannels == null ? in : outChannels,
+                required(modelChannels, "modelChannels"),
+                require(channelMult, "channelMult"),
+                channelMultEmb == null ? DEFAULT_CHANNEL_MULT_EMB : channelMultEmb,
+                required(numBlocks, "numBlocks"),
+                attnResolutions == null ? List.of() : attnResolutions,
+                dropout == null ? 0.0 : dropout,
+                sigmaData == null ? DEFAULT_SIGMA_DATA : sigmaData);
     }
 
     /** docs/ECT.md §3: the reference CIFAR-10 DDPM++ network (55,732,739 parameters). */
@@ -115,17 +115,17 @@ public record NetworkSpec(
 
     public NetworkConfig toAvro() {
         return NetworkConfig.newBuilder()
-            .setImgResolution(imgResolution)
-            .setInChannels(inChannels)
-            .setOutChannels(outChannels)
-            .setModelChannels(modelChannels)
-            .setChannelMult(new ArrayList<>(channelMult))
-            .setChannelMultEmb(channelMultEmb)
-            .setNumBlocks(numBlocks)
-            .setAttnResolutions(new ArrayList<>(attnResolutions))
-            .setDropout(dropout)
-            .setSigmaData(sigmaData)
-            .build();
+                .setImgResolution(imgResolution)
+                .setInChannels(inChannels)
+                .setOutChannels(outChannels)
+                .setModelChannels(modelChannels)
+                .setChannelMult(new ArrayList<>(channelMult))
+                .setChannelMultEmb(channelMultEmb)
+                .setNumBlocks(numBlocks)
+                .setAttnResolutions(new ArrayList<>(attnResolutions))
+                .setDropout(dropout)
+                .setSigmaData(sigmaData)
+                .build();
     }
 
     /** @throws IllegalArgumentException when the Avro record describes an impossible network */
@@ -133,9 +133,17 @@ public record NetworkSpec(
         if (config == null) {
             throw new IllegalArgumentException("network config is required");
         }
-        return new NetworkSpec(config.getImgResolution(), config.getInChannels(), config.getOutChannels(),
-            config.getModelChannels(), config.getChannelMult(), config.getChannelMultEmb(), config.getNumBlocks(),
-            config.getAttnResolutions(), config.getDropout(), config.getSigmaData());
+        return new NetworkSpec(
+                config.getImgResolution(),
+                config.getInChannels(),
+                config.getOutChannels(),
+                config.getModelChannels(),
+                config.getChannelMult(),
+                config.getChannelMultEmb(),
+                config.getNumBlocks(),
+                config.getAttnResolutions(),
+                config.getDropout(),
+                config.getSigmaData());
     }
 
     private static List<Integer> levelResolutions(int imgResolution, int levels) {

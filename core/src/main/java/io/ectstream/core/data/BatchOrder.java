@@ -14,8 +14,7 @@ public final class BatchOrder {
     private int[] cachedOrder;
 
     /** Where a position in the endless stream of images falls: which epoch, and how far into it. */
-    public record Position(long epoch, int offset) {
-    }
+    public record Position(long epoch, int offset) {}
 
     public BatchOrder(long seed, int size) {
         if (size < 1) {

@@ -16,14 +16,15 @@ final class Cifar10Batches {
     static final int IMAGE_BYTES = 3 * SIDE * SIDE;
     static final int RECORD_BYTES = 1 + IMAGE_BYTES;
 
-    private Cifar10Batches() {
-    }
+    private Cifar10Batches() {}
 
     static List<Path> files(Path folder, Split split) {
         if (split == Split.TEST) {
             return List.of(folder.resolve("test_batch.bin"));
         }
-        return List.of(1, 2, 3, 4, 5).stream().map(i -> folder.resolve("data_batch_" + i + ".bin")).toList();
+        return List.of(1, 2, 3, 4, 5).stream()
+                .map(i -> folder.resolve("data_batch_" + i + ".bin"))
+                .toList();
     }
 
     static DecodedImages read(Path folder, Split split) {
@@ -61,8 +62,10 @@ final class Cifar10Batches {
             throw new DatasetFormatException(file, "cannot read: " + e.getMessage(), e);
         }
         if (size == 0 || size % RECORD_BYTES != 0) {
-            throw new DatasetFormatException(file, "truncated or not a CIFAR-10 binary batch: " + size
-                + " bytes is not a positive multiple of the " + RECORD_BYTES + "-byte record");
+            throw new DatasetFormatException(
+                    file,
+                    "truncated or not a CIFAR-10 binary batch: " + size + " bytes is not a positive multiple of the "
+                            + RECORD_BYTES + "-byte record");
         }
         return size / RECORD_BYTES;
     }

@@ -23,9 +23,9 @@ public enum DatasetKind {
     public static DatasetKind parse(String text) {
         String wanted = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         return Arrays.stream(values())
-            .filter(kind -> kind.id.equals(wanted) || kind.name().equalsIgnoreCase(text.trim()))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("unknown dataset kind '" + text
-                + "' (expected fashion-mnist, cifar10 or png-folder)"));
+                .filter(kind -> kind.id.equals(wanted) || kind.name().equalsIgnoreCase(text.trim()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown dataset kind '" + text + "' (expected fashion-mnist, cifar10 or png-folder)"));
     }
 }

@@ -21,8 +21,10 @@ public record DatasetLocations(Path fashionMnist, Path cifar10, Path fashionMnis
      * {@code start} upwards (the repository root or any folder below it).
      */
     public static DatasetLocations defaults(Path start) {
-        return new DatasetLocations(DEBIAN_FASHION_MNIST, Path.of("cifar-10-batches-bin"),
-            findUpwards(start, SUBSET_IN_REPO).orElse(null));
+        return new DatasetLocations(
+                DEBIAN_FASHION_MNIST,
+                Path.of("cifar-10-batches-bin"),
+                findUpwards(start, SUBSET_IN_REPO).orElse(null));
     }
 
     /** {@link #defaults(Path)} from the working directory. */

@@ -10,8 +10,7 @@ import org.slf4j.LoggerFactory;
 public final class Datasets {
     private static final Logger log = LoggerFactory.getLogger(Datasets.class);
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /** Opens {@code spec} with the default locations seen from the working directory. */
     public static ImageDataset open(DatasetSpec spec) {
@@ -55,8 +54,10 @@ public final class Datasets {
         }
         Path subset = locations.fashionMnistSubset();
         if (subset == null || !FashionMnistFiles.present(subset, spec.split())) {
-            throw new DatasetFormatException(requested, "Fashion-MNIST is not installed there (apt-get install "
-                + "dataset-fashion-mnist) and the shipped subset data/fashion-mnist-subset was not found either");
+            throw new DatasetFormatException(
+                    requested,
+                    "Fashion-MNIST is not installed there (apt-get install "
+                            + "dataset-fashion-mnist) and the shipped subset data/fashion-mnist-subset was not found either");
         }
         log.info("Fashion-MNIST: full dataset not found in {}, using the shipped subset {}", requested, subset);
         return subset;
@@ -72,24 +73,48 @@ public final class Datasets {
         int[] labels = contents.labelled() ? new int[images.size()] : null;
         for (int i = 0; i < images.size(); i++) {
             DecodedImages image = images.get(i);
-            ImageFitter.fit(image.pixels(), 0, image.channels(), image.height(), image.width(),
-                shape, spec.fit(), pixels, i * shape.pixels());
+            ImageFitter.fit(
+                    image.pixels(),
+                    0,
+                    image.channels(),
+                    image.height(),
+                    image.width(),
+                    shape,
+                    spec.fit(),
+                    pixels,
+                    i * shape.pixels());
             if (labels != null) {
                 labels[i] = image.labels()[0];
             }
         }
-        return new InMemoryDataset("png-folder@" + spec.path(), shape, pixels, labels, contents.classes().size());
+        return new InMemoryDataset(
+                "png-folder@" + spec.path(),
+                shape,
+                pixels,
+                labels,
+                contents.classes().size());
     }
 
-    private static InMemoryDataset fitAll(String name, DecodedImages decoded, ImageShape shape, Fit fit, int numClasses) {
+    private static InMemoryDataset fitAll(
+            String name, DecodedImages decoded, ImageShape shape, Fit fit, int numClasses) {
         byte[] pixels;
-        if (decoded.channels() == shape.channels() && decoded.height() == shape.height() && decoded.width() == shape.width()) {
+        if (decoded.channels() == shape.channels()
+                && decoded.height() == shape.height()
+                && decoded.width() == shape.width()) {
             pixels = decoded.pixels();
         } else {
             pixels = new byte[decoded.count() * shape.pixels()];
             for (int i = 0; i < decoded.count(); i++) {
-                ImageFitter.fit(decoded.pixels(), i * decoded.imageBytes(), decoded.channels(), decoded.height(),
-                    decoded.width(), shape, fit, pixels, i * shape.pixels());
+                ImageFitter.fit(
+                        decoded.pixels(),
+                        i * decoded.imageBytes(),
+                        decoded.channels(),
+                        decoded.height(),
+                        decoded.width(),
+                        shape,
+                        fit,
+                        pixels,
+                        i * shape.pixels());
             }
         }
         return new InMemoryDataset(name, shape, pixels, decoded.labels(), numClasses);

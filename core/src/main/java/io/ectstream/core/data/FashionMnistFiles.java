@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Fashion-MNIST (and MNIST) as distributed: four gzipped IDX files in one folder. */
 final class FashionMnistFiles {
-    private FashionMnistFiles() {
-    }
+    private FashionMnistFiles() {}
 
     static Path imagesFile(Path folder, Split split) {
         return folder.resolve(prefix(split) + "-images-idx3-ubyte.gz");
@@ -26,12 +25,14 @@ final class FashionMnistFiles {
         DecodedImages images = IdxFile.readImages(imagesFile);
         int[] labels = IdxFile.readLabels(labelsFile(folder, split));
         if (labels.length != images.count()) {
-            throw new DatasetFormatException(labelsFile(folder, split),
-                labels.length + " labels for " + images.count() + " images in " + imagesFile.getFileName());
+            throw new DatasetFormatException(
+                    labelsFile(folder, split),
+                    labels.length + " labels for " + images.count() + " images in " + imagesFile.getFileName());
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] > 9) {
-                throw new DatasetFormatException(labelsFile(folder, split), "label " + labels[i] + " at " + i + " is not in 0..9");
+                throw new DatasetFormatException(
+                        labelsFile(folder, split), "label " + labels[i] + " at " + i + " is not in 0..9");
             }
         }
         return new DecodedImages(images.count(), 1, images.height(), images.width(), images.pixels(), labels);

@@ -19,8 +19,7 @@ final class IdxFile {
     static final int IMAGES_MAGIC = 0x803;
     static final int LABELS_MAGIC = 0x801;
 
-    private IdxFile() {
-    }
+    private IdxFile() {}
 
     /** Reads images (magic 0x803, shape [n, rows, cols]) as one-channel images. */
     static DecodedImages readImages(Path file) {
@@ -38,8 +37,7 @@ final class IdxFile {
         return labels;
     }
 
-    private record Parsed(int[] dims, byte[] payload) {
-    }
+    private record Parsed(int[] dims, byte[] payload) {}
 
     private static Parsed read(Path file, int expectedMagic) {
         byte[] bytes = decompressedBytes(file);
@@ -49,9 +47,15 @@ final class IdxFile {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         int magic = buffer.getInt();
         if (magic != expectedMagic) {
-            throw new DatasetFormatException(file, String.format(
-                "wrong IDX magic 0x%08x, expected 0x%08x (%s)", magic, expectedMagic,
-                expectedMagic == IMAGES_MAGIC ? "uint8 images, 3 dimensions" : "uint8 labels, 1 dimension"));
+            throw new DatasetFormatException(
+                    file,
+                    String.format(
+                            "wrong IDX magic 0x%08x, expected 0x%08x (%s)",
+                            magic,
+                            expectedMagic,
+                            expectedMagic == IMAGES_MAGIC
+                                    ? "uint8 images, 3 dimensions"
+                                    : "uint8 labels, 1 dimension"));
         }
         int ndim = magic & 0xFF;
         if (bytes.length < 4 + 4 * ndim) {
@@ -69,8 +73,10 @@ final class IdxFile {
         int headerBytes = 4 + 4 * ndim;
         long payloadBytes = bytes.length - headerBytes;
         if (payloadBytes != expectedPayload) {
-            throw new DatasetFormatException(file, (payloadBytes < expectedPayload ? "truncated" : "oversized")
-                + " IDX data: header promises " + expectedPayload + " bytes, file has " + payloadBytes);
+            throw new DatasetFormatException(
+                    file,
+                    (payloadBytes < expectedPayload ? "truncated" : "oversized") + " IDX data: header promises "
+                            + expectedPayload + " bytes, file has " + payloadBytes);
         }
         byte[] payload = new byte[(int) payloadBytes];
         buffer.get(payload);

@@ -4,23 +4,46 @@ import io.ectstream.core.sampling.ImageShape;
 
 /** Brings one uint8 CHW image to a target shape: channel conversion, then pad/crop or bilinear resize. */
 final class ImageFitter {
-    private ImageFitter() {
-    }
+    private ImageFitter() {}
 
     /**
      * Writes the fitted image into {@code dst} at {@code dstOffset}.
      * @param src source pixels, {@code channels x height x width} starting at {@code srcOffset}
      */
-    static void fit(byte[] src, int srcOffset, int channels, int height, int width,
-                    ImageShape target, Fit fit, byte[] dst, int dstOffset) {
+    static void fit(
+            byte[] src,
+            int srcOffset,
+            int channels,
+            int height,
+            int width,
+            ImageShape target,
+            Fit fit,
+            byte[] dst,
+            int dstOffset) {
         byte[] converted = convertChannels(src, srcOffset, channels, height * width, target.channels());
         int planeIn = height * width;
         int planeOut = target.height() * target.width();
         for (int c = 0; c < target.channels(); c++) {
             if (fit == Fit.PAD) {
-                padOrCrop(converted, c * planeIn, height, width, dst, dstOffset + c * planeOut, target.height(), target.width());
+                padOrCrop(
+                        converted,
+                        c * planeIn,
+                        height,
+                        width,
+                        dst,
+                        dstOffset + c * planeOut,
+                        target.height(),
+                        target.width());
             } else {
-                resizeBilinear(converted, c * planeIn, height, width, dst, dstOffset + c * planeOut, target.height(), target.width());
+                resizeBilinear(
+                        converted,
+                        c * planeIn,
+                        height,
+                        width,
+                        dst,
+                        dstOffset + c * planeOut,
+                        target.height(),
+                        target.width());
             }
         }
     }
@@ -35,8 +58,9 @@ final class ImageFitter {
             }
         } else if (channels == 3 && targetChannels == 1) {
             for (int i = 0; i < plane; i++) {
-                double luma = 0.299 * (src[offset + i] & 0xFF) + 0.587 * (src[offset + plane + i] & 0xFF)
-                    + 0.114 * (src[offset + 2 * plane + i] & 0xFF);
+                double luma = 0.299 * (src[offset + i] & 0xFF)
+                        + 0.587 * (src[offset + plane + i] & 0xFF)
+                        + 0.114 * (src[offset + 2 * plane + i] & 0xFF);
                 out[i] = (byte) Math.min(255, Math.round(luma));
             }
         } else {
@@ -60,7 +84,8 @@ final class ImageFitter {
     }
 
     /** Bilinear with half-pixel centres (the convention of PIL and torch's align_corners=False). */
-    private static void resizeBilinear(byte[] src, int srcOffset, int h, int w, byte[] dst, int dstOffset, int th, int tw) {
+    private static void resizeBilinear(
+            byte[] src, int srcOffset, int h, int w, byte[] dst, int dstOffset, int th, int tw) {
         double scaleY = (double) h / th;
         double scaleX = (double) w / tw;
         for (int y = 0; y < th; y++) {
@@ -73,8 +98,10 @@ final class ImageFitter {
                 int x0 = (int) fx;
                 int x1 = Math.min(x0 + 1, w - 1);
                 double wx = fx - x0;
-                double top = (1 - wx) * (src[srcOffset + y0 * w + x0] & 0xFF) + wx * (src[srcOffset + y0 * w + x1] & 0xFF);
-                double bottom = (1 - wx) * (src[srcOffset + y1 * w + x0] & 0xFF) + wx * (src[srcOffset + y1 * w + x1] & 0xFF);
+                double top =
+                        (1 - wx) * (src[srcOffset + y0 * w + x0] & 0xFF) + wx * (src[srcOffset + y0 * w + x1] & 0xFF);
+                double bottom =
+                        (1 - wx) * (src[srcOffset + y1 * w + x0] & 0xFF) + wx * (src[srcOffset + y1 * w + x1] & 0xFF);
                 dst[dstOffset + y * tw + x] = (byte) Math.round((1 - wy) * top + wy * bottom);
             }
         }

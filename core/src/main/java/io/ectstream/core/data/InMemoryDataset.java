@@ -17,7 +17,14 @@ public final class InMemoryDataset implements ImageDataset {
      * @param labels one per image, or null
      */
     public InMemoryDataset(String name, ImageShape shape, byte[] pixels, int[] labels) {
-        this(name, shape, pixels, labels, labels == null || labels.length == 0 ? 0 : Arrays.stream(labels).max().getAsInt() + 1);
+        this(
+                name,
+                shape,
+                pixels,
+                labels,
+                labels == null || labels.length == 0
+                        ? 0
+                        : Arrays.stream(labels).max().getAsInt() + 1);
     }
 
     /** As above with the number of classes given (a subset may lack some classes of its format). */

@@ -16,8 +16,7 @@ import javax.imageio.ImageIO;
  * in the root give an unlabelled dataset. 8-bit gray PNGs are read as one channel, all others as RGB.
  */
 final class PngFolder {
-    private PngFolder() {
-    }
+    private PngFolder() {}
 
     /** The decoded images, each its own {@link DecodedImages} of count 1 (sizes may differ). */
     record Contents(List<DecodedImages> images, List<String> classes) {
@@ -34,13 +33,20 @@ final class PngFolder {
         if (files.isEmpty()) {
             throw new DatasetFormatException(root, "no .png files in the folder");
         }
-        boolean classFolders = files.stream().allMatch(file -> root.equals(file.getParent().getParent()));
+        boolean classFolders =
+                files.stream().allMatch(file -> root.equals(file.getParent().getParent()));
         List<String> classes = classFolders
-            ? files.stream().map(file -> file.getParent().getFileName().toString()).distinct().sorted().toList()
-            : List.of();
+                ? files.stream()
+                        .map(file -> file.getParent().getFileName().toString())
+                        .distinct()
+                        .sorted()
+                        .toList()
+                : List.of();
         List<DecodedImages> images = new ArrayList<>(files.size());
         for (Path file : files) {
-            int[] label = classFolders ? new int[] {classes.indexOf(file.getParent().getFileName().toString())} : null;
+            int[] label = classFolders
+                    ? new int[] {classes.indexOf(file.getParent().getFileName().toString())}
+                    : null;
             images.add(decode(file, label));
         }
         return new Contents(images, classes);
@@ -49,9 +55,12 @@ final class PngFolder {
     private static List<Path> pngFiles(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(Files::isRegularFile)
-                .filter(path -> path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
-                .sorted()
-                .toList();
+                    .filter(path -> path.getFileName()
+                            .toString()
+                            .toLowerCase(Locale.ROOT)
+                            .endsWith(".png"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new DatasetFormatException(root, "cannot list the folder: " + e.getMessage(), e);
         }

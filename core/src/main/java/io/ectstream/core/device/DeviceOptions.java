@@ -13,23 +13,33 @@ public final class DeviceOptions {
     /** The environment variable that allows the download as --allow-native-download does. */
     public static final String ALLOW_DOWNLOAD_ENV = "ECTSTREAM_ALLOW_NATIVE_DOWNLOAD";
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
-        description = "auto (a GPU when a CUDA libtorch and a GPU are found, else the CPU, said in one line), cpu, or gpu"
-            + " (fails at once without one; see `ectstream doctor`) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            paramLabel = "auto|cpu|gpu",
+            description =
+                    "auto (a GPU when a CUDA libtorch and a GPU are found, else the CPU, said in one line), cpu, or gpu"
+                            + " (fails at once without one; see `ectstream doctor`) (default ${DEFAULT-VALUE}).")
     String device = "auto";
 
-    @Option(names = "--allow-native-download",
-        description = "When no PYTORCH_LIBRARY_PATH is named and a GPU is visible, let DJL download its CUDA build of libtorch"
-            + " once into DJL_CACHE_DIR (also ECTSTREAM_ALLOW_NATIVE_DOWNLOAD=true; default: offline, the CPU build in the jar).")
+    @Option(
+            names = "--allow-native-download",
+            description =
+                    "When no PYTORCH_LIBRARY_PATH is named and a GPU is visible, let DJL download its CUDA build of libtorch"
+                            + " once into DJL_CACHE_DIR (also ECTSTREAM_ALLOW_NATIVE_DOWNLOAD=true; default: offline, the CPU build in the jar).")
     boolean allowNativeDownload;
 
-    @Option(names = "--cudnn-benchmark", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "On a GPU, let cuDNN time its convolution algorithms per shape and keep the fastest (+~10% per step;"
-            + " the chosen algorithm, so the last bits of a result, may differ between processes) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cudnn-benchmark",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "On a GPU, let cuDNN time its convolution algorithms per shape and keep the fastest (+~10% per step;"
+                            + " the chosen algorithm, so the last bits of a result, may differ between processes) (default ${DEFAULT-VALUE}).")
     boolean cudnnBenchmark = true;
 
-    public DeviceOptions() {
-    }
+    public DeviceOptions() {}
 
     public DeviceOptions(String device, boolean allowNativeDownload, boolean cudnnBenchmark) {
         this.device = device;

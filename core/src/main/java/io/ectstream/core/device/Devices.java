@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 public final class Devices {
     private static final Logger log = LoggerFactory.getLogger(Devices.class);
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** The device named alone: downloads only if ECTSTREAM_ALLOW_NATIVE_DOWNLOAD=true, cuDNN benchmark on. */
     public static Device select(String choice) {
@@ -38,20 +37,28 @@ public final class Devices {
         }
         DeviceDiagnosis diagnosis = DeviceDiagnosis.of(start, env, options.cudnnBenchmark());
         if (!start.started()) {
-            throw new DeviceUnavailableException("PyTorch cannot start:" + diagnosis.advice() + "\n(`ectstream doctor` prints the full report)");
+            throw new DeviceUnavailableException(
+                    "PyTorch cannot start:" + diagnosis.advice() + "\n(`ectstream doctor` prints the full report)");
         }
         if (diagnosis.gpuUsable()) {
             JniUtils.setBenchmarkCuDNN(options.cudnnBenchmark());
-            log.info("device {}: GPU 0 of {} (libtorch {}, cuDNN benchmark {})", c, start.engine().getGpuCount(),
-                start.source().description(), options.cudnnBenchmark() ? "on" : "off");
+            log.info(
+                    "device {}: GPU 0 of {} (libtorch {}, cuDNN benchmark {})",
+                    c,
+                    start.engine().getGpuCount(),
+                    start.source().description(),
+                    options.cudnnBenchmark() ? "on" : "off");
             return Device.gpu();
         }
         if (c.equals("auto")) {
-            log.info("device auto: the CPU, because {} (`ectstream doctor` says how to use a GPU)",
-                diagnosis.problems().isEmpty() ? "no GPU is usable" : diagnosis.problems().get(0).what());
+            log.info(
+                    "device auto: the CPU, because {} (`ectstream doctor` says how to use a GPU)",
+                    diagnosis.problems().isEmpty()
+                            ? "no GPU is usable"
+                            : diagnosis.problems().get(0).what());
             return Device.cpu();
         }
         throw new DeviceUnavailableException("--device gpu: no usable GPU:" + diagnosis.advice()
-            + "\n(`ectstream doctor` prints the full report; --device auto runs on the CPU instead)");
+                + "\n(`ectstream doctor` prints the full report; --device auto runs on the CPU instead)");
     }
 }

@@ -49,17 +49,19 @@ public final class GpuMemoryProbe implements AutoCloseable {
             return this;
         }
         running = true;
-        thread = new Thread(() -> {
-            while (running) {
-                usedNow(device).ifPresent(used -> peak.accumulateAndGet(used, Math::max));
-                try {
-                    Thread.sleep(PERIOD_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }, "gpu-memory-probe");
+        thread = new Thread(
+                () -> {
+                    while (running) {
+                        usedNow(device).ifPresent(used -> peak.accumulateAndGet(used, Math::max));
+                        try {
+                            Thread.sleep(PERIOD_MS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                },
+                "gpu-memory-probe");
         thread.setDaemon(true);
         thread.start();
         return this;

@@ -107,8 +107,12 @@ public record LibtorchFolder(Path dir) {
         if (version().map(JNI_LIBTORCH_VERSION::equals).orElse(true)) {
             return JNI_CUDA_FLAVOR;
         }
-        return release().map(RELEASE::matcher).filter(Matcher::matches).map(m -> m.group(2))
-            .filter(s -> s != null && s.startsWith("cu")).orElse(JNI_CUDA_FLAVOR);
+        return release()
+                .map(RELEASE::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(2))
+                .filter(s -> s != null && s.startsWith("cu"))
+                .orElse(JNI_CUDA_FLAVOR);
     }
 
     /** Whether DJL's prebuilt JNI can serve this libtorch, or the user must build one (or already put one here). */

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 final class LoadedLibraries {
     private static final Path MAPS = Path.of("/proc/self/maps");
 
-    private LoadedLibraries() {
-    }
+    private LoadedLibraries() {}
 
     /** The path of the first mapped file whose name passes the test; empty where /proc is not there. */
     static Optional<String> find(Predicate<String> fileName) {
@@ -20,8 +19,10 @@ final class LoadedLibraries {
             return Optional.empty();
         }
         try (Stream<String> lines = Files.lines(MAPS)) {
-            return lines.filter(l -> l.indexOf('/') >= 0).map(l -> l.substring(l.indexOf('/')).trim())
-                .filter(p -> fileName.test(p.substring(p.lastIndexOf('/') + 1))).findFirst();
+            return lines.filter(l -> l.indexOf('/') >= 0)
+                    .map(l -> l.substring(l.indexOf('/')).trim())
+                    .filter(p -> fileName.test(p.substring(p.lastIndexOf('/') + 1)))
+                    .findFirst();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -44,7 +44,8 @@ public final class NativeLibraries {
     /**
      * The outcome: the source, why it was chosen, the user's folder (source USER), and the engine or why it failed.
      */
-    public record Start(Source source, String why, Optional<LibtorchFolder> folder, Engine engine, RuntimeException failure) {
+    public record Start(
+            Source source, String why, Optional<LibtorchFolder> folder, Engine engine, RuntimeException failure) {
         public boolean started() {
             return engine != null;
         }
@@ -52,8 +53,7 @@ public final class NativeLibraries {
 
     private static Start start;
 
-    private NativeLibraries() {
-    }
+    private NativeLibraries() {}
 
     /** The engine, started on the first call from the given environment; later calls return the same outcome. */
     public static synchronized Start start(boolean allowDownload, Map<String, String> env) {
@@ -69,8 +69,13 @@ public final class NativeLibraries {
             Optional<LibtorchFolder> folder = LibtorchFolder.find(named);
             if (folder.isEmpty()) {
                 // DJL would quietly go on with the bundled CPU build: refuse instead, the user meant another libtorch.
-                return new Start(Source.USER, "PYTORCH_LIBRARY_PATH=" + named, Optional.empty(), null,
-                    new IllegalStateException("PYTORCH_LIBRARY_PATH=" + named + " holds no " + System.mapLibraryName("torch")));
+                return new Start(
+                        Source.USER,
+                        "PYTORCH_LIBRARY_PATH=" + named,
+                        Optional.empty(),
+                        null,
+                        new IllegalStateException(
+                                "PYTORCH_LIBRARY_PATH=" + named + " holds no " + System.mapLibraryName("torch")));
             }
             LibtorchFolder lib = folder.get();
             fillIn("PYTORCH_VERSION", lib.version().orElse(null), env);
@@ -81,14 +86,23 @@ public final class NativeLibraries {
         }
         if (allowDownload) {
             if (CudaUtils.getGpuCount() > 0) {
-                return started(Source.DOWNLOAD, "--allow-native-download and " + CudaUtils.getGpuCount() + " GPU(s) visible",
-                    Optional.empty(), NativeLibraries::startDownloading);
+                return started(
+                        Source.DOWNLOAD,
+                        "--allow-native-download and " + CudaUtils.getGpuCount() + " GPU(s) visible",
+                        Optional.empty(),
+                        NativeLibraries::startDownloading);
             }
-            return started(Source.BUNDLED_CPU, "downloads allowed, but no GPU is visible to the CUDA runtime", Optional.empty(),
-                NativeLibraries::startEngine);
+            return started(
+                    Source.BUNDLED_CPU,
+                    "downloads allowed, but no GPU is visible to the CUDA runtime",
+                    Optional.empty(),
+                    NativeLibraries::startEngine);
         }
-        return started(Source.BUNDLED_CPU, "no PYTORCH_LIBRARY_PATH named and native downloads not allowed", Optional.empty(),
-            NativeLibraries::startEngine);
+        return started(
+                Source.BUNDLED_CPU,
+                "no PYTORCH_LIBRARY_PATH named and native downloads not allowed",
+                Optional.empty(),
+                NativeLibraries::startEngine);
     }
 
     /** Sets what the user did not set; DJL reads the environment first, then these system properties. */
@@ -120,7 +134,8 @@ public final class NativeLibraries {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         String offline = System.getProperty("ai.djl.offline");
-        thread.setContextClassLoader(new BundledNativesHidden(previous != null ? previous : NativeLibraries.class.getClassLoader()));
+        thread.setContextClassLoader(
+                new BundledNativesHidden(previous != null ? previous : NativeLibraries.class.getClassLoader()));
         System.setProperty("ai.djl.offline", "false");
         try {
             return Engine.getInstance();

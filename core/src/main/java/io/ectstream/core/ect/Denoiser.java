@@ -54,7 +54,8 @@ public final class Denoiser {
      * @param masks  dropout masks to record or replay, null for no dropout
      * @return D(x, sigma) [N, C, H, W]
      */
-    public NDArray denoise(ParameterStore ps, NDArray x, NDArray sigma, boolean training, Mode mode, DropoutMasks masks) {
+    public NDArray denoise(
+            ParameterStore ps, NDArray x, NDArray sigma, boolean training, Mode mode, DropoutMasks masks) {
         // float32 preconditioning whatever type the network computes in; the scope frees the coefficients
         return Scoped.keep(() -> {
             Coefficients c = preconditioning.coefficients(sigma, mode);

@@ -16,11 +16,13 @@ public final class Preconditioning {
     /** The ECT evaluation shift: the noise level at which the sampling-form denoiser is the identity. */
     public static final double SIGMA_MIN_SHIFT = 0.003;
 
-    public enum Mode { TRAINING, SAMPLING }
+    public enum Mode {
+        TRAINING,
+        SAMPLING
+    }
 
     /** The four coefficients, each [N, 1, 1, 1] except cNoise [N]. */
-    public record Coefficients(NDArray cSkip, NDArray cOut, NDArray cIn, NDArray cNoise) {
-    }
+    public record Coefficients(NDArray cSkip, NDArray cOut, NDArray cIn, NDArray cNoise) {}
 
     private final double sigmaData;
 

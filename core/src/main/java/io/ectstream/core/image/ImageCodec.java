@@ -11,8 +11,7 @@ import javax.imageio.ImageIO;
 
 /** uint8 CHW pixels to and from PNG (grayscale for 1 channel, RGB for 3). */
 public final class ImageCodec {
-    private ImageCodec() {
-    }
+    private ImageCodec() {}
 
     public static byte[] toPng(byte[] chw, ImageShape shape) {
         BufferedImage image = toImage(chw, shape);
@@ -27,7 +26,8 @@ public final class ImageCodec {
 
     public static BufferedImage toImage(byte[] chw, ImageShape shape) {
         if (chw.length != shape.pixels()) {
-            throw new IllegalArgumentException("expected " + shape.pixels() + " bytes for " + shape + ", got " + chw.length);
+            throw new IllegalArgumentException(
+                    "expected " + shape.pixels() + " bytes for " + shape + ", got " + chw.length);
         }
         int c = shape.channels();
         if (c != 1 && c != 3) {
@@ -35,7 +35,8 @@ public final class ImageCodec {
         }
         int h = shape.height();
         int w = shape.width();
-        BufferedImage image = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage image =
+                new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster raster = image.getRaster();
         int[] pixel = new int[c];
         for (int y = 0; y < h; y++) {
@@ -70,7 +71,10 @@ public final class ImageCodec {
                 int g = (rgb >> 8) & 0xFF;
                 int b = rgb & 0xFF;
                 if (channels == 1) {
-                    chw[y * w + x] = (byte) (image.getRaster().getNumBands() == 1 ? image.getRaster().getSample(x, y, 0) : r);
+                    chw[y * w + x] = (byte)
+                            (image.getRaster().getNumBands() == 1
+                                    ? image.getRaster().getSample(x, y, 0)
+                                    : r);
                 } else {
                     chw[y * w + x] = (byte) r;
                     chw[(h + y) * w + x] = (byte) g;
@@ -93,8 +97,12 @@ public final class ImageCodec {
             int left = (i % cols) * shape.width();
             for (int k = 0; k < shape.channels(); k++) {
                 for (int y = 0; y < shape.height(); y++) {
-                    System.arraycopy(images[i], (k * shape.height() + y) * shape.width(),
-                        grid, (k * gridShape.height() + top + y) * gridShape.width() + left, shape.width());
+                    System.arraycopy(
+                            images[i],
+                            (k * shape.height() + y) * shape.width(),
+                            grid,
+                            (k * gridShape.height() + top + y) * gridShape.width() + left,
+                            shape.width());
                 }
             }
         }

@@ -23,8 +23,10 @@ public final class Conv2dLayer extends AbstractBlock {
         this.kernel = kernel;
         long fanIn = (long) inChannels * kernel * kernel;
         long fanOut = (long) outChannels * kernel * kernel;
-        weight = addParameter(Layers.weight("weight", new Shape(outChannels, inChannels, kernel, kernel),
-            WeightInit.xavierUniform(fanIn, fanOut, gain)));
+        weight = addParameter(Layers.weight(
+                "weight",
+                new Shape(outChannels, inChannels, kernel, kernel),
+                WeightInit.xavierUniform(fanIn, fanOut, gain)));
         bias = addParameter(Layers.bias("bias", outChannels, 0));
     }
 
@@ -44,7 +46,8 @@ public final class Conv2dLayer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training));
     }
 

@@ -29,7 +29,7 @@ public final class DropoutMasks {
             masks.put(owner, mask);
         } else if (!mask.getShape().equals(x.getShape())) {
             throw new IllegalStateException("dropout mask recorded for shape " + mask.getShape()
-                + " cannot be replayed on shape " + x.getShape() + ": use a new DropoutMasks per batch");
+                    + " cannot be replayed on shape " + x.getShape() + ": use a new DropoutMasks per batch");
         }
         NDArray kept = mask;
         return Scoped.keep(() -> ScaledBy.times(x.mul(kept), 1 / (1 - p)));

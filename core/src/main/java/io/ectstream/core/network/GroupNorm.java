@@ -31,13 +31,21 @@ public final class GroupNorm extends AbstractBlock {
         this.groups = Math.min(MAX_GROUPS, channels / MIN_CHANNELS_PER_GROUP);
         if (groups < 1 || channels % groups != 0) {
             throw new IllegalArgumentException("GroupNorm over " + channels + " channels needs at least "
-                + MIN_CHANNELS_PER_GROUP + " channels and a channel count divisible by its " + groups + " groups");
+                    + MIN_CHANNELS_PER_GROUP + " channels and a channel count divisible by its " + groups + " groups");
         }
         this.eps = (float) eps;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.GAMMA)
-            .optShape(new Shape(channels)).optInitializer(WeightInit.constant(1)).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BETA)
-            .optShape(new Shape(channels)).optInitializer(WeightInit.constant(0)).build());
+        weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels))
+                .optInitializer(WeightInit.constant(1))
+                .build());
+        bias = addParameter(Parameter.builder()
+                .setName("bias")
+                .setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels))
+                .optInitializer(WeightInit.constant(0))
+                .build());
     }
 
     public int groups() {
@@ -55,9 +63,9 @@ public final class GroupNorm extends AbstractBlock {
         Shape normalized = new Shape(perGroup);
         NDArray[] unit = unitAffine(normalized, x);
         NDArray y = x.getNDArrayInternal()
-            .layerNorm(x.reshape(n, groups, perGroup), normalized, unit[0], unit[1], eps)
-            .singletonOrThrow()
-            .reshape(shape);
+                .layerNorm(x.reshape(n, groups, perGroup), normalized, unit[0], unit[1], eps)
+                .singletonOrThrow()
+                .reshape(shape);
         // The reshapes would otherwise belong to the parameters' long-lived manager and outlive the pass.
         NDArray gamma = Layers.parameter(ps, weight, x, training).reshape(1, channels, 1, 1);
         NDArray beta = Layers.parameter(ps, bias, x, training).reshape(1, channels, 1, 1);
@@ -81,7 +89,8 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training));
     }
 

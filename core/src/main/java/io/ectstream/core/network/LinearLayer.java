@@ -17,8 +17,8 @@ public final class LinearLayer extends AbstractBlock {
 
     public LinearLayer(int inFeatures, int outFeatures, double gain) {
         this.outFeatures = outFeatures;
-        weight = addParameter(Layers.weight("weight", new Shape(outFeatures, inFeatures),
-            WeightInit.xavierUniform(inFeatures, outFeatures, gain)));
+        weight = addParameter(Layers.weight(
+                "weight", new Shape(outFeatures, inFeatures), WeightInit.xavierUniform(inFeatures, outFeatures, gain)));
         bias = addParameter(Layers.bias("bias", outFeatures, 0));
     }
 
@@ -29,7 +29,8 @@ public final class LinearLayer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training));
     }
 

@@ -12,8 +12,7 @@ import java.util.Map;
  * These are the names of the layer table and of checkpoint tensors.
  */
 public final class ParameterNames {
-    private ParameterNames() {
-    }
+    private ParameterNames() {}
 
     public static Map<String, Parameter> of(Block block) {
         Map<String, Parameter> out = new LinkedHashMap<>();

@@ -17,7 +17,8 @@ public final class PositionalEmbedding {
 
     public PositionalEmbedding(int numChannels, double maxPositions, boolean endpoint) {
         if (numChannels < 4 || numChannels % 2 != 0) {
-            throw new IllegalArgumentException("positional embedding needs an even channel count >= 4, not " + numChannels);
+            throw new IllegalArgumentException(
+                    "positional embedding needs an even channel count >= 4, not " + numChannels);
         }
         this.numChannels = numChannels;
         int half = numChannels / 2;

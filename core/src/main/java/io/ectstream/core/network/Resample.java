@@ -8,8 +8,7 @@ import ai.djl.ndarray.types.Shape;
  * up = its transposed convolution times 4 (each pixel copied to a 2x2 patch).
  */
 public final class Resample {
-    private Resample() {
-    }
+    private Resample() {}
 
     public static NDArray down(NDArray x) {
         Shape s = x.getShape();

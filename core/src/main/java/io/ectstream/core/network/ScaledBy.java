@@ -13,8 +13,7 @@ import ai.djl.ndarray.types.Shape;
  * use DJL's scalar overloads.
  */
 public final class ScaledBy {
-    private ScaledBy() {
-    }
+    private ScaledBy() {}
 
     /** x * factor, with an owned constant of x's type on x's device. */
     public static NDArray times(NDArray x, double factor) {

@@ -12,8 +12,7 @@ import java.util.function.Supplier;
  * closes (a whole training step or generation), which is what held GPU memory at many times the need.
  */
 public final class Scoped {
-    private Scoped() {
-    }
+    private Scoped() {}
 
     /** Runs {@code body}, closes what it allocated except its result (a new array, never one of its inputs). */
     public static NDArray keep(Supplier<NDArray> body) {

@@ -32,17 +32,21 @@ public final class SelfAttention extends AbstractBlock {
         Shape shape = x.getShape();
         long n = shape.get(0);
         long pixels = shape.get(2) * shape.get(3);
-        NDArray qkvOut = qkv.forward(ps, norm2.forward(ps, x, training), training).reshape(n, channels, 3, pixels);
+        NDArray qkvOut =
+                qkv.forward(ps, norm2.forward(ps, x, training), training).reshape(n, channels, 3, pixels);
         NDArray q = qkvOut.get(":, :, 0, :");
         NDArray k = qkvOut.get(":, :, 1, :");
         NDArray v = qkvOut.get(":, :, 2, :");
-        NDArray w = q.transpose(0, 2, 1).batchMatMul(ScaledBy.times(k, 1 / Math.sqrt(channels))).softmax(2);
+        NDArray w = q.transpose(0, 2, 1)
+                .batchMatMul(ScaledBy.times(k, 1 / Math.sqrt(channels)))
+                .softmax(2);
         NDArray a = v.batchMatMul(w.transpose(0, 2, 1));
         return proj.forward(ps, a.reshape(shape), training);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training));
     }
 

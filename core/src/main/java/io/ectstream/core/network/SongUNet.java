@@ -51,24 +51,26 @@ public final class SongUNet extends AbstractBlock {
 
         Deque<Integer> skips = new ArrayDeque<>();
         int res0 = spec.imgResolution();
-        encConv = addChildBlock("enc_" + res0 + "x" + res0 + "_conv",
-            new Conv2dLayer(spec.inChannels(), spec.modelChannels(), 3, Layers.GAIN_DEFAULT));
+        encConv = addChildBlock(
+                "enc_" + res0 + "x" + res0 + "_conv",
+                new Conv2dLayer(spec.inChannels(), spec.modelChannels(), 3, Layers.GAIN_DEFAULT));
         int cout = spec.modelChannels();
         skips.push(cout);
         for (int level = 0; level < mults.size(); level++) {
             int res = spec.imgResolution() >> level;
             String prefix = "enc_" + res + "x" + res;
             if (level > 0) {
-                encBlocks.add(addChildBlock(prefix + "_down",
-                    new UNetBlock(cout, cout, emb, UNetBlock.Resampling.DOWN, false, dropout)));
+                encBlocks.add(addChildBlock(
+                        prefix + "_down", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.DOWN, false, dropout)));
                 skips.push(cout);
             }
             for (int idx = 0; idx < spec.numBlocks(); idx++) {
                 int cin = cout;
                 cout = spec.modelChannels() * mults.get(level);
                 boolean attn = spec.attnResolutions().contains(res);
-                encBlocks.add(addChildBlock(prefix + "_block" + idx,
-                    new UNetBlock(cin, cout, emb, UNetBlock.Resampling.NONE, attn, dropout)));
+                encBlocks.add(addChildBlock(
+                        prefix + "_block" + idx,
+                        new UNetBlock(cin, cout, emb, UNetBlock.Resampling.NONE, attn, dropout)));
                 skips.push(cout);
             }
         }
@@ -77,16 +79,26 @@ public final class SongUNet extends AbstractBlock {
             int res = spec.imgResolution() >> level;
             String prefix = "dec_" + res + "x" + res;
             if (level == mults.size() - 1) {
-                addDecoder(prefix + "_in0", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.NONE, true, dropout), false);
-                addDecoder(prefix + "_in1", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.NONE, false, dropout), false);
+                addDecoder(
+                        prefix + "_in0",
+                        new UNetBlock(cout, cout, emb, UNetBlock.Resampling.NONE, true, dropout),
+                        false);
+                addDecoder(
+                        prefix + "_in1",
+                        new UNetBlock(cout, cout, emb, UNetBlock.Resampling.NONE, false, dropout),
+                        false);
             } else {
-                addDecoder(prefix + "_up", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.UP, false, dropout), false);
+                addDecoder(
+                        prefix + "_up", new UNetBlock(cout, cout, emb, UNetBlock.Resampling.UP, false, dropout), false);
             }
             for (int idx = 0; idx <= spec.numBlocks(); idx++) {
                 int cin = cout + skips.pop();
                 cout = spec.modelChannels() * mults.get(level);
                 boolean attn = idx == spec.numBlocks() && spec.attnResolutions().contains(res);
-                addDecoder(prefix + "_block" + idx, new UNetBlock(cin, cout, emb, UNetBlock.Resampling.NONE, attn, dropout), true);
+                addDecoder(
+                        prefix + "_block" + idx,
+                        new UNetBlock(cin, cout, emb, UNetBlock.Resampling.NONE, attn, dropout),
+                        true);
             }
         }
         String out = "dec_" + res0 + "x" + res0;
@@ -116,10 +128,12 @@ public final class SongUNet extends AbstractBlock {
             NDArray emb = Scoped.keep(() -> {
                 NDArray noise = mapNoise.forward(cNoise);
                 NDArray typed = noise.getDataType() == type ? noise : noise.toType(type, false);
-                return Layers.silu(mapLayer1.forward(ps, Layers.silu(mapLayer0.forward(ps, typed, training)), training));
+                return Layers.silu(
+                        mapLayer1.forward(ps, Layers.silu(mapLayer0.forward(ps, typed, training)), training));
             });
             Deque<NDArray> skips = new ArrayDeque<>();
-            NDArray h = Scoped.keep(() -> encConv.forward(ps, x.getDataType() == type ? x : x.toType(type, false), training));
+            NDArray h = Scoped.keep(
+                    () -> encConv.forward(ps, x.getDataType() == type ? x : x.toType(type, false), training));
             skips.push(h);
             for (UNetBlock block : encBlocks) {
                 h = block.forward(ps, h, emb, training, masks);
@@ -145,7 +159,8 @@ public final class SongUNet extends AbstractBlock {
                 hIsSkip = false;
             }
             NDArray last = h;
-            NDArray out = Scoped.keep(() -> outConv.forward(ps, Layers.silu(outNorm.forward(ps, last, training)), training));
+            NDArray out =
+                    Scoped.keep(() -> outConv.forward(ps, Layers.silu(outNorm.forward(ps, last, training)), training));
             return out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
         });
     }
@@ -215,11 +230,11 @@ public final class SongUNet extends AbstractBlock {
     }
 
     /** A parameter tensor: its hierarchical name, shape and number of scalars. */
-    public record LayerRow(String name, Shape shape, long count) {
-    }
+    public record LayerRow(String name, Shape shape, long count) {}
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.get(0), inputs.get(1), training, null));
     }
 

@@ -21,7 +21,11 @@ public final class UNetBlock extends AbstractBlock {
     public static final double SKIP_SCALE = Math.sqrt(0.5);
     public static final double EPS = 1e-6;
 
-    public enum Resampling { NONE, UP, DOWN }
+    public enum Resampling {
+        NONE,
+        UP,
+        DOWN
+    }
 
     private final int inChannels;
     private final int outChannels;
@@ -35,7 +39,12 @@ public final class UNetBlock extends AbstractBlock {
     private final Conv2dLayer skip;
     private final SelfAttention attention;
 
-    public UNetBlock(int inChannels, int outChannels, int embChannels, Resampling resampling, boolean withAttention,
+    public UNetBlock(
+            int inChannels,
+            int outChannels,
+            int embChannels,
+            Resampling resampling,
+            boolean withAttention,
             double dropout) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
@@ -47,7 +56,9 @@ public final class UNetBlock extends AbstractBlock {
         norm1 = addChildBlock("norm1", new GroupNorm(outChannels, EPS));
         conv1 = addChildBlock("conv1", new Conv2dLayer(outChannels, outChannels, 3, Layers.GAIN_ZERO));
         boolean reshapes = outChannels != inChannels || resampling != Resampling.NONE;
-        skip = reshapes ? addChildBlock("skip", new Conv2dLayer(inChannels, outChannels, 1, Layers.GAIN_DEFAULT)) : null;
+        skip = reshapes
+                ? addChildBlock("skip", new Conv2dLayer(inChannels, outChannels, 1, Layers.GAIN_DEFAULT))
+                : null;
         attention = withAttention ? addChildBlock("attn", new SelfAttention(outChannels)) : null;
     }
 
@@ -57,7 +68,8 @@ public final class UNetBlock extends AbstractBlock {
      */
     public NDArray forward(ParameterStore ps, NDArray x, NDArray emb, boolean training, DropoutMasks masks) {
         return Scoped.keep(() -> {
-            NDArray h0 = Scoped.keep(() -> conv0.forward(ps, resample(Layers.silu(norm0.forward(ps, x, training))), training));
+            NDArray h0 = Scoped.keep(
+                    () -> conv0.forward(ps, resample(Layers.silu(norm0.forward(ps, x, training))), training));
             NDArray h1 = Scoped.keep(() -> {
                 NDArray params = affine.forward(ps, emb, training).reshape(-1, outChannels, 1, 1);
                 NDArray h = Layers.silu(norm1.forward(ps, h0.add(params), training));
@@ -74,7 +86,8 @@ public final class UNetBlock extends AbstractBlock {
             if (attention == null) {
                 return out;
             }
-            NDArray attended = Scoped.keep(() -> ScaledBy.times(attention.forward(ps, out, training).add(out), SKIP_SCALE));
+            NDArray attended = Scoped.keep(
+                    () -> ScaledBy.times(attention.forward(ps, out, training).add(out), SKIP_SCALE));
             out.close();
             return attended;
         });
@@ -101,7 +114,8 @@ public final class UNetBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.get(0), inputs.get(1), training, null));
     }
 
@@ -110,6 +124,8 @@ public final class UNetBlock extends AbstractBlock {
         Shape in = inputShapes[0];
         long factor = resampling == Resampling.UP ? 2 : 1;
         long divisor = resampling == Resampling.DOWN ? 2 : 1;
-        return new Shape[] {new Shape(in.get(0), outChannels, in.get(2) * factor / divisor, in.get(3) * factor / divisor)};
+        return new Shape[] {
+            new Shape(in.get(0), outChannels, in.get(2) * factor / divisor, in.get(3) * factor / divisor)
+        };
     }
 }

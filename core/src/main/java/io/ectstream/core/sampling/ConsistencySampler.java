@@ -11,11 +11,11 @@ import io.ectstream.core.network.Scoped;
  * 1 step: D(sigmaMax z, sigmaMax); 2 steps: x0 = D(sigmaMax z, sigmaMax), D(x0 + tMid z', tMid).
  */
 public final class ConsistencySampler {
-    private ConsistencySampler() {
-    }
+    private ConsistencySampler() {}
 
     /** @param z [N, C, H, W] noise; @param zMid second-step noise (required when steps == 2) */
-    public static NDArray sample(ParameterStore ps, Denoiser denoiser, NDArray z, NDArray zMid, int steps, double tMid) {
+    public static NDArray sample(
+            ParameterStore ps, Denoiser denoiser, NDArray z, NDArray zMid, int steps, double tMid) {
         if (steps != 1 && steps != 2) {
             throw new IllegalArgumentException("ECT sampling takes 1 or 2 steps, not " + steps);
         }

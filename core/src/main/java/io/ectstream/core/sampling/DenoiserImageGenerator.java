@@ -77,14 +77,20 @@ public final class DenoiserImageGenerator implements ImageGenerator {
         if (seeds.length == 0) {
             return new byte[0][];
         }
-        try (NDManager step = manager.newSubManager(); GradMode off = GradMode.disabled()) {
+        try (NDManager step = manager.newSubManager();
+                GradMode off = GradMode.disabled()) {
             ParameterStore ps = new ParameterStore(step, false);
             ImageShape inShape = new ImageShape(denoiser.network().spec().inChannels(), shape.height(), shape.width());
             NDArray x;
             if (settings.kind() == SamplerKind.ECT) {
                 NDArray[] noise = GaussianNoise.draws(step, seeds, inShape, settings.steps());
-                x = ConsistencySampler.sample(ps, denoiser, noise[0], settings.steps() == 2 ? noise[1] : null,
-                    settings.steps(), settings.tMid());
+                x = ConsistencySampler.sample(
+                        ps,
+                        denoiser,
+                        noise[0],
+                        settings.steps() == 2 ? noise[1] : null,
+                        settings.steps(),
+                        settings.tMid());
             } else {
                 NDArray[] noise = GaussianNoise.draws(step, seeds, inShape, 1);
                 x = HeunSampler.sample(ps, denoiser, noise[0], settings.steps(), Mode.TRAINING);

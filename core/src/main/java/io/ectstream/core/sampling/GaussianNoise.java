@@ -15,8 +15,7 @@ import java.util.stream.IntStream;
 public final class GaussianNoise {
     private static final int PARALLEL_FROM = 16;
 
-    private GaussianNoise() {
-    }
+    private GaussianNoise() {}
 
     /** The first {@code count} standard normal values of the stream for {@code seed}. */
     public static double[] stream(long seed, int count) {

@@ -17,8 +17,7 @@ public final class HeunSampler {
     public static final double SIGMA_MIN = 0.002;
     public static final double RHO = 7.0;
 
-    private HeunSampler() {
-    }
+    private HeunSampler() {}
 
     /** steps + 1 noise levels, the last one 0. */
     public static double[] sigmaSchedule(int steps, double sigmaMin, double sigmaMax, double rho) {

@@ -4,7 +4,8 @@ package io.ectstream.core.sampling;
 public record ImageShape(int channels, int height, int width) {
     public ImageShape {
         if (channels < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("image shape must be positive: " + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "image shape must be positive: " + channels + "x" + height + "x" + width);
         }
     }
 

@@ -2,8 +2,7 @@ package io.ectstream.core.sampling;
 
 /** Per-image seeds derived from a request seed, so that image i of a request always gets the same noise. */
 public final class NoiseSeeds {
-    private NoiseSeeds() {
-    }
+    private NoiseSeeds() {}
 
     public static long forImage(long requestSeed, int imageIndex) {
         return splitMix64(requestSeed ^ splitMix64(0x9E3779B97F4A7C15L + imageIndex));

@@ -10,7 +10,8 @@ import java.util.Locale;
  * binding has no bfloat16 type (its native dtype table stops at float16 and aborts the JVM on any other).
  */
 public enum Precision {
-    FP32(DataType.FLOAT32), FP16(DataType.FLOAT16);
+    FP32(DataType.FLOAT32),
+    FP16(DataType.FLOAT16);
 
     /** For picocli descriptions. */
     public static final String CHOICES = "fp32 or fp16 (bf16 is not available through DJL 0.36)";
@@ -33,7 +34,7 @@ public enum Precision {
     public static Precision parse(String text) {
         if (text != null && text.trim().equalsIgnoreCase("bf16")) {
             throw new IllegalArgumentException("precision bf16 is not available: DJL 0.36's PyTorch binding cannot"
-                + " create bfloat16 tensors; fp16 runs on the same tensor cores");
+                    + " create bfloat16 tensors; fp16 runs on the same tensor cores");
         }
         if (text != null) {
             for (Precision p : values()) {

@@ -5,8 +5,7 @@ import ai.djl.ndarray.types.DataType;
 
 /** Images in [-1, 1] to uint8: clamp(x * 127.5 + 128, 0, 255), truncated (docs/ECT.md §5). */
 public final class Quantize {
-    private Quantize() {
-    }
+    private Quantize() {}
 
     /** One CHW byte array per image; the single read back to the host of a generation. */
     public static byte[][] toUint8(NDArray x) {

@@ -11,6 +11,7 @@ public record SamplerSettings(SamplerKind kind, int steps, double tMid) {
     public static final double SIGMA_MAX = 80.0;
     /** t_mid, the noise level of ECT's second step (docs/ECT.md §5). */
     public static final double DEFAULT_T_MID = 0.821;
+
     public static final int HEUN_STEPS = 18;
 
     public SamplerSettings {

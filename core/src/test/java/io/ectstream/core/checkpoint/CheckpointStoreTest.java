@@ -18,13 +18,16 @@ class CheckpointStoreTest {
     @Test
     void layoutIsRunFolderAndZeroPaddedStep() {
         assertEquals("demo/step-000001000.ckpt", CheckpointStore.relativeUri("demo", 1000));
-        assertEquals(root.toAbsolutePath().resolve("demo/step-000000007.ckpt"), CheckpointStore.fileFor(root, "demo", 7));
+        assertEquals(
+                root.toAbsolutePath().resolve("demo/step-000000007.ckpt"), CheckpointStore.fileFor(root, "demo", 7));
         assertEquals(1000, CheckpointStore.stepOf(Path.of("step-000001000.ckpt")));
     }
 
     @Test
     void resolveRefusesUrisOutsideTheRoot() {
-        assertEquals(root.toAbsolutePath().resolve("a/step-000000001.ckpt"), CheckpointStore.resolve(root, "a/step-000000001.ckpt"));
+        assertEquals(
+                root.toAbsolutePath().resolve("a/step-000000001.ckpt"),
+                CheckpointStore.resolve(root, "a/step-000000001.ckpt"));
         for (String bad : new String[] {"../x.ckpt", "a/../../x.ckpt", "/etc/passwd", "file:/x", "", ".", "a\\..\\x"}) {
             assertThrows(IllegalArgumentException.class, () -> CheckpointStore.resolve(root, bad), bad);
         }
@@ -40,7 +43,8 @@ class CheckpointStoreTest {
             Files.write(CheckpointStore.fileFor(root, "r", step), new byte[1]);
         }
         Files.write(root.resolve("r/.step-000099999.ckpt.123.tmp"), new byte[1]);
-        assertEquals(12000, CheckpointStore.stepOf(CheckpointStore.latest(root, "r").orElseThrow()));
+        assertEquals(
+                12000, CheckpointStore.stepOf(CheckpointStore.latest(root, "r").orElseThrow()));
     }
 
     @Test
@@ -49,9 +53,11 @@ class CheckpointStoreTest {
         Files.write(inside, new byte[1]);
         String uri = inside.toUri().toString();
         assertTrue(uri.startsWith("file:"), uri);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckpointStore.resolve(root, uri));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CheckpointStore.resolve(root, uri));
         assertTrue(e.getMessage().contains("no scheme"), e.getMessage());
-        CheckpointException checked = assertThrows(CheckpointException.class, () -> CheckpointStore.existingFile(root, uri));
+        CheckpointException checked =
+                assertThrows(CheckpointException.class, () -> CheckpointStore.existingFile(root, uri));
         assertTrue(checked.getMessage().contains("outside the store root"), checked.getMessage());
         assertEquals(inside.toRealPath(), CheckpointStore.existingFile(root, "r/step-000000001.ckpt"));
     }
@@ -64,12 +70,12 @@ class CheckpointStoreTest {
         Files.createSymbolicLink(root.resolve("r/step-000000001.ckpt"), outside);
         Files.createSymbolicLink(root.resolve("linked-run"), elsewhere);
 
-        IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
-            () -> CheckpointStore.resolve(root, "r/step-000000001.ckpt"));
+        IllegalArgumentException file = assertThrows(
+                IllegalArgumentException.class, () -> CheckpointStore.resolve(root, "r/step-000000001.ckpt"));
         assertTrue(file.getMessage().contains("links outside the store root"), file.getMessage());
         assertThrows(CheckpointException.class, () -> CheckpointStore.existingFile(root, "r/step-000000001.ckpt"));
-        IllegalArgumentException folder = assertThrows(IllegalArgumentException.class,
-            () -> CheckpointStore.fileFor(root, "linked-run", 2));
+        IllegalArgumentException folder =
+                assertThrows(IllegalArgumentException.class, () -> CheckpointStore.fileFor(root, "linked-run", 2));
         assertTrue(folder.getMessage().contains("links outside the store root"), folder.getMessage());
     }
 

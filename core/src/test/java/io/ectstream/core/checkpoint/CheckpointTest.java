@@ -37,6 +37,7 @@ class CheckpointTest {
 
     @TempDir
     Path root;
+
     private NDManager manager;
     private SongUNet student;
     private SongUNet ema;
@@ -59,8 +60,17 @@ class CheckpointTest {
     private CheckpointMetadata metadata() {
         ObjectNode training = new ObjectMapper().createObjectNode();
         training.put("lr", 1e-4).put("batch", 128).putObject("ect").put("q", 2);
-        return new CheckpointMetadata("run-1", 1234, 157_952, Phase.ECT, 3, SPEC, training,
-            Map.of("init", 7L, "data", 8L), Map.of("optim.t", 1234.0), Instant.parse("2026-11-26T12:00:00Z"));
+        return new CheckpointMetadata(
+                "run-1",
+                1234,
+                157_952,
+                Phase.ECT,
+                3,
+                SPEC,
+                training,
+                Map.of("init", 7L, "data", 8L),
+                Map.of("optim.t", 1234.0),
+                Instant.parse("2026-11-26T12:00:00Z"));
     }
 
     private WrittenCheckpoint write(long step) throws IOException {
@@ -80,10 +90,13 @@ class CheckpointTest {
     @Test
     void roundTripKeepsMetadataTensorsAndReportsTheFileHash() throws Exception {
         WrittenCheckpoint written = write(1234);
-        assertEquals(root.resolve("run-1/step-000001234.ckpt").toAbsolutePath(), written.file().toAbsolutePath());
+        assertEquals(
+                root.resolve("run-1/step-000001234.ckpt").toAbsolutePath(),
+                written.file().toAbsolutePath());
         byte[] bytes = Files.readAllBytes(written.file());
         assertEquals(bytes.length, written.sizeBytes());
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), written.sha256());
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), written.sha256());
         try (var files = Files.list(written.file().getParent())) {
             assertEquals(1, files.count(), "no temp file left behind");
         }
@@ -113,7 +126,10 @@ class CheckpointTest {
         byte[][] direct;
         try (NDManager m = NDManager.newBaseManager()) {
             SongUNet copy = new SongUNet(SPEC);
-            ParameterTensors.load(copy, m, CheckpointReader.read(written.file(), null, Set.of("ema")).group("ema"));
+            ParameterTensors.load(
+                    copy,
+                    m,
+                    CheckpointReader.read(written.file(), null, Set.of("ema")).group("ema"));
             direct = new DenoiserImageGenerator(m.newSubManager(), copy).generate(seeds, settings);
         }
         try (ImageGenerator generator = new CheckpointModelLoader(Device.cpu()).load(written.file(), expect(written))) {
@@ -127,32 +143,43 @@ class CheckpointTest {
     @Test
     void loadOverwritesAnInitialisedNetwork() throws Exception {
         WrittenCheckpoint written = write(11);
-        ParameterTensors.load(student, manager, CheckpointReader.read(written.file(), null, null).group("ema"));
+        ParameterTensors.load(
+                student,
+                manager,
+                CheckpointReader.read(written.file(), null, null).group("ema"));
         Map<String, NDArray> want = ParameterTensors.arrays(ema);
-        ParameterTensors.arrays(student).forEach((name, array) ->
-            assertArrayEquals(want.get(name).toFloatArray(), array.toFloatArray(), name));
+        ParameterTensors.arrays(student)
+                .forEach((name, array) -> assertArrayEquals(want.get(name).toFloatArray(), array.toFloatArray(), name));
         SongUNet other = new SongUNet(new NetworkSpec(8, 1, 1, 8, List.of(1, 2), 2, 2, List.of(4), 0.1, 0.5));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ParameterTensors.load(other, manager,
-            CheckpointReader.read(written.file(), null, null).group("ema")));
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
+                () -> ParameterTensors.load(
+                        other,
+                        manager,
+                        CheckpointReader.read(written.file(), null, null).group("ema")));
         assertTrue(e.getMessage().contains("lacks parameter"), e.getMessage());
     }
 
     @Test
     void rejectsAMissingFile() {
-        CheckpointException e = assertThrows(CheckpointException.class,
-            () -> CheckpointReader.read(root.resolve("nope.ckpt"), null, null));
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> CheckpointReader.read(root.resolve("nope.ckpt"), null, null));
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
 
     @Test
     void rejectsWrongSizeAndWrongHash() throws Exception {
         WrittenCheckpoint w = write(1);
-        CheckpointException size = assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(),
-            new CheckpointExpectation(w.sha256(), w.sizeBytes() + 1, null), null));
+        CheckpointException size = assertThrows(
+                CheckpointException.class,
+                () -> CheckpointReader.read(
+                        w.file(), new CheckpointExpectation(w.sha256(), w.sizeBytes() + 1, null), null));
         assertTrue(size.getMessage().contains("bytes, expected"), size.getMessage());
         String otherHash = "0".repeat(64);
-        CheckpointException hash = assertThrows(CheckpointException.class, () -> new CheckpointModelLoader(Device.cpu())
-            .load(w.file(), new CheckpointExpectation(otherHash, w.sizeBytes(), null)));
+        CheckpointException hash = assertThrows(
+                CheckpointException.class,
+                () -> new CheckpointModelLoader(Device.cpu())
+                        .load(w.file(), new CheckpointExpectation(otherHash, w.sizeBytes(), null)));
         assertTrue(hash.getMessage().contains("SHA-256"), hash.getMessage());
     }
 
@@ -162,13 +189,18 @@ class CheckpointTest {
         CheckpointExpectation checked = expect(w).checkBytes(w.file());
         assertTrue(checked.bytesChecked());
         assertEquals(w.sha256(), checked.sha256());
-        assertEquals(w.sha256(), CheckpointReader.read(w.file(), checked, Set.of(CheckpointFormat.GROUP_EMA)).sha256());
+        assertEquals(
+                w.sha256(),
+                CheckpointReader.read(w.file(), checked, Set.of(CheckpointFormat.GROUP_EMA))
+                        .sha256());
 
-        CheckpointException size = assertThrows(CheckpointException.class,
-            () -> new CheckpointExpectation(w.sha256(), w.sizeBytes() + 1, null).checkBytes(w.file()));
+        CheckpointException size = assertThrows(
+                CheckpointException.class,
+                () -> new CheckpointExpectation(w.sha256(), w.sizeBytes() + 1, null).checkBytes(w.file()));
         assertTrue(size.getMessage().contains("bytes, expected"), size.getMessage());
-        CheckpointException hash = assertThrows(CheckpointException.class,
-            () -> new CheckpointExpectation("0".repeat(64), w.sizeBytes(), null).checkBytes(w.file()));
+        CheckpointException hash = assertThrows(
+                CheckpointException.class,
+                () -> new CheckpointExpectation("0".repeat(64), w.sizeBytes(), null).checkBytes(w.file()));
         assertTrue(hash.getMessage().contains("SHA-256"), hash.getMessage());
     }
 
@@ -178,7 +210,8 @@ class CheckpointTest {
         try (RandomAccessFile f = new RandomAccessFile(w.file().toFile(), "rw")) {
             f.setLength(w.sizeBytes() - 100);
         }
-        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), null, null));
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), null, null));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         try (RandomAccessFile f = new RandomAccessFile(w.file().toFile(), "rw")) {
             f.setLength(10);
@@ -190,14 +223,15 @@ class CheckpointTest {
     void rejectsCorruptContent() throws Exception {
         WrittenCheckpoint w = write(3);
         flipByte(w.file(), w.sizeBytes() - 1000);
-        CheckpointException self = assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), null, null));
+        CheckpointException self =
+                assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), null, null));
         assertTrue(self.getMessage().contains("internal SHA-256"), self.getMessage());
         assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), expect(w), null));
 
         WrittenCheckpoint header = write(4);
         flipByte(header.file(), 30);
-        CheckpointException e = assertThrows(CheckpointException.class,
-            () -> CheckpointReader.read(header.file(), null, null));
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> CheckpointReader.read(header.file(), null, null));
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
 
@@ -205,8 +239,10 @@ class CheckpointTest {
     void rejectsAnotherNetworkConfiguration() throws Exception {
         WrittenCheckpoint w = write(5);
         NetworkSpec other = new NetworkSpec(8, 1, 1, 8, List.of(1, 2), 2, 2, List.of(4), 0.1, 0.5);
-        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(),
-            new CheckpointExpectation(w.sha256(), w.sizeBytes(), other.toAvro()), null));
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
+                () -> CheckpointReader.read(
+                        w.file(), new CheckpointExpectation(w.sha256(), w.sizeBytes(), other.toAvro()), null));
         assertTrue(e.getMessage().contains("expected NetworkSpec"), e.getMessage());
     }
 
@@ -217,7 +253,8 @@ class CheckpointTest {
             f.seek(CheckpointFormat.MAGIC.length);
             f.writeInt(99);
         }
-        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), null, null));
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> CheckpointReader.read(w.file(), null, null));
         assertTrue(e.getMessage().contains("unknown format version 99"), e.getMessage());
     }
 

@@ -37,9 +37,19 @@ class ServingExportTest {
             groups.put(CheckpointFormat.GROUP_STUDENT, ParameterTensors.arrays(student));
             groups.put(CheckpointFormat.GROUP_EMA, ParameterTensors.arrays(ema));
             groups.put("optim.m", ParameterTensors.arrays(student));
-            CheckpointMetadata metadata = new CheckpointMetadata("teacher", 2500, 160_000, Phase.PRETRAIN, 0,
-                CheckpointTest.SPEC, null, Map.of("init", 7L), Map.of("optim.t", 2500.0), Instant.parse("2026-11-26T12:00:00Z"));
-            return CheckpointWriter.write(CheckpointStore.fileFor(root, "teacher", 2500), metadata, groups).file();
+            CheckpointMetadata metadata = new CheckpointMetadata(
+                    "teacher",
+                    2500,
+                    160_000,
+                    Phase.PRETRAIN,
+                    0,
+                    CheckpointTest.SPEC,
+                    null,
+                    Map.of("init", 7L),
+                    Map.of("optim.t", 2500.0),
+                    Instant.parse("2026-11-26T12:00:00Z"));
+            return CheckpointWriter.write(CheckpointStore.fileFor(root, "teacher", 2500), metadata, groups)
+                    .file();
         }
     }
 
@@ -62,8 +72,10 @@ class ServingExportTest {
 
         long[] seeds = {3, 4, 5};
         CheckpointModelLoader loader = new CheckpointModelLoader(Device.cpu());
-        try (ImageGenerator original = loader.load(source, null); ImageGenerator exported = loader.load(target, null)) {
-            assertArrayEquals(original.generate(seeds, SamplerSettings.ect(2)), exported.generate(seeds, SamplerSettings.ect(2)));
+        try (ImageGenerator original = loader.load(source, null);
+                ImageGenerator exported = loader.load(target, null)) {
+            assertArrayEquals(
+                    original.generate(seeds, SamplerSettings.ect(2)), exported.generate(seeds, SamplerSettings.ect(2)));
         }
     }
 

@@ -11,9 +11,13 @@ import org.junit.jupiter.api.Test;
 class ServingModeTest {
     @Test
     void defaultFollowsTheDeviceAndAnExplicitChoiceWins() {
-        assertTrue(CheckpointModelLoader.forServing(Device.cpu(), null, Precision.FP32).batchInvariant());
-        assertFalse(CheckpointModelLoader.forServing(Device.gpu(), null, Precision.FP32).batchInvariant());
-        assertTrue(CheckpointModelLoader.forServing(Device.gpu(), true, Precision.FP32).batchInvariant());
-        assertFalse(CheckpointModelLoader.forServing(Device.cpu(), false, Precision.FP32).batchInvariant());
+        assertTrue(CheckpointModelLoader.forServing(Device.cpu(), null, Precision.FP32)
+                .batchInvariant());
+        assertFalse(CheckpointModelLoader.forServing(Device.gpu(), null, Precision.FP32)
+                .batchInvariant());
+        assertTrue(CheckpointModelLoader.forServing(Device.gpu(), true, Precision.FP32)
+                .batchInvariant());
+        assertFalse(CheckpointModelLoader.forServing(Device.cpu(), false, Precision.FP32)
+                .batchInvariant());
     }
 }

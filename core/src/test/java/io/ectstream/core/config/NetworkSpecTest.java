@@ -30,14 +30,19 @@ class NetworkSpecTest {
 
     @Test
     void avroRoundTrip() {
-        assertEquals(NetworkSpec.cifar10(), NetworkSpec.fromAvro(NetworkSpec.cifar10().toAvro()));
-        assertEquals(NetworkSpec.small(), NetworkSpec.fromAvro(NetworkSpec.small().toAvro()));
+        assertEquals(
+                NetworkSpec.cifar10(),
+                NetworkSpec.fromAvro(NetworkSpec.cifar10().toAvro()));
+        assertEquals(
+                NetworkSpec.small(), NetworkSpec.fromAvro(NetworkSpec.small().toAvro()));
     }
 
     @Test
     void rejectsImpossibleNetworksWithAReason() {
         assertMessage("halved", () -> new NetworkSpec(30, 1, 1, 32, List.of(1, 2, 2), 4, 1, List.of(), 0, 0.5));
-        assertMessage("attention resolution 5", () -> new NetworkSpec(28, 1, 1, 32, List.of(1, 2, 2), 4, 1, List.of(5), 0, 0.5));
+        assertMessage(
+                "attention resolution 5",
+                () -> new NetworkSpec(28, 1, 1, 32, List.of(1, 2, 2), 4, 1, List.of(5), 0, 0.5));
         assertMessage("dropout", () -> new NetworkSpec(28, 1, 1, 32, List.of(1, 2), 4, 1, List.of(), 1.0, 0.5));
         assertMessage("modelChannels", () -> new NetworkSpec(28, 1, 1, 3, List.of(1), 4, 1, List.of(), 0, 0.5));
         assertMessage("numBlocks", () -> new NetworkSpec(28, 1, 1, 32, List.of(1), 4, 0, List.of(), 0, 0.5));

@@ -82,9 +82,9 @@ class Cifar10BatchesTest {
     void lumaOfAMixedColourPixel() throws IOException {
         byte[] record = new byte[3073];
         record[0] = 4;
-        record[1] = (byte) 200;           // R at (0,0)
-        record[1 + 1024] = (byte) 100;    // G
-        record[1 + 2048] = (byte) 50;     // B
+        record[1] = (byte) 200; // R at (0,0)
+        record[1 + 1024] = (byte) 100; // G
+        record[1 + 2048] = (byte) 50; // B
         Files.write(dir.resolve("test_batch.bin"), record);
         ImageDataset gray = open(Split.TEST, 32, 1);
         // 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 59.8 + 58.7 + 5.7 = 124.2 -> 124

@@ -57,7 +57,8 @@ class CorruptFilesTest {
         }
         write("train-images-idx3-ubyte.gz", idx(0x803, new int[] {2, 3, 3}, pixels));
         write("train-labels-idx1-ubyte.gz", gzip(idx(0x801, new int[] {2}, new byte[] {7, 3})));
-        ImageDataset dataset = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, dir, Split.TRAIN, 3, 1, Fit.PAD));
+        ImageDataset dataset =
+                Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, dir, Split.TRAIN, 3, 1, Fit.PAD));
         assertEquals(2, dataset.size());
         assertEquals(3, dataset.label(1));
         assertEquals((byte) 90, dataset.image(1)[0]);
@@ -77,7 +78,8 @@ class CorruptFilesTest {
         writeLabels(2);
         write("train-images-idx3-ubyte.gz", gzip(idx(0x803, new int[] {2, 4, 4}, new byte[20])));
         DatasetFormatException e = openFails();
-        assertTrue(e.getMessage().contains("truncated IDX data: header promises 32 bytes, file has 20"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("truncated IDX data: header promises 32 bytes, file has 20"), e.getMessage());
     }
 
     @Test

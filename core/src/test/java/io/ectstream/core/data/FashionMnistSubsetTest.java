@@ -25,7 +25,8 @@ class FashionMnistSubsetTest {
         try (InputStream in = FashionMnistSubsetTest.class.getResourceAsStream("/fixtures/fashion_subset.json")) {
             expected = new ObjectMapper().readTree(in);
         }
-        subset = DatasetLocations.findUpwards(Path.of("").toAbsolutePath(), DatasetLocations.SUBSET_IN_REPO).orElseThrow();
+        subset = DatasetLocations.findUpwards(Path.of("").toAbsolutePath(), DatasetLocations.SUBSET_IN_REPO)
+                .orElseThrow();
     }
 
     private static ImageDataset open(Split split, int resolution, int channels, Fit fit) {
@@ -113,17 +114,20 @@ class FashionMnistSubsetTest {
         assertTrue(fallback.name().contains(subset.toString()), fallback.name());
 
         DatasetSpec explicit = DatasetSpec.fashionMnist(Split.TRAIN, 32).withPath(empty.resolve("elsewhere"));
-        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> Datasets.open(explicit, missingFull));
+        DatasetFormatException e =
+                assertThrows(DatasetFormatException.class, () -> Datasets.open(explicit, missingFull));
         assertTrue(e.getMessage().contains("file not found"), e.getMessage());
 
         DatasetLocations nothing = new DatasetLocations(empty.resolve("fashion-mnist"), empty, null);
-        assertThrows(DatasetFormatException.class, () -> Datasets.open(DatasetSpec.fashionMnist(Split.TEST, 28), nothing));
+        assertThrows(
+                DatasetFormatException.class, () -> Datasets.open(DatasetSpec.fashionMnist(Split.TEST, 28), nothing));
     }
 
     @Test
     void theFullDatasetWhereInstalledStartsWithTheSubset() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(FashionMnistFiles.present(DatasetLocations.DEBIAN_FASHION_MNIST, Split.TEST),
-            "dataset-fashion-mnist is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                FashionMnistFiles.present(DatasetLocations.DEBIAN_FASHION_MNIST, Split.TEST),
+                "dataset-fashion-mnist is not installed");
         ImageDataset full = Datasets.open(DatasetSpec.fashionMnist(Split.TEST, 28));
         assertEquals(10_000, full.size());
         assertArrayEquals(ints(expected.get("testImage0")), unsigned(full.image(0)));

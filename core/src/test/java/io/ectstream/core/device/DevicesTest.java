@@ -26,8 +26,8 @@ class DevicesTest {
         if (Engine.getInstance().getGpuCount() > 0) {
             return;
         }
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
-            () -> Devices.select(DeviceOptions.of("gpu"), Map.of()));
+        DeviceUnavailableException e =
+                assertThrows(DeviceUnavailableException.class, () -> Devices.select(DeviceOptions.of("gpu"), Map.of()));
         assertTrue(e.getMessage().contains("CPU build of libtorch bundled in the jar"), e.getMessage());
         assertTrue(e.getMessage().contains("export PYTORCH_LIBRARY_PATH="), e.getMessage());
         assertTrue(e.getMessage().contains("--allow-native-download"), e.getMessage());
@@ -39,12 +39,20 @@ class DevicesTest {
     void diagnosisOfTheBundledCpuBuild() {
         DeviceDiagnosis d = DeviceDiagnosis.run(DeviceOptions.of("gpu"), Map.of());
         assertTrue(d.engineStarted());
-        assertTrue(d.report().get(0).startsWith("engine: PyTorch 2.7.1 through DJL 0.36.0"), d.report().get(0));
-        assertTrue(d.report().stream().anyMatch(l -> l.startsWith("JNI: ") && l.contains("libdjl_torch")), d.report().toString());
-        assertTrue(d.report().stream().anyMatch(l -> l.startsWith("threads: intra-op ")), d.report().toString());
+        assertTrue(
+                d.report().get(0).startsWith("engine: PyTorch 2.7.1 through DJL 0.36.0"),
+                d.report().get(0));
+        assertTrue(
+                d.report().stream().anyMatch(l -> l.startsWith("JNI: ") && l.contains("libdjl_torch")),
+                d.report().toString());
+        assertTrue(
+                d.report().stream().anyMatch(l -> l.startsWith("threads: intra-op ")),
+                d.report().toString());
         if (Engine.getInstance().getGpuCount() == 0) {
             assertFalse(d.gpuUsable());
-            assertTrue(d.report().stream().anyMatch(l -> l.contains("CUDA build: no")), d.report().toString());
+            assertTrue(
+                    d.report().stream().anyMatch(l -> l.contains("CUDA build: no")),
+                    d.report().toString());
         }
     }
 

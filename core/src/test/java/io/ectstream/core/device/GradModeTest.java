@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.ect.Denoiser;
-import io.ectstream.core.sampling.ConsistencySampler;
 import io.ectstream.core.network.SongUNet;
+import io.ectstream.core.sampling.ConsistencySampler;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,21 +47,28 @@ class GradModeTest {
             net.initialize(manager, 1);
             net.namedParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
             Denoiser denoiser = new Denoiser(net);
-            boolean[] seen = CompletableFuture.supplyAsync(() -> {
-                try (NDManager step = manager.newSubManager()) {
-                    ParameterStore ps = new ParameterStore(step, false);
-                    NDArray z = step.randomNormal(new Shape(2, 1, 8, 8));
-                    boolean recordingHere = GradMode.recording();
-                    boolean withoutGuard = recorded(ConsistencySampler.sample(ps, denoiser, z, null, 1, 0.821));
-                    boolean withGuard;
-                    boolean recordingInside;
-                    try (GradMode off = GradMode.disabled()) {
-                        recordingInside = GradMode.recording();
-                        withGuard = recorded(ConsistencySampler.sample(ps, denoiser, z, null, 1, 0.821));
-                    }
-                    return new boolean[] {recordingHere, withoutGuard, recordingInside, withGuard, GradMode.recording()};
-                }
-            }, thread).get();
+            boolean[] seen = CompletableFuture.supplyAsync(
+                            () -> {
+                                try (NDManager step = manager.newSubManager()) {
+                                    ParameterStore ps = new ParameterStore(step, false);
+                                    NDArray z = step.randomNormal(new Shape(2, 1, 8, 8));
+                                    boolean recordingHere = GradMode.recording();
+                                    boolean withoutGuard =
+                                            recorded(ConsistencySampler.sample(ps, denoiser, z, null, 1, 0.821));
+                                    boolean withGuard;
+                                    boolean recordingInside;
+                                    try (GradMode off = GradMode.disabled()) {
+                                        recordingInside = GradMode.recording();
+                                        withGuard =
+                                                recorded(ConsistencySampler.sample(ps, denoiser, z, null, 1, 0.821));
+                                    }
+                                    return new boolean[] {
+                                        recordingHere, withoutGuard, recordingInside, withGuard, GradMode.recording()
+                                    };
+                                }
+                            },
+                            thread)
+                    .get();
             assertTrue(seen[0], "a new thread starts with libtorch's recording on");
             assertTrue(seen[1], "so an unguarded pass records a graph");
             assertFalse(seen[2]);

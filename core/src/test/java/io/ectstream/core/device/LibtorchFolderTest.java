@@ -26,7 +26,8 @@ class LibtorchFolderTest {
     @Test
     void pipCudaBuildOf271TakesTheJarsCu128Jni() throws Exception {
         Path lib = lib("libtorch.so", "libtorch_cuda.so");
-        Files.writeString(dir.resolve("torch/version.py"), "__version__ = '2.7.1+cu126'\ncuda: Optional[str] = '12.6'\n");
+        Files.writeString(
+                dir.resolve("torch/version.py"), "__version__ = '2.7.1+cu126'\ncuda: Optional[str] = '12.6'\n");
         LibtorchFolder found = LibtorchFolder.find("/nowhere:" + lib).orElseThrow();
         assertEquals(lib, found.dir());
         assertTrue(found.cuda());
@@ -41,7 +42,8 @@ class LibtorchFolderTest {
     void archiveOfAnotherVersionNeedsItsOwnJni() throws Exception {
         Path lib = lib("libtorch.so", "libtorch_cuda.so");
         Files.writeString(dir.resolve("torch/build-version"), "2.8.0+cu129\n");
-        LibtorchFolder found = LibtorchFolder.find(lib.resolve("libtorch.so").toString()).orElseThrow();
+        LibtorchFolder found =
+                LibtorchFolder.find(lib.resolve("libtorch.so").toString()).orElseThrow();
         assertEquals(Optional.of("2.8.0"), found.version());
         assertEquals("cu129", found.flavor());
         assertFalse(found.prebuiltJniFits());

@@ -35,8 +35,10 @@ class DenoiserGradientTest {
             DropoutMasks masks = new DropoutMasks();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray student = denoiser.denoise(ps, x, t, true, Mode.TRAINING, masks);
-                NDArray target = denoiser.denoise(ps, x, t, true, Mode.TRAINING, masks).stopGradient();
-                assertArrayEquals(student.toFloatArray(), target.toFloatArray(), "r = t: equal outputs with replayed masks");
+                NDArray target =
+                        denoiser.denoise(ps, x, t, true, Mode.TRAINING, masks).stopGradient();
+                assertArrayEquals(
+                        student.toFloatArray(), target.toFloatArray(), "r = t: equal outputs with replayed masks");
                 collector.backward(student.sub(x.mul(0.3f)).square().sum());
             }
             Map<String, Parameter> params = net.namedParameters();
@@ -45,9 +47,27 @@ class DenoiserGradientTest {
                 assertTrue(grad.isNaN().logicalOr(grad.isInfinite()).none().getBoolean(), e.getKey());
             }
             // the output conv sees the whole network: its gradient cannot vanish, and it reaches the embedding MLP
-            assertTrue(params.get("dec_8x8_aux_conv.weight").getArray().getGradient().abs().sum().getFloat() > 0);
-            assertTrue(params.get("map_layer0.weight").getArray().getGradient().abs().sum().getFloat() > 0);
-            assertTrue(params.get("enc_8x8_conv.weight").getArray().getGradient().abs().sum().getFloat() > 0);
+            assertTrue(params.get("dec_8x8_aux_conv.weight")
+                            .getArray()
+                            .getGradient()
+                            .abs()
+                            .sum()
+                            .getFloat()
+                    > 0);
+            assertTrue(params.get("map_layer0.weight")
+                            .getArray()
+                            .getGradient()
+                            .abs()
+                            .sum()
+                            .getFloat()
+                    > 0);
+            assertTrue(params.get("enc_8x8_conv.weight")
+                            .getArray()
+                            .getGradient()
+                            .abs()
+                            .sum()
+                            .getFloat()
+                    > 0);
             // encoder 8px block0, 4px down + block0; decoder 4px in0, in1, block0, block1; 8px up, block0, block1
             assertEquals(10, masks.size(), "one mask per UNetBlock");
         }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class PreconditioningTest {
     private static final JsonNode FIXTURE = Fixtures.ectMath().get("preconditioning");
-    private final Preconditioning precond = new Preconditioning(FIXTURE.get("sigmaData").asDouble());
+    private final Preconditioning precond =
+            new Preconditioning(FIXTURE.get("sigmaData").asDouble());
 
     @Test
     void scalarCoefficientsMatchNumpy() {
@@ -54,7 +55,11 @@ class PreconditioningTest {
                     JsonNode row = rows.get(i);
                     JsonNode want = row.get(mode == Mode.TRAINING ? "training" : "sampling");
                     assertEquals(want.get("cSkip").asDouble(), cSkip[i], 2e-6, mode + " cSkip");
-                    assertEquals(want.get("cOut").asDouble(), cOut[i], 2e-6 * Math.max(1, Math.abs(cOut[i])), mode + " cOut");
+                    assertEquals(
+                            want.get("cOut").asDouble(),
+                            cOut[i],
+                            2e-6 * Math.max(1, Math.abs(cOut[i])),
+                            mode + " cOut");
                     assertEquals(row.get("cIn").asDouble(), cIn[i], 2e-6 * cIn[i], "cIn");
                     assertEquals(row.get("cNoise").asDouble(), cNoise[i], 2e-6, "cNoise");
                 }
@@ -93,14 +98,21 @@ class PreconditioningTest {
             NDArray x = manager.randomNormal(new Shape(2, 1, 8, 8));
             double[] s = {0.7, 4.0};
             NDArray sigma = manager.create(new float[] {(float) s[0], (float) s[1]});
-            float[] d = denoiser.denoise(ps, x, sigma, false, Mode.TRAINING, null).toFloatArray();
+            float[] d =
+                    denoiser.denoise(ps, x, sigma, false, Mode.TRAINING, null).toFloatArray();
             float[] xs = x.toFloatArray();
             for (int i = 0; i < 2; i++) {
                 NDArray xi = x.get(i + ":" + (i + 1));
-                float[] f = net.forward(ps, xi.mul((float) precond.cIn(s[i])),
-                    manager.create(new float[] {(float) precond.cNoise(s[i])}), false, null).toFloatArray();
+                float[] f = net.forward(
+                                ps,
+                                xi.mul((float) precond.cIn(s[i])),
+                                manager.create(new float[] {(float) precond.cNoise(s[i])}),
+                                false,
+                                null)
+                        .toFloatArray();
                 for (int p = 0; p < 64; p++) {
-                    double want = precond.cSkip(s[i], Mode.TRAINING) * xs[i * 64 + p] + precond.cOut(s[i], Mode.TRAINING) * f[p];
+                    double want = precond.cSkip(s[i], Mode.TRAINING) * xs[i * 64 + p]
+                            + precond.cOut(s[i], Mode.TRAINING) * f[p];
                     assertEquals(want, d[i * 64 + p], 1e-4);
                 }
             }

@@ -43,7 +43,10 @@ class ActivationMemoryTest {
                         NDArray zMid = step.randomNormal(new Shape(batch, 1, 8, 8));
                         int before = live(step);
                         NDArray x = ConsistencySampler.sample(ps, denoiser, z, zMid, steps, 0.821);
-                        assertEquals(before + 1, live(step), "batch " + batch + ", " + steps + " steps: only the images stay");
+                        assertEquals(
+                                before + 1,
+                                live(step),
+                                "batch " + batch + ", " + steps + " steps: only the images stay");
                         assertEquals(new Shape(batch, 1, 8, 8), x.getShape());
                     }
                 }
@@ -69,7 +72,10 @@ class ActivationMemoryTest {
                     collector.backward(d.square().sum());
                 }
                 // autograd kept what backward needed although DJL closed the intermediates
-                NDArray grad = net.namedParameters().get("enc_8x8_block0.conv0.weight").getArray().getGradient();
+                NDArray grad = net.namedParameters()
+                        .get("enc_8x8_block0.conv0.weight")
+                        .getArray()
+                        .getGradient();
                 assertTrue(grad.isNaN().none().getBoolean());
                 assertTrue(grad.abs().sum().getFloat() > 0);
             }

@@ -28,7 +28,8 @@ class NetworkMathTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 GroupNorm norm = new GroupNorm(channels, 1e-6);
                 assertEquals(c.get("groups").asInt(), norm.groups());
-                norm.getParameters().forEach(p -> p.getValue().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32));
+                norm.getParameters()
+                        .forEach(p -> p.getValue().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32));
                 float[] weight = new float[channels];
                 float[] bias = new float[channels];
                 for (int k = 0; k < channels; k++) {
@@ -38,7 +39,7 @@ class NetworkMathTest {
                 norm.getParameters().get("weight").getArray().set(java.nio.FloatBuffer.wrap(weight));
                 norm.getParameters().get("bias").getArray().set(java.nio.FloatBuffer.wrap(bias));
                 float[] y = norm.forward(new ParameterStore(manager, false), manager.create(x, new Shape(dims)), false)
-                    .toFloatArray();
+                        .toFloatArray();
                 double[] want = Fixtures.doubles(c.get("output"));
                 for (int i = 0; i < size; i++) {
                     assertEquals(want[i], y[i], 2e-5 * Math.max(1, Math.abs(want[i])), "element " + i);
@@ -74,9 +75,9 @@ class NetworkMathTest {
             assertEquals(4, down.length);
             assertEquals((0 + 1 + 4 + 5) / 4f, down[0]);
             assertEquals((10 + 11 + 14 + 15) / 4f, down[3]);
-            float[] up = Resample.up(manager.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2))).toFloatArray();
-            assertEquals(java.util.List.of(1f, 1f, 2f, 2f, 1f, 1f, 2f, 2f, 3f, 3f, 4f, 4f, 3f, 3f, 4f, 4f),
-                toList(up));
+            float[] up = Resample.up(manager.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2)))
+                    .toFloatArray();
+            assertEquals(java.util.List.of(1f, 1f, 2f, 2f, 1f, 1f, 2f, 2f, 3f, 3f, 4f, 4f, 3f, 3f, 4f, 4f), toList(up));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.ectstream.core.network;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,14 +23,17 @@ class SongUNetTest {
         SongUNet net = new SongUNet(NetworkSpec.cifar10());
         assertEquals(55_732_739L, net.parameterCount());
         List<SongUNet.LayerRow> table = net.layerTable();
-        assertEquals(55_732_739L, table.stream().mapToLong(SongUNet.LayerRow::count).sum());
+        assertEquals(
+                55_732_739L, table.stream().mapToLong(SongUNet.LayerRow::count).sum());
         assertEquals("map_layer0.weight", table.get(0).name());
         assertEquals(new Shape(512, 128), table.get(0).shape());
         assertEquals("dec_32x32_aux_conv.bias", table.get(table.size() - 1).name());
-        assertTrue(table.stream().anyMatch(r -> r.name().equals("dec_8x8_in0.attn.qkv.weight")
-            && r.shape().equals(new Shape(768, 256, 1, 1))));
-        assertTrue(table.stream().anyMatch(r -> r.name().equals("enc_16x16_down.skip.weight")
-            && r.shape().equals(new Shape(256, 256, 1, 1))));
+        assertTrue(table.stream()
+                .anyMatch(r -> r.name().equals("dec_8x8_in0.attn.qkv.weight")
+                        && r.shape().equals(new Shape(768, 256, 1, 1))));
+        assertTrue(table.stream()
+                .anyMatch(r -> r.name().equals("enc_16x16_down.skip.weight")
+                        && r.shape().equals(new Shape(256, 256, 1, 1))));
     }
 
     @Test
@@ -38,9 +41,15 @@ class SongUNetTest {
         SongUNet net = new SongUNet(tiny(0));
         String summary = ModelSummary.format(net);
         assertEquals(net.layerTable().size() + 3, summary.lines().count());
-        assertTrue(summary.contains(String.format(java.util.Locale.ROOT, "%,d parameters", net.parameterCount())), summary);
-        assertTrue(summary.lines().anyMatch(l -> l.startsWith("enc_8x8_conv.weight") && l.contains("(8, 1, 3, 3)")
-            && l.trim().endsWith("72")), summary);
+        assertTrue(
+                summary.contains(String.format(java.util.Locale.ROOT, "%,d parameters", net.parameterCount())),
+                summary);
+        assertTrue(
+                summary.lines()
+                        .anyMatch(l -> l.startsWith("enc_8x8_conv.weight")
+                                && l.contains("(8, 1, 3, 3)")
+                                && l.trim().endsWith("72")),
+                summary);
     }
 
     @Test
@@ -53,7 +62,8 @@ class SongUNetTest {
             NDArray cNoise = manager.create(new float[] {-1f, 0.5f});
             NDArray y = net.forward(ps, x, cNoise, false, null);
             assertEquals(new Shape(2, 1, 28, 28), y.getShape());
-            NDArray viaBlock = net.forward(ps, new ai.djl.ndarray.NDList(x, cNoise), false).singletonOrThrow();
+            NDArray viaBlock =
+                    net.forward(ps, new ai.djl.ndarray.NDList(x, cNoise), false).singletonOrThrow();
             assertArrayEquals(y.toFloatArray(), viaBlock.toFloatArray());
             assertTrue(y.isInfinite().logicalOr(y.isNaN()).none().getBoolean());
         }
@@ -67,8 +77,9 @@ class SongUNetTest {
             a.initialize(manager, 3);
             b.initialize(manager, 3);
             String name = a.layerTable().get(0).name();
-            assertArrayEquals(a.namedParameters().get(name).getArray().toFloatArray(),
-                b.namedParameters().get(name).getArray().toFloatArray());
+            assertArrayEquals(
+                    a.namedParameters().get(name).getArray().toFloatArray(),
+                    b.namedParameters().get(name).getArray().toFloatArray());
         }
     }
 

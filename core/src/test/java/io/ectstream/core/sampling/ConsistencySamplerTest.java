@@ -40,8 +40,10 @@ class ConsistencySamplerTest {
             ImageShape shape = new ImageShape(1, 8, 8);
             NDArray[] noise = GaussianNoise.draws(manager, seeds, shape, 2);
             double tMid = 0.821;
-            float[] one = ConsistencySampler.sample(ps, denoiser, noise[0], null, 1, tMid).toFloatArray();
-            float[] two = ConsistencySampler.sample(ps, denoiser, noise[0], noise[1], 2, tMid).toFloatArray();
+            float[] one = ConsistencySampler.sample(ps, denoiser, noise[0], null, 1, tMid)
+                    .toFloatArray();
+            float[] two = ConsistencySampler.sample(ps, denoiser, noise[0], noise[1], 2, tMid)
+                    .toFloatArray();
             for (int i = 0; i < seeds.length; i++) {
                 double[] stream = GaussianNoise.stream(seeds[i], 2 * 64);
                 for (int p = 0; p < 64; p++) {
@@ -53,10 +55,15 @@ class ConsistencySamplerTest {
             }
             // Heun, EDM form, F = 0: dx/dt = x t / (t^2 + sigmaData^2) is linear, so x(0) = ratio * 80 z with the
             // ratio of numpy's 18-step Heun recurrence (the exact ODE solution is sigmaData / 80.0016, 5.5 % lower)
-            double ratio = io.ectstream.core.Fixtures.ectMath().get("heunZeroNetwork").get("ratio").asDouble();
+            double ratio = io.ectstream.core.Fixtures.ectMath()
+                    .get("heunZeroNetwork")
+                    .get("ratio")
+                    .asDouble();
             long start = System.nanoTime();
-            float[] heun = HeunSampler.sample(ps, denoiser, noise[0], 18, Mode.TRAINING).toFloatArray();
-            org.slf4j.LoggerFactory.getLogger(getClass()).info("Heun, 35 evaluations: {} ms", (System.nanoTime() - start) / 1_000_000);
+            float[] heun = HeunSampler.sample(ps, denoiser, noise[0], 18, Mode.TRAINING)
+                    .toFloatArray();
+            org.slf4j.LoggerFactory.getLogger(getClass())
+                    .info("Heun, 35 evaluations: {} ms", (System.nanoTime() - start) / 1_000_000);
             double[] stream = GaussianNoise.stream(seeds[0], 64);
             for (int p = 0; p < 64; p++) {
                 double want = ratio * 80 * stream[p];

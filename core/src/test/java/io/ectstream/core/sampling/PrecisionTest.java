@@ -33,7 +33,8 @@ class PrecisionTest {
     @Test
     void fp16ImagesStayWithinToleranceOfFp32() {
         long[] seeds = NoiseSeeds.forImages(3, 0, 4);
-        try (DenoiserImageGenerator full = generator(Precision.FP32); DenoiserImageGenerator half = generator(Precision.FP16)) {
+        try (DenoiserImageGenerator full = generator(Precision.FP32);
+                DenoiserImageGenerator half = generator(Precision.FP16)) {
             assertEquals(DataType.FLOAT16, half.denoiser().network().computeType());
             for (int steps : new int[] {1, 2}) {
                 byte[][] a = full.generate(seeds, SamplerSettings.ect(steps));

@@ -38,8 +38,11 @@ class SamplingTest {
     @Test
     void heunScheduleMatchesNumpy() {
         JsonNode c = Fixtures.ectMath().get("heun");
-        double[] got = HeunSampler.sigmaSchedule(c.get("steps").asInt(), c.get("sigmaMin").asDouble(),
-            c.get("sigmaMax").asDouble(), c.get("rho").asDouble());
+        double[] got = HeunSampler.sigmaSchedule(
+                c.get("steps").asInt(),
+                c.get("sigmaMin").asDouble(),
+                c.get("sigmaMax").asDouble(),
+                c.get("rho").asDouble());
         double[] want = Fixtures.doubles(c.get("sigmas"));
         assertEquals(want.length, got.length);
         for (int i = 0; i < want.length; i++) {
@@ -50,8 +53,10 @@ class SamplingTest {
 
     @Test
     void sameSeedsGiveSameBytesAndOtherSeedsOtherBytes() {
-        for (SamplerSettings settings : List.of(SamplerSettings.ect(1), SamplerSettings.ect(2), new SamplerSettings(
-                io.ectstream.schemas.SamplerKind.EDM_HEUN, 3, SamplerSettings.DEFAULT_T_MID))) {
+        for (SamplerSettings settings : List.of(
+                SamplerSettings.ect(1),
+                SamplerSettings.ect(2),
+                new SamplerSettings(io.ectstream.schemas.SamplerKind.EDM_HEUN, 3, SamplerSettings.DEFAULT_T_MID))) {
             long[] seeds = {1, 2, 3};
             byte[][] a = generator.generate(seeds, settings);
             byte[][] b = generator.generate(seeds, settings);
@@ -86,10 +91,11 @@ class SamplingTest {
             long[] batch = NoiseSeeds.forImages(5, 10, 3);
             long start = System.nanoTime();
             byte[][] together = small.generate(batch, SamplerSettings.ect(2));
-            org.slf4j.LoggerFactory.getLogger(SamplingTest.class).info("small net, 3 images one by one, 2 steps: {} ms",
-                (System.nanoTime() - start) / 1_000_000);
+            org.slf4j.LoggerFactory.getLogger(SamplingTest.class)
+                    .info("small net, 3 images one by one, 2 steps: {} ms", (System.nanoTime() - start) / 1_000_000);
             for (int i = 0; i < batch.length; i++) {
-                assertArrayEquals(together[i], small.generate(new long[] {batch[i]}, SamplerSettings.ect(2))[0], "image " + i);
+                assertArrayEquals(
+                        together[i], small.generate(new long[] {batch[i]}, SamplerSettings.ect(2))[0], "image " + i);
             }
         }
     }
@@ -97,8 +103,9 @@ class SamplingTest {
     @Test
     void twoStepsDependOnTMid() {
         long[] seeds = {9};
-        assertFalse(Arrays.equals(generator.generate(seeds, SamplerSettings.ect(2, 0.821))[0],
-            generator.generate(seeds, SamplerSettings.ect(2, 5.0))[0]));
+        assertFalse(Arrays.equals(
+                generator.generate(seeds, SamplerSettings.ect(2, 0.821))[0],
+                generator.generate(seeds, SamplerSettings.ect(2, 5.0))[0]));
     }
 
     @Test
@@ -115,8 +122,8 @@ class SamplingTest {
     @Test
     void quantizationClampsAndTruncates() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            byte[][] out = Quantize.toUint8(manager.create(new float[] {-2f, -1f, 0f, 0.5f, 0.999f, 1f, 3f},
-                new ai.djl.ndarray.types.Shape(1, 7)));
+            byte[][] out = Quantize.toUint8(manager.create(
+                    new float[] {-2f, -1f, 0f, 0.5f, 0.999f, 1f, 3f}, new ai.djl.ndarray.types.Shape(1, 7)));
             // x * 127.5 + 128: -127 -> 0, 0.5 -> 0, 128, 191.75 -> 191, 255.37 -> 255, 255.5 -> 255, 510.5 -> 255
             assertArrayEquals(new byte[] {0, 0, (byte) 128, (byte) 191, (byte) 255, (byte) 255, (byte) 255}, out[0]);
         }
@@ -140,8 +147,9 @@ class SamplingTest {
             HeunSampler.sample(ps, generator.denoiser(), z, 18, io.ectstream.core.ect.Preconditioning.Mode.TRAINING);
             int afterEighteenSteps = outer.getManagedArrays().size() - before - afterTwoSteps;
             // one state per iteration may remain (tiny: the batch of images); a forward pass alone leaves dozens
-            org.junit.jupiter.api.Assertions.assertTrue(afterEighteenSteps - afterTwoSteps <= 2 * 16,
-                "arrays kept: " + afterTwoSteps + " for 2 steps, " + afterEighteenSteps + " for 18");
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    afterEighteenSteps - afterTwoSteps <= 2 * 16,
+                    "arrays kept: " + afterTwoSteps + " for 2 steps, " + afterEighteenSteps + " for 18");
         }
     }
 }

@@ -33,8 +33,13 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     private final int securePort;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataOnClose, int brokerPort, int controllerPort,
-                                SaslSslSetup secure, int securePort) {
+    private EmbeddedKafkaBroker(
+            Path dataDir,
+            boolean deleteDataOnClose,
+            int brokerPort,
+            int controllerPort,
+            SaslSslSetup secure,
+            int securePort) {
         this.dataDir = dataDir;
         this.deleteDataOnClose = deleteDataOnClose;
         this.brokerPort = brokerPort;
@@ -50,8 +55,13 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
      */
     public static EmbeddedKafkaBroker startTemporarySaslSsl(SaslSslSetup setup) {
         try {
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("ectstream-kafka-sasl-"), true,
-                FreePorts.next(), FreePorts.next(), setup, FreePorts.next());
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(
+                    Files.createTempDirectory("ectstream-kafka-sasl-"),
+                    true,
+                    FreePorts.next(),
+                    FreePorts.next(),
+                    setup,
+                    FreePorts.next());
             broker.startServer();
             return broker;
         } catch (IOException e) {
@@ -82,7 +92,8 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
      */
     public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteDataOnClose, int port) {
         int brokerPort = port == 0 ? FreePorts.next() : port;
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteDataOnClose, brokerPort, FreePorts.next(), null, 0);
+        EmbeddedKafkaBroker broker =
+                new EmbeddedKafkaBroker(dataDir, deleteDataOnClose, brokerPort, FreePorts.next(), null, 0);
         broker.startServer();
         return broker;
     }
@@ -110,18 +121,24 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         if (secure != null) {
             createScramCredentials();
         }
-        log.info("Kafka broker (KRaft) ready at {} in {} ms, data in {}",
-            bootstrapServers(), (System.nanoTime() - started) / 1_000_000, dataDir);
+        log.info(
+                "Kafka broker (KRaft) ready at {} in {} ms, data in {}",
+                bootstrapServers(),
+                (System.nanoTime() - started) / 1_000_000,
+                dataDir);
     }
 
     /** Every user of the SASL_SSL setup also gets a SCRAM-SHA-512 credential (set through the PLAINTEXT listener). */
     private void createScramCredentials() {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 java.util.Map.<String, Object>of("bootstrap.servers", bootstrapServers()))) {
-            var info = new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096);
-            java.util.List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations = new java.util.ArrayList<>();
-            secure.users().forEach((user, password) ->
-                alterations.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user, info, password)));
+            var info = new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096);
+            java.util.List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations =
+                    new java.util.ArrayList<>();
+            secure.users()
+                    .forEach((user, password) -> alterations.add(
+                            new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user, info, password)));
             admin.alterUserScramCredentials(alterations).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the SCRAM credentials of the SASL_SSL users", e);
@@ -173,9 +190,13 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         p.put("message.max.bytes", "67108864");
         p.put("replica.fetch.max.bytes", "67108864");
         if (secure != null) {
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_SSL://127.0.0.1:" + securePort
-                + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_SSL://127.0.0.1:" + securePort);
+            p.put(
+                    "listeners",
+                    "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_SSL://127.0.0.1:" + securePort
+                            + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put(
+                    "advertised.listeners",
+                    "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_SSL://127.0.0.1:" + securePort);
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
             p.putAll(secure.brokerProperties("sasl_ssl"));
         }
@@ -194,12 +215,12 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
                 props.store(out, "embedded KRaft broker");
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            int exit = StorageTool.execute(new String[] {
-                "format", "-t", randomClusterId(), "-c", configFile.toString()},
-                new PrintStream(output, true, StandardCharsets.UTF_8));
+            int exit = StorageTool.execute(
+                    new String[] {"format", "-t", randomClusterId(), "-c", configFile.toString()},
+                    new PrintStream(output, true, StandardCharsets.UTF_8));
             if (exit != 0) {
                 throw new IllegalStateException("formatting the broker's storage failed (exit " + exit + "): "
-                    + output.toString(StandardCharsets.UTF_8));
+                        + output.toString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare broker storage in " + dataDir, e);
@@ -221,7 +242,8 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             log.warn("could not delete broker data in {}: {}", root, e.toString());
         }

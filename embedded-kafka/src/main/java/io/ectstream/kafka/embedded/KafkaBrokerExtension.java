@@ -18,7 +18,9 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     private static final Logger log = LoggerFactory.getLogger(KafkaBrokerExtension.class);
     /** A test that gets a broker belongs to one of these tiers (see {@link BrokerTest}). */
     private static final java.util.Set<String> TIERS = java.util.Set.of(BrokerTest.TAG, "browser");
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -28,12 +30,14 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (context.getTags().stream().noneMatch(TIERS::contains)) {
-            throw new ParameterResolutionException(context.getRequiredTestClass().getName() + " talks to a broker but is in no"
-                + " test tier: annotate it with @BrokerTest (the broker tag and a timeout) instead of @ExtendWith(KafkaBrokerExtension.class)");
+            throw new ParameterResolutionException(
+                    context.getRequiredTestClass().getName() + " talks to a broker but is in no"
+                            + " test tier: annotate it with @BrokerTest (the broker tag and a timeout) instead of @ExtendWith(KafkaBrokerExtension.class)");
         }
-        return context.getRoot().getStore(NAMESPACE)
-            .computeIfAbsent("cluster", key -> new SharedCluster(startCluster()), SharedCluster.class)
-            .cluster();
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .computeIfAbsent("cluster", key -> new SharedCluster(startCluster()), SharedCluster.class)
+                .cluster();
     }
 
     private static KafkaCluster startCluster() {

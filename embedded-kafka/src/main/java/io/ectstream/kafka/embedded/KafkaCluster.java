@@ -20,10 +20,10 @@ public interface KafkaCluster extends AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get();
             var missing = java.util.Arrays.stream(names)
-                .filter(name -> !existing.contains(name))
-                .distinct()
-                .map(name -> new NewTopic(name, partitions, (short) 1))
-                .toList();
+                    .filter(name -> !existing.contains(name))
+                    .distinct()
+                    .map(name -> new NewTopic(name, partitions, (short) 1))
+                    .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }
@@ -32,7 +32,8 @@ public interface KafkaCluster extends AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot create topics " + String.join(", ", names) + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create topics " + String.join(", ", names) + ": " + e.getCause(), e.getCause());
         }
     }
 
@@ -42,7 +43,8 @@ public interface KafkaCluster extends AutoCloseable {
         while (true) {
             try {
                 boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
-                    .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+                        .allMatch(d -> !d.partitions().isEmpty()
+                                && d.partitions().stream().allMatch(p -> p.leader() != null));
                 if (ready) {
                     return;
                 }
@@ -67,35 +69,50 @@ public interface KafkaCluster extends AutoCloseable {
     default void awaitCaughtUp(String groupId, java.util.Collection<String> inputTopics, java.time.Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             java.util.Set<org.apache.kafka.common.TopicPartition> inputs = new java.util.HashSet<>();
-            admin.describeTopics(inputTopics).allTopicNames().get().values().forEach(d -> d.partitions()
-                .forEach(p -> inputs.add(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()))));
+            admin.describeTopics(inputTopics)
+                    .allTopicNames()
+                    .get()
+                    .values()
+                    .forEach(d -> d.partitions()
+                            .forEach(p ->
+                                    inputs.add(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()))));
             long deadline = System.nanoTime() + timeout.toNanos();
             java.util.List<String> behind;
             do {
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                        committed = admin.listConsumerGroupOffsets(groupId)
+                                .partitionsToOffsetAndMetadata()
+                                .get();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                        new java.util.HashMap<>();
                 inputs.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
                 committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
                 var ends = admin.listOffsets(latest).all().get();
                 behind = latest.keySet().stream()
-                    .filter(tp -> {
-                        var at = committed.get(tp);
-                        return (at == null ? 0 : at.offset()) < ends.get(tp).offset();
-                    })
-                    .map(tp -> tp + " at " + (committed.get(tp) == null ? "-" : committed.get(tp).offset()) + " of " + ends.get(tp).offset())
-                    .sorted().toList();
+                        .filter(tp -> {
+                            var at = committed.get(tp);
+                            return (at == null ? 0 : at.offset()) < ends.get(tp).offset();
+                        })
+                        .map(tp -> tp + " at "
+                                + (committed.get(tp) == null
+                                        ? "-"
+                                        : committed.get(tp).offset()) + " of "
+                                + ends.get(tp).offset())
+                        .sorted()
+                        .toList();
                 if (behind.isEmpty()) {
                     return;
                 }
                 Thread.sleep(50);
             } while (System.nanoTime() < deadline);
-            throw new AssertionError("consumer group " + groupId + " has not caught up after " + timeout + ": " + behind);
+            throw new AssertionError(
+                    "consumer group " + groupId + " has not caught up after " + timeout + ": " + behind);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + groupId, e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot read the offsets of " + groupId + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot read the offsets of " + groupId + ": " + e.getCause(), e.getCause());
         }
     }
 

@@ -38,13 +38,52 @@ public record SaslSslSetup(Path keystore, Path truststore, String storePassword,
         Path truststore = dir.resolve("truststore.p12");
         try {
             Files.createDirectories(dir);
-            keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", password, "-keypass", password);
-            keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", password,
-                "-file", cert.toString());
-            keytool("-importcert", "-noprompt", "-alias", "broker-ca", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", truststore.toString(), "-storepass", password);
+            keytool(
+                    "-genkeypair",
+                    "-alias",
+                    "broker",
+                    "-keyalg",
+                    "RSA",
+                    "-keysize",
+                    "2048",
+                    "-validity",
+                    "2",
+                    "-dname",
+                    "CN=localhost",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    password,
+                    "-keypass",
+                    password);
+            keytool(
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "broker",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    password,
+                    "-file",
+                    cert.toString());
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    "broker-ca",
+                    "-file",
+                    cert.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    truststore.toString(),
+                    "-storepass",
+                    password);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate the broker's certificate in " + dir, e);
         }
@@ -63,9 +102,12 @@ public record SaslSslSetup(Path keystore, Path truststore, String storePassword,
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("security.protocol", "SASL_SSL");
         p.put("sasl.mechanism", mechanism);
-        p.put("sasl.jaas.config", SCRAM.equals(mechanism)
-            ? "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";"
-            : jaas(user, password));
+        p.put(
+                "sasl.jaas.config",
+                SCRAM.equals(mechanism)
+                        ? "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                                + "\" password=\"" + password + "\";"
+                        : jaas(user, password));
         p.put("ssl.truststore.location", truststore.toString());
         p.put("ssl.truststore.password", storePassword);
         p.put("ssl.truststore.type", "PKCS12");
@@ -77,8 +119,8 @@ public record SaslSslSetup(Path keystore, Path truststore, String storePassword,
     }
 
     static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-            + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     /** The broker side of the listener named {@code listener} (lower case in the property names). */
@@ -90,10 +132,20 @@ public record SaslSslSetup(Path keystore, Path truststore, String storePassword,
         p.put(prefix + "ssl.keystore.type", "PKCS12");
         p.put(prefix + "ssl.key.password", storePassword);
         p.put("sasl.enabled.mechanisms", MECHANISM + "," + SCRAM);
-        p.put(prefix + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"")
-            .append(SUPER_USER).append("\" password=\"").append(users.get(SUPER_USER)).append('"');
-        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        p.put(
+                prefix + "scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        StringBuilder jaas = new StringBuilder(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"")
+                .append(SUPER_USER)
+                .append("\" password=\"")
+                .append(users.get(SUPER_USER))
+                .append('"');
+        users.forEach((user, password) -> jaas.append(" user_")
+                .append(user)
+                .append("=\"")
+                .append(password)
+                .append('"'));
         p.put(prefix + "plain.sasl.jaas.config", jaas.append(';').toString());
         p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         // The loopback PLAINTEXT and CONTROLLER listeners (inter-broker, test set-up) authenticate as ANONYMOUS.

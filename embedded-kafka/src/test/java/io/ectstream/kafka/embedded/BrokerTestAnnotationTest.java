@@ -14,17 +14,23 @@ import org.junit.platform.commons.support.AnnotationSupport;
 class BrokerTestAnnotationTest {
 
     @BrokerTest
-    static final class Annotated {
-    }
+    static final class Annotated {}
 
     @Test
     void aBrokerTestClassIsTaggedTimedOutAndGetsTheExtension() {
-        assertEquals(List.of("broker"), AnnotationSupport.findRepeatableAnnotations(Annotated.class, Tag.class)
-            .stream().map(Tag::value).toList());
-        Timeout timeout = AnnotationSupport.findAnnotation(Annotated.class, Timeout.class).orElseThrow();
+        assertEquals(
+                List.of("broker"),
+                AnnotationSupport.findRepeatableAnnotations(Annotated.class, Tag.class).stream()
+                        .map(Tag::value)
+                        .toList());
+        Timeout timeout =
+                AnnotationSupport.findAnnotation(Annotated.class, Timeout.class).orElseThrow();
         assertEquals(5, timeout.value());
         assertEquals(TimeUnit.MINUTES, timeout.unit());
-        assertEquals(List.of(KafkaBrokerExtension.class), AnnotationSupport.findRepeatableAnnotations(Annotated.class, ExtendWith.class)
-            .stream().flatMap(e -> java.util.Arrays.stream(e.value())).toList());
+        assertEquals(
+                List.of(KafkaBrokerExtension.class),
+                AnnotationSupport.findRepeatableAnnotations(Annotated.class, ExtendWith.class).stream()
+                        .flatMap(e -> java.util.Arrays.stream(e.value()))
+                        .toList());
     }
 }

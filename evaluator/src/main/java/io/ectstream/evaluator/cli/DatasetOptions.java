@@ -12,22 +12,30 @@ import picocli.CommandLine.Option;
 
 /** The dataset options shared by reference-stats and train-feature-net, opened through core's {@link Datasets}. */
 public class DatasetOptions {
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-        description = "KIND[:DIR], KIND = fashion-mnist, cifar10 or png-folder; fashion-mnist without DIR uses Debian's"
-            + " copy or the shipped subset (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dataset",
+            defaultValue = "fashion-mnist",
+            description =
+                    "KIND[:DIR], KIND = fashion-mnist, cifar10 or png-folder; fashion-mnist without DIR uses Debian's"
+                            + " copy or the shipped subset (default ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--split", defaultValue = "train", description = "train or test (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--resolution", defaultValue = "28",
-        description = "Image height and width; must match the generated images (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--resolution",
+            defaultValue = "28",
+            description = "Image height and width; must match the generated images (default ${DEFAULT-VALUE}).")
     int resolution;
 
     @Option(names = "--channels", defaultValue = "1", description = "1 or 3 (default ${DEFAULT-VALUE}).")
     int channels;
 
-    @Option(names = "--fit", defaultValue = "pad", description = "pad or resize, for images of another size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fit",
+            defaultValue = "pad",
+            description = "pad or resize, for images of another size (default ${DEFAULT-VALUE}).")
     String fit;
 
     ImageDataset open() {

@@ -1,9 +1,5 @@
 package io.ectstream.evaluator.cli;
 
-import io.ectstream.platform.kafka.KafkaOptions;
-import io.ectstream.platform.kafka.KafkaTopics;
-import io.ectstream.platform.kafka.TopicLayout;
-import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
@@ -12,6 +8,10 @@ import io.ectstream.evaluator.stream.EvaluatorApp;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.FidTopology;
 import io.ectstream.evaluator.stream.ReportSchedule;
+import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,25 +26,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream evaluate}: runs the evaluator's Kafka Streams application until interrupted. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Scores generated images continuously: FID per (model version, sampler, steps, purpose),"
-        + " every K samples over all samples and over a rolling window of the last W; each (request id, chunk)"
-        + " of a group is counted once, however often it is delivered.")
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = "Scores generated images continuously: FID per (model version, sampler, steps, purpose),"
+                + " every K samples over all samples and over a rolling window of the last W; each (request id, chunk)"
+                + " of a group is counted once, however often it is delivered.")
 public class EvaluateCommand implements Callable<Integer> {
     private static final EvaluatorConfig.Topics TOPICS = EvaluatorConfig.Topics.defaults();
 
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--application-id", defaultValue = EvaluatorConfig.DEFAULT_APPLICATION_ID,
-        description = "Kafka Streams application id; use a new one for a new extractor (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--application-id",
+            defaultValue = EvaluatorConfig.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application id; use a new one for a new extractor (default ${DEFAULT-VALUE}).")
     String applicationId;
 
     @Option(names = "--results-topic", description = "Default: ${DEFAULT-VALUE}.")
     String resultsTopic = TOPICS.results();
 
-    @Option(names = "--checkpoints-topic",
-        description = "Read for the imagesSeen of each report; 'none' to skip. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--checkpoints-topic",
+            description = "Read for the imagesSeen of each report; 'none' to skip. Default: ${DEFAULT-VALUE}.")
     String checkpointsTopic = TOPICS.checkpoints();
 
     @Option(names = "--fid-topic", description = "Default: ${DEFAULT-VALUE}.")
@@ -53,44 +58,72 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--errors-topic", description = "Default: ${DEFAULT-VALUE}.")
     String errorsTopic = TOPICS.errors();
 
-    @Option(names = "--report-every", defaultValue = "" + ReportSchedule.DEFAULT_REPORT_EVERY,
-        description = "K: samples between reports (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--report-every",
+            defaultValue = "" + ReportSchedule.DEFAULT_REPORT_EVERY,
+            description = "K: samples between reports (default ${DEFAULT-VALUE}).")
     long reportEvery;
 
-    @Option(names = "--window", defaultValue = "" + ReportSchedule.DEFAULT_WINDOW_SAMPLES,
-        description = "W: samples in the rolling window, a multiple of K; 0 = no rolling report (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            defaultValue = "" + ReportSchedule.DEFAULT_WINDOW_SAMPLES,
+            description =
+                    "W: samples in the rolling window, a multiple of K; 0 = no rolling report (default ${DEFAULT-VALUE}).")
     long window;
 
-    @Option(names = "--extractor", required = true, description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
+    @Option(
+            names = "--extractor",
+            required = true,
+            description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
     String extractor;
 
-    @Option(names = "--image-shape", description = "CxHxW of the images, for torchscript and random-projection extractors.")
+    @Option(
+            names = "--image-shape",
+            description = "CxHxW of the images, for torchscript and random-projection extractors.")
     String imageShape;
 
-    @Option(names = "--reference-stats", required = true, description = "Reference statistics file (ectstream reference-stats).")
+    @Option(
+            names = "--reference-stats",
+            required = true,
+            description = "Reference statistics file (ectstream reference-stats).")
     Path referenceStats;
 
-    @Option(names = "--state-dir", defaultValue = EvaluatorConfig.DEFAULT_STATE_DIR,
-        description = "Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--state-dir",
+            defaultValue = EvaluatorConfig.DEFAULT_STATE_DIR,
+            description = "Default ${DEFAULT-VALUE}.")
     Path stateDir;
 
-    @Option(names = "--batch-size", defaultValue = "" + EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
-        description = "Images per feature batch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "" + EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
+            description = "Images per feature batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--max-message-bytes", defaultValue = "" + EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
-        description = "Largest internal record (moment blocks: ~17 MB at d = 2048) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-message-bytes",
+            defaultValue = "" + EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
+            description = "Largest internal record (moment blocks: ~17 MB at d = 2048) (default ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
-    @Option(names = "--topic-check", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic-check",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
     boolean topicCheck;
 
     EvaluatorConfig config() {
-        return new EvaluatorConfig(kafka.settings(), applicationId,
-            new EvaluatorConfig.Topics(resultsTopic, "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic),
-            new ReportSchedule(reportEvery, window), batchSize,
-            new EvaluatorConfig.Streams(stateDir, maxMessageBytes, Map.of()));
+        return new EvaluatorConfig(
+                kafka.settings(),
+                applicationId,
+                new EvaluatorConfig.Topics(
+                        resultsTopic, "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic),
+                new ReportSchedule(reportEvery, window),
+                batchSize,
+                new EvaluatorConfig.Streams(stateDir, maxMessageBytes, Map.of()));
     }
 
     @Override
@@ -101,11 +134,15 @@ public class EvaluateCommand implements Callable<Integer> {
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
             if (EvaluatorConfig.momentsBytes(featureExtractor.dimension()) > maxMessageBytes) {
                 throw new IllegalArgumentException("moments of " + featureExtractor.dimension() + " features take "
-                    + EvaluatorConfig.momentsBytes(featureExtractor.dimension()) + " bytes: raise --max-message-bytes");
+                        + EvaluatorConfig.momentsBytes(featureExtractor.dimension())
+                        + " bytes: raise --max-message-bytes");
             }
             FidTopology.checkCompatible(featureExtractor, reference);
             if (topicCheck) {
-                List<String> needed = new ArrayList<>(List.of(config.topics().results(), config.topics().fid(), config.topics().errors()));
+                List<String> needed = new ArrayList<>(List.of(
+                        config.topics().results(),
+                        config.topics().fid(),
+                        config.topics().errors()));
                 if (config.topics().checkpoints() != null) {
                     needed.add(config.topics().checkpoints());
                 }
@@ -116,14 +153,18 @@ public class EvaluateCommand implements Callable<Integer> {
             }
             CountDownLatch stopRequested = new CountDownLatch(1);
             CountDownLatch closed = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopRequested.countDown();
-                try {
-                    closed.await(40, TimeUnit.SECONDS); // let the application commit and leave the group
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "evaluator-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stopRequested.countDown();
+                                try {
+                                    closed.await(
+                                            40, TimeUnit.SECONDS); // let the application commit and leave the group
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "evaluator-shutdown"));
             try (EvaluatorApp app = EvaluatorApp.start(config, featureExtractor, reference)) {
                 stopRequested.await();
             } finally {
@@ -136,8 +177,15 @@ public class EvaluateCommand implements Callable<Integer> {
     /** The definitions of the topics the evaluator uses, under the names it was given. */
     private static TopicLayout definitions(EvaluatorConfig config) {
         TopicNames d = TopicNames.defaults();
-        TopicNames names = new TopicNames(config.topics().checkpoints() == null ? d.checkpoints() : config.topics().checkpoints(),
-            d.trainProgress(), d.generateRequests(), config.topics().results(), config.topics().errors(), config.topics().fid());
+        TopicNames names = new TopicNames(
+                config.topics().checkpoints() == null
+                        ? d.checkpoints()
+                        : config.topics().checkpoints(),
+                d.trainProgress(),
+                d.generateRequests(),
+                config.topics().results(),
+                config.topics().errors(),
+                config.topics().fid());
         List<TopicRole> used = new ArrayList<>(List.of(TopicRole.RESULTS, TopicRole.FID, TopicRole.ERRORS));
         if (config.topics().checkpoints() != null) {
             used.add(TopicRole.CHECKPOINTS);

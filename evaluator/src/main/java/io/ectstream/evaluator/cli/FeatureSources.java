@@ -17,10 +17,10 @@ import java.nio.file.Path;
 
 /** Feature statistics from what a user points at: a .npy feature file [n, d], a reference stats file, or an image folder. */
 final class FeatureSources {
-    private FeatureSources() {
-    }
+    private FeatureSources() {}
 
-    static GaussianStatistics statistics(Path path, String extractorSpec, ImageShape shape, int batchSize) throws IOException {
+    static GaussianStatistics statistics(Path path, String extractorSpec, ImageShape shape, int batchSize)
+            throws IOException {
         String name = path.getFileName().toString().toLowerCase();
         if (Files.isRegularFile(path) && name.endsWith(".npy")) {
             NpyArray array = NpyReader.read(path);

@@ -5,15 +5,17 @@ import io.ectstream.evaluator.fid.GaussianStatistics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ectstream fid A B}: the FID between two image folders, two .npy feature files, or either against a reference stats file. */
-@Command(name = "fid", mixinStandardHelpOptions = true,
-    description = "Prints the FID between A and B: image folders, .npy feature files ([n, d], float32/float64)"
-        + " or reference statistics files (B is the reference).")
+@Command(
+        name = "fid",
+        mixinStandardHelpOptions = true,
+        description = "Prints the FID between A and B: image folders, .npy feature files ([n, d], float32/float64)"
+                + " or reference statistics files (B is the reference).")
 public class FidCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Generated images or features.")
     Path a;
@@ -21,10 +23,15 @@ public class FidCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "Reference images, features or statistics.")
     Path b;
 
-    @Option(names = "--extractor", description = "For image folders: feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
+    @Option(
+            names = "--extractor",
+            description = "For image folders: feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
     String extractor;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Images per feature batch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "64",
+            description = "Images per feature batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Spec

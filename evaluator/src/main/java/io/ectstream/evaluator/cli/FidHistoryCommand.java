@@ -1,9 +1,9 @@
 package io.ectstream.evaluator.cli;
 
-import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.evaluator.history.FidHistoryTable;
+import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.topics.TopicNames;
@@ -17,14 +17,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ectstream fid-history --run RUN}: the table of FID against images seen, read from ect.eval.fid. */
-@Command(name = "fid-history", mixinStandardHelpOptions = true,
-    description = {"Prints FID against training progress for a run: one row per checkpoint (step, kimg, phase),",
-        "one column per (sampler, steps); a cell is 'FID (samples)' of the report with the most samples.",
-        "Reads the FID topic from the beginning up to its end at start."})
+@Command(
+        name = "fid-history",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints FID against training progress for a run: one row per checkpoint (step, kimg, phase),",
+            "one column per (sampler, steps); a cell is 'FID (samples)' of the report with the most samples.",
+            "Reads the FID topic from the beginning up to its end at start."
+        })
 public class FidHistoryCommand implements Callable<Integer> {
 
     /** Which traffic a cell comes from. */
-    enum PurposeFilter { EVALUATION, USER, ANY }
+    enum PurposeFilter {
+        EVALUATION,
+        USER,
+        ANY
+    }
 
     @Spec
     CommandSpec spec;
@@ -38,18 +46,25 @@ public class FidHistoryCommand implements Callable<Integer> {
     @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
     String fidTopic = TopicNames.defaults().evalFid();
 
-    @Option(names = "--errors-topic",
-        description = "Where the evaluation driver reports checkpoints it could not evaluate, shown as rows with the reason (default: ect.generate.errors).")
+    @Option(
+            names = "--errors-topic",
+            description =
+                    "Where the evaluation driver reports checkpoints it could not evaluate, shown as rows with the reason (default: ect.generate.errors).")
     String errorsTopic = TopicNames.defaults().generateErrors();
 
     @Option(names = "--window", defaultValue = "ALL", description = "ALL or ROLLING (default ${DEFAULT-VALUE}).")
     FidWindowKind window;
 
-    @Option(names = "--purpose", defaultValue = "EVALUATION",
-        description = "EVALUATION (the driver's fixed-seed samples), USER or ANY (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--purpose",
+            defaultValue = "EVALUATION",
+            description = "EVALUATION (the driver's fixed-seed samples), USER or ANY (default ${DEFAULT-VALUE}).")
     PurposeFilter purpose;
 
-    @Option(names = "--timeout-s", defaultValue = "60", description = "Longest time to read the topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout-s",
+            defaultValue = "60",
+            description = "Longest time to read the topic (default ${DEFAULT-VALUE}).")
     long timeoutS;
 
     @Override
@@ -57,8 +72,9 @@ public class FidHistoryCommand implements Callable<Integer> {
         var clients = kafka.settings().clientProperties();
         FidHistoryReader.History history = FidHistoryReader.read(clients, fidTopic, run, Duration.ofSeconds(timeoutS));
         TrafficPurpose filter = purpose == PurposeFilter.ANY ? null : TrafficPurpose.valueOf(purpose.name());
-        var unevaluated = filter == TrafficPurpose.USER ? List.<UnevaluatedCheckpoint>of()
-            : FidHistoryReader.unevaluated(clients, errorsTopic, run, Duration.ofSeconds(timeoutS));
+        var unevaluated = filter == TrafficPurpose.USER
+                ? List.<UnevaluatedCheckpoint>of()
+                : FidHistoryReader.unevaluated(clients, errorsTopic, run, Duration.ofSeconds(timeoutS));
         FidHistoryTable table = FidHistoryTable.of(history.reports(), window, filter, unevaluated);
         var out = spec.commandLine().getOut();
         out.println("FID of run " + run + " (window " + window + ", purpose " + purpose + ", from " + fidTopic + ")");

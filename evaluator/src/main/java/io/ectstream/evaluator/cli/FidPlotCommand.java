@@ -14,11 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ectstream fid-plot}: FID against images seen as a PNG, from the results files of {@code ectstream score}. */
-@Command(name = "fid-plot", mixinStandardHelpOptions = true,
-    description = "Plots FID (log scale) against images seen (kimg): one curve per sampler over the ECT checkpoints,"
-        + " the teacher's (PRETRAIN) FIDs as dashed reference lines.")
+@Command(
+        name = "fid-plot",
+        mixinStandardHelpOptions = true,
+        description =
+                "Plots FID (log scale) against images seen (kimg): one curve per sampler over the ECT checkpoints,"
+                        + " the teacher's (PRETRAIN) FIDs as dashed reference lines.")
 public class FidPlotCommand implements Callable<Integer> {
-    @Option(names = "--results", required = true, arity = "1..*", description = "Results files (JSON lines) of ectstream score.")
+    @Option(
+            names = "--results",
+            required = true,
+            arity = "1..*",
+            description = "Results files (JSON lines) of ectstream score.")
     List<Path> results;
 
     @Option(names = "--out", required = true, description = "PNG file to write.")
@@ -45,8 +52,11 @@ public class FidPlotCommand implements Callable<Integer> {
         }
         FidCurves curves = FidCurves.of(all);
         FidPlot.write(curves, title, width, height, out);
-        spec.commandLine().getOut().printf("wrote %s: %d curves, %d teacher lines from %d results%n", out,
-            curves.curves().size(), curves.teacherLevels().size(), all.size());
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "wrote %s: %d curves, %d teacher lines from %d results%n",
+                        out, curves.curves().size(), curves.teacherLevels().size(), all.size());
         spec.commandLine().getOut().flush();
         return 0;
     }

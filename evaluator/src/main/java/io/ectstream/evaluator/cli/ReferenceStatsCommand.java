@@ -1,13 +1,13 @@
 package io.ectstream.evaluator.cli;
 
 import io.ectstream.core.data.ImageDataset;
-import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
 import io.ectstream.evaluator.reference.ReferenceStatsPublisher;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
+import io.ectstream.platform.kafka.KafkaOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,14 +17,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ectstream reference-stats}: feature statistics of the training set into a file, and onto a compacted topic. */
-@Command(name = "reference-stats", mixinStandardHelpOptions = true,
-    description = "Computes the mean, covariance and n of the training images' features, writes them to a file"
-        + " and (with --bootstrap-servers) publishes them to a compacted topic.")
+@Command(
+        name = "reference-stats",
+        mixinStandardHelpOptions = true,
+        description = "Computes the mean, covariance and n of the training images' features, writes them to a file"
+                + " and (with --bootstrap-servers) publishes them to a compacted topic.")
 public class ReferenceStatsCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions dataset;
 
-    @Option(names = "--extractor", required = true, description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
+    @Option(
+            names = "--extractor",
+            required = true,
+            description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
     String extractor;
 
     @Option(names = "--out", required = true, description = "Statistics file to write.")
@@ -33,10 +38,16 @@ public class ReferenceStatsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--topic", defaultValue = ReferenceStatsPublisher.DEFAULT_TOPIC, description = "Compacted topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = ReferenceStatsPublisher.DEFAULT_TOPIC,
+            description = "Compacted topic (default ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "Images per feature batch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "256",
+            description = "Images per feature batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Spec
@@ -51,10 +62,14 @@ public class ReferenceStatsCommand implements Callable<Integer> {
         }
         stats.write(out);
         if (kafka.given()) {
-            ReferenceStatsPublisher.publish(kafka.settings().clientProperties(), topic, stats, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
+            ReferenceStatsPublisher.publish(
+                    kafka.settings().clientProperties(), topic, stats, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
         }
-        spec.commandLine().getOut().printf("%s  n=%d d=%d extractor=%s -> %s%n", stats.id(), stats.statistics().count(),
-            stats.dimension(), stats.extractorId(), out);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "%s  n=%d d=%d extractor=%s -> %s%n",
+                        stats.id(), stats.statistics().count(), stats.dimension(), stats.extractorId(), out);
         spec.commandLine().getOut().flush();
         return 0;
     }

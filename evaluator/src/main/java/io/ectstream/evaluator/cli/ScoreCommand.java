@@ -6,9 +6,9 @@ import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
+import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.core.sampling.PrecisionConverter;
-import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
@@ -24,40 +24,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ectstream score}: the FID of one checkpoint with N samples per sampler, offline (no Kafka). */
-@Command(name = "score", mixinStandardHelpOptions = true,
-    description = "Generates N images per sampler from a checkpoint (image i from seed S + i) and prints their FID"
-        + " against reference statistics; optionally writes sample grids and appends JSON lines to a results file.")
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description =
+                "Generates N images per sampler from a checkpoint (image i from seed S + i) and prints their FID"
+                        + " against reference statistics; optionally writes sample grids and appends JSON lines to a results file.")
 public class ScoreCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint file (verified by its hashes before use).")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            description = "Checkpoint file (verified by its hashes before use).")
     Path checkpoint;
 
-    @Option(names = "--sampler", split = ",", defaultValue = "ect1,ect2",
-        description = "ect1, ect2 or heun (18 steps, 35 evaluations); repeatable or comma-separated (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sampler",
+            split = ",",
+            defaultValue = "ect1,ect2",
+            description =
+                    "ect1, ect2 or heun (18 steps, 35 evaluations); repeatable or comma-separated (default ${DEFAULT-VALUE}).")
     List<String> samplers;
 
     @Option(names = "--samples", defaultValue = "10000", description = "Images per sampler (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "0", description = "S: image i uses noise seed S + i (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "S: image i uses noise seed S + i (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--t-mid", defaultValue = "" + SamplerSettings.DEFAULT_T_MID,
-        description = "Intermediate noise level of 2-step ECT sampling (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--t-mid",
+            defaultValue = "" + SamplerSettings.DEFAULT_T_MID,
+            description = "Intermediate noise level of 2-step ECT sampling (default ${DEFAULT-VALUE}).")
     double tMid;
 
-    @Option(names = "--batch-size", defaultValue = "250", description = "Images per generation batch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "250",
+            description = "Images per generation batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--extractor", required = true, description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
+    @Option(
+            names = "--extractor",
+            required = true,
+            description = "feature-net:FILE, torchscript:FILE or random-projection:D[:SEED].")
     String extractor;
 
-    @Option(names = "--reference-stats", required = true, description = "Reference statistics file (ectstream reference-stats).")
+    @Option(
+            names = "--reference-stats",
+            required = true,
+            description = "Reference statistics file (ectstream reference-stats).")
     Path referenceStats;
 
     @Option(names = "--grid-dir", description = "Writes an 8x8 grid of the first 64 images per sampler here.")
@@ -69,8 +93,11 @@ public class ScoreCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device = new DeviceOptions();
 
-    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
-        description = "What the network computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            converter = PrecisionConverter.class,
+            description = "What the network computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
     Precision precision;
 
     @Spec
@@ -92,8 +119,11 @@ public class ScoreCommand implements Callable<Integer> {
         try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
             // Batched forward passes: a few times faster than the sampler's exact per-image mode, and just as
             // reproducible for a given --batch-size (the two differ by ~1e-6 before quantisation).
-            CheckpointScorer scorer = new CheckpointScorer(new CheckpointModelLoader(selected, false, precision), featureExtractor, reference,
-                selected.toString());
+            CheckpointScorer scorer = new CheckpointScorer(
+                    new CheckpointModelLoader(selected, false, precision),
+                    featureExtractor,
+                    reference,
+                    selected.toString());
             scored = scorer.score(config);
         }
         if (results != null) {
@@ -101,8 +131,17 @@ public class ScoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         for (ScoreResult r : scored) {
-            out.printf(java.util.Locale.ROOT, "%s step %d (%d images seen) %s: FID %.4f, %d samples in %.1f s (%.1f images/s)%n",
-                r.runId(), r.step(), r.imagesSeen(), r.sampler(), r.fid(), r.samples(), r.seconds(), r.imagesPerSecond());
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "%s step %d (%d images seen) %s: FID %.4f, %d samples in %.1f s (%.1f images/s)%n",
+                    r.runId(),
+                    r.step(),
+                    r.imagesSeen(),
+                    r.sampler(),
+                    r.fid(),
+                    r.samples(),
+                    r.seconds(),
+                    r.imagesPerSecond());
         }
         out.flush();
         return 0;

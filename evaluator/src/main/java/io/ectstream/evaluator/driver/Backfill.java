@@ -22,8 +22,9 @@ public final class Backfill {
     public Backfill(String runId, Iterable<FidReport> reports) {
         this.runId = runId;
         for (FidReport r : reports) {
-            if (runId.equals(r.getModelVersion().getRunId()) && r.getPurpose() == TrafficPurpose.EVALUATION
-                && r.getWindow().getKind() == FidWindowKind.ALL) {
+            if (runId.equals(r.getModelVersion().getRunId())
+                    && r.getPurpose() == TrafficPurpose.EVALUATION
+                    && r.getWindow().getKind() == FidWindowKind.ALL) {
                 scored.add(key(r.getModelVersion().getStep(), r.getSampler(), r.getSteps()));
             }
         }
@@ -31,7 +32,10 @@ public final class Backfill {
 
     /** Reads the run's reports from the FID topic (from its beginning up to its end now). */
     public static Backfill read(Map<String, Object> clientProperties, String fidTopic, String runId, Duration timeout) {
-        return new Backfill(runId, FidHistoryReader.read(clientProperties, fidTopic, runId, timeout).reports());
+        return new Backfill(
+                runId,
+                FidHistoryReader.read(clientProperties, fidTopic, runId, timeout)
+                        .reports());
     }
 
     public String runId() {

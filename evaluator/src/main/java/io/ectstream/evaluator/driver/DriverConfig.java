@@ -13,15 +13,25 @@ import java.time.Duration;
  * @param retryWindow how long after its first send a request is still retried; after that the checkpoint's
  *                    evaluation ends
  */
-public record DriverConfig(String groupId, String checkpointsTopic, String evaluationRequestsTopic, String errorsTopic,
-                           Duration retryDelay, Duration retryWindow) {
+public record DriverConfig(
+        String groupId,
+        String checkpointsTopic,
+        String evaluationRequestsTopic,
+        String errorsTopic,
+        Duration retryDelay,
+        Duration retryWindow) {
 
     public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofMinutes(2);
 
     public DriverConfig {
-        if (groupId == null || groupId.isBlank() || checkpointsTopic == null || evaluationRequestsTopic == null || errorsTopic == null) {
-            throw new IllegalArgumentException("group id and the checkpoints, evaluation requests and errors topics are required");
+        if (groupId == null
+                || groupId.isBlank()
+                || checkpointsTopic == null
+                || evaluationRequestsTopic == null
+                || errorsTopic == null) {
+            throw new IllegalArgumentException(
+                    "group id and the checkpoints, evaluation requests and errors topics are required");
         }
         if (retryDelay.isNegative() || retryWindow.compareTo(retryDelay) < 0) {
             throw new IllegalArgumentException("retry delay must be >= 0 and the retry window at least the delay");
@@ -30,7 +40,12 @@ public record DriverConfig(String groupId, String checkpointsTopic, String evalu
 
     /** The default topics (errors from {@link TopicNames#defaults()}) and retry timings. */
     public static DriverConfig of(String groupId, String checkpointsTopic, String evaluationRequestsTopic) {
-        return new DriverConfig(groupId, checkpointsTopic, evaluationRequestsTopic, TopicNames.defaults().generateErrors(),
-            DEFAULT_RETRY_DELAY, DEFAULT_RETRY_WINDOW);
+        return new DriverConfig(
+                groupId,
+                checkpointsTopic,
+                evaluationRequestsTopic,
+                TopicNames.defaults().generateErrors(),
+                DEFAULT_RETRY_DELAY,
+                DEFAULT_RETRY_WINDOW);
     }
 }

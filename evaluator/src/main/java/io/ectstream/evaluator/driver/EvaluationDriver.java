@@ -1,7 +1,7 @@
 package io.ectstream.evaluator.driver;
 
-import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
@@ -110,8 +110,12 @@ public final class EvaluationDriver implements AutoCloseable {
     private EvaluationKey key = EvaluationKey.random();
 
     /** The launcher's form: errors from the default topic, default retry timings. */
-    public EvaluationDriver(Map<String, Object> clientProperties, String groupId, String checkpointsTopic,
-                            String evaluationRequestsTopic, EvaluationPlan plan) {
+    public EvaluationDriver(
+            Map<String, Object> clientProperties,
+            String groupId,
+            String checkpointsTopic,
+            String evaluationRequestsTopic,
+            EvaluationPlan plan) {
         this(clientProperties, DriverConfig.of(groupId, checkpointsTopic, evaluationRequestsTopic), plan);
     }
 
@@ -120,12 +124,14 @@ public final class EvaluationDriver implements AutoCloseable {
     }
 
     /** @param backfill null to evaluate new checkpoints until closed; else complete this run's history and stop */
-    public EvaluationDriver(Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan, Backfill backfill) {
+    public EvaluationDriver(
+            Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan, Backfill backfill) {
         this.config = config;
         this.backfill = backfill;
         this.plan = plan;
         this.clock = Clock.systemUTC();
-        this.pending = new PendingRequests(config.retryDelay().toMillis(), config.retryWindow().toMillis());
+        this.pending = new PendingRequests(
+                config.retryDelay().toMillis(), config.retryWindow().toMillis());
         Map<String, Object> consumerConfig = new HashMap<>(clientProperties);
         if (backfill == null) {
             consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -226,21 +232,30 @@ public final class EvaluationDriver implements AutoCloseable {
             requestSamples(event, sampler -> !backfill.scored(event.getStep(), sampler));
         }
         producer.flush();
-        log.info("backfill of run {}: {} checkpoints, {} of them lacked evaluation FIDs and were requested; waiting for the"
-            + " sampler's rejections up to {} after the last send", backfill.runId(), events.size(),
-            evaluated.get() - requestedBefore, config.retryWindow());
+        log.info(
+                "backfill of run {}: {} checkpoints, {} of them lacked evaluation FIDs and were requested; waiting for the"
+                        + " sampler's rejections up to {} after the last send",
+                backfill.runId(),
+                events.size(),
+                evaluated.get() - requestedBefore,
+                config.retryWindow());
         while (running && pending.size() > 0) {
             pollErrors();
             resendDue();
         }
-        log.info("backfill of run {} done: {} checkpoints requested, {} evaluations ended without a FID",
-            backfill.runId(), evaluated.get(), ended.get());
+        log.info(
+                "backfill of run {} done: {} checkpoints requested, {} evaluations ended without a FID",
+                backfill.runId(),
+                evaluated.get(),
+                ended.get());
     }
 
     /** Every checkpoint event of the run on the checkpoints topic now, one per step (the last written). */
     private List<CheckpointEvent> readRun(String runId) {
-        List<TopicPartition> partitions = checkpoints.partitionsFor(config.checkpointsTopic(), Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions =
+                checkpoints.partitionsFor(config.checkpointsTopic(), Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
         checkpoints.assign(partitions);
         checkpoints.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = checkpoints.endOffsets(partitions);
@@ -253,7 +268,11 @@ public final class EvaluationDriver implements AutoCloseable {
                         byStep.put(event.getStep(), event);
                     }
                 } catch (RecordDecodingException e) {
-                    log.warn("backfill skipped an undecodable checkpoint event at {}-{}@{}", record.topic(), record.partition(), record.offset());
+                    log.warn(
+                            "backfill skipped an undecodable checkpoint event at {}-{}@{}",
+                            record.topic(),
+                            record.partition(),
+                            record.offset());
                 }
             }
         }
@@ -283,8 +302,12 @@ public final class EvaluationDriver implements AutoCloseable {
             try {
                 backlog.add(eventCodec.decode(record.value()));
             } catch (RecordDecodingException e) {
-                log.warn("evaluation driver skipped an undecodable checkpoint event at {}-{}@{}: {}",
-                    record.topic(), record.partition(), record.offset(), e.getMessage());
+                log.warn(
+                        "evaluation driver skipped an undecodable checkpoint event at {}-{}@{}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        e.getMessage());
             }
         }
         if (records.isEmpty() && backlog.isEmpty() || !caughtUp()) {
@@ -293,8 +316,9 @@ public final class EvaluationDriver implements AutoCloseable {
         List<CheckpointEvent> chosen = selector.select(backlog);
         skipped.addAndGet(backlog.size() - chosen.size());
         if (chosen.size() > 1) {
-            log.info("evaluation driver is {} checkpoints behind: the newest of each run first, then the others in step order",
-                chosen.size());
+            log.info(
+                    "evaluation driver is {} checkpoints behind: the newest of each run first, then the others in step order",
+                    chosen.size());
         }
         backlog.clear();
         chosen.forEach(event -> requestSamples(event, sampler -> true));
@@ -321,13 +345,16 @@ public final class EvaluationDriver implements AutoCloseable {
             start.put(tp, key.at(c != null ? c.offset() : checkpoints.position(tp)));
         }
         checkpoints.commitSync(start);
-        log.info("evaluation driver group {} has a new request-id key (kept with its committed offsets)", config.groupId());
+        log.info(
+                "evaluation driver group {} has a new request-id key (kept with its committed offsets)",
+                config.groupId());
     }
 
     /** Reads the errors topic from its end now (no group); false while the topic does not exist. */
     private boolean assignErrors(Duration timeout) {
         List<TopicPartition> partitions = errors.partitionsFor(config.errorsTopic(), timeout).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         if (partitions.isEmpty()) {
             return false;
         }
@@ -354,12 +381,13 @@ public final class EvaluationDriver implements AutoCloseable {
         if (rejection != null) {
             ended.incrementAndGet();
             log.warn("checkpoint {} not evaluated, no FID for it: the sampler rejected it ({})", checkpoint, rejection);
-            publishUnevaluated(event, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + rejection);
+            publishUnevaluated(
+                    event, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + rejection);
             return;
         }
         long now = clock.millis();
-        List<GenerationRequest> requests = EvaluationRequests.of(event, plan, Instant.ofEpochMilli(now),
-            key.nonce(event.getRunId(), event.getStep()), wanted);
+        List<GenerationRequest> requests = EvaluationRequests.of(
+                event, plan, Instant.ofEpochMilli(now), key.nonce(event.getRunId(), event.getStep()), wanted);
         if (requests.isEmpty()) {
             return;
         }
@@ -368,28 +396,45 @@ public final class EvaluationDriver implements AutoCloseable {
             pending.sent(request, send(request), now);
         }
         evaluated.incrementAndGet();
-        log.info("evaluation requested for {}@{} ({}): {} samples per sampler in {} requests, {}", event.getRunId(),
-            event.getStep(), event.getPhase(), plan.samples(), requests.size(),
-            plan.samplersFor(event.getPhase()).stream().filter(wanted).map(EvaluationRequests::label).toList());
+        log.info(
+                "evaluation requested for {}@{} ({}): {} samples per sampler in {} requests, {}",
+                event.getRunId(),
+                event.getStep(),
+                event.getPhase(),
+                plan.samples(),
+                requests.size(),
+                plan.samplersFor(event.getPhase()).stream()
+                        .filter(wanted)
+                        .map(EvaluationRequests::label)
+                        .toList());
     }
 
     /** Tells fid-history and the dashboard, through the errors topic, that the checkpoint gets no FID and why. */
     private void publishUnevaluated(CheckpointEvent event, ErrorCode code, String reason) {
-        GenerationError error = UnevaluatedCheckpoint.toError(event, code, reason, config.checkpointsTopic(), clock.instant());
-        producer.send(new ProducerRecord<>(config.errorsTopic(), error.getRequestId(), errorCodec.encode(error)), (metadata, e) -> {
-            if (e != null) {
-                log.error("could not report the unevaluated checkpoint {}: {}", error.getRequestId(), e.toString());
-            }
-        });
+        GenerationError error =
+                UnevaluatedCheckpoint.toError(event, code, reason, config.checkpointsTopic(), clock.instant());
+        producer.send(
+                new ProducerRecord<>(config.errorsTopic(), error.getRequestId(), errorCodec.encode(error)),
+                (metadata, e) -> {
+                    if (e != null) {
+                        log.error(
+                                "could not report the unevaluated checkpoint {}: {}",
+                                error.getRequestId(),
+                                e.toString());
+                    }
+                });
     }
 
     private Future<RecordMetadata> send(GenerationRequest request) {
         requested.incrementAndGet();
-        return producer.send(new ProducerRecord<>(config.evaluationRequestsTopic(), request.getRequestId(), requestCodec.encode(request)), (metadata, e) -> {
-            if (e != null) {
-                log.error("evaluation request {} could not be sent: {}", request.getRequestId(), e.toString());
-            }
-        });
+        return producer.send(
+                new ProducerRecord<>(
+                        config.evaluationRequestsTopic(), request.getRequestId(), requestCodec.encode(request)),
+                (metadata, e) -> {
+                    if (e != null) {
+                        log.error("evaluation request {} could not be sent: {}", request.getRequestId(), e.toString());
+                    }
+                });
     }
 
     private void pollErrors() {
@@ -397,7 +442,9 @@ public final class EvaluationDriver implements AutoCloseable {
         if (errors.assignment().isEmpty()) {
             if (now >= nextErrorsLookupMs && !assignErrors(Duration.ofSeconds(1))) {
                 nextErrorsLookupMs = now + 5000;
-                log.warn("errors topic {} does not exist yet: requests the sampler rejects are not re-sent", config.errorsTopic());
+                log.warn(
+                        "errors topic {} does not exist yet: requests the sampler rejects are not re-sent",
+                        config.errorsTopic());
             }
             return;
         }
@@ -437,20 +484,29 @@ public final class EvaluationDriver implements AutoCloseable {
         }
         String checkpoint = EvaluationRequests.checkpoint(event.getRunId(), event.getStep());
         rejected.add(checkpoint, error.getReason());
-        endEvaluation(checkpoint, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + error.getReason());
+        endEvaluation(
+                checkpoint, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + error.getReason());
     }
 
     private void onRejected(GenerationRequest request, GenerationError error, long now) {
         String id = request.getRequestId();
         String checkpoint = EvaluationRequests.checkpointOf(request);
         if (error.getCode() == ErrorCode.MODEL_NOT_KEPT) {
-            endEvaluation(checkpoint, ErrorCode.MODEL_NOT_KEPT, "superseded, and the sampler no longer keeps it: " + error.getReason());
+            endEvaluation(
+                    checkpoint,
+                    ErrorCode.MODEL_NOT_KEPT,
+                    "superseded, and the sampler no longer keeps it: " + error.getReason());
         } else if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
             log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
-            endEvaluation(checkpoint, error.getCode(), "the sampler refused a request: " + error.getCode() + " " + error.getReason());
+            endEvaluation(
+                    checkpoint,
+                    error.getCode(),
+                    "the sampler refused a request: " + error.getCode() + " " + error.getReason());
         } else if (!pending.retryLater(id, now)) {
-            endEvaluation(checkpoint, ErrorCode.UNKNOWN_MODEL,
-                "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
+            endEvaluation(
+                    checkpoint,
+                    ErrorCode.UNKNOWN_MODEL,
+                    "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
         } else {
             log.debug("evaluation request {} will be re-sent: the sampler does not serve {} yet", id, checkpoint);
         }

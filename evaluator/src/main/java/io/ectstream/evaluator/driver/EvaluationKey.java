@@ -27,9 +27,9 @@ public record EvaluationKey(String hex) {
     /** The key in the committed offsets of the group, if one of them carries it. */
     public static Optional<EvaluationKey> fromCommitted(Map<?, OffsetAndMetadata> committed) {
         return committed.values().stream()
-            .filter(o -> o != null && o.metadata() != null && o.metadata().startsWith(METADATA_PREFIX))
-            .map(o -> new EvaluationKey(o.metadata().substring(METADATA_PREFIX.length())))
-            .findFirst();
+                .filter(o -> o != null && o.metadata() != null && o.metadata().startsWith(METADATA_PREFIX))
+                .map(o -> new EvaluationKey(o.metadata().substring(METADATA_PREFIX.length())))
+                .findFirst();
     }
 
     public OffsetAndMetadata at(long offset) {

@@ -15,8 +15,8 @@ import java.util.List;
  * The evaluator should report every {@code samples} samples ({@code evaluate --report-every}),
  * so that each (checkpoint, sampler) gets exactly one ALL report, over exactly these samples.
  */
-public record EvaluationPlan(int samples, int requestImages, long seed, double tMid, boolean teacherFewStep,
-                             boolean teacherHeun) {
+public record EvaluationPlan(
+        int samples, int requestImages, long seed, double tMid, boolean teacherFewStep, boolean teacherHeun) {
 
     public EvaluationPlan(int samples, int requestImages, long seed, double tMid, boolean teacherFewStep) {
         this(samples, requestImages, seed, tMid, teacherFewStep, true);

@@ -21,16 +21,15 @@ import java.util.function.Predicate;
 public final class EvaluationRequests {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private EvaluationRequests() {
-    }
+    private EvaluationRequests() {}
 
     public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now, String nonce) {
         return of(event, plan, now, nonce, settings -> true);
     }
 
     /** The requests of the plan's samplers that {@code wanted} accepts (a backfill skips those already scored). */
-    public static List<GenerationRequest> of(CheckpointEvent event, EvaluationPlan plan, Instant now, String nonce,
-                                             Predicate<SamplerSettings> wanted) {
+    public static List<GenerationRequest> of(
+            CheckpointEvent event, EvaluationPlan plan, Instant now, String nonce, Predicate<SamplerSettings> wanted) {
         List<GenerationRequest> requests = new ArrayList<>();
         for (SamplerSettings settings : plan.samplersFor(event.getPhase())) {
             if (!wanted.test(settings)) {
@@ -38,18 +37,21 @@ public final class EvaluationRequests {
             }
             for (int chunk = 0; chunk < plan.requestsPerSampler(); chunk++) {
                 requests.add(GenerationRequest.newBuilder()
-                    .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk, nonce))
-                    .setModel(ModelSelector.newBuilder().setRunId(event.getRunId()).setStep(event.getStep()).build())
-                    .setNumImages(plan.imagesInRequest(chunk))
-                    .setSteps(settings.steps())
-                    .setSeed(plan.requestSeed(chunk))
-                    .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
-                    .setOutputFormat(ImageFormat.RAW_UINT8)
-                    .setReplyTopic(null)
-                    .setSampler(settings.kind())
-                    .setPurpose(TrafficPurpose.EVALUATION)
-                    .setCreatedAt(now)
-                    .build());
+                        .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk, nonce))
+                        .setModel(ModelSelector.newBuilder()
+                                .setRunId(event.getRunId())
+                                .setStep(event.getStep())
+                                .build())
+                        .setNumImages(plan.imagesInRequest(chunk))
+                        .setSteps(settings.steps())
+                        .setSeed(plan.requestSeed(chunk))
+                        .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
+                        .setOutputFormat(ImageFormat.RAW_UINT8)
+                        .setReplyTopic(null)
+                        .setSampler(settings.kind())
+                        .setPurpose(TrafficPurpose.EVALUATION)
+                        .setCreatedAt(now)
+                        .build());
             }
         }
         return requests;

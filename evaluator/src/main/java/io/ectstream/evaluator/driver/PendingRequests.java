@@ -65,8 +65,8 @@ final class PendingRequests {
             return null;
         }
         boolean same = Objects.equals(error.getSourceTopic(), written.topic())
-            && Objects.equals(error.getSourcePartition(), written.partition())
-            && Objects.equals(error.getSourceOffset(), written.offset());
+                && Objects.equals(error.getSourcePartition(), written.partition())
+                && Objects.equals(error.getSourceOffset(), written.offset());
         return same ? e.request : null;
     }
 

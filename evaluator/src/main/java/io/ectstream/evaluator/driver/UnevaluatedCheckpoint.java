@@ -20,12 +20,19 @@ public record UnevaluatedCheckpoint(String runId, long step, Phase phase, Long i
     private static final AvroCodec<CheckpointEvent> EVENTS = new AvroCodec<>(CheckpointEvent.class);
 
     /** The error record that says so: code CHECKPOINT_REJECTED when the sampler rejected it, else UNKNOWN_MODEL. */
-    public static GenerationError toError(CheckpointEvent event, ErrorCode code, String reason, String checkpointsTopic, Instant now) {
+    public static GenerationError toError(
+            CheckpointEvent event, ErrorCode code, String reason, String checkpointsTopic, Instant now) {
         return GenerationError.newBuilder()
-            .setRequestId("eval:" + EvaluationRequests.checkpoint(event.getRunId(), event.getStep()))
-            .setCode(code).setReason(reason).setComponent(COMPONENT).setSourceTopic(checkpointsTopic)
-            .setSourcePartition(null).setSourceOffset(null).setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(event)))
-            .setOccurredAt(now).build();
+                .setRequestId("eval:" + EvaluationRequests.checkpoint(event.getRunId(), event.getStep()))
+                .setCode(code)
+                .setReason(reason)
+                .setComponent(COMPONENT)
+                .setSourceTopic(checkpointsTopic)
+                .setSourcePartition(null)
+                .setSourceOffset(null)
+                .setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(event)))
+                .setOccurredAt(now)
+                .build();
     }
 
     /** The unevaluated checkpoint an error record reports, or null when it is any other error. */
@@ -38,8 +45,12 @@ public record UnevaluatedCheckpoint(String runId, long step, Phase phase, Long i
         view.get(bytes);
         try {
             CheckpointEvent event = EVENTS.decode(bytes);
-            return new UnevaluatedCheckpoint(event.getRunId(), event.getStep(), event.getPhase(), event.getImagesSeen(),
-                error.getReason().toString());
+            return new UnevaluatedCheckpoint(
+                    event.getRunId(),
+                    event.getStep(),
+                    event.getPhase(),
+                    event.getImagesSeen(),
+                    error.getReason().toString());
         } catch (RecordDecodingException e) {
             return null;
         }

@@ -8,14 +8,13 @@ import java.nio.file.Path;
  * {@code feature-net:FILE}, {@code torchscript:FILE} or {@code random-projection:D[:SEED]}.
  */
 public final class ExtractorSpec {
-    private ExtractorSpec() {
-    }
+    private ExtractorSpec() {}
 
     public static FeatureExtractor open(String spec, ImageShape shape) {
         int colon = spec.indexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("extractor spec '" + spec
-                + "' must be feature-net:FILE, torchscript:FILE or random-projection:D[:SEED]");
+                    + "' must be feature-net:FILE, torchscript:FILE or random-projection:D[:SEED]");
         }
         String kind = spec.substring(0, colon);
         String arg = spec.substring(colon + 1);
@@ -24,11 +23,14 @@ public final class ExtractorSpec {
             case "torchscript" -> new TorchScriptExtractor(Path.of(arg), requireShape(shape, spec));
             case "random-projection" -> {
                 String[] parts = arg.split(":");
-                yield new RandomProjectionExtractor(requireShape(shape, spec), Integer.parseInt(parts[0]),
-                    parts.length > 1 ? Long.parseLong(parts[1]) : 0L);
+                yield new RandomProjectionExtractor(
+                        requireShape(shape, spec),
+                        Integer.parseInt(parts[0]),
+                        parts.length > 1 ? Long.parseLong(parts[1]) : 0L);
             }
-            default -> throw new IllegalArgumentException("unknown extractor kind '" + kind
-                + "' (feature-net, torchscript, random-projection)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown extractor kind '" + kind + "' (feature-net, torchscript, random-projection)");
         };
     }
 

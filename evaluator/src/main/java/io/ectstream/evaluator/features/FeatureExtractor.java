@@ -16,6 +16,5 @@ public interface FeatureExtractor extends AutoCloseable {
     float[][] extract(ImageBatch batch);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

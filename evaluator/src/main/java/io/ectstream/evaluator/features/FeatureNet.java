@@ -21,23 +21,27 @@ public record FeatureNet(FeatureNetConfig config, SequentialBlock features, Sequ
 
     public static FeatureNet create(FeatureNetConfig config) {
         SequentialBlock features = new SequentialBlock()
-            .add(conv(config.width()))
-            .add(Activation::relu)
-            .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-            .add(conv(2 * config.width()))
-            .add(Activation::relu)
-            .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-            .add(Blocks.batchFlattenBlock())
-            .add(Linear.builder().setUnits(config.featureDimension()).build())
-            .add(Activation::relu);
+                .add(conv(config.width()))
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(conv(2 * config.width()))
+                .add(Activation::relu)
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(config.featureDimension()).build())
+                .add(Activation::relu);
         SequentialBlock classifier = new SequentialBlock()
-            .add(features)
-            .add(Linear.builder().setUnits(config.classes()).build());
+                .add(features)
+                .add(Linear.builder().setUnits(config.classes()).build());
         return new FeatureNet(config, features, classifier);
     }
 
     private static Block conv(int filters) {
-        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+        return Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(filters)
+                .build();
     }
 
     /** Allocates the parameters for images of the configured shape (before loading or training). */

@@ -7,7 +7,7 @@ public record FeatureNetConfig(ImageShape imageShape, int width, int featureDime
     public FeatureNetConfig {
         if (width < 1 || featureDimension < 1 || classes < 2) {
             throw new IllegalArgumentException("bad feature net config: width " + width + ", features "
-                + featureDimension + ", classes " + classes);
+                    + featureDimension + ", classes " + classes);
         }
     }
 

@@ -40,13 +40,14 @@ public final class FeatureNetExtractor implements FeatureExtractor {
     @Override
     public synchronized float[][] extract(ImageBatch batch) {
         if (!batch.shape().equals(net.config().imageShape())) {
-            throw new FeatureExtractionException("the feature net takes " + net.config().imageShape()
-                + " images, got " + batch.shape());
+            throw new FeatureExtractionException(
+                    "the feature net takes " + net.config().imageShape() + " images, got " + batch.shape());
         }
         try (NDManager step = manager.newSubManager()) {
             NDArray x = toUnitFloat(step, batch, net.inputShape(batch.count()));
-            NDArray features = net.features().forward(new ParameterStore(step, false), new NDList(x), false)
-                .singletonOrThrow();
+            NDArray features = net.features()
+                    .forward(new ParameterStore(step, false), new NDList(x), false)
+                    .singletonOrThrow();
             int d = dimension();
             float[] flat = features.toFloatArray();
             float[][] out = new float[batch.count()][d];
@@ -60,7 +61,8 @@ public final class FeatureNetExtractor implements FeatureExtractor {
     /** uint8 NCHW to float32 in [0, 1]. */
     static NDArray toUnitFloat(NDManager manager, ImageBatch batch, Shape shape) {
         return manager.create(java.nio.ByteBuffer.wrap(batch.pixels()), shape, DataType.UINT8)
-            .toType(DataType.FLOAT32, false).div(255f);
+                .toType(DataType.FLOAT32, false)
+                .div(255f);
     }
 
     @Override

@@ -21,8 +21,7 @@ import java.nio.file.StandardCopyOption;
 public final class FeatureNetFile {
     private static final byte[] MAGIC = "ECTFNET1".getBytes(StandardCharsets.US_ASCII);
 
-    private FeatureNetFile() {
-    }
+    private FeatureNetFile() {}
 
     /** Writes atomically (temporary file, then rename) and returns the hex SHA-256. */
     public static String save(FeatureNet net, Path file) throws IOException {
@@ -50,8 +49,8 @@ public final class FeatureNetFile {
         String expected = readSidecar(file);
         String actual = FileHashes.sha256(file);
         if (expected != null && !expected.equals(actual)) {
-            throw new FeatureExtractionException("feature net " + file + " has SHA-256 " + actual
-                + " but its .sha256 file says " + expected);
+            throw new FeatureExtractionException(
+                    "feature net " + file + " has SHA-256 " + actual + " but its .sha256 file says " + expected);
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             byte[] magic = in.readNBytes(MAGIC.length);
@@ -65,7 +64,8 @@ public final class FeatureNetFile {
             net.classifier().loadParameters(manager, in);
             return net;
         } catch (MalformedModelException e) {
-            throw new FeatureExtractionException("feature net parameters in " + file + " are unreadable: " + e.getMessage(), e);
+            throw new FeatureExtractionException(
+                    "feature net parameters in " + file + " are unreadable: " + e.getMessage(), e);
         }
     }
 

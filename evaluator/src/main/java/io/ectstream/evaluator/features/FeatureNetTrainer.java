@@ -26,14 +26,12 @@ public final class FeatureNetTrainer {
     private static final Logger log = LoggerFactory.getLogger(FeatureNetTrainer.class);
 
     /** What training produced: the file, its SHA-256 and the accuracy on the held-out images. */
-    public record Result(Path file, String sha256, double heldOutAccuracy, int trainImages, int heldOutImages) {
-    }
+    public record Result(Path file, String sha256, double heldOutAccuracy, int trainImages, int heldOutImages) {}
 
-    private FeatureNetTrainer() {
-    }
+    private FeatureNetTrainer() {}
 
     public static Result train(LabeledImages data, FeatureNetConfig config, FeatureNetTraining training, Path file)
-        throws IOException {
+            throws IOException {
         int[] order = shuffledIndices(data.images().size(), training.seed());
         int heldOut = (int) Math.round(order.length * training.heldOutFraction());
         int[] trainIdx = java.util.Arrays.copyOfRange(order, heldOut, order.length);
@@ -45,7 +43,9 @@ public final class FeatureNetTrainer {
         try (Model model = Model.newInstance("feature-net", "PyTorch")) {
             model.setBlock(net.classifier());
             DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(training.learningRate())).build());
+                    .optOptimizer(Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(training.learningRate()))
+                            .build());
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(net.inputShape(training.batchSize()));
                 Random random = new Random(training.seed());
@@ -58,13 +58,19 @@ public final class FeatureNetTrainer {
                         lossSum += step(trainer, data, trainIdx, start, end);
                         batches++;
                     }
-                    log.info("feature net epoch {}/{}: mean loss {}", epoch + 1, training.epochs(),
-                        String.format("%.4f", lossSum / Math.max(1, batches)));
+                    log.info(
+                            "feature net epoch {}/{}: mean loss {}",
+                            epoch + 1,
+                            training.epochs(),
+                            String.format("%.4f", lossSum / Math.max(1, batches)));
                 }
                 double accuracy = accuracy(net, model.getNDManager(), data, testIdx);
                 String sha = FeatureNetFile.save(net, file);
-                log.info("feature net saved to {} (SHA-256 {}), held-out accuracy {}", file, sha,
-                    String.format("%.3f", accuracy));
+                log.info(
+                        "feature net saved to {} (SHA-256 {}), held-out accuracy {}",
+                        file,
+                        sha,
+                        String.format("%.3f", accuracy));
                 return new Result(file, sha, accuracy, trainIdx.length, testIdx.length);
             }
         }
@@ -94,8 +100,12 @@ public final class FeatureNetTrainer {
         for (int start = 0; start < idx.length; start += 256) {
             int end = Math.min(idx.length, start + 256);
             try (NDManager manager = parent.newSubManager()) {
-                NDArray scores = net.classifier().forward(new ParameterStore(manager, false),
-                    new NDList(images(manager, data, idx, start, end)), false).singletonOrThrow();
+                NDArray scores = net.classifier()
+                        .forward(
+                                new ParameterStore(manager, false),
+                                new NDList(images(manager, data, idx, start, end)),
+                                false)
+                        .singletonOrThrow();
                 long[] predicted = scores.argMax(1).toLongArray();
                 for (int i = 0; i < predicted.length; i++) {
                     if (predicted[i] == data.labels()[idx[start + i]]) {
@@ -114,8 +124,8 @@ public final class FeatureNetTrainer {
             System.arraycopy(data.images().image(idx[i]), 0, pixels, (i - start) * shape.pixels(), shape.pixels());
         }
         ImageBatch batch = new ImageBatch(shape, end - start, pixels);
-        return FeatureNetExtractor.toUnitFloat(manager, batch,
-            new Shape(end - start, shape.channels(), shape.height(), shape.width()));
+        return FeatureNetExtractor.toUnitFloat(
+                manager, batch, new Shape(end - start, shape.channels(), shape.height(), shape.width()));
     }
 
     private static NDArray labels(NDManager manager, LabeledImages data, int[] idx, int start, int end) {

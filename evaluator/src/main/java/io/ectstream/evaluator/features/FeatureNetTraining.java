@@ -5,7 +5,7 @@ public record FeatureNetTraining(int epochs, int batchSize, float learningRate, 
     public FeatureNetTraining {
         if (epochs < 1 || batchSize < 1 || learningRate <= 0 || heldOutFraction < 0 || heldOutFraction >= 1) {
             throw new IllegalArgumentException("bad training settings: " + epochs + " epochs, batch " + batchSize
-                + ", lr " + learningRate + ", held out " + heldOutFraction);
+                    + ", lr " + learningRate + ", held out " + heldOutFraction);
         }
     }
 

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** SHA-256 of files and byte arrays, in lower-case hex (core's {@link Sha256}). */
 public final class FileHashes {
-    private FileHashes() {
-    }
+    private FileHashes() {}
 
     public static String sha256(Path file) throws IOException {
         return Sha256.hex(file);

@@ -7,7 +7,7 @@ public record ImageBatch(ImageShape shape, int count, byte[] pixels) {
     public ImageBatch {
         if (count < 0 || (long) count * shape.pixels() != pixels.length) {
             throw new IllegalArgumentException(count + " images of " + shape + " need " + (long) count * shape.pixels()
-                + " bytes, got " + pixels.length);
+                    + " bytes, got " + pixels.length);
         }
     }
 
@@ -16,7 +16,8 @@ public record ImageBatch(ImageShape shape, int count, byte[] pixels) {
         for (int i = 0; i < images.size(); i++) {
             byte[] image = images.get(i);
             if (image.length != shape.pixels()) {
-                throw new IllegalArgumentException("image " + i + " has " + image.length + " bytes, expected " + shape.pixels());
+                throw new IllegalArgumentException(
+                        "image " + i + " has " + image.length + " bytes, expected " + shape.pixels());
             }
             System.arraycopy(image, 0, pixels, i * shape.pixels(), image.length);
         }

@@ -19,7 +19,7 @@ public record LabeledImages(ImageDataset images, int[] labels, int classes) {
     public static LabeledImages of(ImageDataset images) {
         if (!images.hasLabels()) {
             throw new IllegalArgumentException(images.name() + " has no class labels: the feature net is a classifier"
-                + " (a png-folder needs one subfolder per class)");
+                    + " (a png-folder needs one subfolder per class)");
         }
         int[] labels = new int[images.size()];
         for (int i = 0; i < labels.length; i++) {

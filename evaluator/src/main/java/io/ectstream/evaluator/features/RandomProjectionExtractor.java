@@ -39,7 +39,8 @@ public final class RandomProjectionExtractor implements FeatureExtractor {
 
     @Override
     public String id() {
-        return "random-projection:d" + dimension + ":seed" + seed + ":" + shape.channels() + "x" + shape.height() + "x" + shape.width();
+        return "random-projection:d" + dimension + ":seed" + seed + ":" + shape.channels() + "x" + shape.height() + "x"
+                + shape.width();
     }
 
     @Override

@@ -39,13 +39,14 @@ public final class TorchScriptExtractor implements FeatureExtractor {
         }
         this.shape = shape;
         try {
-            this.id = "torchscript:" + file.getFileName() + "@" + FileHashes.sha256(file).substring(0, 16);
+            this.id = "torchscript:" + file.getFileName() + "@"
+                    + FileHashes.sha256(file).substring(0, 16);
             Criteria<NDList, NDList> criteria = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optModelPath(file)
-                .optEngine("PyTorch")
-                .optTranslator(new NoopTranslator())
-                .build();
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(file)
+                    .optEngine("PyTorch")
+                    .optTranslator(new NoopTranslator())
+                    .build();
             this.model = criteria.loadModel();
         } catch (IOException | ModelNotFoundException | MalformedModelException e) {
             throw new FeatureExtractionException("cannot load TorchScript model " + file + ": " + e.getMessage(), e);
@@ -72,19 +73,23 @@ public final class TorchScriptExtractor implements FeatureExtractor {
         }
         float[][] features = run(batch);
         if (features.length > 0 && features[0].length != dimension) {
-            throw new FeatureExtractionException("the model returned " + features[0].length + " features, expected " + dimension);
+            throw new FeatureExtractionException(
+                    "the model returned " + features[0].length + " features, expected " + dimension);
         }
         return features;
     }
 
     private synchronized float[][] run(ImageBatch batch) {
         try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDArray images = manager.create(java.nio.ByteBuffer.wrap(batch.pixels()),
-                new Shape(batch.count(), shape.channels(), shape.height(), shape.width()), DataType.UINT8);
+            NDArray images = manager.create(
+                    java.nio.ByteBuffer.wrap(batch.pixels()),
+                    new Shape(batch.count(), shape.channels(), shape.height(), shape.width()),
+                    DataType.UINT8);
             NDList output = predictor.predict(new NDList(images));
             NDArray features = output.singletonOrThrow().toType(DataType.FLOAT32, false);
             if (features.getShape().dimension() != 2 || features.getShape().get(0) != batch.count()) {
-                throw new FeatureExtractionException("expected [" + batch.count() + ", d] features, got " + features.getShape());
+                throw new FeatureExtractionException(
+                        "expected [" + batch.count() + ", d] features, got " + features.getShape());
             }
             int d = (int) features.getShape().get(1);
             float[] flat = features.toFloatArray();

@@ -37,8 +37,8 @@ public final class FrechetDistance {
     public double distance(GaussianStatistics generated) {
         int d = dimension();
         if (generated.dimension() != d) {
-            throw new IllegalArgumentException("generated features have dimension " + generated.dimension()
-                + ", the reference statistics " + d);
+            throw new IllegalArgumentException(
+                    "generated features have dimension " + generated.dimension() + ", the reference statistics " + d);
         }
         double meanTerm = 0;
         for (int i = 0; i < d; i++) {

@@ -7,7 +7,7 @@ public record GaussianStatistics(double[] mean, DMatrixRMaj covariance, long cou
     public GaussianStatistics {
         if (covariance.numRows != mean.length || covariance.numCols != mean.length) {
             throw new IllegalArgumentException("covariance is " + covariance.numRows + "x" + covariance.numCols
-                + " but the mean has " + mean.length + " values");
+                    + " but the mean has " + mean.length + " values");
         }
     }
 

@@ -90,7 +90,8 @@ public final class Moments {
 
     public void add(Moments other) {
         if (other.dimension != dimension) {
-            throw new IllegalArgumentException("cannot add moments of dimension " + other.dimension + " to " + dimension);
+            throw new IllegalArgumentException(
+                    "cannot add moments of dimension " + other.dimension + " to " + dimension);
         }
         for (int i = 0; i < dimension; i++) {
             sums[i] += other.sums[i];
@@ -138,8 +139,11 @@ public final class Moments {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Moments m && m.dimension == dimension && m.count == count
-            && Arrays.equals(m.sums, sums) && Arrays.equals(m.outerSums, outerSums);
+        return o instanceof Moments m
+                && m.dimension == dimension
+                && m.count == count
+                && Arrays.equals(m.sums, sums)
+                && Arrays.equals(m.outerSums, outerSums);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.ectstream.evaluator.history;
 
+import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.platform.kafka.EndOffsetReader;
 import io.ectstream.platform.kafka.KafkaClients;
-import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.serde.AvroCodec;
@@ -27,11 +27,9 @@ public final class FidHistoryReader {
     private static final Logger log = LoggerFactory.getLogger(FidHistoryReader.class);
 
     /** The run's reports in topic order, and how many records could not be decoded. */
-    public record History(List<FidReport> reports, int undecodable) {
-    }
+    public record History(List<FidReport> reports, int undecodable) {}
 
-    private FidHistoryReader() {
-    }
+    private FidHistoryReader() {}
 
     public static History read(String bootstrapServers, String topic, String runId, Duration timeout) {
         return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, runId, timeout);
@@ -63,8 +61,8 @@ public final class FidHistoryReader {
      * The run's checkpoints the evaluation driver reported on the errors topic as not evaluated, in topic order;
      * none when the topic does not exist. Other errors are skipped.
      */
-    public static List<UnevaluatedCheckpoint> unevaluated(Map<String, Object> clientProperties, String errorsTopic, String runId,
-                                                          Duration timeout) {
+    public static List<UnevaluatedCheckpoint> unevaluated(
+            Map<String, Object> clientProperties, String errorsTopic, String runId, Duration timeout) {
         AvroCodec<GenerationError> codec = new AvroCodec<>(GenerationError.class);
         List<UnevaluatedCheckpoint> found = new ArrayList<>();
         readAll(clientProperties, errorsTopic, timeout, value -> {
@@ -81,7 +79,8 @@ public final class FidHistoryReader {
     }
 
     /** Hands every committed record value of the topic, up to its end offsets now, to {@code each}; false if no such topic. */
-    private static boolean readAll(Map<String, Object> clientProperties, String topic, Duration timeout, Consumer<byte[]> each) {
+    private static boolean readAll(
+            Map<String, Object> clientProperties, String topic, Duration timeout, Consumer<byte[]> each) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

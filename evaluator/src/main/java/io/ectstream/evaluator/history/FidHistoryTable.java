@@ -25,7 +25,9 @@ public final class FidHistoryTable {
     public record Column(SamplerKind sampler, int networkEvaluations) implements Comparable<Column> {
         @Override
         public int compareTo(Column o) {
-            return Comparator.comparing(Column::sampler).thenComparingInt(Column::networkEvaluations).compare(this, o);
+            return Comparator.comparing(Column::sampler)
+                    .thenComparingInt(Column::networkEvaluations)
+                    .compare(this, o);
         }
 
         public String title() {
@@ -37,8 +39,9 @@ public final class FidHistoryTable {
          * count them): "ECT 2-step", or for Heun "Heun 18 steps, 35 NFE" (n steps take 2n - 1 evaluations).
          */
         public static String title(SamplerKind sampler, int networkEvaluations) {
-            return sampler == SamplerKind.ECT ? "ECT " + networkEvaluations + "-step"
-                : "Heun " + (networkEvaluations + 1) / 2 + " steps, " + networkEvaluations + " NFE";
+            return sampler == SamplerKind.ECT
+                    ? "ECT " + networkEvaluations + "-step"
+                    : "Heun " + (networkEvaluations + 1) / 2 + " steps, " + networkEvaluations + " NFE";
         }
     }
 
@@ -69,8 +72,11 @@ public final class FidHistoryTable {
      * Also a row, with the reason, for each checkpoint the driver could not evaluate and that has no report
      * (a later backfill's report replaces it); the last reason of a checkpoint counts.
      */
-    public static FidHistoryTable of(List<FidReport> reports, FidWindowKind window, TrafficPurpose purpose,
-                                     List<UnevaluatedCheckpoint> unevaluated) {
+    public static FidHistoryTable of(
+            List<FidReport> reports,
+            FidWindowKind window,
+            TrafficPurpose purpose,
+            List<UnevaluatedCheckpoint> unevaluated) {
         FidHistoryTable scored = scored(reports, window, purpose);
         TreeMap<Long, Row> rows = new TreeMap<>();
         scored.rows.forEach(r -> rows.put(r.step(), r));
@@ -93,7 +99,8 @@ public final class FidHistoryTable {
             Column column = new Column(r.getSampler(), r.getSteps());
             columns.add(column);
             long step = r.getModelVersion().getStep();
-            Row row = rows.computeIfAbsent(step, s -> new Row(s, r.getImagesSeen(), r.getModelVersion().getPhase(), new TreeMap<>()));
+            Row row = rows.computeIfAbsent(
+                    step, s -> new Row(s, r.getImagesSeen(), r.getModelVersion().getPhase(), new TreeMap<>()));
             if (row.imagesSeen() == null && r.getImagesSeen() != null) {
                 row = new Row(step, r.getImagesSeen(), row.phase(), row.cells());
                 rows.put(step, row);
@@ -159,7 +166,12 @@ public final class FidHistoryTable {
         out.append('|');
         for (int i = 0; i < cells.size(); i++) {
             String cell = cells.get(i);
-            out.append(' ').append(i < 3 ? " ".repeat(width[i] - cell.length()) + cell : cell + " ".repeat(width[i] - cell.length())).append(" |");
+            out.append(' ')
+                    .append(
+                            i < 3
+                                    ? " ".repeat(width[i] - cell.length()) + cell
+                                    : cell + " ".repeat(width[i] - cell.length()))
+                    .append(" |");
         }
         out.append('\n');
     }

@@ -17,8 +17,7 @@ import javax.imageio.ImageIO;
  * colour files 3; all images must share one shape.
  */
 public final class ImageFolder {
-    private ImageFolder() {
-    }
+    private ImageFolder() {}
 
     public static InMemoryImages read(Path folder) throws IOException {
         return readFiles(folder.toString(), imageFiles(folder));
@@ -30,8 +29,9 @@ public final class ImageFolder {
         }
         try (Stream<Path> entries = Files.list(folder)) {
             List<Path> files = entries.filter(Files::isRegularFile)
-                .filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(png|jpg|jpeg|bmp|gif)"))
-                .sorted().toList();
+                    .filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(png|jpg|jpeg|bmp|gif)"))
+                    .sorted()
+                    .toList();
             if (files.isEmpty()) {
                 throw new IllegalArgumentException(folder + " holds no image files");
             }

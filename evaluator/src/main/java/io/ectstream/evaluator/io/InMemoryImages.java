@@ -10,7 +10,7 @@ public record InMemoryImages(String name, ImageShape shape, List<byte[]> images)
         for (byte[] image : images) {
             if (image.length != shape.pixels()) {
                 throw new IllegalArgumentException(name + ": an image has " + image.length + " bytes, expected "
-                    + shape.pixels() + " for " + shape);
+                        + shape.pixels() + " for " + shape);
             }
         }
         images = List.copyOf(images);

@@ -19,8 +19,7 @@ public final class NpyReader {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
     public static NpyArray read(Path file) throws IOException {
         return parse(Files.readAllBytes(file), file.toString());
@@ -46,8 +45,11 @@ public final class NpyReader {
         if (dataStart > bytes.length) {
             throw new NpyFormatException(name + ": header runs past the end of the file");
         }
-        String header = new String(bytes, buf.position(), (int) headerLength,
-            major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header = new String(
+                bytes,
+                buf.position(),
+                (int) headerLength,
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
 
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
@@ -65,8 +67,11 @@ public final class NpyReader {
         }
         ByteOrder order = descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         String[] dims = shape.group(1).split(",");
-        long[] shapeValues = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty())
-            .mapToLong(Long::parseLong).toArray();
+        long[] shapeValues = java.util.Arrays.stream(dims)
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong)
+                .toArray();
         if (shapeValues.length != 2) {
             throw new NpyFormatException(name + ": expected a 2-D array [n, d], got shape (" + shape.group(1) + ")");
         }
@@ -74,7 +79,8 @@ public final class NpyReader {
         if (count > Integer.MAX_VALUE || dataStart + count * width > bytes.length) {
             throw new NpyFormatException(name + ": the file is shorter than its shape (" + shape.group(1) + ") says");
         }
-        ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) (count * width)).order(order);
+        ByteBuffer data =
+                ByteBuffer.wrap(bytes, dataStart, (int) (count * width)).order(order);
         double[] values = new double[(int) count];
         for (int i = 0; i < values.length; i++) {
             values[i] = width == 4 ? data.getFloat() : data.getDouble();

@@ -30,7 +30,8 @@ final class FidAxis extends LogAxis {
     protected List refreshTicksVertical(Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
         List ticks = new ArrayList();
         for (double value : tickValues(getLowerBound(), getUpperBound())) {
-            ticks.add(new NumberTick(TickType.MAJOR, value, format(value), TextAnchor.CENTER_RIGHT, TextAnchor.CENTER, 0.0));
+            ticks.add(new NumberTick(
+                    TickType.MAJOR, value, format(value), TextAnchor.CENTER_RIGHT, TextAnchor.CENTER, 0.0));
         }
         return ticks;
     }

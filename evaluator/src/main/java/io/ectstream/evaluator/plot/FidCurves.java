@@ -18,11 +18,9 @@ import java.util.TreeSet;
 public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
 
     /** @param points (kimg, FID) in increasing kimg */
-    public record Curve(String sampler, String label, List<double[]> points) {
-    }
+    public record Curve(String sampler, String label, List<double[]> points) {}
 
-    public record TeacherLevel(String sampler, String label, double fid) {
-    }
+    public record TeacherLevel(String sampler, String label, double fid) {}
 
     public static FidCurves of(List<ScoreResult> results) {
         if (results.isEmpty()) {
@@ -36,36 +34,45 @@ public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
         }
         if (extractors.size() > 1 || references.size() > 1) {
             throw new IllegalArgumentException("FIDs of different feature extractors or reference statistics are not"
-                + " comparable: extractors " + extractors + ", references " + references);
+                    + " comparable: extractors " + extractors + ", references " + references);
         }
         // last record per (run, step, sampler)
         Map<String, ScoreResult> latest = new LinkedHashMap<>();
         for (ScoreResult r : results) {
             latest.put(r.runId() + "\u0000" + r.step() + "\u0000" + r.sampler(), r);
         }
-        List<ScoreResult> ect = latest.values().stream().filter(r -> "ECT".equals(r.phase())).toList();
+        List<ScoreResult> ect =
+                latest.values().stream().filter(r -> "ECT".equals(r.phase())).toList();
         if (ect.isEmpty()) {
             throw new IllegalArgumentException("no results of ECT checkpoints to plot (" + results.size()
-                + " results, phases " + phases(results) + ")");
+                    + " results, phases " + phases(results) + ")");
         }
         boolean severalRuns = ect.stream().map(ScoreResult::runId).distinct().count() > 1;
         Map<String, List<ScoreResult>> bySeries = new LinkedHashMap<>();
-        ect.stream().sorted(Comparator.comparing(ScoreResult::sampler).thenComparing(ScoreResult::runId)
-                .thenComparingLong(ScoreResult::imagesSeen))
-            .forEach(r -> bySeries.computeIfAbsent(severalRuns ? r.sampler() + " " + r.runId() : r.sampler(),
-                k -> new ArrayList<>()).add(r));
+        ect.stream()
+                .sorted(Comparator.comparing(ScoreResult::sampler)
+                        .thenComparing(ScoreResult::runId)
+                        .thenComparingLong(ScoreResult::imagesSeen))
+                .forEach(r -> bySeries.computeIfAbsent(
+                                severalRuns ? r.sampler() + " " + r.runId() : r.sampler(), k -> new ArrayList<>())
+                        .add(r));
         List<Curve> curves = new ArrayList<>();
         for (List<ScoreResult> series : bySeries.values()) {
             ScoreResult first = series.get(0);
             String label = "ECT " + samplerName(first.sampler()) + (severalRuns ? " (" + first.runId() + ")" : "");
-            curves.add(new Curve(first.sampler(), label, series.stream().map(r -> new double[] {r.kimg(), r.fid()}).toList()));
+            curves.add(new Curve(
+                    first.sampler(),
+                    label,
+                    series.stream().map(r -> new double[] {r.kimg(), r.fid()}).toList()));
         }
         Map<String, ScoreResult> teacher = new LinkedHashMap<>();
-        latest.values().stream().filter(r -> "PRETRAIN".equals(r.phase()))
-            .sorted(Comparator.comparing(ScoreResult::sampler))
-            .forEach(r -> teacher.merge(r.sampler(), r, (a, b) -> b.imagesSeen() > a.imagesSeen() ? b : a));
+        latest.values().stream()
+                .filter(r -> "PRETRAIN".equals(r.phase()))
+                .sorted(Comparator.comparing(ScoreResult::sampler))
+                .forEach(r -> teacher.merge(r.sampler(), r, (a, b) -> b.imagesSeen() > a.imagesSeen() ? b : a));
         List<TeacherLevel> levels = teacher.values().stream()
-            .map(r -> new TeacherLevel(r.sampler(), "teacher " + samplerName(r.sampler()), r.fid())).toList();
+                .map(r -> new TeacherLevel(r.sampler(), "teacher " + samplerName(r.sampler()), r.fid()))
+                .toList();
         return new FidCurves(List.copyOf(curves), levels);
     }
 

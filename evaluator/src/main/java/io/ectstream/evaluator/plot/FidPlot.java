@@ -29,11 +29,11 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class FidPlot {
     private static final Color[] PALETTE = {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
+    };
     private static final Color TEACHER_ONLY = new Color(0x404040);
 
-    private FidPlot() {
-    }
+    private FidPlot() {}
 
     public static BufferedImage render(FidCurves data, String title, int width, int height) {
         if (width < 100 || height < 100) {
@@ -69,12 +69,14 @@ public final class FidPlot {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
-        BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
+        BasicStroke dashed =
+                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
         for (FidCurves.TeacherLevel level : data.teacherLevels()) {
             if (!(level.fid() > 0) || !Double.isFinite(level.fid())) {
                 continue;
             }
-            ValueMarker marker = new ValueMarker(level.fid(), samplerColour.getOrDefault(level.sampler(), TEACHER_ONLY), dashed);
+            ValueMarker marker =
+                    new ValueMarker(level.fid(), samplerColour.getOrDefault(level.sampler(), TEACHER_ONLY), dashed);
             marker.setLabel(level.label() + String.format(Locale.ROOT, " (%.2f)", level.fid()));
             marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             marker.setLabelPaint(marker.getPaint());

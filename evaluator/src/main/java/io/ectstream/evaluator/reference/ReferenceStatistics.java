@@ -74,7 +74,7 @@ public record ReferenceStatistics(String extractorId, String source, GaussianSta
             int d = in.getInt();
             if (d < 1 || in.remaining() != 8L * (d + Moments.packedSize(d))) {
                 throw new IllegalArgumentException("reference statistics of dimension " + d + " need "
-                    + 8L * (d + Moments.packedSize(d)) + " bytes of values, the file has " + in.remaining());
+                        + 8L * (d + Moments.packedSize(d)) + " bytes of values, the file has " + in.remaining());
             }
             double[] mean = new double[d];
             for (int i = 0; i < d; i++) {
@@ -106,7 +106,11 @@ public record ReferenceStatistics(String extractorId, String source, GaussianSta
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
         Files.write(tmp, toBytes());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public static ReferenceStatistics read(Path file) throws IOException {

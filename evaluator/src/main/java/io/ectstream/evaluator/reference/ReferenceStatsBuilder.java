@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class ReferenceStatsBuilder {
     private static final Logger log = LoggerFactory.getLogger(ReferenceStatsBuilder.class);
 
-    private ReferenceStatsBuilder() {
-    }
+    private ReferenceStatsBuilder() {}
 
     public static ReferenceStatistics compute(ImageDataset dataset, FeatureExtractor extractor, int batchSize) {
         return ReferenceStatistics.of(extractor.id(), dataset.name(), moments(dataset, extractor, batchSize));
@@ -30,8 +29,12 @@ public final class ReferenceStatsBuilder {
             }
             moments.addAll(extractor.extract(ImageBatch.of(dataset.shape(), images)));
         }
-        log.info("features of {} images of {} with {} reduced to moments (d = {})",
-            moments.count(), dataset.name(), extractor.id(), moments.dimension());
+        log.info(
+                "features of {} images of {} with {} reduced to moments (d = {})",
+                moments.count(),
+                dataset.name(),
+                extractor.id(),
+                moments.dimension());
         return moments;
     }
 }

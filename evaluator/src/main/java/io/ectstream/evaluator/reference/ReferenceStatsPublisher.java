@@ -23,15 +23,15 @@ public final class ReferenceStatsPublisher {
     private static final Logger log = LoggerFactory.getLogger(ReferenceStatsPublisher.class);
     public static final String DEFAULT_TOPIC = "ect.eval.reference-stats";
 
-    private ReferenceStatsPublisher() {
-    }
+    private ReferenceStatsPublisher() {}
 
     public static void publish(String bootstrapServers, String topic, ReferenceStatistics stats, int maxMessageBytes) {
         publish(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, stats, maxMessageBytes);
     }
 
     /** @param clientProperties what the admin client and producer start from (bootstrap servers, security) */
-    public static void publish(Map<String, Object> clientProperties, String topic, ReferenceStatistics stats, int maxMessageBytes) {
+    public static void publish(
+            Map<String, Object> clientProperties, String topic, ReferenceStatistics stats, int maxMessageBytes) {
         byte[] value = stats.toBytes();
         int limit = Math.max(maxMessageBytes, value.length + 1024);
         ensureTopic(clientProperties, topic, limit);
@@ -45,9 +45,15 @@ public final class ReferenceStatsPublisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing reference statistics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish reference statistics to " + topic + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot publish reference statistics to " + topic + ": " + e.getCause(), e.getCause());
         }
-        log.info("reference statistics {} ({} bytes, d = {}) published to {}", stats.id(), value.length, stats.dimension(), topic);
+        log.info(
+                "reference statistics {} ({} bytes, d = {}) published to {}",
+                stats.id(),
+                value.length,
+                stats.dimension(),
+                topic);
     }
 
     static void ensureTopic(Map<String, Object> clientProperties, String topic, int maxMessageBytes) {
@@ -55,9 +61,12 @@ public final class ReferenceStatsPublisher {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }
-            NewTopic newTopic = new NewTopic(topic, 1, (short) -1).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)));
+            NewTopic newTopic = new NewTopic(topic, 1, (short) -1)
+                    .configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            Integer.toString(maxMessageBytes)));
             admin.createTopics(List.of(newTopic)).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -42,12 +42,17 @@ public final class CheckpointScorer {
     private final String deviceName;
     private final long progressIntervalNanos;
 
-    public CheckpointScorer(ModelLoader loader, FeatureExtractor extractor, ReferenceStatistics reference, String deviceName) {
+    public CheckpointScorer(
+            ModelLoader loader, FeatureExtractor extractor, ReferenceStatistics reference, String deviceName) {
         this(loader, extractor, reference, deviceName, ScoreProgress.DEFAULT_INTERVAL_NANOS);
     }
 
-    CheckpointScorer(ModelLoader loader, FeatureExtractor extractor, ReferenceStatistics reference, String deviceName,
-                     long progressIntervalNanos) {
+    CheckpointScorer(
+            ModelLoader loader,
+            FeatureExtractor extractor,
+            ReferenceStatistics reference,
+            String deviceName,
+            long progressIntervalNanos) {
         FidTopology.checkCompatible(extractor, reference);
         this.loader = loader;
         this.extractor = extractor;
@@ -72,26 +77,56 @@ public final class CheckpointScorer {
         return results;
     }
 
-    private ScoreResult scoreOne(ImageGenerator generator, CheckpointMetadata metadata, String sha256,
-                                 ScoreSampler sampler, ScoreConfig config) throws IOException {
+    private ScoreResult scoreOne(
+            ImageGenerator generator,
+            CheckpointMetadata metadata,
+            String sha256,
+            ScoreSampler sampler,
+            ScoreConfig config)
+            throws IOException {
         SamplerSettings settings = sampler.settings(config.tMid());
         String label = metadata.runId() + " step " + metadata.step() + " " + sampler.label();
         ScoreProgress progress = new ScoreProgress(label, config.samples(), progressIntervalNanos, System::nanoTime);
         byte[][] gridImages = new byte[Math.min(GRID_IMAGES, config.samples())][];
-        Moments moments = moments(generator, settings, config.samples(), config.seed(), config.batchSize(), extractor,
-            gridImages, progress);
+        Moments moments = moments(
+                generator,
+                settings,
+                config.samples(),
+                config.seed(),
+                config.batchSize(),
+                extractor,
+                gridImages,
+                progress);
         double seconds = progress.elapsedSeconds();
         double value = fid.distance(GaussianStatistics.of(moments));
         if (config.gridDir() != null) {
             writeGrid(config.gridDir(), metadata, sampler, gridImages, generator.shape());
         }
-        ScoreResult result = new ScoreResult(metadata.runId(), metadata.step(), metadata.imagesSeen(), metadata.phase().name(),
-            metadata.ectStage(), sha256, sampler.label(), settings.networkEvaluations(), moments.count(), config.seed(),
-            config.tMid(), value, extractor.id(), reference.id(), seconds, moments.count() / Math.max(seconds, 1e-9),
-            deviceName);
-        log.info("{}: FID {} over {} samples in {} s ({} images/s)", label, String.format(Locale.ROOT, "%.4f", value),
-            moments.count(), String.format(Locale.ROOT, "%.1f", seconds),
-            String.format(Locale.ROOT, "%.1f", result.imagesPerSecond()));
+        ScoreResult result = new ScoreResult(
+                metadata.runId(),
+                metadata.step(),
+                metadata.imagesSeen(),
+                metadata.phase().name(),
+                metadata.ectStage(),
+                sha256,
+                sampler.label(),
+                settings.networkEvaluations(),
+                moments.count(),
+                config.seed(),
+                config.tMid(),
+                value,
+                extractor.id(),
+                reference.id(),
+                seconds,
+                moments.count() / Math.max(seconds, 1e-9),
+                deviceName);
+        log.info(
+                "{}: FID {} over {} samples in {} s ({} images/s)",
+                label,
+                String.format(Locale.ROOT, "%.4f", value),
+                moments.count(),
+                String.format(Locale.ROOT, "%.1f", seconds),
+                String.format(Locale.ROOT, "%.1f", result.imagesPerSecond()));
         return result;
     }
 
@@ -99,8 +134,15 @@ public final class CheckpointScorer {
      * Feature moments of images seed, seed + 1, ..., seed + samples - 1, generated batch by batch.
      * @param firstImages filled with the first firstImages.length images
      */
-    static Moments moments(ImageGenerator generator, SamplerSettings settings, int samples, long seed, int batchSize,
-                           FeatureExtractor extractor, byte[][] firstImages, ScoreProgress progress) {
+    static Moments moments(
+            ImageGenerator generator,
+            SamplerSettings settings,
+            int samples,
+            long seed,
+            int batchSize,
+            FeatureExtractor extractor,
+            byte[][] firstImages,
+            ScoreProgress progress) {
         Moments moments = new Moments(extractor.dimension());
         ImageShape shape = generator.shape();
         for (int start = 0; start < samples; start += batchSize) {
@@ -129,8 +171,9 @@ public final class CheckpointScorer {
         return String.format(Locale.ROOT, "%s-step%09d-%s.png", runId, step, label);
     }
 
-    private static void writeGrid(Path dir, CheckpointMetadata metadata, ScoreSampler sampler, byte[][] images,
-                                  ImageShape shape) throws IOException {
+    private static void writeGrid(
+            Path dir, CheckpointMetadata metadata, ScoreSampler sampler, byte[][] images, ImageShape shape)
+            throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(gridFileName(metadata.runId(), metadata.step(), sampler));
         Files.write(file, ImageCodec.gridPng(images, shape, GRID_COLUMNS));

@@ -8,8 +8,14 @@ import java.util.List;
  * the same seed makes runs reproducible and checkpoints comparable on the same noise.
  * @param gridDir where to write an 8x8 grid of the first 64 images per sampler, or null for none
  */
-public record ScoreConfig(Path checkpoint, List<ScoreSampler> samplers, int samples, long seed, double tMid,
-                          int batchSize, Path gridDir) {
+public record ScoreConfig(
+        Path checkpoint,
+        List<ScoreSampler> samplers,
+        int samples,
+        long seed,
+        double tMid,
+        int batchSize,
+        Path gridDir) {
     public ScoreConfig {
         if (checkpoint == null) {
             throw new IllegalArgumentException("a checkpoint file is required");

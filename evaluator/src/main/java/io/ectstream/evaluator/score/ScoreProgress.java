@@ -37,8 +37,13 @@ final class ScoreProgress {
         double seconds = (now - start) / 1e9;
         double rate = done / Math.max(seconds, 1e-9);
         long etaSeconds = Math.round((total - done) / Math.max(rate, 1e-9));
-        log.info("{}: {}/{} images, {} images/s, ETA {}", label, done, total, String.format(java.util.Locale.ROOT, "%.1f", rate),
-            formatDuration(etaSeconds));
+        log.info(
+                "{}: {}/{} images, {} images/s, ETA {}",
+                label,
+                done,
+                total,
+                String.format(java.util.Locale.ROOT, "%.1f", rate),
+                formatDuration(etaSeconds));
     }
 
     double elapsedSeconds() {

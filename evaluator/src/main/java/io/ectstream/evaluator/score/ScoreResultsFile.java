@@ -15,12 +15,11 @@ import java.util.List;
 /** Score results as JSON Lines: one {@link ScoreResult} object per line, appended as runs finish. */
 public final class ScoreResultsFile {
     private static final ObjectMapper MAPPER = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-        .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true);
 
-    private ScoreResultsFile() {
-    }
+    private ScoreResultsFile() {}
 
     public static String toLine(ScoreResult result) {
         try {
@@ -58,8 +57,8 @@ public final class ScoreResultsFile {
             try {
                 results.add(MAPPER.readValue(line, ScoreResult.class));
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + " is not a score result: "
-                    + e.getOriginalMessage(), e);
+                throw new IllegalArgumentException(
+                        file + " line " + (i + 1) + " is not a score result: " + e.getOriginalMessage(), e);
             }
         }
         return results;

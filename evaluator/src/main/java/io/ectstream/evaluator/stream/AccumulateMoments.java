@@ -38,8 +38,14 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
     private KeyValueStore<String, Moments> store;
     private KeyValueStore<String, Long> imagesSeen;
 
-    AccumulateMoments(ReportSchedule schedule, FrechetDistance fid, String extractorId, String referenceStatsId,
-                      EvaluatorCounters counters, Clock clock, boolean knowsCheckpoints) {
+    AccumulateMoments(
+            ReportSchedule schedule,
+            FrechetDistance fid,
+            String extractorId,
+            String referenceStatsId,
+            EvaluatorCounters counters,
+            Clock clock,
+            boolean knowsCheckpoints) {
         this.schedule = schedule;
         this.fid = fid;
         this.extractorId = extractorId;
@@ -110,25 +116,37 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
             value = fid.distance(GaussianStatistics.of(moments));
         } catch (ArithmeticException e) {
             counters.countFailedReport();
-            log.error("no FID for {} ({} samples, {}): {}", group.key(), moments.count(), window.getKind(), e.getMessage());
+            log.error(
+                    "no FID for {} ({} samples, {}): {}",
+                    group.key(),
+                    moments.count(),
+                    window.getKind(),
+                    e.getMessage());
             return;
         }
         FidReport report = FidReport.newBuilder()
-            .setModelVersion(group.version())
-            .setSampler(group.sampler())
-            .setSteps(group.networkEvaluations())
-            .setPurpose(group.purpose())
-            .setNumSamples(moments.count())
-            .setFid(value)
-            .setFeatureExtractorId(extractorId)
-            .setReferenceStatsId(referenceStatsId)
-            .setWindow(window)
-            .setImagesSeen(imagesSeen == null ? null : imagesSeen.get(group.versionKey()))
-            .setCreatedAt(Instant.ofEpochMilli(clock.millis()))
-            .build();
+                .setModelVersion(group.version())
+                .setSampler(group.sampler())
+                .setSteps(group.networkEvaluations())
+                .setPurpose(group.purpose())
+                .setNumSamples(moments.count())
+                .setFid(value)
+                .setFeatureExtractorId(extractorId)
+                .setReferenceStatsId(referenceStatsId)
+                .setWindow(window)
+                .setImagesSeen(imagesSeen == null ? null : imagesSeen.get(group.versionKey()))
+                .setCreatedAt(Instant.ofEpochMilli(clock.millis()))
+                .build();
         counters.countReport();
-        log.info("FID {} for {} {} {} NFE {} over {} samples ({})", String.format("%.4f", value), group.versionKey(),
-            group.sampler(), group.networkEvaluations(), group.purpose(), moments.count(), window.getKind());
+        log.info(
+                "FID {} for {} {} {} NFE {} over {} samples ({})",
+                String.format("%.4f", value),
+                group.versionKey(),
+                group.sampler(),
+                group.networkEvaluations(),
+                group.purpose(),
+                moments.count(),
+                window.getKind());
         context.forward(new Record<>(group.versionKey(), Parsed.ok(report), record.timestamp()));
     }
 
@@ -144,10 +162,10 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
             store.put(key, null); // a delete, without delete()'s reading of the old value
             counters.countUnreadableState();
             String reason = "moments state " + key + " unreadable (" + e.getMessage() + "): started again from empty, "
-                + "the samples counted in it are lost";
+                    + "the samples counted in it are lost";
             log.warn("{}", reason);
-            context.forward(new Record<>(record.key(), Parsed.failed(ErrorRecords.unreadableState(reason, clock)),
-                record.timestamp()));
+            context.forward(new Record<>(
+                    record.key(), Parsed.failed(ErrorRecords.unreadableState(reason, clock)), record.timestamp()));
             return null;
         }
     }
@@ -158,7 +176,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
         }
         if (stored.dimension() != d) {
             throw new IllegalStateException("stored moments have dimension " + stored.dimension() + " but the feature "
-                + "extractor gives " + d + ": use a new application id (or state) for a new extractor");
+                    + "extractor gives " + d + ": use a new application id (or state) for a new extractor");
         }
         return stored;
     }

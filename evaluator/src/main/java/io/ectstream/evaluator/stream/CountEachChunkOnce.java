@@ -49,8 +49,11 @@ final class CountEachChunkOnce implements FixedKeyProcessor<String, GenerationRe
         try (WindowStoreIterator<Long> seen = counted.fetch(chunk, Math.max(0, at - remembered), at + remembered)) {
             if (seen.hasNext()) {
                 counters.countDuplicate();
-                log.info("result {} chunk {} was counted already in {}: dropped", result.getRequestId(),
-                    result.getChunkIndex(), record.key());
+                log.info(
+                        "result {} chunk {} was counted already in {}: dropped",
+                        result.getRequestId(),
+                        result.getChunkIndex(),
+                        record.key());
                 return;
             }
         }

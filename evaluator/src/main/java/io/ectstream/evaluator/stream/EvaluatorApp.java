@@ -22,18 +22,26 @@ public final class EvaluatorApp implements AutoCloseable {
         this.counters = counters;
     }
 
-    public static EvaluatorApp start(EvaluatorConfig config, FeatureExtractor extractor, ReferenceStatistics reference) {
+    public static EvaluatorApp start(
+            EvaluatorConfig config, FeatureExtractor extractor, ReferenceStatistics reference) {
         EvaluatorCounters counters = new EvaluatorCounters();
         Topology topology = FidTopology.buildTopology(config, extractor, reference, counters, Clock.systemUTC());
         KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.properties(config));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("evaluator stream thread failed, replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
         });
         streams.start();
-        log.info("evaluator {} started: {} -> {} (K = {}, window {} samples, extractor {}, reference {})",
-            config.applicationId(), config.topics().results(), config.topics().fid(), config.schedule().reportEvery(),
-            config.schedule().windowSamples(), extractor.id(), reference.id());
+        log.info(
+                "evaluator {} started: {} -> {} (K = {}, window {} samples, extractor {}, reference {})",
+                config.applicationId(),
+                config.topics().results(),
+                config.topics().fid(),
+                config.schedule().reportEvery(),
+                config.schedule().windowSamples(),
+                extractor.id(),
+                reference.id());
         return new EvaluatorApp(streams, counters);
     }
 
@@ -60,7 +68,7 @@ public final class EvaluatorApp implements AutoCloseable {
     @Override
     public void close() {
         boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
-            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         log.info("evaluator stopped{}", closed ? "" : " (close timed out)");
     }
 }

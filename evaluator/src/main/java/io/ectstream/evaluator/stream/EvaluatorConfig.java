@@ -18,8 +18,13 @@ import java.util.Map;
  * @param featureBatchSize images per feature-extractor batch
  * @param streams          state directory, record size bound and explicit Streams overrides
  */
-public record EvaluatorConfig(KafkaClientSettings client, String applicationId, Topics topics, ReportSchedule schedule,
-                              int featureBatchSize, Streams streams) {
+public record EvaluatorConfig(
+        KafkaClientSettings client,
+        String applicationId,
+        Topics topics,
+        ReportSchedule schedule,
+        int featureBatchSize,
+        Streams streams) {
 
     public static final String DEFAULT_APPLICATION_ID = "ect-evaluator";
     public static final int DEFAULT_FEATURE_BATCH_SIZE = 64;
@@ -28,6 +33,7 @@ public record EvaluatorConfig(KafkaClientSettings client, String applicationId, 
      * above Kafka's 1 MB default, so the internal topics (changelog, repartition) and the producer are configured for it.
      */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
     public static final String DEFAULT_STATE_DIR = "state/evaluator";
 
     public EvaluatorConfig {
@@ -44,8 +50,13 @@ public record EvaluatorConfig(KafkaClientSettings client, String applicationId, 
 
     /** What {@code evaluate} runs with unless told otherwise. */
     public static EvaluatorConfig defaults(KafkaClientSettings client) {
-        return new EvaluatorConfig(client, DEFAULT_APPLICATION_ID, Topics.defaults(), ReportSchedule.defaults(),
-            DEFAULT_FEATURE_BATCH_SIZE, Streams.defaults());
+        return new EvaluatorConfig(
+                client,
+                DEFAULT_APPLICATION_ID,
+                Topics.defaults(),
+                ReportSchedule.defaults(),
+                DEFAULT_FEATURE_BATCH_SIZE,
+                Streams.defaults());
     }
 
     /** These settings with every client starting from {@code settings} (its bootstrap servers included). */

@@ -58,10 +58,11 @@ final class ExtractFeatures implements FixedKeyProcessor<String, GenerationResul
             context.forward(record.withValue(Parsed.ok(new FeatureBatch(SampleGroup.of(result), features))));
         } catch (RuntimeException e) { // bad images must never stop the application
             counters.countUnusable();
-            String reason = "request " + result.getRequestId() + " chunk " + result.getChunkIndex() + ": " + e.getMessage();
+            String reason =
+                    "request " + result.getRequestId() + " chunk " + result.getChunkIndex() + ": " + e.getMessage();
             log.warn("unusable images: {}", reason);
             context.forward(record.withValue(Parsed.failed(ErrorRecords.undecodable(
-                result.getRequestId(), reason, context.recordMetadata(), codec.encode(result), clock))));
+                    result.getRequestId(), reason, context.recordMetadata(), codec.encode(result), clock))));
         }
     }
 
@@ -73,10 +74,12 @@ final class ExtractFeatures implements FixedKeyProcessor<String, GenerationResul
         List<byte[]> images = new ArrayList<>(result.getImages().size());
         for (int i = 0; i < result.getImages().size(); i++) {
             byte[] bytes = bytes(result.getImages().get(i));
-            byte[] chw = result.getImageFormat() == ImageFormat.PNG ? ImageCodec.fromPng(bytes, shape.channels()) : bytes;
+            byte[] chw =
+                    result.getImageFormat() == ImageFormat.PNG ? ImageCodec.fromPng(bytes, shape.channels()) : bytes;
             if (chw.length != shape.pixels()) {
-                throw new IllegalArgumentException("image " + i + " has " + chw.length + " pixel values, the record says "
-                    + shape.channels() + "x" + shape.height() + "x" + shape.width());
+                throw new IllegalArgumentException(
+                        "image " + i + " has " + chw.length + " pixel values, the record says " + shape.channels() + "x"
+                                + shape.height() + "x" + shape.width());
             }
             images.add(chw);
         }

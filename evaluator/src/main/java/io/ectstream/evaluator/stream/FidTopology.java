@@ -42,11 +42,14 @@ public final class FidTopology {
     public static final String IMAGES_SEEN_STORE = "checkpoint-images-seen";
     public static final String COUNTED_CHUNKS_STORE = "counted-chunks";
 
-    private FidTopology() {
-    }
+    private FidTopology() {}
 
-    public static Topology buildTopology(EvaluatorConfig config, FeatureExtractor extractor,
-                                         ReferenceStatistics reference, EvaluatorCounters counters, Clock clock) {
+    public static Topology buildTopology(
+            EvaluatorConfig config,
+            FeatureExtractor extractor,
+            ReferenceStatistics reference,
+            EvaluatorCounters counters,
+            Clock clock) {
         checkCompatible(extractor, reference);
         FrechetDistance fid = new FrechetDistance(reference.statistics());
         String referenceId = reference.id();
@@ -58,76 +61,106 @@ public final class FidTopology {
         builder.addStateStore(countedChunksStore());
         boolean knowsCheckpoints = config.topics().checkpoints() != null;
         if (knowsCheckpoints) {
-            builder.addGlobalStore(imagesSeenStore(), config.topics().checkpoints(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()), RecordImagesSeen::new);
+            builder.addGlobalStore(
+                    imagesSeenStore(),
+                    config.topics().checkpoints(),
+                    Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                    RecordImagesSeen::new);
         }
 
-        KStream<String, byte[]> raw = builder.stream(config.topics().results(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
+        KStream<String, byte[]> raw =
+                builder.stream(config.topics().results(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
 
         KStream<String, GenerationResult> results = withoutErrors(
-            raw.processValues(() -> new ParseResult(counters, clock), Named.as("parse-result")),
-            "parse", config.topics().errors(), errorSerde);
+                raw.processValues(() -> new ParseResult(counters, clock), Named.as("parse-result")),
+                "parse",
+                config.topics().errors(),
+                errorSerde);
 
-        KStream<String, GenerationResult> eachChunkOnce = results
-            .selectKey((requestId, result) -> SampleGroup.of(result).key(), Named.as("key-by-sample-group"))
-            .repartition(Repartitioned.with(Serdes.String(), resultSerde).withName("by-sample-group"))
-            .processValues(() -> new CountEachChunkOnce(counters), Named.as("count-each-chunk-once"), COUNTED_CHUNKS_STORE);
+        KStream<String, GenerationResult> eachChunkOnce = results.selectKey(
+                        (requestId, result) -> SampleGroup.of(result).key(), Named.as("key-by-sample-group"))
+                .repartition(Repartitioned.with(Serdes.String(), resultSerde).withName("by-sample-group"))
+                .processValues(
+                        () -> new CountEachChunkOnce(counters),
+                        Named.as("count-each-chunk-once"),
+                        COUNTED_CHUNKS_STORE);
 
         KStream<String, FeatureBatch> features = withoutErrors(
-            eachChunkOnce.processValues(() -> new ExtractFeatures(extractor, config.featureBatchSize(), counters, clock),
-                Named.as("extract-features")),
-            "features", config.topics().errors(), errorSerde);
+                eachChunkOnce.processValues(
+                        () -> new ExtractFeatures(extractor, config.featureBatchSize(), counters, clock),
+                        Named.as("extract-features")),
+                "features",
+                config.topics().errors(),
+                errorSerde);
 
         withoutErrors(
-            features.process(() -> new AccumulateMoments(config.schedule(), fid, extractor.id(), referenceId, counters, clock,
-                knowsCheckpoints), Named.as("accumulate-moments"), MOMENTS_STORE),
-            "moments", config.topics().errors(), errorSerde)
-            .to(config.topics().fid(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
+                        features.process(
+                                () -> new AccumulateMoments(
+                                        config.schedule(),
+                                        fid,
+                                        extractor.id(),
+                                        referenceId,
+                                        counters,
+                                        clock,
+                                        knowsCheckpoints),
+                                Named.as("accumulate-moments"),
+                                MOMENTS_STORE),
+                        "moments",
+                        config.topics().errors(),
+                        errorSerde)
+                .to(config.topics().fid(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
 
         return builder.build();
     }
 
     /** Sends a stage's error records to the error topic and passes its values on. */
-    private static <T> KStream<String, T> withoutErrors(KStream<String, Parsed<T>> stage, String name,
-                                                        String errorsTopic, Serde<GenerationError> errorSerde) {
+    private static <T> KStream<String, T> withoutErrors(
+            KStream<String, Parsed<T>> stage, String name, String errorsTopic, Serde<GenerationError> errorSerde) {
         Map<String, KStream<String, Parsed<T>>> branches = stage.split(Named.as(name + "-"))
-            .branch((key, parsed) -> parsed.isError(), Branched.as("errors"))
-            .defaultBranch(Branched.as("ok"));
+                .branch((key, parsed) -> parsed.isError(), Branched.as("errors"))
+                .defaultBranch(Branched.as("ok"));
         branches.get(name + "-errors")
-            .mapValues(Parsed::error, Named.as(name + "-error-records"))
-            .to(errorsTopic, Produced.with(Serdes.String(), errorSerde));
+                .mapValues(Parsed::error, Named.as(name + "-error-records"))
+                .to(errorsTopic, Produced.with(Serdes.String(), errorSerde));
         return branches.get(name + "-ok").mapValues(Parsed::value, Named.as(name + "-values"));
     }
 
-    static StoreBuilder<KeyValueStore<String, io.ectstream.evaluator.fid.Moments>> momentsStore(EvaluatorConfig config) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MOMENTS_STORE), Serdes.String(), new MomentsSerde())
-            .withCachingDisabled()
-            .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.streams().maxMessageBytes())));
+    static StoreBuilder<KeyValueStore<String, io.ectstream.evaluator.fid.Moments>> momentsStore(
+            EvaluatorConfig config) {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(MOMENTS_STORE), Serdes.String(), new MomentsSerde())
+                .withCachingDisabled()
+                .withLoggingEnabled(Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(config.streams().maxMessageBytes())));
     }
 
     /** (group, request id, chunk) -> record time, kept {@link CountEachChunkOnce#REMEMBERED}; changelogged. */
     private static StoreBuilder<WindowStore<String, Long>> countedChunksStore() {
         Duration kept = CountEachChunkOnce.REMEMBERED;
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(COUNTED_CHUNKS_STORE, kept, kept, false),
-                Serdes.String(), Serdes.Long())
-            .withCachingDisabled();
+        return Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(COUNTED_CHUNKS_STORE, kept, kept, false),
+                        Serdes.String(),
+                        Serdes.Long())
+                .withCachingDisabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, Long>> imagesSeenStore() {
         // A global store restores from its source topic: no changelog.
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IMAGES_SEEN_STORE), Serdes.String(), Serdes.Long())
-            .withLoggingDisabled();
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(IMAGES_SEEN_STORE), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled();
     }
 
     /** @throws IllegalArgumentException when the reference statistics were not made with this extractor */
     public static void checkCompatible(FeatureExtractor extractor, ReferenceStatistics reference) {
         if (!extractor.id().equals(reference.extractorId())) {
             throw new IllegalArgumentException("the reference statistics " + reference.id() + " were made with "
-                + reference.extractorId() + ", not with the configured extractor " + extractor.id());
+                    + reference.extractorId() + ", not with the configured extractor " + extractor.id());
         }
         if (extractor.dimension() != reference.dimension()) {
             throw new IllegalArgumentException("extractor " + extractor.id() + " gives " + extractor.dimension()
-                + " features, the reference statistics have " + reference.dimension());
+                    + " features, the reference statistics have " + reference.dimension());
         }
     }
 }

@@ -27,7 +27,8 @@ public final class MomentsSerde implements Serde<Moments> {
         int d = buffer.getInt();
         long n = buffer.getLong();
         if (d < 1 || bytes.length != 16 + 8L * (d + Moments.packedSize(d))) {
-            throw new SerializationException("moments record of dimension " + d + " has the wrong length " + bytes.length);
+            throw new SerializationException(
+                    "moments record of dimension " + d + " has the wrong length " + bytes.length);
         }
         double[] sums = new double[d];
         double[] outer = new double[Moments.packedSize(d)];

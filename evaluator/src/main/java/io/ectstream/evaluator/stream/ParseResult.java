@@ -37,7 +37,7 @@ final class ParseResult implements FixedKeyProcessor<String, byte[], Parsed<Gene
             counters.countUndecodable();
             log.warn("undecodable result record (key {}): {}", record.key(), e.getMessage());
             context.forward(record.withValue(Parsed.failed(ErrorRecords.undecodable(
-                record.key(), e.getMessage(), context.recordMetadata(), record.value(), clock))));
+                    record.key(), e.getMessage(), context.recordMetadata(), record.value(), clock))));
         }
     }
 }

@@ -13,11 +13,12 @@ public record ReportSchedule(long reportEvery, long windowSamples) {
 
     public ReportSchedule {
         if (reportEvery < 2) {
-            throw new IllegalArgumentException("reports need at least 2 samples (a covariance), got K = " + reportEvery);
+            throw new IllegalArgumentException(
+                    "reports need at least 2 samples (a covariance), got K = " + reportEvery);
         }
         if (windowSamples < 0 || windowSamples % reportEvery != 0) {
             throw new IllegalArgumentException("the rolling window (" + windowSamples
-                + " samples) must be 0 or a multiple of the report interval K = " + reportEvery);
+                    + " samples) must be 0 or a multiple of the report interval K = " + reportEvery);
         }
     }
 

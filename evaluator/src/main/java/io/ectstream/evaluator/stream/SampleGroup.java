@@ -18,8 +18,15 @@ public record SampleGroup(ModelVersion version, SamplerKind sampler, int network
 
     /** The state store and repartition key. */
     public String key() {
-        return String.join("|", version.getRunId(), Long.toString(version.getStep()), version.getPhase().name(),
-            version.getSha256(), sampler.name(), Integer.toString(networkEvaluations), purpose.name());
+        return String.join(
+                "|",
+                version.getRunId(),
+                Long.toString(version.getStep()),
+                version.getPhase().name(),
+                version.getSha256(),
+                sampler.name(),
+                Integer.toString(networkEvaluations),
+                purpose.name());
     }
 
     /** The key of FidReports: the model version, {@code runId@step}. */

@@ -10,15 +10,16 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /** Kafka Streams properties of the evaluator: exactly-once, a state directory, room for large moment records. */
 public final class StreamsSettings {
-    private StreamsSettings() {
-    }
+    private StreamsSettings() {}
 
     public static Properties properties(EvaluatorConfig config) {
         Properties p = new Properties();
         p.putAll(config.client().properties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.streams().stateDir().toAbsolutePath().toString());
+        p.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                config.streams().stateDir().toAbsolutePath().toString());
         int limit = config.streams().maxMessageBytes();
         // Changelog and repartition topics are created by Streams with these topic configs.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(limit));
@@ -31,8 +32,12 @@ public final class StreamsSettings {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), limit);
         // Bad input is routed to the error topic by the topology itself; anything a processor still throws
         // is logged and the record skipped, so that one poison record cannot stop the application.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
         p.putAll(config.streams().overrides());
         return p;
     }

@@ -31,8 +31,10 @@ class CommandsTest {
 
     @Test
     void fidOfTwoNpyFeatureFilesIsScipysValue() throws Exception {
-        String out = run(new FidCommand(), Fixtures.path("features_gen_d64.npy").toString(),
-            Fixtures.path("features_ref_d64.npy").toString());
+        String out = run(
+                new FidCommand(),
+                Fixtures.path("features_gen_d64.npy").toString(),
+                Fixtures.path("features_ref_d64.npy").toString());
         String json = Files.readString(Fixtures.path("fid_fixture.json"));
         Matcher m = Pattern.compile("\"d\": 64,[^}]*\"fid\": ([-0-9.eE+]+)").matcher(json);
         assertTrue(m.find());
@@ -58,8 +60,16 @@ class CommandsTest {
         assertEquals(expected, fromFolders, 1e-5 * Math.max(1, expected));
 
         Path statsFile = dir.resolve("b.ectref");
-        String printed = run(new ReferenceStatsCommand(), "--dataset", "png-folder:" + folderB, "--resolution", "12", "--extractor", spec,
-            "--out", statsFile.toString());
+        String printed = run(
+                new ReferenceStatsCommand(),
+                "--dataset",
+                "png-folder:" + folderB,
+                "--resolution",
+                "12",
+                "--extractor",
+                spec,
+                "--out",
+                statsFile.toString());
         ReferenceStatistics stats = ReferenceStatistics.read(statsFile);
         assertTrue(printed.startsWith(stats.id()), printed);
         assertEquals(30, stats.statistics().count());
@@ -77,14 +87,29 @@ class CommandsTest {
         }
         Path folder = writePngs(dir.resolve("ref"), images);
         Path statsFile = dir.resolve("ref.ectref");
-        run(new ReferenceStatsCommand(), "--dataset", "png-folder:" + folder, "--resolution", "12",
-            "--extractor", "random-projection:5:3", "--out", statsFile.toString());
+        run(
+                new ReferenceStatsCommand(),
+                "--dataset",
+                "png-folder:" + folder,
+                "--resolution",
+                "12",
+                "--extractor",
+                "random-projection:5:3",
+                "--out",
+                statsFile.toString());
 
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new EvaluateCommand());
         cli.setErr(new PrintWriter(err));
-        int exit = cli.execute("--extractor", "random-projection:5:4", "--image-shape", "1x12x12",
-            "--reference-stats", statsFile.toString(), "--state-dir", dir.resolve("state").toString());
+        int exit = cli.execute(
+                "--extractor",
+                "random-projection:5:4",
+                "--image-shape",
+                "1x12x12",
+                "--reference-stats",
+                statsFile.toString(),
+                "--state-dir",
+                dir.resolve("state").toString());
         assertTrue(exit != 0);
         assertTrue(err.toString().contains("were made with random-projection:d5:seed3"), err.toString());
     }
@@ -100,8 +125,26 @@ class CommandsTest {
             writePngs(dir.resolve("data").resolve("class" + c), images);
         }
         Path net = dir.resolve("net.bin");
-        String out = run(new TrainFeatureNetCommand(), "--dataset", "png-folder:" + dir.resolve("data"), "--resolution", "12", "--out", net.toString(),
-            "--epochs", "6", "--batch-size", "16", "--width", "8", "--features", "16", "--held-out", "0.25", "--lr", "0.003");
+        String out = run(
+                new TrainFeatureNetCommand(),
+                "--dataset",
+                "png-folder:" + dir.resolve("data"),
+                "--resolution",
+                "12",
+                "--out",
+                net.toString(),
+                "--epochs",
+                "6",
+                "--batch-size",
+                "16",
+                "--width",
+                "8",
+                "--features",
+                "16",
+                "--held-out",
+                "0.25",
+                "--lr",
+                "0.003");
         assertTrue(Files.exists(net));
         Matcher accuracy = Pattern.compile("accuracy ([0-9.]+)").matcher(out);
         assertTrue(accuracy.find(), out);

@@ -42,17 +42,42 @@ class EvaluateCommandTest {
 
     @Test
     void flagsLandInTheirParts() {
-        EvaluatorConfig config = parse("--bootstrap-servers", "h:1", "--application-id", "app", "--results-topic", "r",
-            "--checkpoints-topic", "none", "--fid-topic", "f", "--errors-topic", "e", "--report-every", "10", "--window", "30",
-            "--state-dir", "s", "--batch-size", "8", "--max-message-bytes", "2097152", "--kafka-property", "client.id=ev");
-        assertEquals(Map.of("bootstrap.servers", "h:1", "client.id", "ev"), config.client().properties());
+        EvaluatorConfig config = parse(
+                "--bootstrap-servers",
+                "h:1",
+                "--application-id",
+                "app",
+                "--results-topic",
+                "r",
+                "--checkpoints-topic",
+                "none",
+                "--fid-topic",
+                "f",
+                "--errors-topic",
+                "e",
+                "--report-every",
+                "10",
+                "--window",
+                "30",
+                "--state-dir",
+                "s",
+                "--batch-size",
+                "8",
+                "--max-message-bytes",
+                "2097152",
+                "--kafka-property",
+                "client.id=ev");
+        assertEquals(
+                Map.of("bootstrap.servers", "h:1", "client.id", "ev"),
+                config.client().properties());
         assertEquals("app", config.applicationId());
         assertEquals(new EvaluatorConfig.Topics("r", null, "f", "e"), config.topics());
         assertNull(config.topics().checkpoints(), "'none': reports carry no imagesSeen");
         assertEquals(new ReportSchedule(10, 30), config.schedule());
         assertEquals(8, config.featureBatchSize());
         assertEquals(new EvaluatorConfig.Streams(Path.of("s"), 2 * 1024 * 1024, Map.of()), config.streams());
-        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> parse("--max-message-bytes", "1000"));
+        IllegalArgumentException small =
+                assertThrows(IllegalArgumentException.class, () -> parse("--max-message-bytes", "1000"));
         assertEquals("max message bytes below 1 MiB: 1000", small.getMessage());
     }
 }

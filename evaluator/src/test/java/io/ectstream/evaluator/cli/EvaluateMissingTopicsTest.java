@@ -32,12 +32,29 @@ class EvaluateMissingTopicsTest {
         CommandLine cli = new CommandLine(new EvaluateCommand());
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(out));
-        int code = cli.execute("--bootstrap-servers", kafka.bootstrapServers(), "--results-topic", "ec.results",
-            "--fid-topic", "ec.fid", "--errors-topic", "ec.errors", "--checkpoints-topic", "ec.checkpoints",
-            "--extractor", "random-projection:8:1", "--image-shape", "1x4x4", "--reference-stats", stats.toString(),
-            "--state-dir", dir.resolve("state").toString());
+        int code = cli.execute(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--results-topic",
+                "ec.results",
+                "--fid-topic",
+                "ec.fid",
+                "--errors-topic",
+                "ec.errors",
+                "--checkpoints-topic",
+                "ec.checkpoints",
+                "--extractor",
+                "random-projection:8:1",
+                "--image-shape",
+                "1x4x4",
+                "--reference-stats",
+                stats.toString(),
+                "--state-dir",
+                dir.resolve("state").toString());
         String said = out.toString();
         assertTrue(code != 0, said);
-        assertTrue(said.contains("evaluator cannot start") && said.contains("has no topic ec.errors, ec.checkpoints"), said);
+        assertTrue(
+                said.contains("evaluator cannot start") && said.contains("has no topic ec.errors, ec.checkpoints"),
+                said);
     }
 }

@@ -24,15 +24,30 @@ class FidPlotCommandTest {
     void drawsAPngOfTheRequestedSizeFromTwoResultsFiles(@TempDir Path dir) throws Exception {
         Path teacher = dir.resolve("teacher.jsonl");
         Path ect = dir.resolve("ect.jsonl");
-        ScoreResultsFile.append(teacher, List.of(result("teacher", 1000, 160000, "PRETRAIN", "heun35", 20.0),
-            result("teacher", 1000, 160000, "PRETRAIN", "ect1", 250.0), result("teacher", 1000, 160000, "PRETRAIN", "ect2", 90.0)));
-        ScoreResultsFile.append(ect, List.of(result("ect", 10, 163200, "ECT", "ect1", 50.0),
-            result("ect", 10, 163200, "ECT", "ect2", 30.0), result("ect", 20, 166400, "ECT", "ect1", 35.0),
-            result("ect", 20, 166400, "ECT", "ect2", 24.0)));
+        ScoreResultsFile.append(
+                teacher,
+                List.of(
+                        result("teacher", 1000, 160000, "PRETRAIN", "heun35", 20.0),
+                        result("teacher", 1000, 160000, "PRETRAIN", "ect1", 250.0),
+                        result("teacher", 1000, 160000, "PRETRAIN", "ect2", 90.0)));
+        ScoreResultsFile.append(
+                ect,
+                List.of(
+                        result("ect", 10, 163200, "ECT", "ect1", 50.0),
+                        result("ect", 10, 163200, "ECT", "ect2", 30.0),
+                        result("ect", 20, 166400, "ECT", "ect1", 35.0),
+                        result("ect", 20, 166400, "ECT", "ect2", 24.0)));
 
         Path png = dir.resolve("plots/fid.png");
-        String out = CommandsTest.run(new FidPlotCommand(), "--results", teacher.toString(), ect.toString(),
-            "--out", png.toString(), "--title", "test plot");
+        String out = CommandsTest.run(
+                new FidPlotCommand(),
+                "--results",
+                teacher.toString(),
+                ect.toString(),
+                "--out",
+                png.toString(),
+                "--title",
+                "test plot");
         assertTrue(out.contains("2 curves, 3 teacher lines from 7 results"), out);
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(900, image.getWidth());
@@ -40,8 +55,16 @@ class FidPlotCommandTest {
         assertTrue(colours(image) > 10, "a chart has text, axes, lines and markers in several colours");
 
         Path small = dir.resolve("small.png");
-        CommandsTest.run(new FidPlotCommand(), "--results", ect.toString(), "--out", small.toString(), "--width", "400",
-            "--height", "300");
+        CommandsTest.run(
+                new FidPlotCommand(),
+                "--results",
+                ect.toString(),
+                "--out",
+                small.toString(),
+                "--width",
+                "400",
+                "--height",
+                "300");
         BufferedImage smallImage = ImageIO.read(small.toFile());
         assertEquals(400, smallImage.getWidth());
         assertEquals(300, smallImage.getHeight());

@@ -26,7 +26,8 @@ import picocli.CommandLine;
 class ScoreCommandTest {
     @Test
     void scoresEachSamplerPrintsALineAppendsResultsAndWritesGrids(@TempDir Path dir) throws Exception {
-        Path checkpoint = dir.resolve(TinyCheckpoint.write(dir, "teacher", 3, Phase.PRETRAIN, 2).getCheckpointUri());
+        Path checkpoint = dir.resolve(
+                TinyCheckpoint.write(dir, "teacher", 3, Phase.PRETRAIN, 2).getCheckpointUri());
         ImageShape shape = new ImageShape(1, 8, 8);
         RandomProjectionExtractor extractor = new RandomProjectionExtractor(shape, 4, 9);
         Random random = new Random(1);
@@ -42,19 +43,41 @@ class ScoreCommandTest {
         ReferenceStatistics.of(extractor.id(), "random", moments).write(stats);
         Path results = dir.resolve("results.jsonl");
 
-        String out = CommandsTest.run(new ScoreCommand(), "--checkpoint", checkpoint.toString(), "--sampler", "heun,ect2", "--samples", "6", "--batch-size", "4", "--seed", "5", "--extractor", "random-projection:4:9",
-            "--reference-stats", stats.toString(), "--grid-dir", dir.resolve("grids").toString(),
-            "--results", results.toString(), "--device", "cpu");
+        String out = CommandsTest.run(
+                new ScoreCommand(),
+                "--checkpoint",
+                checkpoint.toString(),
+                "--sampler",
+                "heun,ect2",
+                "--samples",
+                "6",
+                "--batch-size",
+                "4",
+                "--seed",
+                "5",
+                "--extractor",
+                "random-projection:4:9",
+                "--reference-stats",
+                stats.toString(),
+                "--grid-dir",
+                dir.resolve("grids").toString(),
+                "--results",
+                results.toString(),
+                "--device",
+                "cpu");
 
         List<ScoreResult> written = ScoreResultsFile.read(results);
         // the given samplers replace the default (ect1,ect2), in the given order
-        assertEquals(List.of("heun35", "ect2"), written.stream().map(ScoreResult::sampler).toList());
+        assertEquals(
+                List.of("heun35", "ect2"),
+                written.stream().map(ScoreResult::sampler).toList());
         assertEquals(2, out.lines().count(), out);
         for (ScoreResult r : written) {
             assertEquals("PRETRAIN", r.phase());
             assertEquals(6, r.samples());
             assertEquals(5, r.seed());
-            assertTrue(out.contains(r.sampler() + ": FID " + String.format(java.util.Locale.ROOT, "%.4f", r.fid())), out);
+            assertTrue(
+                    out.contains(r.sampler() + ": FID " + String.format(java.util.Locale.ROOT, "%.4f", r.fid())), out);
             assertTrue(Files.size(dir.resolve("grids/teacher-step000000003-" + r.sampler() + ".png")) > 0);
         }
     }
@@ -64,9 +87,17 @@ class ScoreCommandTest {
         CommandLine cli = new CommandLine(new ScoreCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
-        int exit = cli.execute("--checkpoint", dir.resolve("gone.ckpt").toString(), "--extractor", "random-projection:4",
-            "--reference-stats", dir.resolve("ref.ectref").toString());
+        int exit = cli.execute(
+                "--checkpoint",
+                dir.resolve("gone.ckpt").toString(),
+                "--extractor",
+                "random-projection:4",
+                "--reference-stats",
+                dir.resolve("ref.ectref").toString());
         assertTrue(exit != 0);
-        assertTrue(err.toString().contains("checkpoint file not found") && err.toString().contains("gone.ckpt"), err.toString());
+        assertTrue(
+                err.toString().contains("checkpoint file not found")
+                        && err.toString().contains("gone.ckpt"),
+                err.toString());
     }
 }

@@ -16,8 +16,12 @@ class CheckpointSelectorTest {
     @Test
     void ofABacklogTheNewestOfEachRunComesFirstThenTheOthersInStepOrder() {
         CheckpointSelector selector = new CheckpointSelector();
-        List<CheckpointEvent> backlog = List.of(DriverEvents.event("a", 1, Phase.PRETRAIN), DriverEvents.event("b", 7, Phase.ECT),
-            DriverEvents.event("a", 3, Phase.ECT), DriverEvents.event("a", 2, Phase.ECT), DriverEvents.event("a", 1, Phase.PRETRAIN));
+        List<CheckpointEvent> backlog = List.of(
+                DriverEvents.event("a", 1, Phase.PRETRAIN),
+                DriverEvents.event("b", 7, Phase.ECT),
+                DriverEvents.event("a", 3, Phase.ECT),
+                DriverEvents.event("a", 2, Phase.ECT),
+                DriverEvents.event("a", 1, Phase.PRETRAIN));
         assertEquals(List.of("a@3", "a@1", "a@2", "b@7"), ids(selector.select(backlog)));
     }
 
@@ -26,7 +30,11 @@ class CheckpointSelectorTest {
         CheckpointSelector selector = new CheckpointSelector();
         assertEquals(List.of("a@1"), ids(selector.select(List.of(DriverEvents.event("a", 1, Phase.ECT)))));
         assertEquals(List.of("a@3"), ids(selector.select(List.of(DriverEvents.event("a", 3, Phase.ECT)))));
-        assertEquals(List.of(), ids(selector.select(List.of(DriverEvents.event("a", 3, Phase.ECT)))), "a redelivered event");
-        assertEquals(List.of("a@2"), ids(selector.select(List.of(DriverEvents.event("a", 2, Phase.ECT)))), "an older one, late");
+        assertEquals(
+                List.of(), ids(selector.select(List.of(DriverEvents.event("a", 3, Phase.ECT)))), "a redelivered event");
+        assertEquals(
+                List.of("a@2"),
+                ids(selector.select(List.of(DriverEvents.event("a", 2, Phase.ECT)))),
+                "an older one, late");
     }
 }

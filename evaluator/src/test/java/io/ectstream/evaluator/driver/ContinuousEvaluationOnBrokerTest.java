@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointExpectation;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
-import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.core.sampling.SamplerSettings;
@@ -25,6 +24,7 @@ import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -96,41 +96,71 @@ class ContinuousEvaluationOnBrokerTest {
 
     @Test
     void everyCheckpointGetsOneReportPerSamplerOnTheAgreedSeeds(KafkaCluster kafka) throws Exception {
-        TopicNames topics = new TopicNames("ce.checkpoints", "ce.progress", "ce.requests", "ce.results", "ce.errors", "ce.fid");
+        TopicNames topics =
+                new TopicNames("ce.checkpoints", "ce.progress", "ce.requests", "ce.results", "ce.errors", "ce.fid");
         kafka.createTopics(1, topics.checkpoints(), topics.generateErrors(), topics.evalFid());
         String evaluationRequests = "ce.eval-requests";
         kafka.createTopics(2, topics.generateRequests(), topics.generateResults(), evaluationRequests);
         Path store = Files.createDirectories(dir.resolve("store"));
         ReferenceStatistics reference = ReferenceStatsBuilder.compute(
-            new InMemoryImages("reference", SHAPE, randomImages(new Random(3), 200)), extractor, 64);
+                new InMemoryImages("reference", SHAPE, randomImages(new Random(3), 200)), extractor, 64);
         String bootstrap = kafka.bootstrapServers();
-        EvaluatorConfig evaluatorConfig = new EvaluatorConfig(KafkaClientSettings.of(bootstrap), "ce-evaluator",
-            new EvaluatorConfig.Topics(topics.generateResults(), topics.checkpoints(), topics.evalFid(), topics.generateErrors()),
-            new ReportSchedule(PLAN.samples(), 0), 16, new EvaluatorConfig.Streams(dir.resolve("state"),
-            EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500",
-                "commit.interval.ms", "100", "num.stream.threads", "1", "statestore.cache.max.bytes", "0")));
+        EvaluatorConfig evaluatorConfig = new EvaluatorConfig(
+                KafkaClientSettings.of(bootstrap),
+                "ce-evaluator",
+                new EvaluatorConfig.Topics(
+                        topics.generateResults(), topics.checkpoints(), topics.evalFid(), topics.generateErrors()),
+                new ReportSchedule(PLAN.samples(), 0),
+                16,
+                new EvaluatorConfig.Streams(
+                        dir.resolve("state"),
+                        EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
+                        Map.of(
+                                "session.timeout.ms",
+                                "6000",
+                                "heartbeat.interval.ms",
+                                "500",
+                                "commit.interval.ms",
+                                "100",
+                                "num.stream.threads",
+                                "1",
+                                "statestore.cache.max.bytes",
+                                "0")));
         SamplerConfig samplerConfig = new SamplerConfig(
-            new SamplerKafka(KafkaClientSettings.of(bootstrap), "ce-sampler", topics, evaluationRequests, null), store,
-            Batching.defaults().withSize(16, 5), Admission.defaults().withMaxImagesPerRequest(64), HttpEndpoint.disabled(),
-            ServingLimits.NONE);
-        DriverConfig driverConfig = new DriverConfig("ce-driver", topics.checkpoints(), evaluationRequests,
-            topics.generateErrors(), Duration.ofMillis(200), Duration.ofSeconds(30));
+                new SamplerKafka(KafkaClientSettings.of(bootstrap), "ce-sampler", topics, evaluationRequests, null),
+                store,
+                Batching.defaults().withSize(16, 5),
+                Admission.defaults().withMaxImagesPerRequest(64),
+                HttpEndpoint.disabled(),
+                ServingLimits.NONE);
+        DriverConfig driverConfig = new DriverConfig(
+                "ce-driver",
+                topics.checkpoints(),
+                evaluationRequests,
+                topics.generateErrors(),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30));
         CheckpointEvent teacher = TinyCheckpoint.write(store, RUN, 10, Phase.PRETRAIN, 1);
         CheckpointEvent tuned = TinyCheckpoint.write(store, RUN, 20, Phase.ECT, 2);
 
         long supersededAt;
         try (EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig, extractor, reference);
-             SamplerService sampler = SamplerService.start(samplerConfig, new CheckpointModelLoader(Device.cpu()));
-             EvaluationDriver driver = new EvaluationDriver(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                 driverConfig, PLAN).start();
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+                SamplerService sampler = SamplerService.start(samplerConfig, new CheckpointModelLoader(Device.cpu()));
+                EvaluationDriver driver = new EvaluationDriver(
+                                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), driverConfig, PLAN)
+                        .start();
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             assertTrue(evaluator.awaitRunning(WAIT));
             assertTrue(sampler.awaitRecovery(WAIT));
-            producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(teacher))).get();
+            producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(teacher)))
+                    .get();
             // The tuned checkpoint arrives while the teacher's evaluation (Heun, 35 evaluations an image) is under way.
             readUntil(bootstrap, topics.generateResults(), RESULTS, list -> !list.isEmpty());
-            producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(tuned))).get();
+            producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(tuned)))
+                    .get();
             supersededAt = awaitActiveStep(sampler, 20);
 
             readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
@@ -141,31 +171,67 @@ class ContinuousEvaluationOnBrokerTest {
             assertEquals(2, driver.evaluatedCheckpoints());
             assertEquals(0, driver.abandonedRequests());
 
-            Map<String, List<byte[]>> served = imagesByGroup(readUntil(bootstrap, topics.generateResults(), RESULTS,
-                list -> list.stream().mapToInt(r -> r.getImages().size()).sum() >= 3 * PLAN.samples()));
+            Map<String, List<byte[]>> served = imagesByGroup(readUntil(
+                    bootstrap,
+                    topics.generateResults(),
+                    RESULTS,
+                    list -> list.stream().mapToInt(r -> r.getImages().size()).sum() >= 3 * PLAN.samples()));
             long teacherLate = readUntil(bootstrap, topics.generateResults(), RESULTS, l -> true).stream()
-                .filter(r -> r.getModelVersion().getStep() == 10 && r.getCreatedAt().toEpochMilli() > supersededAt).count();
-            log.info("results of step 10 made after step 20 was active: {}; driver sent {} requests ({} re-sent)",
-                teacherLate, driver.requested(), driver.retried());
+                    .filter(r -> r.getModelVersion().getStep() == 10
+                            && r.getCreatedAt().toEpochMilli() > supersededAt)
+                    .count();
+            log.info(
+                    "results of step 10 made after step 20 was active: {}; driver sent {} requests ({} re-sent)",
+                    teacherLate,
+                    driver.requested(),
+                    driver.retried());
             assertTrue(teacherLate > 0, "the teacher was superseded mid-evaluation and still scored to the end");
 
             FrechetDistance fid = new FrechetDistance(reference.statistics());
-            checkReport(reports, teacher, SamplerKind.EDM_HEUN, 35, served.get("10:EDM_HEUN:35"),
-                generate(store, teacher, SamplerSettings.heun()), fid);
-            checkReport(reports, tuned, SamplerKind.ECT, 1, served.get("20:ECT:1"),
-                generate(store, tuned, SamplerSettings.ect(1, PLAN.tMid())), fid);
-            checkReport(reports, tuned, SamplerKind.ECT, 2, served.get("20:ECT:2"),
-                generate(store, tuned, SamplerSettings.ect(2, PLAN.tMid())), fid);
+            checkReport(
+                    reports,
+                    teacher,
+                    SamplerKind.EDM_HEUN,
+                    35,
+                    served.get("10:EDM_HEUN:35"),
+                    generate(store, teacher, SamplerSettings.heun()),
+                    fid);
+            checkReport(
+                    reports,
+                    tuned,
+                    SamplerKind.ECT,
+                    1,
+                    served.get("20:ECT:1"),
+                    generate(store, tuned, SamplerSettings.ect(1, PLAN.tMid())),
+                    fid);
+            checkReport(
+                    reports,
+                    tuned,
+                    SamplerKind.ECT,
+                    2,
+                    served.get("20:ECT:2"),
+                    generate(store, tuned, SamplerSettings.ect(2, PLAN.tMid())),
+                    fid);
 
             checkRequestSeeds(readUntil(bootstrap, evaluationRequests, REQUESTS, l -> l.size() >= 12));
             checkHistory(bootstrap, topics.evalFid(), reports);
         }
     }
 
-    private void checkReport(List<FidReport> reports, CheckpointEvent event, SamplerKind sampler, int steps,
-                                    List<byte[]> served, byte[][] expected, FrechetDistance fid) {
-        FidReport report = reports.stream().filter(r -> r.getModelVersion().getStep() == event.getStep()
-            && r.getSampler() == sampler && r.getSteps() == steps).findFirst().orElseThrow();
+    private void checkReport(
+            List<FidReport> reports,
+            CheckpointEvent event,
+            SamplerKind sampler,
+            int steps,
+            List<byte[]> served,
+            byte[][] expected,
+            FrechetDistance fid) {
+        FidReport report = reports.stream()
+                .filter(r -> r.getModelVersion().getStep() == event.getStep()
+                        && r.getSampler() == sampler
+                        && r.getSteps() == steps)
+                .findFirst()
+                .orElseThrow();
         assertEquals(FidWindowKind.ALL, report.getWindow().getKind());
         assertEquals(TrafficPurpose.EVALUATION, report.getPurpose());
         assertEquals(PLAN.samples(), report.getNumSamples());
@@ -173,7 +239,10 @@ class ContinuousEvaluationOnBrokerTest {
         assertEquals(event.getImagesSeen(), report.getImagesSeen());
         assertEquals(expected.length, served.size());
         for (int i = 0; i < expected.length; i++) {
-            assertArrayEquals(expected[i], served.get(i), "image " + i + " of " + sampler + " " + steps + " is the agreed seed's");
+            assertArrayEquals(
+                    expected[i],
+                    served.get(i),
+                    "image " + i + " of " + sampler + " " + steps + " is the agreed seed's");
         }
         Moments moments = new Moments(extractor.dimension());
         moments.addAll(extractor.extract(ImageBatch.of(SHAPE, List.of(expected))));
@@ -190,12 +259,17 @@ class ContinuousEvaluationOnBrokerTest {
             int chunk = Integer.parseInt(id.split(":")[3]); // eval:<run>@<step>:<sampler>:<chunk>:<nonce>
             assertEquals(PLAN.requestSeed(chunk), r.getSeed());
             assertEquals(PLAN.imagesInRequest(chunk), r.getNumImages());
-            bySampler.computeIfAbsent(r.getModel().getStep() + ":" + r.getSampler() + ":" + r.getSteps(), k -> new ArrayList<>())
-                .add(chunk + "/" + r.getSeed());
+            bySampler
+                    .computeIfAbsent(
+                            r.getModel().getStep() + ":" + r.getSampler() + ":" + r.getSteps(), k -> new ArrayList<>())
+                    .add(chunk + "/" + r.getSeed());
         }
         assertEquals(3, bySampler.size(), bySampler.toString());
-        bySampler.values().forEach(chunks -> assertEquals(List.of("0/4242", "1/4243", "2/4244", "3/4245"),
-            chunks.stream().distinct().sorted().toList()));
+        bySampler
+                .values()
+                .forEach(chunks -> assertEquals(
+                        List.of("0/4242", "1/4243", "2/4244", "3/4245"),
+                        chunks.stream().distinct().sorted().toList()));
     }
 
     private static void checkHistory(String bootstrap, String fidTopic, List<FidReport> reports) {
@@ -207,11 +281,24 @@ class ContinuousEvaluationOnBrokerTest {
         log.info("fid-history:\n{}", text);
         String[] lines = text.split("\n");
         assertEquals(5, lines.length, text);
-        assertTrue(lines[1].matches("\\| step \\| kimg \\|\\s+phase \\| ECT 1-step\\s+\\| ECT 2-step\\s+\\| Heun 18 steps, 35 NFE\\s+\\|"), lines[1]);
-        double heun = reports.stream().filter(r -> r.getSampler() == SamplerKind.EDM_HEUN).findFirst().orElseThrow().getFid();
-        assertTrue(lines[3].matches("\\|\\s+10 \\|\\s+1\\.0 \\| PRETRAIN \\| -\\s+\\| -\\s+\\| "
-            + java.util.regex.Pattern.quote(String.format(java.util.Locale.ROOT, "%.3f (64)", heun)) + "\\s+\\|"), lines[3]);
-        assertTrue(lines[4].matches("\\|\\s+20 \\|\\s+2\\.0 \\|\\s+ECT \\| \\d+\\.\\d{3} \\(64\\)\\s+\\| \\d+\\.\\d{3} \\(64\\)\\s+\\| -\\s+\\|"), lines[4]);
+        assertTrue(
+                lines[1].matches(
+                        "\\| step \\| kimg \\|\\s+phase \\| ECT 1-step\\s+\\| ECT 2-step\\s+\\| Heun 18 steps, 35 NFE\\s+\\|"),
+                lines[1]);
+        double heun = reports.stream()
+                .filter(r -> r.getSampler() == SamplerKind.EDM_HEUN)
+                .findFirst()
+                .orElseThrow()
+                .getFid();
+        assertTrue(
+                lines[3].matches("\\|\\s+10 \\|\\s+1\\.0 \\| PRETRAIN \\| -\\s+\\| -\\s+\\| "
+                        + java.util.regex.Pattern.quote(String.format(java.util.Locale.ROOT, "%.3f (64)", heun))
+                        + "\\s+\\|"),
+                lines[3]);
+        assertTrue(
+                lines[4].matches(
+                        "\\|\\s+20 \\|\\s+2\\.0 \\|\\s+ECT \\| \\d+\\.\\d{3} \\(64\\)\\s+\\| \\d+\\.\\d{3} \\(64\\)\\s+\\| -\\s+\\|"),
+                lines[4]);
     }
 
     /** Images per "step:sampler:steps", in request order (chunk c holds images c * 16 ...). */
@@ -221,10 +308,12 @@ class ContinuousEvaluationOnBrokerTest {
             assertEquals(TrafficPurpose.EVALUATION, r.getPurpose());
             String id = r.getRequestId();
             int chunk = Integer.parseInt(id.split(":")[3]); // eval:<run>@<step>:<sampler>:<chunk>:<nonce>
-            byte[][] images = groups.computeIfAbsent(r.getModelVersion().getStep() + ":" + r.getSampler() + ":" + r.getSteps(),
-                k -> new byte[PLAN.samples()][]);
+            byte[][] images = groups.computeIfAbsent(
+                    r.getModelVersion().getStep() + ":" + r.getSampler() + ":" + r.getSteps(),
+                    k -> new byte[PLAN.samples()][]);
             for (int j = 0; j < r.getImages().size(); j++) {
-                images[chunk * PLAN.requestImages() + r.getFirstImageIndex() + j] = bytes(r.getImages().get(j));
+                images[chunk * PLAN.requestImages() + r.getFirstImageIndex() + j] =
+                        bytes(r.getImages().get(j));
             }
         }
         Map<String, List<byte[]>> out = new HashMap<>();
@@ -233,8 +322,10 @@ class ContinuousEvaluationOnBrokerTest {
     }
 
     private static byte[][] generate(Path store, CheckpointEvent event, SamplerSettings settings) throws Exception {
-        try (ImageGenerator model = new CheckpointModelLoader(Device.cpu()).load(store.resolve(event.getCheckpointUri()),
-            new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork()))) {
+        try (ImageGenerator model = new CheckpointModelLoader(Device.cpu())
+                .load(
+                        store.resolve(event.getCheckpointUri()),
+                        new CheckpointExpectation(event.getSha256(), event.getSizeBytes(), event.getNetwork()))) {
             return model.generate(PLAN.noiseSeeds(), settings);
         }
     }
@@ -251,19 +342,26 @@ class ContinuousEvaluationOnBrokerTest {
         throw new AssertionError("the sampler did not load step " + step);
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readUntil(String bootstrap, String topic, AvroCodec<T> codec, Predicate<List<T>> done) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readUntil(
+            String bootstrap, String topic, AvroCodec<T> codec, Predicate<List<T>> done) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         List<T> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + WAIT.toNanos();
             // Everything present now, then more until done.
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()) || !done.test(values)) {
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    || !done.test(values)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("timed out reading " + topic + " with " + values.size() + " records");
                 }

@@ -22,12 +22,20 @@ class EvaluationRequestsTest {
 
     @Test
     void tunedCheckpointsGetOneAndTwoStepOnTheSameSeedsAsEveryOtherCheckpoint() {
-        List<GenerationRequest> a = EvaluationRequests.of(DriverEvents.event("run", 10, Phase.ECT), PLAN, Instant.EPOCH, "n0");
-        List<GenerationRequest> b = EvaluationRequests.of(DriverEvents.event("run", 20, Phase.ECT), PLAN, Instant.EPOCH, "n0");
+        List<GenerationRequest> a =
+                EvaluationRequests.of(DriverEvents.event("run", 10, Phase.ECT), PLAN, Instant.EPOCH, "n0");
+        List<GenerationRequest> b =
+                EvaluationRequests.of(DriverEvents.event("run", 20, Phase.ECT), PLAN, Instant.EPOCH, "n0");
         assertEquals(6, a.size(), "10 samples in requests of 4: 3 requests, for each of 2 samplers");
-        assertEquals(List.of(4, 4, 2, 4, 4, 2), a.stream().map(GenerationRequest::getNumImages).toList());
-        assertEquals(List.of(1000L, 1001L, 1002L, 1000L, 1001L, 1002L), a.stream().map(GenerationRequest::getSeed).toList());
-        assertEquals(List.of(1, 1, 1, 2, 2, 2), a.stream().map(GenerationRequest::getSteps).toList());
+        assertEquals(
+                List.of(4, 4, 2, 4, 4, 2),
+                a.stream().map(GenerationRequest::getNumImages).toList());
+        assertEquals(
+                List.of(1000L, 1001L, 1002L, 1000L, 1001L, 1002L),
+                a.stream().map(GenerationRequest::getSeed).toList());
+        assertEquals(
+                List.of(1, 1, 1, 2, 2, 2),
+                a.stream().map(GenerationRequest::getSteps).toList());
         for (int i = 0; i < a.size(); i++) {
             GenerationRequest r = a.get(i);
             assertEquals(TrafficPurpose.EVALUATION, r.getPurpose());
@@ -39,7 +47,8 @@ class EvaluationRequestsTest {
         assertNull(a.get(0).getTMid());
         assertEquals(0.821, a.get(3).getTMid());
         assertEquals("eval:run@10:ect2:2:n0", a.get(5).getRequestId());
-        assertEquals(6, a.stream().map(GenerationRequest::getRequestId).distinct().count());
+        assertEquals(
+                6, a.stream().map(GenerationRequest::getRequestId).distinct().count());
     }
 
     @Test
@@ -52,8 +61,10 @@ class EvaluationRequestsTest {
         EvaluationPlan withFewStep = new EvaluationPlan(10, 4, 1000, 0.821, true);
         List<GenerationRequest> all = EvaluationRequests.of(teacher, withFewStep, Instant.EPOCH, "n0");
         assertEquals(9, all.size());
-        assertEquals(List.of("ect1", "ect1", "ect1", "ect2", "ect2", "ect2", "heun35", "heun35", "heun35"),
-            all.stream().map(r -> r.getRequestId().split(":")[2]).toList(), "the cheap scores are not queued behind Heun");
+        assertEquals(
+                List.of("ect1", "ect1", "ect1", "ect2", "ect2", "ect2", "heun35", "heun35", "heun35"),
+                all.stream().map(r -> r.getRequestId().split(":")[2]).toList(),
+                "the cheap scores are not queued behind Heun");
     }
 
     @Test
@@ -61,7 +72,9 @@ class EvaluationRequestsTest {
         String nonce = EvaluationRequests.newNonce();
         assertTrue(nonce.matches("[0-9a-f]{32}"), nonce);
         assertNotEquals(nonce, EvaluationRequests.newNonce());
-        GenerationRequest r = EvaluationRequests.of(DriverEvents.event("tiny", 10, Phase.ECT), PLAN, Instant.EPOCH, nonce).get(0);
+        GenerationRequest r = EvaluationRequests.of(
+                        DriverEvents.event("tiny", 10, Phase.ECT), PLAN, Instant.EPOCH, nonce)
+                .get(0);
         assertEquals("eval:tiny@10:ect1:0:" + nonce, r.getRequestId());
         assertEquals("tiny@10", EvaluationRequests.checkpointOf(r));
     }

@@ -19,8 +19,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class PendingRequestsTest {
-    private static final List<GenerationRequest> REQUESTS = EvaluationRequests.of(DriverEvents.event("run", 1, Phase.ECT),
-        new EvaluationPlan(4, 4, 0, 0.821, false), Instant.EPOCH, "n0");
+    private static final List<GenerationRequest> REQUESTS = EvaluationRequests.of(
+            DriverEvents.event("run", 1, Phase.ECT), new EvaluationPlan(4, 4, 0, 0.821, false), Instant.EPOCH, "n0");
     private static final GenerationRequest REQUEST = REQUESTS.get(0);
     private static final String ID = REQUEST.getRequestId();
 
@@ -65,8 +65,15 @@ class PendingRequestsTest {
     void aCheckpointsRequestsAreDroppedTogether() {
         PendingRequests pending = new PendingRequests(100, 1000);
         REQUESTS.forEach(r -> pending.sent(r, written(0), 0));
-        pending.sent(EvaluationRequests.of(DriverEvents.event("run", 2, Phase.ECT), new EvaluationPlan(4, 4, 0, 0.821, false),
-            Instant.EPOCH, "n1").get(0), written(1), 0);
+        pending.sent(
+                EvaluationRequests.of(
+                                DriverEvents.event("run", 2, Phase.ECT),
+                                new EvaluationPlan(4, 4, 0, 0.821, false),
+                                Instant.EPOCH,
+                                "n1")
+                        .get(0),
+                written(1),
+                0);
         assertEquals(2, pending.dropCheckpoint("run@1"));
         assertEquals(0, pending.dropCheckpoint("run@1"));
         assertEquals(1, pending.size());
@@ -83,12 +90,20 @@ class PendingRequestsTest {
     }
 
     private static Future<RecordMetadata> written(long offset) {
-        return CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition("eval", 0), offset, 0, 0L, 1, 1));
+        return CompletableFuture.completedFuture(
+                new RecordMetadata(new TopicPartition("eval", 0), offset, 0, 0L, 1, 1));
     }
 
     private static GenerationError error(String requestId, String topic, Integer offset) {
-        return GenerationError.newBuilder().setRequestId(requestId).setCode(ErrorCode.UNKNOWN_MODEL).setReason("test")
-            .setComponent("sampler-service").setSourceTopic(topic).setSourcePartition(topic == null ? null : 0)
-            .setSourceOffset(offset == null ? null : offset.longValue()).setOccurredAt(Instant.EPOCH).build();
+        return GenerationError.newBuilder()
+                .setRequestId(requestId)
+                .setCode(ErrorCode.UNKNOWN_MODEL)
+                .setReason("test")
+                .setComponent("sampler-service")
+                .setSourceTopic(topic)
+                .setSourcePartition(topic == null ? null : 0)
+                .setSourceOffset(offset == null ? null : offset.longValue())
+                .setOccurredAt(Instant.EPOCH)
+                .build();
     }
 }

@@ -28,11 +28,11 @@ import java.util.Random;
 public final class TinyCheckpoint {
     public static final NetworkSpec SPEC = new NetworkSpec(8, 1, 1, 8, List.of(1), 1, 1, List.of(), 0.0, 0.5);
 
-    private TinyCheckpoint() {
-    }
+    private TinyCheckpoint() {}
 
     /** Writes {@code store/<runId>/tiny-<step>.ckpt} (imagesSeen = 100 * step); the event's uri is relative to store. */
-    public static CheckpointEvent write(Path store, String runId, long step, Phase phase, long weightSeed) throws IOException {
+    public static CheckpointEvent write(Path store, String runId, long step, Phase phase, long weightSeed)
+            throws IOException {
         String uri = runId + "/tiny-" + step + ".ckpt";
         int stage = phase == Phase.ECT ? 1 : 0;
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -49,14 +49,31 @@ public final class TinyCheckpoint {
             }
             Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
             groups.put(CheckpointFormat.GROUP_EMA, arrays);
-            CheckpointMetadata metadata = new CheckpointMetadata(runId, step, step * 100, phase, stage, SPEC,
-                null, Map.of("init", weightSeed), Map.of(), Instant.now());
+            CheckpointMetadata metadata = new CheckpointMetadata(
+                    runId,
+                    step,
+                    step * 100,
+                    phase,
+                    stage,
+                    SPEC,
+                    null,
+                    Map.of("init", weightSeed),
+                    Map.of(),
+                    Instant.now());
             WrittenCheckpoint written = CheckpointWriter.write(store.resolve(uri), metadata, groups);
             return CheckpointEvent.newBuilder()
-                .setRunId(runId).setStep(step).setImagesSeen(step * 100).setPhase(phase).setEctStage(stage)
-                .setNetwork(SPEC.toAvro()).setCheckpointUri(uri).setSizeBytes(written.sizeBytes())
-                .setSha256(written.sha256()).setCreatedAt(Instant.now()).setTrainingLoss(0.0)
-                .build();
+                    .setRunId(runId)
+                    .setStep(step)
+                    .setImagesSeen(step * 100)
+                    .setPhase(phase)
+                    .setEctStage(stage)
+                    .setNetwork(SPEC.toAvro())
+                    .setCheckpointUri(uri)
+                    .setSizeBytes(written.sizeBytes())
+                    .setSha256(written.sha256())
+                    .setCreatedAt(Instant.now())
+                    .setTrainingLoss(0.0)
+                    .build();
         }
     }
 }

@@ -19,8 +19,8 @@ class FeatureNetTrainerTest {
     void learnsSeparableClassesAndSavesAVerifiableFile(@TempDir Path dir) throws Exception {
         LabeledImages data = TestImages.stripes(SHAPE, 360, 7);
         Path file = dir.resolve("feature-net.bin");
-        var result = FeatureNetTrainer.train(data, new FeatureNetConfig(SHAPE, 8, 32, 3),
-            new FeatureNetTraining(3, 32, 3e-3f, 5, 0.25), file);
+        var result = FeatureNetTrainer.train(
+                data, new FeatureNetConfig(SHAPE, 8, 32, 3), new FeatureNetTraining(3, 32, 3e-3f, 5, 0.25), file);
 
         assertTrue(result.heldOutAccuracy() > 0.9, "held-out accuracy " + result.heldOutAccuracy());
         assertEquals(FileHashes.sha256(file), result.sha256());
@@ -45,8 +45,11 @@ class FeatureNetTrainerTest {
             assertArrayEquals(first[1], single[0], 1e-5f, "features do not depend on the batch");
         }
 
-        var again = FeatureNetTrainer.train(data, new FeatureNetConfig(SHAPE, 8, 32, 3),
-            new FeatureNetTraining(3, 32, 3e-3f, 5, 0.25), dir.resolve("again.bin"));
+        var again = FeatureNetTrainer.train(
+                data,
+                new FeatureNetConfig(SHAPE, 8, 32, 3),
+                new FeatureNetTraining(3, 32, 3e-3f, 5, 0.25),
+                dir.resolve("again.bin"));
         assertEquals(result.sha256(), again.sha256(), "the same seed trains the same weights, byte for byte");
 
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);

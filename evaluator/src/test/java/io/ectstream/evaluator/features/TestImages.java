@@ -8,8 +8,7 @@ import java.util.Random;
 
 /** Synthetic labelled images for tests: class 0 horizontal stripes, 1 vertical stripes, 2 a bright square; plus noise. */
 public final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     public static LabeledImages stripes(ImageShape shape, int count, long seed) {
         Random random = new Random(seed);

@@ -54,12 +54,15 @@ class TorchScriptExtractorTest {
 
     @Test
     void refusesMissingFilesAndWrongShapes() {
-        assertThrows(FeatureExtractionException.class,
-            () -> new TorchScriptExtractor(Fixtures.path("pooling_features.py").resolveSibling("absent.pt"), SHAPE));
+        assertThrows(
+                FeatureExtractionException.class,
+                () -> new TorchScriptExtractor(
+                        Fixtures.path("pooling_features.py").resolveSibling("absent.pt"), SHAPE));
         try (TorchScriptExtractor extractor = new TorchScriptExtractor(Fixtures.path("pooling_features.pt"), SHAPE)) {
             ImageShape other = new ImageShape(3, 28, 28);
-            assertThrows(FeatureExtractionException.class,
-                () -> extractor.extract(new ImageBatch(other, 1, new byte[other.pixels()])));
+            assertThrows(
+                    FeatureExtractionException.class,
+                    () -> extractor.extract(new ImageBatch(other, 1, new byte[other.pixels()])));
         }
     }
 

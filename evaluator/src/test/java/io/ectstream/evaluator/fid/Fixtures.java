@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Paths of the committed fixtures in src/test/resources/fixtures. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Path path(String name) {
         try {

@@ -15,9 +15,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** FID from streamed moments against fixtures/fid_fixture.json, computed with scipy.linalg.sqrtm (fid_fixture.py). */
 class FrechetDistanceScipyTest {
 
-    record Case(int d, String reference, String generated, double fid, double traceCovGenerated,
-                double meanGenerated0, double covGenerated01) {
-    }
+    record Case(
+            int d,
+            String reference,
+            String generated,
+            double fid,
+            double traceCovGenerated,
+            double meanGenerated0,
+            double covGenerated01) {}
 
     static List<Case> cases() throws Exception {
         String json = java.nio.file.Files.readString(Fixtures.path("fid_fixture.json"));
@@ -25,8 +30,14 @@ class FrechetDistanceScipyTest {
         List<Case> out = new java.util.ArrayList<>();
         while (m.find()) {
             String c = m.group();
-            out.add(new Case((int) num(c, "d"), str(c, "reference"), str(c, "generated"), num(c, "fid"),
-                num(c, "traceCovGenerated"), num(c, "meanGenerated0"), num(c, "covGenerated01")));
+            out.add(new Case(
+                    (int) num(c, "d"),
+                    str(c, "reference"),
+                    str(c, "generated"),
+                    num(c, "fid"),
+                    num(c, "traceCovGenerated"),
+                    num(c, "meanGenerated0"),
+                    num(c, "covGenerated01")));
         }
         return out;
     }
@@ -40,8 +51,10 @@ class FrechetDistanceScipyTest {
 
         assertEquals(c.meanGenerated0(), g.mean()[0], 1e-12 * Math.abs(c.meanGenerated0()) + 1e-15);
         assertEquals(c.covGenerated01(), g.covariance().get(0, 1), 1e-9 * Math.abs(c.covGenerated01()));
-        assertEquals(c.traceCovGenerated(), org.ejml.dense.row.CommonOps_DDRM.trace(g.covariance()),
-            1e-10 * c.traceCovGenerated());
+        assertEquals(
+                c.traceCovGenerated(),
+                org.ejml.dense.row.CommonOps_DDRM.trace(g.covariance()),
+                1e-10 * c.traceCovGenerated());
 
         double fid = new FrechetDistance(GaussianStatistics.of(reference)).distance(g);
         assertEquals(c.fid(), fid, 1e-6 * c.fid(), "FID d=" + c.d());

@@ -36,12 +36,15 @@ class NpyReaderTest {
         byte[] good = Files.readAllBytes(Fixtures.path("npy_float64_3x4.npy"));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 8);
         assertTrue(assertThrows(NpyFormatException.class, () -> NpyReader.parse(truncated, "t"))
-            .getMessage().contains("shorter"));
+                .getMessage()
+                .contains("shorter"));
         byte[] notNpy = "hello world, not numpy".getBytes();
         assertThrows(NpyFormatException.class, () -> NpyReader.parse(notNpy, "x"));
-        byte[] intType = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1).replace("<f8", "<i8")
-            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] intType = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("<f8", "<i8")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(assertThrows(NpyFormatException.class, () -> NpyReader.parse(intType, "i"))
-            .getMessage().contains("not float32 or float64"));
+                .getMessage()
+                .contains("not float32 or float64"));
     }
 }

@@ -51,7 +51,8 @@ class ReferenceStatisticsTest {
         assertEquals("test-extractor:1234", back.extractorId());
         assertEquals(50, back.statistics().count());
         assertArrayEquals(stats.statistics().mean(), back.statistics().mean(), 0);
-        assertArrayEquals(stats.statistics().covariance().data, back.statistics().covariance().data, 0);
+        assertArrayEquals(
+                stats.statistics().covariance().data, back.statistics().covariance().data, 0);
         assertNotEquals(stats.id(), sample(7, 2).id());
         byte[] truncated = java.util.Arrays.copyOf(stats.toBytes(), 100);
         assertThrows(IllegalArgumentException.class, () -> ReferenceStatistics.fromBytes(truncated));
@@ -68,7 +69,8 @@ class ReferenceStatisticsTest {
             assertEquals("compact", config.get("cleanup.policy").value());
         }
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
@@ -79,7 +81,9 @@ class ReferenceStatisticsTest {
             }
             assertEquals(1, records.size());
             assertEquals(stats.id(), records.get(0).key());
-            assertEquals(stats.id(), ReferenceStatistics.fromBytes(records.get(0).value()).id());
+            assertEquals(
+                    stats.id(),
+                    ReferenceStatistics.fromBytes(records.get(0).value()).id());
         }
     }
 }

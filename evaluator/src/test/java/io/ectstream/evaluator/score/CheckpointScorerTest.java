@@ -38,12 +38,14 @@ class CheckpointScorerTest {
 
     @TempDir
     static Path dir;
+
     static Path checkpoint;
     static ReferenceStatistics reference;
 
     @BeforeAll
     static void tinyCheckpointAndReference() throws Exception {
-        checkpoint = dir.resolve(TinyCheckpoint.write(dir, "tiny-ect", 7, Phase.ECT, 11).getCheckpointUri());
+        checkpoint = dir.resolve(
+                TinyCheckpoint.write(dir, "tiny-ect", 7, Phase.ECT, 11).getCheckpointUri());
         reference = referenceStats(new RandomProjectionExtractor(SHAPE, D, 5));
     }
 
@@ -69,8 +71,14 @@ class CheckpointScorerTest {
     @Test
     void scoredFidIsTheFidOfTheSameSeedsGeneratedInOneBatchAndTheGridHoldsTheFirst64() throws Exception {
         Path grids = dir.resolve("grids");
-        ScoreConfig config = new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1, ScoreSampler.ECT2), 70, 100,
-            SamplerSettings.DEFAULT_T_MID, 32, grids);
+        ScoreConfig config = new ScoreConfig(
+                checkpoint,
+                List.of(ScoreSampler.ECT1, ScoreSampler.ECT2),
+                70,
+                100,
+                SamplerSettings.DEFAULT_T_MID,
+                32,
+                grids);
         List<ScoreResult> results = score(config);
 
         assertEquals(2, results.size());
@@ -88,13 +96,14 @@ class CheckpointScorerTest {
                 double expected = new FrechetDistance(reference.statistics()).distance(GaussianStatistics.of(moments));
                 assertEquals(expected, r.fid(), 1e-9, r.sampler());
 
-                byte[] grid = ImageCodec.fromPng(Files.readAllBytes(grids.resolve(
-                    CheckpointScorer.gridFileName("tiny-ect", 7, sampler))), 1);
+                byte[] grid = ImageCodec.fromPng(
+                        Files.readAllBytes(grids.resolve(CheckpointScorer.gridFileName("tiny-ect", 7, sampler))), 1);
                 assertEquals(64 * 64, grid.length);
                 // image 9 sits in row 1, column 1 of the 8x8 grid
                 for (int y = 0; y < 8; y++) {
-                    assertArrayEquals(Arrays.copyOfRange(images[9], y * 8, y * 8 + 8),
-                        Arrays.copyOfRange(grid, (8 + y) * 64 + 8, (8 + y) * 64 + 16));
+                    assertArrayEquals(
+                            Arrays.copyOfRange(images[9], y * 8, y * 8 + 8),
+                            Arrays.copyOfRange(grid, (8 + y) * 64 + 8, (8 + y) * 64 + 16));
                 }
             }
         }
@@ -128,7 +137,8 @@ class CheckpointScorerTest {
 
     @Test
     void heunCountsThirtyFiveEvaluations() throws Exception {
-        ScoreResult heun = score(new ScoreConfig(checkpoint, List.of(ScoreSampler.parse("heun")), 4, 0, 0.821, 4, null)).get(0);
+        ScoreResult heun = score(new ScoreConfig(checkpoint, List.of(ScoreSampler.parse("heun")), 4, 0, 0.821, 4, null))
+                .get(0);
         assertEquals("heun35", heun.sampler());
         assertEquals(35, heun.networkEvaluations());
         assertTrue(Double.isFinite(heun.fid()) && heun.fid() >= 0, "fid " + heun.fid());
@@ -137,32 +147,40 @@ class CheckpointScorerTest {
     @Test
     void aMissingOrCorruptCheckpointIsACheckpointException() throws Exception {
         Path missing = dir.resolve("nowhere.ckpt");
-        CheckpointException e = assertThrows(CheckpointException.class,
-            () -> score(new ScoreConfig(missing, List.of(ScoreSampler.ECT1), 4, 0, 0.821, 4, null)));
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
+                () -> score(new ScoreConfig(missing, List.of(ScoreSampler.ECT1), 4, 0, 0.821, 4, null)));
         assertTrue(e.getMessage().contains("nowhere.ckpt"), e.getMessage());
 
         byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[bytes.length - 20] ^= 0x55; // a weight byte: structure intact, hash broken
         Path corrupt = dir.resolve("corrupt.ckpt");
         Files.write(corrupt, bytes);
-        CheckpointException c = assertThrows(CheckpointException.class,
-            () -> score(new ScoreConfig(corrupt, List.of(ScoreSampler.ECT1), 4, 0, 0.821, 4, null)));
+        CheckpointException c = assertThrows(
+                CheckpointException.class,
+                () -> score(new ScoreConfig(corrupt, List.of(ScoreSampler.ECT1), 4, 0, 0.821, 4, null)));
         assertTrue(c.getMessage().contains("corrupt.ckpt"), c.getMessage());
     }
 
     @Test
     void referenceStatisticsOfAnotherExtractorAreRefused() {
         RandomProjectionExtractor other = new RandomProjectionExtractor(SHAPE, D, 6);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new CheckpointScorer(new CheckpointModelLoader(Device.cpu()), other, reference, "cpu"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new CheckpointScorer(new CheckpointModelLoader(Device.cpu()), other, reference, "cpu"));
         assertTrue(e.getMessage().contains(other.id()), e.getMessage());
     }
 
     @Test
     void badConfigurationsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ScoreSampler.parse("euler"));
-        assertThrows(IllegalArgumentException.class, () -> new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1), 1, 0, 0.821, 4, null));
-        assertThrows(IllegalArgumentException.class, () -> new ScoreConfig(checkpoint, List.of(), 10, 0, 0.821, 4, null));
-        assertThrows(IllegalArgumentException.class, () -> new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1), 10, 0, 0.821, 0, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1), 1, 0, 0.821, 4, null));
+        assertThrows(
+                IllegalArgumentException.class, () -> new ScoreConfig(checkpoint, List.of(), 10, 0, 0.821, 4, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1), 10, 0, 0.821, 0, null));
     }
 }

@@ -36,12 +36,13 @@ class ScoreResultsFileTest {
     @Test
     void aMalformedLineOrMissingFileIsAClearError(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("r.jsonl");
-        Files.writeString(file, ScoreResultsFile.toLine(result("r", 1, 1, "ECT", "ect1", 1.0)) + "\n\n{\"runId\": \"x\"}\n");
+        Files.writeString(
+                file, ScoreResultsFile.toLine(result("r", 1, 1, "ECT", "ect1", 1.0)) + "\n\n{\"runId\": \"x\"}\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoreResultsFile.read(file));
         assertTrue(e.getMessage().contains("line 3"), e.getMessage());
 
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-            () -> ScoreResultsFile.read(dir.resolve("none.jsonl")));
+        IllegalArgumentException missing =
+                assertThrows(IllegalArgumentException.class, () -> ScoreResultsFile.read(dir.resolve("none.jsonl")));
         assertTrue(missing.getMessage().contains("none.jsonl"), missing.getMessage());
     }
 }

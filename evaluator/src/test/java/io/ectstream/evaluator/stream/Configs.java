@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Evaluator configurations for tests: small topics, fast commits, a short session timeout. */
 final class Configs {
-    private Configs() {
-    }
+    private Configs() {}
 
     static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule) {
         return withCheckpoints(config(appId, bootstrap, stateDir, schedule, "results", "fid", "errors"), "checkpoints");
@@ -17,11 +16,33 @@ final class Configs {
         return c.withTopics(c.topics().withCheckpoints(checkpointsTopic));
     }
 
-    static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule,
-                                  String results, String fid, String errors) {
-        return new EvaluatorConfig(KafkaClientSettings.of(bootstrap), appId, new EvaluatorConfig.Topics(results, null, fid, errors),
-            schedule, 16, new EvaluatorConfig.Streams(stateDir, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
-                Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "500", "commit.interval.ms", "100",
-                    "num.stream.threads", "1", "statestore.cache.max.bytes", "0")));
+    static EvaluatorConfig config(
+            String appId,
+            String bootstrap,
+            Path stateDir,
+            ReportSchedule schedule,
+            String results,
+            String fid,
+            String errors) {
+        return new EvaluatorConfig(
+                KafkaClientSettings.of(bootstrap),
+                appId,
+                new EvaluatorConfig.Topics(results, null, fid, errors),
+                schedule,
+                16,
+                new EvaluatorConfig.Streams(
+                        stateDir,
+                        EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES,
+                        Map.of(
+                                "session.timeout.ms",
+                                "6000",
+                                "heartbeat.interval.ms",
+                                "500",
+                                "commit.interval.ms",
+                                "100",
+                                "num.stream.threads",
+                                "1",
+                                "statestore.cache.max.bytes",
+                                "0")));
     }
 }

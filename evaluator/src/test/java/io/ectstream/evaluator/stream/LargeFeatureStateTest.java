@@ -35,46 +35,68 @@ class LargeFeatureStateTest {
     private static final int D = 2048;
 
     @Test
-    void momentsOf2048FeaturesSurviveTheChangelogAndARestoreFromIt(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+    void momentsOf2048FeaturesSurviveTheChangelogAndARestoreFromIt(KafkaCluster kafka, @TempDir Path dir)
+            throws Exception {
         String results = "large-results";
         kafka.createTopics(1, results, "large-fid", "large-errors");
         RandomProjectionExtractor extractor = new RandomProjectionExtractor(TestResults.SHAPE, D, 23);
         ReferenceStatistics reference = ReferenceStatsBuilder.compute(
-            new InMemoryImages("reference", TestResults.SHAPE, TestResults.images(new Random(6), 4)), extractor, 4);
+                new InMemoryImages("reference", TestResults.SHAPE, TestResults.images(new Random(6), 4)), extractor, 4);
         ModelVersion version = TestResults.version("run-large", 3);
         Random random = new Random(12);
         List<byte[]> first = TestResults.images(random, 6);
         List<byte[]> second = TestResults.images(random, 2);
         String changelog = "large-d-" + FidTopology.MOMENTS_STORE + "-changelog";
         String blockKey = AccumulateMoments.currentKey(
-            SampleGroup.of(TestResults.result("x", version, 1, TrafficPurpose.USER, first, ImageFormat.RAW_UINT8)).key());
+                SampleGroup.of(TestResults.result("x", version, 1, TrafficPurpose.USER, first, ImageFormat.RAW_UINT8))
+                        .key());
 
-        try (EvaluatorApp app = EvaluatorApp.start(config(kafka, dir.resolve("state-1"), results), extractor, reference)) {
+        try (EvaluatorApp app =
+                EvaluatorApp.start(config(kafka, dir.resolve("state-1"), results), extractor, reference)) {
             BrokerClients.send(kafka, results, records("first", version, first), List.of());
             ConsumerRecord<String, byte[]> stored = latestWithCount(kafka, changelog, blockKey, 6);
             assertTrue(stored.value().length > 16_000_000, "a 2048-d block is " + stored.value().length + " bytes");
             assertMomentsOf(first, extractor, MomentsSerde.fromBytes(stored.value()));
         }
-        try (EvaluatorApp app = EvaluatorApp.start(config(kafka, dir.resolve("state-2"), results), extractor, reference)) {
+        try (EvaluatorApp app =
+                EvaluatorApp.start(config(kafka, dir.resolve("state-2"), results), extractor, reference)) {
             BrokerClients.send(kafka, results, records("second", version, second), List.of());
             List<byte[]> all = new ArrayList<>(first);
             all.addAll(second);
-            assertMomentsOf(all, extractor, MomentsSerde.fromBytes(latestWithCount(kafka, changelog, blockKey, 8).value()));
+            assertMomentsOf(
+                    all,
+                    extractor,
+                    MomentsSerde.fromBytes(
+                            latestWithCount(kafka, changelog, blockKey, 8).value()));
             assertEquals(2, app.counters().samples());
         }
     }
 
     private static EvaluatorConfig config(KafkaCluster kafka, Path stateDir, String results) {
-        return Configs.config("large-d", kafka.bootstrapServers(), stateDir, new ReportSchedule(1000, 0),
-            results, "large-fid", "large-errors");
+        return Configs.config(
+                "large-d",
+                kafka.bootstrapServers(),
+                stateDir,
+                new ReportSchedule(1000, 0),
+                results,
+                "large-fid",
+                "large-errors");
     }
 
-    private static ConsumerRecord<String, byte[]> latestWithCount(KafkaCluster kafka, String changelog, String key, long count) {
-        List<ConsumerRecord<String, byte[]>> records = BrokerClients.readUntil(kafka, changelog,
-            list -> list.stream().anyMatch(r -> r.key().equals(key) && MomentsSerde.fromBytes(r.value()).count() == count),
-            Duration.ofSeconds(90));
-        return records.stream().filter(r -> r.key().equals(key) && MomentsSerde.fromBytes(r.value()).count() == count)
-            .findFirst().orElseThrow(() -> new AssertionError("no moments with n = " + count + " in " + changelog));
+    private static ConsumerRecord<String, byte[]> latestWithCount(
+            KafkaCluster kafka, String changelog, String key, long count) {
+        List<ConsumerRecord<String, byte[]>> records = BrokerClients.readUntil(
+                kafka,
+                changelog,
+                list -> list.stream()
+                        .anyMatch(r -> r.key().equals(key)
+                                && MomentsSerde.fromBytes(r.value()).count() == count),
+                Duration.ofSeconds(90));
+        return records.stream()
+                .filter(r ->
+                        r.key().equals(key) && MomentsSerde.fromBytes(r.value()).count() == count)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no moments with n = " + count + " in " + changelog));
     }
 
     private static void assertMomentsOf(List<byte[]> images, RandomProjectionExtractor extractor, Moments stored) {
@@ -94,8 +116,13 @@ class LargeFeatureStateTest {
     private static List<GenerationResult> records(String prefix, ModelVersion version, List<byte[]> images) {
         List<GenerationResult> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i += 2) {
-            out.add(TestResults.result(prefix + "-" + i, version, 1, TrafficPurpose.USER, images.subList(i, i + 2),
-                ImageFormat.RAW_UINT8));
+            out.add(TestResults.result(
+                    prefix + "-" + i,
+                    version,
+                    1,
+                    TrafficPurpose.USER,
+                    images.subList(i, i + 2),
+                    ImageFormat.RAW_UINT8));
         }
         return out;
     }

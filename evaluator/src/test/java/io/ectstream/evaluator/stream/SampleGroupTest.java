@@ -21,14 +21,22 @@ class SampleGroupTest {
         ModelVersion v = TestResults.version("run", 1);
         List<byte[]> images = TestResults.images(new Random(1), 1);
         GenerationResult ect = TestResults.result("a", v, 1, TrafficPurpose.EVALUATION, images, ImageFormat.RAW_UINT8);
-        GenerationResult heun = GenerationResult.newBuilder(ect).setSampler(SamplerKind.EDM_HEUN).build();
+        GenerationResult heun = GenerationResult.newBuilder(ect)
+                .setSampler(SamplerKind.EDM_HEUN)
+                .build();
         GenerationResult twoStep = GenerationResult.newBuilder(ect).setSteps(2).build();
-        GenerationResult user = GenerationResult.newBuilder(ect).setPurpose(TrafficPurpose.USER).build();
-        GenerationResult otherVersion = GenerationResult.newBuilder(ect).setModelVersion(TestResults.version("run", 2)).build();
-        GenerationResult sameAsEct = GenerationResult.newBuilder(ect).setRequestId("b").setSeed(99).build();
+        GenerationResult user =
+                GenerationResult.newBuilder(ect).setPurpose(TrafficPurpose.USER).build();
+        GenerationResult otherVersion = GenerationResult.newBuilder(ect)
+                .setModelVersion(TestResults.version("run", 2))
+                .build();
+        GenerationResult sameAsEct =
+                GenerationResult.newBuilder(ect).setRequestId("b").setSeed(99).build();
         Set<String> keys = List.of(ect, heun, twoStep, user, otherVersion, sameAsEct).stream()
-            .map(r -> SampleGroup.of(r).key()).collect(Collectors.toSet());
+                .map(r -> SampleGroup.of(r).key())
+                .collect(Collectors.toSet());
         assertEquals(5, keys.size(), keys.toString());
-        assertEquals(SampleGroup.of(ect).key(), SampleGroup.of(sameAsEct).key(), "request id and seed do not split a group");
+        assertEquals(
+                SampleGroup.of(ect).key(), SampleGroup.of(sameAsEct).key(), "request id and seed do not split a group");
     }
 }

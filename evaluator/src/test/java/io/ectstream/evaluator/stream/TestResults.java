@@ -21,20 +21,38 @@ import java.util.Random;
 final class TestResults {
     static final ImageShape SHAPE = new ImageShape(1, 8, 8);
 
-    private TestResults() {
-    }
+    private TestResults() {}
 
     static ModelVersion version(String run, long step) {
         return new ModelVersion(run, step, Phase.ECT, "ab".repeat(32));
     }
 
     static CheckpointEvent checkpoint(String run, long step, long imagesSeen) {
-        NetworkConfig network = NetworkConfig.newBuilder().setImgResolution(8).setInChannels(1).setOutChannels(1)
-            .setModelChannels(16).setChannelMult(List.of(1, 2)).setChannelMultEmb(4).setNumBlocks(1)
-            .setAttnResolutions(List.of()).setDropout(0.0).setSigmaData(0.5).build();
-        return CheckpointEvent.newBuilder().setRunId(run).setStep(step).setImagesSeen(imagesSeen).setPhase(Phase.ECT)
-            .setEctStage(1).setNetwork(network).setCheckpointUri(run + "/" + step + ".ckpt").setSizeBytes(1)
-            .setSha256("ab".repeat(32)).setCreatedAt(Instant.EPOCH).setTrainingLoss(0.1).build();
+        NetworkConfig network = NetworkConfig.newBuilder()
+                .setImgResolution(8)
+                .setInChannels(1)
+                .setOutChannels(1)
+                .setModelChannels(16)
+                .setChannelMult(List.of(1, 2))
+                .setChannelMultEmb(4)
+                .setNumBlocks(1)
+                .setAttnResolutions(List.of())
+                .setDropout(0.0)
+                .setSigmaData(0.5)
+                .build();
+        return CheckpointEvent.newBuilder()
+                .setRunId(run)
+                .setStep(step)
+                .setImagesSeen(imagesSeen)
+                .setPhase(Phase.ECT)
+                .setEctStage(1)
+                .setNetwork(network)
+                .setCheckpointUri(run + "/" + step + ".ckpt")
+                .setSizeBytes(1)
+                .setSha256("ab".repeat(32))
+                .setCreatedAt(Instant.EPOCH)
+                .setTrainingLoss(0.1)
+                .build();
     }
 
     static List<byte[]> images(Random random, int count) {
@@ -49,29 +67,34 @@ final class TestResults {
         return images;
     }
 
-    static GenerationResult result(String requestId, ModelVersion version, int steps, TrafficPurpose purpose,
-                                   List<byte[]> images, ImageFormat format) {
+    static GenerationResult result(
+            String requestId,
+            ModelVersion version,
+            int steps,
+            TrafficPurpose purpose,
+            List<byte[]> images,
+            ImageFormat format) {
         List<ByteBuffer> encoded = images.stream()
-            .map(chw -> ByteBuffer.wrap(format == ImageFormat.PNG ? ImageCodec.toPng(chw, SHAPE) : chw))
-            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                .map(chw -> ByteBuffer.wrap(format == ImageFormat.PNG ? ImageCodec.toPng(chw, SHAPE) : chw))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         return GenerationResult.newBuilder()
-            .setRequestId(requestId)
-            .setModelVersion(version)
-            .setImages(encoded)
-            .setImageFormat(format)
-            .setChannels(SHAPE.channels())
-            .setHeight(SHAPE.height())
-            .setWidth(SHAPE.width())
-            .setSeed(1)
-            .setSteps(steps)
-            .setTMid(null)
-            .setSampler(SamplerKind.ECT)
-            .setPurpose(purpose)
-            .setChunkIndex(0)
-            .setChunkCount(1)
-            .setFirstImageIndex(0)
-            .setTimings(new Timings(0.0, 0.0, 0.0, 0.0))
-            .setCreatedAt(Instant.ofEpochMilli(0))
-            .build();
+                .setRequestId(requestId)
+                .setModelVersion(version)
+                .setImages(encoded)
+                .setImageFormat(format)
+                .setChannels(SHAPE.channels())
+                .setHeight(SHAPE.height())
+                .setWidth(SHAPE.width())
+                .setSeed(1)
+                .setSteps(steps)
+                .setTMid(null)
+                .setSampler(SamplerKind.ECT)
+                .setPurpose(purpose)
+                .setChunkIndex(0)
+                .setChunkCount(1)
+                .setFirstImageIndex(0)
+                .setTimings(new Timings(0.0, 0.0, 0.0, 0.0))
+                .setCreatedAt(Instant.ofEpochMilli(0))
+                .build();
     }
 }

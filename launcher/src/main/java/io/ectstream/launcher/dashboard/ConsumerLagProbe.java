@@ -27,13 +27,15 @@ final class ConsumerLagProbe implements AutoCloseable {
                 continue;
             }
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
-                .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
             if (committed.isEmpty()) {
                 continue;
             }
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
             Map<String, Long> byTopic = new TreeMap<>();
             committed.forEach((tp, offset) -> {
                 if (offset != null && ends.containsKey(tp)) {

@@ -53,8 +53,12 @@ final class DashboardFeed implements AutoCloseable {
     }
 
     void start() {
-        consumer.subscribe(List.of(topics.trainProgress(), topics.checkpoints(), topics.evalFid(), topics.generateResults(),
-            topics.generateErrors()));
+        consumer.subscribe(List.of(
+                topics.trainProgress(),
+                topics.checkpoints(),
+                topics.evalFid(),
+                topics.generateResults(),
+                topics.generateErrors()));
         thread.start();
     }
 
@@ -92,7 +96,12 @@ final class DashboardFeed implements AutoCloseable {
             }
         } catch (RecordDecodingException | IllegalArgumentException e) {
             state.undecodable();
-            log.warn("dashboard skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            log.warn(
+                    "dashboard skipped record {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
         }
     }
 

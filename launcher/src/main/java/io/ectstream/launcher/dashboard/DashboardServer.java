@@ -40,14 +40,21 @@ public final class DashboardServer implements AutoCloseable {
         router.get("/api/state").handler(ctx -> ctx.json(state.toJson(true, System.currentTimeMillis())));
         router.get("/events").handler(this::streamEvents);
         router.route("/*").handler(StaticHandler.create("dashboard").setCachingEnabled(false));
-        vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> lagProbe.measure(), false)
-            .onSuccess(state::lag)
-            .onFailure(e -> log.debug("consumer lag probe failed: {}", e.toString())));
+        vertx.setPeriodic(
+                2000,
+                id -> vertx.executeBlocking(() -> lagProbe.measure(), false)
+                        .onSuccess(state::lag)
+                        .onFailure(e -> log.debug("consumer lag probe failed: {}", e.toString())));
         try {
-            server = vertx.createHttpServer().requestHandler(router).listen(port, host)
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            server = vertx.createHttpServer()
+                    .requestHandler(router)
+                    .listen(port, host)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("dashboard cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "dashboard cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         log.info("dashboard at http://{}:{}/", host, server.actualPort());
         return server.actualPort();
@@ -61,9 +68,9 @@ public final class DashboardServer implements AutoCloseable {
     private void streamEvents(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true)
-            .putHeader("Content-Type", "text/event-stream")
-            .putHeader("Cache-Control", "no-cache")
-            .putHeader("Connection", "keep-alive");
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("Connection", "keep-alive");
         long[] sentSamplesVersion = {-1};
         Runnable push = () -> {
             long version = state.samplesVersion();

@@ -2,9 +2,9 @@ package io.ectstream.launcher.dashboard;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
-import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.evaluator.history.FidHistoryTable;
+import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
@@ -27,6 +27,7 @@ final class DashboardState {
     static final int IMAGES_PER_GRID = 64; // 8 x 8
     /** Error codes of user requests the sampler refused rather than served late (EXPIRED: by name, newer schemas). */
     static final List<String> SHED_CODES = List.of("OVERLOADED", "EXPIRED", "TOO_COSTLY");
+
     static final int CHECKPOINTS_SHOWN = 6;
     static final int MAX_FID_POINTS = 5000;
 
@@ -46,33 +47,51 @@ final class DashboardState {
     private long samplesVersion;
 
     synchronized void progress(TrainingProgress p) {
-        progressByRun.put(p.getRunId(), new JsonObject()
-            .put("runId", p.getRunId()).put("step", p.getStep()).put("kimg", p.getImagesSeen() / 1000.0)
-            .put("totalKimg", p.getTotalImages() / 1000.0).put("phase", p.getPhase().name())
-            .put("stage", p.getEctStage()).put("loss", finite(p.getLoss()))
-            .put("imagesPerSecond", finite(p.getImagesPerSecond())).put("etaSeconds", p.getEtaSeconds()));
+        progressByRun.put(
+                p.getRunId(),
+                new JsonObject()
+                        .put("runId", p.getRunId())
+                        .put("step", p.getStep())
+                        .put("kimg", p.getImagesSeen() / 1000.0)
+                        .put("totalKimg", p.getTotalImages() / 1000.0)
+                        .put("phase", p.getPhase().name())
+                        .put("stage", p.getEctStage())
+                        .put("loss", finite(p.getLoss()))
+                        .put("imagesPerSecond", finite(p.getImagesPerSecond()))
+                        .put("etaSeconds", p.getEtaSeconds()));
     }
 
     synchronized void checkpoint(CheckpointEvent e) {
         imagesSeenByVersion.put(e.getRunId() + "@" + e.getStep(), e.getImagesSeen());
-        checkpoints.add(new JsonObject().put("runId", e.getRunId()).put("step", e.getStep())
-            .put("kimg", e.getImagesSeen() / 1000.0).put("phase", e.getPhase().name()).put("stage", e.getEctStage())
-            .put("sizeBytes", e.getSizeBytes()).put("loss", finite(e.getTrainingLoss())));
+        checkpoints.add(new JsonObject()
+                .put("runId", e.getRunId())
+                .put("step", e.getStep())
+                .put("kimg", e.getImagesSeen() / 1000.0)
+                .put("phase", e.getPhase().name())
+                .put("stage", e.getEctStage())
+                .put("sizeBytes", e.getSizeBytes())
+                .put("loss", finite(e.getTrainingLoss())));
         if (checkpoints.size() > 200) {
             checkpoints.remove(0);
         }
     }
 
     synchronized void fid(FidReport r) {
-        String version = r.getModelVersion().getRunId() + "@" + r.getModelVersion().getStep();
+        String version =
+                r.getModelVersion().getRunId() + "@" + r.getModelVersion().getStep();
         Long imagesSeen = r.getImagesSeen() != null ? r.getImagesSeen() : imagesSeenByVersion.get(version);
-        fidPoints.add(new JsonObject().put("runId", r.getModelVersion().getRunId())
-            .put("step", r.getModelVersion().getStep()).put("phase", r.getModelVersion().getPhase().name())
-            .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
-            .put("sampler", r.getSampler().name()).put("steps", r.getSteps())
-            .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getSteps())).put("purpose", r.getPurpose().name())
-            .put("window", r.getWindow().getKind().name()).put("numSamples", r.getNumSamples())
-            .put("fid", finite(r.getFid())));
+        fidPoints.add(new JsonObject()
+                .put("runId", r.getModelVersion().getRunId())
+                .put("step", r.getModelVersion().getStep())
+                .put("phase", r.getModelVersion().getPhase().name())
+                .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
+                .put("sampler", r.getSampler().name())
+                .put("steps", r.getSteps())
+                .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getSteps()))
+                .put("purpose", r.getPurpose().name())
+                .put("window", r.getWindow().getKind().name())
+                .put("numSamples", r.getNumSamples())
+                .put("fid", finite(r.getFid())));
         if (fidPoints.size() > MAX_FID_POINTS) {
             fidPoints.remove(0);
         }
@@ -88,9 +107,14 @@ final class DashboardState {
     synchronized void error(GenerationError e) {
         UnevaluatedCheckpoint u = UnevaluatedCheckpoint.from(e);
         if (u != null) {
-            unevaluated.put(u.runId() + "@" + u.step(), new JsonObject().put("runId", u.runId()).put("step", u.step())
-                .put("phase", u.phase().name()).put("kimg", u.imagesSeen() == null ? null : u.imagesSeen() / 1000.0)
-                .put("reason", u.reason()));
+            unevaluated.put(
+                    u.runId() + "@" + u.step(),
+                    new JsonObject()
+                            .put("runId", u.runId())
+                            .put("step", u.step())
+                            .put("phase", u.phase().name())
+                            .put("kimg", u.imagesSeen() == null ? null : u.imagesSeen() / 1000.0)
+                            .put("reason", u.reason()));
             return;
         }
         String code = e.getCode().name();
@@ -110,7 +134,8 @@ final class DashboardState {
         } else {
             evaluationImages.add(nowMillis, count);
         }
-        SampleKey key = new SampleKey(r.getModelVersion().getRunId(), r.getModelVersion().getStep(), r.getSampler(), r.getSteps());
+        SampleKey key = new SampleKey(
+                r.getModelVersion().getRunId(), r.getModelVersion().getStep(), r.getSampler(), r.getSteps());
         List<String> grid = samples.computeIfAbsent(key, k -> new ArrayList<>());
         if (grid.size() >= IMAGES_PER_GRID) {
             return;
@@ -142,28 +167,37 @@ final class DashboardState {
 
     synchronized JsonObject toJson(boolean withSamples, long nowMillis) {
         JsonObject json = new JsonObject()
-            .put("progress", new JsonArray(new ArrayList<>(progressByRun.values())))
-            .put("checkpoints", new JsonArray(new ArrayList<>(checkpoints)))
-            .put("fid", new JsonArray(new ArrayList<>(fidPoints)))
-            .put("throughput", new JsonObject()
-                .put("userImagesPerSecond", userImages.perSecond(nowMillis))
-                .put("userRequestsPerSecond", userRequests.perSecond(nowMillis))
-                .put("evaluationImagesPerSecond", evaluationImages.perSecond(nowMillis))
-                .put("userLatencyP50Ms", finite(userLatency.percentile(50)))
-                .put("userLatencyP99Ms", finite(userLatency.percentile(99)))
-                .put("latencySamples", userLatency.count()))
-            .put("userShed", new JsonObject(new LinkedHashMap<>(userShed)))
-            .put("unevaluated", new JsonArray(new ArrayList<>(unevaluated.values())))
-            .put("lag", lagJson())
-            .put("undecodable", undecodable)
-            .put("samplesVersion", samplesVersion);
+                .put("progress", new JsonArray(new ArrayList<>(progressByRun.values())))
+                .put("checkpoints", new JsonArray(new ArrayList<>(checkpoints)))
+                .put("fid", new JsonArray(new ArrayList<>(fidPoints)))
+                .put(
+                        "throughput",
+                        new JsonObject()
+                                .put("userImagesPerSecond", userImages.perSecond(nowMillis))
+                                .put("userRequestsPerSecond", userRequests.perSecond(nowMillis))
+                                .put("evaluationImagesPerSecond", evaluationImages.perSecond(nowMillis))
+                                .put("userLatencyP50Ms", finite(userLatency.percentile(50)))
+                                .put("userLatencyP99Ms", finite(userLatency.percentile(99)))
+                                .put("latencySamples", userLatency.count()))
+                .put("userShed", new JsonObject(new LinkedHashMap<>(userShed)))
+                .put("unevaluated", new JsonArray(new ArrayList<>(unevaluated.values())))
+                .put("lag", lagJson())
+                .put("undecodable", undecodable)
+                .put("samplesVersion", samplesVersion);
         if (withSamples) {
             JsonArray grids = new JsonArray();
             samples.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<SampleKey, List<String>> e) -> e.getKey().step()).reversed())
-                .forEach(e -> grids.add(new JsonObject().put("runId", e.getKey().runId()).put("step", e.getKey().step())
-                    .put("sampler", e.getKey().sampler().name()).put("steps", e.getKey().networkEvaluations())
-                    .put("label", e.getKey().label()).put("caption", e.getKey().caption()).put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));
+                    .sorted(Comparator.comparing((Map.Entry<SampleKey, List<String>> e) ->
+                                    e.getKey().step())
+                            .reversed())
+                    .forEach(e -> grids.add(new JsonObject()
+                            .put("runId", e.getKey().runId())
+                            .put("step", e.getKey().step())
+                            .put("sampler", e.getKey().sampler().name())
+                            .put("steps", e.getKey().networkEvaluations())
+                            .put("label", e.getKey().label())
+                            .put("caption", e.getKey().caption())
+                            .put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));
             json.put("samples", grids);
         }
         return json;
@@ -176,8 +210,11 @@ final class DashboardState {
     }
 
     private void keepNewestCheckpoints() {
-        List<Long> checkpointSteps = samples.keySet().stream().map(SampleKey::step).distinct()
-            .sorted(Comparator.reverseOrder()).toList();
+        List<Long> checkpointSteps = samples.keySet().stream()
+                .map(SampleKey::step)
+                .distinct()
+                .sorted(Comparator.reverseOrder())
+                .toList();
         if (checkpointSteps.size() > CHECKPOINTS_SHOWN) {
             long oldestKept = checkpointSteps.get(CHECKPOINTS_SHOWN - 1);
             samples.keySet().removeIf(k -> k.step() < oldestKept);

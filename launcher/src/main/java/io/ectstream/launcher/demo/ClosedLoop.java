@@ -32,7 +32,8 @@ final class ClosedLoop {
 
     ClosedLoop(int maxInFlight, double targetPerSecond, long windowMs, long giveUpMs) {
         if (maxInFlight < 1 || !(targetPerSecond > 0) || windowMs < 1 || giveUpMs < 1) {
-            throw new IllegalArgumentException("in-flight bound, target rate, report window and give-up time must be positive");
+            throw new IllegalArgumentException(
+                    "in-flight bound, target rate, report window and give-up time must be positive");
         }
         this.maxInFlight = maxInFlight;
         this.targetPerSecond = targetPerSecond;
@@ -84,9 +85,14 @@ final class ClosedLoop {
         }
         reported = onTarget ? Double.NaN : achieved;
         return onTarget
-            ? String.format(Locale.ROOT, "user load back on target: %.1f requests/s", targetPerSecond)
-            : String.format(Locale.ROOT, "user load below target: %.1f requests/s achieved of %.1f requested"
-                + " (%d in flight at most, the sampler answers slower)", achieved, targetPerSecond, maxInFlight);
+                ? String.format(Locale.ROOT, "user load back on target: %.1f requests/s", targetPerSecond)
+                : String.format(
+                        Locale.ROOT,
+                        "user load below target: %.1f requests/s achieved of %.1f requested"
+                                + " (%d in flight at most, the sampler answers slower)",
+                        achieved,
+                        targetPerSecond,
+                        maxInFlight);
     }
 
     synchronized int inFlight() {

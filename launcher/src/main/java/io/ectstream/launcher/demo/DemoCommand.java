@@ -11,9 +11,6 @@ import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.Split;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
-import io.ectstream.platform.kafka.KafkaClientSettings;
-import io.ectstream.platform.kafka.TopicLayout;
-import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.core.sampling.SamplerSettings;
@@ -28,6 +25,9 @@ import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.launcher.PlatformTopics;
 import io.ectstream.launcher.dashboard.DashboardServer;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.schemas.topics.TopicNames;
@@ -55,83 +55,133 @@ import picocli.CommandLine.Option;
  * every checkpoint, user traffic, the evaluation driver and the Kafka Streams evaluator scoring every
  * checkpoint, and the live dashboard.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"ECT-tune the shipped Fashion-MNIST teacher, serve and evaluate it on an embedded Kafka broker",
-        "(the built-in subset of Fashion-MNIST, or the full dataset when Debian's dataset-fashion-mnist is installed).",
-        "Results go to the run folder."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "ECT-tune the shipped Fashion-MNIST teacher, serve and evaluate it on an embedded Kafka broker",
+            "(the built-in subset of Fashion-MNIST, or the full dataset when Debian's dataset-fashion-mnist is installed).",
+            "Results go to the run folder."
+        })
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
     private static final int TRAINER_ATTEMPTS = 3;
     static final int CPU_EVAL_SAMPLES = 256;
     static final int GPU_EVAL_SAMPLES = 1024;
 
-    @Option(names = "--config", description = "Training configuration (default configs/demo-tune.yaml; configs/demo.yaml with --from-scratch).")
+    @Option(
+            names = "--config",
+            description =
+                    "Training configuration (default configs/demo-tune.yaml; configs/demo.yaml with --from-scratch).")
     Path config;
 
-    @Option(names = "--teacher", defaultValue = "models/fashion-teacher.ckpt",
-        description = "Diffusion teacher to ECT-tune, a checkpoint of the configuration's network (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--teacher",
+            defaultValue = "models/fashion-teacher.ckpt",
+            description =
+                    "Diffusion teacher to ECT-tune, a checkpoint of the configuration's network (default ${DEFAULT-VALUE}).")
     Path teacher;
 
-    @Option(names = "--from-scratch", description = "No teacher: pretrain one with the diffusion loss, then ECT-tune it (configs/demo.yaml).")
+    @Option(
+            names = "--from-scratch",
+            description = "No teacher: pretrain one with the diffusion loss, then ECT-tune it (configs/demo.yaml).")
     boolean fromScratch;
 
-    @Option(names = "--feature-net", defaultValue = "models/fashion-mnist.feature-net",
-        description = "FID feature network (default ${DEFAULT-VALUE}; when missing, one is trained on the shipped subset and cached).")
+    @Option(
+            names = "--feature-net",
+            defaultValue = "models/fashion-mnist.feature-net",
+            description =
+                    "FID feature network (default ${DEFAULT-VALUE}; when missing, one is trained on the shipped subset and cached).")
     Path featureNet;
 
-    @Option(names = "--reference-stats", defaultValue = "models/fashion-mnist-train.reference-stats",
-        description = "Reference statistics of the feature network (default ${DEFAULT-VALUE}: the full Fashion-MNIST training set).")
+    @Option(
+            names = "--reference-stats",
+            defaultValue = "models/fashion-mnist-train.reference-stats",
+            description =
+                    "Reference statistics of the feature network (default ${DEFAULT-VALUE}: the full Fashion-MNIST training set).")
     Path referenceStats;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a training configuration key, e.g. --set pretrain.kimg=5")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override a training configuration key, e.g. --set pretrain.kimg=5")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--run-dir", description = "Folder for checkpoints, sample grids and the FID table (default runs/demo-<time>).")
+    @Option(
+            names = "--run-dir",
+            description = "Folder for checkpoints, sample grids and the FID table (default runs/demo-<time>).")
     Path runDir;
 
-    @Option(names = "--cache-dir", defaultValue = "runs/cache", description = "Feature network and reference statistics, reused between demos (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cache-dir",
+            defaultValue = "runs/cache",
+            description = "Feature network and reference statistics, reused between demos (default ${DEFAULT-VALUE}).")
     Path cacheDir;
 
     @Mixin
     DeviceOptions device = new DeviceOptions();
 
-    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
-        description = "What the demo's sampler computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            converter = PrecisionConverter.class,
+            description = "What the demo's sampler computes in: " + Precision.CHOICES + " (default ${DEFAULT-VALUE}).")
     Precision precision;
 
-    @Option(names = "--eval-samples",
-        description = "Samples per checkpoint and sampler for its FID (default " + CPU_EVAL_SAMPLES + " on the CPU, "
-            + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
+    @Option(
+            names = "--eval-samples",
+            description = "Samples per checkpoint and sampler for its FID (default " + CPU_EVAL_SAMPLES
+                    + " on the CPU, " + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
     Integer evalSamples;
 
-    @Option(names = "--teacher-heun", negatable = true,
-        description = "Also score teachers with EDM's Heun sampler, 35 evaluations per image (default: on for the shipped teacher,"
-            + " off with --from-scratch, where every pretraining checkpoint is a teacher).")
+    @Option(
+            names = "--teacher-heun",
+            negatable = true,
+            description =
+                    "Also score teachers with EDM's Heun sampler, 35 evaluations per image (default: on for the shipped teacher,"
+                            + " off with --from-scratch, where every pretraining checkpoint is a teacher).")
     Boolean teacherHeun;
 
-    @Option(names = "--user-rate", defaultValue = "2",
-        description = "Target user requests per second of the load generator, 0 for none; it logs the achieved rate when below (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--user-rate",
+            defaultValue = "2",
+            description =
+                    "Target user requests per second of the load generator, 0 for none; it logs the achieved rate when below (default ${DEFAULT-VALUE}).")
     double userRate;
 
-    @Option(names = "--user-in-flight", defaultValue = "4",
-        description = "Most user requests the load generator leaves unanswered at once: a slow sampler slows it down (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--user-in-flight",
+            defaultValue = "4",
+            description =
+                    "Most user requests the load generator leaves unanswered at once: a slow sampler slows it down (default ${DEFAULT-VALUE}).")
     int userInFlight;
 
-    @Option(names = "--dashboard-port", defaultValue = "8080", description = "Dashboard HTTP port on 127.0.0.1, 0 for a free one (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "8080",
+            description = "Dashboard HTTP port on 127.0.0.1, 0 for a free one (default ${DEFAULT-VALUE}).")
     int dashboardPort;
 
-    @Option(names = "--keep-serving", description = "After training, go on serving and showing the dashboard until Ctrl-C.")
+    @Option(
+            names = "--keep-serving",
+            description = "After training, go on serving and showing the dashboard until Ctrl-C.")
     boolean keepServing;
 
-    @Option(names = "--linger-seconds", defaultValue = "0",
-        description = "After training, go on serving and showing the dashboard this long (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--linger-seconds",
+            defaultValue = "0",
+            description =
+                    "After training, go on serving and showing the dashboard this long (default ${DEFAULT-VALUE}).")
     long lingerSeconds;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int dashboardPortBound = -1;
 
-    @Option(names = "--settle-seconds", defaultValue = "300",
-        description = "Longest wait after training for every checkpoint's FID (or the reason it has none) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--settle-seconds",
+            defaultValue = "300",
+            description =
+                    "Longest wait after training for every checkpoint's FID (or the reason it has none) (default ${DEFAULT-VALUE}).")
     long settleSeconds;
 
     @Override
@@ -143,54 +193,91 @@ public final class DemoCommand implements Callable<Integer> {
         teacher = shipped(teacher);
         featureNet = shipped(featureNet);
         referenceStats = shipped(referenceStats);
-        Path run = (runDir != null ? runDir : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
-            .toAbsolutePath().normalize();
+        Path run = (runDir != null
+                        ? runDir
+                        : Path.of(
+                                "runs",
+                                "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
+                .toAbsolutePath()
+                .normalize();
         Path store = run.resolve("checkpoints");
         Files.createDirectories(store);
         Device dev = Devices.select(device);
-        int evalSamples = this.evalSamples != null ? this.evalSamples : dev.isGpu() ? GPU_EVAL_SAMPLES : CPU_EVAL_SAMPLES;
+        int evalSamples =
+                this.evalSamples != null ? this.evalSamples : dev.isGpu() ? GPU_EVAL_SAMPLES : CPU_EVAL_SAMPLES;
         TopicNames topics = TopicNames.defaults();
         log.info("demo run folder {} on {}", run, dev);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
             TopicLayout layout = TopicLayout.defaults(topics);
             PlatformTopics.setUp(broker.bootstrapServers(), layout);
-            String evaluationRequests = layout.get(TopicRole.EVALUATION_REQUESTS).name();
-            Map<String, Object> clients = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            String evaluationRequests =
+                    layout.get(TopicRole.EVALUATION_REQUESTS).name();
+            Map<String, Object> clients =
+                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
 
-            ImageDataset train = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
+            ImageDataset train =
+                    Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
             EvaluatorAssets assets = evaluatorAssets(train);
             String runId = run.getFileName().toString();
             if (!fromScratch) {
                 var announced = TeacherCheckpoint.place(teacher, store);
                 TeacherCheckpoint.announce(announced, broker.bootstrapServers(), topics);
-                log.info("teacher {} (run {} step {}, {} kimg) announced; tuning it as run {}", teacher,
-                    announced.getRunId(), announced.getStep(), announced.getImagesSeen() / 1000.0, runId);
+                log.info(
+                        "teacher {} (run {} step {}, {} kimg) announced; tuning it as run {}",
+                        teacher,
+                        announced.getRunId(),
+                        announced.getStep(),
+                        announced.getImagesSeen() / 1000.0,
+                        runId);
             }
             boolean heun = teacherHeun != null ? teacherHeun : !fromScratch;
 
             try (DashboardServer dashboard = new DashboardServer(clients, topics);
-                 FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
-                 EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
-                 SamplerService sampler = SamplerService.start(samplerConfig(broker.bootstrapServers(), store), CheckpointModelLoader.forServing(dev, null, precision));
-                 EvaluationDriver driver = new EvaluationDriver(clients, "ect-evaluation-driver", topics.checkpoints(),
-                     evaluationRequests, new EvaluationPlan(evalSamples, 64, 20_251_126L, SamplerSettings.DEFAULT_T_MID, true, heun)).start();
-                 LoadGenerator load = new LoadGenerator(clients, topics)) {
+                    FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
+                    EvaluatorApp evaluator = EvaluatorApp.start(
+                            evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
+                    SamplerService sampler = SamplerService.start(
+                            samplerConfig(broker.bootstrapServers(), store),
+                            CheckpointModelLoader.forServing(dev, null, precision));
+                    EvaluationDriver driver = new EvaluationDriver(
+                                    clients,
+                                    "ect-evaluation-driver",
+                                    topics.checkpoints(),
+                                    evaluationRequests,
+                                    new EvaluationPlan(
+                                            evalSamples, 64, 20_251_126L, SamplerSettings.DEFAULT_T_MID, true, heun))
+                            .start();
+                    LoadGenerator load = new LoadGenerator(clients, topics)) {
                 int port = dashboard.start("127.0.0.1", dashboardPort);
                 dashboardPortBound = port;
-                System.out.println("dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
-                load.start(runId, userRate, userInFlight, 4, () -> sampler.registry().current(runId) != null);
+                System.out.println(
+                        "dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
+                load.start(
+                        runId,
+                        userRate,
+                        userInFlight,
+                        4,
+                        () -> sampler.registry().current(runId) != null);
 
-                Path trainingConfig = config != null ? config : shipped(Path.of(fromScratch ? "configs/demo.yaml" : "configs/demo-tune.yaml"));
-                List<String> args = new ArrayList<>(List.of("--config", trainingConfig.toAbsolutePath().toString(),
-                    "--run-dir", store.resolve(runId).toString(), "--bootstrap-servers", broker.bootstrapServers()));
+                Path trainingConfig = config != null
+                        ? config
+                        : shipped(Path.of(fromScratch ? "configs/demo.yaml" : "configs/demo-tune.yaml"));
+                List<String> args = new ArrayList<>(List.of(
+                        "--config",
+                        trainingConfig.toAbsolutePath().toString(),
+                        "--run-dir",
+                        store.resolve(runId).toString(),
+                        "--bootstrap-servers",
+                        broker.bootstrapServers()));
                 args.addAll(device.asArguments());
                 if (!fromScratch) {
                     args.addAll(List.of("--init", teacher.toAbsolutePath().toString()));
                 }
                 overrides.forEach(o -> args.addAll(List.of("--set", o)));
                 int exit;
-                // A stopped trainer resumes from its newest checkpoint: a rare divergence (see the trainer's guard) costs
+                // A stopped trainer resumes from its newest checkpoint: a rare divergence (see the trainer's guard)
+                // costs
                 // the steps since that checkpoint, not the demo.
                 for (int attempt = 1; ; attempt++) {
                     try (TrainerProcess trainer = TrainerProcess.start(fromScratch ? "pipeline" : "train", args)) {
@@ -199,8 +286,11 @@ public final class DemoCommand implements Callable<Integer> {
                     if (exit == 0 || attempt == TRAINER_ATTEMPTS) {
                         break;
                     }
-                    log.warn("trainer exited with code {}; restarting it from its newest checkpoint (attempt {} of {})",
-                        exit, attempt + 1, TRAINER_ATTEMPTS);
+                    log.warn(
+                            "trainer exited with code {}; restarting it from its newest checkpoint (attempt {} of {})",
+                            exit,
+                            attempt + 1,
+                            TRAINER_ATTEMPTS);
                 }
                 if (exit != 0) {
                     System.err.println("training failed (exit " + exit + "); see the log above");
@@ -209,12 +299,15 @@ public final class DemoCommand implements Callable<Integer> {
                 awaitLastEvaluation(dashboard, runId, Duration.ofSeconds(settleSeconds));
                 JsonObject snapshot = dashboard.snapshot();
                 String table = DemoReport.fidTable(snapshot);
-                Files.writeString(run.resolve("fid.md"), "# FID per checkpoint (" + evalSamples + " samples, feature net "
-                    + extractor.id() + ", reference " + assets.reference.id() + ")\n\n" + table);
+                Files.writeString(
+                        run.resolve("fid.md"),
+                        "# FID per checkpoint (" + evalSamples + " samples, feature net " + extractor.id()
+                                + ", reference " + assets.reference.id() + ")\n\n" + table);
                 List<Path> grids = DemoReport.writeGrids(snapshot, run.resolve("samples"));
                 System.out.println();
                 System.out.println(table);
-                System.out.println("results: " + run + " (fid.md, " + grids.size() + " sample grids in samples/, checkpoints/)");
+                System.out.println(
+                        "results: " + run + " (fid.md, " + grids.size() + " sample grids in samples/, checkpoints/)");
                 if (keepServing) {
                     System.out.println("serving on; dashboard http://127.0.0.1:" + port + "/ ; Ctrl-C stops");
                     Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
@@ -228,7 +321,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Waits until every checkpoint of the run has its evaluation FIDs or the driver's reason why not. */
-    private void awaitLastEvaluation(DashboardServer dashboard, String runId, Duration timeout) throws InterruptedException {
+    private void awaitLastEvaluation(DashboardServer dashboard, String runId, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Long> open = DemoReport.unsettled(dashboard.snapshot(), runId);
         while (!open.isEmpty() && System.nanoTime() < deadline) {
@@ -236,8 +330,11 @@ public final class DemoCommand implements Callable<Integer> {
             open = DemoReport.unsettled(dashboard.snapshot(), runId);
         }
         if (!open.isEmpty()) {
-            log.warn("no evaluation FID within {} s after training for steps {} of run {}; the table shows what arrived",
-                timeout.toSeconds(), open, runId);
+            log.warn(
+                    "no evaluation FID within {} s after training for steps {} of run {}; the table shows what arrived",
+                    timeout.toSeconds(),
+                    open,
+                    runId);
         }
     }
 
@@ -256,15 +353,25 @@ public final class DemoCommand implements Callable<Integer> {
             return EvaluatorAssets.shipped(featureNet.toAbsolutePath(), referenceStats.toAbsolutePath());
         }
         log.info("no {} and {}: training a feature network on the shipped subset instead", featureNet, referenceStats);
-        ImageDataset subset = Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST,
-            DatasetLocations.defaults().fashionMnistSubset(), Split.TRAIN, 28, 1, Fit.PAD));
+        ImageDataset subset = Datasets.open(new DatasetSpec(
+                DatasetKind.FASHION_MNIST,
+                DatasetLocations.defaults().fashionMnistSubset(),
+                Split.TRAIN,
+                28,
+                1,
+                Fit.PAD));
         return EvaluatorAssets.prepare(cacheDir.toAbsolutePath(), LabeledImages.of(subset), train);
     }
 
     private EvaluatorConfig evaluatorConfig(String bootstrap, Path run, int evalSamples) {
-        return new EvaluatorConfig(KafkaClientSettings.of(bootstrap), "ect-evaluator-demo", EvaluatorConfig.Topics.defaults(),
-            new ReportSchedule(evalSamples, 0), EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
-            new EvaluatorConfig.Streams(run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of()));
+        return new EvaluatorConfig(
+                KafkaClientSettings.of(bootstrap),
+                "ect-evaluator-demo",
+                EvaluatorConfig.Topics.defaults(),
+                new ReportSchedule(evalSamples, 0),
+                EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
+                new EvaluatorConfig.Streams(
+                        run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of()));
     }
 
     private SamplerConfig samplerConfig(String bootstrap, Path store) {

@@ -24,11 +24,12 @@ import java.util.stream.Stream;
  * whenever users ask and score other samples.
  */
 final class DemoReport {
-    static final List<String> COLUMNS = List.of(FidHistoryTable.Column.title(SamplerKind.ECT, 1),
-        FidHistoryTable.Column.title(SamplerKind.ECT, 2), FidHistoryTable.Column.title(SamplerKind.EDM_HEUN, 35));
+    static final List<String> COLUMNS = List.of(
+            FidHistoryTable.Column.title(SamplerKind.ECT, 1),
+            FidHistoryTable.Column.title(SamplerKind.ECT, 2),
+            FidHistoryTable.Column.title(SamplerKind.EDM_HEUN, 35));
 
-    private DemoReport() {
-    }
+    private DemoReport() {}
 
     private record Row(String runId, long step) implements Comparable<Row> {
         @Override
@@ -71,17 +72,30 @@ final class DemoReport {
             line.phase = line.phase != null ? line.phase : u.getString("phase");
             line.kimg = line.kimg != null ? line.kimg : u.getDouble("kimg");
         }
-        StringBuilder table = new StringBuilder("| run | step | kimg | phase | " + String.join(" | ", COLUMNS) + " | note |\n");
-        table.append("|---|---:|---:|---|").append("---:|".repeat(COLUMNS.size())).append("---|\n");
+        StringBuilder table =
+                new StringBuilder("| run | step | kimg | phase | " + String.join(" | ", COLUMNS) + " | note |\n");
+        table.append("|---|---:|---:|---|")
+                .append("---:|".repeat(COLUMNS.size()))
+                .append("---|\n");
         lines.forEach((row, line) -> {
-            table.append("| ").append(row.runId()).append(" | ").append(row.step()).append(" | ")
-                .append(line.kimg != null ? String.format(Locale.ROOT, "%.1f", line.kimg) : "-").append(" | ")
-                .append(line.phase == null ? "-" : line.phase).append(" |");
+            table.append("| ")
+                    .append(row.runId())
+                    .append(" | ")
+                    .append(row.step())
+                    .append(" | ")
+                    .append(line.kimg != null ? String.format(Locale.ROOT, "%.1f", line.kimg) : "-")
+                    .append(" | ")
+                    .append(line.phase == null ? "-" : line.phase)
+                    .append(" |");
             for (String column : COLUMNS) {
                 Double fid = line.fids.get(column);
-                table.append(' ').append(fid == null ? "-" : String.format(Locale.ROOT, "%.2f", fid)).append(" |");
+                table.append(' ')
+                        .append(fid == null ? "-" : String.format(Locale.ROOT, "%.2f", fid))
+                        .append(" |");
             }
-            String note = !line.fids.isEmpty() ? "" : line.reason != null ? "not evaluated: " + line.reason : "no FID arrived";
+            String note = !line.fids.isEmpty()
+                    ? ""
+                    : line.reason != null ? "not evaluated: " + line.reason : "no FID arrived";
             table.append(' ').append(note).append(" |\n");
         });
         return table.toString();
@@ -107,8 +121,10 @@ final class DemoReport {
             for (int i = 0; i < images.length; i++) {
                 images[i] = ImageCodec.fromPng(Base64.getDecoder().decode(pngs.getString(i)), channels);
             }
-            String name = CheckpointScorer.gridFileName(grid.getString("runId"), grid.getLong("step"),
-                grid.getString("label").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+            String name = CheckpointScorer.gridFileName(
+                    grid.getString("runId"),
+                    grid.getLong("step"),
+                    grid.getString("label").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
             Path file = folder.resolve(name);
             byte[] tiles = ImageCodec.gridPng(images, shape, GridImage.COLUMNS);
             Files.write(file, GridImage.captioned(tiles, grid.getString("caption", grid.getString("label"))));
@@ -122,15 +138,23 @@ final class DemoReport {
      * the demo still waits for after training. Empty when every checkpoint of the run is settled.
      */
     static List<Long> unsettled(JsonObject snapshot, String runId) {
-        List<Long> steps = objects(snapshot, "checkpoints").stream().filter(c -> runId.equals(c.getString("runId")))
-            .map(c -> c.getLong("step")).distinct().sorted().toList();
+        List<Long> steps = objects(snapshot, "checkpoints").stream()
+                .filter(c -> runId.equals(c.getString("runId")))
+                .map(c -> c.getLong("step"))
+                .distinct()
+                .sorted()
+                .toList();
         List<Long> open = new ArrayList<>();
         for (long step : steps) {
             long samplers = evaluationReports(snapshot)
-                .filter(p -> runId.equals(p.getString("runId")) && p.getLong("step") == step && "ECT".equals(p.getString("sampler")))
-                .map(DemoReport::column).distinct().count();
+                    .filter(p -> runId.equals(p.getString("runId"))
+                            && p.getLong("step") == step
+                            && "ECT".equals(p.getString("sampler")))
+                    .map(DemoReport::column)
+                    .distinct()
+                    .count();
             boolean reason = objects(snapshot, "unevaluated").stream()
-                .anyMatch(u -> runId.equals(u.getString("runId")) && u.getLong("step") == step);
+                    .anyMatch(u -> runId.equals(u.getString("runId")) && u.getLong("step") == step);
             if (samplers < 2 && !reason) {
                 open.add(step);
             }
@@ -139,12 +163,16 @@ final class DemoReport {
     }
 
     private static Stream<JsonObject> evaluationReports(JsonObject snapshot) {
-        return objects(snapshot, "fid").stream().filter(p -> "ALL".equals(p.getString("window"))
-            && "EVALUATION".equals(p.getString("purpose")) && p.getDouble("fid") != null);
+        return objects(snapshot, "fid").stream()
+                .filter(p -> "ALL".equals(p.getString("window"))
+                        && "EVALUATION".equals(p.getString("purpose"))
+                        && p.getDouble("fid") != null);
     }
 
     private static List<JsonObject> objects(JsonObject snapshot, String key) {
-        return snapshot.getJsonArray(key, new JsonArray()).stream().map(JsonObject.class::cast).toList();
+        return snapshot.getJsonArray(key, new JsonArray()).stream()
+                .map(JsonObject.class::cast)
+                .toList();
     }
 
     private static String column(JsonObject p) {

@@ -38,21 +38,30 @@ final class EvaluatorAssets {
         Files.createDirectories(cacheDir);
         Path net = cacheDir.resolve(fileSafe(labeled.images().name()) + ".feature-net");
         if (!Files.exists(net)) {
-            log.info("training the evaluator's feature network on {} ({} images, a minute or two on 2 cores)",
-                labeled.images().name(), labeled.images().size());
+            log.info(
+                    "training the evaluator's feature network on {} ({} images, a minute or two on 2 cores)",
+                    labeled.images().name(),
+                    labeled.images().size());
             FeatureNetConfig config = FeatureNetConfig.small(labeled.images().shape(), labeled.classes());
             var result = FeatureNetTrainer.train(labeled, config, FeatureNetTraining.defaults(), net);
-            log.info("feature network {} held-out accuracy {}", result.file(), String.format("%.3f", result.heldOutAccuracy()));
+            log.info(
+                    "feature network {} held-out accuracy {}",
+                    result.file(),
+                    String.format("%.3f", result.heldOutAccuracy()));
         }
         ReferenceStatistics stats;
         try (FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + net, reference.shape())) {
-            Path statsFile = cacheDir.resolve(fileSafe(reference.name()) + "." + fileSafe(extractor.id()) + ".reference-stats");
+            Path statsFile =
+                    cacheDir.resolve(fileSafe(reference.name()) + "." + fileSafe(extractor.id()) + ".reference-stats");
             if (Files.exists(statsFile)) {
                 stats = ReferenceStatistics.read(statsFile);
             } else {
                 stats = ReferenceStatsBuilder.compute(reference, extractor, 64);
                 stats.write(statsFile);
-                log.info("reference statistics {} over {} images", stats.id(), stats.statistics().count());
+                log.info(
+                        "reference statistics {} over {} images",
+                        stats.id(),
+                        stats.statistics().count());
             }
         }
         return new EvaluatorAssets(net, stats);

@@ -23,8 +23,7 @@ final class GridImage {
     static final int SCALE = 2;
     static final int CAPTION_HEIGHT = 18;
 
-    private GridImage() {
-    }
+    private GridImage() {}
 
     /** The grid PNG scaled and captioned; without the caption (one warning) where this JVM cannot draw text. */
     static byte[] captioned(byte[] gridPng, String caption) throws IOException {
@@ -45,8 +44,10 @@ final class GridImage {
                 g.drawString(caption, 4, CAPTION_HEIGHT - 5);
             } catch (RuntimeException | LinkageError noFonts) {
                 if (FONTS_MISSING_REPORTED.compareAndSet(false, true)) {
-                    log.warn("sample grid captions not drawn ({}): this Java has no usable fonts; the file names say what each grid"
-                        + " is", noFonts.toString());
+                    log.warn(
+                            "sample grid captions not drawn ({}): this Java has no usable fonts; the file names say what each grid"
+                                    + " is",
+                            noFonts.toString());
                 }
             }
         } finally {

@@ -60,14 +60,20 @@ final class LoadGenerator implements AutoCloseable {
         this.answers = KafkaClients.consumer(consumerConfig);
     }
 
-    void start(String runId, double requestsPerSecond, int maxInFlight, int imagesPerRequest, BooleanSupplier modelServed) {
+    void start(
+            String runId,
+            double requestsPerSecond,
+            int maxInFlight,
+            int imagesPerRequest,
+            BooleanSupplier modelServed) {
         if (requestsPerSecond <= 0) {
             return;
         }
         loop = new ClosedLoop(maxInFlight, requestsPerSecond, REPORT_WINDOW_MS, GIVE_UP_MS);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(topics.generateResults(), topics.generateErrors())) {
-            answers.partitionsFor(topic, Duration.ofSeconds(15)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            answers.partitionsFor(topic, Duration.ofSeconds(15))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         answers.assign(partitions);
         answers.seekToEnd(partitions);
@@ -76,7 +82,11 @@ final class LoadGenerator implements AutoCloseable {
         thread = new Thread(() -> run(runId, periodNanos, imagesPerRequest, modelServed), "demo-load");
         thread.setDaemon(true);
         thread.start();
-        log.info("user load: {} requests/s of {} images, at most {} in flight", requestsPerSecond, imagesPerRequest, maxInFlight);
+        log.info(
+                "user load: {} requests/s of {} images, at most {} in flight",
+                requestsPerSecond,
+                imagesPerRequest,
+                maxInFlight);
     }
 
     private void run(String runId, long periodNanos, int imagesPerRequest, BooleanSupplier modelServed) {
@@ -133,28 +143,31 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     private void send(GenerationRequest request) {
-        producer.send(new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)), (m, e) -> {
-            if (e != null) {
-                loop.answered(request.getRequestId());
-                log.warn("user request {} not sent: {}", request.getRequestId(), e.toString());
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)),
+                (m, e) -> {
+                    if (e != null) {
+                        loop.answered(request.getRequestId());
+                        log.warn("user request {} not sent: {}", request.getRequestId(), e.toString());
+                    }
+                });
     }
 
     static GenerationRequest request(String requestId, String runId, long n, int imagesPerRequest) {
         return GenerationRequest.newBuilder()
-            .setRequestId(requestId)
-            .setModel(ModelSelector.newBuilder().setRunId(runId).setStep(null).build())
-            .setNumImages(imagesPerRequest)
-            .setSteps(n % 2 == 0 ? 2 : 1)
-            .setSeed(n)
-            .setTMid(null)
-            .setOutputFormat(ImageFormat.PNG)
-            .setReplyTopic(null)
-            .setSampler(SamplerKind.ECT)
-            .setPurpose(TrafficPurpose.USER)
-            .setCreatedAt(Instant.now())
-            .build();
+                .setRequestId(requestId)
+                .setModel(
+                        ModelSelector.newBuilder().setRunId(runId).setStep(null).build())
+                .setNumImages(imagesPerRequest)
+                .setSteps(n % 2 == 0 ? 2 : 1)
+                .setSeed(n)
+                .setTMid(null)
+                .setOutputFormat(ImageFormat.PNG)
+                .setReplyTopic(null)
+                .setSampler(SamplerKind.ECT)
+                .setPurpose(TrafficPurpose.USER)
+                .setCreatedAt(Instant.now())
+                .build();
     }
 
     @Override

@@ -23,18 +23,18 @@ import java.time.Duration;
  * evaluation driver scores it as a teacher (1 and 2 steps, and Heun), the level the tuning run should approach.
  */
 final class TeacherCheckpoint {
-    private TeacherCheckpoint() {
-    }
+    private TeacherCheckpoint() {}
 
     static CheckpointEvent place(Path teacher, Path store) throws CheckpointException, IOException {
         if (!Files.isRegularFile(teacher)) {
-            throw new CheckpointException("teacher checkpoint " + teacher + " not found: run the demo from the repository"
-                + " root, give --teacher FILE, or train one with --from-scratch");
+            throw new CheckpointException(
+                    "teacher checkpoint " + teacher + " not found: run the demo from the repository"
+                            + " root, give --teacher FILE, or train one with --from-scratch");
         }
         CheckpointMetadata metadata = CheckpointReader.readMetadata(teacher);
         if (metadata.phase() != Phase.PRETRAIN) {
             throw new CheckpointException("teacher " + teacher + " is from phase " + metadata.phase()
-                + "; the demo tunes a diffusion-pretrained teacher");
+                    + "; the demo tunes a diffusion-pretrained teacher");
         }
         Path placed = CheckpointStore.fileFor(store, metadata.runId(), metadata.step());
         Files.createDirectories(placed.getParent());
@@ -43,7 +43,8 @@ final class TeacherCheckpoint {
     }
 
     static void announce(CheckpointEvent event, String bootstrapServers, TopicNames topics) {
-        PublisherConfig config = PublisherConfig.of(bootstrapServers).withTopics(topics).withCloseTimeout(Duration.ofSeconds(30));
+        PublisherConfig config =
+                PublisherConfig.of(bootstrapServers).withTopics(topics).withCloseTimeout(Duration.ofSeconds(30));
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config, DuplicatePolicy.ANNOUNCE_ALWAYS)) {
             events.checkpointWritten(event);
         }

@@ -22,15 +22,20 @@ final class TrainerProcess implements AutoCloseable {
     /** @param subcommand "pipeline" or "train" */
     static TrainerProcess start(String subcommand, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("-Xmx3g");
-        for (String property : List.of("ai.djl.offline", "org.apache.avro.SERIALIZABLE_PACKAGES", "ai.djl.pytorch.num_threads")) {
+        for (String property :
+                List.of("ai.djl.offline", "org.apache.avro.SERIALIZABLE_PACKAGES", "ai.djl.pytorch.num_threads")) {
             String value = System.getProperty(property);
             if (value != null) {
                 command.add("-D" + property + "=" + value);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ectstream.launcher.EctStream", subcommand));
+        command.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), "io.ectstream.launcher.EctStream", subcommand));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> env = builder.environment();

@@ -16,11 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,34 +38,51 @@ class DashboardBrowserTest {
 
     @Test
     void pageDrawsSamplesAndFidPointsFromTheTopics(KafkaCluster kafka) throws Exception {
-        TopicNames topics = new TopicNames("dash.checkpoints", "dash.progress", "dash.requests", "dash.results",
-            "dash.errors", "dash.fid");
+        TopicNames topics = new TopicNames(
+                "dash.checkpoints", "dash.progress", "dash.requests", "dash.results", "dash.errors", "dash.fid");
         kafka.createTopics(1, topics.checkpoints(), topics.trainProgress(), topics.generateResults(), topics.evalFid());
         send(kafka, topics.trainProgress(), AvroSerdes.trainingProgress(), DashboardRecords.progress(500));
         send(kafka, topics.checkpoints(), AvroSerdes.checkpointEvent(), DashboardRecords.checkpoint(500));
         send(kafka, topics.evalFid(), AvroSerdes.fidReport(), DashboardRecords.fid(500, 1, 40.0));
         send(kafka, topics.evalFid(), AvroSerdes.fidReport(), DashboardRecords.fid(500, 2, 20.0));
-        send(kafka, topics.generateResults(), AvroSerdes.generationResult(),
-            DashboardRecords.result(500, 1, TrafficPurpose.EVALUATION, 3, ImageFormat.PNG));
-        send(kafka, topics.generateResults(), AvroSerdes.generationResult(),
-            DashboardRecords.result(500, 2, TrafficPurpose.USER, 3, ImageFormat.RAW_UINT8));
+        send(
+                kafka,
+                topics.generateResults(),
+                AvroSerdes.generationResult(),
+                DashboardRecords.result(500, 1, TrafficPurpose.EVALUATION, 3, ImageFormat.PNG));
+        send(
+                kafka,
+                topics.generateResults(),
+                AvroSerdes.generationResult(),
+                DashboardRecords.result(500, 2, TrafficPurpose.USER, 3, ImageFormat.RAW_UINT8));
 
-        try (DashboardServer dashboard = new DashboardServer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics)) {
+        try (DashboardServer dashboard = new DashboardServer(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics)) {
             int port = dashboard.start("127.0.0.1", 0);
             String base = "http://127.0.0.1:" + port + "/";
-            JsonObject state = awaitState(base, s -> s.getJsonArray("fid").size() == 2 && s.getJsonArray("samples").size() == 2);
+            JsonObject state = awaitState(
+                    base,
+                    s -> s.getJsonArray("fid").size() == 2
+                            && s.getJsonArray("samples").size() == 2);
             assertEquals(1, state.getJsonArray("progress").size());
             assertEquals(1, state.getJsonArray("checkpoints").size());
 
-            assertTrue(Files.isExecutable(HeadlessChromium.BINARY), "headless Chromium is needed (.ci/run installs Debian's chromium)");
+            assertTrue(
+                    Files.isExecutable(HeadlessChromium.BINARY),
+                    "headless Chromium is needed (.ci/run installs Debian's chromium)");
             try (HeadlessChromium browser = HeadlessChromium.open(base)) {
                 browser.await("document.getElementById('connection').textContent === 'live'", 30_000);
                 browser.await("document.querySelectorAll('img.sample').length === 8", 30_000);
-                assertEquals(2, ((Number) browser.evaluate("document.querySelectorAll('circle.fid-point').length")).intValue(),
-                    "one FID point per sampler");
-                assertTrue(((String) browser.evaluate("document.getElementById('fid-legend').textContent")).contains("ECT 2-step"));
-                assertTrue(((Number) browser.evaluate("document.querySelector('img.sample').naturalWidth")).intValue() == 28,
-                    "the samples decode as 28-pixel images");
+                assertEquals(
+                        2,
+                        ((Number) browser.evaluate("document.querySelectorAll('circle.fid-point').length")).intValue(),
+                        "one FID point per sampler");
+                assertTrue(((String) browser.evaluate("document.getElementById('fid-legend').textContent"))
+                        .contains("ECT 2-step"));
+                assertTrue(
+                        ((Number) browser.evaluate("document.querySelector('img.sample').naturalWidth")).intValue()
+                                == 28,
+                        "the samples decode as 28-pixel images");
                 Path screenshot = Path.of("target", "dashboard-screenshot.png").toAbsolutePath();
                 browser.screenshot(screenshot);
                 assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the page was saved as a test artifact");
@@ -76,9 +90,12 @@ class DashboardBrowserTest {
         }
     }
 
-    private static <T extends SpecificRecord> void send(KafkaCluster kafka, String topic, Serde<T> serde, T record) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            new StringSerializer(), serde.serializer())) {
+    private static <T extends SpecificRecord> void send(KafkaCluster kafka, String topic, Serde<T> serde, T record)
+            throws Exception {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(),
+                serde.serializer())) {
             producer.send(new ProducerRecord<>(topic, "key", record)).get();
         }
     }
@@ -88,8 +105,11 @@ class DashboardBrowserTest {
         long deadline = System.currentTimeMillis() + 30_000;
         JsonObject state = null;
         while (System.currentTimeMillis() < deadline) {
-            String body = http.send(HttpRequest.newBuilder(URI.create(base + "api/state")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "api/state"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             state = new JsonObject(body);
             if (ready.test(state)) {
                 return state;

@@ -26,11 +26,14 @@ class DashboardStateTest {
         }
         state.result(DashboardRecords.result(10, 2, TrafficPurpose.EVALUATION, 9999, ImageFormat.RAW_UINT8), now);
         JsonObject throughput = state.toJson(false, now).getJsonObject("throughput");
-        assertEquals(100 * 4 / 10.0, throughput.getDouble("userImagesPerSecond"), 1e-9, "400 images over a 10 s window");
+        assertEquals(
+                100 * 4 / 10.0, throughput.getDouble("userImagesPerSecond"), 1e-9, "400 images over a 10 s window");
         assertEquals(4 / 10.0, throughput.getDouble("evaluationImagesPerSecond"), 1e-9);
         assertEquals(50.0, throughput.getDouble("userLatencyP50Ms"), 1e-9, "evaluation latency is not user latency");
         assertEquals(99.0, throughput.getDouble("userLatencyP99Ms"), 1e-9);
-        assertEquals(0.0, state.toJson(false, now + 20_000).getJsonObject("throughput").getDouble("userImagesPerSecond"));
+        assertEquals(
+                0.0,
+                state.toJson(false, now + 20_000).getJsonObject("throughput").getDouble("userImagesPerSecond"));
     }
 
     @Test
@@ -44,13 +47,23 @@ class DashboardStateTest {
         }
         JsonArray grids = state.toJson(true, 0).getJsonArray("samples");
         assertEquals(2 * DashboardState.CHECKPOINTS_SHOWN, grids.size());
-        JsonObject newestOneStep = grids.stream().map(JsonObject.class::cast)
-            .filter(g -> g.getLong("step") == DashboardState.CHECKPOINTS_SHOWN + 2 && g.getInteger("steps") == 1)
-            .findFirst().orElseThrow();
-        assertEquals(DashboardState.IMAGES_PER_GRID, newestOneStep.getJsonArray("pngs").size());
+        JsonObject newestOneStep = grids.stream()
+                .map(JsonObject.class::cast)
+                .filter(g -> g.getLong("step") == DashboardState.CHECKPOINTS_SHOWN + 2 && g.getInteger("steps") == 1)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                DashboardState.IMAGES_PER_GRID,
+                newestOneStep.getJsonArray("pngs").size());
         assertEquals("ECT 1-step", newestOneStep.getString("label"));
-        assertEquals("run-a step " + (DashboardState.CHECKPOINTS_SHOWN + 2) + " · ECT 1-step, 1 NFE", newestOneStep.getString("caption"));
-        long oldest = grids.stream().map(JsonObject.class::cast).mapToLong(g -> g.getLong("step")).min().orElseThrow();
+        assertEquals(
+                "run-a step " + (DashboardState.CHECKPOINTS_SHOWN + 2) + " · ECT 1-step, 1 NFE",
+                newestOneStep.getString("caption"));
+        long oldest = grids.stream()
+                .map(JsonObject.class::cast)
+                .mapToLong(g -> g.getLong("step"))
+                .min()
+                .orElseThrow();
         assertEquals(3, oldest);
     }
 
@@ -58,11 +71,15 @@ class DashboardStateTest {
     void heunGridIsLabelledWithTheNetworkEvaluationsOfItsResults() {
         DashboardState state = new DashboardState();
         GenerationResult heunResult = DashboardRecords.result(1, 35, TrafficPurpose.EVALUATION, 1, ImageFormat.PNG);
-        state.result(GenerationResult.newBuilder(heunResult)
-            .setSampler(SamplerKind.EDM_HEUN).build(), 0);
+        state.result(
+                GenerationResult.newBuilder(heunResult)
+                        .setSampler(SamplerKind.EDM_HEUN)
+                        .build(),
+                0);
         JsonObject heun = state.toJson(true, 0).getJsonArray("samples").getJsonObject(0);
         assertEquals(35, heun.getInteger("steps"));
-        assertEquals("Heun 18 steps, 35 NFE", heun.getString("label"), "a result's steps field already counts evaluations");
+        assertEquals(
+                "Heun 18 steps, 35 NFE", heun.getString("label"), "a result's steps field already counts evaluations");
     }
 
     @Test
@@ -85,24 +102,35 @@ class DashboardStateTest {
     void errorsGiveUnevaluatedRowsAndCountUserRequestsRefusedByCodeName() {
         DashboardState state = new DashboardState();
         var checkpoint = DashboardRecords.checkpoint(40);
-        state.error(UnevaluatedCheckpoint.toError(checkpoint, ErrorCode.UNKNOWN_MODEL, "superseded before the sampler took it",
-            "ect.checkpoints", Instant.EPOCH));
+        state.error(UnevaluatedCheckpoint.toError(
+                checkpoint,
+                ErrorCode.UNKNOWN_MODEL,
+                "superseded before the sampler took it",
+                "ect.checkpoints",
+                Instant.EPOCH));
         state.error(userError("demo-user-1", ErrorCode.OVERLOADED));
         state.error(userError("demo-user-2", ErrorCode.OVERLOADED));
         state.error(userError("demo-user-3", ErrorCode.TOO_COSTLY));
         state.error(userError("demo-user-4", ErrorCode.INVALID_REQUEST));
         state.error(userError("eval:run-a@40:ect1:0:ab", ErrorCode.OVERLOADED));
         JsonObject json = state.toJson(false, 0);
-        assertEquals(new JsonObject().put("OVERLOADED", 2L).put("TOO_COSTLY", 1L), json.getJsonObject("userShed"),
-            "evaluation requests and other errors are not user requests refused under load");
+        assertEquals(
+                new JsonObject().put("OVERLOADED", 2L).put("TOO_COSTLY", 1L),
+                json.getJsonObject("userShed"),
+                "evaluation requests and other errors are not user requests refused under load");
         JsonArray unevaluated = json.getJsonArray("unevaluated");
         assertEquals(1, unevaluated.size());
-        assertEquals("superseded before the sampler took it", unevaluated.getJsonObject(0).getString("reason"));
+        assertEquals(
+                "superseded before the sampler took it",
+                unevaluated.getJsonObject(0).getString("reason"));
         assertEquals(40L, unevaluated.getJsonObject(0).getLong("step"));
         assertEquals(40 * 64 / 1000.0, unevaluated.getJsonObject(0).getDouble("kimg"), 1e-12);
 
         state.fid(DashboardRecords.fid(40, 1, 12.0));
-        assertEquals(0, state.toJson(false, 0).getJsonArray("unevaluated").size(), "a later evaluation FID replaces the row");
+        assertEquals(
+                0,
+                state.toJson(false, 0).getJsonArray("unevaluated").size(),
+                "a later evaluation FID replaces the row");
     }
 
     @Test
@@ -111,19 +139,29 @@ class DashboardStateTest {
         var heun = DashboardRecords.fid(10, 35, 20.0);
         heun.setSampler(SamplerKind.EDM_HEUN);
         state.fid(heun);
-        assertEquals("Heun 18 steps, 35 NFE", state.toJson(false, 0).getJsonArray("fid").getJsonObject(0).getString("label"));
+        assertEquals(
+                "Heun 18 steps, 35 NFE",
+                state.toJson(false, 0).getJsonArray("fid").getJsonObject(0).getString("label"));
         for (int i = 0; i < 5; i++) {
             state.result(DashboardRecords.result(10, 1, TrafficPurpose.USER, 10, ImageFormat.PNG), 1000);
         }
         var firstChunk = DashboardRecords.result(10, 1, TrafficPurpose.USER, 10, ImageFormat.PNG);
         firstChunk.setChunkCount(2);
         state.result(firstChunk, 1000);
-        assertEquals(5 / 10.0, state.toJson(false, 1000).getJsonObject("throughput").getDouble("userRequestsPerSecond"), 1e-9,
-            "requests whose last chunk arrived, over the 10 s window");
+        assertEquals(
+                5 / 10.0,
+                state.toJson(false, 1000).getJsonObject("throughput").getDouble("userRequestsPerSecond"),
+                1e-9,
+                "requests whose last chunk arrived, over the 10 s window");
     }
 
     private static GenerationError userError(String requestId, ErrorCode code) {
-        return GenerationError.newBuilder().setRequestId(requestId).setCode(code).setReason("test").setComponent("sampler-service")
-            .setOccurredAt(Instant.EPOCH).build();
+        return GenerationError.newBuilder()
+                .setRequestId(requestId)
+                .setCode(code)
+                .setReason("test")
+                .setComponent("sampler-service")
+                .setOccurredAt(Instant.EPOCH)
+                .build();
     }
 }

@@ -36,11 +36,25 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public static HeadlessChromium open(String url) throws Exception {
         Path profile = Files.createTempDirectory("chromium-profile");
-        Process process = new ProcessBuilder(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-            "--remote-allow-origins=*", "--window-size=1280,1000", "--user-data-dir=" + profile, url))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(List.of(
+                        BINARY.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--remote-debugging-address=127.0.0.1",
+                        "--remote-debugging-port=0",
+                        "--remote-allow-origins=*",
+                        "--window-size=1280,1000",
+                        "--user-data-dir=" + profile,
+                        url))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Path portFile = profile.resolve("DevToolsActivePort");
         long deadline = System.currentTimeMillis() + 30_000;
         while (!(Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2)) {
@@ -54,33 +68,42 @@ public final class HeadlessChromium implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         String pageSocket = null;
         while (pageSocket == null && System.currentTimeMillis() < deadline) {
-            String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-            pageSocket = new io.vertx.core.json.JsonArray(list).stream().map(JsonObject.class::cast)
-                .filter(t -> "page".equals(t.getString("type"))).map(t -> t.getString("webSocketDebuggerUrl"))
-                .findFirst().orElse(null);
+            String list = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            pageSocket = new io.vertx.core.json.JsonArray(list)
+                    .stream()
+                            .map(JsonObject.class::cast)
+                            .filter(t -> "page".equals(t.getString("type")))
+                            .map(t -> t.getString("webSocketDebuggerUrl"))
+                            .findFirst()
+                            .orElse(null);
         }
         HeadlessChromium[] self = new HeadlessChromium[1];
         StringBuilder partial = new StringBuilder();
-        WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    JsonObject message = new JsonObject(partial.toString());
-                    partial.setLength(0);
-                    Integer id = message.getInteger("id");
-                    if (id != null && self[0] != null) {
-                        CompletableFuture<JsonObject> future = self[0].pending.remove(id);
-                        if (future != null) {
-                            future.complete(message);
+        WebSocket socket = http.newWebSocketBuilder()
+                .buildAsync(URI.create(pageSocket), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            JsonObject message = new JsonObject(partial.toString());
+                            partial.setLength(0);
+                            Integer id = message.getInteger("id");
+                            if (id != null && self[0] != null) {
+                                CompletableFuture<JsonObject> future = self[0].pending.remove(id);
+                                if (future != null) {
+                                    future.complete(message);
+                                }
+                            }
                         }
+                        ws.request(1);
+                        return null;
                     }
-                }
-                ws.request(1);
-                return null;
-            }
-        }).get(30, TimeUnit.SECONDS);
+                })
+                .get(30, TimeUnit.SECONDS);
         self[0] = new HeadlessChromium(process, socket);
         return self[0];
     }
@@ -89,7 +112,13 @@ public final class HeadlessChromium implements AutoCloseable {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        socket.sendText(new JsonObject().put("id", id).put("method", method).put("params", params).encode(), true);
+        socket.sendText(
+                new JsonObject()
+                        .put("id", id)
+                        .put("method", method)
+                        .put("params", params)
+                        .encode(),
+                true);
         JsonObject message = reply.get(30, TimeUnit.SECONDS);
         if (message.containsKey("error")) {
             throw new IllegalStateException(method + " failed: " + message.getJsonObject("error"));
@@ -99,7 +128,9 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Evaluates a JavaScript expression in the page and returns its value. */
     public Object evaluate(String expression) throws Exception {
-        JsonObject result = call("Runtime.evaluate", new JsonObject().put("expression", expression).put("returnByValue", true));
+        JsonObject result = call(
+                "Runtime.evaluate",
+                new JsonObject().put("expression", expression).put("returnByValue", true));
         return result.getJsonObject("result").getValue("value");
     }
 
@@ -115,7 +146,8 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     public void screenshot(Path file) throws Exception {
-        String png = call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
+        String png = call("Page.captureScreenshot", new JsonObject().put("format", "png"))
+                .getString("data");
         Files.write(file, Base64.getDecoder().decode(png));
     }
 

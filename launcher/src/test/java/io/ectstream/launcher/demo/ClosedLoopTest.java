@@ -16,7 +16,8 @@ class ClosedLoopTest {
     private static final long WINDOW_MS = 10_000;
 
     /** Ticks at 2/s for {@code seconds}; the "sampler" answers the oldest request every {@code serviceMs}. */
-    private static List<String> simulate(ClosedLoop loop, Deque<String> waiting, long fromMs, int seconds, long serviceMs) {
+    private static List<String> simulate(
+            ClosedLoop loop, Deque<String> waiting, long fromMs, int seconds, long serviceMs) {
         List<String> lines = new ArrayList<>();
         long nextAnswer = fromMs + serviceMs;
         for (long t = fromMs; t < fromMs + seconds * 1000L; t += 500) {
@@ -49,7 +50,9 @@ class ClosedLoopTest {
         // then 8 answers; 1.0 after), said once however long it lasts
         List<String> slow = simulate(loop, waiting, 30_000, 60, 1000);
         assertEquals(1, slow.size(), slow.toString());
-        assertTrue(slow.get(0).startsWith("user load below target: 1.1 requests/s achieved of 2.0 requested"), slow.get(0));
+        assertTrue(
+                slow.get(0).startsWith("user load below target: 1.1 requests/s achieved of 2.0 requested"),
+                slow.get(0));
         // slower still (one answer in 3 s): a new line, once
         List<String> slower = simulate(loop, waiting, 90_000, 60, 3000);
         assertEquals(1, slower.size(), slower.toString());

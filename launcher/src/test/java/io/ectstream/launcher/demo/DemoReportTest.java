@@ -25,46 +25,83 @@ class DemoReportTest {
     Path dir;
 
     private static JsonObject checkpoint(String run, long step, String phase) {
-        return new JsonObject().put("runId", run).put("step", step).put("phase", phase).put("kimg", step / 10.0);
+        return new JsonObject()
+                .put("runId", run)
+                .put("step", step)
+                .put("phase", phase)
+                .put("kimg", step / 10.0);
     }
 
     private static JsonObject fid(long step, String purpose, String sampler, int steps, double value) {
-        return new JsonObject().put("runId", "run").put("step", step).put("window", "ALL").put("purpose", purpose)
-            .put("sampler", sampler).put("steps", steps).put("fid", value).put("phase", "ECT");
+        return new JsonObject()
+                .put("runId", "run")
+                .put("step", step)
+                .put("window", "ALL")
+                .put("purpose", purpose)
+                .put("sampler", sampler)
+                .put("steps", steps)
+                .put("fid", value)
+                .put("phase", "ECT");
     }
 
     private static JsonObject unevaluated(long step, String reason) {
-        return new JsonObject().put("runId", "run").put("step", step).put("phase", "ECT").put("reason", reason);
+        return new JsonObject()
+                .put("runId", "run")
+                .put("step", step)
+                .put("phase", "ECT")
+                .put("reason", reason);
     }
 
     private static JsonObject snapshot(List<JsonObject> fids, List<JsonObject> unevaluated) {
         return new JsonObject()
-            .put("checkpoints", new JsonArray().add(checkpoint("teacher", 0, "PRETRAIN")).add(checkpoint("run", 10, "ECT"))
-                .add(checkpoint("run", 20, "ECT")).add(checkpoint("run", 30, "ECT")))
-            .put("fid", new JsonArray(List.<Object>copyOf(fids))).put("unevaluated", new JsonArray(List.<Object>copyOf(unevaluated)));
+                .put(
+                        "checkpoints",
+                        new JsonArray()
+                                .add(checkpoint("teacher", 0, "PRETRAIN"))
+                                .add(checkpoint("run", 10, "ECT"))
+                                .add(checkpoint("run", 20, "ECT"))
+                                .add(checkpoint("run", 30, "ECT")))
+                .put("fid", new JsonArray(List.<Object>copyOf(fids)))
+                .put("unevaluated", new JsonArray(List.<Object>copyOf(unevaluated)));
     }
 
     @Test
     void userTrafficReportsDoNotSettleACheckpoint() {
-        JsonObject s = snapshot(List.of(fid(30, "USER", "ECT", 1, 50), fid(30, "USER", "ECT", 2, 50), fid(30, "EVALUATION", "ECT", 2, 50)),
-            List.of(unevaluated(10, "superseded"), unevaluated(20, "superseded")));
+        JsonObject s = snapshot(
+                List.of(
+                        fid(30, "USER", "ECT", 1, 50),
+                        fid(30, "USER", "ECT", 2, 50),
+                        fid(30, "EVALUATION", "ECT", 2, 50)),
+                List.of(unevaluated(10, "superseded"), unevaluated(20, "superseded")));
         assertEquals(List.of(30L), DemoReport.unsettled(s, "run"));
     }
 
     @Test
     void everyCheckpointOfTheRunMustHaveBothEctFidsOrAReason() {
-        List<JsonObject> fids = List.of(fid(20, "EVALUATION", "ECT", 1, 40), fid(20, "EVALUATION", "ECT", 2, 30),
-            fid(30, "EVALUATION", "ECT", 1, 20), fid(30, "EVALUATION", "ECT", 2, 10));
-        assertEquals(List.of(10L), DemoReport.unsettled(snapshot(fids, List.of()), "run"), "an older checkpoint without FID keeps the wait");
+        List<JsonObject> fids = List.of(
+                fid(20, "EVALUATION", "ECT", 1, 40),
+                fid(20, "EVALUATION", "ECT", 2, 30),
+                fid(30, "EVALUATION", "ECT", 1, 20),
+                fid(30, "EVALUATION", "ECT", 2, 10));
+        assertEquals(
+                List.of(10L),
+                DemoReport.unsettled(snapshot(fids, List.of()), "run"),
+                "an older checkpoint without FID keeps the wait");
         assertEquals(List.of(), DemoReport.unsettled(snapshot(fids, List.of(unevaluated(10, "rejected"))), "run"));
         assertEquals(List.of(), DemoReport.unsettled(snapshot(List.of(), List.of()), "other run"));
     }
 
     @Test
     void theTableHasARowPerCheckpointWithTheReasonOfOneNotEvaluatedAndHeunLabelledWithItsSteps() {
-        JsonObject s = snapshot(List.of(fid(20, "EVALUATION", "ECT", 1, 40), fid(20, "EVALUATION", "ECT", 2, 30),
-                fid(20, "USER", "ECT", 1, 99), fid(0, "EVALUATION", "EDM_HEUN", 35, 5).put("runId", "teacher").put("phase", "PRETRAIN")),
-            List.of(unevaluated(10, "superseded before the sampler took it")));
+        JsonObject s = snapshot(
+                List.of(
+                        fid(20, "EVALUATION", "ECT", 1, 40),
+                        fid(20, "EVALUATION", "ECT", 2, 30),
+                        fid(20, "USER", "ECT", 1, 99),
+                        fid(0, "EVALUATION", "EDM_HEUN", 35, 5)
+                                .put("runId", "teacher")
+                                .put("phase", "PRETRAIN")),
+                List.of(unevaluated(10, "superseded before the sampler took it")));
         String expected = """
             | run | step | kimg | phase | ECT 1-step | ECT 2-step | Heun 18 steps, 35 NFE | note |
             |---|---:|---:|---|---:|---:|---:|---|
@@ -85,11 +122,19 @@ class DemoReportTest {
             java.util.Arrays.fill(pixels, (byte) (i * 3));
             pngs.add(Base64.getEncoder().encodeToString(ImageCodec.toPng(pixels, shape)));
         }
-        JsonObject grid = new JsonObject().put("runId", "run").put("step", 20).put("sampler", "EDM_HEUN").put("steps", 35)
-            .put("label", "Heun 18 steps, 35 NFE").put("caption", "run step 20 · Heun 18 steps, 35 NFE").put("pngs", pngs);
+        JsonObject grid = new JsonObject()
+                .put("runId", "run")
+                .put("step", 20)
+                .put("sampler", "EDM_HEUN")
+                .put("steps", 35)
+                .put("label", "Heun 18 steps, 35 NFE")
+                .put("caption", "run step 20 · Heun 18 steps, 35 NFE")
+                .put("pngs", pngs);
         List<Path> written = DemoReport.writeGrids(new JsonObject().put("samples", new JsonArray().add(grid)), dir);
         assertEquals(1, written.size());
-        assertTrue(written.get(0).getFileName().toString().contains("heun-18-steps-35-nfe"), written.get(0).toString());
+        assertTrue(
+                written.get(0).getFileName().toString().contains("heun-18-steps-35-nfe"),
+                written.get(0).toString());
         BufferedImage image = ImageIO.read(Files.newInputStream(written.get(0)));
         assertEquals(8 * 28 * 2, image.getWidth());
         assertEquals(8 * 28 * 2 + GridImage.CAPTION_HEIGHT, image.getHeight());

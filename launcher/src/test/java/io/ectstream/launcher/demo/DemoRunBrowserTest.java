@@ -28,7 +28,9 @@ import picocli.CommandLine;
 @Timeout(value = 40, unit = TimeUnit.MINUTES) // the README's screenshot run waits up to 25 minutes on the page
 class DemoRunBrowserTest {
 
-    private static final Path REPO = Path.of(System.getProperty("ectstream.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("ectstream.repo.root", ".."))
+            .toAbsolutePath()
+            .normalize();
 
     /**
      * The README's screenshot: with -Dectstream.demo.screenshot=FILE this test runs the demo as a user does (all
@@ -41,21 +43,42 @@ class DemoRunBrowserTest {
     void dashboardDrawsTheShippedTeacherAndItsTuningRun() throws Exception {
         Path runDir = Path.of("target", "demo-run").toAbsolutePath();
         List<String> args = new ArrayList<>(List.of(
-            "--config", REPO.resolve("configs/demo-tune.yaml").toString(),
-            "--teacher", REPO.resolve("models/fashion-teacher.ckpt").toString(),
-            "--feature-net", REPO.resolve("models/fashion-mnist.feature-net").toString(),
-            "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
-            "--user-rate", "1", "--dashboard-port", "0", "--run-dir", runDir.toString(),
-            "--linger-seconds", "120", "--settle-seconds", "300"));
+                "--config",
+                REPO.resolve("configs/demo-tune.yaml").toString(),
+                "--teacher",
+                REPO.resolve("models/fashion-teacher.ckpt").toString(),
+                "--feature-net",
+                REPO.resolve("models/fashion-mnist.feature-net").toString(),
+                "--reference-stats",
+                REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
+                "--user-rate",
+                "1",
+                "--dashboard-port",
+                "0",
+                "--run-dir",
+                runDir.toString(),
+                "--linger-seconds",
+                "120",
+                "--settle-seconds",
+                "300"));
         if (README_SCREENSHOT == null) {
-            args.addAll(List.of("--set", "ect.kimg=0.32", "--set", "checkpoint.everySteps=5", "--set", "log.everySteps=5",
-                "--eval-samples", "16"));
+            args.addAll(List.of(
+                    "--set",
+                    "ect.kimg=0.32",
+                    "--set",
+                    "checkpoint.everySteps=5",
+                    "--set",
+                    "log.everySteps=5",
+                    "--eval-samples",
+                    "16"));
         }
         String table = runWithBrowser(runDir, args.toArray(String[]::new), browser -> {
             browser.await("document.querySelectorAll('line.teacher-line').length >= 3", 600_000);
             browser.await("document.querySelectorAll('circle.fid-point').length >= 2", 600_000);
-            assertTrue(((String) browser.evaluate("document.getElementById('fid-legend').textContent")).contains("teacher Heun"),
-                "the teacher's Heun FID is in the legend");
+            assertTrue(
+                    ((String) browser.evaluate("document.getElementById('fid-legend').textContent"))
+                            .contains("teacher Heun"),
+                    "the teacher's Heun FID is in the legend");
             if (README_SCREENSHOT != null) {
                 browser.await("document.getElementById('training').textContent.includes('ETA 0 s')", 900_000);
                 // every checkpoint of configs/demo-tune.yaml (200 steps, one every 20) scored with 1 and 2 steps
@@ -64,10 +87,17 @@ class DemoRunBrowserTest {
                 browser.screenshot(Path.of(README_SCREENSHOT).toAbsolutePath());
             }
         });
-        assertTrue(table.lines().anyMatch(line -> line.matches("\\| demo-run \\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
-            "fid.md scores the tuning run:\n" + table);
-        assertTrue(table.lines().anyMatch(line -> line.matches("\\| fashion-teacher \\| \\d+ \\| [0-9.]+ \\| PRETRAIN \\|( \\d+\\.\\d\\d \\|){3}  \\|")),
-            "fid.md scores the teacher with 1 and 2 steps and Heun:\n" + table);
+        assertTrue(
+                table.lines()
+                        .anyMatch(
+                                line -> line.matches("\\| demo-run \\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
+                "fid.md scores the tuning run:\n" + table);
+        assertTrue(
+                table.lines()
+                        .anyMatch(
+                                line -> line.matches(
+                                        "\\| fashion-teacher \\| \\d+ \\| [0-9.]+ \\| PRETRAIN \\|( \\d+\\.\\d\\d \\|){3}  \\|")),
+                "fid.md scores the teacher with 1 and 2 steps and Heun:\n" + table);
     }
 
     /** --from-scratch: diffusion pretraining, then ECT, in one run; no teacher is shipped in. */
@@ -75,20 +105,46 @@ class DemoRunBrowserTest {
     void fromScratchPretrainsThenTunes() throws Exception {
         Path runDir = Path.of("target", "demo-run-scratch").toAbsolutePath();
         String[] args = {
-            "--from-scratch", "--config", REPO.resolve("configs/demo.yaml").toString(),
-            "--feature-net", REPO.resolve("models/fashion-mnist.feature-net").toString(),
-            "--reference-stats", REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
-            "--set", "pretrain.kimg=0.3", "--set", "ect.kimg=0.2", "--set", "checkpoint.everySteps=5",
-            "--set", "log.everySteps=5",
-            "--eval-samples", "16", "--user-rate", "1", "--dashboard-port", "0",
-            "--run-dir", runDir.toString(), "--linger-seconds", "120", "--settle-seconds", "90"};
+            "--from-scratch",
+            "--config",
+            REPO.resolve("configs/demo.yaml").toString(),
+            "--feature-net",
+            REPO.resolve("models/fashion-mnist.feature-net").toString(),
+            "--reference-stats",
+            REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
+            "--set",
+            "pretrain.kimg=0.3",
+            "--set",
+            "ect.kimg=0.2",
+            "--set",
+            "checkpoint.everySteps=5",
+            "--set",
+            "log.everySteps=5",
+            "--eval-samples",
+            "16",
+            "--user-rate",
+            "1",
+            "--dashboard-port",
+            "0",
+            "--run-dir",
+            runDir.toString(),
+            "--linger-seconds",
+            "120",
+            "--settle-seconds",
+            "90"
+        };
         String table = runWithBrowser(runDir, args, browser -> {
             browser.await("document.querySelectorAll('circle.fid-point').length > 0", 240_000);
-            assertEquals(0.0, ((Number) browser.evaluate("document.querySelectorAll('line.teacher-line').length")).doubleValue(),
-                "a run's own pretraining checkpoints are points, not teacher lines");
+            assertEquals(
+                    0.0,
+                    ((Number) browser.evaluate("document.querySelectorAll('line.teacher-line').length")).doubleValue(),
+                    "a run's own pretraining checkpoints are points, not teacher lines");
         });
-        assertTrue(table.lines().anyMatch(line -> line.matches("\\| demo-run-scratch \\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
-            "fid.md has a scored checkpoint:\n" + table);
+        assertTrue(
+                table.lines()
+                        .anyMatch(line -> line.matches(
+                                "\\| demo-run-scratch \\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
+                "fid.md has a scored checkpoint:\n" + table);
         assertTrue(!table.contains("fashion-teacher"), table);
     }
 
@@ -105,15 +161,19 @@ class DemoRunBrowserTest {
             Future<Integer> exit = runner.submit(() -> new CommandLine(demo).execute(args));
             long deadline = System.currentTimeMillis() + 120_000;
             while (demo.dashboardPort() < 0) {
-                assertTrue(System.currentTimeMillis() < deadline && !exit.isDone(), "the demo never opened its dashboard");
+                assertTrue(
+                        System.currentTimeMillis() < deadline && !exit.isDone(), "the demo never opened its dashboard");
                 Thread.sleep(200);
             }
-            assertTrue(Files.isExecutable(HeadlessChromium.BINARY), "headless Chromium is needed (.ci/run installs Debian's chromium)");
+            assertTrue(
+                    Files.isExecutable(HeadlessChromium.BINARY),
+                    "headless Chromium is needed (.ci/run installs Debian's chromium)");
             try (HeadlessChromium browser = HeadlessChromium.open("http://127.0.0.1:" + demo.dashboardPort() + "/")) {
                 browser.await("document.querySelectorAll('img.sample').length > 0", 240_000);
                 checks.run(browser);
-                assertTrue(((String) browser.evaluate("document.getElementById('training').textContent")).contains("kimg"),
-                    "training progress is shown");
+                assertTrue(
+                        ((String) browser.evaluate("document.getElementById('training').textContent")).contains("kimg"),
+                        "training progress is shown");
                 browser.screenshot(runDir.resolveSibling(runDir.getFileName() + "-dashboard.png"));
             }
             demo.stop();

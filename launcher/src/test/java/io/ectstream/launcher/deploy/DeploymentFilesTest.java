@@ -51,28 +51,53 @@ class DeploymentFilesTest {
      */
     static final Map<String, Reader> KNOWN_ENV = knownEnv();
 
-    record Reader(String where, String classResource) {
-    }
+    record Reader(String where, String classResource) {}
 
     private static Map<String, Reader> knownEnv() {
         Map<String, Reader> m = new LinkedHashMap<>();
-        m.put("JAVA_TOOL_OPTIONS", new Reader("the JVM itself at start (HotSpot): carries -Dai.djl.offline=true and"
-            + " -Dorg.apache.avro.SERIALIZABLE_PACKAGES into every java process of the image", null));
+        m.put(
+                "JAVA_TOOL_OPTIONS",
+                new Reader(
+                        "the JVM itself at start (HotSpot): carries -Dai.djl.offline=true and"
+                                + " -Dorg.apache.avro.SERIALIZABLE_PACKAGES into every java process of the image",
+                        null));
         m.put("ECTSTREAM_JAVA_OPTS", new Reader("docker/bin/ectstream (and ./ectstream): extra JVM options", null));
-        m.put("OPT_OUT_TRACKING", new Reader("DJL ai.djl.util.Ec2Utils: no telemetry call at engine start",
-            "ai/djl/util/Ec2Utils.class"));
-        m.put("DJL_OFFLINE", new Reader("DJL ai.djl.util.Utils (offline mode: never download)", "ai/djl/util/Utils.class"));
-        m.put("DJL_CACHE_DIR", new Reader("DJL ai.djl.util.Utils (where the PyTorch natives were unpacked at build)",
-            "ai/djl/util/Utils.class"));
-        m.put("PYTORCH_LIBRARY_PATH", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: libtorch cu128 folder)",
-            "ai/djl/pytorch/jni/LibUtils.class"));
-        m.put("PYTORCH_FLAVOR", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: cu128 JNI library)",
-            "ai/djl/pytorch/jni/LibUtils.class"));
-        m.put("PYTORCH_VERSION", new Reader("DJL ai.djl.pytorch.jni.LibUtils (GPU variant: version of that libtorch)",
-            "ai/djl/pytorch/jni/LibUtils.class"));
-        m.put("OMP_NUM_THREADS", new Reader("the OpenMP runtime inside libtorch (GPU variant: CPU threads of PyTorch)", null));
-        m.put("ECTSTREAM_ALLOW_NATIVE_DOWNLOAD", new Reader("io.ectstream.core.device.DeviceOptions (and ./ectstream):"
-            + " lets DJL download its CUDA build", "io/ectstream/core/device/DeviceOptions.class"));
+        m.put(
+                "OPT_OUT_TRACKING",
+                new Reader(
+                        "DJL ai.djl.util.Ec2Utils: no telemetry call at engine start", "ai/djl/util/Ec2Utils.class"));
+        m.put(
+                "DJL_OFFLINE",
+                new Reader("DJL ai.djl.util.Utils (offline mode: never download)", "ai/djl/util/Utils.class"));
+        m.put(
+                "DJL_CACHE_DIR",
+                new Reader(
+                        "DJL ai.djl.util.Utils (where the PyTorch natives were unpacked at build)",
+                        "ai/djl/util/Utils.class"));
+        m.put(
+                "PYTORCH_LIBRARY_PATH",
+                new Reader(
+                        "DJL ai.djl.pytorch.jni.LibUtils (GPU variant: libtorch cu128 folder)",
+                        "ai/djl/pytorch/jni/LibUtils.class"));
+        m.put(
+                "PYTORCH_FLAVOR",
+                new Reader(
+                        "DJL ai.djl.pytorch.jni.LibUtils (GPU variant: cu128 JNI library)",
+                        "ai/djl/pytorch/jni/LibUtils.class"));
+        m.put(
+                "PYTORCH_VERSION",
+                new Reader(
+                        "DJL ai.djl.pytorch.jni.LibUtils (GPU variant: version of that libtorch)",
+                        "ai/djl/pytorch/jni/LibUtils.class"));
+        m.put(
+                "OMP_NUM_THREADS",
+                new Reader("the OpenMP runtime inside libtorch (GPU variant: CPU threads of PyTorch)", null));
+        m.put(
+                "ECTSTREAM_ALLOW_NATIVE_DOWNLOAD",
+                new Reader(
+                        "io.ectstream.core.device.DeviceOptions (and ./ectstream):"
+                                + " lets DJL download its CUDA build",
+                        "io/ectstream/core/device/DeviceOptions.class"));
         return m;
     }
 
@@ -85,8 +110,9 @@ class DeploymentFilesTest {
     @BeforeAll
     static void findRepository() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("docker")) && Files.isDirectory(dir.resolve("k8s"))
-                && Files.isRegularFile(dir.resolve("pom.xml"))) {
+            if (Files.isDirectory(dir.resolve("docker"))
+                    && Files.isDirectory(dir.resolve("k8s"))
+                    && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 repo = dir;
                 return;
             }
@@ -99,20 +125,25 @@ class DeploymentFilesTest {
     @Test
     void everyYamlFileParsesAndItsCommandsFlagsAndEnvironmentExist() throws IOException {
         List<Path> files = yamlFiles();
-        assertTrue(files.stream().anyMatch(f -> f.endsWith(Path.of("docker", "compose.yaml"))), "docker/compose.yaml missing");
+        assertTrue(
+                files.stream().anyMatch(f -> f.endsWith(Path.of("docker", "compose.yaml"))),
+                "docker/compose.yaml missing");
         assertTrue(files.stream().anyMatch(f -> f.startsWith(repo.resolve("k8s"))), "no YAML under k8s/");
         Checker checker = new Checker();
         int documents = 0;
         for (Path file : files) {
-            List<JsonNode> docs = readAll(Files.readString(file), repo.relativize(file).toString());
+            List<JsonNode> docs =
+                    readAll(Files.readString(file), repo.relativize(file).toString());
             documents += docs.size();
             checker.checkFile(repo.relativize(file).toString(), docs);
         }
         assertEquals(List.of(), checker.problems, "deployment files disagree with the launcher");
         assertTrue(documents >= files.size(), "every file holds at least one document");
         // The files do run the services: a check that found nothing to check would pass for the wrong reason.
-        assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train-feature-net",
-            "reference-stats", "evaluation-driver")), "subcommands seen: " + checker.invocations);
+        assertTrue(
+                checker.invocations.containsAll(Set.of(
+                        "pipeline", "serve", "evaluate", "train-feature-net", "reference-stats", "evaluation-driver")),
+                "subcommands seen: " + checker.invocations);
         assertTrue(checker.envChecked >= 8, "environment variables checked: " + checker.envChecked);
     }
 
@@ -120,10 +151,13 @@ class DeploymentFilesTest {
     void everyDockerfileRunsValidCommandsAndSetsKnownEnvironment() throws IOException {
         List<Path> dockerfiles;
         try (Stream<Path> s = Files.list(repo.resolve("docker"))) {
-            dockerfiles = s.filter(p -> p.getFileName().toString().endsWith(".Dockerfile")).sorted().toList();
+            dockerfiles = s.filter(p -> p.getFileName().toString().endsWith(".Dockerfile"))
+                    .sorted()
+                    .toList();
         }
-        assertEquals(List.of("evaluator.Dockerfile", "sampler.Dockerfile", "trainer.Dockerfile"),
-            dockerfiles.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(
+                List.of("evaluator.Dockerfile", "sampler.Dockerfile", "trainer.Dockerfile"),
+                dockerfiles.stream().map(p -> p.getFileName().toString()).toList());
         Checker checker = new Checker();
         for (Path file : dockerfiles) {
             Dockerfile d = Dockerfile.parse(Files.readString(file));
@@ -137,22 +171,32 @@ class DeploymentFilesTest {
             }
             assertTrue(runCalls >= 1, where + ": no RUN calls ectstream (the engine must load at build time)");
             d.env.keySet().forEach(name -> checker.checkEnv(where + " ENV", name));
-            assertTrue(d.env.keySet().containsAll(Set.of("JAVA_TOOL_OPTIONS", "OPT_OUT_TRACKING", "DJL_OFFLINE", "DJL_CACHE_DIR")),
-                where + " ENV: " + d.env.keySet());
+            assertTrue(
+                    d.env.keySet()
+                            .containsAll(
+                                    Set.of("JAVA_TOOL_OPTIONS", "OPT_OUT_TRACKING", "DJL_OFFLINE", "DJL_CACHE_DIR")),
+                    where + " ENV: " + d.env.keySet());
             String jto = d.env.get("JAVA_TOOL_OPTIONS");
-            assertTrue(jto.contains("-Dai.djl.offline=true") && jto.contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas"),
-                where + " JAVA_TOOL_OPTIONS: " + jto);
+            assertTrue(
+                    jto.contains("-Dai.djl.offline=true")
+                            && jto.contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.ectstream.schemas"),
+                    where + " JAVA_TOOL_OPTIONS: " + jto);
             assertEquals("true", d.env.get("OPT_OUT_TRACKING"), where);
             assertEquals("true", d.env.get("DJL_OFFLINE"), where);
             assertTrue(d.user != null && !d.user.equals("root") && !d.user.equals("0"), where + " runs as root");
             assertTrue(d.stages >= 2, where + " is not multi-stage");
             if (where.contains("sampler")) {
-                assertTrue(d.healthcheck != null && d.healthcheck.contains("/health")
-                    && d.healthcheck.contains(":" + optionValue(d.cmd, "--http-port") + "/"), where + " HEALTHCHECK: " + d.healthcheck);
+                assertTrue(
+                        d.healthcheck != null
+                                && d.healthcheck.contains("/health")
+                                && d.healthcheck.contains(":" + optionValue(d.cmd, "--http-port") + "/"),
+                        where + " HEALTHCHECK: " + d.healthcheck);
             }
         }
         assertEquals(List.of(), checker.problems);
-        assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train")), checker.invocations.toString());
+        assertTrue(
+                checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train")),
+                checker.invocations.toString());
     }
 
     @Test
@@ -168,8 +212,9 @@ class DeploymentFilesTest {
                 assertTrue(bytes.contains(e.getKey()), resource + " does not mention " + e.getKey());
             }
         }
-        assertTrue(Files.readString(repo.resolve("docker/bin/ectstream")).contains("${ECTSTREAM_JAVA_OPTS"),
-            "docker/bin/ectstream must read ECTSTREAM_JAVA_OPTS");
+        assertTrue(
+                Files.readString(repo.resolve("docker/bin/ectstream")).contains("${ECTSTREAM_JAVA_OPTS"),
+                "docker/bin/ectstream must read ECTSTREAM_JAVA_OPTS");
     }
 
     @Test
@@ -193,14 +238,25 @@ class DeploymentFilesTest {
             Checker checker = new Checker();
             checker.checkFile("rendered " + overlay, docs);
             assertEquals(List.of(), checker.problems, overlay);
-            assertTrue(checker.invocations.containsAll(Set.of("pipeline", "serve", "evaluate", "train-feature-net",
-                "reference-stats", "evaluation-driver")), overlay + ": " + checker.invocations);
+            assertTrue(
+                    checker.invocations.containsAll(Set.of(
+                            "pipeline",
+                            "serve",
+                            "evaluate",
+                            "train-feature-net",
+                            "reference-stats",
+                            "evaluation-driver")),
+                    overlay + ": " + checker.invocations);
 
             Map<String, JsonNode> byKindName = new LinkedHashMap<>();
             for (JsonNode d : docs) {
-                byKindName.put(d.path("kind").asText() + "/" + d.path("metadata").path("name").asText(), d);
+                byKindName.put(
+                        d.path("kind").asText() + "/"
+                                + d.path("metadata").path("name").asText(),
+                        d);
                 if (!d.path("kind").asText().equals("Namespace")) {
-                    assertEquals("ectstream", d.path("metadata").path("namespace").asText(), overlay + " " + d.path("kind"));
+                    assertEquals(
+                            "ectstream", d.path("metadata").path("namespace").asText(), overlay + " " + d.path("kind"));
                 }
             }
             JsonNode trainerPod = podSpec(byKindName.get("Job/trainer"));
@@ -210,10 +266,15 @@ class DeploymentFilesTest {
                     trainingMap = v.path("configMap").path("name").asText();
                 }
             }
-            assertTrue(trainingMap != null && trainingMap.startsWith("ectstream-training-")
-                && byKindName.containsKey("ConfigMap/" + trainingMap), overlay + ": trainer mounts " + trainingMap);
+            assertTrue(
+                    trainingMap != null
+                            && trainingMap.startsWith("ectstream-training-")
+                            && byKindName.containsKey("ConfigMap/" + trainingMap),
+                    overlay + ": trainer mounts " + trainingMap);
 
-            JsonNode sampler = podSpec(byKindName.get("Deployment/sampler")).path("containers").get(0);
+            JsonNode sampler = podSpec(byKindName.get("Deployment/sampler"))
+                    .path("containers")
+                    .get(0);
             List<String> args = strings(sampler.path("args"));
             String httpPort = optionValue(args, "--http-port");
             JsonNode readiness = sampler.path("readinessProbe").path("httpGet");
@@ -228,27 +289,64 @@ class DeploymentFilesTest {
 
             String device = overlay.equals("gpu") ? "gpu" : "auto";
             assertEquals(device, optionValue(args, "--device"), overlay + " sampler --device");
-            assertEquals(device, optionValue(strings(trainerPod.path("containers").get(0).path("args")), "--device"), overlay);
+            assertEquals(
+                    device,
+                    optionValue(strings(trainerPod.path("containers").get(0).path("args")), "--device"),
+                    overlay);
             if (overlay.equals("gpu")) {
-                assertEquals("1", sampler.path("resources").path("limits").path("nvidia.com/gpu").asText(), "gpu sampler");
-                assertTrue(sampler.path("envFrom").size() == 1 && sampler.path("env").size() == 5, "gpu patch merged: " + sampler);
+                assertEquals(
+                        "1",
+                        sampler.path("resources")
+                                .path("limits")
+                                .path("nvidia.com/gpu")
+                                .asText(),
+                        "gpu sampler");
+                assertTrue(
+                        sampler.path("envFrom").size() == 1
+                                && sampler.path("env").size() == 5,
+                        "gpu patch merged: " + sampler);
                 for (JsonNode pod : List.of(trainerPod, podSpec(byKindName.get("Deployment/sampler")))) {
                     assertEquals("nvidia", pod.path("runtimeClassName").asText(), "gpu runtime class");
-                    assertEquals("true", pod.path("nodeSelector").path("nvidia.com/gpu.present").asText(), "gpu node selector");
+                    assertEquals(
+                            "true",
+                            pod.path("nodeSelector")
+                                    .path("nvidia.com/gpu.present")
+                                    .asText(),
+                            "gpu node selector");
                     JsonNode container = pod.path("containers").get(0);
-                    assertEquals("1", container.path("resources").path("limits").path("nvidia.com/gpu").asText(), "gpu limit");
+                    assertEquals(
+                            "1",
+                            container
+                                    .path("resources")
+                                    .path("limits")
+                                    .path("nvidia.com/gpu")
+                                    .asText(),
+                            "gpu limit");
                     String threads = null;
                     for (JsonNode e : container.path("env")) {
                         if (e.path("name").asText().equals("OMP_NUM_THREADS")) {
                             threads = e.path("value").asText();
                         }
                     }
-                    assertEquals(container.path("resources").path("requests").path("cpu").asText(), threads,
-                        "OMP_NUM_THREADS = the cores requested");
+                    assertEquals(
+                            container
+                                    .path("resources")
+                                    .path("requests")
+                                    .path("cpu")
+                                    .asText(),
+                            threads,
+                            "OMP_NUM_THREADS = the cores requested");
                 }
                 assertTrue(byKindName.containsKey("ScaledObject/sampler"), "gpu: KEDA ScaledObject");
             } else {
-                assertEquals("ReadWriteOnce", byKindName.get("PersistentVolumeClaim/checkpoints").path("spec").path("accessModes").get(0).asText());
+                assertEquals(
+                        "ReadWriteOnce",
+                        byKindName
+                                .get("PersistentVolumeClaim/checkpoints")
+                                .path("spec")
+                                .path("accessModes")
+                                .get(0)
+                                .asText());
                 assertTrue(byKindName.containsKey("HorizontalPodAutoscaler/sampler"), "local: HPA");
             }
         }
@@ -256,11 +354,15 @@ class DeploymentFilesTest {
 
     private static boolean onPath(String program) {
         String path = System.getenv("PATH");
-        return path != null && Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+        return path != null
+                && Stream.of(path.split(java.io.File.pathSeparator))
+                        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
     }
 
     private static String kustomize(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "kubectl kustomize did not finish");
         assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + ":\n" + out);
@@ -310,17 +412,24 @@ class DeploymentFilesTest {
         List<String> good = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs"));
         assertEquals(List.of(), good, "the control snippet must pass, or the failures below prove nothing");
 
-        List<String> badFlag = check("compose.yaml", BAD_COMPOSE.formatted("--max-batchsize", "DJL_CACHE_DIR", "--epochs"));
-        assertTrue(badFlag.stream().anyMatch(p -> p.contains("serve") && p.contains("--max-batchsize")), badFlag.toString());
+        List<String> badFlag =
+                check("compose.yaml", BAD_COMPOSE.formatted("--max-batchsize", "DJL_CACHE_DIR", "--epochs"));
+        assertTrue(
+                badFlag.stream().anyMatch(p -> p.contains("serve") && p.contains("--max-batchsize")),
+                badFlag.toString());
 
-        List<String> badScriptFlag = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epoch"));
-        assertTrue(badScriptFlag.stream().anyMatch(p -> p.contains("train-feature-net") && p.contains("--epoch")),
-            badScriptFlag.toString());
+        List<String> badScriptFlag =
+                check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epoch"));
+        assertTrue(
+                badScriptFlag.stream().anyMatch(p -> p.contains("train-feature-net") && p.contains("--epoch")),
+                badScriptFlag.toString());
 
-        List<String> badEnv = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIRECTORY", "--epochs"));
+        List<String> badEnv =
+                check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIRECTORY", "--epochs"));
         assertTrue(badEnv.stream().anyMatch(p -> p.contains("DJL_CACHE_DIRECTORY")), badEnv.toString());
-        assertTrue(badEnv.stream().noneMatch(p -> p.contains("KAFKA_NODE_ID") || p.contains("not-ours")),
-            "the broker's own settings are not ours to check: " + badEnv);
+        assertTrue(
+                badEnv.stream().noneMatch(p -> p.contains("KAFKA_NODE_ID") || p.contains("not-ours")),
+                "the broker's own settings are not ours to check: " + badEnv);
     }
 
     @Test
@@ -328,16 +437,25 @@ class DeploymentFilesTest {
         List<String> badSub = check("k8s.yaml", BAD_K8S.formatted("serv"));
         assertTrue(badSub.stream().anyMatch(p -> p.contains("serv") && p.contains("no subcommand")), badSub.toString());
 
-        List<String> badValue = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
-            .replace("\"1\"", "\"many\""));
+        List<String> badValue = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("\"1\"", "\"many\""));
         assertTrue(badValue.stream().anyMatch(p -> p.contains("many")), badValue.toString());
 
-        List<String> missingRequired = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
-            .replace("--out /a/f", ""));
+        List<String> missingRequired = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("--out /a/f", ""));
         assertTrue(missingRequired.stream().anyMatch(p -> p.contains("--out")), missingRequired.toString());
 
-        List<String> loopback = check("compose.yaml", BAD_COMPOSE.formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
-            .replace("0.0.0.0", "127.0.0.1"));
+        List<String> loopback = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("0.0.0.0", "127.0.0.1"));
         assertTrue(loopback.stream().anyMatch(p -> p.contains("--http-host")), loopback.toString());
     }
 
@@ -357,7 +475,8 @@ class DeploymentFilesTest {
         List<String> bad = checkDockerfile(dockerfile.formatted("DJL_CACHE", "--sets", "--http-prt"));
         assertTrue(bad.stream().anyMatch(p -> p.contains("sets DJL_CACHE,")), bad.toString());
         assertTrue(bad.stream().anyMatch(p -> p.contains("'ectstream train' has no option --sets")), bad.toString());
-        assertTrue(bad.stream().anyMatch(p -> p.contains("'ectstream serve' has no option --http-prt")), bad.toString());
+        assertTrue(
+                bad.stream().anyMatch(p -> p.contains("'ectstream serve' has no option --http-prt")), bad.toString());
     }
 
     private static List<String> checkDockerfile(String text) throws IOException {
@@ -378,10 +497,14 @@ class DeploymentFilesTest {
             ectstream train-feature-net --out "$a/f net" \\
               --seed 1 > /tmp/log 2>&1 && ectstream reference-stats --out $a/s 2> err.txt || exit 1
             """);
-        List<List<String>> ours = commands.stream().filter(c -> !c.isEmpty() && c.get(0).equals("ectstream")).toList();
-        assertEquals(List.of(
-            List.of("ectstream", "train-feature-net", "--out", "$a/f net", "--seed", "1"),
-            List.of("ectstream", "reference-stats", "--out", "$a/s")), ours);
+        List<List<String>> ours = commands.stream()
+                .filter(c -> !c.isEmpty() && c.get(0).equals("ectstream"))
+                .toList();
+        assertEquals(
+                List.of(
+                        List.of("ectstream", "train-feature-net", "--out", "$a/f net", "--seed", "1"),
+                        List.of("ectstream", "reference-stats", "--out", "$a/s")),
+                ours);
     }
 
     private static List<String> check(String name, String yaml) {
@@ -404,7 +527,9 @@ class DeploymentFilesTest {
                     continue;
                 }
                 if (doc.has("services")) {
-                    doc.get("services").fields().forEachRemaining(s -> checkComposeService(file + " service " + s.getKey(), s.getValue()));
+                    doc.get("services")
+                            .fields()
+                            .forEachRemaining(s -> checkComposeService(file + " service " + s.getKey(), s.getValue()));
                 }
                 if (doc.has("kind")) {
                     checkKubernetesObject(file, doc, docs);
@@ -421,13 +546,15 @@ class DeploymentFilesTest {
             }
             environmentNames(service.get("environment")).forEach(n -> checkEnv(where, n));
             Dockerfile image0 = dockerfileFor(dockerfile, image);
-            List<String> entrypoint = service.has("entrypoint") ? strings(service.get("entrypoint")) : image0.entrypoint;
+            List<String> entrypoint =
+                    service.has("entrypoint") ? strings(service.get("entrypoint")) : image0.entrypoint;
             List<String> command = service.has("command") ? strings(service.get("command")) : image0.cmd;
             checkArgv(where, concat(entrypoint, command));
         }
 
         private void checkKubernetesObject(String file, JsonNode doc, List<JsonNode> sameFile) {
-            String where = file + " " + doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
+            String where = file + " " + doc.path("kind").asText() + "/"
+                    + doc.path("metadata").path("name").asText();
             JsonNode pod = podSpec(doc);
             if (pod == null) {
                 return;
@@ -455,8 +582,9 @@ class DeploymentFilesTest {
                         continue; // a patch that changes something else
                     }
                     Dockerfile image0 = dockerfileFor(null, image);
-                    List<String> argv = concat(hasCommand ? strings(c.get("command")) : image0.entrypoint,
-                        hasArgs ? strings(c.get("args")) : hasCommand ? List.of() : image0.cmd);
+                    List<String> argv = concat(
+                            hasCommand ? strings(c.get("command")) : image0.entrypoint,
+                            hasArgs ? strings(c.get("args")) : hasCommand ? List.of() : image0.cmd);
                     checkArgv(cw, argv);
                 }
             }
@@ -466,7 +594,8 @@ class DeploymentFilesTest {
             List<JsonNode> candidates = new ArrayList<>(sameFile);
             candidates.addAll(allKubernetesDocuments());
             for (JsonNode d : candidates) {
-                if ("ConfigMap".equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText())) {
+                if ("ConfigMap".equals(d.path("kind").asText())
+                        && name.equals(d.path("metadata").path("name").asText())) {
                     List<String> keys = new ArrayList<>();
                     d.path("data").fieldNames().forEachRemaining(keys::add);
                     return keys;
@@ -499,7 +628,10 @@ class DeploymentFilesTest {
                 return;
             }
             int jar = argv.indexOf("-jar");
-            if (program.equals("java") && jar >= 0 && jar + 1 < argv.size() && argv.get(jar + 1).endsWith("ectstream.jar")) {
+            if (program.equals("java")
+                    && jar >= 0
+                    && jar + 1 < argv.size()
+                    && argv.get(jar + 1).endsWith("ectstream.jar")) {
                 checkInvocation(where, argv.subList(jar + 2, argv.size()));
                 return;
             }
@@ -527,14 +659,17 @@ class DeploymentFilesTest {
             String name = args.get(0);
             CommandLine sub = root.getSubcommands().get(name);
             if (sub == null) {
-                problems.add(where + ": ectstream has no subcommand '" + name + "' (it has " + new TreeSet<>(root.getSubcommands().keySet()) + ")");
+                problems.add(where + ": ectstream has no subcommand '" + name + "' (it has "
+                        + new TreeSet<>(root.getSubcommands().keySet()) + ")");
                 return;
             }
             invocations.add(name);
             CommandSpec spec = sub.getCommandSpec();
             int before = problems.size();
             for (String token : args.subList(1, args.size())) {
-                if (token.startsWith("-") && token.length() > 1 && !NUMBER.matcher(token).matches()) {
+                if (token.startsWith("-")
+                        && token.length() > 1
+                        && !NUMBER.matcher(token).matches()) {
                     String option = token.contains("=") ? token.substring(0, token.indexOf('=')) : token;
                     if (spec.findOption(option) == null) {
                         problems.add(where + ": 'ectstream " + name + "' has no option " + option);
@@ -552,14 +687,15 @@ class DeploymentFilesTest {
             }
             if (name.equals("serve") && !"0.0.0.0".equals(optionValue(args, "--http-host"))) {
                 problems.add(where + ": serve in a container must bind --http-host 0.0.0.0 (probes and published ports"
-                    + " come from outside its loopback), got " + optionValue(args, "--http-host"));
+                        + " come from outside its loopback), got " + optionValue(args, "--http-host"));
             }
         }
 
         void checkEnv(String where, String name) {
             envChecked++;
             if (!KNOWN_ENV.containsKey(name)) {
-                problems.add(where + ": sets " + name + ", which nothing in the image reads (known: " + KNOWN_ENV.keySet() + ")");
+                problems.add(where + ": sets " + name + ", which nothing in the image reads (known: "
+                        + KNOWN_ENV.keySet() + ")");
             }
         }
     }
@@ -682,8 +818,14 @@ class DeploymentFilesTest {
     }
 
     /** The parts of a Dockerfile these checks need; {@code stages} counts FROM lines. */
-    record Dockerfile(List<String> entrypoint, List<String> cmd, List<String> runs, Map<String, String> env,
-                      String user, String healthcheck, int stages) {
+    record Dockerfile(
+            List<String> entrypoint,
+            List<String> cmd,
+            List<String> runs,
+            Map<String, String> env,
+            String user,
+            String healthcheck,
+            int stages) {
 
         static Dockerfile parse(String text) throws IOException {
             List<String> entrypoint = List.of();
@@ -715,8 +857,7 @@ class DeploymentFilesTest {
                             }
                         }
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             return new Dockerfile(entrypoint, cmd, runs, env, user, healthcheck, stages);
@@ -756,8 +897,8 @@ class DeploymentFilesTest {
 
     /** Just enough of POSIX sh to find simple commands: quotes, backslash-newline, ; && || | and newlines, keywords. */
     static final class Shell {
-        private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "fi", "do", "done", "while",
-            "until", "!", "{", "}", "(", ")", "exec");
+        private static final Set<String> KEYWORDS = Set.of(
+                "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "(", ")", "exec");
         private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
 
         static List<String> words(String s) {
@@ -849,7 +990,9 @@ class DeploymentFilesTest {
             List<List<String>> out = new ArrayList<>();
             for (List<String> command : commands) {
                 int start = 0;
-                while (start < command.size() && (KEYWORDS.contains(command.get(start)) || ASSIGNMENT.matcher(command.get(start)).matches())) {
+                while (start < command.size()
+                        && (KEYWORDS.contains(command.get(start))
+                                || ASSIGNMENT.matcher(command.get(start)).matches())) {
                     start++;
                 }
                 if (start < command.size()) {

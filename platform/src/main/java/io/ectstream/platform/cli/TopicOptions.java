@@ -19,32 +19,53 @@ public final class TopicOptions {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--topic", paramLabel = "ROLE=NAME",
-        description = "Name of a topic; roles: checkpoints, progress, requests, results, errors, fid, reference-stats, results-json.")
+    @Option(
+            names = "--topic",
+            paramLabel = "ROLE=NAME",
+            description =
+                    "Name of a topic; roles: checkpoints, progress, requests, results, errors, fid, reference-stats, results-json.")
     Map<String, String> names = new LinkedHashMap<>();
 
-    @Option(names = "--partitions", paramLabel = "ROLE=N", description = "Partitions of a topic (defaults: requests/results/results-json 3, others 1).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "ROLE=N",
+            description = "Partitions of a topic (defaults: requests/results/results-json 3, others 1).")
     Map<String, Integer> partitions = new LinkedHashMap<>();
 
-    @Option(names = "--replication-factor", paramLabel = "N",
-        description = "Replication factor of every topic; -1 takes the cluster's default.replication.factor (default).")
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            description =
+                    "Replication factor of every topic; -1 takes the cluster's default.replication.factor (default).")
     short replicationFactor = -1;
 
-    @Option(names = "--retention-ms", paramLabel = "ROLE=MS",
-        description = "retention.ms of a topic; -1 keeps forever (defaults: checkpoints and fid forever, requests/results 1 day, progress/errors 7 days).")
+    @Option(
+            names = "--retention-ms",
+            paramLabel = "ROLE=MS",
+            description =
+                    "retention.ms of a topic; -1 keeps forever (defaults: checkpoints and fid forever, requests/results 1 day, progress/errors 7 days).")
     Map<String, Long> retentionMs = new LinkedHashMap<>();
 
-    @Option(names = "--cleanup-policy", paramLabel = "ROLE=POLICY",
-        description = "cleanup.policy of a topic: delete, compact or compact,delete (default: reference-stats compact, others delete).")
+    @Option(
+            names = "--cleanup-policy",
+            paramLabel = "ROLE=POLICY",
+            description =
+                    "cleanup.policy of a topic: delete, compact or compact,delete (default: reference-stats compact, others delete).")
     Map<String, String> cleanupPolicy = new LinkedHashMap<>();
 
-    @Option(names = "--topic-config", paramLabel = "ROLE:KEY=VALUE", description = "Any other topic config, e.g. results:min.insync.replicas=2.")
+    @Option(
+            names = "--topic-config",
+            paramLabel = "ROLE:KEY=VALUE",
+            description = "Any other topic config, e.g. results:min.insync.replicas=2.")
     List<String> topicConfigs = new ArrayList<>();
 
     @Option(names = "--only", paramLabel = "ROLE", split = ",", description = "Only these roles (default: all).")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--timeout-s", defaultValue = "30", description = "Longest wait for the cluster (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout-s",
+            defaultValue = "30",
+            description = "Longest wait for the cluster (default ${DEFAULT-VALUE}).")
     long timeoutS;
 
     KafkaClientSettings settings() {
@@ -79,7 +100,9 @@ public final class TopicOptions {
             String value = entry.substring(eq + 1);
             layout = change(layout, entry.substring(0, colon), s -> s.withConfig(key, value));
         }
-        return only.isEmpty() ? layout : layout.only(only.stream().map(TopicRole::ofKey).toList());
+        return only.isEmpty()
+                ? layout
+                : layout.only(only.stream().map(TopicRole::ofKey).toList());
     }
 
     private static TopicLayout change(TopicLayout layout, String role, UnaryOperator<TopicSpec> change) {

@@ -9,39 +9,48 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code ectstream topics create|describe}: sets up the platform's topics on any cluster, and shows them. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
-    description = "Create or describe the platform's Kafka topics (names, partitions, replication, retention/compaction).",
-    subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class})
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create or describe the platform's Kafka topics (names, partitions, replication, retention/compaction).",
+        subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class})
 public class TopicsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    public TopicsCommand() {
-    }
+    public TopicsCommand() {}
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Create every topic that does not exist yet, with its partitions and configs; existing topics are"
-            + " listed with any drift from their definition, and changed only with --fix-drift.")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Create every topic that does not exist yet, with its partitions and configs; existing topics are"
+                            + " listed with any drift from their definition, and changed only with --fix-drift.")
     public static class Create implements Callable<Integer> {
         @Mixin
         TopicOptions options = new TopicOptions();
-        @Option(names = "--fix-drift",
-            description = "On existing topics, set the configs that differ from the definition and add missing partitions"
-                + " (a different replication factor needs a partition reassignment and is only reported).")
+
+        @Option(
+                names = "--fix-drift",
+                description =
+                        "On existing topics, set the configs that differ from the definition and add missing partitions"
+                                + " (a different replication factor needs a partition reassignment and is only reported).")
         boolean fixDrift;
+
         @Spec
         CommandSpec spec;
 
@@ -52,25 +61,35 @@ public class TopicsCommand implements Runnable {
             try (KafkaTopics topics = new KafkaTopics(options.settings(), Duration.ofSeconds(options.timeoutS))) {
                 KafkaTopics.Created result = topics.create(layout, fixDrift);
                 for (TopicSpec s : layout.specs()) {
-                    out.printf("%-8s %-16s %-32s partitions=%d replication=%s %s%n",
-                        result.created().contains(s.name()) ? "created" : "exists", s.role().key(), s.name(), s.partitions(),
-                        s.replicationFactor() == -1 ? "default" : Short.toString(s.replicationFactor()), s.configs());
+                    out.printf(
+                            "%-8s %-16s %-32s partitions=%d replication=%s %s%n",
+                            result.created().contains(s.name()) ? "created" : "exists",
+                            s.role().key(),
+                            s.name(),
+                            s.partitions(),
+                            s.replicationFactor() == -1 ? "default" : Short.toString(s.replicationFactor()),
+                            s.configs());
                 }
                 result.fixed().forEach(d -> out.println("fixed    " + d));
-                result.drift().forEach(d -> out.println("DRIFT    " + d
-                    + (!fixDrift && d.fixable() ? " (--fix-drift applies the definition)" : "")));
+                result.drift()
+                        .forEach(d -> out.println("DRIFT    " + d
+                                + (!fixDrift && d.fixable() ? " (--fix-drift applies the definition)" : "")));
             }
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = "Show each topic as it is on the cluster, then one DRIFT line per setting that differs from the"
-            + " definition (fewer partitions, another config value); exit 1 if a topic is missing or has drifted.")
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Show each topic as it is on the cluster, then one DRIFT line per setting that differs from the"
+                            + " definition (fewer partitions, another config value); exit 1 if a topic is missing or has drifted.")
     public static class Describe implements Callable<Integer> {
         @Mixin
         TopicOptions options = new TopicOptions();
+
         @Spec
         CommandSpec spec;
 
@@ -81,15 +100,19 @@ public class TopicsCommand implements Runnable {
             int missing = 0;
             List<TopicDrift> drift;
             try (KafkaTopics topics = new KafkaTopics(options.settings(), Duration.ofSeconds(options.timeoutS))) {
-                Map<String, KafkaTopics.Described> found = topics.describe(layout.specs().stream().map(TopicSpec::name).toList());
+                Map<String, KafkaTopics.Described> found = topics.describe(
+                        layout.specs().stream().map(TopicSpec::name).toList());
                 for (TopicSpec s : layout.specs()) {
                     KafkaTopics.Described d = found.get(s.name());
                     if (d == null) {
                         missing++;
-                        out.printf("%-16s %-32s MISSING (wanted partitions=%d %s)%n", s.role().key(), s.name(), s.partitions(), s.configs());
+                        out.printf(
+                                "%-16s %-32s MISSING (wanted partitions=%d %s)%n",
+                                s.role().key(), s.name(), s.partitions(), s.configs());
                     } else {
-                        out.printf("%-16s %-32s partitions=%d replication=%d %s%n", s.role().key(), s.name(), d.partitions(),
-                            d.replicationFactor(), d.configs());
+                        out.printf(
+                                "%-16s %-32s partitions=%d replication=%d %s%n",
+                                s.role().key(), s.name(), d.partitions(), d.replicationFactor(), d.configs());
                     }
                 }
                 drift = topics.drift(layout);

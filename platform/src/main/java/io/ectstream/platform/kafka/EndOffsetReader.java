@@ -13,8 +13,7 @@ import org.apache.kafka.common.errors.TimeoutException;
  * starts.
  */
 public final class EndOffsetReader {
-    private EndOffsetReader() {
-    }
+    private EndOffsetReader() {}
 
     /**
      * Assigns {@code consumer} every partition of {@code topic} (no group, no commits) and hands each record up to the
@@ -23,11 +22,15 @@ public final class EndOffsetReader {
      * @return false if the topic has no partitions (it does not exist)
      * @throws TimeoutException when the broker does not answer, or the read takes longer than {@code timeout}
      */
-    public static <K, V> boolean readToEnd(org.apache.kafka.clients.consumer.Consumer<K, V> consumer, String topic,
-                                           Duration timeout, Consumer<ConsumerRecord<K, V>> each) {
+    public static <K, V> boolean readToEnd(
+            org.apache.kafka.clients.consumer.Consumer<K, V> consumer,
+            String topic,
+            Duration timeout,
+            Consumer<ConsumerRecord<K, V>> each) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         if (partitions.isEmpty()) {
             return false;
         }
@@ -45,8 +48,10 @@ public final class EndOffsetReader {
         return true;
     }
 
-    private static boolean reachedEnd(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                      Map<TopicPartition, Long> end, Duration timeout) {
+    private static boolean reachedEnd(
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+            Map<TopicPartition, Long> end,
+            Duration timeout) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey(), timeout) < e.getValue()) {
                 return false;

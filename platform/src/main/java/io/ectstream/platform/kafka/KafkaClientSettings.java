@@ -82,8 +82,12 @@ public record KafkaClientSettings(Map<String, String> properties) {
 
     static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
-            || k.endsWith(".key") || k.contains("credentials");
+        return k.contains("password")
+                || k.contains("jaas")
+                || k.contains("secret")
+                || k.contains("token")
+                || k.endsWith(".key")
+                || k.contains("credentials");
     }
 
     /** {@code SECURITY_PROTOCOL} to {@code security.protocol}; {@code __} to a literal {@code _}. */
@@ -119,7 +123,8 @@ public record KafkaClientSettings(Map<String, String> properties) {
             try (Reader r = Files.newBufferedReader(file)) {
                 p.load(r);
             } catch (IOException | IllegalArgumentException e) {
-                throw new InvalidKafkaSettingsException("cannot read Kafka client properties from " + file + ": " + e.getMessage(), e);
+                throw new InvalidKafkaSettingsException(
+                        "cannot read Kafka client properties from " + file + ": " + e.getMessage(), e);
             }
             for (String key : p.stringPropertyNames()) {
                 merged.put(key.trim(), p.getProperty(key).trim());
@@ -146,7 +151,8 @@ public record KafkaClientSettings(Map<String, String> properties) {
             if (eq <= 0) {
                 throw new InvalidKafkaSettingsException("a Kafka property must be key=value, not '" + keyValue + "'");
             }
-            merged.put(keyValue.substring(0, eq).trim(), keyValue.substring(eq + 1).trim());
+            merged.put(
+                    keyValue.substring(0, eq).trim(), keyValue.substring(eq + 1).trim());
             return this;
         }
 

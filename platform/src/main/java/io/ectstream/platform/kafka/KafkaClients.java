@@ -19,8 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the caller's (usually {@link KafkaClientSettings#clientProperties()} plus the client's own settings).
  */
 public final class KafkaClients {
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     public static KafkaProducer<String, byte[]> producer(Map<String, Object> props) {
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

@@ -12,18 +12,26 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-        description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_*"
-            + " (default 127.0.0.1:9092; a command where Kafka is optional uses Kafka only when this,"
-            + " --kafka-config or --kafka-property is given).")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers; overrides bootstrap.servers of --kafka-config/ECTSTREAM_KAFKA_*"
+                    + " (default 127.0.0.1:9092; a command where Kafka is optional uses Kafka only when this,"
+                    + " --kafka-config or --kafka-property is given).")
     String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-        description = "Kafka client properties file (security.protocol, sasl.*, ssl.*, ...) for every Kafka client of this command.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "Kafka client properties file (security.protocol, sasl.*, ssl.*, ...) for every Kafka client of this command.")
     Path configFile;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-        description = "One Kafka client property; repeatable; overrides --kafka-config and ECTSTREAM_KAFKA_* variables.")
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "One Kafka client property; repeatable; overrides --kafka-config and ECTSTREAM_KAFKA_* variables.")
     List<String> properties = new ArrayList<>();
 
     /** Whether --bootstrap-servers, --kafka-config or --kafka-property was given (where Kafka is optional). */
@@ -43,10 +51,10 @@ public final class KafkaOptions {
 
     public KafkaClientSettings settings(Map<String, String> env) {
         return KafkaClientSettings.builder()
-            .file(configFile)
-            .environment(env)
-            .properties(properties)
-            .bootstrapServers(bootstrapServers)
-            .build();
+                .file(configFile)
+                .environment(env)
+                .properties(properties)
+                .bootstrapServers(bootstrapServers)
+                .build();
     }
 }

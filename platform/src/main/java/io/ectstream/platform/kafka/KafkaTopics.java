@@ -35,16 +35,19 @@ public final class KafkaTopics implements AutoCloseable {
      * What a topic looks like on the cluster: partitions, replication, the configs that were set on it, and every
      * config's effective value (set on the topic or inherited from the broker's defaults).
      */
-    public record Described(String name, int partitions, int replicationFactor, Map<String, String> configs,
-                            Map<String, String> effectiveConfigs) {
-    }
+    public record Described(
+            String name,
+            int partitions,
+            int replicationFactor,
+            Map<String, String> configs,
+            Map<String, String> effectiveConfigs) {}
 
     /**
      * What {@code create} did: topics made, topics that were there already, the drift it fixed on those and the drift
      * left (all of it when not asked to fix, else what a config change or added partitions cannot fix).
      */
-    public record Created(List<String> created, List<String> existing, List<TopicDrift> fixed, List<TopicDrift> drift) {
-    }
+    public record Created(
+            List<String> created, List<String> existing, List<TopicDrift> fixed, List<TopicDrift> drift) {}
 
     private final Admin admin;
     private final String bootstrapServers;
@@ -71,7 +74,9 @@ public final class KafkaTopics implements AutoCloseable {
      */
     public Created create(TopicLayout layout, boolean fixDrift) {
         Created made = createMissing(layout);
-        List<TopicSpec> existing = layout.specs().stream().filter(s -> made.existing().contains(s.name())).toList();
+        List<TopicSpec> existing = layout.specs().stream()
+                .filter(s -> made.existing().contains(s.name()))
+                .toList();
         List<TopicDrift> drift = drift(existing);
         if (!fixDrift || drift.isEmpty()) {
             return new Created(made.created(), made.existing(), List.of(), drift);
@@ -89,13 +94,17 @@ public final class KafkaTopics implements AutoCloseable {
     /** Logs one warning per drift of the topics a service uses; the service keeps going. */
     public List<TopicDrift> warnOnDrift(String component, TopicLayout layout) {
         List<TopicDrift> drift = drift(layout);
-        drift.forEach(d -> log.warn("{}: topic drift on {}: {} (`ectstream topics create --fix-drift` applies the definition)",
-            component, bootstrapServers, d));
+        drift.forEach(d -> log.warn(
+                "{}: topic drift on {}: {} (`ectstream topics create --fix-drift` applies the definition)",
+                component,
+                bootstrapServers,
+                d));
         return drift;
     }
 
     private List<TopicDrift> drift(List<TopicSpec> specs) {
-        Map<String, Described> found = describe(specs.stream().map(TopicSpec::name).toList());
+        Map<String, Described> found =
+                describe(specs.stream().map(TopicSpec::name).toList());
         List<TopicDrift> drift = new ArrayList<>();
         for (TopicSpec spec : specs) {
             Described d = found.get(spec.name());
@@ -119,11 +128,12 @@ public final class KafkaTopics implements AutoCloseable {
                 grow.put(d.topic(), NewPartitions.increaseTo(Integer.parseInt(d.expected())));
             } else {
                 alter.computeIfAbsent(new ConfigResource(ConfigResource.Type.TOPIC, d.topic()), r -> new ArrayList<>())
-                    .add(new AlterConfigOp(new ConfigEntry(d.setting(), d.expected()), AlterConfigOp.OpType.SET));
+                        .add(new AlterConfigOp(new ConfigEntry(d.setting(), d.expected()), AlterConfigOp.OpType.SET));
             }
             fixed.add(d);
         }
-        String what = "fixing the settings of " + fixed.stream().map(TopicDrift::topic).distinct().toList();
+        String what = "fixing the settings of "
+                + fixed.stream().map(TopicDrift::topic).distinct().toList();
         if (!alter.isEmpty()) {
             await(admin.incrementalAlterConfigs(alter).all(), what);
         }
@@ -138,12 +148,14 @@ public final class KafkaTopics implements AutoCloseable {
         try {
             future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(what + " on " + bootstrapServers + " failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    what + " on " + bootstrapServers + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + what, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " " + what, e);
+            throw new IllegalStateException(
+                    "no answer from Kafka at " + bootstrapServers + " within " + timeout + " " + what, e);
         }
     }
 
@@ -157,14 +169,19 @@ public final class KafkaTopics implements AutoCloseable {
     public static void createWithBrokerDefaults(Admin admin, Collection<String> names, Duration timeout) {
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = names.stream().distinct().filter(t -> !existing.contains(t))
-                .map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
+            List<NewTopic> missing = names.stream()
+                    .distinct()
+                    .filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, Optional.empty(), Optional.empty()))
+                    .toList();
             if (missing.isEmpty()) {
                 return;
             }
             try {
                 admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+                log.info(
+                        "Created topics {}",
+                        missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -172,7 +189,7 @@ public final class KafkaTopics implements AutoCloseable {
             }
         } catch (TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException(
-                "the broker did not answer a topic listing or creation in time");
+                    "the broker did not answer a topic listing or creation in time");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KafkaException kafka) {
                 throw kafka;
@@ -188,24 +205,34 @@ public final class KafkaTopics implements AutoCloseable {
         List<String> created = new ArrayList<>();
         List<String> existing = new ArrayList<>();
         for (TopicSpec spec : layout.specs()) {
-            NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.of(spec.replicationFactor()))
-                .configs(spec.configs());
+            NewTopic topic = new NewTopic(
+                            spec.name(), Optional.of(spec.partitions()), Optional.of(spec.replicationFactor()))
+                    .configs(spec.configs());
             try {
                 admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 created.add(spec.name());
-                log.info("created topic {} ({} partitions, replication {}, {})", spec.name(), spec.partitions(),
-                    spec.replicationFactor() == -1 ? "broker default" : spec.replicationFactor(), spec.configs());
+                log.info(
+                        "created topic {} ({} partitions, replication {}, {})",
+                        spec.name(),
+                        spec.partitions(),
+                        spec.replicationFactor() == -1 ? "broker default" : spec.replicationFactor(),
+                        spec.configs());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
                     existing.add(spec.name());
                 } else {
-                    throw new IllegalStateException("cannot create topic " + spec.name() + " on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot create topic " + spec.name() + " on " + bootstrapServers + ": " + e.getCause(),
+                            e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating " + spec.name(), e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " creating " + spec.name(), e);
+                throw new IllegalStateException(
+                        "no answer from Kafka at " + bootstrapServers + " within " + timeout + " creating "
+                                + spec.name(),
+                        e);
             }
         }
         awaitLeaders(created);
@@ -223,22 +250,30 @@ public final class KafkaTopics implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (d.values().stream().allMatch(t -> !t.partitions().isEmpty() && t.partitions().stream().allMatch(p -> p.leader() != null))) {
+                Map<String, TopicDescription> d =
+                        admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (d.values().stream()
+                        .allMatch(t -> !t.partitions().isEmpty()
+                                && t.partitions().stream().allMatch(p -> p.leader() != null))) {
                     return;
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe topics " + topics + " on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot describe topics " + topics + " on " + bootstrapServers + ": " + e.getCause(),
+                            e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout + " describing " + topics, e);
+                throw new IllegalStateException(
+                        "no answer from Kafka at " + bootstrapServers + " within " + timeout + " describing " + topics,
+                        e);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + topics + " on " + bootstrapServers + " have no leader after " + timeout);
+                throw new IllegalStateException(
+                        "topics " + topics + " on " + bootstrapServers + " have no leader after " + timeout);
             }
             try {
                 Thread.sleep(50);
@@ -257,10 +292,13 @@ public final class KafkaTopics implements AutoCloseable {
             return out;
         }
         try {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(present).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            List<ConfigResource> resources = present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<ConfigResource> resources = present.stream()
+                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                    .toList();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             for (String name : names) {
                 TopicDescription d = descriptions.get(name);
                 if (d == null) {
@@ -279,11 +317,19 @@ public final class KafkaTopics implements AutoCloseable {
                         }
                     }
                 }
-                out.put(name, new Described(name, d.partitions().size(), d.partitions().get(0).replicas().size(), set, effective));
+                out.put(
+                        name,
+                        new Described(
+                                name,
+                                d.partitions().size(),
+                                d.partitions().get(0).replicas().size(),
+                                set,
+                                effective));
             }
             return out;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe topics on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot describe topics on " + bootstrapServers + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topics", e);
@@ -294,7 +340,10 @@ public final class KafkaTopics implements AutoCloseable {
 
     /** Fails with the precise list of the needed topics that are missing (or that this client may not see). */
     public void require(String component, Collection<String> needed) {
-        List<String> missing = needed.stream().distinct().filter(n -> !existing(List.of(n)).contains(n)).toList();
+        List<String> missing = needed.stream()
+                .distinct()
+                .filter(n -> !existing(List.of(n)).contains(n))
+                .toList();
         if (!missing.isEmpty()) {
             throw new MissingTopicsException(component, bootstrapServers, missing);
         }
@@ -305,15 +354,17 @@ public final class KafkaTopics implements AutoCloseable {
         try {
             Set<String> present = new java.util.TreeSet<>();
             Map<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> futures =
-                admin.describeTopics(names).topicNameValues();
+                    admin.describeTopics(names).topicNameValues();
             for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> e : futures.entrySet()) {
                 try {
                     e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     present.add(e.getKey());
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)
-                        && !(ex.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException)) {
-                        throw new IllegalStateException("cannot look up topic " + e.getKey() + " on " + bootstrapServers + ": " + ex.getCause(), ex.getCause());
+                            && !(ex.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException)) {
+                        throw new IllegalStateException(
+                                "cannot look up topic " + e.getKey() + " on " + bootstrapServers + ": " + ex.getCause(),
+                                ex.getCause());
                     }
                 }
             }

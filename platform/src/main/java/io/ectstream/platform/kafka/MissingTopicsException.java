@@ -8,8 +8,8 @@ public final class MissingTopicsException extends IllegalStateException {
 
     public MissingTopicsException(String component, String bootstrapServers, List<String> missing) {
         super(component + " cannot start: Kafka at " + bootstrapServers + " has no topic " + String.join(", ", missing)
-            + " (or this client may not describe it). Create them with `ectstream topics create` (same --kafka-config,"
-            + " topic names and --bootstrap-servers), or pass the names this cluster uses.");
+                + " (or this client may not describe it). Create them with `ectstream topics create` (same --kafka-config,"
+                + " topic names and --bootstrap-servers), or pass the names this cluster uses.");
         this.missing = List.copyOf(missing);
     }
 

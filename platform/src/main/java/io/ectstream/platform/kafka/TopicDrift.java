@@ -23,11 +23,18 @@ public record TopicDrift(String topic, String setting, String actual, String exp
     public static List<TopicDrift> between(TopicSpec spec, KafkaTopics.Described found) {
         List<TopicDrift> drift = new ArrayList<>();
         if (found.partitions() < spec.partitions()) {
-            drift.add(new TopicDrift(spec.name(), PARTITIONS, Integer.toString(found.partitions()), Integer.toString(spec.partitions())));
+            drift.add(new TopicDrift(
+                    spec.name(),
+                    PARTITIONS,
+                    Integer.toString(found.partitions()),
+                    Integer.toString(spec.partitions())));
         }
         if (spec.replicationFactor() != -1 && found.replicationFactor() != spec.replicationFactor()) {
-            drift.add(new TopicDrift(spec.name(), REPLICATION_FACTOR, Integer.toString(found.replicationFactor()),
-                Short.toString(spec.replicationFactor())));
+            drift.add(new TopicDrift(
+                    spec.name(),
+                    REPLICATION_FACTOR,
+                    Integer.toString(found.replicationFactor()),
+                    Short.toString(spec.replicationFactor())));
         }
         spec.configs().forEach((key, expected) -> {
             String actual = found.effectiveConfigs().get(key);
@@ -52,7 +59,11 @@ public record TopicDrift(String topic, String setting, String actual, String exp
     }
 
     private static List<String> normalized(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).sorted().toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .sorted()
+                .toList();
     }
 
     /** {@code ect.checkpoints retention.ms=604800000, expected -1} */

@@ -19,16 +19,19 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
     public static final String DEFAULT_RESULTS_JSON_TOPIC = "ect.generate.results.json";
     /** Written only by the evaluation driver: what the sampler reads there is evaluation traffic. */
     public static final String DEFAULT_EVALUATION_REQUESTS_TOPIC = "ect.eval.requests";
+
     public static final long DAY_MS = 24L * 3600 * 1000;
     /** Largest record: the sampler's producer sends results up to 32 MiB, the evaluator's moments up to 64 MiB. */
     public static final int RESULTS_MAX_MESSAGE_BYTES = 32 << 20;
+
     public static final int REFERENCE_STATS_MAX_MESSAGE_BYTES = 64 << 20;
 
     public TopicLayout {
         Objects.requireNonNull(topics, "topics");
         topics.forEach((role, spec) -> {
             if (spec.role() != role) {
-                throw new InvalidKafkaSettingsException("topic " + spec.name() + " is filed under " + role + " but is " + spec.role());
+                throw new InvalidKafkaSettingsException(
+                        "topic " + spec.name() + " is filed under " + role + " but is " + spec.role());
             }
         });
         topics = Map.copyOf(topics);
@@ -43,21 +46,41 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
         t.put(TopicRole.CHECKPOINTS, spec(TopicRole.CHECKPOINTS, names.checkpoints(), 1, "delete", -1));
         t.put(TopicRole.PROGRESS, spec(TopicRole.PROGRESS, names.trainProgress(), 1, "delete", 7 * DAY_MS));
         t.put(TopicRole.REQUESTS, spec(TopicRole.REQUESTS, names.generateRequests(), 3, "delete", DAY_MS));
-        t.put(TopicRole.EVALUATION_REQUESTS, spec(TopicRole.EVALUATION_REQUESTS, DEFAULT_EVALUATION_REQUESTS_TOPIC, 3, "delete", DAY_MS));
-        t.put(TopicRole.RESULTS, spec(TopicRole.RESULTS, names.generateResults(), 3, "delete", DAY_MS)
-            .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
+        t.put(
+                TopicRole.EVALUATION_REQUESTS,
+                spec(TopicRole.EVALUATION_REQUESTS, DEFAULT_EVALUATION_REQUESTS_TOPIC, 3, "delete", DAY_MS));
+        t.put(
+                TopicRole.RESULTS,
+                spec(TopicRole.RESULTS, names.generateResults(), 3, "delete", DAY_MS)
+                        .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
         t.put(TopicRole.ERRORS, spec(TopicRole.ERRORS, names.generateErrors(), 1, "delete", 7 * DAY_MS));
         t.put(TopicRole.FID, spec(TopicRole.FID, names.evalFid(), 1, "delete", -1));
-        t.put(TopicRole.REFERENCE_STATS, new TopicSpec(TopicRole.REFERENCE_STATS, DEFAULT_REFERENCE_STATS_TOPIC, 1, (short) -1,
-            Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(REFERENCE_STATS_MAX_MESSAGE_BYTES))));
-        t.put(TopicRole.RESULTS_JSON, spec(TopicRole.RESULTS_JSON, DEFAULT_RESULTS_JSON_TOPIC, 3, "delete", DAY_MS)
-            .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
+        t.put(
+                TopicRole.REFERENCE_STATS,
+                new TopicSpec(
+                        TopicRole.REFERENCE_STATS,
+                        DEFAULT_REFERENCE_STATS_TOPIC,
+                        1,
+                        (short) -1,
+                        Map.of(
+                                "cleanup.policy",
+                                "compact",
+                                "max.message.bytes",
+                                Integer.toString(REFERENCE_STATS_MAX_MESSAGE_BYTES))));
+        t.put(
+                TopicRole.RESULTS_JSON,
+                spec(TopicRole.RESULTS_JSON, DEFAULT_RESULTS_JSON_TOPIC, 3, "delete", DAY_MS)
+                        .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
         return new TopicLayout(t);
     }
 
     private static TopicSpec spec(TopicRole role, String name, int partitions, String cleanup, long retentionMs) {
-        return new TopicSpec(role, name, partitions, (short) -1,
-            Map.of("cleanup.policy", cleanup, "retention.ms", Long.toString(retentionMs)));
+        return new TopicSpec(
+                role,
+                name,
+                partitions,
+                (short) -1,
+                Map.of("cleanup.policy", cleanup, "retention.ms", Long.toString(retentionMs)));
     }
 
     public TopicSpec get(TopicRole role) {

@@ -26,6 +26,7 @@ public enum TopicRole {
                 return r;
             }
         }
-        throw new InvalidKafkaSettingsException("unknown topic role '" + key + "'; one of " + java.util.Arrays.stream(values()).map(TopicRole::key).toList());
+        throw new InvalidKafkaSettingsException("unknown topic role '" + key + "'; one of "
+                + java.util.Arrays.stream(values()).map(TopicRole::key).toList());
     }
 }

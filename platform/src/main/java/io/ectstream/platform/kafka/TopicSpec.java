@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * @param replicationFactor copies of each partition; -1 takes the broker's default.replication.factor
  * @param configs           topic configs (cleanup.policy, retention.ms, max.message.bytes, ...)
  */
-public record TopicSpec(TopicRole role, String name, int partitions, short replicationFactor, Map<String, String> configs) {
+public record TopicSpec(
+        TopicRole role, String name, int partitions, short replicationFactor, Map<String, String> configs) {
 
     public TopicSpec {
         if (role == null) {
@@ -25,7 +26,8 @@ public record TopicSpec(TopicRole role, String name, int partitions, short repli
             throw new InvalidKafkaSettingsException("topic " + name + ": partitions must be >= 1, not " + partitions);
         }
         if (replicationFactor < 1 && replicationFactor != -1) {
-            throw new InvalidKafkaSettingsException("topic " + name + ": replication factor must be >= 1 or -1 (broker default), not " + replicationFactor);
+            throw new InvalidKafkaSettingsException("topic " + name
+                    + ": replication factor must be >= 1 or -1 (broker default), not " + replicationFactor);
         }
         configs = Map.copyOf(new TreeMap<>(configs == null ? Map.of() : configs));
     }

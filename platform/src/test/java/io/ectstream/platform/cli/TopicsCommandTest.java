@@ -3,10 +3,10 @@ package io.ectstream.platform.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.platform.kafka.KafkaClientSettings;
-import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaTopics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -18,8 +18,7 @@ import picocli.CommandLine;
 /** topics create|describe on the real broker. */
 @BrokerTest
 class TopicsCommandTest {
-    private record Run(int code, String out) {
-    }
+    private record Run(int code, String out) {}
 
     private static Run run(Object command, String... args) {
         StringWriter out = new StringWriter();
@@ -32,7 +31,16 @@ class TopicsCommandTest {
 
     private static String[] names(String prefix, String... more) {
         List<String> args = new java.util.ArrayList<>();
-        for (String role : List.of("checkpoints", "progress", "requests", "evaluation-requests", "results", "errors", "fid", "reference-stats", "results-json")) {
+        for (String role : List.of(
+                "checkpoints",
+                "progress",
+                "requests",
+                "evaluation-requests",
+                "results",
+                "errors",
+                "fid",
+                "reference-stats",
+                "results-json")) {
             args.add("--topic");
             args.add(role + "=" + prefix + role);
         }
@@ -43,18 +51,34 @@ class TopicsCommandTest {
     @Test
     void createThenDescribeShowsEveryTopicAsConfigured(KafkaCluster kafka) {
         String b = kafka.bootstrapServers();
-        Run missing = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
+        Run missing =
+                run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
         assertEquals(1, missing.code(), missing.out());
         assertEquals(9, missing.out().lines().filter(l -> l.contains("MISSING")).count(), missing.out());
 
-        Run created = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.",
-            "--partitions", "requests=4", "--retention-ms", "results=600000", "--cleanup-policy", "fid=compact",
-            "--topic-config", "errors:min.insync.replicas=1", "--replication-factor", "1")));
+        Run created = run(
+                new TopicsCommand(),
+                concat(
+                        new String[] {"create", "--bootstrap-servers", b},
+                        names(
+                                "tc1.",
+                                "--partitions",
+                                "requests=4",
+                                "--retention-ms",
+                                "results=600000",
+                                "--cleanup-policy",
+                                "fid=compact",
+                                "--topic-config",
+                                "errors:min.insync.replicas=1",
+                                "--replication-factor",
+                                "1")));
         assertEquals(0, created.code(), created.out());
-        assertEquals(9, created.out().lines().filter(l -> l.startsWith("created")).count(), created.out());
+        assertEquals(
+                9, created.out().lines().filter(l -> l.startsWith("created")).count(), created.out());
 
         try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(b), Duration.ofSeconds(20))) {
-            Map<String, KafkaTopics.Described> d = topics.describe(List.of("tc1.requests", "tc1.results", "tc1.fid", "tc1.errors", "tc1.reference-stats"));
+            Map<String, KafkaTopics.Described> d = topics.describe(
+                    List.of("tc1.requests", "tc1.results", "tc1.fid", "tc1.errors", "tc1.reference-stats"));
             assertEquals(4, d.get("tc1.requests").partitions());
             assertEquals(1, d.get("tc1.requests").replicationFactor());
             assertEquals("600000", d.get("tc1.results").configs().get("retention.ms"));
@@ -65,17 +89,38 @@ class TopicsCommandTest {
 
         Run again = run(new TopicsCommand(), concat(new String[] {"create", "--bootstrap-servers", b}, names("tc1.")));
         assertEquals(9, again.out().lines().filter(l -> l.startsWith("exists")).count(), again.out());
-        Run described = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
+        Run described =
+                run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.")));
         // the defaults differ in two settings; more partitions (4 for 3) and an extra config are no drift
         assertEquals(1, described.code(), described.out());
-        assertTrue(described.out().contains("tc1.requests") && described.out().contains("partitions=4"), described.out());
-        assertEquals(List.of("DRIFT tc1.results retention.ms=600000, expected 86400000", "DRIFT tc1.fid cleanup.policy=compact, expected delete"),
-            drift(described));
-        assertEquals(2, again.out().lines().filter(l -> l.startsWith("DRIFT") && l.endsWith("(--fix-drift applies the definition)")).count(),
-            again.out());
-        Run asCreated = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc1.",
-            "--partitions", "requests=4", "--retention-ms", "results=600000", "--cleanup-policy", "fid=compact",
-            "--replication-factor", "1")));
+        assertTrue(
+                described.out().contains("tc1.requests") && described.out().contains("partitions=4"), described.out());
+        assertEquals(
+                List.of(
+                        "DRIFT tc1.results retention.ms=600000, expected 86400000",
+                        "DRIFT tc1.fid cleanup.policy=compact, expected delete"),
+                drift(described));
+        assertEquals(
+                2,
+                again.out()
+                        .lines()
+                        .filter(l -> l.startsWith("DRIFT") && l.endsWith("(--fix-drift applies the definition)"))
+                        .count(),
+                again.out());
+        Run asCreated = run(
+                new TopicsCommand(),
+                concat(
+                        new String[] {"describe", "--bootstrap-servers", b},
+                        names(
+                                "tc1.",
+                                "--partitions",
+                                "requests=4",
+                                "--retention-ms",
+                                "results=600000",
+                                "--cleanup-policy",
+                                "fid=compact",
+                                "--replication-factor",
+                                "1")));
         assertEquals(0, asCreated.code(), asCreated.out());
         assertEquals(List.of(), drift(asCreated), "as created, nothing drifted");
     }
@@ -86,23 +131,36 @@ class TopicsCommandTest {
         // as `broker` used to make them: one partition, no configs
         kafka.createTopics(1, "tc2.checkpoints", "tc2.requests", "tc2.results", "tc2.fid", "tc2.reference-stats");
         String[] only = {"--only", "checkpoints,requests,results,fid,reference-stats"};
-        Run drifted = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
+        Run drifted = run(
+                new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
         assertEquals(1, drifted.code(), drifted.out());
         assertEquals(0, drifted.out().lines().filter(l -> l.contains("MISSING")).count(), drifted.out());
         List<String> drift = drift(drifted);
-        for (String expected : List.of("DRIFT tc2.checkpoints retention.ms=604800000, expected -1",
-            "DRIFT tc2.fid retention.ms=604800000, expected -1", "DRIFT tc2.requests partitions=1, expected 3",
-            "DRIFT tc2.requests retention.ms=604800000, expected 86400000", "DRIFT tc2.reference-stats cleanup.policy=delete, expected compact")) {
+        for (String expected : List.of(
+                "DRIFT tc2.checkpoints retention.ms=604800000, expected -1",
+                "DRIFT tc2.fid retention.ms=604800000, expected -1",
+                "DRIFT tc2.requests partitions=1, expected 3",
+                "DRIFT tc2.requests retention.ms=604800000, expected 86400000",
+                "DRIFT tc2.reference-stats cleanup.policy=delete, expected compact")) {
             assertTrue(drift.contains(expected), expected + " in\n" + drifted.out());
         }
-        assertTrue(drift.stream().anyMatch(l -> l.startsWith("DRIFT tc2.results max.message.bytes=") && l.endsWith(", expected 33554432")),
-            drifted.out());
+        assertTrue(
+                drift.stream()
+                        .anyMatch(l -> l.startsWith("DRIFT tc2.results max.message.bytes=")
+                                && l.endsWith(", expected 33554432")),
+                drifted.out());
         assertEquals(drift.size(), drift.stream().distinct().count(), "one line per drift: " + drifted.out());
 
-        Run fixed = run(new TopicsCommand(), concat(new String[] {"create", "--fix-drift", "--bootstrap-servers", b}, names("tc2.", only)));
+        Run fixed = run(
+                new TopicsCommand(),
+                concat(new String[] {"create", "--fix-drift", "--bootstrap-servers", b}, names("tc2.", only)));
         assertEquals(0, fixed.code(), fixed.out());
-        assertEquals(drift.size(), fixed.out().lines().filter(l -> l.startsWith("fixed")).count(), fixed.out());
-        Run clean = run(new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
+        assertEquals(
+                drift.size(),
+                fixed.out().lines().filter(l -> l.startsWith("fixed")).count(),
+                fixed.out());
+        Run clean = run(
+                new TopicsCommand(), concat(new String[] {"describe", "--bootstrap-servers", b}, names("tc2.", only)));
         assertEquals(0, clean.code(), clean.out());
         assertEquals(List.of(), drift(clean));
     }
@@ -113,9 +171,21 @@ class TopicsCommandTest {
 
     @Test
     void badTopicOptionsAreRejectedClearly(KafkaCluster kafka) {
-        Run badRole = run(new TopicsCommand(), "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "nope=3");
+        Run badRole = run(
+                new TopicsCommand(),
+                "create",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--partitions",
+                "nope=3");
         assertTrue(badRole.code() != 0 && badRole.out().contains("unknown topic role 'nope'"), badRole.out());
-        Run zero = run(new TopicsCommand(), "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "results=0");
+        Run zero = run(
+                new TopicsCommand(),
+                "create",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--partitions",
+                "results=0");
         assertTrue(zero.code() != 0 && zero.out().contains("partitions must be >= 1"), zero.out());
     }
 

@@ -25,8 +25,11 @@ class EndOffsetReaderTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static Map<String, Object> consumerProps(KafkaCluster kafka) {
-        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false);
     }
 
     @Test
@@ -46,7 +49,9 @@ class EndOffsetReaderTest {
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(consumerProps(kafka))) {
             assertTrue(EndOffsetReader.readToEnd(consumer, "eor.three", TIMEOUT, r -> keys.add(r.key())));
         }
-        assertEquals(IntStream.range(0, 30).mapToObj(i -> "k" + i).sorted().toList(), keys.stream().sorted().toList());
+        assertEquals(
+                IntStream.range(0, 30).mapToObj(i -> "k" + i).sorted().toList(),
+                keys.stream().sorted().toList());
     }
 
     @Test

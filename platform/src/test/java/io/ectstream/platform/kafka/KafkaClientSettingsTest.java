@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 class KafkaClientSettingsTest {
 
@@ -34,16 +34,16 @@ class KafkaClientSettingsTest {
             linger.ms=7
             """);
         Map<String, String> env = Map.of(
-            "ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-            "ECTSTREAM_KAFKA_CLIENT_ID", "from-env",
-            "ECTSTREAM_KAFKA_ACKS", "all",
-            "PATH", "/usr/bin");
+                "ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "ECTSTREAM_KAFKA_CLIENT_ID", "from-env",
+                "ECTSTREAM_KAFKA_ACKS", "all",
+                "PATH", "/usr/bin");
         KafkaClientSettings s = KafkaClientSettings.builder()
-            .file(file)
-            .environment(env)
-            .properties(List.of("client.id=from-flag"))
-            .bootstrapServers("flag:9093")
-            .build();
+                .file(file)
+                .environment(env)
+                .properties(List.of("client.id=from-flag"))
+                .bootstrapServers("flag:9093")
+                .build();
         assertEquals("flag:9093", s.bootstrapServers());
         assertEquals("SASL_SSL", s.properties().get("security.protocol"));
         assertEquals("from-flag", s.properties().get("client.id"));
@@ -56,7 +56,13 @@ class KafkaClientSettingsTest {
     void fileBootstrapServersWinOverTheDefaultWhenNoFlagIsGiven(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "bootstrap.servers=broker-1:9094\n");
-        assertEquals("broker-1:9094", KafkaClientSettings.builder().file(file).bootstrapServers(null).build().bootstrapServers());
+        assertEquals(
+                "broker-1:9094",
+                KafkaClientSettings.builder()
+                        .file(file)
+                        .bootstrapServers(null)
+                        .build()
+                        .bootstrapServers());
     }
 
     @Test
@@ -65,30 +71,46 @@ class KafkaClientSettingsTest {
         assertEquals("sasl.jaas.config", KafkaClientSettings.envSuffixToKey("SASL_JAAS_CONFIG"));
         assertEquals("some_plugin.key", KafkaClientSettings.envSuffixToKey("SOME__PLUGIN_KEY"));
         KafkaClientSettings s = KafkaClientSettings.builder()
-            .environment(Map.of("ECTSTREAM_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ts.p12", "ECTSTREAM_KAFKA_", "x",
-                "KAFKA_SECURITY_PROTOCOL", "SSL"))
-            .build();
-        assertEquals(Map.of("bootstrap.servers", "127.0.0.1:9092", "ssl.truststore.location", "/etc/ts.p12"), s.properties());
+                .environment(Map.of(
+                        "ECTSTREAM_KAFKA_SSL_TRUSTSTORE_LOCATION",
+                        "/etc/ts.p12",
+                        "ECTSTREAM_KAFKA_",
+                        "x",
+                        "KAFKA_SECURITY_PROTOCOL",
+                        "SSL"))
+                .build();
+        assertEquals(
+                Map.of("bootstrap.servers", "127.0.0.1:9092", "ssl.truststore.location", "/etc/ts.p12"),
+                s.properties());
     }
 
     @Test
     void propertyValuesMayContainEqualsSigns() {
         KafkaClientSettings s = KafkaClientSettings.builder()
-            .property("sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";")
-            .build();
-        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
-            s.properties().get("sasl.jaas.config"));
+                .property(
+                        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";")
+                .build();
+        assertEquals(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+                s.properties().get("sasl.jaas.config"));
         assertFalse(s.toString().contains("password=\"p\""), s.toString());
         assertTrue(s.toString().contains("sasl.jaas.config=[hidden]"), s.toString());
     }
 
     @Test
     void badInputGetsATypedError(@TempDir Path dir) {
-        assertThrows(InvalidKafkaSettingsException.class, () -> KafkaClientSettings.builder().property("no-equals"));
-        assertThrows(InvalidKafkaSettingsException.class, () -> KafkaClientSettings.builder().property("=v"));
-        assertThrows(InvalidKafkaSettingsException.class, () -> KafkaClientSettings.builder().bootstrapServers(" "));
-        InvalidKafkaSettingsException missing = assertThrows(InvalidKafkaSettingsException.class,
-            () -> KafkaClientSettings.builder().file(dir.resolve("absent.properties")));
+        assertThrows(
+                InvalidKafkaSettingsException.class,
+                () -> KafkaClientSettings.builder().property("no-equals"));
+        assertThrows(
+                InvalidKafkaSettingsException.class,
+                () -> KafkaClientSettings.builder().property("=v"));
+        assertThrows(
+                InvalidKafkaSettingsException.class,
+                () -> KafkaClientSettings.builder().bootstrapServers(" "));
+        InvalidKafkaSettingsException missing = assertThrows(
+                InvalidKafkaSettingsException.class,
+                () -> KafkaClientSettings.builder().file(dir.resolve("absent.properties")));
         assertTrue(missing.getMessage().contains("absent.properties"), missing.getMessage());
     }
 
@@ -105,8 +127,7 @@ class KafkaClientSettingsTest {
         KafkaOptions kafka;
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     @Test
@@ -114,10 +135,17 @@ class KafkaClientSettingsTest {
         Path file = dir.resolve("k.properties");
         Files.writeString(file, "security.protocol=SSL\nbootstrap.servers=f:1\n");
         Probe probe = new Probe();
-        new CommandLine(probe).parseArgs("--kafka-config", file.toString(),
-            "--kafka-property", "client.id=c1", "--kafka-property", "security.protocol=SASL_SSL");
+        new CommandLine(probe)
+                .parseArgs(
+                        "--kafka-config",
+                        file.toString(),
+                        "--kafka-property",
+                        "client.id=c1",
+                        "--kafka-property",
+                        "security.protocol=SASL_SSL");
         KafkaClientSettings s = probe.kafka.settings(Map.of("ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"));
-        assertEquals(Map.of("bootstrap.servers", "f:1", "security.protocol", "SASL_SSL", "client.id", "c1"), s.properties());
+        assertEquals(
+                Map.of("bootstrap.servers", "f:1", "security.protocol", "SASL_SSL", "client.id", "c1"), s.properties());
     }
 
     @Test
@@ -133,6 +161,8 @@ class KafkaClientSettingsTest {
         Probe none = new Probe();
         new CommandLine(none).parseArgs();
         assertFalse(none.kafka.given());
-        assertEquals(KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS, none.kafka.settings(Map.of()).bootstrapServers());
+        assertEquals(
+                KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS,
+                none.kafka.settings(Map.of()).bootstrapServers());
     }
 }

@@ -17,17 +17,26 @@ class KafkaTopicsTest {
 
     private static TopicLayout layout(String prefix) {
         TopicNames d = TopicNames.defaults();
-        TopicLayout base = TopicLayout.defaults(new TopicNames(prefix + d.checkpoints(), prefix + d.trainProgress(),
-            prefix + d.generateRequests(), prefix + d.generateResults(), prefix + d.generateErrors(), prefix + d.evalFid()));
+        TopicLayout base = TopicLayout.defaults(new TopicNames(
+                prefix + d.checkpoints(),
+                prefix + d.trainProgress(),
+                prefix + d.generateRequests(),
+                prefix + d.generateResults(),
+                prefix + d.generateErrors(),
+                prefix + d.evalFid()));
         return base.with(base.get(TopicRole.REFERENCE_STATS).withName(prefix + "ref"))
-            .with(base.get(TopicRole.RESULTS_JSON).withName(prefix + "json"))
-            .with(base.get(TopicRole.REQUESTS).withPartitions(5).withReplicationFactor((short) 1).withConfig("retention.ms", "3600000"));
+                .with(base.get(TopicRole.RESULTS_JSON).withName(prefix + "json"))
+                .with(base.get(TopicRole.REQUESTS)
+                        .withPartitions(5)
+                        .withReplicationFactor((short) 1)
+                        .withConfig("retention.ms", "3600000"));
     }
 
     @Test
     void createMakesEveryTopicAsConfiguredAndLeavesExistingOnesAlone(KafkaCluster kafka) {
         TopicLayout layout = layout("kt1.");
-        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+        try (KafkaTopics topics =
+                new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
             KafkaTopics.Created first = topics.create(layout);
             assertEquals(9, first.created().size(), first.toString());
             assertEquals(List.of(), first.existing());
@@ -35,7 +44,8 @@ class KafkaTopicsTest {
             assertEquals(List.of(), again.created());
             assertEquals(9, again.existing().size());
 
-            Map<String, KafkaTopics.Described> d = topics.describe(List.of("kt1.ect.generate.requests", "kt1.ref", "kt1.ect.checkpoints", "kt1.absent"));
+            Map<String, KafkaTopics.Described> d = topics.describe(
+                    List.of("kt1.ect.generate.requests", "kt1.ref", "kt1.ect.checkpoints", "kt1.absent"));
             assertEquals(3, d.size(), d.toString());
             KafkaTopics.Described requests = d.get("kt1.ect.generate.requests");
             assertEquals(5, requests.partitions());
@@ -56,14 +66,16 @@ class KafkaTopicsTest {
         TopicSpec requests = layout.get(TopicRole.REQUESTS);
         // as `broker` used to make them: no configs (the broker's 7 days), and fewer partitions than defined
         kafka.createTopics(1, checkpoints.name(), requests.name());
-        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+        try (KafkaTopics topics =
+                new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
             KafkaTopics.Created reported = topics.create(layout);
             assertEquals(List.of(checkpoints.name(), requests.name()), reported.existing());
-            assertEquals(List.of(
-                checkpoints.name() + " retention.ms=604800000, expected -1",
-                requests.name() + " partitions=1, expected 5",
-                requests.name() + " retention.ms=604800000, expected 3600000"),
-                reported.drift().stream().map(TopicDrift::toString).toList());
+            assertEquals(
+                    List.of(
+                            checkpoints.name() + " retention.ms=604800000, expected -1",
+                            requests.name() + " partitions=1, expected 5",
+                            requests.name() + " retention.ms=604800000, expected 3600000"),
+                    reported.drift().stream().map(TopicDrift::toString).toList());
             assertEquals(List.of(), reported.fixed());
             assertEquals(reported.drift(), topics.drift(layout), "create without fixing changes nothing");
             assertEquals(reported.drift(), topics.warnOnDrift("test", layout), "a service's start-up warns of each");
@@ -81,13 +93,18 @@ class KafkaTopicsTest {
     @Test
     void requireNamesExactlyTheMissingTopics(KafkaCluster kafka) {
         kafka.createTopics(1, "kt2.present");
-        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+        try (KafkaTopics topics =
+                new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
             topics.require("test", List.of("kt2.present"));
-            MissingTopicsException e = assertThrows(MissingTopicsException.class,
-                () -> topics.require("sampler-service", List.of("kt2.present", "kt2.requests", "kt2.results")));
+            MissingTopicsException e = assertThrows(
+                    MissingTopicsException.class,
+                    () -> topics.require("sampler-service", List.of("kt2.present", "kt2.requests", "kt2.results")));
             assertEquals(List.of("kt2.requests", "kt2.results"), e.missing());
-            assertTrue(e.getMessage().contains("sampler-service cannot start") && e.getMessage().contains("kt2.requests, kt2.results")
-                && !e.getMessage().contains("kt2.present"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("sampler-service cannot start")
+                            && e.getMessage().contains("kt2.requests, kt2.results")
+                            && !e.getMessage().contains("kt2.present"),
+                    e.getMessage());
         }
     }
 

@@ -49,7 +49,10 @@ public final class Backlog {
         if (waiting == null || waiting.isEmpty()) {
             return 0;
         }
-        long oldest = waiting.keySet().stream().mapToLong(GenerationJob::receivedAtMillis).min().orElse(nowMillis);
+        long oldest = waiting.keySet().stream()
+                .mapToLong(GenerationJob::receivedAtMillis)
+                .min()
+                .orElse(nowMillis);
         return Math.max(0, nowMillis - oldest);
     }
 }

@@ -27,8 +27,7 @@ public final class Batcher {
     private final Map<BatchKey, Deque<Waiting>> queues = new LinkedHashMap<>();
     private final Map<BatchKey, Integer> images = new LinkedHashMap<>();
 
-    private record Waiting(Chunk chunk, long since) {
-    }
+    private record Waiting(Chunk chunk, long since) {}
 
     public Batcher(int maxBatchImages, long maxWaitMs) {
         if (maxBatchImages < 1 || maxWaitMs < 0) {
@@ -41,7 +40,8 @@ public final class Batcher {
     /** Queues a chunk (at most maxBatchImages images) and returns the user batches that became full. */
     public List<Batch> add(BatchKey key, Chunk chunk, long nowMs) {
         if (chunk.count() > maxBatchImages) {
-            throw new IllegalArgumentException("chunk of " + chunk.count() + " images exceeds the max batch " + maxBatchImages);
+            throw new IllegalArgumentException(
+                    "chunk of " + chunk.count() + " images exceeds the max batch " + maxBatchImages);
         }
         queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Waiting(chunk, nowMs));
         images.merge(key, chunk.count(), Integer::sum);
@@ -108,8 +108,10 @@ public final class Batcher {
 
     /** When the next queue falls due, if any chunk waits. */
     public OptionalLong nextDeadline() {
-        return queues.values().stream().filter(q -> !q.isEmpty())
-            .mapToLong(q -> q.peekFirst().since() + maxWaitMs).min();
+        return queues.values().stream()
+                .filter(q -> !q.isEmpty())
+                .mapToLong(q -> q.peekFirst().since() + maxWaitMs)
+                .min();
     }
 
     public int waitingImages() {
@@ -118,7 +120,10 @@ public final class Batcher {
 
     /** Images of one purpose still waiting. */
     public int waitingImages(io.ectstream.schemas.TrafficPurpose purpose) {
-        return images.entrySet().stream().filter(e -> e.getKey().purpose() == purpose).mapToInt(Map.Entry::getValue).sum();
+        return images.entrySet().stream()
+                .filter(e -> e.getKey().purpose() == purpose)
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     /** Everything still waiting, as batches (used when shutting down). */

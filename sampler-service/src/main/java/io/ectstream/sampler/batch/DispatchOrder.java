@@ -42,6 +42,7 @@ public final class DispatchOrder {
     }
 
     public int waitingImages() {
-        return batcher.waitingImages() + fullUserBatches.stream().mapToInt(Batch::images).sum();
+        return batcher.waitingImages()
+                + fullUserBatches.stream().mapToInt(Batch::images).sum();
     }
 }

@@ -13,8 +13,8 @@ public final class EvaluationShare {
 
     public EvaluationShare(int userBatchesPerEvaluationBatch) {
         if (userBatchesPerEvaluationBatch < 1) {
-            throw new IllegalArgumentException("user batches per evaluation batch must be >= 1, not "
-                + userBatchesPerEvaluationBatch);
+            throw new IllegalArgumentException(
+                    "user batches per evaluation batch must be >= 1, not " + userBatchesPerEvaluationBatch);
         }
         this.userBatchesPerEvaluationBatch = userBatchesPerEvaluationBatch;
     }

@@ -28,8 +28,13 @@ public final class GenerationJob {
     }
 
     /** @param deadlineAtMillis when the request expires if none of its chunks was generated yet; Long.MAX_VALUE: never */
-    public GenerationJob(ValidRequest request, LoadedModel model, JobSink sink, long receivedAtMillis, int chunkCount,
-                         long deadlineAtMillis) {
+    public GenerationJob(
+            ValidRequest request,
+            LoadedModel model,
+            JobSink sink,
+            long receivedAtMillis,
+            int chunkCount,
+            long deadlineAtMillis) {
         this.request = request;
         this.model = model;
         this.sink = sink;
@@ -63,7 +68,8 @@ public final class GenerationJob {
      */
     public void expire(String reason) {
         if (started || failed) {
-            throw new IllegalStateException("request " + request.request().getRequestId() + " already started or failed");
+            throw new IllegalStateException(
+                    "request " + request.request().getRequestId() + " already started or failed");
         }
         failed = true;
         sends.add(sink.sendError(request, io.ectstream.schemas.ErrorCode.EXPIRED, reason));

@@ -1,7 +1,6 @@
 package io.ectstream.sampler.cli;
 
 import io.ectstream.core.config.NetworkSpec;
-import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.bench.SamplerBenchmark;
@@ -15,20 +14,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream bench-sampler}: end-to-end images/s through Kafka vs the in-process forward pass, and latency. */
-@Command(name = "bench-sampler", mixinStandardHelpOptions = true,
-    description = "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), and 1-image latency.")
+@Command(
+        name = "bench-sampler",
+        mixinStandardHelpOptions = true,
+        description =
+                "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), and 1-image latency.")
 public class BenchSamplerCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--network", defaultValue = "small", description = "small (28x28, Fashion-MNIST size), tiny (8x8) or cifar10 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--network",
+            defaultValue = "small",
+            description = "small (28x28, Fashion-MNIST size), tiny (8x8) or cifar10 (default ${DEFAULT-VALUE}).")
     String network;
 
     @Option(names = "--steps", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--max-batch", defaultValue = "" + Batching.DEFAULT_MAX_BATCH_IMAGES, description = "(default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-batch",
+            defaultValue = "" + Batching.DEFAULT_MAX_BATCH_IMAGES,
+            description = "(default ${DEFAULT-VALUE})")
     int maxBatch;
 
     @Option(names = "--images-per-request", defaultValue = "8", description = "(default ${DEFAULT-VALUE})")
@@ -37,17 +45,28 @@ public class BenchSamplerCommand implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "64", description = "(default ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--window", defaultValue = "16", description = "Requests kept in flight (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            defaultValue = "16",
+            description = "Requests kept in flight (default ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--latency-requests", defaultValue = "100", description = "(default ${DEFAULT-VALUE})")
     int latencyRequests;
 
-    @Option(names = "--format", defaultValue = "RAW_UINT8", description = "RAW_UINT8 or PNG (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "RAW_UINT8",
+            description = "RAW_UINT8 or PNG (default ${DEFAULT-VALUE}).")
     ImageFormat format;
 
-    @Option(names = "--batch-invariant", negatable = true, defaultValue = "false", fallbackValue = "true",
-        description = "Image-by-image forward passes (the service's exact mode) instead of whole batches (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-invariant",
+            negatable = true,
+            defaultValue = "false",
+            fallbackValue = "true",
+            description =
+                    "Image-by-image forward passes (the service's exact mode) instead of whole batches (default ${DEFAULT-VALUE}).")
     boolean batchInvariant;
 
     @Option(names = "--work-dir", description = "Folder for the benchmark checkpoint (default: a temporary folder).")
@@ -63,14 +82,24 @@ public class BenchSamplerCommand implements Callable<Integer> {
     }
 
     SamplerBenchmark.Settings settings() {
-        return new SamplerBenchmark.Settings(network(network), steps, maxBatch, imagesPerRequest, requests, window,
-            latencyRequests, format, 3, batchInvariant);
+        return new SamplerBenchmark.Settings(
+                network(network),
+                steps,
+                maxBatch,
+                imagesPerRequest,
+                requests,
+                window,
+                latencyRequests,
+                format,
+                3,
+                batchInvariant);
     }
 
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("ect-bench-");
-        SamplerBenchmark.Report report = SamplerBenchmark.run(kafka.settings(), dir, settings(), line -> System.out.println("... " + line));
+        SamplerBenchmark.Report report =
+                SamplerBenchmark.run(kafka.settings(), dir, settings(), line -> System.out.println("... " + line));
         System.out.println(report.describe());
         return 0;
     }

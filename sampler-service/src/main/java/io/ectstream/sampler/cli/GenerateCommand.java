@@ -1,8 +1,8 @@
 package io.ectstream.sampler.cli;
 
+import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
-import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
@@ -22,20 +22,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ectstream generate}: asks the sampler for images over Kafka and writes the PNGs it gets back. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Send a GenerationRequest over Kafka and write the returned images as PNG files.")
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = "Send a GenerationRequest over Kafka and write the returned images as PNG files.")
 public class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--count", required = true, description = "Number of images.")
     int count;
 
-    @Option(names = "--steps", defaultValue = "1", description = "1 or 2 network evaluations per image (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "1",
+            description = "1 or 2 network evaluations per image (default ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--out", required = true, description = "Folder for the PNG files (created if missing).")
     Path out;
 
-    @Option(names = "--run", description = "Training run to sample from (default: the run of the newest checkpoint on the topic).")
+    @Option(
+            names = "--run",
+            description = "Training run to sample from (default: the run of the newest checkpoint on the topic).")
     String run;
 
     @Option(names = "--step", description = "Exact checkpoint step (default: the run's latest loaded checkpoint).")
@@ -44,21 +51,31 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Noise seed (default: random; the same seed gives the same images).")
     Long seed;
 
-    @Option(names = "--t-mid", description = "Intermediate noise level of 2-step sampling (default: the sampler's, "
-        + SamplerSettings.DEFAULT_T_MID + ").")
+    @Option(
+            names = "--t-mid",
+            description = "Intermediate noise level of 2-step sampling (default: the sampler's, "
+                    + SamplerSettings.DEFAULT_T_MID + ").")
     Double tMid;
 
-    @Option(names = "--per-request", defaultValue = "256", description = "Images per request; larger counts are split (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--per-request",
+            defaultValue = "256",
+            description = "Images per request; larger counts are split (default ${DEFAULT-VALUE}).")
     int perRequest;
 
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--reply-topic", description = "Topic for the results (default: the sampler's results topic); it must exist and"
-        + " the sampler must allow it (serve --reply-topic-prefix, default ect.results.).")
+    @Option(
+            names = "--reply-topic",
+            description = "Topic for the results (default: the sampler's results topic); it must exist and"
+                    + " the sampler must allow it (serve --reply-topic-prefix, default ect.results.).")
     String replyTopic;
 
-    @Option(names = "--timeout-s", defaultValue = "120", description = "How long to wait for the images (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout-s",
+            defaultValue = "120",
+            description = "How long to wait for the images (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Override
@@ -68,8 +85,11 @@ public class GenerateCommand implements Callable<Integer> {
         }
         TopicNames topics = TopicNames.defaults();
         KafkaClientSettings settings = kafka.settings();
-        String runId = run != null ? run : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints())
-            .orElseThrow(() -> new IllegalStateException("no checkpoint on " + topics.checkpoints() + ": name one with --run"));
+        String runId = run != null
+                ? run
+                : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "no checkpoint on " + topics.checkpoints() + ": name one with --run"));
         long requestSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         Files.createDirectories(out);
         int written = 0;
@@ -79,16 +99,21 @@ public class GenerateCommand implements Callable<Integer> {
                 // Each further request gets its own seed derived from the given one, so a rerun repeats every file.
                 long partSeed = first == 0 ? requestSeed : requestSeed + first;
                 GenerationRequest request = GenerationRequest.newBuilder()
-                    .setRequestId("cli-" + UUID.randomUUID())
-                    .setModel(new ModelSelector(runId, step))
-                    .setNumImages(n).setSteps(steps).setSeed(partSeed).setTMid(tMid)
-                    .setOutputFormat(ImageFormat.PNG)
-                    .setCreatedAt(Instant.now())
-                    .build();
+                        .setRequestId("cli-" + UUID.randomUUID())
+                        .setModel(new ModelSelector(runId, step))
+                        .setNumImages(n)
+                        .setSteps(steps)
+                        .setSeed(partSeed)
+                        .setTMid(tMid)
+                        .setOutputFormat(ImageFormat.PNG)
+                        .setCreatedAt(Instant.now())
+                        .build();
                 client.send(request);
-                GenerationClient.Answer answer = client.await(request.getRequestId(), Duration.ofSeconds(timeoutSeconds));
+                GenerationClient.Answer answer =
+                        client.await(request.getRequestId(), Duration.ofSeconds(timeoutSeconds));
                 if (!answer.ok()) {
-                    System.err.println("request refused: " + answer.error().getCode() + ": " + answer.error().getReason());
+                    System.err.println("request refused: " + answer.error().getCode() + ": "
+                            + answer.error().getReason());
                     return 2;
                 }
                 for (GenerationResult chunk : answer.chunks()) {
@@ -96,13 +121,19 @@ public class GenerateCommand implements Callable<Integer> {
                         ByteBuffer png = chunk.getImages().get(i).duplicate();
                         byte[] bytes = new byte[png.remaining()];
                         png.get(bytes);
-                        Files.write(out.resolve(String.format("image-%05d.png", first + chunk.getFirstImageIndex() + i)), bytes);
+                        Files.write(
+                                out.resolve(String.format("image-%05d.png", first + chunk.getFirstImageIndex() + i)),
+                                bytes);
                         written++;
                     }
                 }
                 GenerationResult any = answer.chunks().get(0);
-                System.out.printf("%d images from %s@%d (seed %d)%n", n, any.getModelVersion().getRunId(),
-                    any.getModelVersion().getStep(), partSeed);
+                System.out.printf(
+                        "%d images from %s@%d (seed %d)%n",
+                        n,
+                        any.getModelVersion().getRunId(),
+                        any.getModelVersion().getStep(),
+                        partSeed);
             }
         }
         System.out.println(written + " PNG files in " + out.toAbsolutePath());

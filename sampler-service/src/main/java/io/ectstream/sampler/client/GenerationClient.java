@@ -33,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class GenerationClient implements AutoCloseable {
     /** The longest {@link #newestRun} waits for the broker and reads the checkpoints topic. */
     private static final Duration NEWEST_RUN_TIMEOUT = Duration.ofSeconds(30);
+
     private final TopicNames topics;
     private final String resultTopic;
     private final KafkaProducer<String, byte[]> producer;
@@ -71,7 +72,7 @@ public final class GenerationClient implements AutoCloseable {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : Set.of(this.resultTopic, topics.generateErrors())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(15))
-                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
@@ -84,18 +85,22 @@ public final class GenerationClient implements AutoCloseable {
             request.setReplyTopic(resultTopic);
         }
         try {
-            producer.send(new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request))).get();
+            producer.send(new ProducerRecord<>(
+                            topics.generateRequests(), request.getRequestId(), requests.encode(request)))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending " + request.getRequestId(), e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("sending " + request.getRequestId() + " failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "sending " + request.getRequestId() + " failed: " + e.getCause(), e.getCause());
         }
     }
 
     /** Sends without waiting for the broker's acknowledgement (for load generation). */
     public void sendAsync(GenerationRequest request) {
-        producer.send(new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)));
+        producer.send(
+                new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)));
     }
 
     /** Waits for the answer to a request sent earlier. */
@@ -120,7 +125,12 @@ public final class GenerationClient implements AutoCloseable {
             return Optional.of(new Answer(requestId, List.of(), error));
         }
         List<GenerationResult> chunks = received.get(requestId);
-        if (chunks != null && chunks.stream().map(GenerationResult::getChunkIndex).distinct().count() == chunks.get(0).getChunkCount()) {
+        if (chunks != null
+                && chunks.stream()
+                                .map(GenerationResult::getChunkIndex)
+                                .distinct()
+                                .count()
+                        == chunks.get(0).getChunkCount()) {
             return Optional.of(new Answer(requestId, chunks, null));
         }
         return Optional.empty();
@@ -139,7 +149,8 @@ public final class GenerationClient implements AutoCloseable {
                     }
                 } else {
                     GenerationResult result = results.decode(record.value());
-                    received.computeIfAbsent(result.getRequestId(), id -> new ArrayList<>()).add(result);
+                    received.computeIfAbsent(result.getRequestId(), id -> new ArrayList<>())
+                            .add(result);
                     touched.add(result.getRequestId());
                 }
             } catch (RecordDecodingException e) {

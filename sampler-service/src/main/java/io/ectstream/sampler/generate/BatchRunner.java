@@ -32,8 +32,7 @@ public final class BatchRunner {
     }
 
     /** The batch's uint8 images (in seed order) and when and how long its forward pass ran. */
-    public record Pixels(byte[][] images, long startedAtMillis, double generationMs) {
-    }
+    public record Pixels(byte[][] images, long startedAtMillis, double generationMs) {}
 
     public Future<Pixels> forward(Batch batch) {
         return generators.executeBlocking(() -> forwardPass(batch), false);
@@ -45,15 +44,18 @@ public final class BatchRunner {
     }
 
     /** What a batch produced, with the time its forward pass took. */
-    public record BatchOutput(List<GenerationResult> results, double generationMs, int images) {
-    }
+    public record BatchOutput(List<GenerationResult> results, double generationMs, int images) {}
 
     static Pixels forwardPass(Batch batch) {
         long started = System.currentTimeMillis();
         long t0 = System.nanoTime();
-        byte[][] pixels = batch.key().model().generator().generate(batch.seeds(), batch.key().settings());
+        byte[][] pixels = batch.key()
+                .model()
+                .generator()
+                .generate(batch.seeds(), batch.key().settings());
         if (pixels.length != batch.images()) {
-            throw new IllegalStateException("the generator returned " + pixels.length + " images for " + batch.images() + " seeds");
+            throw new IllegalStateException(
+                    "the generator returned " + pixels.length + " images for " + batch.images() + " seeds");
         }
         return new Pixels(pixels, started, (System.nanoTime() - t0) / 1e6);
     }
@@ -80,24 +82,25 @@ public final class BatchRunner {
             double queuedMs = Math.max(0, started - chunk.job().receivedAtMillis());
             long now = System.currentTimeMillis();
             results.add(GenerationResult.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setModelVersion(batch.key().model().version())
-                .setImages(images)
-                .setImageFormat(request.getOutputFormat())
-                .setChannels(shape.channels())
-                .setHeight(shape.height())
-                .setWidth(shape.width())
-                .setSeed(valid.seed())
-                .setSteps(settings.networkEvaluations())
-                .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
-                .setSampler(settings.kind())
-                .setPurpose(request.getPurpose())
-                .setChunkIndex(chunk.chunkIndex())
-                .setChunkCount(chunk.job().chunkCount())
-                .setFirstImageIndex(chunk.firstImageIndex())
-                .setTimings(new Timings(queuedMs, generationMs, encodeMs, (double) Math.max(0, now - chunk.job().receivedAtMillis())))
-                .setCreatedAt(Instant.ofEpochMilli(now))
-                .build());
+                    .setRequestId(request.getRequestId())
+                    .setModelVersion(batch.key().model().version())
+                    .setImages(images)
+                    .setImageFormat(request.getOutputFormat())
+                    .setChannels(shape.channels())
+                    .setHeight(shape.height())
+                    .setWidth(shape.width())
+                    .setSeed(valid.seed())
+                    .setSteps(settings.networkEvaluations())
+                    .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
+                    .setSampler(settings.kind())
+                    .setPurpose(request.getPurpose())
+                    .setChunkIndex(chunk.chunkIndex())
+                    .setChunkCount(chunk.job().chunkCount())
+                    .setFirstImageIndex(chunk.firstImageIndex())
+                    .setTimings(new Timings(queuedMs, generationMs, encodeMs, (double)
+                            Math.max(0, now - chunk.job().receivedAtMillis())))
+                    .setCreatedAt(Instant.ofEpochMilli(now))
+                    .build());
         }
         return new BatchOutput(results, generationMs, batch.images());
     }

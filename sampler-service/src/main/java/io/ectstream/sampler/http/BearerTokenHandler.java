@@ -20,8 +20,10 @@ final class BearerTokenHandler implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"ectstream\"")
-            .putHeader("content-type", "application/json")
-            .end("{\"error\":\"UNAUTHORIZED\",\"message\":\"a valid bearer token is required\"}");
+        ctx.response()
+                .setStatusCode(401)
+                .putHeader("WWW-Authenticate", "Bearer realm=\"ectstream\"")
+                .putHeader("content-type", "application/json")
+                .end("{\"error\":\"UNAUTHORIZED\",\"message\":\"a valid bearer token is required\"}");
     }
 }

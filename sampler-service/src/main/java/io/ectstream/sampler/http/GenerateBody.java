@@ -20,16 +20,19 @@ import java.util.UUID;
  * unknown fields are refused. Ranges (numImages 1..max, steps, tMid) are the validator's job, as for Kafka requests.
  */
 final class GenerateBody {
-    private static final Set<String> FIELDS = Set.of("runId", "step", "numImages", "steps", "seed", "tMid", "sampler", "deadlineMs");
+    private static final Set<String> FIELDS =
+            Set.of("runId", "step", "numImages", "steps", "seed", "tMid", "sampler", "deadlineMs");
 
-    private GenerateBody() {
-    }
+    private GenerateBody() {}
 
     static GenerationRequest parse(Buffer body, boolean grid) throws InvalidRequestException {
         JsonObject json = object(body);
         for (String field : json.fieldNames()) {
             if (!FIELDS.contains(field)) {
-                throw new InvalidRequestException("body", "unknown field '" + field + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+                throw new InvalidRequestException(
+                        "body",
+                        "unknown field '" + field + "' (known: "
+                                + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
             }
         }
         Object runId = json.getValue("runId");
@@ -40,22 +43,24 @@ final class GenerateBody {
         Long numImages = integer(json, "numImages", Integer.MIN_VALUE, Integer.MAX_VALUE);
         Long steps = integer(json, "steps", Integer.MIN_VALUE, Integer.MAX_VALUE);
         return GenerationRequest.newBuilder()
-            .setRequestId("http-" + UUID.randomUUID())
-            .setModel(new ModelSelector((String) runId, step))
-            .setNumImages(numImages == null ? 1 : numImages.intValue())
-            .setSteps(steps == null ? 1 : steps.intValue())
-            .setSeed(integer(json, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
-            .setTMid(number(json, "tMid"))
-            .setSampler(sampler(json))
-            .setDeadlineMs(integer(json, "deadlineMs", Long.MIN_VALUE, Long.MAX_VALUE))
-            .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
-            .setCreatedAt(Instant.now())
-            .build();
+                .setRequestId("http-" + UUID.randomUUID())
+                .setModel(new ModelSelector((String) runId, step))
+                .setNumImages(numImages == null ? 1 : numImages.intValue())
+                .setSteps(steps == null ? 1 : steps.intValue())
+                .setSeed(integer(json, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
+                .setTMid(number(json, "tMid"))
+                .setSampler(sampler(json))
+                .setDeadlineMs(integer(json, "deadlineMs", Long.MIN_VALUE, Long.MAX_VALUE))
+                .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
+                .setCreatedAt(Instant.now())
+                .build();
     }
 
     private static JsonObject object(Buffer body) throws InvalidRequestException {
         if (body == null || body.length() == 0) {
-            throw new InvalidRequestException("body", "is empty; send a JSON object such as {\"runId\": \"my-run\", \"numImages\": 4, \"steps\": 2}");
+            throw new InvalidRequestException(
+                    "body",
+                    "is empty; send a JSON object such as {\"runId\": \"my-run\", \"numImages\": 4, \"steps\": 2}");
         }
         try {
             return new JsonObject(body);
@@ -70,8 +75,11 @@ final class GenerateBody {
         if (value == null) {
             return null;
         }
-        boolean integral = value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
-            || value instanceof BigInteger;
+        boolean integral = value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof BigInteger;
         String range = min == Long.MIN_VALUE ? "a 64-bit integer" : "a 32-bit integer";
         if (!integral) {
             throw new InvalidRequestException(field, "must be " + range + ", not " + value);
@@ -104,6 +112,7 @@ final class GenerateBody {
                 return kind;
             }
         }
-        throw new InvalidRequestException("sampler", "must be one of " + Arrays.toString(SamplerKind.values()) + ", not " + value);
+        throw new InvalidRequestException(
+                "sampler", "must be one of " + Arrays.toString(SamplerKind.values()) + ", not " + value);
     }
 }

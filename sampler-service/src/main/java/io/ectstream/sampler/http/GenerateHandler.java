@@ -44,7 +44,7 @@ final class GenerateHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         boolean grid = "png".equals(ctx.queryParams().get("format"))
-            || String.valueOf(ctx.request().getHeader("accept")).contains("image/png");
+                || String.valueOf(ctx.request().getHeader("accept")).contains("image/png");
         ValidRequest valid;
         try {
             valid = pipeline.validate(GenerateBody.parse(ctx.body().buffer(), grid));
@@ -55,8 +55,12 @@ final class GenerateHandler implements Handler<RoutingContext> {
         long cost = RequestCost.of(valid);
         if (!inFlight.tryAcquire(cost)) {
             ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            fail(ctx, 429, ErrorCode.OVERLOADED, "HTTP requests in flight cost " + inFlight.inFlight() + " of at most "
-                + inFlight.limit() + " network evaluations; this one costs " + cost + ", retry later");
+            fail(
+                    ctx,
+                    429,
+                    ErrorCode.OVERLOADED,
+                    "HTTP requests in flight cost " + inFlight.inFlight() + " of at most " + inFlight.limit()
+                            + " network evaluations; this one costs " + cost + ", retry later");
             return;
         }
         long received = System.currentTimeMillis();
@@ -86,8 +90,13 @@ final class GenerateHandler implements Handler<RoutingContext> {
     static void fail(RoutingContext ctx, SamplerMetrics metrics, int status, ErrorCode code, String reason) {
         metrics.request("rejected");
         metrics.error(code.name());
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("code", code.name()).put("reason", reason).encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(new JsonObject()
+                        .put("code", code.name())
+                        .put("reason", reason)
+                        .encode());
     }
 
     /** Collects a request's chunks and answers once all are there. */
@@ -142,13 +151,20 @@ final class GenerateHandler implements Handler<RoutingContext> {
                 fail(ctx, 500, ErrorCode.INTERNAL, error == null ? "no images were generated" : error);
                 return;
             }
-            ctx.response().putHeader("x-model-version", first.getModelVersion().getRunId() + "@" + first.getModelVersion().getStep());
+            ctx.response()
+                    .putHeader(
+                            "x-model-version",
+                            first.getModelVersion().getRunId() + "@"
+                                    + first.getModelVersion().getStep());
             if (grid) {
                 ImageShape shape = new ImageShape(first.getChannels(), first.getHeight(), first.getWidth());
                 int columns = (int) Math.ceil(Math.sqrt(images.length));
-                ctx.vertx().executeBlocking(() -> ImageCodec.gridPng(images, shape, columns), false)
-                    .onSuccess(png -> ctx.response().putHeader("content-type", "image/png").end(Buffer.buffer(png)))
-                    .onFailure(e -> fail(ctx, 500, ErrorCode.INTERNAL, e.toString()));
+                ctx.vertx()
+                        .executeBlocking(() -> ImageCodec.gridPng(images, shape, columns), false)
+                        .onSuccess(png -> ctx.response()
+                                .putHeader("content-type", "image/png")
+                                .end(Buffer.buffer(png)))
+                        .onFailure(e -> fail(ctx, 500, ErrorCode.INTERNAL, e.toString()));
                 return;
             }
             JsonArray encoded = new JsonArray();
@@ -156,14 +172,20 @@ final class GenerateHandler implements Handler<RoutingContext> {
                 encoded.add(Base64.getEncoder().encodeToString(image));
             }
             ctx.json(new JsonObject()
-                .put("requestId", first.getRequestId())
-                .put("modelVersion", new JsonObject().put("runId", first.getModelVersion().getRunId())
-                    .put("step", first.getModelVersion().getStep()).put("sha256", first.getModelVersion().getSha256()))
-                .put("seed", first.getSeed())
-                .put("steps", first.getSteps())
-                .put("channels", first.getChannels()).put("height", first.getHeight()).put("width", first.getWidth())
-                .put("format", "png")
-                .put("images", encoded));
+                    .put("requestId", first.getRequestId())
+                    .put(
+                            "modelVersion",
+                            new JsonObject()
+                                    .put("runId", first.getModelVersion().getRunId())
+                                    .put("step", first.getModelVersion().getStep())
+                                    .put("sha256", first.getModelVersion().getSha256()))
+                    .put("seed", first.getSeed())
+                    .put("steps", first.getSteps())
+                    .put("channels", first.getChannels())
+                    .put("height", first.getHeight())
+                    .put("width", first.getWidth())
+                    .put("format", "png")
+                    .put("images", encoded));
         }
     }
 }

@@ -39,8 +39,13 @@ public final class HttpApi {
     /**
      * @param maxInFlightCost network evaluations the HTTP requests accepted and not yet answered may cost together
      */
-    public HttpApi(Vertx vertx, RequestPipeline pipeline, ModelRegistry registry, SamplerMetrics metrics, HttpSecurity security,
-                   long maxInFlightCost) {
+    public HttpApi(
+            Vertx vertx,
+            RequestPipeline pipeline,
+            ModelRegistry registry,
+            SamplerMetrics metrics,
+            HttpSecurity security,
+            long maxInFlightCost) {
         this.vertx = vertx;
         this.security = security;
         this.registry = registry;
@@ -57,8 +62,9 @@ public final class HttpApi {
             router.route().handler(new BearerTokenHandler(security.bearerToken()));
         }
         router.post("/v1/generate").handler(this::jsonOnly);
-        router.post("/v1/generate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
-            .handler(generate);
+        router.post("/v1/generate")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
+                .handler(generate);
         router.errorHandler(413, ctx -> error(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes"));
         router.get("/v1/models").handler(this::models);
         router.get("/metrics").handler(this::metrics);
@@ -69,13 +75,18 @@ public final class HttpApi {
     public Future<Integer> listen(String host, int port) {
         HttpServerOptions options = new HttpServerOptions();
         if (security.tls()) {
-            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                .setCertPath(security.tlsCert().toString()).setKeyPath(security.tlsKey().toString()));
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(security.tlsCert().toString())
+                            .setKeyPath(security.tlsKey().toString()));
         }
-        return vertx.createHttpServer(options).requestHandler(router()).listen(port, host).map(s -> {
-            server = s;
-            return s.actualPort();
-        });
+        return vertx.createHttpServer(options)
+                .requestHandler(router())
+                .listen(port, host)
+                .map(s -> {
+                    server = s;
+                    return s.actualPort();
+                });
     }
 
     /** Refuses anything but a JSON body before it is read: no form, no multipart upload ever reaches a handler. */
@@ -85,7 +96,11 @@ public final class HttpApi {
             ctx.next();
             return;
         }
-        error(ctx, 415, "the body must be application/json" + (type == null ? " (no content type was given)" : ", not " + type));
+        error(
+                ctx,
+                415,
+                "the body must be application/json"
+                        + (type == null ? " (no content type was given)" : ", not " + type));
     }
 
     private void error(RoutingContext ctx, int status, String reason) {
@@ -96,28 +111,37 @@ public final class HttpApi {
         JsonArray models = new JsonArray();
         for (LoadedModel model : registry.activeModels()) {
             models.add(new JsonObject()
-                .put("runId", model.version().getRunId())
-                .put("step", model.version().getStep())
-                .put("phase", model.version().getPhase().name())
-                .put("sha256", model.version().getSha256())
-                .put("channels", model.shape().channels())
-                .put("height", model.shape().height())
-                .put("width", model.shape().width())
-                .put("loadedAt", java.time.Instant.ofEpochMilli(model.loadedAtMillis()).toString())
-                .put("references", model.references()));
+                    .put("runId", model.version().getRunId())
+                    .put("step", model.version().getStep())
+                    .put("phase", model.version().getPhase().name())
+                    .put("sha256", model.version().getSha256())
+                    .put("channels", model.shape().channels())
+                    .put("height", model.shape().height())
+                    .put("width", model.shape().width())
+                    .put(
+                            "loadedAt",
+                            java.time.Instant.ofEpochMilli(model.loadedAtMillis())
+                                    .toString())
+                    .put("references", model.references()));
         }
         ctx.json(new JsonObject().put("models", models));
     }
 
     private void health(RoutingContext ctx) {
         boolean ready = registry.hasModel();
-        ctx.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("status", ready ? "UP" : "NO_MODEL")
-                .put("models", registry.activeModels().size()).encode());
+        ctx.response()
+                .setStatusCode(ready ? 200 : 503)
+                .putHeader("content-type", "application/json")
+                .end(new JsonObject()
+                        .put("status", ready ? "UP" : "NO_MODEL")
+                        .put("models", registry.activeModels().size())
+                        .encode());
     }
 
     private void metrics(RoutingContext ctx) {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+        ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape());
     }
 
     public Future<Void> close() {

@@ -19,7 +19,8 @@ public record HttpSecurity(String bearerToken, Path tlsCert, Path tlsKey) {
             throw new IllegalArgumentException("the HTTP bearer token must have at least 16 characters");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("TLS needs both a certificate and a key (--http-tls-cert and --http-tls-key)");
+            throw new IllegalArgumentException(
+                    "TLS needs both a certificate and a key (--http-tls-cert and --http-tls-key)");
         }
         if (tlsCert != null && !Files.isReadable(tlsCert)) {
             throw new IllegalArgumentException("cannot read the TLS certificate " + tlsCert);

@@ -1,7 +1,7 @@
 package io.ectstream.sampler.intake;
 
-import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.publish.ErrorRecords;
@@ -45,21 +45,30 @@ public final class CheckpointIntake implements AutoCloseable {
     private final SamplerMetrics metrics;
     private final AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
     private final CountDownLatch recovered = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile Runnable onRecovered = () -> { };
+    private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable onRecovered = () -> {};
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     /** @param errors where rejected checkpoints are reported (called from the intake's thread) */
-    public CheckpointIntake(String bootstrapServers, String topic, ModelRegistry registry,
-                            Consumer<GenerationError> errors, SamplerMetrics metrics) {
+    public CheckpointIntake(
+            String bootstrapServers,
+            String topic,
+            ModelRegistry registry,
+            Consumer<GenerationError> errors,
+            SamplerMetrics metrics) {
         this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, registry, errors, metrics);
     }
 
     /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
-    public CheckpointIntake(Map<String, Object> clientProperties, String topic, ModelRegistry registry,
-                            Consumer<GenerationError> errors, SamplerMetrics metrics) {
+    public CheckpointIntake(
+            Map<String, Object> clientProperties,
+            String topic,
+            ModelRegistry registry,
+            Consumer<GenerationError> errors,
+            SamplerMetrics metrics) {
         this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
         this.registry = registry;
@@ -92,8 +101,12 @@ public final class CheckpointIntake implements AutoCloseable {
                     readUntilStopped();
                 } catch (AuthorizationException e) {
                     // Not fatal: the ACLs may be granted later. The service keeps serving the models it has.
-                    log.error("Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
-                        + " retrying in {} s", e.getMessage(), topic, AUTHORIZATION_RETRY.toSeconds());
+                    log.error(
+                            "Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
+                                    + " retrying in {} s",
+                            e.getMessage(),
+                            topic,
+                            AUTHORIZATION_RETRY.toSeconds());
                     announceRecovery();
                     Thread.sleep(AUTHORIZATION_RETRY.toMillis());
                 }
@@ -140,7 +153,8 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private List<TopicPartition> partitions() {
         return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
 
     private void announceRecovery() {
@@ -168,15 +182,19 @@ public final class CheckpointIntake implements AutoCloseable {
                 CheckpointEvent event = decode(record);
                 if (event != null) {
                     events.put(record, event);
-                    byRun.computeIfAbsent(event.getRunId(), run -> new ArrayList<>()).add(record);
+                    byRun.computeIfAbsent(event.getRunId(), run -> new ArrayList<>())
+                            .add(record);
                 }
             }
         }
         log.info("recovered {} run(s) from {}: {}", byRun.size(), topic, byRun.keySet());
         byRun.forEach((run, records) -> {
             // Newest first; of two events of one step, the later one (as live loading would have kept the first).
-            records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(r -> events.get(r).getStep()).reversed()
-                .thenComparing(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::offset).reversed()));
+            records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(
+                            r -> events.get(r).getStep())
+                    .reversed()
+                    .thenComparing(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::offset)
+                            .reversed()));
             int accepted = 0;
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (!running || accepted == registry.recentVersions()) {
@@ -202,21 +220,36 @@ public final class CheckpointIntake implements AutoCloseable {
     private boolean load(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
         try {
             ModelRegistry.LoadOutcome outcome = registry.load(event);
-            metrics.modelLoad(switch (outcome) { case LOADED -> "loaded"; case KEPT_AS_RECENT -> "kept"; case SKIPPED_NOT_NEWER -> "skipped"; });
+            metrics.modelLoad(
+                    switch (outcome) {
+                        case LOADED -> "loaded";
+                        case KEPT_AS_RECENT -> "kept";
+                        case SKIPPED_NOT_NEWER -> "skipped";
+                    });
             return true;
         } catch (CheckpointException | RuntimeException e) {
-            log.warn("checkpoint {}@{} rejected, the previous model stays: {}", event.getRunId(), event.getStep(), e.getMessage());
+            log.warn(
+                    "checkpoint {}@{} rejected, the previous model stays: {}",
+                    event.getRunId(),
+                    event.getStep(),
+                    e.getMessage());
             metrics.modelLoad("failed");
-            report(null, ErrorCode.CHECKPOINT_REJECTED,
-                "checkpoint " + event.getRunId() + "@" + event.getStep() + " rejected: " + e.getMessage(), record);
+            report(
+                    null,
+                    ErrorCode.CHECKPOINT_REJECTED,
+                    "checkpoint " + event.getRunId() + "@" + event.getStep() + " rejected: " + e.getMessage(),
+                    record);
             return false;
         }
     }
 
     private void report(String requestId, ErrorCode code, String reason, ConsumerRecord<String, byte[]> record) {
         metrics.error(code.name());
-        errors.accept(ErrorRecords.of(requestId, code, reason,
-            new ErrorRecords.Source(record.topic(), record.partition(), record.offset(), record.value())));
+        errors.accept(ErrorRecords.of(
+                requestId,
+                code,
+                reason,
+                new ErrorRecords.Source(record.topic(), record.partition(), record.offset(), record.value())));
     }
 
     @Override

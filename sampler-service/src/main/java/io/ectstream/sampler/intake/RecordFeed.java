@@ -83,8 +83,14 @@ public final class RecordFeed {
      * @param clientProperties the service's Kafka client properties (bootstrap servers, security)
      * @param revocationWait   how long a revocation may wait for the revoked partitions' requests to be answered
      */
-    public RecordFeed(Context context, Map<String, Object> clientProperties, String topic, String groupId, int maxPollRecords,
-                      Duration revocationWait, Owner owner) {
+    public RecordFeed(
+            Context context,
+            Map<String, Object> clientProperties,
+            String topic,
+            String groupId,
+            int maxPollRecords,
+            Duration revocationWait,
+            Owner owner) {
         this.context = context;
         this.topic = topic;
         this.groupId = groupId;
@@ -96,7 +102,9 @@ public final class RecordFeed {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, maxPollRecords)));
         // The consumer group protocol (KIP-848) rebalances incrementally on the broker and allows no client assignor.
-        if (!"consumer".equalsIgnoreCase(String.valueOf(props.getOrDefault(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic")))) {
+        if (!"consumer"
+                .equalsIgnoreCase(
+                        String.valueOf(props.getOrDefault(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic")))) {
             props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         }
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
@@ -176,8 +184,13 @@ public final class RecordFeed {
                     pollOnce();
                 } catch (AuthorizationException e) {
                     // Not fatal: the ACLs may be granted later; the service keeps serving HTTP meanwhile.
-                    log.error("Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
-                        + " retrying in {} s", e.getMessage(), topic, groupId, RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
+                    log.error(
+                            "Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
+                                    + " retrying in {} s",
+                            e.getMessage(),
+                            topic,
+                            groupId,
+                            RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
                     Thread.sleep(RequestIntake.AUTHORIZATION_RETRY_MS);
                     // A consumer refused its group stays stuck in its coordinator state after the grant: start afresh.
                     consumer.close(Duration.ofSeconds(5));
@@ -266,7 +279,7 @@ public final class RecordFeed {
             }));
             try {
                 Map<TopicPartition, OffsetAndMetadata> toCommit =
-                    offsets.get(revocationWait.toMillis() + COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                        offsets.get(revocationWait.toMillis() + COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 if (!toCommit.isEmpty()) {
                     consumer.commitSync(toCommit, COMMIT_TIMEOUT);
                 }
@@ -274,8 +287,10 @@ public final class RecordFeed {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                log.warn("partitions {} revoked without a final commit ({}): their unanswered requests will be redelivered",
-                    copy, e.toString());
+                log.warn(
+                        "partitions {} revoked without a final commit ({}): their unanswered requests will be redelivered",
+                        copy,
+                        e.toString());
             }
         }
 

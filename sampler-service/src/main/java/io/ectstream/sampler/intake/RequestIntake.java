@@ -42,9 +42,11 @@ public final class RequestIntake {
     static final long AUTHORIZATION_RETRY_MS = 10_000;
     /** Answers are committed in groups at most this often: fewer commit round trips, same guarantee. */
     private static final long COMMIT_INTERVAL_MS = 50;
+
     private static final long COMMIT_RETRY_MS = 500;
     /** A request record is a few hundred bytes; a larger one is refused unread. */
     public static final int MAX_REQUEST_RECORD_BYTES = 1 << 20;
+
     private static final long PUBLISH_RETRY_FIRST_MS = 200;
     private static final long PUBLISH_RETRY_MAX_MS = 5_000;
 
@@ -53,8 +55,8 @@ public final class RequestIntake {
      * @param maxInFlight     requests accepted and not yet answered before the consumer pauses
      * @param revocationWait  how long a rebalance waits for the revoked partitions' requests before handing them over
      */
-    public record Source(String topic, String groupId, TrafficPurpose purpose, int maxInFlight, Duration revocationWait) {
-    }
+    public record Source(
+            String topic, String groupId, TrafficPurpose purpose, int maxInFlight, Duration revocationWait) {}
 
     private final Vertx vertx;
     private final Source source;
@@ -72,8 +74,13 @@ public final class RequestIntake {
     private boolean stopping;
     private long commitTimer = -1;
 
-    public RequestIntake(Vertx vertx, Source source, Map<String, Object> clientProperties, RequestPipeline pipeline,
-                         KafkaPublisher publisher, SamplerMetrics metrics) {
+    public RequestIntake(
+            Vertx vertx,
+            Source source,
+            Map<String, Object> clientProperties,
+            RequestPipeline pipeline,
+            KafkaPublisher publisher,
+            SamplerMetrics metrics) {
         this.vertx = vertx;
         this.source = source;
         this.clientProperties = clientProperties;
@@ -87,8 +94,14 @@ public final class RequestIntake {
         if (stopping || feed != null) {
             return;
         }
-        feed = new RecordFeed(vertx.getOrCreateContext(), clientProperties, source.topic(), source.groupId(),
-            source.maxInFlight(), source.revocationWait(), new Owner());
+        feed = new RecordFeed(
+                vertx.getOrCreateContext(),
+                clientProperties,
+                source.topic(),
+                source.groupId(),
+                source.maxInFlight(),
+                source.revocationWait(),
+                new Owner());
         feed.start();
         log.info("reading {} requests from {} (group {})", source.purpose(), source.topic(), source.groupId());
     }
@@ -116,7 +129,9 @@ public final class RequestIntake {
             Promise<Map<TopicPartition, OffsetAndMetadata>> offsets = Promise.promise();
             long deadline = System.currentTimeMillis() + source.revocationWait().toMillis();
             vertx.setPeriodic(0, 5, id -> {
-                boolean answered = partitions.stream().allMatch(tp -> trackers.getOrDefault(tp, new OffsetTracker()).pendingCount() == 0);
+                boolean answered = partitions.stream()
+                        .allMatch(tp ->
+                                trackers.getOrDefault(tp, new OffsetTracker()).pendingCount() == 0);
                 if (!answered && System.currentTimeMillis() < deadline) {
                     return;
                 }
@@ -134,8 +149,10 @@ public final class RequestIntake {
                     }
                 }
                 if (unanswered > 0) {
-                    log.warn("partitions {} handed over with {} requests unanswered; their next owner answers them again",
-                        partitions, unanswered);
+                    log.warn(
+                            "partitions {} handed over with {} requests unanswered; their next owner answers them again",
+                            partitions,
+                            unanswered);
                 }
                 offsets.complete(finished);
             });
@@ -153,15 +170,26 @@ public final class RequestIntake {
         OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
         long offset = record.offset();
         if (!tracker.received(offset)) {
-            log.warn("request record {}:{} handed over again by the consumer: skipped, it is already being answered", tp, offset);
+            log.warn(
+                    "request record {}:{} handed over again by the consumer: skipped, it is already being answered",
+                    tp,
+                    offset);
             return;
         }
-        ErrorRecords.Source origin = new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
+        ErrorRecords.Source origin =
+                new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
         TrafficPurpose purpose = source.purpose();
         countIn();
         if (record.value() != null && record.value().length > MAX_REQUEST_RECORD_BYTES) {
-            reject(null, ErrorCode.INVALID_REQUEST, "request record of " + record.value().length
-                + " bytes is larger than the " + MAX_REQUEST_RECORD_BYTES + " bytes a request may have", origin, tp, tracker, offset);
+            reject(
+                    null,
+                    ErrorCode.INVALID_REQUEST,
+                    "request record of " + record.value().length + " bytes is larger than the "
+                            + MAX_REQUEST_RECORD_BYTES + " bytes a request may have",
+                    origin,
+                    tp,
+                    tracker,
+                    offset);
             return;
         }
         GenerationRequest request;
@@ -172,13 +200,20 @@ public final class RequestIntake {
             return;
         }
         if (request.getPurpose() != purpose) {
-            log.info("request {} at {}:{} says purpose {}: served as {} traffic, the purpose of topic {}",
-                request.getRequestId(), tp, offset, request.getPurpose(), purpose, source.topic());
+            log.info(
+                    "request {} at {}:{} says purpose {}: served as {} traffic, the purpose of topic {}",
+                    request.getRequestId(),
+                    tp,
+                    offset,
+                    request.getPurpose(),
+                    purpose,
+                    source.topic());
             request.setPurpose(purpose);
         }
         String requestId = request.getRequestId();
         try {
-            pipeline.submit(request, record.timestamp(), new KafkaSink(tp, tracker, offset, origin, record.timestamp()));
+            pipeline.submit(
+                    request, record.timestamp(), new KafkaSink(tp, tracker, offset, origin, record.timestamp()));
             metrics.request("accepted", purpose);
         } catch (InvalidRequestException e) {
             reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
@@ -206,13 +241,20 @@ public final class RequestIntake {
         }
     }
 
-    private void reject(String requestId, ErrorCode code, String reason, ErrorRecords.Source origin,
-                        TopicPartition tp, OffsetTracker tracker, long offset) {
+    private void reject(
+            String requestId,
+            ErrorCode code,
+            String reason,
+            ErrorRecords.Source origin,
+            TopicPartition tp,
+            OffsetTracker tracker,
+            long offset) {
         log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
         metrics.request("rejected", requestId == null ? null : source.purpose());
         metrics.error(code.name());
-        publisher.error(ErrorRecords.of(requestId, code, reason, origin))
-            .onComplete(done -> answered(tp, tracker, offset, done.succeeded()));
+        publisher
+                .error(ErrorRecords.of(requestId, code, reason, origin))
+                .onComplete(done -> answered(tp, tracker, offset, done.succeeded()));
     }
 
     private void answered(TopicPartition tp, OffsetTracker tracker, long offset, boolean durable) {
@@ -261,7 +303,11 @@ public final class RequestIntake {
                 offsets.forEach((tp, om) -> owners.get(tp).committed(om.offset()));
             } else {
                 // Tried again even if no answer follows (the last answers before a broker restart, say).
-                log.warn("offset commit {} failed: {}; trying again in {} ms", offsets, done.cause().toString(), COMMIT_RETRY_MS);
+                log.warn(
+                        "offset commit {} failed: {}; trying again in {} ms",
+                        offsets,
+                        done.cause().toString(),
+                        COMMIT_RETRY_MS);
                 if (!stopping) {
                     scheduleCommit(COMMIT_RETRY_MS);
                 }
@@ -358,16 +404,24 @@ public final class RequestIntake {
                     if (stopping || !feed.owns(tp) || trackers.get(tp) != tracker) {
                         return Future.failedFuture(e);
                     }
-                    log.warn("result of {} to {} not acknowledged ({}); sending it again in {} ms",
-                        chunk.getRequestId(), request.resultTopic(), e.toString(), backoffMs);
+                    log.warn(
+                            "result of {} to {} not acknowledged ({}); sending it again in {} ms",
+                            chunk.getRequestId(),
+                            request.resultTopic(),
+                            e.toString(),
+                            backoffMs);
                     Promise<Void> again = Promise.promise();
-                    vertx.setTimer(backoffMs, id -> publish(request, chunk, Math.min(2 * backoffMs, PUBLISH_RETRY_MAX_MS))
-                        .onComplete(again));
+                    vertx.setTimer(
+                            backoffMs,
+                            id -> publish(request, chunk, Math.min(2 * backoffMs, PUBLISH_RETRY_MAX_MS))
+                                    .onComplete(again));
                     return again.future();
                 }
                 log.warn("result of {} to {} failed: {}", chunk.getRequestId(), request.resultTopic(), e.toString());
-                return sendError(request, ErrorCode.INTERNAL,
-                    "could not write the result to topic " + request.resultTopic() + ": " + e.getMessage());
+                return sendError(
+                        request,
+                        ErrorCode.INTERNAL,
+                        "could not write the result to topic " + request.resultTopic() + ": " + e.getMessage());
             });
         }
 

@@ -31,26 +31,45 @@ public final class SamplerMetrics {
     private final Map<String, PurposeMeters> byPurpose = new ConcurrentHashMap<>();
 
     /** The meters tagged with one purpose, registered on first use. */
-    private record PurposeMeters(Counter images, DistributionSummary batchImages, Timer requestLatency, Timer batchGeneration) {
-    }
+    private record PurposeMeters(
+            Counter images, DistributionSummary batchImages, Timer requestLatency, Timer batchGeneration) {}
 
     public SamplerMetrics() {
         Gauge.builder("ect.sampler.images.per.second", rate, ImagesRate::perSecond)
-            .description("Images generated per second over the last 10 s (all purposes)").register(registry);
+                .description("Images generated per second over the last 10 s (all purposes)")
+                .register(registry);
         meters(TrafficPurpose.USER.name());
     }
 
     private PurposeMeters meters(String purpose) {
-        return byPurpose.computeIfAbsent(purpose, p -> new PurposeMeters(
-            Counter.builder("ect.sampler.images").tag("purpose", p).description("Images generated").register(registry),
-            DistributionSummary.builder("ect.sampler.batch.images").tag("purpose", p).description("Images per forward pass")
-                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(1024.0).register(registry),
-            Timer.builder("ect.sampler.request.latency").tag("purpose", p).description("From request record to last result sent")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry),
-            Timer.builder("ect.sampler.batch.generation").tag("purpose", p).description("Forward pass time per batch")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry)));
+        return byPurpose.computeIfAbsent(
+                purpose,
+                p -> new PurposeMeters(
+                        Counter.builder("ect.sampler.images")
+                                .tag("purpose", p)
+                                .description("Images generated")
+                                .register(registry),
+                        DistributionSummary.builder("ect.sampler.batch.images")
+                                .tag("purpose", p)
+                                .description("Images per forward pass")
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(1.0)
+                                .maximumExpectedValue(1024.0)
+                                .register(registry),
+                        Timer.builder("ect.sampler.request.latency")
+                                .tag("purpose", p)
+                                .description("From request record to last result sent")
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(60))
+                                .register(registry),
+                        Timer.builder("ect.sampler.batch.generation")
+                                .tag("purpose", p)
+                                .description("Forward pass time per batch")
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(60))
+                                .register(registry)));
     }
 
     private static String tag(TrafficPurpose purpose) {
@@ -72,7 +91,8 @@ public final class SamplerMetrics {
 
     /** A request's outcome; a null purpose (the record did not decode) counts as UNKNOWN. */
     public void request(String outcome, TrafficPurpose purpose) {
-        registry.counter("ect.sampler.requests", "outcome", outcome, "purpose", tag(purpose)).increment();
+        registry.counter("ect.sampler.requests", "outcome", outcome, "purpose", tag(purpose))
+                .increment();
     }
 
     /** A request refused with OVERLOADED because the queued user work was at its bound. */
@@ -82,15 +102,18 @@ public final class SamplerMetrics {
 
     /** A request answered EXPIRED: its deadline passed before it was generated. */
     public void expired(TrafficPurpose purpose) {
-        registry.counter("ect.sampler.requests.expired", "purpose", tag(purpose)).increment();
+        registry.counter("ect.sampler.requests.expired", "purpose", tag(purpose))
+                .increment();
     }
 
     public double shedCount(TrafficPurpose purpose) {
-        return registry.counter("ect.sampler.requests.shed", "purpose", tag(purpose)).count();
+        return registry.counter("ect.sampler.requests.shed", "purpose", tag(purpose))
+                .count();
     }
 
     public double expiredCount(TrafficPurpose purpose) {
-        return registry.counter("ect.sampler.requests.expired", "purpose", tag(purpose)).count();
+        return registry.counter("ect.sampler.requests.expired", "purpose", tag(purpose))
+                .count();
     }
 
     public void error(String code) {
@@ -139,7 +162,10 @@ public final class SamplerMetrics {
 
     /** A gauge of one purpose. */
     public void gauge(String name, TrafficPurpose purpose, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).tag("purpose", tag(purpose)).description(description).register(registry);
+        Gauge.builder(name, value)
+                .tag("purpose", tag(purpose))
+                .description(description)
+                .register(registry);
     }
 
     /** Images over a sliding 10 s window, in 1 s buckets. */

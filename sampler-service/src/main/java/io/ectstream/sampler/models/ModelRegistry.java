@@ -6,10 +6,10 @@ import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.schemas.CheckpointEvent;
+import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.ModelVersion;
 import java.nio.file.Path;
-import io.ectstream.schemas.ErrorCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,7 +36,11 @@ public final class ModelRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
     /** What a checkpoint event led to. */
-    public enum LoadOutcome { LOADED, KEPT_AS_RECENT, SKIPPED_NOT_NEWER }
+    public enum LoadOutcome {
+        LOADED,
+        KEPT_AS_RECENT,
+        SKIPPED_NOT_NEWER
+    }
 
     /** Rejected steps remembered per run, for the answer to a request naming one. */
     private static final int REJECTED_REMEMBERED = 64;
@@ -51,6 +55,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, List<LoadedModel>> superseded = new HashMap<>();
     /** Per run, rejected steps and why, oldest first. */
     private final Map<String, LinkedHashMap<Long, String>> rejected = new HashMap<>();
+
     private volatile boolean closed;
 
     /** A registry that keeps only each run's newest checkpoint. */
@@ -104,13 +109,20 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (!newest) {
             keep(runId, loaded);
-            log.info("model {} kept for requests naming its step (loaded in {} ms); {} is active", loaded.describe(),
-                (System.nanoTime() - started) / 1_000_000, current.describe());
+            log.info(
+                    "model {} kept for requests naming its step (loaded in {} ms); {} is active",
+                    loaded.describe(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    current.describe());
             return LoadOutcome.KEPT_AS_RECENT;
         }
-        LoadedModel previous = active.computeIfAbsent(runId, id -> new AtomicReference<>()).getAndSet(loaded);
-        log.info("model {} active (loaded in {} ms){}", loaded.describe(), (System.nanoTime() - started) / 1_000_000,
-            previous == null ? "" : ", replacing " + previous.describe());
+        LoadedModel previous =
+                active.computeIfAbsent(runId, id -> new AtomicReference<>()).getAndSet(loaded);
+        log.info(
+                "model {} active (loaded in {} ms){}",
+                loaded.describe(),
+                (System.nanoTime() - started) / 1_000_000,
+                previous == null ? "" : ", replacing " + previous.describe());
         if (previous != null) {
             keep(runId, previous);
         }
@@ -119,8 +131,9 @@ public final class ModelRegistry implements AutoCloseable {
 
     private LoadedModel loadModel(CheckpointEvent event) throws CheckpointException {
         Path file = CheckpointStore.existingFile(storeRoot, event.getCheckpointUri());
-        CheckpointExpectation checked = new CheckpointExpectation(event.getSha256(), event.getSizeBytes(),
-            event.getNetwork(), event.getStep()).checkBytes(file);
+        CheckpointExpectation checked = new CheckpointExpectation(
+                        event.getSha256(), event.getSizeBytes(), event.getNetwork(), event.getStep())
+                .checkBytes(file);
         ImageGenerator generator;
         try {
             generator = loader.load(file, checked);
@@ -143,7 +156,8 @@ public final class ModelRegistry implements AutoCloseable {
             if (kept.stream().anyMatch(m -> m.version().getStep() == step)) {
                 return false;
             }
-            return kept.size() < recentVersions - 1 || kept.get(kept.size() - 1).version().getStep() < step;
+            return kept.size() < recentVersions - 1
+                    || kept.get(kept.size() - 1).version().getStep() < step;
         }
     }
 
@@ -153,7 +167,8 @@ public final class ModelRegistry implements AutoCloseable {
         synchronized (keptLock) {
             List<LoadedModel> kept = superseded.computeIfAbsent(runId, id -> new ArrayList<>());
             kept.add(model);
-            kept.sort(Comparator.comparingLong((LoadedModel m) -> m.version().getStep()).reversed());
+            kept.sort(Comparator.comparingLong((LoadedModel m) -> m.version().getStep())
+                    .reversed());
             while (kept.size() > recentVersions - 1) {
                 dropped.add(kept.remove(kept.size() - 1));
             }
@@ -184,7 +199,8 @@ public final class ModelRegistry implements AutoCloseable {
             if (model == null) {
                 throw new UnknownModelException("no model is loaded for run '" + selector.getRunId() + "'");
             }
-            if (selector.getStep() != null && selector.getStep() != model.version().getStep()) {
+            if (selector.getStep() != null
+                    && selector.getStep() != model.version().getStep()) {
                 return acquireKept(selector.getRunId(), selector.getStep(), model);
             }
             if (model.tryRetain()) {
@@ -205,13 +221,14 @@ public final class ModelRegistry implements AutoCloseable {
             why = rejected.getOrDefault(runId, new LinkedHashMap<>()).get(step);
         }
         if (why != null) {
-            throw new UnknownModelException(ErrorCode.CHECKPOINT_REJECTED,
-                "checkpoint " + runId + "@" + step + " was rejected: " + why);
+            throw new UnknownModelException(
+                    ErrorCode.CHECKPOINT_REJECTED, "checkpoint " + runId + "@" + step + " was rejected: " + why);
         }
-        String serving = "run '" + runId + "' serves step " + active.version().getStep() + " and keeps " + keptSteps(runId)
-            + ", not the requested step " + step;
+        String serving = "run '" + runId + "' serves step " + active.version().getStep() + " and keeps "
+                + keptSteps(runId) + ", not the requested step " + step;
         if (step < active.version().getStep()) {
-            throw new UnknownModelException(ErrorCode.MODEL_NOT_KEPT, serving + " (superseded and no longer kept, or never loaded here)");
+            throw new UnknownModelException(
+                    ErrorCode.MODEL_NOT_KEPT, serving + " (superseded and no longer kept, or never loaded here)");
         }
         throw new UnknownModelException(serving + " (not loaded yet)");
     }
@@ -219,7 +236,9 @@ public final class ModelRegistry implements AutoCloseable {
     /** Steps of the run's superseded models still kept, newest first. */
     public List<Long> keptSteps(String runId) {
         synchronized (keptLock) {
-            return superseded.getOrDefault(runId, List.of()).stream().map(m -> m.version().getStep()).toList();
+            return superseded.getOrDefault(runId, List.of()).stream()
+                    .map(m -> m.version().getStep())
+                    .toList();
         }
     }
 

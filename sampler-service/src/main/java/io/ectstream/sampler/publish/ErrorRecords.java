@@ -16,8 +16,7 @@ public final class ErrorRecords {
     /** Well under the broker's default max.message.bytes (1 MiB), which the errors topic keeps. */
     public static final int MAX_ORIGINAL_BYTES = 256 << 10;
 
-    private ErrorRecords() {
-    }
+    private ErrorRecords() {}
 
     /** The origin of an input record; every field may be null (HTTP requests have no topic). */
     public record Source(String topic, Integer partition, Long offset, byte[] bytes) {
@@ -28,16 +27,19 @@ public final class ErrorRecords {
         byte[] bytes = source.bytes();
         boolean copied = bytes == null || bytes.length <= MAX_ORIGINAL_BYTES;
         return GenerationError.newBuilder()
-            .setRequestId(requestId)
-            .setCode(code)
-            .setReason(copied ? reason : reason + " (original record not copied: " + bytes.length + " bytes, SHA-256 "
-                + Sha256.hex(bytes) + ")")
-            .setComponent(SamplerConfig.COMPONENT)
-            .setSourceTopic(source.topic())
-            .setSourcePartition(source.partition())
-            .setSourceOffset(source.offset())
-            .setOriginalBytes(bytes == null || !copied ? null : ByteBuffer.wrap(bytes))
-            .setOccurredAt(Instant.now())
-            .build();
+                .setRequestId(requestId)
+                .setCode(code)
+                .setReason(
+                        copied
+                                ? reason
+                                : reason + " (original record not copied: " + bytes.length + " bytes, SHA-256 "
+                                        + Sha256.hex(bytes) + ")")
+                .setComponent(SamplerConfig.COMPONENT)
+                .setSourceTopic(source.topic())
+                .setSourcePartition(source.partition())
+                .setSourceOffset(source.offset())
+                .setOriginalBytes(bytes == null || !copied ? null : ByteBuffer.wrap(bytes))
+                .setOccurredAt(Instant.now())
+                .build();
     }
 }

@@ -33,7 +33,8 @@ public final class KafkaPublisher {
     }
 
     /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
-    public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic, String resultsJsonTopic) {
+    public KafkaPublisher(
+            Vertx vertx, Map<String, Object> clientProperties, String errorsTopic, String resultsJsonTopic) {
         this.errorsTopic = errorsTopic;
         this.resultsJsonTopic = resultsJsonTopic;
         Map<String, String> props = new HashMap<>();
@@ -49,16 +50,21 @@ public final class KafkaPublisher {
 
     /** Completes when the Avro record (and its JSON copy, when configured) were acknowledged. */
     public Future<Void> result(String topic, GenerationResult result) {
-        Future<Void> avro = producer.send(KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result))).mapEmpty();
+        Future<Void> avro = producer.send(
+                        KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result)))
+                .mapEmpty();
         if (resultsJsonTopic == null) {
             return avro;
         }
-        Future<Void> json = producer.send(KafkaProducerRecord.create(resultsJsonTopic, result.getRequestId(), ResultJson.encode(result))).mapEmpty();
+        Future<Void> json = producer.send(
+                        KafkaProducerRecord.create(resultsJsonTopic, result.getRequestId(), ResultJson.encode(result)))
+                .mapEmpty();
         return Future.all(avro, json).mapEmpty();
     }
 
     public Future<Void> error(GenerationError error) {
-        return producer.send(KafkaProducerRecord.create(errorsTopic, error.getRequestId(), errors.encode(error))).mapEmpty();
+        return producer.send(KafkaProducerRecord.create(errorsTopic, error.getRequestId(), errors.encode(error)))
+                .mapEmpty();
     }
 
     public Future<Void> close() {

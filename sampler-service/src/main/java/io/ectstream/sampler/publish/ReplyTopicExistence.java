@@ -35,8 +35,7 @@ public final class ReplyTopicExistence implements AutoCloseable {
         }
     }
 
-    private record Answer(Future<Void> future, long expiresAtNanos) {
-    }
+    private record Answer(Future<Void> future, long expiresAtNanos) {}
 
     private final Admin admin;
     private final Context context;
@@ -67,13 +66,16 @@ public final class ReplyTopicExistence implements AutoCloseable {
         if (cached != null && (!cached.future().isComplete() || now - cached.expiresAtNanos() < 0)) {
             return cached.future();
         }
-        Future<Void> asked = Future.fromCompletionStage(admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS))
-                .allTopicNames().toCompletionStage(), context)
-            .<Void>mapEmpty()
-            .recover(e -> Future.failedFuture(unavailable(topic, e)));
+        Future<Void> asked = Future.fromCompletionStage(
+                        admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(TIMEOUT_MS))
+                                .allTopicNames()
+                                .toCompletionStage(),
+                        context)
+                .<Void>mapEmpty()
+                .recover(e -> Future.failedFuture(unavailable(topic, e)));
         answers.put(topic, new Answer(asked, Long.MAX_VALUE));
-        asked.onComplete(done -> answers.put(topic, new Answer(asked,
-            System.nanoTime() + (done.succeeded() ? PRESENT_TTL : ABSENT_TTL).toNanos())));
+        asked.onComplete(done -> answers.put(
+                topic, new Answer(asked, System.nanoTime() + (done.succeeded() ? PRESENT_TTL : ABSENT_TTL).toNanos())));
         return asked;
     }
 
@@ -83,7 +85,8 @@ public final class ReplyTopicExistence implements AutoCloseable {
             return new UnavailableException("reply topic " + topic + " does not exist");
         }
         if (cause instanceof TopicAuthorizationException) {
-            return new UnavailableException("reply topic " + topic + " may not be described by this sampler (no DESCRIBE ACL)");
+            return new UnavailableException(
+                    "reply topic " + topic + " may not be described by this sampler (no DESCRIBE ACL)");
         }
         return new UnavailableException("could not learn whether reply topic " + topic + " exists: " + cause);
     }

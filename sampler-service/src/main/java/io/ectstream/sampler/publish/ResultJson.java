@@ -17,8 +17,7 @@ import org.apache.avro.generic.IndexedRecord;
  * schema, bytes (the images) in base64, enums and timestamps as strings.
  */
 public final class ResultJson {
-    private ResultJson() {
-    }
+    private ResultJson() {}
 
     public static byte[] encode(IndexedRecord record) {
         return toJson(record).encode().getBytes(StandardCharsets.UTF_8);
@@ -55,7 +54,10 @@ public final class ResultJson {
             m.forEach((k, item) -> object.put(String.valueOf(k), value(item)));
             return object;
         }
-        if (v instanceof TemporalAccessor || v instanceof CharSequence || v instanceof Enum<?> || v instanceof GenericContainer) {
+        if (v instanceof TemporalAccessor
+                || v instanceof CharSequence
+                || v instanceof Enum<?>
+                || v instanceof GenericContainer) {
             return v.toString();
         }
         return v.toString();

@@ -69,7 +69,7 @@ public final class ReplyTopicPolicy {
         }
         if (topic.endsWith("-changelog") || topic.endsWith("-repartition")) {
             return Optional.of("topic " + topic + " is a Kafka Streams internal topic (*-changelog, *-repartition)"
-                + " and never a reply topic");
+                    + " and never a reply topic");
         }
         return Optional.empty();
     }

@@ -8,8 +8,7 @@ import io.ectstream.core.sampling.SamplerSettings;
  * in these units, so that one Heun image weighs as much as 35 one-step images.
  */
 public final class RequestCost {
-    private RequestCost() {
-    }
+    private RequestCost() {}
 
     public static long of(SamplerSettings settings, int numImages) {
         return (long) settings.networkEvaluations() * numImages;

@@ -38,15 +38,18 @@ public final class RequestValidator {
         if (id.length() > MAX_ID_LENGTH) {
             throw new InvalidRequestException("requestId", "longer than " + MAX_ID_LENGTH + " characters");
         }
-        if (r.getModel() == null || r.getModel().getRunId() == null || r.getModel().getRunId().isBlank()) {
+        if (r.getModel() == null
+                || r.getModel().getRunId() == null
+                || r.getModel().getRunId().isBlank()) {
             throw new InvalidRequestException("model.runId", "must name a training run");
         }
         if (r.getModel().getStep() != null && r.getModel().getStep() < 0) {
-            throw new InvalidRequestException("model.step", "must be >= 0, not " + r.getModel().getStep());
+            throw new InvalidRequestException(
+                    "model.step", "must be >= 0, not " + r.getModel().getStep());
         }
         if (r.getNumImages() < 1 || r.getNumImages() > maxImagesPerRequest) {
-            throw new InvalidRequestException("numImages",
-                "must be between 1 and " + maxImagesPerRequest + ", not " + r.getNumImages());
+            throw new InvalidRequestException(
+                    "numImages", "must be between 1 and " + maxImagesPerRequest + ", not " + r.getNumImages());
         }
         SamplerKind kind = r.getSampler() == null ? SamplerKind.ECT : r.getSampler();
         if (kind == SamplerKind.ECT && r.getSteps() != 1 && r.getSteps() != 2) {
@@ -54,16 +57,17 @@ public final class RequestValidator {
         }
         Double tMid = r.getTMid();
         if (tMid != null && !(tMid > 0 && tMid < SamplerSettings.SIGMA_MAX)) {
-            throw new InvalidRequestException("tMid",
-                "must lie in (0, " + SamplerSettings.SIGMA_MAX + "), not " + tMid);
+            throw new InvalidRequestException(
+                    "tMid", "must lie in (0, " + SamplerSettings.SIGMA_MAX + "), not " + tMid);
         }
         if (r.getOutputFormat() == null) {
             throw new InvalidRequestException("outputFormat", "is required");
         }
         String replyTopic = r.getReplyTopic();
         if (replyTopic != null && !isLegalTopicName(replyTopic)) {
-            throw new InvalidRequestException("replyTopic",
-                "'" + replyTopic + "' is not a legal Kafka topic name (1-249 of [a-zA-Z0-9._-], not . or ..)");
+            throw new InvalidRequestException(
+                    "replyTopic",
+                    "'" + replyTopic + "' is not a legal Kafka topic name (1-249 of [a-zA-Z0-9._-], not . or ..)");
         }
         if (replyTopic != null) {
             String refusal = replyTopics.refusal(replyTopic).orElse(null);
@@ -73,20 +77,25 @@ public final class RequestValidator {
         }
         double t = tMid == null ? SamplerSettings.DEFAULT_T_MID : tMid;
         SamplerSettings settings = kind == SamplerKind.ECT
-            ? SamplerSettings.ect(r.getSteps(), t)
-            : new SamplerSettings(SamplerKind.EDM_HEUN, SamplerSettings.HEUN_STEPS, t);
+                ? SamplerSettings.ect(r.getSteps(), t)
+                : new SamplerSettings(SamplerKind.EDM_HEUN, SamplerSettings.HEUN_STEPS, t);
         long cost = RequestCost.of(settings, r.getNumImages());
         if (r.getPurpose() != TrafficPurpose.EVALUATION && cost > maxRequestCost) {
             long most = maxRequestCost / settings.networkEvaluations();
-            throw new InvalidRequestException(ErrorCode.TOO_COSTLY, "numImages", r.getNumImages() + " images x "
-                + settings.networkEvaluations() + " network evaluations (" + kind + ") cost " + cost
-                + ", above this sampler's limit of " + maxRequestCost + " per request"
-                + (most >= 1 ? "; ask for at most " + most + " images with this sampler" : ""));
+            throw new InvalidRequestException(
+                    ErrorCode.TOO_COSTLY,
+                    "numImages",
+                    r.getNumImages() + " images x "
+                            + settings.networkEvaluations() + " network evaluations (" + kind + ") cost " + cost
+                            + ", above this sampler's limit of " + maxRequestCost + " per request"
+                            + (most >= 1 ? "; ask for at most " + most + " images with this sampler" : ""));
         }
         if (r.getDeadlineMs() != null && r.getDeadlineMs() < 1) {
-            throw new InvalidRequestException("deadlineMs", "must be >= 1 ms (or null for the sampler's default), not " + r.getDeadlineMs());
+            throw new InvalidRequestException(
+                    "deadlineMs", "must be >= 1 ms (or null for the sampler's default), not " + r.getDeadlineMs());
         }
-        long seed = r.getSeed() != null ? r.getSeed() : ThreadLocalRandom.current().nextLong();
+        long seed =
+                r.getSeed() != null ? r.getSeed() : ThreadLocalRandom.current().nextLong();
         return new ValidRequest(r, settings, seed, replyTopic != null ? replyTopic : replyTopics.defaultTopic());
     }
 

@@ -7,5 +7,4 @@ import io.ectstream.schemas.GenerationRequest;
  * A request that passed validation, with what it resolves to: the sampler settings and the seed
  * (the request's, or one chosen here when it gave none; the result reports it).
  */
-public record ValidRequest(GenerationRequest request, SamplerSettings settings, long seed, String resultTopic) {
-}
+public record ValidRequest(GenerationRequest request, SamplerSettings settings, long seed, String resultTopic) {}

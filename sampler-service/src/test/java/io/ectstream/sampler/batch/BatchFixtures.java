@@ -10,12 +10,12 @@ final class BatchFixtures {
     static final BatchKey USER = new BatchKey(null, SamplerSettings.ect(1), TrafficPurpose.USER);
     static final BatchKey EVAL = new BatchKey(null, SamplerSettings.ect(1), TrafficPurpose.EVALUATION);
 
-    private BatchFixtures() {
-    }
+    private BatchFixtures() {}
 
     /** One chunk holding a whole request of {@code n} images. */
     static Chunk chunk(String id, int n) {
-        ValidRequest valid = new ValidRequest(Requests.request(id, "run", n, 1, 1).build(), SamplerSettings.ect(1), 1, "results");
+        ValidRequest valid =
+                new ValidRequest(Requests.request(id, "run", n, 1, 1).build(), SamplerSettings.ect(1), 1, "results");
         return Chunk.split(new GenerationJob(valid, null, null, 0, 1), n, n).get(0);
     }
 }

@@ -17,8 +17,8 @@ class BatcherTest {
     private static final BatchKey TWO_STEP = new BatchKey(null, SamplerSettings.ect(2));
 
     private static GenerationJob job(String id, int numImages, long seed, int maxBatch) {
-        ValidRequest valid = new ValidRequest(Requests.request(id, "run", numImages, 1, seed).build(),
-            SamplerSettings.ect(1), seed, "results");
+        ValidRequest valid = new ValidRequest(
+                Requests.request(id, "run", numImages, 1, seed).build(), SamplerSettings.ect(1), seed, "results");
         return new GenerationJob(valid, null, null, 0, Chunk.chunkCount(numImages, maxBatch));
     }
 
@@ -27,7 +27,8 @@ class BatcherTest {
         GenerationJob job = job("big", 10, 7, 4);
         List<Chunk> chunks = Chunk.split(job, 10, 4);
         assertEquals(3, chunks.size());
-        assertEquals(List.of(0, 4, 8), chunks.stream().map(Chunk::firstImageIndex).toList());
+        assertEquals(
+                List.of(0, 4, 8), chunks.stream().map(Chunk::firstImageIndex).toList());
         assertEquals(List.of(4, 4, 2), chunks.stream().map(Chunk::count).toList());
         assertEquals(List.of(0, 1, 2), chunks.stream().map(Chunk::chunkIndex).toList());
         assertEquals(3, job.chunkCount());
@@ -39,7 +40,9 @@ class BatcherTest {
     void chunkSeedsAreTheRequestsPerImageSeedsWhateverTheSplit() {
         GenerationJob job = job("r", 10, 12345L, 3);
         List<Chunk> chunks = Chunk.split(job, 10, 3);
-        long[] joined = chunks.stream().flatMapToLong(c -> java.util.Arrays.stream(c.seeds())).toArray();
+        long[] joined = chunks.stream()
+                .flatMapToLong(c -> java.util.Arrays.stream(c.seeds()))
+                .toArray();
         long[] expected = new long[10];
         for (int i = 0; i < 10; i++) {
             expected[i] = NoiseSeeds.forImage(12345L, i);
@@ -50,12 +53,18 @@ class BatcherTest {
     @Test
     void fullQueueIsCutAtOnceAndPartialOneWaitsForItsDeadline() {
         Batcher batcher = new Batcher(4, 50);
-        assertTrue(batcher.add(ONE_STEP, Chunk.split(job("a", 3, 1, 4), 3, 4).get(0), 1000).isEmpty());
+        assertTrue(batcher.add(ONE_STEP, Chunk.split(job("a", 3, 1, 4), 3, 4).get(0), 1000)
+                .isEmpty());
         assertEquals(1050, batcher.nextDeadline().getAsLong());
-        List<Batch> full = batcher.add(ONE_STEP, Chunk.split(job("b", 1, 2, 4), 1, 4).get(0), 1010);
+        List<Batch> full =
+                batcher.add(ONE_STEP, Chunk.split(job("b", 1, 2, 4), 1, 4).get(0), 1010);
         assertEquals(1, full.size());
         assertEquals(4, full.get(0).images());
-        assertEquals(List.of("a", "b"), full.get(0).chunks().stream().map(c -> c.job().request().request().getRequestId()).toList());
+        assertEquals(
+                List.of("a", "b"),
+                full.get(0).chunks().stream()
+                        .map(c -> c.job().request().request().getRequestId())
+                        .toList());
         assertTrue(batcher.nextDeadline().isEmpty());
 
         batcher.add(ONE_STEP, Chunk.split(job("c", 2, 3, 4), 2, 4).get(0), 2000);
@@ -83,12 +92,14 @@ class BatcherTest {
     void batchesHoldWholeChunksAndNeverExceedTheMax() {
         Batcher batcher = new Batcher(5, 100);
         batcher.add(ONE_STEP, Chunk.split(job("a", 3, 1, 5), 3, 5).get(0), 0);
-        List<Batch> cut = batcher.add(ONE_STEP, Chunk.split(job("b", 3, 2, 5), 3, 5).get(0), 0);
+        List<Batch> cut =
+                batcher.add(ONE_STEP, Chunk.split(job("b", 3, 2, 5), 3, 5).get(0), 0);
         assertEquals(1, cut.size(), "6 images waiting: one batch of the first chunk");
         assertEquals(3, cut.get(0).images());
         assertEquals(3, batcher.waitingImages());
-        assertThrows(IllegalArgumentException.class,
-            () -> batcher.add(ONE_STEP, Chunk.split(job("c", 6, 3, 6), 6, 6).get(0), 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> batcher.add(ONE_STEP, Chunk.split(job("c", 6, 3, 6), 6, 6).get(0), 0));
     }
 
     @Test
@@ -99,8 +110,9 @@ class BatcherTest {
         batcher.add(ONE_STEP, a, 0);
         batcher.add(ONE_STEP, b, 0);
         Batch batch = batcher.takeDue(0).get(0);
-        assertArrayEquals(new long[] {NoiseSeeds.forImage(11, 0), NoiseSeeds.forImage(22, 0), NoiseSeeds.forImage(22, 1)},
-            batch.seeds());
+        assertArrayEquals(
+                new long[] {NoiseSeeds.forImage(11, 0), NoiseSeeds.forImage(22, 0), NoiseSeeds.forImage(22, 1)},
+                batch.seeds());
     }
 
     @Test

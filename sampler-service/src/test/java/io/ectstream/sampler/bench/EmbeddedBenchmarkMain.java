@@ -9,8 +9,7 @@ import picocli.CommandLine;
  * classpath only). Arguments are those of BenchSamplerCommand, without --bootstrap-servers.
  */
 public final class EmbeddedBenchmarkMain {
-    private EmbeddedBenchmarkMain() {
-    }
+    private EmbeddedBenchmarkMain() {}
 
     public static void main(String[] args) {
         int code;

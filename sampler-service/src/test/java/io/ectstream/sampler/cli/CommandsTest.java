@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
-import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
@@ -33,19 +33,37 @@ class CommandsTest {
     @Test
     void serveOptionsBuildTheTypedConfig() {
         ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs("--bootstrap-servers", "h:1", "--store", "/tmp/s", "--max-batch", "8",
-            "--max-wait-ms", "3", "--max-images", "40", "--requests-topic", "req");
+        new CommandLine(serve)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "h:1",
+                        "--store",
+                        "/tmp/s",
+                        "--max-batch",
+                        "8",
+                        "--max-wait-ms",
+                        "3",
+                        "--max-images",
+                        "40",
+                        "--requests-topic",
+                        "req");
         SamplerConfig config = serve.config();
         assertEquals("h:1", config.kafka().bootstrapServers());
         assertEquals(8, config.batching().maxBatchImages());
         assertEquals(3, config.batching().maxWaitMs());
         assertEquals(40, config.admission().maxImagesPerRequest());
         assertEquals("req", config.kafka().topics().generateRequests());
-        assertEquals("ect.eval.requests", config.kafka().evaluationRequestsTopic(), "evaluation requests have a topic of their own");
+        assertEquals(
+                "ect.eval.requests",
+                config.kafka().evaluationRequestsTopic(),
+                "evaluation requests have a topic of their own");
         assertEquals("ect-sampler-evaluation", config.kafka().evaluationGroupId());
         assertEquals("127.0.0.1", config.http().host(), "HTTP binds to loopback by default");
         assertEquals(8081, config.http().port());
-        assertEquals(null, serve.batchInvariant, "unset: exact on the CPU, batched on a GPU (CheckpointModelLoader.forServing)");
+        assertEquals(
+                null,
+                serve.batchInvariant,
+                "unset: exact on the CPU, batched on a GPU (CheckpointModelLoader.forServing)");
         new CommandLine(serve).parseArgs("--no-batch-invariant");
         assertEquals(false, serve.batchInvariant);
         new CommandLine(serve).parseArgs("--batch-invariant");
@@ -57,7 +75,9 @@ class CommandsTest {
     @Test
     void serveWithoutFlagsRunsTheConfigDefaults() {
         SamplerConfig config = ServeCommandAccess.config(java.util.Map.of());
-        assertEquals(SamplerConfig.defaults(KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS, Path.of("runs/checkpoints")), config);
+        assertEquals(
+                SamplerConfig.defaults(KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS, Path.of("runs/checkpoints")),
+                config);
         assertEquals(32, config.batching().maxBatchImages());
         assertEquals(5, config.batching().maxWaitMs());
         assertEquals(256, config.admission().maxImagesPerRequest());
@@ -76,19 +96,35 @@ class CommandsTest {
         assertEquals(512, defaults.admission().maxRequestCost());
         assertEquals(2048, defaults.admission().maxHttpInFlightCost());
 
-        SamplerConfig set = ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s", "--reply-topic-prefix", "team.",
-            "--reply-topic", "a.answers", "--reply-topic", "b.answers", "--max-request-cost", "70", "--max-http-in-flight-cost", "140");
+        SamplerConfig set = ServeCommandAccess.config(
+                java.util.Map.of(),
+                "--store",
+                "/tmp/s",
+                "--reply-topic-prefix",
+                "team.",
+                "--reply-topic",
+                "a.answers",
+                "--reply-topic",
+                "b.answers",
+                "--max-request-cost",
+                "70",
+                "--max-http-in-flight-cost",
+                "140");
         assertEquals("team.", set.admission().replyTopicPrefix());
         assertEquals(List.of("a.answers", "b.answers"), set.admission().replyTopics());
         assertEquals(70, set.admission().maxRequestCost());
         assertEquals(140, set.admission().maxHttpInFlightCost());
         assertTrue(set.replyTopicPolicy().refusal("b.answers").isEmpty());
 
-        IllegalArgumentException forbidden = assertThrows(IllegalArgumentException.class,
-            () -> ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s", "--reply-topic", "ect.checkpoints"));
+        IllegalArgumentException forbidden = assertThrows(
+                IllegalArgumentException.class,
+                () -> ServeCommandAccess.config(
+                        java.util.Map.of(), "--store", "/tmp/s", "--reply-topic", "ect.checkpoints"));
         assertTrue(forbidden.getMessage().contains("ect.checkpoints"), forbidden.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s",
-            "--max-request-cost", "3000"), "the HTTP in-flight limit (2048) must hold the largest request");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s", "--max-request-cost", "3000"),
+                "the HTTP in-flight limit (2048) must hold the largest request");
     }
 
     @Test
@@ -97,32 +133,64 @@ class CommandsTest {
         java.io.StringWriter err = new java.io.StringWriter();
         CommandLine cli = new CommandLine(new ServeCommand());
         cli.setErr(new java.io.PrintWriter(err));
-        int code = cli.execute("--bootstrap-servers", kafka.bootstrapServers(), "--store", dir.toString(), "--http-port", "-1",
-            "--checkpoints-topic", "sc.checkpoints", "--results-topic", "sc.results", "--requests-topic", "sc.requests",
-            "--errors-topic", "sc.errors", "--evaluation-requests-topic", "sc.eval");
+        int code = cli.execute(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--store",
+                dir.toString(),
+                "--http-port",
+                "-1",
+                "--checkpoints-topic",
+                "sc.checkpoints",
+                "--results-topic",
+                "sc.results",
+                "--requests-topic",
+                "sc.requests",
+                "--errors-topic",
+                "sc.errors",
+                "--evaluation-requests-topic",
+                "sc.eval");
         assertTrue(code != 0, err.toString());
-        assertTrue(err.toString().contains("sampler-service cannot start")
-                && err.toString().contains("has no topic sc.requests, sc.eval, sc.errors"),
-            err.toString());
+        assertTrue(
+                err.toString().contains("sampler-service cannot start")
+                        && err.toString().contains("has no topic sc.requests, sc.eval, sc.errors"),
+                err.toString());
     }
 
     @Test
     void generateWritesThePngsItGetsBackOverKafka(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         TopicNames topics = TopicNames.defaults();
-        kafka.createTopics(1, topics.checkpoints(), topics.generateRequests(), topics.generateResults(), topics.generateErrors());
+        kafka.createTopics(
+                1, topics.checkpoints(), topics.generateRequests(), topics.generateResults(), topics.generateErrors());
         try (SamplerHarness h = new SamplerHarness(kafka, "unused", store, 1)) {
-            h.send(topics.checkpoints(), "tiny", SamplerHarness.CHECKPOINTS.encode(TinyCheckpoints.write(store, "tiny", 3, 3)));
+            h.send(
+                    topics.checkpoints(),
+                    "tiny",
+                    SamplerHarness.CHECKPOINTS.encode(TinyCheckpoints.write(store, "tiny", 3, 3)));
         }
         SamplerConfig config = SamplerHarness.config(kafka.bootstrapServers(), topics, store, "cli-test", 4, 5);
         try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
             assertTrue(service.awaitRecovery(Duration.ofSeconds(30)));
             Path outA = dir.resolve("a");
             Path outB = dir.resolve("b");
-            String[] common = {"--count", "6", "--steps", "2", "--seed", "99", "--per-request", "4",
-                "--bootstrap-servers", kafka.bootstrapServers()};
+            String[] common = {
+                "--count",
+                "6",
+                "--steps",
+                "2",
+                "--seed",
+                "99",
+                "--per-request",
+                "4",
+                "--bootstrap-servers",
+                kafka.bootstrapServers()
+            };
             assertEquals(0, new CommandLine(new GenerateCommand()).execute(concat(common, "--out", outA.toString())));
-            assertEquals(0, new CommandLine(new GenerateCommand()).execute(concat(common, "--out", outB.toString(), "--run", "tiny")));
+            assertEquals(
+                    0,
+                    new CommandLine(new GenerateCommand())
+                            .execute(concat(common, "--out", outB.toString(), "--run", "tiny")));
             List<Path> files;
             try (Stream<Path> s = Files.list(outA)) {
                 files = s.sorted().toList();
@@ -132,10 +200,24 @@ class CommandsTest {
             for (Path file : files) {
                 byte[] png = Files.readAllBytes(file);
                 assertEquals(8, javax.imageio.ImageIO.read(file.toFile()).getWidth());
-                assertArrayEquals(png, Files.readAllBytes(outB.resolve(file.getFileName())), "same seed, same bytes: " + file);
+                assertArrayEquals(
+                        png, Files.readAllBytes(outB.resolve(file.getFileName())), "same seed, same bytes: " + file);
             }
-            assertEquals(2, new CommandLine(new GenerateCommand()).execute("--count", "1", "--steps", "1", "--run", "missing",
-                "--out", dir.resolve("c").toString(), "--bootstrap-servers", kafka.bootstrapServers()), "unknown run is refused");
+            assertEquals(
+                    2,
+                    new CommandLine(new GenerateCommand())
+                            .execute(
+                                    "--count",
+                                    "1",
+                                    "--steps",
+                                    "1",
+                                    "--run",
+                                    "missing",
+                                    "--out",
+                                    dir.resolve("c").toString(),
+                                    "--bootstrap-servers",
+                                    kafka.bootstrapServers()),
+                    "unknown run is refused");
         }
     }
 

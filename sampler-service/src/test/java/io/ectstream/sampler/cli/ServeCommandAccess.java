@@ -6,8 +6,7 @@ import picocli.CommandLine;
 
 /** Builds serve's typed configuration from arguments and an injected environment, for tests outside this package. */
 public final class ServeCommandAccess {
-    private ServeCommandAccess() {
-    }
+    private ServeCommandAccess() {}
 
     public static SamplerConfig config(Map<String, String> env, String... args) {
         ServeCommand serve = new ServeCommand();

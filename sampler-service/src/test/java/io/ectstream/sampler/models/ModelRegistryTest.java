@@ -14,10 +14,9 @@ import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.SeededImageGenerator;
 import io.ectstream.sampler.support.SeededModelLoader;
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.ErrorCode;
+import io.ectstream.schemas.ModelSelector;
 import java.nio.file.Files;
-import java.util.List;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +93,8 @@ class ModelRegistryTest {
             CheckpointEvent event = Checkpoints.seeded(store, "run", 3, 11);
             registry.load(event);
             CheckpointExpectation expected = handed.get(0);
-            assertTrue(expected.bytesChecked(), "the registry checked size and SHA-256: the reader must not hash again");
+            assertTrue(
+                    expected.bytesChecked(), "the registry checked size and SHA-256: the reader must not hash again");
             assertEquals(event.getSha256(), expected.sha256());
             assertEquals(event.getSizeBytes(), expected.sizeBytes());
             assertEquals(3L, expected.step());
@@ -107,7 +107,8 @@ class ModelRegistryTest {
         Path store = store();
         try (ModelRegistry registry = new ModelRegistry(store, new SeededModelLoader())) {
             assertEquals(ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", 5, 1)));
-            assertEquals(ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 4, 2)));
+            assertEquals(
+                    ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 4, 2)));
             assertEquals(5, registry.current("run").version().getStep());
         }
     }
@@ -138,7 +139,8 @@ class ModelRegistryTest {
         SeededModelLoader loader = new SeededModelLoader();
         try (ModelRegistry registry = new ModelRegistry(store, loader, 3)) {
             for (long step = 10; step <= 40; step += 10) {
-                assertEquals(ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", step, step)));
+                assertEquals(
+                        ModelRegistry.LoadOutcome.LOADED, registry.load(Checkpoints.seeded(store, "run", step, step)));
             }
             assertEquals(List.of(30L, 20L), registry.keptSteps("run"));
             assertTrue(loader.loaded().get(0).isClosed(), "step 10, the fourth-newest, was released");
@@ -149,20 +151,25 @@ class ModelRegistryTest {
             LoadedModel superseded = registry.acquire(new ModelSelector("run", 20L));
             assertEquals(20, superseded.version().getStep());
             assertSame(loader.loaded().get(1), superseded.generator());
-            UnknownModelException gone = assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 10L)));
+            UnknownModelException gone =
+                    assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 10L)));
             assertEquals(ErrorCode.MODEL_NOT_KEPT, gone.code(), "asking again will not help");
             assertTrue(gone.getMessage().contains("no longer kept"), gone.getMessage());
 
             // A checkpoint announced late joins the kept ones when it is newer than the oldest of them.
-            assertEquals(ModelRegistry.LoadOutcome.KEPT_AS_RECENT, registry.load(Checkpoints.seeded(store, "run", 35, 35)));
+            assertEquals(
+                    ModelRegistry.LoadOutcome.KEPT_AS_RECENT, registry.load(Checkpoints.seeded(store, "run", 35, 35)));
             assertEquals(List.of(35L, 30L), registry.keptSteps("run"));
             assertFalse(loader.loaded().get(1).isClosed(), "step 20 is still used by a request");
             superseded.release();
             assertTrue(loader.loaded().get(1).isClosed(), "step 20 dropped out and its last request finished");
-            assertEquals(ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 5, 5)));
+            assertEquals(
+                    ModelRegistry.LoadOutcome.SKIPPED_NOT_NEWER, registry.load(Checkpoints.seeded(store, "run", 5, 5)));
             latest.release();
         }
-        assertTrue(loader.loaded().stream().allMatch(SeededImageGenerator::isClosed), "closing releases the kept versions");
+        assertTrue(
+                loader.loaded().stream().allMatch(SeededImageGenerator::isClosed),
+                "closing releases the kept versions");
     }
 
     @Test
@@ -172,9 +179,13 @@ class ModelRegistryTest {
             registry.load(Checkpoints.seeded(store, "run", 10, 1));
             assertThrows(CheckpointException.class, () -> registry.load(Checkpoints.write(store, "run", 20, "fail")));
             registry.load(Checkpoints.seeded(store, "run", 30, 3));
-            UnknownModelException e = assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 20L)));
+            UnknownModelException e =
+                    assertThrows(UnknownModelException.class, () -> registry.acquire(new ModelSelector("run", 20L)));
             assertEquals(ErrorCode.CHECKPOINT_REJECTED, e.code());
-            assertTrue(e.getMessage().contains("run@20 was rejected") && e.getMessage().contains("marked to fail"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("run@20 was rejected")
+                            && e.getMessage().contains("marked to fail"),
+                    e.getMessage());
         }
     }
 
@@ -188,15 +199,18 @@ class ModelRegistryTest {
         SeededModelLoader loader = new SeededModelLoader();
         try (ModelRegistry registry = new ModelRegistry(store, loader)) {
             String inside = store.resolve("in.ckpt").toUri().toString();
-            for (String uri : new String[] {"../outside.ckpt", outside.toString(), "file:" + outside, inside,
-                    "a/../../outside.ckpt"}) {
-                CheckpointException e = assertThrows(CheckpointException.class, () -> registry.load(at(store, uri)), uri);
+            for (String uri : new String[] {
+                "../outside.ckpt", outside.toString(), "file:" + outside, inside, "a/../../outside.ckpt"
+            }) {
+                CheckpointException e =
+                        assertThrows(CheckpointException.class, () -> registry.load(at(store, uri)), uri);
                 assertTrue(e.getMessage().contains("outside the store root"), e.getMessage());
             }
-            CheckpointException link = assertThrows(CheckpointException.class, () -> registry.load(at(store, "link.ckpt")));
+            CheckpointException link =
+                    assertThrows(CheckpointException.class, () -> registry.load(at(store, "link.ckpt")));
             assertTrue(link.getMessage().contains("links outside"), link.getMessage());
-            CheckpointException missing = assertThrows(CheckpointException.class,
-                () -> registry.load(at(store, "missing.ckpt")));
+            CheckpointException missing =
+                    assertThrows(CheckpointException.class, () -> registry.load(at(store, "missing.ckpt")));
             assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
             assertTrue(loader.loaded().isEmpty(), "no refused checkpoint reaches the loader");
         }

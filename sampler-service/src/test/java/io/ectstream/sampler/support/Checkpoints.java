@@ -12,8 +12,7 @@ import java.util.List;
 
 /** Checkpoint files in a store and the events describing them. */
 public final class Checkpoints {
-    private Checkpoints() {
-    }
+    private Checkpoints() {}
 
     /** A SeededModelLoader checkpoint: the file holds the salt. */
     public static CheckpointEvent seeded(Path store, String runId, long step, long salt) throws IOException {
@@ -30,25 +29,32 @@ public final class Checkpoints {
 
     public static CheckpointEvent event(String runId, long step, String uri, Path file) throws IOException {
         return CheckpointEvent.newBuilder()
-            .setRunId(runId)
-            .setStep(step)
-            .setImagesSeen(step * 64)
-            .setPhase(Phase.ECT)
-            .setEctStage(0)
-            .setNetwork(tinyNetwork())
-            .setCheckpointUri(uri)
-            .setSizeBytes(Files.size(file))
-            .setSha256(Sha256.hex(file))
-            .setCreatedAt(Instant.now())
-            .setTrainingLoss(0.1)
-            .build();
+                .setRunId(runId)
+                .setStep(step)
+                .setImagesSeen(step * 64)
+                .setPhase(Phase.ECT)
+                .setEctStage(0)
+                .setNetwork(tinyNetwork())
+                .setCheckpointUri(uri)
+                .setSizeBytes(Files.size(file))
+                .setSha256(Sha256.hex(file))
+                .setCreatedAt(Instant.now())
+                .setTrainingLoss(0.1)
+                .build();
     }
 
     public static NetworkConfig tinyNetwork() {
         return NetworkConfig.newBuilder()
-            .setImgResolution(8).setInChannels(1).setOutChannels(1).setModelChannels(8)
-            .setChannelMult(List.of(1)).setChannelMultEmb(1).setNumBlocks(1)
-            .setAttnResolutions(List.of()).setDropout(0.0).setSigmaData(0.5)
-            .build();
+                .setImgResolution(8)
+                .setInChannels(1)
+                .setOutChannels(1)
+                .setModelChannels(8)
+                .setChannelMult(List.of(1))
+                .setChannelMultEmb(1)
+                .setNumBlocks(1)
+                .setAttnResolutions(List.of())
+                .setDropout(0.0)
+                .setSigmaData(0.5)
+                .build();
     }
 }

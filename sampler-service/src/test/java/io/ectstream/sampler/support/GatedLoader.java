@@ -19,8 +19,7 @@ import java.util.function.LongSupplier;
  */
 public final class GatedLoader implements ModelLoader {
     /** One forward pass: which checkpoint step, its first seed, its images, and the clock when it reached the gate. */
-    public record Ran(long step, long firstSeed, int images, long clockMillis) {
-    }
+    public record Ran(long step, long firstSeed, int images, long clockMillis) {}
 
     private final ModelLoader real;
     private final Gate gate;
@@ -40,7 +39,8 @@ public final class GatedLoader implements ModelLoader {
 
     @Override
     public ImageGenerator load(Path file, CheckpointExpectation expected) throws CheckpointException {
-        Recording generator = new Recording(real.load(file, expected), gate, expected.step() == null ? -1 : expected.step(), this);
+        Recording generator =
+                new Recording(real.load(file, expected), gate, expected.step() == null ? -1 : expected.step(), this);
         loaded.add(generator);
         return generator;
     }

@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RequestStream implements AutoCloseable {
     /** How the requests of one stream were answered. */
-    public record Answers(int sent, int answered, int results, int duplicates, Set<String> answeredTwiceDifferently) {
-    }
+    public record Answers(int sent, int answered, int results, int duplicates, Set<String> answeredTwiceDifferently) {}
 
     private final SamplerHarness harness;
     private final String prefix;
@@ -39,7 +38,8 @@ public final class RequestStream implements AutoCloseable {
     private void run() {
         while (running.get()) {
             int i = sent.get();
-            harness.sendRequest(Requests.request(prefix + "-" + i, runId, 1, 1, i).build());
+            harness.sendRequest(
+                    Requests.request(prefix + "-" + i, runId, 1, 1, i).build());
             sent.incrementAndGet();
         }
     }
@@ -56,7 +56,8 @@ public final class RequestStream implements AutoCloseable {
     }
 
     /** Whether every sent request of this stream has a result or an error among those read. */
-    public boolean allAnswered(List<TopicReader.Read<GenerationResult>> results, List<TopicReader.Read<GenerationError>> errors) {
+    public boolean allAnswered(
+            List<TopicReader.Read<GenerationResult>> results, List<TopicReader.Read<GenerationError>> errors) {
         Set<String> ids = new HashSet<>();
         results.forEach(r -> ids.add(r.value().getRequestId()));
         errors.forEach(e -> ids.add(e.value().getRequestId()));
@@ -69,11 +70,18 @@ public final class RequestStream implements AutoCloseable {
     }
 
     /** Counts the answers of this stream's requests; answeredTwiceDifferently: ids with both an error and a result. */
-    public Answers count(List<TopicReader.Read<GenerationResult>> results, List<TopicReader.Read<GenerationError>> errors) {
+    public Answers count(
+            List<TopicReader.Read<GenerationResult>> results, List<TopicReader.Read<GenerationError>> errors) {
         Map<String, Integer> perRequest = new HashMap<>();
-        results.stream().map(r -> r.value().getRequestId()).filter(this::mine).forEach(id -> perRequest.merge(id, 1, Integer::sum));
+        results.stream()
+                .map(r -> r.value().getRequestId())
+                .filter(this::mine)
+                .forEach(id -> perRequest.merge(id, 1, Integer::sum));
         Set<String> erred = new HashSet<>();
-        errors.stream().map(e -> e.value().getRequestId()).filter(id -> id != null && mine(id)).forEach(erred::add);
+        errors.stream()
+                .map(e -> e.value().getRequestId())
+                .filter(id -> id != null && mine(id))
+                .forEach(erred::add);
         Set<String> both = new HashSet<>(erred);
         both.retainAll(perRequest.keySet());
         int total = perRequest.values().stream().mapToInt(Integer::intValue).sum();

@@ -7,17 +7,16 @@ import java.time.Instant;
 
 /** GenerationRequests for tests. */
 public final class Requests {
-    private Requests() {
-    }
+    private Requests() {}
 
     public static GenerationRequest.Builder request(String id, String runId, int numImages, int steps, long seed) {
         return GenerationRequest.newBuilder()
-            .setRequestId(id)
-            .setModel(new ModelSelector(runId, null))
-            .setNumImages(numImages)
-            .setSteps(steps)
-            .setSeed(seed)
-            .setOutputFormat(ImageFormat.RAW_UINT8)
-            .setCreatedAt(Instant.now());
+                .setRequestId(id)
+                .setModel(new ModelSelector(runId, null))
+                .setNumImages(numImages)
+                .setSteps(steps)
+                .setSeed(seed)
+                .setOutputFormat(ImageFormat.RAW_UINT8)
+                .setCreatedAt(Instant.now());
     }
 }

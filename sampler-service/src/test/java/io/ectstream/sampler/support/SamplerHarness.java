@@ -42,14 +42,24 @@ public final class SamplerHarness implements AutoCloseable {
         this.kafka = kafka;
         this.store = store;
         TopicNames d = TopicNames.defaults();
-        this.topics = new TopicNames(prefix + "." + d.checkpoints(), prefix + "." + d.trainProgress(),
-            prefix + "." + d.generateRequests(), prefix + "." + d.generateResults(),
-            prefix + "." + d.generateErrors(), prefix + "." + d.evalFid());
+        this.topics = new TopicNames(
+                prefix + "." + d.checkpoints(),
+                prefix + "." + d.trainProgress(),
+                prefix + "." + d.generateRequests(),
+                prefix + "." + d.generateResults(),
+                prefix + "." + d.generateErrors(),
+                prefix + "." + d.evalFid());
         this.evaluationRequests = prefix + "." + TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
         kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults(), evaluationRequests);
         kafka.createTopics(1, topics.checkpoints(), topics.generateErrors());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     public TopicNames topics() {
@@ -69,11 +79,17 @@ public final class SamplerHarness implements AutoCloseable {
      * What the Kafka tests run with: batches of {@code maxBatch}, one generator, 64 images per request, no HTTP, and
      * no deadline or queue bound ({@link ServingLimits#NONE}).
      */
-    public static SamplerConfig config(String bootstrapServers, TopicNames topics, Path store, String groupId, int maxBatch,
-                                       long maxWaitMs) {
-        return new SamplerConfig(SamplerKafka.defaults(KafkaClientSettings.of(bootstrapServers)).withGroupId(groupId)
-            .withTopics(topics), store, Batching.defaults().withSize(maxBatch, maxWaitMs),
-            Admission.defaults().withMaxImagesPerRequest(64), HttpEndpoint.disabled(), ServingLimits.NONE);
+    public static SamplerConfig config(
+            String bootstrapServers, TopicNames topics, Path store, String groupId, int maxBatch, long maxWaitMs) {
+        return new SamplerConfig(
+                SamplerKafka.defaults(KafkaClientSettings.of(bootstrapServers))
+                        .withGroupId(groupId)
+                        .withTopics(topics),
+                store,
+                Batching.defaults().withSize(maxBatch, maxWaitMs),
+                Admission.defaults().withMaxImagesPerRequest(64),
+                HttpEndpoint.disabled(),
+                ServingLimits.NONE);
     }
 
     /** The evaluation requests topic of this harness. */
@@ -96,12 +112,14 @@ public final class SamplerHarness implements AutoCloseable {
 
     /** Sends a user request whose record carries this timestamp (where its deadline starts). */
     public RecordMetadata sendRequest(GenerationRequest request, long timestampMillis) {
-        return send(new ProducerRecord<>(topics.generateRequests(), null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
+        return send(new ProducerRecord<>(
+                topics.generateRequests(), null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
     }
 
     /** Sends to the evaluation requests topic, as the evaluation driver does, with this record timestamp. */
     public RecordMetadata sendEvaluationRequest(GenerationRequest request, long timestampMillis) {
-        return send(new ProducerRecord<>(evaluationRequests, null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
+        return send(new ProducerRecord<>(
+                evaluationRequests, null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
     }
 
     public RecordMetadata send(String topic, String key, byte[] value) {

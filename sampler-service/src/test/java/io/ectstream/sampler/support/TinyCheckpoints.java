@@ -31,8 +31,7 @@ import java.util.Random;
 public final class TinyCheckpoints {
     public static final NetworkSpec SPEC = new NetworkSpec(8, 1, 1, 8, List.of(1), 1, 1, List.of(), 0.0, 0.5);
 
-    private TinyCheckpoints() {
-    }
+    private TinyCheckpoints() {}
 
     public static CheckpointEvent write(Path store, String runId, long step, long weightSeed) throws IOException {
         String uri = runId + "/tiny-" + step + ".ckpt";
@@ -51,18 +50,31 @@ public final class TinyCheckpoints {
             }
             Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
             groups.put(CheckpointFormat.GROUP_EMA, arrays);
-            CheckpointMetadata metadata = new CheckpointMetadata(runId, step, step * 64, Phase.ECT, 1, SPEC,
-                null, Map.of("init", weightSeed), Map.of(), Instant.now());
+            CheckpointMetadata metadata = new CheckpointMetadata(
+                    runId,
+                    step,
+                    step * 64,
+                    Phase.ECT,
+                    1,
+                    SPEC,
+                    null,
+                    Map.of("init", weightSeed),
+                    Map.of(),
+                    Instant.now());
             WrittenCheckpoint written = CheckpointWriter.write(file, metadata, groups);
             return CheckpointEvent.newBuilder()
-                .setRunId(runId).setStep(step).setImagesSeen(step * 64).setPhase(Phase.ECT).setEctStage(1)
-                .setNetwork(SPEC.toAvro())
-                .setCheckpointUri(uri)
-                .setSizeBytes(written.sizeBytes())
-                .setSha256(written.sha256())
-                .setCreatedAt(Instant.now())
-                .setTrainingLoss(0.0)
-                .build();
+                    .setRunId(runId)
+                    .setStep(step)
+                    .setImagesSeen(step * 64)
+                    .setPhase(Phase.ECT)
+                    .setEctStage(1)
+                    .setNetwork(SPEC.toAvro())
+                    .setCheckpointUri(uri)
+                    .setSizeBytes(written.sizeBytes())
+                    .setSha256(written.sha256())
+                    .setCreatedAt(Instant.now())
+                    .setTrainingLoss(0.0)
+                    .build();
         }
     }
 }

@@ -16,8 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads a whole topic from the beginning (no group) and keeps what it read, decoded. */
 public final class TopicReader<T> implements AutoCloseable {
     /** One record read, with where it was. */
-    public record Read<T>(String key, T value, int partition, long offset) {
-    }
+    public record Read<T>(String key, T value, int partition, long offset) {}
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Function<byte[], T> decode;
@@ -25,11 +24,17 @@ public final class TopicReader<T> implements AutoCloseable {
 
     public TopicReader(String bootstrapServers, String topic, Function<byte[], T> decode) {
         this.decode = decode;
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20)),
-            new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        String.valueOf(32 << 20)),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }

@@ -14,17 +14,32 @@ import org.junit.jupiter.api.Test;
 class ReplyTopicPolicyTest {
     /** A broad prefix, so that the deny-list has to do the work. */
     private static final SamplerConfig DEFAULTS = SamplerConfig.defaults("127.0.0.1:9092", Path.of("store"));
-    private final SamplerConfig config = withReplyTopics(DEFAULTS.withKafka(DEFAULTS.kafka().withResultsJsonTopic("json.results")),
-        "ect.", List.of("team-a.images"));
+
+    private final SamplerConfig config = withReplyTopics(
+            DEFAULTS.withKafka(DEFAULTS.kafka().withResultsJsonTopic("json.results")),
+            "ect.",
+            List.of("team-a.images"));
     private final ReplyTopicPolicy policy = config.replyTopicPolicy();
 
     @Test
     void platformAndInternalTopicsAreNeverAllowedWhateverThePrefix() {
         TopicNames t = TopicNames.defaults();
-        for (String topic : List.of(t.checkpoints(), t.trainProgress(), t.generateRequests(), t.generateErrors(), t.evalFid(),
-            "ect.eval.reference-stats", "ect.generate.results.json", "ect.eval.requests", "json.results",
-            "__consumer_offsets", "__transaction_state", "_schemas", "ect-evaluator-moments-changelog",
-            "ect.app-moments-repartition", "ect.x-changelog")) {
+        for (String topic : List.of(
+                t.checkpoints(),
+                t.trainProgress(),
+                t.generateRequests(),
+                t.generateErrors(),
+                t.evalFid(),
+                "ect.eval.reference-stats",
+                "ect.generate.results.json",
+                "ect.eval.requests",
+                "json.results",
+                "__consumer_offsets",
+                "__transaction_state",
+                "_schemas",
+                "ect-evaluator-moments-changelog",
+                "ect.app-moments-repartition",
+                "ect.x-changelog")) {
             Optional<String> refusal = policy.refusal(topic);
             assertTrue(refusal.isPresent(), topic);
             assertTrue(refusal.get().contains(topic) && refusal.get().contains("never a reply topic"), refusal.get());
@@ -37,7 +52,9 @@ class ReplyTopicPolicyTest {
         assertEquals(Optional.empty(), policy.refusal("ect.results.team-b"));
         assertEquals(Optional.empty(), policy.refusal("team-a.images"));
         String refusal = policy.refusal("team-b.images").orElseThrow();
-        assertTrue(refusal.contains("not an allowed reply topic (allowed: ect.generate.results, ect.*, team-a.images)"), refusal);
+        assertTrue(
+                refusal.contains("not an allowed reply topic (allowed: ect.generate.results, ect.*, team-a.images)"),
+                refusal);
     }
 
     @Test
@@ -46,8 +63,7 @@ class ReplyTopicPolicyTest {
         assertEquals(Optional.empty(), defaults.refusal("ect.results.mine"));
         assertTrue(defaults.refusal("ect.checkpoints").isPresent());
         assertTrue(defaults.refusal("my.replies").isPresent());
-        ReplyTopicPolicy none = withReplyTopics(DEFAULTS, "", List.of())
-            .replyTopicPolicy();
+        ReplyTopicPolicy none = withReplyTopics(DEFAULTS, "", List.of()).replyTopicPolicy();
         assertTrue(none.refusal("ect.results.mine").isPresent(), "an empty prefix allows nothing by prefix");
     }
 

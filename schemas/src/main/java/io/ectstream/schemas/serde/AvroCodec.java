@@ -64,17 +64,21 @@ public final class AvroCodec<T extends SpecificRecord> {
             }
             // The decoder reads the stream without buffering ahead: what is left was never part of the record.
             if (in.available() > 0) {
-                throw new RecordDecodingException(name, bytes.length, in.available() + " trailing bytes after the record", null);
+                throw new RecordDecodingException(
+                        name, bytes.length, in.available() + " trailing bytes after the record", null);
             }
             return record;
         } catch (RecordDecodingException e) {
             throw e;
         } catch (BadHeaderException e) {
-            throw new RecordDecodingException(name, bytes.length,
-                "not Avro single-object encoding (missing the C3 01 marker and fingerprint)", e);
+            throw new RecordDecodingException(
+                    name,
+                    bytes.length,
+                    "not Avro single-object encoding (missing the C3 01 marker and fingerprint)",
+                    e);
         } catch (MissingSchemaException e) {
-            throw new RecordDecodingException(name, bytes.length,
-                "written with a schema this reader does not know (" + e.getMessage() + ")", e);
+            throw new RecordDecodingException(
+                    name, bytes.length, "written with a schema this reader does not know (" + e.getMessage() + ")", e);
         } catch (IOException | AvroRuntimeException e) {
             throw new RecordDecodingException(name, bytes.length, "malformed record body: " + e, e);
         } catch (RuntimeException | OutOfMemoryError e) {

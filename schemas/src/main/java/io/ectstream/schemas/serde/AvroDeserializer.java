@@ -19,8 +19,8 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         try {
             return codec.decode(data);
         } catch (RecordDecodingException e) {
-            throw new RecordDecodingException(e.expectedType(), e.length(),
-                "topic " + topic + ": " + e.getMessage(), e.getCause());
+            throw new RecordDecodingException(
+                    e.expectedType(), e.length(), "topic " + topic + ": " + e.getMessage(), e.getCause());
         }
     }
 }

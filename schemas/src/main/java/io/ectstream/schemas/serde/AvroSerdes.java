@@ -12,8 +12,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** One Kafka (and Kafka Streams) serde per contract. */
 public final class AvroSerdes {
-    private AvroSerdes() {
-    }
+    private AvroSerdes() {}
 
     public static <T extends SpecificRecord> Serde<T> forType(Class<T> type) {
         AvroCodec<T> codec = new AvroCodec<>(type);

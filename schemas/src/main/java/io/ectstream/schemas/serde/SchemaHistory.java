@@ -14,8 +14,7 @@ import org.apache.avro.Schema;
 public final class SchemaHistory {
     private static final String ROOT = "avro-history/";
 
-    private SchemaHistory() {
-    }
+    private SchemaHistory() {}
 
     public static List<Schema> olderVersionsOf(Schema current) {
         ClassLoader loader = SchemaHistory.class.getClassLoader();

@@ -30,14 +30,17 @@ class AvroCodecTest {
         assertEquals((byte) 0xC3, bytes[0]);
         assertEquals((byte) 0x01, bytes[1]);
         long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(GenerationRequest.getClassSchema());
-        long written = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long written = ByteBuffer.wrap(bytes, 2, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertEquals(fingerprint, written);
     }
 
     @Test
     void newerReaderDecodesARecordWrittenWithTheOlderSchema() throws Exception {
         Schema older;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro-history/GenerationRequest/v1.avsc")) {
+        try (InputStream in =
+                getClass().getClassLoader().getResourceAsStream("avro-history/GenerationRequest/v1.avsc")) {
             older = new Schema.Parser().parse(in);
         }
         GenericRecord model = new GenericData.Record(older.getField("model").schema());
@@ -49,12 +52,15 @@ class AvroCodecTest {
         record.put("numImages", 3);
         record.put("steps", 1);
         record.put("seed", 11L);
-        record.put("outputFormat", new GenericData.EnumSymbol(older.getField("outputFormat").schema(), "PNG"));
+        record.put(
+                "outputFormat",
+                new GenericData.EnumSymbol(older.getField("outputFormat").schema(), "PNG"));
         record.put("replyTopic", null);
         record.put("createdAt", 1_000L);
         ByteBuffer oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(record);
 
-        GenerationRequest decoded = requests.decode(Arrays.copyOfRange(oldBytes.array(), oldBytes.position(), oldBytes.limit()));
+        GenerationRequest decoded =
+                requests.decode(Arrays.copyOfRange(oldBytes.array(), oldBytes.position(), oldBytes.limit()));
 
         assertEquals("old-1", decoded.getRequestId());
         assertEquals("old-run", decoded.getModel().getRunId());
@@ -74,8 +80,8 @@ class AvroCodecTest {
         byte[][] bad = {
             new byte[0],
             "hello, not avro".getBytes(),
-            Arrays.copyOf(valid, 10),                       // header only
-            Arrays.copyOf(valid, valid.length - 5),         // truncated body
+            Arrays.copyOf(valid, 10), // header only
+            Arrays.copyOf(valid, valid.length - 5), // truncated body
             new AvroCodec<>(CheckpointEvent.class).encode(SampleRecords.checkpointEvent()), // another schema
             withUnknownFingerprint(valid),
         };
@@ -112,7 +118,9 @@ class AvroCodecTest {
         Arrays.fill(padded, valid.length, padded.length, (byte) 0x7F);
         RecordDecodingException e = assertThrows(RecordDecodingException.class, () -> requests.decode(padded));
         assertTrue(e.getMessage().contains("100 trailing bytes after the record"), e.getMessage());
-        assertEquals(SampleRecords.generationRequest().getRequestId(), requests.decode(valid).getRequestId());
+        assertEquals(
+                SampleRecords.generationRequest().getRequestId(),
+                requests.decode(valid).getRequestId());
     }
 
     private static byte[] withUnknownFingerprint(byte[] valid) {

@@ -24,10 +24,15 @@ class GenerationErrorHistoryTest {
     @Test
     void aRecordWrittenWithVersionOneDecodes() throws Exception {
         List<Schema> history = SchemaHistory.olderVersionsOf(GenerationError.getClassSchema());
-        assertEquals(3, history.size(), "avro-history/GenerationError/v1.avsc, v2.avsc and v3.avsc are on the main classpath");
+        assertEquals(
+                3,
+                history.size(),
+                "avro-history/GenerationError/v1.avsc, v2.avsc and v3.avsc are on the main classpath");
         Schema v1 = history.get(0);
-        assertNotEquals(SchemaNormalization.parsingFingerprint64(v1),
-            SchemaNormalization.parsingFingerprint64(GenerationError.getClassSchema()), "the current schema is a new version");
+        assertNotEquals(
+                SchemaNormalization.parsingFingerprint64(v1),
+                SchemaNormalization.parsingFingerprint64(GenerationError.getClassSchema()),
+                "the current schema is a new version");
 
         GenericRecord old = new GenericData.Record(v1);
         old.put("requestId", "req-7");
@@ -54,9 +59,12 @@ class GenerationErrorHistoryTest {
 
     @Test
     void aRecordWrittenWithVersionTwoDecodes() throws Exception {
-        Schema v2 = SchemaHistory.olderVersionsOf(GenerationError.getClassSchema()).get(1);
-        assertNotEquals(SchemaNormalization.parsingFingerprint64(v2),
-            SchemaNormalization.parsingFingerprint64(GenerationError.getClassSchema()), "EXPIRED made a new version");
+        Schema v2 =
+                SchemaHistory.olderVersionsOf(GenerationError.getClassSchema()).get(1);
+        assertNotEquals(
+                SchemaNormalization.parsingFingerprint64(v2),
+                SchemaNormalization.parsingFingerprint64(GenerationError.getClassSchema()),
+                "EXPIRED made a new version");
         GenericRecord old = new GenericData.Record(v2);
         old.put("requestId", "req-8");
         old.put("code", new GenericData.EnumSymbol(v2.getField("code").schema(), "OVERLOADED"));
@@ -73,13 +81,21 @@ class GenerationErrorHistoryTest {
 
     @Test
     void theNewCodesRoundTripAndTheEnumHasADefault() {
-        for (ErrorCode code : List.of(ErrorCode.REPLY_TOPIC_REJECTED, ErrorCode.TOO_COSTLY, ErrorCode.OVERLOADED, ErrorCode.EXPIRED)) {
-            GenerationError error = GenerationError.newBuilder().setRequestId(null).setCode(code).setReason("why")
-                .setComponent("sampler-service").setOccurredAt(Instant.ofEpochMilli(1_000L)).build();
+        for (ErrorCode code : List.of(
+                ErrorCode.REPLY_TOPIC_REJECTED, ErrorCode.TOO_COSTLY, ErrorCode.OVERLOADED, ErrorCode.EXPIRED)) {
+            GenerationError error = GenerationError.newBuilder()
+                    .setRequestId(null)
+                    .setCode(code)
+                    .setReason("why")
+                    .setComponent("sampler-service")
+                    .setOccurredAt(Instant.ofEpochMilli(1_000L))
+                    .build();
             GenerationError back = errors.decode(errors.encode(error));
             assertEquals(code, back.getCode());
             assertNull(back.getRequestId());
         }
-        assertEquals("INTERNAL", GenerationError.getClassSchema().getField("code").schema().getEnumDefault());
+        assertEquals(
+                "INTERNAL",
+                GenerationError.getClassSchema().getField("code").schema().getEnumDefault());
     }
 }

@@ -26,8 +26,9 @@ class GenerationRequestHistoryTest {
         assertEquals(2, history.size(), "avro-history/GenerationRequest/v1.avsc and v2.avsc are on the main classpath");
         Schema v2 = history.get(1);
         assertNull(v2.getField("deadlineMs"));
-        assertNotEquals(SchemaNormalization.parsingFingerprint64(v2),
-            SchemaNormalization.parsingFingerprint64(GenerationRequest.getClassSchema()));
+        assertNotEquals(
+                SchemaNormalization.parsingFingerprint64(v2),
+                SchemaNormalization.parsingFingerprint64(GenerationRequest.getClassSchema()));
 
         GenericRecord model = new GenericData.Record(v2.getField("model").schema());
         model.put("runId", "run");
@@ -39,7 +40,9 @@ class GenerationRequestHistoryTest {
         old.put("steps", 2);
         old.put("seed", 3L);
         old.put("tMid", null);
-        old.put("outputFormat", new GenericData.EnumSymbol(v2.getField("outputFormat").schema(), "PNG"));
+        old.put(
+                "outputFormat",
+                new GenericData.EnumSymbol(v2.getField("outputFormat").schema(), "PNG"));
         old.put("replyTopic", null);
         old.put("sampler", new GenericData.EnumSymbol(v2.getField("sampler").schema(), "ECT"));
         old.put("purpose", new GenericData.EnumSymbol(v2.getField("purpose").schema(), "EVALUATION"));

@@ -27,17 +27,18 @@ class KafkaRoundTripTest {
 
     static List<Arguments> contracts() {
         return List.of(
-            Arguments.of(AvroSerdes.checkpointEvent(), SampleRecords.checkpointEvent()),
-            Arguments.of(AvroSerdes.trainingProgress(), SampleRecords.trainingProgress()),
-            Arguments.of(AvroSerdes.generationRequest(), SampleRecords.generationRequest()),
-            Arguments.of(AvroSerdes.generationResult(), SampleRecords.generationResult()),
-            Arguments.of(AvroSerdes.generationError(), SampleRecords.generationError()),
-            Arguments.of(AvroSerdes.fidReport(), SampleRecords.fidReport()));
+                Arguments.of(AvroSerdes.checkpointEvent(), SampleRecords.checkpointEvent()),
+                Arguments.of(AvroSerdes.trainingProgress(), SampleRecords.trainingProgress()),
+                Arguments.of(AvroSerdes.generationRequest(), SampleRecords.generationRequest()),
+                Arguments.of(AvroSerdes.generationResult(), SampleRecords.generationResult()),
+                Arguments.of(AvroSerdes.generationError(), SampleRecords.generationError()),
+                Arguments.of(AvroSerdes.fidReport(), SampleRecords.fidReport()));
     }
 
     @ParameterizedTest
     @MethodSource("contracts")
-    <T extends SpecificRecord> void recordSurvivesTheBroker(Serde<T> serde, T record, KafkaCluster kafka) throws Exception {
+    <T extends SpecificRecord> void recordSurvivesTheBroker(Serde<T> serde, T record, KafkaCluster kafka)
+            throws Exception {
         String topic = "roundtrip." + record.getSchema().getName();
         kafka.createTopics(1, topic);
         Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -45,9 +46,12 @@ class KafkaRoundTripTest {
             producer.send(new ProducerRecord<>(topic, "key", record)).get();
         }
         Map<String, Object> consumerConfig = Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "roundtrip-" + topic,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "roundtrip-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         List<T> received = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), serde.deserializer())) {
             consumer.subscribe(List.of(topic));

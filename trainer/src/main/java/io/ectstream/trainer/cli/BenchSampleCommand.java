@@ -28,13 +28,17 @@ import picocli.CommandLine.Spec;
  * {@code bench-sample}: in-process ECT sampling images/s and peak GPU memory for a ladder of batch sizes,
  * step counts and precisions, one progress line per measurement, optionally a JSON file of all of them.
  */
-@Command(name = "bench-sample", mixinStandardHelpOptions = true,
-    description = "Measure in-process sampling images/s and peak GPU memory (batch ladder x steps x precision).")
+@Command(
+        name = "bench-sample",
+        mixinStandardHelpOptions = true,
+        description = "Measure in-process sampling images/s and peak GPU memory (batch ladder x steps x precision).")
 public class BenchSampleCommand implements Callable<Integer> {
 
     static final class Weights {
-        @Option(names = "--config", paramLabel = "FILE",
-            description = "training configuration (YAML): its network, initialised from its seed")
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "training configuration (YAML): its network, initialised from its seed")
         Path config;
 
         @Option(names = "--checkpoint", paramLabel = "FILE", description = "a checkpoint: its network and EMA weights")
@@ -50,26 +54,48 @@ public class BenchSampleCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a configuration key (with --config)")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
-        description = "sampling device; auto takes a GPU when DJL sees one (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            paramLabel = "auto|cpu|gpu",
+            description = "sampling device; auto takes a GPU when DJL sees one (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--batches", split = ",", defaultValue = "1,128,1024", paramLabel = "N[,N...]",
-        description = "batch sizes, each one generate() call (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batches",
+            split = ",",
+            defaultValue = "1,128,1024",
+            paramLabel = "N[,N...]",
+            description = "batch sizes, each one generate() call (default: ${DEFAULT-VALUE})")
     List<Integer> batches;
 
-    @Option(names = "--steps", split = ",", defaultValue = "1", paramLabel = "1|2[,...]",
-        description = "ECT sampling steps (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--steps",
+            split = ",",
+            defaultValue = "1",
+            paramLabel = "1|2[,...]",
+            description = "ECT sampling steps (default: ${DEFAULT-VALUE})")
     List<Integer> steps;
 
-    @Option(names = "--precision", split = ",", defaultValue = "fp32", paramLabel = "P[,P...]",
-        description = "what the network computes in: " + Precision.CHOICES + " (a list measures each; default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--precision",
+            split = ",",
+            defaultValue = "fp32",
+            paramLabel = "P[,P...]",
+            description = "what the network computes in: " + Precision.CHOICES
+                    + " (a list measures each; default: ${DEFAULT-VALUE})")
     List<String> precisions;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "untimed generations per measurement (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description = "untimed generations per measurement (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "timed generations per measurement (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeats",
+            defaultValue = "5",
+            description = "timed generations per measurement (default: ${DEFAULT-VALUE})")
     int repeats;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write every measurement to this JSON file")

@@ -26,14 +26,20 @@ import picocli.CommandLine.Option;
  * {@code bench-train}: training throughput of a configuration on this machine. Runs the real training step
  * (loss, backward, optimizer, EMA) on synthetic images of the configured shape; no checkpoints, no data files.
  */
-@Command(name = "bench-train", mixinStandardHelpOptions = true,
-    description = "Measure training images/s of a configuration (synthetic data, the real step).")
+@Command(
+        name = "bench-train",
+        mixinStandardHelpOptions = true,
+        description = "Measure training images/s of a configuration (synthetic data, the real step).")
 public class BenchTrainCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions options = new RunOptions();
 
-    @Option(names = "--phase", defaultValue = "ect", paramLabel = "ect|pretrain", description = "default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--phase",
+            defaultValue = "ect",
+            paramLabel = "ect|pretrain",
+            description = "default: ${DEFAULT-VALUE}")
     String phase;
 
     @Option(names = "--warmup", defaultValue = "2", description = "untimed steps first (default: ${DEFAULT-VALUE})")
@@ -43,18 +49,36 @@ public class BenchTrainCommand implements Callable<Integer> {
     int steps;
 
     /** What one benchmark measured. */
-    public record Measurement(String runId, Phase phase, int batch, int steps, double seconds, long parameters,
-            String device, long peakGpuBytes) {
+    public record Measurement(
+            String runId,
+            Phase phase,
+            int batch,
+            int steps,
+            double seconds,
+            long parameters,
+            String device,
+            long peakGpuBytes) {
         public double imagesPerSecond() {
             return batch * (double) steps / seconds;
         }
 
         public String line() {
-            String memory = peakGpuBytes < 0 ? "" : String.format(Locale.ROOT, ", peak GPU memory %.2f GiB",
-                peakGpuBytes / (double) (1L << 30));
-            return String.format(Locale.ROOT, "%s %s: %d steps of batch %d in %.2f s = %.1f images/s (%.0f ms/step,"
-                + " %,d parameters, %s%s)", runId, phase, steps, batch, seconds, imagesPerSecond(),
-                1000 * seconds / steps, parameters, device, memory);
+            String memory = peakGpuBytes < 0
+                    ? ""
+                    : String.format(Locale.ROOT, ", peak GPU memory %.2f GiB", peakGpuBytes / (double) (1L << 30));
+            return String.format(
+                    Locale.ROOT,
+                    "%s %s: %d steps of batch %d in %.2f s = %.1f images/s (%.0f ms/step," + " %,d parameters, %s%s)",
+                    runId,
+                    phase,
+                    steps,
+                    batch,
+                    seconds,
+                    imagesPerSecond(),
+                    1000 * seconds / steps,
+                    parameters,
+                    device,
+                    memory);
         }
     }
 
@@ -62,8 +86,12 @@ public class BenchTrainCommand implements Callable<Integer> {
     public Integer call() {
         try {
             options.applyThreads();
-            Measurement m = measure(options.load(), "pretrain".equals(phase) ? Phase.PRETRAIN : Phase.ECT,
-                Devices.select(options.device), warmup, steps);
+            Measurement m = measure(
+                    options.load(),
+                    "pretrain".equals(phase) ? Phase.PRETRAIN : Phase.ECT,
+                    Devices.select(options.device),
+                    warmup,
+                    steps);
             System.out.println(m.line());
             return 0;
         } catch (ConfigException | IllegalArgumentException e) {
@@ -82,8 +110,11 @@ public class BenchTrainCommand implements Callable<Integer> {
                 TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
             model.newOptimizer(pc);
             ImageDataset data = synthetic(config, Math.max(pc.batch() * 2, 64));
-            TrainingStep step = new TrainingStep(model, new DataFeed(data, config.seed()), config.seed(),
-                config.network().sigmaData());
+            TrainingStep step = new TrainingStep(
+                    model,
+                    new DataFeed(data, config.seed()),
+                    config.seed(),
+                    config.network().sigmaData());
             for (int i = 0; i < warmup; i++) {
                 try (NDArray loss = step.run(stretch, i, (long) i * pc.batch())) {
                     loss.getFloat();
@@ -100,14 +131,23 @@ public class BenchTrainCommand implements Callable<Integer> {
             last.getFloat(); // waits for the device to finish
             last.close();
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Measurement(config.runId(), phase, pc.batch(), steps, seconds, model.parameters().size(),
-                device.toString(), probe.peakBytes().orElse(-1));
+            return new Measurement(
+                    config.runId(),
+                    phase,
+                    pc.batch(),
+                    steps,
+                    seconds,
+                    model.parameters().size(),
+                    device.toString(),
+                    probe.peakBytes().orElse(-1));
         }
     }
 
     private static ImageDataset synthetic(TrainingConfig config, int count) {
-        ImageShape shape = new ImageShape(config.network().inChannels(), config.network().imgResolution(),
-            config.network().imgResolution());
+        ImageShape shape = new ImageShape(
+                config.network().inChannels(),
+                config.network().imgResolution(),
+                config.network().imgResolution());
         byte[] pixels = new byte[count * shape.pixels()];
         Random random = new Random(config.seed());
         byte[] image = new byte[shape.pixels()];

@@ -14,21 +14,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code export-weights}: a training checkpoint cut down to its EMA weights, for serving, shipping or {@code --init}. */
-@Command(name = "export-weights", mixinStandardHelpOptions = true,
-    description = {"Write a copy of a checkpoint with its metadata and EMA weights only (no student, no optimizer state):",
-        "what the sampler and 'train --init' read, at a quarter of the size. A <out>.sha256 file is written beside it."})
+@Command(
+        name = "export-weights",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write a copy of a checkpoint with its metadata and EMA weights only (no student, no optimizer state):",
+            "what the sampler and 'train --init' read, at a quarter of the size. A <out>.sha256 file is written beside it."
+        })
 public class ExportWeightsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "training checkpoint (verified first)")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            paramLabel = "FILE",
+            description = "training checkpoint (verified first)")
     Path checkpoint;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "checkpoint file to write")
     Path out;
 
-    public ExportWeightsCommand() {
-    }
+    public ExportWeightsCommand() {}
 
     @Override
     public Integer call() throws Exception {

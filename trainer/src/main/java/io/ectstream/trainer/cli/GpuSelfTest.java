@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.ectstream.core.config.NetworkSpec;
-import io.ectstream.core.device.GpuMemoryProbe;
 import io.ectstream.core.ect.Denoiser;
 import io.ectstream.core.ect.Preconditioning.Mode;
 import io.ectstream.core.network.SongUNet;
@@ -36,6 +35,7 @@ public final class GpuSelfTest {
     public static final double FP16_TOLERANCE = 1e-2;
     /** Ceilings in GiB of used device memory (cudaMemGetInfo, context and allocator cache included). */
     public static final double SAMPLE_1024_CEILING_GIB = 24;
+
     public static final double ECT_STEP_128_CEILING_GIB = 36;
 
     /** One check: what was measured against its limit. */
@@ -45,8 +45,7 @@ public final class GpuSelfTest {
         }
     }
 
-    private GpuSelfTest() {
-    }
+    private GpuSelfTest() {}
 
     public static boolean gpuVisible() {
         return Engine.getInstance().getGpuCount() > 0;
@@ -63,15 +62,24 @@ public final class GpuSelfTest {
         add(checks, progress, "cifar10 forward, fp16 vs fp32 on gpu, relative L2", errors[2], FP16_TOLERANCE);
         SamplingBench.Plan plan = new SamplingBench.Plan(List.of(1024), List.of(1), List.of(Precision.FP32), 1, 1);
         try {
-            SamplingBench.Row row = SamplingBench.run(SamplingBench.initialised(spec, 1), gpu, plan, progress).get(0);
-            add(checks, progress, "1-step sampling, batch 1024, fp32: peak GiB", gib(row.peakGpuBytes()),
-                SAMPLE_1024_CEILING_GIB);
+            SamplingBench.Row row = SamplingBench.run(SamplingBench.initialised(spec, 1), gpu, plan, progress)
+                    .get(0);
+            add(
+                    checks,
+                    progress,
+                    "1-step sampling, batch 1024, fp32: peak GiB",
+                    gib(row.peakGpuBytes()),
+                    SAMPLE_1024_CEILING_GIB);
         } catch (io.ectstream.core.checkpoint.CheckpointException e) {
             throw new IllegalStateException(e);
         }
         BenchTrainCommand.Measurement ect = BenchTrainCommand.measure(config, Phase.ECT, gpu, 1, 2);
-        add(checks, progress, "ECT training step, batch " + ect.batch() + ": peak GiB", gib(ect.peakGpuBytes()),
-            ECT_STEP_128_CEILING_GIB);
+        add(
+                checks,
+                progress,
+                "ECT training step, batch " + ect.batch() + ": peak GiB",
+                gib(ect.peakGpuBytes()),
+                ECT_STEP_128_CEILING_GIB);
         return checks;
     }
 
@@ -111,20 +119,27 @@ public final class GpuSelfTest {
                 host[i] = (float) random.nextGaussian();
             }
             try (NDManager step = manager.newSubManager()) {
-                NDArray x = step.create(host, new Shape(2, spec.inChannels(), spec.imgResolution(), spec.imgResolution()));
+                NDArray x =
+                        step.create(host, new Shape(2, spec.inChannels(), spec.imgResolution(), spec.imgResolution()));
                 NDArray sigma = step.create(new float[] {0.5f, 20f});
                 Denoiser denoiser = new Denoiser(net);
                 ParameterStore ps = new ParameterStore(step, false);
                 if (fp16) {
                     net.toPrecision(manager, Precision.FP16.dataType());
-                    return new float[][] {denoiser.denoise(ps, x, sigma, false, Mode.SAMPLING, null).toFloatArray(), null};
+                    return new float[][] {
+                        denoiser.denoise(ps, x, sigma, false, Mode.SAMPLING, null)
+                                .toFloatArray(),
+                        null
+                    };
                 }
                 NDArray out;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     out = denoiser.denoise(ps, x, sigma, true, Mode.SAMPLING, null);
                     collector.backward(out.square().sum());
                 }
-                return new float[][] {out.toFloatArray(), model.parameters().flatGradients(step).toFloatArray()};
+                return new float[][] {
+                    out.toFloatArray(), model.parameters().flatGradients(step).toFloatArray()
+                };
             }
         }
     }

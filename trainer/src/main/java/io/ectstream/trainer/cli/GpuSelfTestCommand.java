@@ -12,12 +12,18 @@ import picocli.CommandLine.Option;
  * {@code gpu-selftest} (hidden): the checks of the {@code gpu}-tagged tests, from the jar, for the GPU machine
  * where there is no Maven. Exit 0 when all pass, 1 when one fails, 3 when no GPU is visible.
  */
-@Command(name = "gpu-selftest", hidden = true, mixinStandardHelpOptions = true,
-    description = "GPU checks: CPU vs GPU output and gradients, fp16 vs fp32, peak memory ceilings.")
+@Command(
+        name = "gpu-selftest",
+        hidden = true,
+        mixinStandardHelpOptions = true,
+        description = "GPU checks: CPU vs GPU output and gradients, fp16 vs fp32, peak memory ceilings.")
 public class GpuSelfTestCommand implements Callable<Integer> {
 
-    @Option(names = "--config", defaultValue = "configs/cifar10.yaml", paramLabel = "FILE",
-        description = "training configuration of the network and ECT step (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--config",
+            defaultValue = "configs/cifar10.yaml",
+            paramLabel = "FILE",
+            description = "training configuration of the network and ECT step (default: ${DEFAULT-VALUE})")
     Path config;
 
     @Override
@@ -27,7 +33,8 @@ public class GpuSelfTestCommand implements Callable<Integer> {
             return 3;
         }
         try {
-            List<GpuSelfTest.Check> checks = GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), System.out::println);
+            List<GpuSelfTest.Check> checks =
+                    GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), System.out::println);
             long failed = checks.stream().filter(c -> !c.passed()).count();
             System.out.println("gpu-selftest: " + (checks.size() - failed) + " of " + checks.size() + " checks passed");
             return failed == 0 ? 0 : 1;

@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code model-info}: the network of a configuration, one row per parameter tensor, and the total count. */
-@Command(name = "model-info", mixinStandardHelpOptions = true,
-    description = "Print the parameter count and the layer table of the configured network.")
+@Command(
+        name = "model-info",
+        mixinStandardHelpOptions = true,
+        description = "Print the parameter count and the layer table of the configured network.")
 public class ModelInfoCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "training configuration (YAML)")
@@ -26,8 +28,7 @@ public class ModelInfoCommand implements Callable<Integer> {
 
     private PrintStream out = System.out;
 
-    public ModelInfoCommand() {
-    }
+    public ModelInfoCommand() {}
 
     void setOut(PrintStream out) {
         this.out = out;

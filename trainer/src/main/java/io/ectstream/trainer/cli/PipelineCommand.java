@@ -9,13 +9,16 @@ import picocli.CommandLine.Command;
  * {@code pipeline}: diffusion pretraining for pretrain.kimg, then ECT tuning for ect.kimg initialised from the
  * teacher's EMA, in one run (one step axis, one checkpoint folder); resumable at any point.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = {"Pretrain a diffusion teacher (pretrain.kimg), then tune it with ECT (ect.kimg) from its EMA,"
-        + " checkpointing and announcing throughout. Rerun the same command to resume after a kill."})
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Pretrain a diffusion teacher (pretrain.kimg), then tune it with ECT (ect.kimg) from its EMA,"
+                    + " checkpointing and announcing throughout. Rerun the same command to resume after a kill."
+        })
 public class PipelineCommand extends TrainingCommandBase {
 
-    public PipelineCommand() {
-    }
+    public PipelineCommand() {}
 
     public PipelineCommand(TrainingEvents events) {
         setEvents(events);
@@ -25,7 +28,7 @@ public class PipelineCommand extends TrainingCommandBase {
     RunPlan plan(TrainingConfig config) {
         if (config.pretrain().iterations() < 1 || config.ect().iterations() < 1) {
             throw new IllegalArgumentException("pipeline needs pretrain.kimg > 0 and ect.kimg > 0 (got "
-                + config.pretrain().kimg() + " and " + config.ect().kimg() + ")");
+                    + config.pretrain().kimg() + " and " + config.ect().kimg() + ")");
         }
         return RunPlan.pipeline(config);
     }

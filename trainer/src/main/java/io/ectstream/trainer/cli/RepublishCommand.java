@@ -23,60 +23,80 @@ import picocli.CommandLine.Spec;
  * files again (the files are the source of truth). Exit code 0 when every readable checkpoint is on the
  * topic, 1 when some could not be delivered in time, 2 when some files could not be read.
  */
-@Command(name = "republish", mixinStandardHelpOptions = true,
-    description = "Announce the checkpoints of a run directory again on the checkpoints topic "
-        + "(skipping those already announced with the same SHA-256, unless --all).")
+@Command(
+        name = "republish",
+        mixinStandardHelpOptions = true,
+        description = "Announce the checkpoints of a run directory again on the checkpoints topic "
+                + "(skipping those already announced with the same SHA-256, unless --all).")
 public class RepublishCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run-dir", required = true, description = "The run's folder in the checkpoint store: <root>/<runId>.")
+    @Option(
+            names = "--run-dir",
+            required = true,
+            description = "The run's folder in the checkpoint store: <root>/<runId>.")
     Path runDir;
 
-    @Option(names = "--store-root", description = "Checkpoint store root the event URIs are relative to "
-        + "(default: the parent of --run-dir).")
+    @Option(
+            names = "--store-root",
+            description =
+                    "Checkpoint store root the event URIs are relative to " + "(default: the parent of --run-dir).")
     Path storeRoot;
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "Topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--checkpoints-topic",
+            defaultValue = "ect.checkpoints",
+            description = "Topic (default ${DEFAULT-VALUE}).")
     String checkpointsTopic;
 
     @Option(names = "--all", description = "Announce every checkpoint, also those already on the topic.")
     boolean all;
 
-    @Option(names = "--timeout", defaultValue = "60s",
-        description = "How long to wait for Kafka to take the events, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "60s",
+            description = "How long to wait for Kafka to take the events, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
     String timeout;
 
-
-    public RepublishCommand() {
-    }
+    public RepublishCommand() {}
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path root = storeRoot != null ? storeRoot : runDir.toAbsolutePath().normalize().getParent();
+        Path root = storeRoot != null
+                ? storeRoot
+                : runDir.toAbsolutePath().normalize().getParent();
         StoredCheckpoints.Scan scan = StoredCheckpoints.scan(root, runDir);
         scan.problems().forEach(problem -> spec.commandLine().getErr().println("unreadable checkpoint: " + problem));
         TopicNames defaults = TopicNames.defaults();
-        TopicNames topics = new TopicNames(checkpointsTopic, defaults.trainProgress(), defaults.generateRequests(),
-            defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
+        TopicNames topics = new TopicNames(
+                checkpointsTopic,
+                defaults.trainProgress(),
+                defaults.generateRequests(),
+                defaults.generateResults(),
+                defaults.generateErrors(),
+                defaults.evalFid());
         Duration waitFor;
         try {
             waitFor = parseDuration(timeout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
         }
-        PublisherConfig config = PublisherConfig.of(kafka.settings()).withTopics(topics)
-            .withQueueBound(Math.max(PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()))
-            .withOutageWarningAfter(Duration.ofSeconds(5)).withCloseTimeout(waitFor);
+        PublisherConfig config = PublisherConfig.of(kafka.settings())
+                .withTopics(topics)
+                .withQueueBound(Math.max(
+                        PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()))
+                .withOutageWarningAfter(Duration.ofSeconds(5))
+                .withCloseTimeout(waitFor);
         long delivered;
         long skipped;
-        try (KafkaTrainingEvents events = new KafkaTrainingEvents(config,
-                all ? DuplicatePolicy.ANNOUNCE_ALWAYS : DuplicatePolicy.SKIP_ANNOUNCED)) {
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(
+                config, all ? DuplicatePolicy.ANNOUNCE_ALWAYS : DuplicatePolicy.SKIP_ANNOUNCED)) {
             for (CheckpointEvent event : scan.events()) {
                 events.checkpointWritten(event);
             }
@@ -84,8 +104,13 @@ public class RepublishCommand implements Callable<Integer> {
             delivered = events.delivered();
             skipped = events.skippedDuplicates();
         }
-        out.printf("republish %s: %d checkpoints found, %d announced, %d already announced, %d unreadable%n",
-            runDir, scan.events().size(), delivered, skipped, scan.problems().size());
+        out.printf(
+                "republish %s: %d checkpoints found, %d announced, %d already announced, %d unreadable%n",
+                runDir,
+                scan.events().size(),
+                delivered,
+                skipped,
+                scan.problems().size());
         out.flush();
         if (delivered + skipped < scan.events().size()) {
             return 1;

@@ -17,19 +17,28 @@ public final class RunOptions {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "training configuration (YAML)")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a configuration key, e.g. --set ect.q=256")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "override a configuration key, e.g. --set ect.q=256")
     List<String> overrides = new ArrayList<>();
 
     @Mixin
     DeviceOptions device = new DeviceOptions();
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
-        description = "the run's checkpoint folder <store root>/<runId> (default: runs/<runId from the config>)")
+    @Option(
+            names = "--run-dir",
+            paramLabel = "DIR",
+            description = "the run's checkpoint folder <store root>/<runId> (default: runs/<runId from the config>)")
     Path runDir;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-        description = "PyTorch intra-op threads on CPU (0: one per core; 1 is steadier on a machine shared with other"
-            + " jobs). Takes effect only if the engine has not started yet in this process.")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "PyTorch intra-op threads on CPU (0: one per core; 1 is steadier on a machine shared with other"
+                            + " jobs). Takes effect only if the engine has not started yet in this process.")
     int threads;
 
     /** Applies --threads before the engine starts (DJL reads the property once, at engine start). */

@@ -47,8 +47,7 @@ final class SamplingBench {
     }
 
     /** One measurement; peak memory -1 where it cannot be read (CPU). */
-    record Row(String precision, int steps, int batch, int repeats, double seconds, long peakGpuBytes,
-            String device) {
+    record Row(String precision, int steps, int batch, int repeats, double seconds, long peakGpuBytes, String device) {
         double imagesPerSecond() {
             return batch * (double) repeats / seconds;
         }
@@ -58,9 +57,20 @@ final class SamplingBench {
         }
 
         String line() {
-            String memory = peakGpuBytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f GiB", peakGpuBytes / (double) (1L << 30));
-            return String.format(Locale.ROOT, "%s %d-step batch %d: %.1f images/s (%.2f ms/batch over %d), peak GPU memory %s (%s)",
-                precision, steps, batch, imagesPerSecond(), millisPerBatch(), repeats, memory, device);
+            String memory = peakGpuBytes < 0
+                    ? "n/a"
+                    : String.format(Locale.ROOT, "%.2f GiB", peakGpuBytes / (double) (1L << 30));
+            return String.format(
+                    Locale.ROOT,
+                    "%s %d-step batch %d: %.1f images/s (%.2f ms/batch over %d), peak GPU memory %s (%s)",
+                    precision,
+                    steps,
+                    batch,
+                    imagesPerSecond(),
+                    millisPerBatch(),
+                    repeats,
+                    memory,
+                    device);
         }
     }
 
@@ -83,10 +93,10 @@ final class SamplingBench {
         return (device, precision) -> new CheckpointModelLoader(device, false, precision).load(file, null);
     }
 
-    private SamplingBench() {
-    }
+    private SamplingBench() {}
 
-    static List<Row> run(Source source, Device device, Plan plan, Consumer<String> progress) throws CheckpointException {
+    static List<Row> run(Source source, Device device, Plan plan, Consumer<String> progress)
+            throws CheckpointException {
         List<Row> rows = new ArrayList<>();
         for (Precision precision : plan.precisions()) {
             try (ImageGenerator generator = source.load(device, precision)) {
@@ -103,8 +113,13 @@ final class SamplingBench {
         return rows;
     }
 
-    private static Row measure(ImageGenerator generator, SamplerSettings settings, int batch, Plan plan,
-            Precision precision, Device device) {
+    private static Row measure(
+            ImageGenerator generator,
+            SamplerSettings settings,
+            int batch,
+            Plan plan,
+            Precision precision,
+            Device device) {
         try (GpuMemoryProbe probe = new GpuMemoryProbe(device).start()) {
             long round = 0;
             for (int i = 0; i < plan.warmup(); i++) {
@@ -115,8 +130,14 @@ final class SamplingBench {
                 generator.generate(NoiseSeeds.forImages(round++, 0, batch), settings); // bytes on the host: synchronous
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Row(precision.label(), settings.steps(), batch, plan.repeats(), seconds,
-                probe.peakBytes().orElse(-1), device.toString());
+            return new Row(
+                    precision.label(),
+                    settings.steps(),
+                    batch,
+                    plan.repeats(),
+                    seconds,
+                    probe.peakBytes().orElse(-1),
+                    device.toString());
         }
     }
 }

@@ -33,9 +33,11 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints",
-        description = "Where checkpoints are announced when Kafka is given (--bootstrap-servers, --kafka-config or"
-            + " --kafka-property; none of them: no announcements) (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--checkpoints-topic",
+            defaultValue = "ect.checkpoints",
+            description = "Where checkpoints are announced when Kafka is given (--bootstrap-servers, --kafka-config or"
+                    + " --kafka-property; none of them: no announcements) (default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
     @Option(names = "--progress-topic", defaultValue = "ect.train.progress", description = "(default ${DEFAULT-VALUE})")
@@ -60,8 +62,13 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             return null;
         }
         TopicNames defaults = TopicNames.defaults();
-        TopicNames topics = new TopicNames(checkpointsTopic, progressTopic, defaults.generateRequests(),
-            defaults.generateResults(), defaults.generateErrors(), defaults.evalFid());
+        TopicNames topics = new TopicNames(
+                checkpointsTopic,
+                progressTopic,
+                defaults.generateRequests(),
+                defaults.generateResults(),
+                defaults.generateErrors(),
+                defaults.evalFid());
         return new KafkaTrainingEvents(PublisherConfig.of(kafka.settings()).withTopics(topics));
     }
 
@@ -76,16 +83,26 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             TrainingLoop.Result result;
             KafkaTrainingEvents owned = ownPublisher();
             try {
-                TrainingLoop loop = new TrainingLoop(config, plan, dataset, options.storeRoot(), device,
-                    owned != null ? owned : events, initCheckpoint());
+                TrainingLoop loop = new TrainingLoop(
+                        config,
+                        plan,
+                        dataset,
+                        options.storeRoot(),
+                        device,
+                        owned != null ? owned : events,
+                        initCheckpoint());
                 result = loop.run();
             } finally {
                 if (owned != null) {
                     owned.close();
                 }
             }
-            LOG.info("run {} complete: {} steps, {} kimg, last checkpoint {}", config.runId(), result.step(),
-                result.imagesSeen() / 1000.0, result.lastCheckpoint());
+            LOG.info(
+                    "run {} complete: {} steps, {} kimg, last checkpoint {}",
+                    config.runId(),
+                    result.step(),
+                    result.imagesSeen() / 1000.0,
+                    result.lastCheckpoint());
             return 0;
         } catch (ConfigException | IllegalArgumentException | DatasetFormatException e) {
             System.err.println("error: " + e.getMessage());

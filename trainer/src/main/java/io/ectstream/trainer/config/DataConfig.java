@@ -19,7 +19,12 @@ public record DataConfig(String kind, String path, String split, String fit) {
     }
 
     public DatasetSpec toSpec(NetworkSpec network) {
-        return new DatasetSpec(DatasetKind.parse(kind), path == null ? null : Path.of(path), Split.parse(split),
-            network.imgResolution(), network.inChannels(), Fit.parse(fit));
+        return new DatasetSpec(
+                DatasetKind.parse(kind),
+                path == null ? null : Path.of(path),
+                Split.parse(split),
+                network.imgResolution(),
+                network.inChannels(),
+                Fit.parse(fit));
     }
 }

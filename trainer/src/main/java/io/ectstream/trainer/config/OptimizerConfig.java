@@ -14,7 +14,8 @@ public record OptimizerConfig(String kind, double lr, double beta1, double beta2
             throw new IllegalArgumentException("optimizer.lr must be a positive number, not " + lr);
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("optimizer betas must lie in [0, 1): beta1 " + beta1 + ", beta2 " + beta2);
+            throw new IllegalArgumentException(
+                    "optimizer betas must lie in [0, 1): beta1 " + beta1 + ", beta2 " + beta2);
         }
         if (!(eps > 0)) {
             throw new IllegalArgumentException("optimizer.eps must be positive, not " + eps);

@@ -10,8 +10,18 @@ import io.ectstream.trainer.ect.EctSchedule;
  * @param stageLength ECT iterations per stage (ECT only)
  * @param c           pseudo-Huber constant (ECT only; 0 gives the plain L2 distance)
  */
-public record PhaseConfig(double kimg, int batch, OptimizerConfig optimizer, EmaConfig ema,
-        double pMean, double pStd, double q, double k, double b, double c, long stageLength) {
+public record PhaseConfig(
+        double kimg,
+        int batch,
+        OptimizerConfig optimizer,
+        EmaConfig ema,
+        double pMean,
+        double pStd,
+        double q,
+        double k,
+        double b,
+        double c,
+        long stageLength) {
 
     public PhaseConfig {
         if (!(kimg >= 0) || !Double.isFinite(kimg)) {

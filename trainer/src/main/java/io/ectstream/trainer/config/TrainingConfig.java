@@ -9,21 +9,28 @@ import io.ectstream.core.config.NetworkSpec;
  * @param runId identifier of the run (checkpoints go to {@code <store root>/<runId>/})
  * @param seed  seeds the network initialisation, the data order and every step's noise
  */
-public record TrainingConfig(String runId, long seed, DataConfig data, NetworkSpec network, PhaseConfig pretrain,
-        PhaseConfig ect, CheckpointConfig checkpoint, LogConfig log) {
+public record TrainingConfig(
+        String runId,
+        long seed,
+        DataConfig data,
+        NetworkSpec network,
+        PhaseConfig pretrain,
+        PhaseConfig ect,
+        CheckpointConfig checkpoint,
+        LogConfig log) {
 
     public TrainingConfig {
         if (!CheckpointStore.isValidRunId(runId)) {
             throw new IllegalArgumentException("runId must be 1-128 letters, digits, '.', '_' or '-', start with a"
-                + " letter or digit and contain no '..' (it names a folder), not "
-                + (runId == null ? "missing" : "'" + runId + "'"));
+                    + " letter or digit and contain no '..' (it names a folder), not "
+                    + (runId == null ? "missing" : "'" + runId + "'"));
         }
         if (data == null || network == null || pretrain == null || ect == null || checkpoint == null || log == null) {
             throw new IllegalArgumentException("data, network, pretrain, ect, checkpoint and log are required");
         }
         if (network.inChannels() != network.outChannels()) {
             throw new IllegalArgumentException("network.outChannels must equal inChannels for a denoiser: "
-                + network.inChannels() + " vs " + network.outChannels());
+                    + network.inChannels() + " vs " + network.outChannels());
         }
     }
 

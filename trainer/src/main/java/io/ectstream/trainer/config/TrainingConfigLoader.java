@@ -25,11 +25,10 @@ import java.util.stream.Collectors;
 public final class TrainingConfigLoader {
     private static final String DEFAULTS = "/io/ectstream/trainer/config/defaults.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private TrainingConfigLoader() {
-    }
+    private TrainingConfigLoader() {}
 
     /** Loads {@code file}; a missing runId becomes the file name without its extension. */
     public static TrainingConfig load(Path file, List<String> overrides) {
@@ -102,8 +101,12 @@ public final class TrainingConfigLoader {
         try {
             return YAML.treeToValue(tree, TrainingConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                .map(Object::toString).sorted().collect(Collectors.joining(", ", " (known keys there: ", ")"));
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", ", " (known keys there: ", ")"));
             throw new ConfigException(source + ": unknown key '" + path(e) + "'" + known, e);
         } catch (JsonMappingException e) {
             Throwable root = e;
@@ -112,8 +115,8 @@ public final class TrainingConfigLoader {
             }
             String reason = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
             String at = path(e);
-            throw new ConfigException(source + ": invalid value" + (at.isEmpty() ? "" : " under '" + at + "'")
-                + ": " + reason, e);
+            throw new ConfigException(
+                    source + ": invalid value" + (at.isEmpty() ? "" : " under '" + at + "'") + ": " + reason, e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage(), e);
         }
@@ -121,8 +124,8 @@ public final class TrainingConfigLoader {
 
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
-            .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-            .collect(Collectors.joining("."));
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
     }
 
     private static ObjectNode defaults() {
@@ -139,7 +142,8 @@ public final class TrainingConfigLoader {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode current = base.get(field.getKey());
-            if (current instanceof ObjectNode currentObject && field.getValue() instanceof ObjectNode overObject
+            if (current instanceof ObjectNode currentObject
+                    && field.getValue() instanceof ObjectNode overObject
                     && !"ema".equals(field.getKey())) {
                 merge(currentObject, overObject);
             } else {
@@ -159,7 +163,8 @@ public final class TrainingConfigLoader {
         try {
             value = YAML.readTree(override.substring(eq + 1));
         } catch (JsonProcessingException e) {
-            throw new ConfigException("override '" + override + "' has an unreadable value: " + e.getOriginalMessage(), e);
+            throw new ConfigException(
+                    "override '" + override + "' has an unreadable value: " + e.getOriginalMessage(), e);
         }
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {

@@ -54,13 +54,10 @@ public final class EctLoss {
         NDArray dt = student.denoise(xt, draw.t);
         long n = draw.x.getShape().get(0);
         NDArray deltaSquared = dt.sub(target).square().reshape(n, -1).sum(new int[] {1});
-        NDArray distance = c > 0
-            ? deltaSquared.add((float) (c * c)).sqrt().sub((float) c)
-            : deltaSquared.sqrt();
+        NDArray distance = c > 0 ? deltaSquared.add((float) (c * c)).sqrt().sub((float) c) : deltaSquared.sqrt();
         return distance.div(draw.t.sub(draw.r).reshape(n));
     }
 
     /** The batch's random draws: clean images x, noise levels t and r ([N, 1, 1, 1]), shared noise e. */
-    public record Draw(NDArray x, NDArray t, NDArray r, NDArray e) {
-    }
+    public record Draw(NDArray x, NDArray t, NDArray r, NDArray e) {}
 }

@@ -63,6 +63,7 @@ public record EctSchedule(double pMean, double pStd, double q, double k, double 
 
     /** t = exp(N(pMean, pStd)), shape [batch, 1, 1, 1], from the engine's (seeded) generator. */
     public NDArray sampleT(NDManager manager, int batch) {
-        return manager.randomNormal((float) pMean, (float) pStd, new Shape(batch, 1, 1, 1), DataType.FLOAT32).exp();
+        return manager.randomNormal((float) pMean, (float) pStd, new Shape(batch, 1, 1, 1), DataType.FLOAT32)
+                .exp();
     }
 }

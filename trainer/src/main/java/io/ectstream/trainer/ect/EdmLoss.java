@@ -16,8 +16,8 @@ public final class EdmLoss {
 
     public EdmLoss(double pMean, double pStd, double sigmaData) {
         if (!(pStd > 0) || !Double.isFinite(pMean) || !(sigmaData > 0)) {
-            throw new IllegalArgumentException("need a finite P_mean, positive P_std and sigma_data: "
-                + pMean + ", " + pStd + ", " + sigmaData);
+            throw new IllegalArgumentException(
+                    "need a finite P_mean, positive P_std and sigma_data: " + pMean + ", " + pStd + ", " + sigmaData);
         }
         this.pMean = pMean;
         this.pStd = pStd;
@@ -31,7 +31,8 @@ public final class EdmLoss {
     /** Per-sample loss, shape [N], for clean images x ([N, C, H, W]). */
     public NDArray perSample(NDManager manager, NDArray x, DenoiserPass denoiser) {
         long n = x.getShape().get(0);
-        NDArray sigma = manager.randomNormal((float) pMean, (float) pStd, new Shape(n, 1, 1, 1), DataType.FLOAT32).exp();
+        NDArray sigma = manager.randomNormal((float) pMean, (float) pStd, new Shape(n, 1, 1, 1), DataType.FLOAT32)
+                .exp();
         NDArray noise = manager.randomNormal(0f, 1f, x.getShape(), DataType.FLOAT32);
         return perSample(x, sigma, noise, denoiser);
     }

@@ -15,10 +15,16 @@ final class ProgressMeter {
         this.lastImages = imagesSeen;
     }
 
-    record Report(TrainingProgress event, String line) {
-    }
+    record Report(TrainingProgress event, String line) {}
 
-    Report report(String runId, long step, long totalSteps, long imagesSeen, long totalImages, Phase phase, int stage,
+    Report report(
+            String runId,
+            long step,
+            long totalSteps,
+            long imagesSeen,
+            long totalImages,
+            Phase phase,
+            int stage,
             double loss) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
@@ -27,20 +33,29 @@ final class ProgressMeter {
         lastNanos = now;
         lastImages = imagesSeen;
         TrainingProgress event = TrainingProgress.newBuilder()
-            .setRunId(runId)
-            .setStep(step)
-            .setImagesSeen(imagesSeen)
-            .setTotalImages(totalImages)
-            .setPhase(phase)
-            .setEctStage(stage)
-            .setLoss(loss)
-            .setImagesPerSecond(imagesPerSecond)
-            .setEtaSeconds(eta)
-            .setTimestamp(Instant.now())
-            .build();
-        String line = String.format(Locale.ROOT, "step %d/%d kimg %.1f/%.1f phase %s stage %d loss %.4f images/s %.1f ETA %s",
-            step, totalSteps, imagesSeen / 1000.0, totalImages / 1000.0, phase, stage, loss, imagesPerSecond,
-            eta == null ? "?" : formatDuration(eta));
+                .setRunId(runId)
+                .setStep(step)
+                .setImagesSeen(imagesSeen)
+                .setTotalImages(totalImages)
+                .setPhase(phase)
+                .setEctStage(stage)
+                .setLoss(loss)
+                .setImagesPerSecond(imagesPerSecond)
+                .setEtaSeconds(eta)
+                .setTimestamp(Instant.now())
+                .build();
+        String line = String.format(
+                Locale.ROOT,
+                "step %d/%d kimg %.1f/%.1f phase %s stage %d loss %.4f images/s %.1f ETA %s",
+                step,
+                totalSteps,
+                imagesSeen / 1000.0,
+                totalImages / 1000.0,
+                phase,
+                stage,
+                loss,
+                imagesPerSecond,
+                eta == null ? "?" : formatDuration(eta));
         return new Report(event, line);
     }
 

@@ -2,8 +2,7 @@ package io.ectstream.trainer.loop;
 
 /** The engine seed of a training step: a function of (run seed, step), so a resumed step draws the same noise. */
 public final class StepSeeds {
-    private StepSeeds() {
-    }
+    private StepSeeds() {}
 
     public static int forStep(long runSeed, long step) {
         long z = runSeed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;

@@ -56,8 +56,7 @@ public final class TrainingCheckpoints {
     }
 
     /** What a checkpoint records about the loop besides the tensors. */
-    public record Position(long step, long imagesSeen, Phase phase, int stage, long phaseStartStep) {
-    }
+    public record Position(long step, long imagesSeen, Phase phase, int stage, long phaseStartStep) {}
 
     public WrittenCheckpoint write(TrainingModel model, TrainingConfig config, Position at) throws IOException {
         Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
@@ -66,11 +65,18 @@ public final class TrainingCheckpoints {
             groups.put(CheckpointFormat.GROUP_EMA, model.emaTensors(scratch));
             groups.put(GROUP_OPTIM, new LinkedHashMap<>(model.optimizer().state()));
             requireFinite(groups, at.step());
-            CheckpointMetadata metadata = new CheckpointMetadata(runId, at.step(), at.imagesSeen(), at.phase(), at.stage(),
-                config.network(), TrainingConfigLoader.toTree(config), Map.of(SEED_RUN, config.seed()),
-                Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(),
-                    SCALAR_PHASE_START_STEP, (double) at.phaseStartStep()),
-                Instant.now());
+            CheckpointMetadata metadata = new CheckpointMetadata(
+                    runId,
+                    at.step(),
+                    at.imagesSeen(),
+                    at.phase(),
+                    at.stage(),
+                    config.network(),
+                    TrainingConfigLoader.toTree(config),
+                    Map.of(SEED_RUN, config.seed()),
+                    Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(), SCALAR_PHASE_START_STEP, (double)
+                            at.phaseStartStep()),
+                    Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
         }
     }
@@ -78,14 +84,17 @@ public final class TrainingCheckpoints {
     /**
      * A diverged run must not reach the sampler: one scalar per tensor is read back, only at checkpoint time.
      */
-    private static void requireFinite(Map<String, Map<String, NDArray>> groups, long step) throws NonFiniteWeightsException {
+    private static void requireFinite(Map<String, Map<String, NDArray>> groups, long step)
+            throws NonFiniteWeightsException {
         for (String group : List.of(CheckpointFormat.GROUP_STUDENT, CheckpointFormat.GROUP_EMA)) {
             for (Map.Entry<String, NDArray> tensor : groups.get(group).entrySet()) {
                 NDArray a = tensor.getValue();
                 if (a.isNaN().any().getBoolean() || a.isInfinite().any().getBoolean()) {
-                    throw new NonFiniteWeightsException("training diverged: the " + group + " weight " + tensor.getKey()
-                        + " holds NaN or infinite values at step " + step + "; this checkpoint is not written or announced."
-                        + " Resume from the newest good checkpoint with a lower learning rate (--set <phase>.optimizer.lr=...)");
+                    throw new NonFiniteWeightsException(
+                            "training diverged: the " + group + " weight " + tensor.getKey()
+                                    + " holds NaN or infinite values at step " + step
+                                    + "; this checkpoint is not written or announced."
+                                    + " Resume from the newest good checkpoint with a lower learning rate (--set <phase>.optimizer.lr=...)");
                 }
             }
         }
@@ -120,7 +129,7 @@ public final class TrainingCheckpoints {
         Double phaseStart = meta.scalars().get(SCALAR_PHASE_START_STEP);
         if (optimSteps == null || phaseStart == null) {
             throw new CheckpointException("checkpoint lacks the scalars " + SCALAR_OPTIM_STEPS + " and "
-                + SCALAR_PHASE_START_STEP + " needed to resume");
+                    + SCALAR_PHASE_START_STEP + " needed to resume");
         }
         try (NDManager scratch = model.manager().newSubManager()) {
             Map<String, NDArray> state = new LinkedHashMap<>();

@@ -50,8 +50,14 @@ public final class TrainingLoop {
      * @param storeRoot      checkpoint store root; this run's files go to {@code <storeRoot>/<runId>/}
      * @param initCheckpoint for a fresh run: a checkpoint whose EMA initialises student and EMA (null: none)
      */
-    public TrainingLoop(TrainingConfig config, RunPlan plan, ImageDataset dataset, Path storeRoot, Device device,
-            TrainingEvents events, Path initCheckpoint) {
+    public TrainingLoop(
+            TrainingConfig config,
+            RunPlan plan,
+            ImageDataset dataset,
+            Path storeRoot,
+            Device device,
+            TrainingEvents events,
+            Path initCheckpoint) {
         this.config = config;
         this.plan = plan;
         this.dataset = dataset;
@@ -59,17 +65,19 @@ public final class TrainingLoop {
         this.device = device;
         this.events = events == null ? TrainingEvents.NONE : events;
         this.initCheckpoint = initCheckpoint;
-        if (!dataset.shape().equals(new ImageShape(config.network().inChannels(),
-                config.network().imgResolution(), config.network().imgResolution()))) {
+        if (!dataset.shape()
+                .equals(new ImageShape(
+                        config.network().inChannels(),
+                        config.network().imgResolution(),
+                        config.network().imgResolution()))) {
             throw new IllegalArgumentException("dataset images are " + dataset.shape() + ", the network expects "
-                + config.network().inChannels() + "x" + config.network().imgResolution() + "x"
-                + config.network().imgResolution());
+                    + config.network().inChannels() + "x" + config.network().imgResolution() + "x"
+                    + config.network().imgResolution());
         }
     }
 
     /** Where the run ended: steps done, images seen, the last checkpoint written (null if none). */
-    public record Result(long step, long imagesSeen, Path lastCheckpoint) {
-    }
+    public record Result(long step, long imagesSeen, Path lastCheckpoint) {}
 
     public Result run() throws IOException, CheckpointException {
         return run(Long.MAX_VALUE);
@@ -78,8 +86,11 @@ public final class TrainingLoop {
     /** Runs until the plan is done or {@code stopAtStep} steps are complete (a stand-in for a kill in tests). */
     public Result run(long stopAtStep) throws IOException, CheckpointException {
         try (TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
-            TrainingStep trainingStep = new TrainingStep(model, new DataFeed(dataset, config.seed()), config.seed(),
-                config.network().sigmaData());
+            TrainingStep trainingStep = new TrainingStep(
+                    model,
+                    new DataFeed(dataset, config.seed()),
+                    config.seed(),
+                    config.network().sigmaData());
             LossMeter progressLoss = new LossMeter(model.manager());
             LossMeter checkpointLoss = new LossMeter(model.manager());
             Position at = start(model);
@@ -88,16 +99,23 @@ public final class TrainingLoop {
             long imagesSeen = at.imagesSeen();
             ProgressMeter meter = new ProgressMeter(imagesSeen);
             Path last = null;
-            LOG.info("run {}: {} steps, {} images, on {}; starting at step {}", config.runId(), plan.totalSteps(),
-                plan.totalImages(), device, step);
+            LOG.info(
+                    "run {}: {} steps, {} images, on {}; starting at step {}",
+                    config.runId(),
+                    plan.totalSteps(),
+                    plan.totalImages(),
+                    device,
+                    step);
             while (step < plan.totalSteps() && step < stopAtStep) {
                 Stretch stretch = plan.at(step);
                 if (stretch.phase() != current.phase()) {
                     model.studentFromEma();
                     model.newOptimizer(stretch.config());
                     current = stretch;
-                    LOG.info("phase {} starts at step {}: student and EMA initialised from the teacher's EMA",
-                        stretch.phase(), step);
+                    LOG.info(
+                            "phase {} starts at step {}: student and EMA initialised from the teacher's EMA",
+                            stretch.phase(),
+                            step);
                 }
                 NDArray loss = trainingStep.run(stretch, step, imagesSeen);
                 progressLoss.add(loss);
@@ -108,8 +126,15 @@ public final class TrainingLoop {
                 int stage = stageAfter(stretch, step);
                 boolean phaseEnds = step == stretch.endStep();
                 if (step % config.log().everySteps() == 0 || phaseEnds) {
-                    ProgressMeter.Report report = meter.report(config.runId(), step, plan.totalSteps(), imagesSeen,
-                        plan.totalImages(), stretch.phase(), stage, progressLoss.take().mean());
+                    ProgressMeter.Report report = meter.report(
+                            config.runId(),
+                            step,
+                            plan.totalSteps(),
+                            imagesSeen,
+                            plan.totalImages(),
+                            stretch.phase(),
+                            stage,
+                            progressLoss.take().mean());
                     LOG.info(report.line());
                     publish(() -> events.progress(report.event()));
                 }
@@ -130,18 +155,29 @@ public final class TrainingLoop {
             requireSameNetwork(meta.network(), "resume checkpoint step " + meta.step());
             TrainingConfig stored = TrainingCheckpoints.configOf(meta);
             if (!stored.equals(config)) {
-                LOG.warn("run {} resumes with a configuration that differs from the one its checkpoints were"
-                    + " written with; the new one applies from step {}", config.runId(), meta.step());
+                LOG.warn(
+                        "run {} resumes with a configuration that differs from the one its checkpoints were"
+                                + " written with; the new one applies from step {}",
+                        config.runId(),
+                        meta.step());
             }
             if (initCheckpoint != null) {
-                LOG.info("--init {} is ignored: run {} already has checkpoints and resumes from them",
-                    initCheckpoint, config.runId());
+                LOG.info(
+                        "--init {} is ignored: run {} already has checkpoints and resumes from them",
+                        initCheckpoint,
+                        config.runId());
             }
             Stretch stretch = stretchOf(meta.phase());
             model.newOptimizer(stretch.config());
             Position at = TrainingCheckpoints.restore(model, checkpoint);
-            LOG.info("resuming run {} from {} (step {}, {} images, phase {}, stage {})", config.runId(),
-                checkpoints.relativeUri(at.step()), at.step(), at.imagesSeen(), at.phase(), at.stage());
+            LOG.info(
+                    "resuming run {} from {} (step {}, {} images, phase {}, stage {})",
+                    config.runId(),
+                    checkpoints.relativeUri(at.step()),
+                    at.step(),
+                    at.imagesSeen(),
+                    at.phase(),
+                    at.stage());
             return at;
         }
         Stretch first = plan.stretches().get(0);
@@ -150,8 +186,11 @@ public final class TrainingLoop {
             LoadedCheckpoint teacher = CheckpointReader.read(initCheckpoint, null, Set.of(CheckpointFormat.GROUP_EMA));
             requireSameNetwork(teacher.metadata().network(), "--init checkpoint " + initCheckpoint);
             model.initFromEma(teacher.group(CheckpointFormat.GROUP_EMA));
-            LOG.info("student and EMA initialised from the EMA of {} (run {}, step {})", initCheckpoint,
-                teacher.metadata().runId(), teacher.metadata().step());
+            LOG.info(
+                    "student and EMA initialised from the EMA of {} (run {}, step {})",
+                    initCheckpoint,
+                    teacher.metadata().runId(),
+                    teacher.metadata().step());
         }
         return new Position(0, 0, first.phase(), 0, 0);
     }
@@ -159,29 +198,35 @@ public final class TrainingLoop {
     private Path checkpoint(TrainingModel model, Position position, LossMeter.Reading reading) throws IOException {
         if (reading.allNonFinite()) {
             // Weights can blow up to huge finite values that give NaN losses: the loss is the reliable signal.
-            throw new NonFiniteWeightsException("training diverged: every loss of the " + reading.steps() + " steps before step "
-                + position.step() + " is non-finite; this checkpoint is not written or announced. Resume from the newest good"
-                + " checkpoint with a lower learning rate or a learning-rate ramp-up (--set <phase>.optimizer.rampupKimg=...)");
+            throw new NonFiniteWeightsException(
+                    "training diverged: every loss of the " + reading.steps() + " steps before step "
+                            + position.step()
+                            + " is non-finite; this checkpoint is not written or announced. Resume from the newest good"
+                            + " checkpoint with a lower learning rate or a learning-rate ramp-up (--set <phase>.optimizer.rampupKimg=...)");
         }
         if (reading.nonFinite() > 0) {
-            LOG.warn("{} of the {} steps before step {} had a non-finite loss; their gradients were zeroed (the step"
-                + " only decayed the optimizer moments)", reading.nonFinite(), reading.steps(), position.step());
+            LOG.warn(
+                    "{} of the {} steps before step {} had a non-finite loss; their gradients were zeroed (the step"
+                            + " only decayed the optimizer moments)",
+                    reading.nonFinite(),
+                    reading.steps(),
+                    position.step());
         }
         double loss = reading.mean();
         WrittenCheckpoint written = checkpoints.write(model, config, position);
         CheckpointEvent event = CheckpointEvent.newBuilder()
-            .setRunId(config.runId())
-            .setStep(position.step())
-            .setImagesSeen(position.imagesSeen())
-            .setPhase(position.phase())
-            .setEctStage(position.stage())
-            .setNetwork(config.network().toAvro())
-            .setCheckpointUri(checkpoints.relativeUri(position.step()))
-            .setSizeBytes(written.sizeBytes())
-            .setSha256(written.sha256())
-            .setCreatedAt(java.time.Instant.now())
-            .setTrainingLoss(loss)
-            .build();
+                .setRunId(config.runId())
+                .setStep(position.step())
+                .setImagesSeen(position.imagesSeen())
+                .setPhase(position.phase())
+                .setEctStage(position.stage())
+                .setNetwork(config.network().toAvro())
+                .setCheckpointUri(checkpoints.relativeUri(position.step()))
+                .setSizeBytes(written.sizeBytes())
+                .setSha256(written.sha256())
+                .setCreatedAt(java.time.Instant.now())
+                .setTrainingLoss(loss)
+                .build();
         publish(() -> events.checkpointWritten(event));
         return written.file();
     }
@@ -202,16 +247,19 @@ public final class TrainingLoop {
     }
 
     private Stretch stretchOf(Phase phase) throws CheckpointException {
-        return plan.stretches().stream().filter(s -> s.phase() == phase).findFirst()
-            .orElseThrow(() -> new CheckpointException("the run's checkpoints are from phase " + phase
-                + ", which this command does not train (use the command that wrote them, or another --run-dir)"));
+        return plan.stretches().stream()
+                .filter(s -> s.phase() == phase)
+                .findFirst()
+                .orElseThrow(
+                        () -> new CheckpointException(
+                                "the run's checkpoints are from phase " + phase
+                                        + ", which this command does not train (use the command that wrote them, or another --run-dir)"));
     }
 
     private void requireSameNetwork(NetworkSpec found, String what) throws CheckpointException {
         if (!found.equals(config.network())) {
-            throw new CheckpointException(what + " holds network " + found + ", the configuration asks for "
-                + config.network());
+            throw new CheckpointException(
+                    what + " holds network " + found + ", the configuration asks for " + config.network());
         }
     }
-
 }

@@ -76,8 +76,8 @@ public final class TrainingModel implements AutoCloseable {
     public void newOptimizer(PhaseConfig phase) {
         var o = phase.optimizer();
         optimizer = "radam".equals(o.kind())
-            ? new RAdam(manager, parameters.size(), o.beta1(), o.beta2(), o.eps())
-            : new Adam(manager, parameters.size(), o.beta1(), o.beta2(), o.eps());
+                ? new RAdam(manager, parameters.size(), o.beta1(), o.beta2(), o.eps())
+                : new Adam(manager, parameters.size(), o.beta1(), o.beta2(), o.eps());
     }
 
     /** D(x, sigma) in training mode with the given dropout masks; sigma [N, 1, 1, 1]. */
@@ -118,13 +118,13 @@ public final class TrainingModel implements AutoCloseable {
                 rows.add(tensor.toNDArray(scratch).reshape(-1));
             }
             if (rows.size() != tensors.size()) {
-                throw new CheckpointException("checkpoint EMA holds " + tensors.size() + " tensors, the network has "
-                    + rows.size());
+                throw new CheckpointException(
+                        "checkpoint EMA holds " + tensors.size() + " tensors, the network has " + rows.size());
             }
             NDArray flat = NDArrays.concat(new NDList(rows));
             if (flat.size() != parameters.size()) {
-                throw new CheckpointException("checkpoint EMA has " + flat.size() + " values, the network "
-                    + parameters.size());
+                throw new CheckpointException(
+                        "checkpoint EMA has " + flat.size() + " values, the network " + parameters.size());
             }
             ema.assign(flat);
         }

@@ -69,7 +69,8 @@ public final class TrainingStep {
             }
             try (NDScope update = new NDScope()) {
                 update.suppressNotUsedWarning();
-                model.optimizer().step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
+                model.optimizer()
+                        .step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
             }
             try (NDScope update = new NDScope()) {
                 update.suppressNotUsedWarning();

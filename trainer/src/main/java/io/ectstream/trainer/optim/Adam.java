@@ -19,8 +19,10 @@ public final class Adam extends MomentOptimizer {
         double bias1 = 1 - Math.pow(moments.beta1, t);
         double bias2 = 1 - Math.pow(moments.beta2, t);
         NDArray denom = AdamMoments.inStep(moments.v.sqrt(), stepManager)
-            .divi((float) Math.sqrt(bias2)).addi((float) moments.eps);
-        NDArray update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager).divi(denom);
+                .divi((float) Math.sqrt(bias2))
+                .addi((float) moments.eps);
+        NDArray update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager)
+                .divi(denom);
         parameters.subtractInPlace(update);
     }
 

@@ -58,8 +58,8 @@ final class AdamMoments {
             throw new IllegalArgumentException("optimizer state needs vectors m and v, found " + state.keySet());
         }
         if (savedM.size() != m.size() || savedV.size() != v.size()) {
-            throw new IllegalArgumentException("optimizer state has " + savedM.size() + " values, the parameters "
-                + m.size());
+            throw new IllegalArgumentException(
+                    "optimizer state has " + savedM.size() + " values, the parameters " + m.size());
         }
         NDIndex all = new NDIndex("...");
         m.set(all, savedM.reshape(m.getShape()));

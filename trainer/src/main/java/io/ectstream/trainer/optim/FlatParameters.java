@@ -21,8 +21,8 @@ public final class FlatParameters {
 
     public FlatParameters(List<String> names, List<NDArray> arrays) {
         if (names.size() != arrays.size() || arrays.isEmpty()) {
-            throw new IllegalArgumentException("need one name per parameter array, and at least one: "
-                + names.size() + " names, " + arrays.size() + " arrays");
+            throw new IllegalArgumentException("need one name per parameter array, and at least one: " + names.size()
+                    + " names, " + arrays.size() + " arrays");
         }
         this.names = List.copyOf(names);
         this.arrays = List.copyOf(arrays);

@@ -7,8 +7,7 @@ import ai.djl.ndarray.NDArrays;
 public final class GradientGuard {
     public static final float INFINITY_REPLACEMENT = 1e5f;
 
-    private GradientGuard() {
-    }
+    private GradientGuard() {}
 
     public static NDArray sanitize(NDArray gradient) {
         NDArray noNan = NDArrays.where(gradient.isNaN(), gradient.zerosLike(), gradient);

@@ -31,7 +31,7 @@ public final class RAdam extends MomentOptimizer {
             double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
             NDArray denom = AdamMoments.inStep(moments.v.sqrt(), stepManager).addi((float) moments.eps);
             update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1 * rect * Math.sqrt(bias2))), stepManager)
-                .divi(denom);
+                    .divi(denom);
         } else {
             update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager);
         }

@@ -48,7 +48,8 @@ final class AnnouncedCheckpoints {
      */
     static AnnouncedCheckpoints read(PublisherConfig config, String topic, String runId, Duration timeout) {
         AnnouncedCheckpoints announced = new AnnouncedCheckpoints();
-        Deserializer<CheckpointEvent> deserializer = AvroSerdes.checkpointEvent().deserializer();
+        Deserializer<CheckpointEvent> deserializer =
+                AvroSerdes.checkpointEvent().deserializer();
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(PublisherClientProperties.reader(config))) {
             EndOffsetReader.readToEnd(consumer, topic, timeout, record -> {
                 if (!runId.equals(record.key())) {
@@ -58,8 +59,12 @@ final class AnnouncedCheckpoints {
                     CheckpointEvent event = deserializer.deserialize(topic, record.value());
                     announced.add(event.getStep(), event.getSha256());
                 } catch (RecordDecodingException e) {
-                    log.warn("Skipping an unreadable record at {}-{}@{}: {}",
-                        topic, record.partition(), record.offset(), e.getMessage());
+                    log.warn(
+                            "Skipping an unreadable record at {}-{}@{}: {}",
+                            topic,
+                            record.partition(),
+                            record.offset(),
+                            e.getMessage());
                 }
             });
         }

@@ -15,7 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EventQueue {
     /** What {@link #offer} had to give up to keep the bound. */
-    enum Dropped { NOTHING, PROGRESS, CHECKPOINT }
+    enum Dropped {
+        NOTHING,
+        PROGRESS,
+        CHECKPOINT
+    }
 
     private final int bound;
     private final ArrayDeque<PendingEvent> events = new ArrayDeque<>();

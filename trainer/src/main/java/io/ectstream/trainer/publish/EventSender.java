@@ -41,8 +41,10 @@ final class EventSender implements Runnable {
     private final Supplier<Admin> adminFactory;
     private volatile Producer<String, byte[]> producer;
     private volatile Admin admin;
-    private final Serializer<CheckpointEvent> checkpointSerializer = AvroSerdes.checkpointEvent().serializer();
-    private final Serializer<TrainingProgress> progressSerializer = AvroSerdes.trainingProgress().serializer();
+    private final Serializer<CheckpointEvent> checkpointSerializer =
+            AvroSerdes.checkpointEvent().serializer();
+    private final Serializer<TrainingProgress> progressSerializer =
+            AvroSerdes.trainingProgress().serializer();
     private final Map<String, AnnouncedCheckpoints> announcedByRun = new ConcurrentHashMap<>();
     private final Semaphore window = new Semaphore(WINDOW);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -63,8 +65,12 @@ final class EventSender implements Runnable {
      * The clients are made on this thread when first needed: a producer cannot even be constructed while
      * the broker's host name does not resolve, and that must not stop training either.
      */
-    EventSender(PublisherConfig config, EventQueue queue, Supplier<Producer<String, byte[]>> producerFactory,
-                Supplier<Admin> adminFactory, DuplicatePolicy duplicates) {
+    EventSender(
+            PublisherConfig config,
+            EventQueue queue,
+            Supplier<Producer<String, byte[]>> producerFactory,
+            Supplier<Admin> adminFactory,
+            DuplicatePolicy duplicates) {
         this.duplicates = duplicates;
         this.config = config;
         this.queue = queue;
@@ -120,14 +126,17 @@ final class EventSender implements Runnable {
                 producer = producerFactory.get();
             }
             if (!topicsReady) {
-                List<String> topics = List.of(config.topics().checkpoints(), config.topics().trainProgress());
+                List<String> topics =
+                        List.of(config.topics().checkpoints(), config.topics().trainProgress());
                 KafkaTopics.createWithBrokerDefaults(admin, topics, TOPIC_SETUP_TIMEOUT);
                 topicsReady = true;
             }
             if (event instanceof PendingEvent.Checkpoint checkpoint && isAlreadyAnnounced(checkpoint.event())) {
                 skippedDuplicates.incrementAndGet();
-                log.info("Checkpoint {} step {} was already announced with the same SHA-256; not announcing it again",
-                    event.runId(), event.step());
+                log.info(
+                        "Checkpoint {} step {} was already announced with the same SHA-256; not announcing it again",
+                        event.runId(),
+                        event.step());
                 return true;
             }
             if (!window.tryAcquire(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS)) {
@@ -140,8 +149,12 @@ final class EventSender implements Runnable {
             } catch (UnsendableEvent e) {
                 window.release();
                 failed.incrementAndGet();
-                log.error("Dropping {} of {} at step {}: it cannot be sent ({})", event instanceof PendingEvent.Checkpoint
-                    ? "checkpoint event" : "progress record", event.runId(), event.step(), e.getCause().toString());
+                log.error(
+                        "Dropping {} of {} at step {}: it cannot be sent ({})",
+                        event instanceof PendingEvent.Checkpoint ? "checkpoint event" : "progress record",
+                        event.runId(),
+                        event.step(),
+                        e.getCause().toString());
                 return true;
             } catch (KafkaException e) {
                 window.release();
@@ -153,12 +166,19 @@ final class EventSender implements Runnable {
             }
             String reason = e.getClass().getSimpleName();
             if (!reason.equals(lastRetryReason) && e instanceof org.apache.kafka.common.errors.AuthorizationException) {
-                log.error("Kafka at {} refuses this client ({}): its user needs ACLs DESCRIBE, READ and WRITE on topics {} and {}"
-                    + " (CREATE too if they do not exist); events wait and are retried", config.bootstrapServers(), e.getMessage(),
-                    config.topics().checkpoints(), config.topics().trainProgress());
+                log.error(
+                        "Kafka at {} refuses this client ({}): its user needs ACLs DESCRIBE, READ and WRITE on topics {} and {}"
+                                + " (CREATE too if they do not exist); events wait and are retried",
+                        config.bootstrapServers(),
+                        e.getMessage(),
+                        config.topics().checkpoints(),
+                        config.topics().trainProgress());
             } else if (!reason.equals(lastRetryReason)) {
-                log.warn("Kafka at {} not ready ({}{}); events wait and are retried", config.bootstrapServers(),
-                    e.getMessage(), e.getCause() != null ? ": " + e.getCause().getMessage() : "");
+                log.warn(
+                        "Kafka at {} not ready ({}{}); events wait and are retried",
+                        config.bootstrapServers(),
+                        e.getMessage(),
+                        e.getCause() != null ? ": " + e.getCause().getMessage() : "");
             }
             lastRetryReason = reason;
             Thread.sleep(RETRY_PAUSE_MS);
@@ -173,9 +193,13 @@ final class EventSender implements Runnable {
         }
         AnnouncedCheckpoints announced = announcedByRun.get(event.getRunId());
         if (announced == null) {
-            announced = AnnouncedCheckpoints.read(config, config.topics().checkpoints(), event.getRunId(), Duration.ofSeconds(10));
-            log.info("Run {}: {} checkpoint announcements already on {}", event.getRunId(), announced.size(),
-                config.topics().checkpoints());
+            announced = AnnouncedCheckpoints.read(
+                    config, config.topics().checkpoints(), event.getRunId(), Duration.ofSeconds(10));
+            log.info(
+                    "Run {}: {} checkpoint announcements already on {}",
+                    event.getRunId(),
+                    announced.size(),
+                    config.topics().checkpoints());
             announcedByRun.put(event.getRunId(), announced);
         }
         return announced.contains(event.getStep(), event.getSha256());
@@ -192,11 +216,14 @@ final class EventSender implements Runnable {
         try {
             if (event instanceof PendingEvent.Checkpoint checkpoint) {
                 String topic = config.topics().checkpoints();
-                record = new ProducerRecord<>(topic, event.runId(), checkpointSerializer.serialize(topic, checkpoint.event()));
+                record = new ProducerRecord<>(
+                        topic, event.runId(), checkpointSerializer.serialize(topic, checkpoint.event()));
             } else {
                 String topic = config.topics().trainProgress();
-                record = new ProducerRecord<>(topic, event.runId(),
-                    progressSerializer.serialize(topic, ((PendingEvent.Progress) event).progress()));
+                record = new ProducerRecord<>(
+                        topic,
+                        event.runId(),
+                        progressSerializer.serialize(topic, ((PendingEvent.Progress) event).progress()));
             }
         } catch (RuntimeException e) {
             throw new UnsendableEvent(e);
@@ -218,7 +245,9 @@ final class EventSender implements Runnable {
         }
         inFlight.incrementAndGet();
         if (event instanceof PendingEvent.Checkpoint checkpoint) {
-            announcedByRun.get(event.runId()).add(event.step(), checkpoint.event().getSha256());
+            announcedByRun
+                    .get(event.runId())
+                    .add(event.step(), checkpoint.event().getSha256());
         }
     }
 
@@ -229,20 +258,37 @@ final class EventSender implements Runnable {
         if (error != null) {
             failed.incrementAndGet();
             if (event instanceof PendingEvent.Checkpoint) {
-                announcedByRun.get(event.runId()).remove(event.step(), ((PendingEvent.Checkpoint) event).event().getSha256());
-                log.error("Could not announce checkpoint {} step {}: {}; its file stays in the store, `republish` "
-                    + "announces it again", event.runId(), event.step(), error.toString());
+                announcedByRun
+                        .get(event.runId())
+                        .remove(
+                                event.step(),
+                                ((PendingEvent.Checkpoint) event).event().getSha256());
+                log.error(
+                        "Could not announce checkpoint {} step {}: {}; its file stays in the store, `republish` "
+                                + "announces it again",
+                        event.runId(),
+                        event.step(),
+                        error.toString());
             } else {
-                log.warn("Could not publish progress of {} at step {}: {}", event.runId(), event.step(), error.toString());
+                log.warn(
+                        "Could not publish progress of {} at step {}: {}",
+                        event.runId(),
+                        event.step(),
+                        error.toString());
             }
             return;
         }
         delivered.incrementAndGet();
         lastHealthyNanos = System.nanoTime();
         if (inOutage.compareAndSet(true, false)) {
-            log.warn("Kafka at {} is back after {} s: sending the {} waiting events in order ({} progress records "
-                    + "dropped so far to keep the queue bound of {})", config.bootstrapServers(),
-                (lastHealthyNanos - outageStartNanos) / 1_000_000_000, waiting(), queue.droppedProgress(), config.queueBound());
+            log.warn(
+                    "Kafka at {} is back after {} s: sending the {} waiting events in order ({} progress records "
+                            + "dropped so far to keep the queue bound of {})",
+                    config.bootstrapServers(),
+                    (lastHealthyNanos - outageStartNanos) / 1_000_000_000,
+                    waiting(),
+                    queue.droppedProgress(),
+                    config.queueBound());
         }
     }
 
@@ -253,13 +299,18 @@ final class EventSender implements Runnable {
             lastHealthyNanos = now;
             return;
         }
-        if (!inOutage.get() && now - lastHealthyNanos > config.outageWarningAfter().toNanos()) {
+        if (!inOutage.get()
+                && now - lastHealthyNanos > config.outageWarningAfter().toNanos()) {
             inOutage.set(true);
             outageStartNanos = lastHealthyNanos;
             outages.incrementAndGet();
-            log.warn("Kafka at {} has not acknowledged anything for {} ms: training continues, {} events wait in "
-                    + "the queue (bound {}, progress records are dropped first when it is full)",
-                config.bootstrapServers(), (now - lastHealthyNanos) / 1_000_000, waiting(), config.queueBound());
+            log.warn(
+                    "Kafka at {} has not acknowledged anything for {} ms: training continues, {} events wait in "
+                            + "the queue (bound {}, progress records are dropped first when it is full)",
+                    config.bootstrapServers(),
+                    (now - lastHealthyNanos) / 1_000_000,
+                    waiting(),
+                    config.queueBound());
         }
     }
 

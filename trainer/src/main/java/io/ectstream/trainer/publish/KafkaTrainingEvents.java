@@ -62,9 +62,12 @@ public final class KafkaTrainingEvents implements TrainingEvents {
     public KafkaTrainingEvents(PublisherConfig config, DuplicatePolicy duplicates) {
         this.config = config;
         this.queue = new EventQueue(config.queueBound());
-        this.sender = new EventSender(config, queue,
-            () -> KafkaClients.producer(PublisherClientProperties.producer(config)),
-            () -> KafkaClients.admin(PublisherClientProperties.admin(config)), duplicates);
+        this.sender = new EventSender(
+                config,
+                queue,
+                () -> KafkaClients.producer(PublisherClientProperties.producer(config)),
+                () -> KafkaClients.admin(PublisherClientProperties.admin(config)),
+                duplicates);
         this.senderThread = new Thread(sender, "ect-training-events");
         senderThread.setDaemon(true);
         senderThread.start();
@@ -74,8 +77,12 @@ public final class KafkaTrainingEvents implements TrainingEvents {
             return thread;
         });
         watchdog.scheduleWithFixedDelay(sender::watchForOutage, 100, 100, TimeUnit.MILLISECONDS);
-        log.info("Publishing checkpoints to {} and progress to {} at {} (queue bound {})",
-            config.topics().checkpoints(), config.topics().trainProgress(), config.bootstrapServers(), config.queueBound());
+        log.info(
+                "Publishing checkpoints to {} and progress to {} at {} (queue bound {})",
+                config.topics().checkpoints(),
+                config.topics().trainProgress(),
+                config.bootstrapServers(),
+                config.queueBound());
     }
 
     @Override
@@ -96,13 +103,18 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         switch (queue.offer(event)) {
             case PROGRESS -> {
                 if (warnedProgressDrop.compareAndSet(false, true)) {
-                    log.warn("Event queue full ({} events): dropping the oldest progress records to make room; "
-                        + "checkpoint events are kept", config.queueBound());
+                    log.warn(
+                            "Event queue full ({} events): dropping the oldest progress records to make room; "
+                                    + "checkpoint events are kept",
+                            config.queueBound());
                 }
             }
-            case CHECKPOINT -> log.error("Event queue full of checkpoint events ({}): dropped the oldest; its file "
-                + "stays in the store, run `republish` once Kafka is back", config.queueBound());
-            case NOTHING -> { }
+            case CHECKPOINT ->
+                log.error(
+                        "Event queue full of checkpoint events ({}): dropped the oldest; its file "
+                                + "stays in the store, run `republish` once Kafka is back",
+                        config.queueBound());
+            case NOTHING -> {}
         }
     }
 
@@ -148,7 +160,7 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         try {
             senderThread.join(Math.max(1, config.closeTimeout().toMillis()));
             if (senderThread.isAlive()) {
-                senderThread.interrupt();  // stuck waiting on an absent broker: stop it before its clients close
+                senderThread.interrupt(); // stuck waiting on an absent broker: stop it before its clients close
                 senderThread.join(2_000);
             }
         } catch (InterruptedException e) {
@@ -156,14 +168,26 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         }
         long leftNanos = Math.max(0, deadline - System.nanoTime());
         watchdog.shutdownNow();
-        sender.closeClients(Duration.ofNanos(Math.max(leftNanos, Duration.ofMillis(100).toNanos())));
-        long left = accepted.get() - delivered() - skippedDuplicates() - droppedProgress() - droppedCheckpoints() - failed();
+        sender.closeClients(
+                Duration.ofNanos(Math.max(leftNanos, Duration.ofMillis(100).toNanos())));
+        long left = accepted.get()
+                - delivered()
+                - skippedDuplicates()
+                - droppedProgress()
+                - droppedCheckpoints()
+                - failed();
         if (left > 0) {
-            log.warn("Closed with {} training events not delivered to Kafka at {}; the checkpoint files remain, "
-                + "`republish --run-dir` announces them", left, config.bootstrapServers());
+            log.warn(
+                    "Closed with {} training events not delivered to Kafka at {}; the checkpoint files remain, "
+                            + "`republish --run-dir` announces them",
+                    left,
+                    config.bootstrapServers());
         } else {
-            log.info("Training event publisher closed: {} delivered, {} duplicates skipped, {} progress records dropped",
-                delivered(), skippedDuplicates(), droppedProgress());
+            log.info(
+                    "Training event publisher closed: {} delivered, {} duplicates skipped, {} progress records dropped",
+                    delivered(),
+                    skippedDuplicates(),
+                    droppedProgress());
         }
     }
 }

@@ -13,8 +13,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The client properties of the publisher, from its {@link PublisherConfig}; the platform's KafkaClients builds the clients. */
 final class PublisherClientProperties {
-    private PublisherClientProperties() {
-    }
+    private PublisherClientProperties() {}
 
     /**
      * Idempotent, acks=all, and retrying without a delivery deadline: while the broker is away a sent

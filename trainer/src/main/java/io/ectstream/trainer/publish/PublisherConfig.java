@@ -18,12 +18,12 @@ import java.util.Objects;
  *                          except acks and enable.idempotence, which stay all and true
  */
 public record PublisherConfig(
-    String bootstrapServers,
-    TopicNames topics,
-    int queueBound,
-    Duration outageWarningAfter,
-    Duration closeTimeout,
-    Map<String, String> clientProperties) {
+        String bootstrapServers,
+        TopicNames topics,
+        int queueBound,
+        Duration outageWarningAfter,
+        Duration closeTimeout,
+        Map<String, String> clientProperties) {
 
     public static final int DEFAULT_QUEUE_BOUND = 10_000;
 
@@ -43,8 +43,13 @@ public record PublisherConfig(
 
     /** Default topics, a queue of 10,000 events, a warning after 5 s of silence, 30 s to flush on close. */
     public static PublisherConfig of(String bootstrapServers) {
-        return new PublisherConfig(bootstrapServers, TopicNames.defaults(), DEFAULT_QUEUE_BOUND,
-            Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
+        return new PublisherConfig(
+                bootstrapServers,
+                TopicNames.defaults(),
+                DEFAULT_QUEUE_BOUND,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Map.of());
     }
 
     /** Default queue and timeouts, every client starting from {@code settings} (bootstrap servers included). */
@@ -54,12 +59,18 @@ public record PublisherConfig(
 
     /** These settings with the bootstrap servers and client properties of {@code settings}. */
     public PublisherConfig withKafkaClientSettings(KafkaClientSettings settings) {
-        return new PublisherConfig(settings.bootstrapServers(), topics, queueBound, outageWarningAfter, closeTimeout,
-            settings.properties());
+        return new PublisherConfig(
+                settings.bootstrapServers(),
+                topics,
+                queueBound,
+                outageWarningAfter,
+                closeTimeout,
+                settings.properties());
     }
 
     public PublisherConfig withTopics(TopicNames newTopics) {
-        return new PublisherConfig(bootstrapServers, newTopics, queueBound, outageWarningAfter, closeTimeout, clientProperties);
+        return new PublisherConfig(
+                bootstrapServers, newTopics, queueBound, outageWarningAfter, closeTimeout, clientProperties);
     }
 
     public PublisherConfig withQueueBound(int bound) {

@@ -23,20 +23,18 @@ public final class StoredCheckpoints {
     /** Metadata scalar the trainer may record with the mean loss since the previous checkpoint. */
     public static final String SCALAR_TRAINING_LOSS = "trainingLoss";
 
-    private StoredCheckpoints() {
-    }
+    private StoredCheckpoints() {}
 
     /** The announcements for the readable files, in step order, and one line per file that could not be read. */
-    public record Scan(List<CheckpointEvent> events, List<String> problems) {
-    }
+    public record Scan(List<CheckpointEvent> events, List<String> problems) {}
 
     public static Scan scan(Path storeRoot, Path runDir) throws IOException {
         if (!Files.isDirectory(runDir)) {
             throw new IOException("not a run directory: " + runDir);
         }
         List<Path> files = CheckpointStore.stepFiles(runDir).stream()
-            .sorted(Comparator.comparingLong(CheckpointStore::stepOf))
-            .toList();
+                .sorted(Comparator.comparingLong(CheckpointStore::stepOf))
+                .toList();
         List<CheckpointEvent> events = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Path file : files) {
@@ -57,20 +55,20 @@ public final class StoredCheckpoints {
         String expectedUri = CheckpointStore.relativeUri(metadata.runId(), metadata.step());
         if (!uri.equals(expectedUri)) {
             throw new CheckpointException("file is at " + uri + " but its header says run " + metadata.runId()
-                + " step " + metadata.step() + " (expected at " + expectedUri + ")");
+                    + " step " + metadata.step() + " (expected at " + expectedUri + ")");
         }
         return CheckpointEvent.newBuilder()
-            .setRunId(metadata.runId())
-            .setStep(metadata.step())
-            .setImagesSeen(metadata.imagesSeen())
-            .setPhase(metadata.phase())
-            .setEctStage(metadata.ectStage())
-            .setNetwork(metadata.network().toAvro())
-            .setCheckpointUri(uri)
-            .setSizeBytes(checked.sizeBytes())
-            .setSha256(checked.sha256())
-            .setCreatedAt(metadata.createdAt())
-            .setTrainingLoss(metadata.scalars().getOrDefault(SCALAR_TRAINING_LOSS, Double.NaN))
-            .build();
+                .setRunId(metadata.runId())
+                .setStep(metadata.step())
+                .setImagesSeen(metadata.imagesSeen())
+                .setPhase(metadata.phase())
+                .setEctStage(metadata.ectStage())
+                .setNetwork(metadata.network().toAvro())
+                .setCheckpointUri(uri)
+                .setSizeBytes(checked.sizeBytes())
+                .setSha256(checked.sha256())
+                .setCreatedAt(metadata.createdAt())
+                .setTrainingLoss(metadata.scalars().getOrDefault(SCALAR_TRAINING_LOSS, Double.NaN))
+                .build();
     }
 }

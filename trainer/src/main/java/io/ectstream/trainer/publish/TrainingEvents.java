@@ -15,16 +15,13 @@ public interface TrainingEvents extends AutoCloseable {
     void progress(TrainingProgress progress);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     TrainingEvents NONE = new TrainingEvents() {
         @Override
-        public void checkpointWritten(CheckpointEvent event) {
-        }
+        public void checkpointWritten(CheckpointEvent event) {}
 
         @Override
-        public void progress(TrainingProgress progress) {
-        }
+        public void progress(TrainingProgress progress) {}
     };
 }

@@ -31,8 +31,24 @@ class BenchSampleCommandTest {
         Path config = dir.resolve("tiny.yaml");
         Files.writeString(config, TinyRuns.NETWORK + "runId: tiny\nseed: 3\n");
         Path json = dir.resolve("out/bench.json");
-        String[] r = run(dir, "--config", config.toString(), "--device", "cpu", "--batches", "1,3", "--steps", "1,2",
-            "--precision", "fp32,fp16", "--warmup", "1", "--repeats", "2", "--json", json.toString());
+        String[] r = run(
+                dir,
+                "--config",
+                config.toString(),
+                "--device",
+                "cpu",
+                "--batches",
+                "1,3",
+                "--steps",
+                "1,2",
+                "--precision",
+                "fp32,fp16",
+                "--warmup",
+                "1",
+                "--repeats",
+                "2",
+                "--json",
+                json.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals(8, r[1].lines().filter(l -> l.contains("images/s")).count(), r[1]);
         JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("measurements");
@@ -63,7 +79,8 @@ class BenchSampleCommandTest {
         String[] precision = run(dir, "--config", config.toString(), "--device", "cpu", "--precision", "bf16");
         assertEquals("2", precision[0]);
         assertTrue(precision[2].contains("bf16 is not available"), precision[2]);
-        String[] missing = run(dir, "--checkpoint", dir.resolve("none.ckpt").toString(), "--device", "cpu", "--batches", "1");
+        String[] missing =
+                run(dir, "--checkpoint", dir.resolve("none.ckpt").toString(), "--device", "cpu", "--batches", "1");
         assertEquals("2", missing[0]);
         assertTrue(missing[2].startsWith("error:"), missing[2]);
     }

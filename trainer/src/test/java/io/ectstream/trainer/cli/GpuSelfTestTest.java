@@ -20,8 +20,8 @@ class GpuSelfTestTest {
     @Test
     void cifar10NetworkOnTheGpuAgreesWithTheCpuAndStaysUnderItsMemoryCeilings() {
         assumeTrue(GpuSelfTest.gpuVisible(), "no GPU visible to DJL (CI has none): the gpu-tagged checks are skipped");
-        List<GpuSelfTest.Check> checks = GpuSelfTest.run(
-            TrainingConfigLoader.load(REPO.resolve("configs/cifar10.yaml"), List.of()), line -> { });
+        List<GpuSelfTest.Check> checks =
+                GpuSelfTest.run(TrainingConfigLoader.load(REPO.resolve("configs/cifar10.yaml"), List.of()), line -> {});
         for (GpuSelfTest.Check check : checks) {
             assertTrue(check.passed(), check.line());
         }

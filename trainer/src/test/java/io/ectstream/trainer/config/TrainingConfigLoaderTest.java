@@ -45,9 +45,16 @@ class TrainingConfigLoaderTest {
 
     @Test
     void defaultsFillWhatTheFileLeavesOutAndOverridesWin() {
-        TrainingConfig config = TrainingConfigLoader.parse(TINY,
-            List.of("ect.q=256", "ect.ema.beta=0.9993", "network.channelMult=[1,1]", "pretrain.ema.beta=0.99",
-                "data.path=/tmp/x"), "tiny", "test");
+        TrainingConfig config = TrainingConfigLoader.parse(
+                TINY,
+                List.of(
+                        "ect.q=256",
+                        "ect.ema.beta=0.9993",
+                        "network.channelMult=[1,1]",
+                        "pretrain.ema.beta=0.99",
+                        "data.path=/tmp/x"),
+                "tiny",
+                "test");
         assertEquals("tiny", config.runId());
         assertEquals(256.0, config.ect().q());
         assertEquals(0.9993, config.ect().ema().beta());
@@ -79,17 +86,20 @@ class TrainingConfigLoaderTest {
         assertMessage(List.of("runId=../escape"), "runId must be");
         assertMessage(List.of("checkpoint.everySteps=0"), "everySteps must be at least 1");
         assertMessage(List.of("no-equals-sign"), "key=value");
-        ConfigException notYaml = assertThrows(ConfigException.class,
-            () -> TrainingConfigLoader.parse("network: [unclosed", List.of(), "x", "bad.yaml"));
+        ConfigException notYaml = assertThrows(
+                ConfigException.class,
+                () -> TrainingConfigLoader.parse("network: [unclosed", List.of(), "x", "bad.yaml"));
         assertTrue(notYaml.getMessage().contains("bad.yaml is not valid YAML"), notYaml.getMessage());
-        ConfigException missing = assertThrows(ConfigException.class,
-            () -> TrainingConfigLoader.load(Path.of("/nonexistent/config.yaml"), List.of()));
+        ConfigException missing = assertThrows(
+                ConfigException.class, () -> TrainingConfigLoader.load(Path.of("/nonexistent/config.yaml"), List.of()));
         assertTrue(missing.getMessage().contains("cannot read configuration"), missing.getMessage());
     }
 
     private static void assertMessage(List<String> overrides, String expected) {
-        ConfigException e = assertThrows(ConfigException.class,
-            () -> TrainingConfigLoader.parse(TINY, overrides, "tiny", "test"), overrides.toString());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> TrainingConfigLoader.parse(TINY, overrides, "tiny", "test"),
+                overrides.toString());
         assertTrue(e.getMessage().contains(expected), overrides + " -> " + e.getMessage());
     }
 }

@@ -68,7 +68,8 @@ class EctLossTest {
             NDArray t = manager.create(new float[] {0.5f, 10f}).reshape(2, 1, 1, 1);
             NDArray r = SCHEDULE.r(t, 0);
             assertEquals(0f, r.getFloat(0, 0, 0, 0), "r(0.5) is 0 at stage 0");
-            DenoiserPass nanNetwork = (xr, sigma) -> manager.create(new float[] {9f, 9f, Float.NaN, 5f}).reshape(2, 1, 1, 2);
+            DenoiserPass nanNetwork = (xr, sigma) ->
+                    manager.create(new float[] {9f, 9f, Float.NaN, 5f}).reshape(2, 1, 1, 2);
             NDArray target = loss.target(new EctLoss.Draw(x, t, r, e), nanNetwork);
             assertArrayEquals(new float[] {0.1f, 0.2f, 0f, 5f}, target.toFloatArray());
         }
@@ -83,8 +84,10 @@ class EctLossTest {
             NDArray t = manager.create(new float[] {4f}).reshape(1, 1, 1, 1);
             NDArray r = manager.create(new float[] {3f}).reshape(1, 1, 1, 1);
             NDArray target = manager.create(new float[] {1f, 1f}).reshape(1, 1, 1, 2);
-            DenoiserPass constant = (xt, sigma) -> manager.create(new float[] {4f, 5f}).reshape(1, 1, 1, 2);
-            float value = loss.perSample(new EctLoss.Draw(x, t, r, x), target, constant).getFloat(0);
+            DenoiserPass constant =
+                    (xt, sigma) -> manager.create(new float[] {4f, 5f}).reshape(1, 1, 1, 2);
+            float value = loss.perSample(new EctLoss.Draw(x, t, r, x), target, constant)
+                    .getFloat(0);
             // delta^2 = 3^2 + 4^2 = 25; (sqrt(25 + c^2) - c) / (4 - 3)
             assertEquals(Math.sqrt(25 + c * c) - c, value, 1e-5);
         }

@@ -17,12 +17,18 @@ class EctScheduleTest {
     void rOfTMatchesTheIndependentNumpyValuesOnHostAndDevice() {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (JsonNode c : FIXTURE.get("cases")) {
-                EctSchedule schedule = new EctSchedule(-1.1, 2.0, c.get("q").asDouble(), c.get("k").asDouble(),
-                    c.get("b").asDouble(), 25_000);
+                EctSchedule schedule = new EctSchedule(
+                        -1.1,
+                        2.0,
+                        c.get("q").asDouble(),
+                        c.get("k").asDouble(),
+                        c.get("b").asDouble(),
+                        25_000);
                 int stage = c.get("stage").asInt();
                 double[] t = Fixtures.doubles(c.get("t"));
                 double[] expected = Fixtures.doubles(c.get("r"));
-                float[] onDevice = schedule.r(manager.create(Fixtures.floats(c.get("t"))), stage).toFloatArray();
+                float[] onDevice = schedule.r(manager.create(Fixtures.floats(c.get("t"))), stage)
+                        .toFloatArray();
                 for (int i = 0; i < t.length; i++) {
                     String where = "q=" + c.get("q") + " stage=" + stage + " t=" + t[i];
                     assertEquals(expected[i], schedule.r(t[i], stage), 1e-12 * Math.max(1, expected[i]), where);
@@ -34,10 +40,13 @@ class EctScheduleTest {
 
     @Test
     void stageIsTheIterationDividedByTheStageLength() {
-        EctSchedule schedule = new EctSchedule(-1.1, 2.0, 2, 8, 1, FIXTURE.get("stageLength").asLong());
+        EctSchedule schedule =
+                new EctSchedule(-1.1, 2.0, 2, 8, 1, FIXTURE.get("stageLength").asLong());
         JsonNode iterations = FIXTURE.get("iterations");
         for (int i = 0; i < iterations.size(); i++) {
-            assertEquals(FIXTURE.get("stages").get(i).asInt(), schedule.stage(iterations.get(i).asLong()));
+            assertEquals(
+                    FIXTURE.get("stages").get(i).asInt(),
+                    schedule.stage(iterations.get(i).asLong()));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.ectstream.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -38,7 +37,8 @@ class GradientsUnderGarbageCollectionTest {
     void edmLossGradientIsTheSameWhenMemoryIsCollectedBeforeBackward() throws Exception {
         PhaseConfig phase = CONFIG.pretrain();
         EdmLoss edm = new EdmLoss(phase.pMean(), phase.pStd(), CONFIG.network().sigmaData());
-        assertSameGradients((manager, pass) -> edm.perSample(manager, batch(manager), pass).mean());
+        assertSameGradients(
+                (manager, pass) -> edm.perSample(manager, batch(manager), pass).mean());
     }
 
     @Test
@@ -65,8 +65,9 @@ class GradientsUnderGarbageCollectionTest {
         }
     }
 
-    private static float[] gradient(TrainingModel model, BiFunction<NDManager, DenoiserPass, NDArray> loss,
-            boolean collectBeforeBackward) throws InterruptedException {
+    private static float[] gradient(
+            TrainingModel model, BiFunction<NDManager, DenoiserPass, NDArray> loss, boolean collectBeforeBackward)
+            throws InterruptedException {
         try (NDManager step = model.manager().newSubManager()) {
             Engine.getInstance().setRandomSeed(11);
             DenoiserPass pass = model.pass(new ParameterStore(step, false), new DropoutMasks());

@@ -22,7 +22,8 @@ class LossMeterTest {
             assertEquals(5, reading.steps());
             assertEquals(2, reading.nonFinite());
             assertFalse(reading.allNonFinite());
-            assertEquals(before + 5, manager.getManagedArrays().size(), "only the five inputs stay: no intermediate leaks");
+            assertEquals(
+                    before + 5, manager.getManagedArrays().size(), "only the five inputs stay: no intermediate leaks");
 
             meter.add(manager.create(Float.NaN));
             meter.add(manager.create(Float.NEGATIVE_INFINITY));

@@ -36,8 +36,8 @@ class NonFiniteCheckpointTest {
                 model.parameters().assign(poisoned);
             }
             var next = new TrainingCheckpoints.Position(8, 8 * 32, Phase.ECT, 0, 0);
-            NonFiniteWeightsException e = assertThrows(NonFiniteWeightsException.class,
-                () -> checkpoints.write(model, CONFIG, next));
+            NonFiniteWeightsException e =
+                    assertThrows(NonFiniteWeightsException.class, () -> checkpoints.write(model, CONFIG, next));
             assertTrue(e.getMessage().contains("step 8"), e.getMessage());
             assertFalse(Files.exists(io.ectstream.core.checkpoint.CheckpointStore.fileFor(root, "nan", 8)));
         }
@@ -45,13 +45,15 @@ class NonFiniteCheckpointTest {
 
     @Test
     void aDivergingRunStopsWithAClearErrorBeforeAnnouncingGarbage(@TempDir Path root) throws Exception {
-        TrainingConfig diverging = TinyRuns.config("diverge", 0.04, 0.04, 4, "ect.optimizer.lr=1.0e9", "pretrain.optimizer.lr=1.0e9");
+        TrainingConfig diverging =
+                TinyRuns.config("diverge", 0.04, 0.04, 4, "ect.optimizer.lr=1.0e9", "pretrain.optimizer.lr=1.0e9");
         io.ectstream.trainer.testing.RecordingEvents events = new io.ectstream.trainer.testing.RecordingEvents();
-        TrainingLoop loop = new TrainingLoop(diverging, RunPlan.pipeline(diverging), TinyRuns.dataset(12), root,
-            Device.cpu(), events, null);
+        TrainingLoop loop = new TrainingLoop(
+                diverging, RunPlan.pipeline(diverging), TinyRuns.dataset(12), root, Device.cpu(), events, null);
         NonFiniteWeightsException e = assertThrows(NonFiniteWeightsException.class, loop::run);
         assertTrue(e.getMessage().contains("diverged"), e.getMessage());
-        assertTrue(events.checkpoints.stream().allMatch(c -> Double.isFinite(c.getTrainingLoss())),
-            "no checkpoint with a non-finite loss was announced");
+        assertTrue(
+                events.checkpoints.stream().allMatch(c -> Double.isFinite(c.getTrainingLoss())),
+                "no checkpoint with a non-finite loss was announced");
     }
 }

@@ -30,18 +30,23 @@ class PipelineIntegrationTest {
         // 12 pretraining steps, 9 ECT steps at 3 iterations per stage (stages 0, 1, 2)
         TrainingConfig config = TinyRuns.config("pipe", 0.048, 0.036, 4);
         RecordingEvents events = new RecordingEvents();
-        TrainingLoop.Result result = new TrainingLoop(config, RunPlan.pipeline(config), TinyRuns.dataset(10), root,
-            Device.cpu(), events, null).run();
+        TrainingLoop.Result result = new TrainingLoop(
+                        config, RunPlan.pipeline(config), TinyRuns.dataset(10), root, Device.cpu(), events, null)
+                .run();
         assertEquals(21, result.step());
         assertEquals(84, result.imagesSeen());
 
         // checkpoints every 4 steps and at the end of each phase
-        List<Long> steps = events.checkpoints.stream().map(CheckpointEvent::getStep).toList();
+        List<Long> steps =
+                events.checkpoints.stream().map(CheckpointEvent::getStep).toList();
         assertEquals(List.of(4L, 8L, 12L, 16L, 20L, 21L), steps);
-        List<Phase> phases = events.checkpoints.stream().map(CheckpointEvent::getPhase).toList();
+        List<Phase> phases =
+                events.checkpoints.stream().map(CheckpointEvent::getPhase).toList();
         assertEquals(List.of(Phase.PRETRAIN, Phase.PRETRAIN, Phase.PRETRAIN, Phase.ECT, Phase.ECT, Phase.ECT), phases);
         // ECT iteration of the last step in each checkpoint: 3 -> stage 1, 7 -> stage 2, 8 -> stage 2
-        assertEquals(List.of(0, 0, 0, 1, 2, 2), events.checkpoints.stream().map(CheckpointEvent::getEctStage).toList());
+        assertEquals(
+                List.of(0, 0, 0, 1, 2, 2),
+                events.checkpoints.stream().map(CheckpointEvent::getEctStage).toList());
 
         for (CheckpointEvent event : events.checkpoints) {
             Path file = CheckpointStore.resolve(root, event.getCheckpointUri());
@@ -59,8 +64,9 @@ class PipelineIntegrationTest {
 
         // progress every 2 steps and at each phase end, phase and stage in every record
         List<TrainingProgress> progress = events.progress;
-        assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L, 20L, 21L),
-            progress.stream().map(TrainingProgress::getStep).toList());
+        assertEquals(
+                List.of(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L, 20L, 21L),
+                progress.stream().map(TrainingProgress::getStep).toList());
         assertEquals(Phase.PRETRAIN, progress.get(5).getPhase());
         assertEquals(Phase.ECT, progress.get(6).getPhase());
         assertTrue(progress.stream().allMatch(p -> p.getTotalImages() == 84 && Double.isFinite(p.getLoss())));
@@ -75,18 +81,32 @@ class PipelineIntegrationTest {
     @Test
     void initCopiesTheTeachersEmaIntoStudentAndEma(@TempDir Path root) throws Exception {
         TrainingConfig teacherConfig = TinyRuns.config("teacher", 0.016, 0.004, 100);
-        TrainingLoop.Result teacher = new TrainingLoop(teacherConfig, RunPlan.single(teacherConfig, Phase.PRETRAIN),
-            TinyRuns.dataset(6), root, Device.cpu(), null, null).run();
-        Map<String, HostTensor> teacherEma = CheckpointReader.read(teacher.lastCheckpoint(), null, null)
-            .group(CheckpointFormat.GROUP_EMA);
-        Map<String, HostTensor> teacherStudent = CheckpointReader.read(teacher.lastCheckpoint(), null, null)
-            .group(CheckpointFormat.GROUP_STUDENT);
+        TrainingLoop.Result teacher = new TrainingLoop(
+                        teacherConfig,
+                        RunPlan.single(teacherConfig, Phase.PRETRAIN),
+                        TinyRuns.dataset(6),
+                        root,
+                        Device.cpu(),
+                        null,
+                        null)
+                .run();
+        Map<String, HostTensor> teacherEma =
+                CheckpointReader.read(teacher.lastCheckpoint(), null, null).group(CheckpointFormat.GROUP_EMA);
+        Map<String, HostTensor> teacherStudent =
+                CheckpointReader.read(teacher.lastCheckpoint(), null, null).group(CheckpointFormat.GROUP_STUDENT);
         assertTrue(maxAbsDiff(teacherEma, teacherStudent) > 0, "the teacher's EMA differs from its raw weights");
 
         // one ECT step with a negligible learning rate: what comes out is what went in
         TrainingConfig tuneConfig = TinyRuns.config("tuned", 0.016, 0.004, 100, "ect.optimizer.lr=1.0e-30");
-        TrainingLoop.Result tuned = new TrainingLoop(tuneConfig, RunPlan.single(tuneConfig, Phase.ECT),
-            TinyRuns.dataset(6), root, Device.cpu(), null, teacher.lastCheckpoint()).run();
+        TrainingLoop.Result tuned = new TrainingLoop(
+                        tuneConfig,
+                        RunPlan.single(tuneConfig, Phase.ECT),
+                        TinyRuns.dataset(6),
+                        root,
+                        Device.cpu(),
+                        null,
+                        teacher.lastCheckpoint())
+                .run();
         assertEquals(1, tuned.step());
         LoadedCheckpoint after = CheckpointReader.read(tuned.lastCheckpoint(), null, null);
         assertEquals(Phase.ECT, after.metadata().phase());

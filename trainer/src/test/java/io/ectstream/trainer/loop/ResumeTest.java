@@ -9,13 +9,13 @@ import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.checkpoint.HostTensor;
 import io.ectstream.core.checkpoint.LoadedCheckpoint;
 import io.ectstream.core.data.ImageDataset;
+import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.TrainingConfig;
-import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.trainer.testing.RecordingEvents;
-import java.util.List;
 import io.ectstream.trainer.testing.TinyRuns;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +36,24 @@ class ResumeTest {
 
         Path straight = dir.resolve("straight");
         RecordingEvents straightEvents = new RecordingEvents();
-        TrainingLoop.Result whole = new TrainingLoop(config, plan, data, straight, Device.cpu(), straightEvents, null).run();
+        TrainingLoop.Result whole =
+                new TrainingLoop(config, plan, data, straight, Device.cpu(), straightEvents, null).run();
         assertEquals(20, whole.step());
 
         Path interrupted = dir.resolve("interrupted");
         RecordingEvents events = new RecordingEvents();
-        assertEquals(11, new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run(11).step());
-        assertEquals(14, new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run(14).step());
-        TrainingLoop.Result resumed = new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run();
+        assertEquals(
+                11,
+                new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null)
+                        .run(11)
+                        .step());
+        assertEquals(
+                14,
+                new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null)
+                        .run(14)
+                        .step());
+        TrainingLoop.Result resumed =
+                new TrainingLoop(config, plan, data, interrupted, Device.cpu(), events, null).run();
         assertEquals(20, resumed.step());
         assertEquals(whole.imagesSeen(), resumed.imagesSeen());
 
@@ -51,7 +61,9 @@ class ResumeTest {
         LoadedCheckpoint b = CheckpointReader.read(resumed.lastCheckpoint(), null, null);
         assertEquals(Phase.ECT, b.metadata().phase());
         assertEquals(a.metadata().ectStage(), b.metadata().ectStage());
-        for (String group : new String[] {CheckpointFormat.GROUP_STUDENT, CheckpointFormat.GROUP_EMA, TrainingCheckpoints.GROUP_OPTIM}) {
+        for (String group : new String[] {
+            CheckpointFormat.GROUP_STUDENT, CheckpointFormat.GROUP_EMA, TrainingCheckpoints.GROUP_OPTIM
+        }) {
             Map<String, HostTensor> left = a.group(group);
             Map<String, HostTensor> right = b.group(group);
             assertEquals(left.keySet(), right.keySet());
@@ -62,8 +74,13 @@ class ResumeTest {
         assertEquals(a.metadata().scalars(), b.metadata().scalars());
 
         // across the three sessions every checkpoint step is announced once, as in the uninterrupted run
-        List<Long> announced = events.checkpoints.stream().map(CheckpointEvent::getStep).toList();
+        List<Long> announced =
+                events.checkpoints.stream().map(CheckpointEvent::getStep).toList();
         assertEquals(List.of(4L, 8L, 10L, 12L, 16L, 20L), announced);
-        assertEquals(straightEvents.checkpoints.stream().map(CheckpointEvent::getStep).toList(), announced);
+        assertEquals(
+                straightEvents.checkpoints.stream()
+                        .map(CheckpointEvent::getStep)
+                        .toList(),
+                announced);
     }
 }

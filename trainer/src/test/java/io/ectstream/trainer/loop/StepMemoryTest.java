@@ -21,7 +21,8 @@ class StepMemoryTest {
             BaseNDManager manager = (BaseNDManager) model.manager();
             for (Phase phase : new Phase[] {Phase.PRETRAIN, Phase.ECT}) {
                 model.newOptimizer(phase == Phase.ECT ? config.ect() : config.pretrain());
-                RunPlan.Stretch stretch = new RunPlan.Stretch(phase, phase == Phase.ECT ? config.ect() : config.pretrain(), 0, 0);
+                RunPlan.Stretch stretch =
+                        new RunPlan.Stretch(phase, phase == Phase.ECT ? config.ect() : config.pretrain(), 0, 0);
                 step.run(stretch, 0, 0).close();
                 int afterFirst = manager.getManagedArrays().size();
                 for (int i = 1; i < 4; i++) {
@@ -29,7 +30,8 @@ class StepMemoryTest {
                         loss.getFloat();
                     }
                 }
-                assertEquals(afterFirst, manager.getManagedArrays().size(), phase + ": arrays left in the model's manager");
+                assertEquals(
+                        afterFirst, manager.getManagedArrays().size(), phase + ": arrays left in the model's manager");
             }
         }
     }

@@ -8,7 +8,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -28,18 +27,19 @@ class TrainingModelTest {
     @Test
     void studentAndTargetPassesShareTheDropoutMasks() {
         try (TrainingModel model = new TrainingModel(CONFIG.network(), Device.cpu(), 1);
-             NDManager step = model.manager().newSubManager()) {
+                NDManager step = model.manager().newSubManager()) {
             TinyRuns.randomize(model);
             NDArray x = step.randomNormal(new Shape(3, 1, 8, 8));
             NDArray t = step.create(new float[] {0.5f, 2f, 10f}).reshape(3, 1, 1, 1);
             ParameterStore ps = new ParameterStore(step, false);
             DropoutMasks shared = new DropoutMasks();
             DenoiserPass pass = model.pass(ps, shared);
-            float[] target = pass.denoise(x, t).toFloatArray();       // r == t: the target pass draws the masks
-            float[] student = pass.denoise(x, t).toFloatArray();      // the student pass replays them
+            float[] target = pass.denoise(x, t).toFloatArray(); // r == t: the target pass draws the masks
+            float[] student = pass.denoise(x, t).toFloatArray(); // the student pass replays them
             assertTrue(shared.size() > 0, "the network has dropout layers");
             assertArrayEquals(target, student, 0f);
-            float[] otherMasks = model.pass(ps, new DropoutMasks()).denoise(x, t).toFloatArray();
+            float[] otherMasks =
+                    model.pass(ps, new DropoutMasks()).denoise(x, t).toFloatArray();
             double maxDiff = 0;
             for (int i = 0; i < target.length; i++) {
                 maxDiff = Math.max(maxDiff, Math.abs(target[i] - otherMasks[i]));
@@ -51,8 +51,8 @@ class TrainingModelTest {
     @Test
     void initFromEmaSetsStudentAndEmaToTheTeacherWeights() throws Exception {
         try (TrainingModel teacher = new TrainingModel(CONFIG.network(), Device.cpu(), 11);
-             TrainingModel student = new TrainingModel(CONFIG.network(), Device.cpu(), 22);
-             NDManager scratch = teacher.manager().newSubManager()) {
+                TrainingModel student = new TrainingModel(CONFIG.network(), Device.cpu(), 22);
+                NDManager scratch = teacher.manager().newSubManager()) {
             TinyRuns.randomize(teacher);
             Map<String, HostTensor> teacherEma = new LinkedHashMap<>();
             teacher.ema().assign(teacher.parameters().flatValues(scratch));
@@ -69,8 +69,8 @@ class TrainingModelTest {
     /** A tiny network memorises one fixed noisy batch: the EDM loss must fall at least 10x. */
     @Test
     void lossOnATinyFixedBatchFallsTenfold() {
-        TrainingConfig config = TinyRuns.config("overfit", 0.04, 0.04, 4, "network.dropout=0",
-            "pretrain.optimizer.rampupKimg=0");
+        TrainingConfig config =
+                TinyRuns.config("overfit", 0.04, 0.04, 4, "network.dropout=0", "pretrain.optimizer.rampupKimg=0");
         try (TrainingModel model = new TrainingModel(config.network(), Device.cpu(), 7)) {
             model.newOptimizer(config.pretrain());
             EdmLoss edm = EdmLoss.reference(0.5);
@@ -92,7 +92,8 @@ class TrainingModelTest {
                     // the fixed batch, created in the step's manager so that every temporary lands there
                     NDArray x = step.create(xHost, shape);
                     NDArray noise = step.create(noiseHost, shape);
-                    NDArray sigma = step.create(new float[] {0.3f, 0.8f, 1.5f, 3f}).reshape(4, 1, 1, 1);
+                    NDArray sigma =
+                            step.create(new float[] {0.3f, 0.8f, 1.5f, 3f}).reshape(4, 1, 1, 1);
                     NDArray loss;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         loss = edm.perSample(x, sigma, noise, pass).mean();

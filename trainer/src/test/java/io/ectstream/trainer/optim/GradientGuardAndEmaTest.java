@@ -13,8 +13,11 @@ class GradientGuardAndEmaTest {
     @Test
     void nonFiniteGradientsAreReplacedAndFiniteOnesKept() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray g = manager.create(new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2e6f, -3f});
-            assertArrayEquals(new float[] {0f, 1e5f, -1e5f, 2e6f, -3f}, GradientGuard.sanitize(g).toFloatArray());
+            NDArray g = manager.create(
+                    new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2e6f, -3f});
+            assertArrayEquals(
+                    new float[] {0f, 1e5f, -1e5f, 2e6f, -3f},
+                    GradientGuard.sanitize(g).toFloatArray());
         }
     }
 

@@ -19,8 +19,14 @@ class OptimizerStepTest {
 
     @Test
     void adamMatchesTheReferenceUpdates() {
-        check("adam", (manager, size) -> new Adam(manager, size, FIXTURE.get("beta1").asDouble(),
-            FIXTURE.get("beta2").asDouble(), FIXTURE.get("eps").asDouble()));
+        check(
+                "adam",
+                (manager, size) -> new Adam(
+                        manager,
+                        size,
+                        FIXTURE.get("beta1").asDouble(),
+                        FIXTURE.get("beta2").asDouble(),
+                        FIXTURE.get("eps").asDouble()));
     }
 
     @Test
@@ -28,8 +34,14 @@ class OptimizerStepTest {
         JsonNode branches = FIXTURE.get("radam").get("branches");
         assertEquals("momentum", branches.get(0).asText(), "fixture must cover the early unrectified steps");
         assertEquals("rectified", branches.get(branches.size() - 1).asText(), "fixture must cover rectified steps");
-        check("radam", (manager, size) -> new RAdam(manager, size, FIXTURE.get("beta1").asDouble(),
-            FIXTURE.get("beta2").asDouble(), FIXTURE.get("eps").asDouble()));
+        check(
+                "radam",
+                (manager, size) -> new RAdam(
+                        manager,
+                        size,
+                        FIXTURE.get("beta1").asDouble(),
+                        FIXTURE.get("beta2").asDouble(),
+                        FIXTURE.get("eps").asDouble()));
     }
 
     private static void check(String kind, BiFunction<NDManager, Long, Optimizer> factory) {
@@ -54,8 +66,11 @@ class OptimizerStepTest {
                 double[] want = Fixtures.doubles(expected.get("params").get(step));
                 float[] got = concat(a.toFloatArray(), b.toFloatArray());
                 for (int i = 0; i < want.length; i++) {
-                    assertEquals(want[i], got[i], 2e-6 + 1e-5 * Math.abs(want[i]),
-                        kind + " step " + (step + 1) + " param " + i);
+                    assertEquals(
+                            want[i],
+                            got[i],
+                            2e-6 + 1e-5 * Math.abs(want[i]),
+                            kind + " step " + (step + 1) + " param " + i);
                 }
             }
             assertEquals(grads.size(), optimizer.steps());

@@ -29,7 +29,8 @@ class BrokerOutageTest {
     @Test
     void checkpointEventsSurviveABrokerRestartInOrderWhileTrainingNeverWaits() throws Exception {
         TopicNames topics = TestEvents.uniqueTopics();
-        List<Long> steps = LongStream.rangeClosed(1, 12).map(i -> i * 100).boxed().toList();
+        List<Long> steps =
+                LongStream.rangeClosed(1, 12).map(i -> i * 100).boxed().toList();
         List<CheckpointEvent> sent = new ArrayList<>();
         for (long step : steps) {
             Path file = TestEvents.writeCheckpointFile(store, "run-x", step, 8_000);
@@ -37,8 +38,8 @@ class BrokerOutageTest {
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             // a bound of 40: the progress flood during the outage must give way to the checkpoint events
-            PublisherConfig config = new PublisherConfig(broker.bootstrapServers(), topics, 40,
-                Duration.ofMillis(500), Duration.ofSeconds(30), Map.of());
+            PublisherConfig config = new PublisherConfig(
+                    broker.bootstrapServers(), topics, 40, Duration.ofMillis(500), Duration.ofSeconds(30), Map.of());
             try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
                 for (int i = 0; i < 4; i++) {
                     events.checkpointWritten(sent.get(i));
@@ -49,15 +50,17 @@ class BrokerOutageTest {
 
                 int warningsBefore = events.outages();
                 broker.stop();
-                TestEvents.trainingThread(() -> {
-                    for (int i = 4; i < 12; i++) {
-                        CheckpointEvent event = sent.get(i);
-                        events.checkpointWritten(event);
-                        for (int p = 0; p < 20; p++) {
-                            events.progress(TestEvents.progress("run-x", event.getStep() + p));
-                        }
-                    }
-                }, WAIT);
+                TestEvents.trainingThread(
+                        () -> {
+                            for (int i = 4; i < 12; i++) {
+                                CheckpointEvent event = sent.get(i);
+                                events.checkpointWritten(event);
+                                for (int p = 0; p < 20; p++) {
+                                    events.progress(TestEvents.progress("run-x", event.getStep() + p));
+                                }
+                            }
+                        },
+                        WAIT);
                 TestEvents.await(() -> events.outages() > warningsBefore, WAIT, "the outage warning");
                 assertFalse(broker.isRunning(), "every call returned while the broker was down");
                 assertEquals(8, events.delivered(), "nothing can be delivered while the broker is down");
@@ -71,14 +74,17 @@ class BrokerOutageTest {
                 TestEvents.awaitDelivered(events, minimumDelivered, WAIT);
                 assertEquals(0, events.waiting(), "everything flushed after the broker came back");
             }
-            List<CheckpointEvent> received = TestEvents.checkpoints(broker.bootstrapServers(), topics.checkpoints(), 12, WAIT);
+            List<CheckpointEvent> received =
+                    TestEvents.checkpoints(broker.bootstrapServers(), topics.checkpoints(), 12, WAIT);
             assertEquals(steps, received.stream().map(CheckpointEvent::getStep).toList(), "all 12, in order, once");
             for (int i = 0; i < 12; i++) {
                 Path file = store.resolve(received.get(i).getCheckpointUri());
                 assertEquals(TestEvents.sha256(file), received.get(i).getSha256());
             }
-            List<TrainingProgress> progress = TestEvents.progressRecords(broker.bootstrapServers(), topics.trainProgress(), 1, WAIT);
-            List<Long> progressSteps = progress.stream().map(TrainingProgress::getStep).toList();
+            List<TrainingProgress> progress =
+                    TestEvents.progressRecords(broker.bootstrapServers(), topics.trainProgress(), 1, WAIT);
+            List<Long> progressSteps =
+                    progress.stream().map(TrainingProgress::getStep).toList();
             List<Long> sortedSteps = new ArrayList<>(progressSteps);
             sortedSteps.sort(null);
             assertEquals(sortedSteps, progressSteps, "surviving progress records keep their order");

@@ -11,10 +11,19 @@ import org.junit.jupiter.api.Test;
 class EventQueueTest {
 
     private static PendingEvent checkpoint(long step) {
-        CheckpointEvent event = CheckpointEvent.newBuilder().setRunId("r").setStep(step).setImagesSeen(0)
-            .setPhase(io.ectstream.schemas.Phase.ECT).setEctStage(0).setNetwork(TestEvents.network())
-            .setCheckpointUri("r/x").setSizeBytes(1).setSha256("00").setCreatedAt(java.time.Instant.EPOCH)
-            .setTrainingLoss(0).build();
+        CheckpointEvent event = CheckpointEvent.newBuilder()
+                .setRunId("r")
+                .setStep(step)
+                .setImagesSeen(0)
+                .setPhase(io.ectstream.schemas.Phase.ECT)
+                .setEctStage(0)
+                .setNetwork(TestEvents.network())
+                .setCheckpointUri("r/x")
+                .setSizeBytes(1)
+                .setSha256("00")
+                .setCreatedAt(java.time.Instant.EPOCH)
+                .setTrainingLoss(0)
+                .build();
         return new PendingEvent.Checkpoint(event);
     }
 

@@ -40,7 +40,8 @@ class KafkaTrainingEventsTest {
                 events.checkpointWritten(TestEvents.checkpoint(store, "run-a", step, file));
             }
         }
-        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 6, WAIT);
+        List<CheckpointEvent> received =
+                TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 6, WAIT);
         assertEquals(6, received.size());
         for (int i = 0; i < 6; i++) {
             CheckpointEvent event = received.get(i);
@@ -51,8 +52,11 @@ class KafkaTrainingEventsTest {
             assertEquals(java.nio.file.Files.size(file), event.getSizeBytes());
             assertEquals(store.resolve(event.getCheckpointUri()), file);
         }
-        List<TrainingProgress> progress = TestEvents.progressRecords(kafka.bootstrapServers(), topics.trainProgress(), 6, WAIT);
-        assertEquals(List.of(250L, 750L, 1250L, 1750L, 2250L, 2750L), progress.stream().map(TrainingProgress::getStep).toList());
+        List<TrainingProgress> progress =
+                TestEvents.progressRecords(kafka.bootstrapServers(), topics.trainProgress(), 6, WAIT);
+        assertEquals(
+                List.of(250L, 750L, 1250L, 1750L, 2250L, 2750L),
+                progress.stream().map(TrainingProgress::getStep).toList());
     }
 
     @Test
@@ -81,8 +85,10 @@ class KafkaTrainingEventsTest {
         try (KafkaTrainingEvents again = new KafkaTrainingEvents(config(kafka, topics))) {
             again.checkpointWritten(TestEvents.checkpoint(store, "run-b", 3000, f3b));
         }
-        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 5, WAIT);
-        List<String> announced = received.stream().map(e -> e.getRunId() + "@" + e.getStep()).toList();
+        List<CheckpointEvent> received =
+                TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 5, WAIT);
+        List<String> announced =
+                received.stream().map(e -> e.getRunId() + "@" + e.getStep()).toList();
         assertEquals(List.of("run-b@1000", "run-b@2000", "run-c@2000", "run-b@3000", "run-b@3000"), announced);
         assertEquals(f3Hash, received.get(3).getSha256());
         assertEquals(TestEvents.sha256(f3b), received.get(4).getSha256());
@@ -94,20 +100,27 @@ class KafkaTrainingEventsTest {
         try (var socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        PublisherConfig config = new PublisherConfig("127.0.0.1:" + closedPort, TestEvents.uniqueTopics(), 50,
-            Duration.ofMillis(300), Duration.ofMillis(500), Map.of());
+        PublisherConfig config = new PublisherConfig(
+                "127.0.0.1:" + closedPort,
+                TestEvents.uniqueTopics(),
+                50,
+                Duration.ofMillis(300),
+                Duration.ofMillis(500),
+                Map.of());
         Path file = TestEvents.writeCheckpointFile(store, "run-d", 1, 1_000);
         CheckpointEvent checkpoint = TestEvents.checkpoint(store, "run-d", 1, file);
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
-            TestEvents.trainingThread(() -> {
-                for (int i = 0; i < 2_000; i++) {
-                    if (i % 100 == 0) {
-                        events.checkpointWritten(checkpoint);
-                    } else {
-                        events.progress(TestEvents.progress("run-d", i));
-                    }
-                }
-            }, WAIT);
+            TestEvents.trainingThread(
+                    () -> {
+                        for (int i = 0; i < 2_000; i++) {
+                            if (i % 100 == 0) {
+                                events.checkpointWritten(checkpoint);
+                            } else {
+                                events.progress(TestEvents.progress("run-d", i));
+                            }
+                        }
+                    },
+                    WAIT);
             assertEquals(0, events.delivered());
             assertTrue(events.waiting() <= 50 + 1, "bounded: " + events.waiting());
             assertEquals(0, events.droppedCheckpoints(), "20 checkpoint events fit in a bound of 50");
@@ -119,18 +132,22 @@ class KafkaTrainingEventsTest {
 
     @Test
     void aBrokerHostThatDoesNotResolveDoesNotStopTraining() throws Exception {
-        PublisherConfig config = PublisherConfig.of("kafka.invalid:9092").withTopics(TestEvents.uniqueTopics())
-            .withOutageWarningAfter(Duration.ofMillis(300)).withCloseTimeout(Duration.ofMillis(300));
+        PublisherConfig config = PublisherConfig.of("kafka.invalid:9092")
+                .withTopics(TestEvents.uniqueTopics())
+                .withOutageWarningAfter(Duration.ofMillis(300))
+                .withCloseTimeout(Duration.ofMillis(300));
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
-            TestEvents.trainingThread(() -> {
-                events.progress(TestEvents.progress("run-e", 1));
-                try {
-                    events.checkpointWritten(TestEvents.checkpoint(store, "run-e", 2,
-                        TestEvents.writeCheckpointFile(store, "run-e", 2, 100)));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, WAIT);
+            TestEvents.trainingThread(
+                    () -> {
+                        events.progress(TestEvents.progress("run-e", 1));
+                        try {
+                            events.checkpointWritten(TestEvents.checkpoint(
+                                    store, "run-e", 2, TestEvents.writeCheckpointFile(store, "run-e", 2, 100)));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    WAIT);
             // the sender has been failing to reach the host for the outage delay: the events still wait, none is lost
             TestEvents.await(() -> events.outages() > 0, WAIT, "the outage warning");
             assertEquals(2, events.waiting());
@@ -145,7 +162,7 @@ class KafkaTrainingEventsTest {
         Path f1 = TestEvents.writeCheckpointFile(store, "run-f", 1, 1_000);
         Path f3 = TestEvents.writeCheckpointFile(store, "run-f", 3, 1_000);
         CheckpointEvent tooLarge = TestEvents.checkpoint(store, "run-f", 2, f1);
-        tooLarge.setCheckpointUri("x".repeat(2_000_000));  // over the producer's max.request.size of 1 MB
+        tooLarge.setCheckpointUri("x".repeat(2_000_000)); // over the producer's max.request.size of 1 MB
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config(kafka, topics))) {
             events.checkpointWritten(TestEvents.checkpoint(store, "run-f", 1, f1));
             events.checkpointWritten(tooLarge);
@@ -153,7 +170,9 @@ class KafkaTrainingEventsTest {
             TestEvents.awaitDelivered(events, 2, WAIT);
             assertEquals(1, events.failed());
         }
-        List<CheckpointEvent> received = TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 2, WAIT);
-        assertEquals(List.of(1L, 3L), received.stream().map(CheckpointEvent::getStep).toList());
+        List<CheckpointEvent> received =
+                TestEvents.checkpoints(kafka.bootstrapServers(), topics.checkpoints(), 2, WAIT);
+        assertEquals(
+                List.of(1L, 3L), received.stream().map(CheckpointEvent::getStep).toList());
     }
 }

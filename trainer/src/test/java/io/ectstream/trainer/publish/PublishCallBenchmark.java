@@ -16,16 +16,21 @@ import java.util.Map;
  * bound of 10,000 events (the default), so the broker-away cases also time the drops of the oldest progress records.
  */
 public final class PublishCallBenchmark {
-    private PublishCallBenchmark() {
-    }
+    private PublishCallBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Path store = Files.createTempDirectory("ect-publish-bench");
-        CheckpointEvent checkpoint = TestEvents.checkpoint(store, "bench", 1, TestEvents.writeCheckpointFile(store, "bench", 1, 1_000));
+        CheckpointEvent checkpoint =
+                TestEvents.checkpoint(store, "bench", 1, TestEvents.writeCheckpointFile(store, "bench", 1, 1_000));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            PublisherConfig config = new PublisherConfig(broker.bootstrapServers(), TestEvents.uniqueTopics(), 10_000,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Map.of());
+            PublisherConfig config = new PublisherConfig(
+                    broker.bootstrapServers(),
+                    TestEvents.uniqueTopics(),
+                    10_000,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(5),
+                    Map.of());
             try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
                 report("broker up", time(events, checkpoint, calls));
                 TestEvents.awaitDelivered(events, 1, Duration.ofSeconds(30));
@@ -37,8 +42,13 @@ public final class PublishCallBenchmark {
         try (var socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        PublisherConfig unreachable = new PublisherConfig("127.0.0.1:" + closedPort, TestEvents.uniqueTopics(), 10_000,
-            Duration.ofMillis(300), Duration.ofMillis(500), Map.of());
+        PublisherConfig unreachable = new PublisherConfig(
+                "127.0.0.1:" + closedPort,
+                TestEvents.uniqueTopics(),
+                10_000,
+                Duration.ofMillis(300),
+                Duration.ofMillis(500),
+                Map.of());
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(unreachable)) {
             report("nothing on the port", time(events, checkpoint, calls));
         }
@@ -63,7 +73,12 @@ public final class PublishCallBenchmark {
     }
 
     private static void report(String label, long[] sorted) {
-        System.out.printf("%-40s calls=%d p50=%.3f ms p99=%.3f ms max=%.3f ms%n", label, sorted.length,
-            sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6);
+        System.out.printf(
+                "%-40s calls=%d p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                label,
+                sorted.length,
+                sorted[sorted.length / 2] / 1e6,
+                sorted[(int) (sorted.length * 0.99)] / 1e6,
+                sorted[sorted.length - 1] / 1e6);
     }
 }

@@ -11,14 +11,21 @@ class PublisherClientSettingsTest {
     @Test
     void securitySettingsReachEveryClientButAcksStayAll() {
         KafkaClientSettings settings = KafkaClientSettings.builder()
-            .environment(Map.of("ECTSTREAM_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "ECTSTREAM_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"))
-            .property("acks=0")
-            .bootstrapServers("k1:9093,k2:9093")
-            .build();
+                .environment(Map.of(
+                        "ECTSTREAM_KAFKA_SECURITY_PROTOCOL",
+                        "SASL_SSL",
+                        "ECTSTREAM_KAFKA_SASL_MECHANISM",
+                        "SCRAM-SHA-512"))
+                .property("acks=0")
+                .bootstrapServers("k1:9093,k2:9093")
+                .build();
         PublisherConfig config = PublisherConfig.of(settings);
         assertEquals("k1:9093,k2:9093", config.bootstrapServers());
-        for (Map<String, Object> client : new Map[] {PublisherClientProperties.producer(config),
-            PublisherClientProperties.reader(config), PublisherClientProperties.admin(config)}) {
+        for (Map<String, Object> client : new Map[] {
+            PublisherClientProperties.producer(config),
+            PublisherClientProperties.reader(config),
+            PublisherClientProperties.admin(config)
+        }) {
             assertEquals("SASL_SSL", client.get("security.protocol"));
             assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
             assertEquals("k1:9093,k2:9093", client.get("bootstrap.servers"));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SaslSslTrainingEventsTest {
     @TempDir
     static Path dir;
+
     static SaslSslSetup setup;
     static EmbeddedKafkaBroker broker;
 
@@ -62,30 +63,42 @@ class SaslSslTrainingEventsTest {
 
     /** What a user's --kafka-config file would say, run through the shared settings. */
     private static KafkaClientSettings settingsFor(String user, String mechanism) {
-        KafkaClientSettings.Builder b = KafkaClientSettings.builder().bootstrapServers(broker.saslSslBootstrapServers());
+        KafkaClientSettings.Builder b =
+                KafkaClientSettings.builder().bootstrapServers(broker.saslSslBootstrapServers());
         setup.clientProperties(user, setup.users().get(user), mechanism).forEach((k, v) -> b.put(k, String.valueOf(v)));
         return b.build();
     }
 
     private static void grant(String user, String topicPrefix) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, topicPrefix, PatternType.PREFIXED);
             List<AclBinding> acls = List.of(AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE).stream()
-                .map(op -> new AclBinding(topics, new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)))
-                .toList();
+                    .map(op -> new AclBinding(
+                            topics, new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)))
+                    .toList();
             admin.createAcls(acls).all().get();
         }
     }
 
     private static TopicNames topics(String prefix) {
         TopicNames d = TopicNames.defaults();
-        return new TopicNames(prefix + ".checkpoints", prefix + ".progress", d.generateRequests(), d.generateResults(),
-            d.generateErrors(), d.evalFid());
+        return new TopicNames(
+                prefix + ".checkpoints",
+                prefix + ".progress",
+                d.generateRequests(),
+                d.generateResults(),
+                d.generateErrors(),
+                d.evalFid());
     }
 
     private static void createTopics(TopicNames t) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(t.checkpoints(), 1, (short) 1), new NewTopic(t.trainProgress(), 1, (short) 1))).all().get();
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                            new NewTopic(t.checkpoints(), 1, (short) 1), new NewTopic(t.trainProgress(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
@@ -94,14 +107,19 @@ class SaslSslTrainingEventsTest {
         TopicNames t = topics("granted");
         createTopics(t);
         grant("alice", "granted.");
-        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(settingsFor("alice", SaslSslSetup.SCRAM)).withTopics(t))) {
-            events.checkpointWritten(TestEvents.checkpoint(dir, "run-a", 100, TestEvents.writeCheckpointFile(dir, "run-a", 100, 64)));
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(
+                PublisherConfig.of(settingsFor("alice", SaslSslSetup.SCRAM)).withTopics(t))) {
+            events.checkpointWritten(
+                    TestEvents.checkpoint(dir, "run-a", 100, TestEvents.writeCheckpointFile(dir, "run-a", 100, 64)));
             events.progress(TestEvents.progress("run-a", 100));
             TestEvents.awaitDelivered(events, 2, Duration.ofSeconds(30));
             assertEquals(2, events.delivered());
         }
-        assertEquals(List.of(100L), TestEvents.checkpoints(broker.bootstrapServers(), t.checkpoints(), 1, Duration.ofSeconds(20))
-            .stream().map(e -> e.getStep()).toList());
+        assertEquals(
+                List.of(100L),
+                TestEvents.checkpoints(broker.bootstrapServers(), t.checkpoints(), 1, Duration.ofSeconds(20)).stream()
+                        .map(e -> e.getStep())
+                        .toList());
     }
 
     @Test
@@ -112,17 +130,22 @@ class SaslSslTrainingEventsTest {
 
         Map<String, Object> producerProps = new HashMap<>(bob.clientProperties());
         producerProps.put("max.block.ms", 10_000);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
-            ExecutionException e = assertThrows(ExecutionException.class,
-                () -> producer.send(new ProducerRecord<>(t.checkpoints(), "k", "v")).get());
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> producer.send(new ProducerRecord<>(t.checkpoints(), "k", "v"))
+                            .get());
             TopicAuthorizationException denied = assertInstanceOf(TopicAuthorizationException.class, e.getCause());
             assertTrue(denied.unauthorizedTopics().contains(t.checkpoints()), denied.toString());
         }
 
-        try (KafkaTrainingEvents events = new KafkaTrainingEvents(PublisherConfig.of(bob).withTopics(t)
-                .withOutageWarningAfter(Duration.ofMillis(500)))) {
-            events.checkpointWritten(TestEvents.checkpoint(dir, "run-b", 200, TestEvents.writeCheckpointFile(dir, "run-b", 200, 64)));
-            TestEvents.await(() -> events.outages() > 0, Duration.ofSeconds(30), "the refused sends to count as an outage");
+        try (KafkaTrainingEvents events = new KafkaTrainingEvents(
+                PublisherConfig.of(bob).withTopics(t).withOutageWarningAfter(Duration.ofMillis(500)))) {
+            events.checkpointWritten(
+                    TestEvents.checkpoint(dir, "run-b", 200, TestEvents.writeCheckpointFile(dir, "run-b", 200, 64)));
+            TestEvents.await(
+                    () -> events.outages() > 0, Duration.ofSeconds(30), "the refused sends to count as an outage");
             assertEquals(0, events.delivered(), "nothing gets through without ACLs");
             assertEquals(1, events.waiting(), "the event waits instead of being lost");
             events.progress(TestEvents.progress("run-b", 200)); // still accepting: training is not stopped

@@ -33,20 +33,33 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Builders for events over real files, and a reader of what reached a topic. */
 final class TestEvents {
-    private TestEvents() {
-    }
+    private TestEvents() {}
 
     static TopicNames uniqueTopics() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         TopicNames d = TopicNames.defaults();
-        return new TopicNames(d.checkpoints() + "." + suffix, d.trainProgress() + "." + suffix,
-            d.generateRequests(), d.generateResults(), d.generateErrors(), d.evalFid());
+        return new TopicNames(
+                d.checkpoints() + "." + suffix,
+                d.trainProgress() + "." + suffix,
+                d.generateRequests(),
+                d.generateResults(),
+                d.generateErrors(),
+                d.evalFid());
     }
 
     static NetworkConfig network() {
-        return NetworkConfig.newBuilder().setImgResolution(32).setInChannels(1).setOutChannels(1).setModelChannels(16)
-            .setChannelMult(List.of(1, 2)).setChannelMultEmb(4).setNumBlocks(1).setAttnResolutions(List.of())
-            .setDropout(0.0).setSigmaData(0.5).build();
+        return NetworkConfig.newBuilder()
+                .setImgResolution(32)
+                .setInChannels(1)
+                .setOutChannels(1)
+                .setModelChannels(16)
+                .setChannelMult(List.of(1, 2))
+                .setChannelMultEmb(4)
+                .setNumBlocks(1)
+                .setAttnResolutions(List.of())
+                .setDropout(0.0)
+                .setSigmaData(0.5)
+                .build();
     }
 
     /** Writes a checkpoint-sized file of seeded random bytes at the store layout's place for {@code step}. */
@@ -66,27 +79,44 @@ final class TestEvents {
 
     static CheckpointEvent checkpoint(Path root, String runId, long step, Path file) throws Exception {
         Sha256.FileDigest digest = Sha256.of(file);
-        return CheckpointEvent.newBuilder().setRunId(runId).setStep(step).setImagesSeen(step * 128)
-            .setPhase(Phase.ECT).setEctStage((int) (step / 1000)).setNetwork(network())
-            .setCheckpointUri(CheckpointStore.relativeUri(root, file)).setSizeBytes(digest.sizeBytes())
-            .setSha256(digest.sha256()).setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L + step))
-            .setTrainingLoss(1.0 / (step + 1)).build();
+        return CheckpointEvent.newBuilder()
+                .setRunId(runId)
+                .setStep(step)
+                .setImagesSeen(step * 128)
+                .setPhase(Phase.ECT)
+                .setEctStage((int) (step / 1000))
+                .setNetwork(network())
+                .setCheckpointUri(CheckpointStore.relativeUri(root, file))
+                .setSizeBytes(digest.sizeBytes())
+                .setSha256(digest.sha256())
+                .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L + step))
+                .setTrainingLoss(1.0 / (step + 1))
+                .build();
     }
 
     static TrainingProgress progress(String runId, long step) {
-        return TrainingProgress.newBuilder().setRunId(runId).setStep(step).setImagesSeen(step * 128)
-            .setTotalImages(1_000_000).setPhase(Phase.PRETRAIN).setEctStage(0).setLoss(0.5).setImagesPerSecond(100)
-            .setEtaSeconds(null).setTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + step)).build();
+        return TrainingProgress.newBuilder()
+                .setRunId(runId)
+                .setStep(step)
+                .setImagesSeen(step * 128)
+                .setTotalImages(1_000_000)
+                .setPhase(Phase.PRETRAIN)
+                .setEctStage(0)
+                .setLoss(0.5)
+                .setImagesPerSecond(100)
+                .setEtaSeconds(null)
+                .setTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + step))
+                .build();
     }
 
     static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, int atLeast, Duration timeout) {
         Map<String, Object> props = Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -105,13 +135,15 @@ final class TestEvents {
     static List<CheckpointEvent> checkpoints(String bootstrap, String topic, int atLeast, Duration timeout) {
         var deserializer = AvroSerdes.checkpointEvent().deserializer();
         return readAll(bootstrap, topic, atLeast, timeout).stream()
-            .map(r -> deserializer.deserialize(topic, r.value())).toList();
+                .map(r -> deserializer.deserialize(topic, r.value()))
+                .toList();
     }
 
     static List<TrainingProgress> progressRecords(String bootstrap, String topic, int atLeast, Duration timeout) {
         var deserializer = AvroSerdes.trainingProgress().deserializer();
         return readAll(bootstrap, topic, atLeast, timeout).stream()
-            .map(r -> deserializer.deserialize(topic, r.value())).toList();
+                .map(r -> deserializer.deserialize(topic, r.value()))
+                .toList();
     }
 
     static void awaitDelivered(KafkaTrainingEvents events, long count, Duration timeout) throws InterruptedException {

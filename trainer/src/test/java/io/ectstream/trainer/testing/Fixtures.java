@@ -8,8 +8,7 @@ import java.io.UncheckedIOException;
 
 /** Reads the JSON fixtures under src/test/resources/fixtures (each made by the .py script beside it). */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static JsonNode json(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {

@@ -16,23 +16,22 @@ import java.util.Random;
 
 /** Tiny configurations and an in-memory dataset that train in seconds on a CPU. */
 public final class TinyRuns {
-    private TinyRuns() {
-    }
+    private TinyRuns() {}
 
     /** 8x8 gray, 8 channels, two levels, one block each, dropout on: about 30k parameters. */
     public static final String NETWORK =
-        "network: {imgResolution: 8, inChannels: 1, modelChannels: 8, channelMult: [1, 2], numBlocks: 1,"
-            + " attnResolutions: [4], dropout: 0.1}\n";
+            "network: {imgResolution: 8, inChannels: 1, modelChannels: 8, channelMult: [1, 2], numBlocks: 1,"
+                    + " attnResolutions: [4], dropout: 0.1}\n";
 
-    public static TrainingConfig config(String runId, double pretrainKimg, double ectKimg, int checkpointEvery,
-            String... overrides) {
+    public static TrainingConfig config(
+            String runId, double pretrainKimg, double ectKimg, int checkpointEvery, String... overrides) {
         String yaml = NETWORK
-            + "seed: 5\n"
-            + "pretrain: {kimg: " + pretrainKimg + ", batch: 4, optimizer: {kind: adam, lr: 1.0e-3, beta1: 0.9,"
-            + " beta2: 0.999, eps: 1.0e-8, rampupKimg: 0.01}, ema: {halfLifeKimg: 0.02, rampupRatio: 0.05}}\n"
-            + "ect: {kimg: " + ectKimg + ", batch: 4, ema: {beta: 0.99}, stageLength: 3}\n"
-            + "checkpoint: {everySteps: " + checkpointEvery + "}\n"
-            + "log: {everySteps: 2}\n";
+                + "seed: 5\n"
+                + "pretrain: {kimg: " + pretrainKimg + ", batch: 4, optimizer: {kind: adam, lr: 1.0e-3, beta1: 0.9,"
+                + " beta2: 0.999, eps: 1.0e-8, rampupKimg: 0.01}, ema: {halfLifeKimg: 0.02, rampupRatio: 0.05}}\n"
+                + "ect: {kimg: " + ectKimg + ", batch: 4, ema: {beta: 0.99}, stageLength: 3}\n"
+                + "checkpoint: {everySteps: " + checkpointEvery + "}\n"
+                + "log: {everySteps: 2}\n";
         List<String> list = new ArrayList<>(List.of(overrides));
         return TrainingConfigLoader.parse(yaml, list, runId, "tiny test config");
     }
@@ -59,8 +58,9 @@ public final class TinyRuns {
     public static void randomize(TrainingModel model) {
         try (NDManager scratch = model.manager().newSubManager()) {
             Engine.getInstance().setRandomSeed(3);
-            model.parameters().assign(scratch.randomNormal(0f, 0.3f, new Shape(model.parameters().size()),
-                DataType.FLOAT32));
+            model.parameters()
+                    .assign(scratch.randomNormal(
+                            0f, 0.3f, new Shape(model.parameters().size()), DataType.FLOAT32));
         }
     }
 }
