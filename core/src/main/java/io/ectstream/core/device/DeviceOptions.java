@@ -35,7 +35,7 @@ public final class DeviceOptions {
             defaultValue = "true",
             fallbackValue = "true",
             description =
-                    "On a GPU, let cuDNN time its convolution algorithms per shape and keep the fastest (+~10% per step;"
+                    "On a GPU, let cuDNN time its convolution algorithms per shape and keep the fastest (+~10%% per step;"
                             + " the chosen algorithm, so the last bits of a result, may differ between processes) (default ${DEFAULT-VALUE}).")
     boolean cudnnBenchmark = true;
 
