@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,6 +77,20 @@ public final class CheckpointReader {
         long size = sizeOf(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return readLayout(file, channel, size).metadata;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The names of the file's tensor groups (e.g. student, ema, optim), after the structural checks (no hash). */
+    public static Set<String> groups(Path file) throws CheckpointException {
+        long size = sizeOf(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Set<String> groups = new LinkedHashSet<>();
+            for (Entry entry : readLayout(file, channel, size).entries) {
+                groups.add(entry.group);
+            }
+            return groups;
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }

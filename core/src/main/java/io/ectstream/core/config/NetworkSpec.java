@@ -103,6 +103,21 @@ public record NetworkSpec(
         return new NetworkSpec(28, 1, 1, 32, List.of(1, 2, 2), 4, 1, List.of(7), 0.1, 0.5);
     }
 
+    /** The same network with another dropout rate (dropout changes no weight, only training passes). */
+    public NetworkSpec withDropout(double rate) {
+        return new NetworkSpec(
+                imgResolution,
+                inChannels,
+                outChannels,
+                modelChannels,
+                channelMult,
+                channelMultEmb,
+                numBlocks,
+                attnResolutions,
+                rate,
+                sigmaData);
+    }
+
     /** Width of the noise embedding after the mapping MLP. */
     public int embChannels() {
         return modelChannels * channelMultEmb;

@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.cli;
 
 import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.config.NetworkSpec;
@@ -18,6 +19,7 @@ import io.ectstream.evaluator.score.ScoreConfig;
 import io.ectstream.evaluator.score.ScoreResult;
 import io.ectstream.evaluator.score.ScoreResultsFile;
 import io.ectstream.evaluator.score.ScoreSampler;
+import io.ectstream.evaluator.score.ScoreWeights;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ectstream score}: the FID of one checkpoint with N samples per sampler, offline (no Kafka). */
@@ -84,6 +87,15 @@ public class ScoreCommand implements Callable<Integer> {
             description = "Reference statistics file (ectstream reference-stats).")
     Path referenceStats;
 
+    @Option(
+            names = "--weights",
+            defaultValue = "ema",
+            paramLabel = "ema|student",
+            description = "Which weights of the checkpoint generate: ema (what the sampler serves) or student (the raw"
+                    + " weights, only in training checkpoints; export-weights files hold only the EMA)"
+                    + " (default ${DEFAULT-VALUE}).")
+    String weights;
+
     @Option(names = "--grid-dir", description = "Writes an 8x8 grid of the first 64 images per sampler here.")
     Path gridDir;
 
@@ -109,22 +121,35 @@ public class ScoreCommand implements Callable<Integer> {
         for (String s : samplers) {
             parsed.add(ScoreSampler.parse(s));
         }
+        ScoreWeights chosen;
+        try {
+            chosen = ScoreWeights.parse(weights);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--weights: " + e.getMessage());
+        }
         ScoreConfig config = new ScoreConfig(checkpoint, parsed, samples, seed, tMid, batchSize, gridDir);
-        // the shape matters only to random-projection and torchscript extractors: take it from the checkpoint
-        NetworkSpec network = CheckpointReader.readMetadata(checkpoint).network();
-        ImageShape shape = new ImageShape(network.outChannels(), network.imgResolution(), network.imgResolution());
-        ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
-        Device selected = Devices.select(device);
         List<ScoreResult> scored;
-        try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
-            // Batched forward passes: a few times faster than the sampler's exact per-image mode, and just as
-            // reproducible for a given --batch-size (the two differ by ~1e-6 before quantisation).
-            CheckpointScorer scorer = new CheckpointScorer(
-                    new CheckpointModelLoader(selected, false, precision),
-                    featureExtractor,
-                    reference,
-                    selected.toString());
-            scored = scorer.score(config);
+        try {
+            // the shape matters only to random-projection and torchscript extractors: take it from the checkpoint
+            NetworkSpec network = CheckpointReader.readMetadata(checkpoint).network();
+            ImageShape shape = new ImageShape(network.outChannels(), network.imgResolution(), network.imgResolution());
+            ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
+            Device selected = Devices.select(device);
+            try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
+                // Batched forward passes: a few times faster than the sampler's exact per-image mode, and just as
+                // reproducible for a given --batch-size (the two differ by ~1e-6 before quantisation).
+                CheckpointScorer scorer = new CheckpointScorer(
+                        new CheckpointModelLoader(selected, false, precision, chosen.group()),
+                        featureExtractor,
+                        reference,
+                        selected.toString());
+                scored = scorer.score(config);
+            }
+        } catch (CheckpointException e) {
+            // a wrong or unsuitable file is the user's mistake: one line, no stack trace
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
         }
         if (results != null) {
             ScoreResultsFile.append(results, scored);
@@ -133,11 +158,12 @@ public class ScoreCommand implements Callable<Integer> {
         for (ScoreResult r : scored) {
             out.printf(
                     java.util.Locale.ROOT,
-                    "%s step %d (%d images seen) %s: FID %.4f, %d samples in %.1f s (%.1f images/s)%n",
+                    "%s step %d (%d images seen) %s%s: FID %.4f, %d samples in %.1f s (%.1f images/s)%n",
                     r.runId(),
                     r.step(),
                     r.imagesSeen(),
                     r.sampler(),
+                    chosen == ScoreWeights.EMA ? "" : " (" + r.weights() + " weights)",
                     r.fid(),
                     r.samples(),
                     r.seconds(),

@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.plot;
 
 import io.ectstream.evaluator.score.ScoreResult;
+import io.ectstream.evaluator.score.ScoreWeights;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,8 +13,9 @@ import java.util.TreeSet;
 /**
  * What an FID plot shows, from score results: one curve of (kimg, FID) per sampler over the ECT checkpoints
  * (per run and sampler when several ECT runs are present) and one reference level per sampler for the teacher
- * (the PRETRAIN record with the most images seen). A checkpoint scored twice with a sampler counts with its
- * last record.
+ * (the PRETRAIN record of its EMA weights with the most images seen). Student weights ({@code score --weights
+ * student}) get curves of their own. A checkpoint scored twice with a sampler and weights counts with its last
+ * record.
  */
 public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
 
@@ -36,10 +38,10 @@ public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
             throw new IllegalArgumentException("FIDs of different feature extractors or reference statistics are not"
                     + " comparable: extractors " + extractors + ", references " + references);
         }
-        // last record per (run, step, sampler)
+        // last record per (run, step, sampler, weights)
         Map<String, ScoreResult> latest = new LinkedHashMap<>();
         for (ScoreResult r : results) {
-            latest.put(r.runId() + "\u0000" + r.step() + "\u0000" + r.sampler(), r);
+            latest.put(r.runId() + "\u0000" + r.step() + "\u0000" + r.sampler() + "\u0000" + r.weights(), r);
         }
         List<ScoreResult> ect =
                 latest.values().stream().filter(r -> "ECT".equals(r.phase())).toList();
@@ -51,15 +53,19 @@ public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
         Map<String, List<ScoreResult>> bySeries = new LinkedHashMap<>();
         ect.stream()
                 .sorted(Comparator.comparing(ScoreResult::sampler)
+                        .thenComparing(ScoreResult::weights)
                         .thenComparing(ScoreResult::runId)
                         .thenComparingLong(ScoreResult::imagesSeen))
                 .forEach(r -> bySeries.computeIfAbsent(
-                                severalRuns ? r.sampler() + " " + r.runId() : r.sampler(), k -> new ArrayList<>())
+                                r.sampler() + " " + r.weights() + (severalRuns ? " " + r.runId() : ""),
+                                k -> new ArrayList<>())
                         .add(r));
         List<Curve> curves = new ArrayList<>();
         for (List<ScoreResult> series : bySeries.values()) {
             ScoreResult first = series.get(0);
-            String label = "ECT " + samplerName(first.sampler()) + (severalRuns ? " (" + first.runId() + ")" : "");
+            String label = "ECT " + samplerName(first.sampler())
+                    + (isEma(first) ? "" : " " + first.weights() + " weights")
+                    + (severalRuns ? " (" + first.runId() + ")" : "");
             curves.add(new Curve(
                     first.sampler(),
                     label,
@@ -67,7 +73,7 @@ public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
         }
         Map<String, ScoreResult> teacher = new LinkedHashMap<>();
         latest.values().stream()
-                .filter(r -> "PRETRAIN".equals(r.phase()))
+                .filter(r -> "PRETRAIN".equals(r.phase()) && isEma(r))
                 .sorted(Comparator.comparing(ScoreResult::sampler))
                 .forEach(r -> teacher.merge(r.sampler(), r, (a, b) -> b.imagesSeen() > a.imagesSeen() ? b : a));
         List<TeacherLevel> levels = teacher.values().stream()
@@ -84,6 +90,10 @@ public record FidCurves(List<Curve> curves, List<TeacherLevel> teacherLevels) {
             case "ect2" -> "2-step";
             default -> sampler;
         };
+    }
+
+    private static boolean isEma(ScoreResult r) {
+        return ScoreWeights.EMA.group().equals(r.weights());
     }
 
     private static Set<String> phases(List<ScoreResult> results) {

@@ -22,11 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Offline FID of one checkpoint: loads its EMA weights once, then per sampler generates N images in batches
+ * Offline FID of one checkpoint: loads the weights its loader is built for (EMA, or the student's for
+ * {@code score --weights student}) once, then per sampler generates N images in batches
  * (image i from seed S + i), streams their features into {@link Moments} (no image is kept beyond its batch,
  * except the first 64 for the grid) and compares them with the reference statistics.
  */
@@ -66,6 +68,7 @@ public final class CheckpointScorer {
     public List<ScoreResult> score(ScoreConfig config) throws CheckpointException, IOException {
         Path file = config.checkpoint();
         CheckpointMetadata metadata = CheckpointReader.readMetadata(file);
+        requireWeights(file, loader.weights());
         String sha256 = CheckpointReader.sha256Hex(file);
         List<ScoreResult> results = new ArrayList<>();
         // no expectation: the loader then checks the file against its own stored hash
@@ -77,6 +80,16 @@ public final class CheckpointScorer {
         return results;
     }
 
+    /** A clear refusal, before any work, of a file that lacks the weights asked for. */
+    private static void requireWeights(Path file, String weights) throws CheckpointException {
+        Set<String> groups = CheckpointReader.groups(file);
+        if (!groups.contains(weights)) {
+            throw new CheckpointException("checkpoint " + file + " holds no " + weights + " weights (its"
+                    + " tensor groups: " + String.join(", ", groups) + "; files written by export-weights keep only"
+                    + " the EMA): score a training checkpoint, or its EMA weights with --weights ema");
+        }
+    }
+
     private ScoreResult scoreOne(
             ImageGenerator generator,
             CheckpointMetadata metadata,
@@ -85,7 +98,8 @@ public final class CheckpointScorer {
             ScoreConfig config)
             throws IOException {
         SamplerSettings settings = sampler.settings(config.tMid());
-        String label = metadata.runId() + " step " + metadata.step() + " " + sampler.label();
+        String label = metadata.runId() + " step " + metadata.step() + " " + sampler.label()
+                + (isEma() ? "" : " (" + loader.weights() + " weights)");
         ScoreProgress progress = new ScoreProgress(label, config.samples(), progressIntervalNanos, System::nanoTime);
         byte[][] gridImages = new byte[Math.min(GRID_IMAGES, config.samples())][];
         Moments moments = moments(
@@ -100,7 +114,8 @@ public final class CheckpointScorer {
         double seconds = progress.elapsedSeconds();
         double value = fid.distance(GaussianStatistics.of(moments));
         if (config.gridDir() != null) {
-            writeGrid(config.gridDir(), metadata, sampler, gridImages, generator.shape());
+            String gridLabel = isEma() ? sampler.label() : sampler.label() + "-" + loader.weights();
+            writeGrid(config.gridDir(), metadata, gridLabel, gridImages, generator.shape());
         }
         ScoreResult result = new ScoreResult(
                 metadata.runId(),
@@ -109,6 +124,7 @@ public final class CheckpointScorer {
                 metadata.phase().name(),
                 metadata.ectStage(),
                 sha256,
+                loader.weights(),
                 sampler.label(),
                 settings.networkEvaluations(),
                 moments.count(),
@@ -171,11 +187,15 @@ public final class CheckpointScorer {
         return String.format(Locale.ROOT, "%s-step%09d-%s.png", runId, step, label);
     }
 
+    /** Grids and log lines of the EMA keep the names they always had; the student's say so (ect2-student). */
+    private boolean isEma() {
+        return ScoreWeights.EMA.group().equals(loader.weights());
+    }
+
     private static void writeGrid(
-            Path dir, CheckpointMetadata metadata, ScoreSampler sampler, byte[][] images, ImageShape shape)
-            throws IOException {
+            Path dir, CheckpointMetadata metadata, String label, byte[][] images, ImageShape shape) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(gridFileName(metadata.runId(), metadata.step(), sampler));
+        Path file = dir.resolve(gridFileName(metadata.runId(), metadata.step(), label));
         Files.write(file, ImageCodec.gridPng(images, shape, GRID_COLUMNS));
         log.info("wrote {}", file);
     }

@@ -2,6 +2,8 @@ package io.ectstream.evaluator.score;
 
 /**
  * The FID of one checkpoint with one sampler, as one line of a results file.
+ * @param weights            ema or student ({@link ScoreWeights#group()}); lines written before there was a
+ *                           choice scored the EMA and read back as ema ({@link ScoreResultsFile})
  * @param sampler            ect1, ect2 or heun35 ({@link ScoreSampler#label()})
  * @param networkEvaluations per image
  * @param seed               image i used noise seed {@code seed + i}
@@ -14,6 +16,7 @@ public record ScoreResult(
         String phase,
         int ectStage,
         String checkpointSha256,
+        String weights,
         String sampler,
         int networkEvaluations,
         long samples,

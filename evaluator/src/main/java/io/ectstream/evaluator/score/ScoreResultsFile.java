@@ -2,7 +2,9 @@ package io.ectstream.evaluator.score;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +20,8 @@ public final class ScoreResultsFile {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
             .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true);
+
+    private static final String WEIGHTS = "weights";
 
     private ScoreResultsFile() {}
 
@@ -55,7 +59,11 @@ public final class ScoreResultsFile {
                 continue;
             }
             try {
-                results.add(MAPPER.readValue(line, ScoreResult.class));
+                JsonNode tree = MAPPER.readTree(line);
+                if (tree instanceof ObjectNode object && !object.has(WEIGHTS)) {
+                    object.put(WEIGHTS, ScoreWeights.EMA.group()); // written before score --weights: the EMA
+                }
+                results.add(MAPPER.treeToValue(tree, ScoreResult.class));
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException(
                         file + " line " + (i + 1) + " is not a score result: " + e.getOriginalMessage(), e);

@@ -83,6 +83,94 @@ class ScoreCommandTest {
     }
 
     @Test
+    void studentWeightsOfATrainingCheckpointAreScoredAndNamedInTheLineAndResults(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve(
+                TinyCheckpoint.write(dir, "tuned", 4, Phase.ECT, 2, 3L).getCheckpointUri());
+        Path stats = referenceStats(dir);
+        Path results = dir.resolve("results.jsonl");
+        String out = CommandsTest.run(
+                new ScoreCommand(),
+                "--checkpoint",
+                checkpoint.toString(),
+                "--sampler",
+                "ect2",
+                "--samples",
+                "6",
+                "--weights",
+                "student",
+                "--extractor",
+                "random-projection:4:9",
+                "--reference-stats",
+                stats.toString(),
+                "--results",
+                results.toString(),
+                "--device",
+                "cpu");
+        ScoreResult r = ScoreResultsFile.read(results).get(0);
+        assertEquals("student", r.weights());
+        assertTrue(
+                out.contains("ect2 (student weights): FID " + String.format(java.util.Locale.ROOT, "%.4f", r.fid())),
+                out);
+    }
+
+    /** An export-weights file has only the EMA: --weights student is one line on stderr, exit 2, no stack trace. */
+    @Test
+    void studentWeightsOfAnEmaOnlyFileAreAOneLineError(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve(
+                TinyCheckpoint.write(dir, "exported", 4, Phase.ECT, 2).getCheckpointUri());
+        CommandLine cli = new CommandLine(new ScoreCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(
+                "--checkpoint",
+                checkpoint.toString(),
+                "--weights",
+                "student",
+                "--extractor",
+                "random-projection:4:9",
+                "--reference-stats",
+                referenceStats(dir).toString(),
+                "--device",
+                "cpu");
+        assertEquals(2, exit);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("error: checkpoint " + checkpoint), err.toString());
+        assertTrue(err.toString().contains("holds no student weights"), err.toString());
+
+        StringWriter badErr = new StringWriter();
+        CommandLine bad = new CommandLine(new ScoreCommand());
+        bad.setErr(new PrintWriter(badErr));
+        int badExit = bad.execute(
+                "--checkpoint",
+                checkpoint.toString(),
+                "--weights",
+                "teacher",
+                "--extractor",
+                "random-projection:4",
+                "--reference-stats",
+                dir.resolve("x").toString());
+        assertEquals(2, badExit);
+        assertTrue(badErr.toString().contains("weights must be ema or student"), badErr.toString());
+    }
+
+    private static Path referenceStats(Path dir) throws Exception {
+        ImageShape shape = new ImageShape(1, 8, 8);
+        RandomProjectionExtractor extractor = new RandomProjectionExtractor(shape, 4, 9);
+        Random random = new Random(1);
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] image = new byte[shape.pixels()];
+            random.nextBytes(image);
+            images.add(image);
+        }
+        Moments moments = new Moments(4);
+        moments.addAll(extractor.extract(ImageBatch.of(shape, images)));
+        Path stats = dir.resolve("ref.ectref");
+        ReferenceStatistics.of(extractor.id(), "random", moments).write(stats);
+        return stats;
+    }
+
+    @Test
     void aMissingCheckpointFailsWithItsName(@TempDir Path dir) {
         CommandLine cli = new CommandLine(new ScoreCommand());
         StringWriter err = new StringWriter();

@@ -33,22 +33,23 @@ public final class TinyCheckpoint {
     /** Writes {@code store/<runId>/tiny-<step>.ckpt} (imagesSeen = 100 * step); the event's uri is relative to store. */
     public static CheckpointEvent write(Path store, String runId, long step, Phase phase, long weightSeed)
             throws IOException {
+        return write(store, runId, step, phase, weightSeed, null);
+    }
+
+    /**
+     * As {@link #write(Path, String, long, Phase, long)}, with a student group as a training checkpoint has:
+     * its weights drawn from {@code studentSeed} (null: no student group, as in an export-weights file).
+     */
+    public static CheckpointEvent write(
+            Path store, String runId, long step, Phase phase, long weightSeed, Long studentSeed) throws IOException {
         String uri = runId + "/tiny-" + step + ".ckpt";
         int stage = phase == Phase.ECT ? 1 : 0;
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            SongUNet net = new SongUNet(SPEC);
-            net.initialize(manager, weightSeed);
-            Random random = new Random(weightSeed);
-            Map<String, NDArray> arrays = ParameterTensors.arrays(net);
-            for (NDArray array : arrays.values()) {
-                float[] values = new float[(int) array.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) (random.nextGaussian() * 0.15);
-                }
-                array.set(FloatBuffer.wrap(values));
-            }
             Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
-            groups.put(CheckpointFormat.GROUP_EMA, arrays);
+            if (studentSeed != null) {
+                groups.put(CheckpointFormat.GROUP_STUDENT, weights(manager, studentSeed));
+            }
+            groups.put(CheckpointFormat.GROUP_EMA, weights(manager, weightSeed));
             CheckpointMetadata metadata = new CheckpointMetadata(
                     runId,
                     step,
@@ -75,5 +76,20 @@ public final class TinyCheckpoint {
                     .setTrainingLoss(0.0)
                     .build();
         }
+    }
+
+    private static Map<String, NDArray> weights(NDManager manager, long seed) {
+        SongUNet net = new SongUNet(SPEC);
+        net.initialize(manager, seed);
+        Random random = new Random(seed);
+        Map<String, NDArray> arrays = ParameterTensors.arrays(net);
+        for (NDArray array : arrays.values()) {
+            float[] values = new float[(int) array.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (random.nextGaussian() * 0.15);
+            }
+            array.set(FloatBuffer.wrap(values));
+        }
+        return arrays;
     }
 }

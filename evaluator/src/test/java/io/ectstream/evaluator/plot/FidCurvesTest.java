@@ -40,6 +40,22 @@ class FidCurvesTest {
     }
 
     @Test
+    void studentWeightsGetTheirOwnCurveAndNeverSetTheTeacherLevel() {
+        FidCurves curves = FidCurves.of(List.of(
+                result("teacher", 1000, 160000, "PRETRAIN", "heun35", 20.0),
+                result("teacher", 1000, 160000, "PRETRAIN", "student", "heun35", 90.0),
+                result("ect", 10, 163200, "ECT", "ect2", 25.0),
+                result("ect", 10, 163200, "ECT", "student", "ect2", 28.0)));
+        assertEquals(
+                List.of("ECT 2-step", "ECT 2-step student weights"),
+                curves.curves().stream().map(FidCurves.Curve::label).toList());
+        assertArrayEquals(
+                new double[] {163.2, 28.0}, curves.curves().get(1).points().get(0), 1e-12);
+        assertEquals(
+                List.of(new FidCurves.TeacherLevel("heun35", "teacher Heun 35 NFE", 20.0)), curves.teacherLevels());
+    }
+
+    @Test
     void severalEctRunsGetACurveEach() {
         FidCurves curves = FidCurves.of(List.of(
                 result("ect-2pct", 10, 163200, "ECT", "ect2", 25.0),
@@ -65,6 +81,7 @@ class FidCurvesTest {
                 "ECT",
                 1,
                 a.checkpointSha256(),
+                "ema",
                 "ect1",
                 1,
                 10,

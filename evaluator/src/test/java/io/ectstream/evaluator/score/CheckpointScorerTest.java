@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.core.sampling.Precision;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.driver.TinyCheckpoint;
 import io.ectstream.evaluator.features.ImageBatch;
@@ -63,9 +65,53 @@ class CheckpointScorerTest {
         return ReferenceStatistics.of(extractor.id(), "random bytes", moments);
     }
 
+    static final CheckpointModelLoader STUDENT =
+            new CheckpointModelLoader(Device.cpu(), true, Precision.FP32, CheckpointFormat.GROUP_STUDENT);
+
     static List<ScoreResult> score(ScoreConfig config) throws Exception {
+        return score(config, new CheckpointModelLoader(Device.cpu()));
+    }
+
+    static List<ScoreResult> score(ScoreConfig config, CheckpointModelLoader loader) throws Exception {
         RandomProjectionExtractor extractor = new RandomProjectionExtractor(SHAPE, D, 5);
-        return new CheckpointScorer(new CheckpointModelLoader(Device.cpu()), extractor, reference, "cpu").score(config);
+        return new CheckpointScorer(loader, extractor, reference, "cpu").score(config);
+    }
+
+    /**
+     * --weights student generates with the student group: its FID is that of a checkpoint whose EMA holds those
+     * weights, and EMA scoring of the same file is untouched.
+     */
+    @Test
+    void studentWeightsAreScoredFromTheStudentGroup() throws Exception {
+        Path training = dir.resolve(
+                TinyCheckpoint.write(dir, "training", 7, Phase.ECT, 11, 12L).getCheckpointUri());
+        Path studentAsEma = dir.resolve(
+                TinyCheckpoint.write(dir, "student-as-ema", 7, Phase.ECT, 12).getCheckpointUri());
+        List<ScoreSampler> samplers = List.of(ScoreSampler.ECT1, ScoreSampler.ECT2);
+        Path grids = dir.resolve("student-grids");
+
+        List<ScoreResult> student = score(new ScoreConfig(training, samplers, 12, 0, 0.821, 5, grids), STUDENT);
+        List<ScoreResult> expectedStudent = score(new ScoreConfig(studentAsEma, samplers, 12, 0, 0.821, 5, null));
+        List<ScoreResult> ema = score(new ScoreConfig(training, samplers, 12, 0, 0.821, 5, null));
+        List<ScoreResult> expectedEma = score(new ScoreConfig(checkpoint, samplers, 12, 0, 0.821, 5, null));
+        for (int i = 0; i < samplers.size(); i++) {
+            assertEquals(expectedStudent.get(i).fid(), student.get(i).fid(), 0.0);
+            assertEquals(expectedEma.get(i).fid(), ema.get(i).fid(), 0.0);
+            assertNotEquals(ema.get(i).fid(), student.get(i).fid());
+            assertEquals("student", student.get(i).weights());
+            assertEquals("ema", ema.get(i).weights());
+            assertEquals("ema", expectedEma.get(i).weights());
+        }
+        assertTrue(Files.size(grids.resolve(CheckpointScorer.gridFileName("training", 7, "ect2-student"))) > 0);
+    }
+
+    @Test
+    void aFileWithoutStudentWeightsIsRefusedBeforeAnyWork() {
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
+                () -> score(new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1), 4, 0, 0.821, 4, null), STUDENT));
+        assertTrue(e.getMessage().contains("holds no student weights"), e.getMessage());
+        assertTrue(e.getMessage().contains("--weights ema"), e.getMessage());
     }
 
     @Test

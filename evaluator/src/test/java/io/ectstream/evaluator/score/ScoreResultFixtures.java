@@ -6,6 +6,11 @@ public final class ScoreResultFixtures {
 
     public static ScoreResult result(
             String runId, long step, long imagesSeen, String phase, String sampler, double fid) {
+        return result(runId, step, imagesSeen, phase, "ema", sampler, fid);
+    }
+
+    public static ScoreResult result(
+            String runId, long step, long imagesSeen, String phase, String weights, String sampler, double fid) {
         int nfe = switch (sampler) {
             case "ect1" -> 1;
             case "ect2" -> 2;
@@ -18,6 +23,7 @@ public final class ScoreResultFixtures {
                 phase,
                 "ECT".equals(phase) ? 1 : 0,
                 "ab".repeat(32),
+                weights,
                 sampler,
                 nfe,
                 10000,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,20 @@ class ScoreResultsFileTest {
         assertEquals("heun35", first.get("sampler").asText());
         assertEquals(160000, first.get("imagesSeen").asLong());
         assertEquals(21.125, first.get("fid").asDouble(), 0.0);
-        assertEquals(17, first.size());
+        assertEquals("ema", first.get("weights").asText());
+        assertEquals(18, first.size());
+    }
+
+    /** Files written before score --weights existed scored the EMA weights, and read back so. */
+    @Test
+    void aLineWithoutWeightsReadsBackAsTheEma(@TempDir Path dir) throws Exception {
+        ScoreResult student = result("ect", 10, 163200, "ECT", "student", "ect2", 24.5);
+        ScoreResult ema = result("ect", 10, 163200, "ECT", "ect2", 24.5);
+        ObjectNode old = (ObjectNode) new ObjectMapper().readTree(ScoreResultsFile.toLine(student));
+        old.remove("weights");
+        Path file = dir.resolve("old.jsonl");
+        Files.writeString(file, old + "\n" + ScoreResultsFile.toLine(student) + "\n");
+        assertEquals(List.of(ema, student), ScoreResultsFile.read(file));
     }
 
     @Test

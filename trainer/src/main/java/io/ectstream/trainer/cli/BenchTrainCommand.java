@@ -107,7 +107,7 @@ public class BenchTrainCommand implements Callable<Integer> {
         PhaseConfig pc = phase == Phase.ECT ? config.ect() : config.pretrain();
         RunPlan.Stretch stretch = new RunPlan.Stretch(phase, pc, 0, 0);
         try (GpuMemoryProbe probe = new GpuMemoryProbe(device).start();
-                TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
+                TrainingModel model = new TrainingModel(config.networkFor(phase), device, config.seed())) {
             model.newOptimizer(pc);
             ImageDataset data = synthetic(config, Math.max(pc.batch() * 2, 64));
             TrainingStep step = new TrainingStep(

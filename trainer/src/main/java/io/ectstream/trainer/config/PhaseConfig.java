@@ -1,5 +1,6 @@
 package io.ectstream.trainer.config;
 
+import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.trainer.ect.EctSchedule;
 
 /**
@@ -9,6 +10,10 @@ import io.ectstream.trainer.ect.EctSchedule;
  * @param batch       images per iteration
  * @param stageLength ECT iterations per stage (ECT only)
  * @param c           pseudo-Huber constant (ECT only; 0 gives the plain L2 distance)
+ * @param doubling    ECT only: q's power grows every stageLength iterations (true, absent in old
+ *                    configurations) or q stays fixed for the whole phase (false); see {@link EctSchedule}
+ * @param dropout     the network's dropout while this phase trains (null: {@code network.dropout}); the weights
+ *                    do not depend on it, so a teacher can be tuned with more dropout than it was trained with
  */
 public record PhaseConfig(
         double kimg,
@@ -21,9 +26,12 @@ public record PhaseConfig(
         double k,
         double b,
         double c,
-        long stageLength) {
+        long stageLength,
+        Boolean doubling,
+        Double dropout) {
 
     public PhaseConfig {
+        doubling = doubling == null || doubling;
         if (!(kimg >= 0) || !Double.isFinite(kimg)) {
             throw new IllegalArgumentException("kimg must be >= 0, not " + kimg);
         }
@@ -48,6 +56,10 @@ public record PhaseConfig(
         if (stageLength < 1) {
             throw new IllegalArgumentException("stageLength must be at least 1 iteration, not " + stageLength);
         }
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException(
+                    "dropout must lie in [0, 1) (or be left out for the network's), not " + dropout);
+        }
     }
 
     /** Iterations the phase runs: ceil(kimg * 1000 / batch). */
@@ -60,6 +72,11 @@ public record PhaseConfig(
     }
 
     public EctSchedule schedule() {
-        return new EctSchedule(pMean, pStd, q, k, b, stageLength);
+        return new EctSchedule(pMean, pStd, q, k, b, stageLength, doubling);
+    }
+
+    /** The network this phase trains: {@code network} with this phase's dropout when one is set. */
+    public NetworkSpec network(NetworkSpec network) {
+        return dropout == null ? network : network.withDropout(dropout);
     }
 }

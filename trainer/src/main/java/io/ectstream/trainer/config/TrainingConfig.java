@@ -2,6 +2,7 @@ package io.ectstream.trainer.config;
 
 import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.schemas.Phase;
 
 /**
  * A whole training run, read once from YAML at the edge ({@link TrainingConfigLoader}) and passed in.
@@ -32,6 +33,11 @@ public record TrainingConfig(
             throw new IllegalArgumentException("network.outChannels must equal inChannels for a denoiser: "
                     + network.inChannels() + " vs " + network.outChannels());
         }
+    }
+
+    /** The network a phase trains and its checkpoints record: {@code network} with the phase's dropout. */
+    public NetworkSpec networkFor(Phase phase) {
+        return (phase == Phase.PRETRAIN ? pretrain : ect).network(network);
     }
 
     /** @param everySteps write a checkpoint every this many steps (and at the end of each phase) */

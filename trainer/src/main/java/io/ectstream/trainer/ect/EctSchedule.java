@@ -9,8 +9,12 @@ import ai.djl.nn.Activation;
 /**
  * ECT's noise schedule (docs/ECT.md §4b): t = exp(N(pMean, pStd)); n(t) = 1 + k sigmoid(-b t);
  * stage = floor(iteration / stageLength); r = max(0, t (1 - n(t) / q^(stage + 1))).
+ *
+ * @param doubling true: q's power grows by one every {@code stageLength} iterations (the gap halves each stage
+ *                 for q = 2); false: the stage stays 0, so r = max(0, t (1 - n(t) / q)) for the whole phase
+ *                 (the reference's short-budget recipe, q = 256) and {@code stageLength} is unused
  */
-public record EctSchedule(double pMean, double pStd, double q, double k, double b, long stageLength) {
+public record EctSchedule(double pMean, double pStd, double q, double k, double b, long stageLength, boolean doubling) {
 
     public EctSchedule {
         if (!(pStd > 0) || !Double.isFinite(pMean)) {
@@ -29,14 +33,14 @@ public record EctSchedule(double pMean, double pStd, double q, double k, double 
 
     /** The reference ECT schedule on CIFAR-10 (P_mean -1.1, P_std 2.0, q 2, k 8, b 1, 25k iterations per stage). */
     public static EctSchedule reference() {
-        return new EctSchedule(-1.1, 2.0, 2, 8, 1, 25_000);
+        return new EctSchedule(-1.1, 2.0, 2, 8, 1, 25_000, true);
     }
 
     public int stage(long iteration) {
         if (iteration < 0) {
             throw new IllegalArgumentException("iteration must be >= 0: " + iteration);
         }
-        return (int) (iteration / stageLength);
+        return doubling ? (int) (iteration / stageLength) : 0;
     }
 
     /** n(t) = 1 + k sigmoid(-b t). */

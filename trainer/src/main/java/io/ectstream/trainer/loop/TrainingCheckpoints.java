@@ -71,7 +71,7 @@ public final class TrainingCheckpoints {
                     at.imagesSeen(),
                     at.phase(),
                     at.stage(),
-                    config.network(),
+                    config.networkFor(at.phase()),
                     TrainingConfigLoader.toTree(config),
                     Map.of(SEED_RUN, config.seed()),
                     Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(), SCALAR_PHASE_START_STEP, (double)

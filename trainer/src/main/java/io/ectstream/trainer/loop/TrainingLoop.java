@@ -85,15 +85,15 @@ public final class TrainingLoop {
 
     /** Runs until the plan is done or {@code stopAtStep} steps are complete (a stand-in for a kill in tests). */
     public Result run(long stopAtStep) throws IOException, CheckpointException {
-        try (TrainingModel model = new TrainingModel(config.network(), device, config.seed())) {
-            TrainingStep trainingStep = new TrainingStep(
-                    model,
-                    new DataFeed(dataset, config.seed()),
-                    config.seed(),
-                    config.network().sigmaData());
+        Optional<LoadedCheckpoint> newest = checkpoints.newest();
+        Phase startPhase = newest.map(c -> c.metadata().phase())
+                .orElse(plan.stretches().get(0).phase());
+        TrainingModel model = new TrainingModel(config.networkFor(startPhase), device, config.seed());
+        try {
+            TrainingStep trainingStep = stepFor(model);
             LossMeter progressLoss = new LossMeter(model.manager());
             LossMeter checkpointLoss = new LossMeter(model.manager());
-            Position at = start(model);
+            Position at = start(model, newest);
             Stretch current = stretchOf(at.phase());
             long step = at.step();
             long imagesSeen = at.imagesSeen();
@@ -109,13 +109,26 @@ public final class TrainingLoop {
             while (step < plan.totalSteps() && step < stopAtStep) {
                 Stretch stretch = plan.at(step);
                 if (stretch.phase() != current.phase()) {
-                    model.studentFromEma();
+                    NetworkSpec next = config.networkFor(stretch.phase());
+                    if (next.equals(model.spec())) {
+                        model.studentFromEma();
+                    } else {
+                        // the meters are empty: a phase ends with a progress line and a checkpoint
+                        TrainingModel rebuilt = model.rebuiltFromEma(next);
+                        model.close();
+                        model = rebuilt;
+                        trainingStep = stepFor(model);
+                        progressLoss = new LossMeter(model.manager());
+                        checkpointLoss = new LossMeter(model.manager());
+                    }
                     model.newOptimizer(stretch.config());
                     current = stretch;
                     LOG.info(
-                            "phase {} starts at step {}: student and EMA initialised from the teacher's EMA",
+                            "phase {} starts at step {}: student and EMA initialised from the teacher's EMA"
+                                    + " (network dropout {})",
                             stretch.phase(),
-                            step);
+                            step,
+                            next.dropout());
                 }
                 NDArray loss = trainingStep.run(stretch, step, imagesSeen);
                 progressLoss.add(loss);
@@ -144,15 +157,25 @@ public final class TrainingLoop {
                 }
             }
             return new Result(step, imagesSeen, last);
+        } finally {
+            model.close();
         }
     }
 
-    private Position start(TrainingModel model) throws IOException, CheckpointException {
-        Optional<LoadedCheckpoint> newest = checkpoints.newest();
+    private TrainingStep stepFor(TrainingModel model) {
+        return new TrainingStep(
+                model,
+                new DataFeed(dataset, config.seed()),
+                config.seed(),
+                config.network().sigmaData());
+    }
+
+    private Position start(TrainingModel model, Optional<LoadedCheckpoint> newest)
+            throws IOException, CheckpointException {
         if (newest.isPresent()) {
             LoadedCheckpoint checkpoint = newest.get();
             var meta = checkpoint.metadata();
-            requireSameNetwork(meta.network(), "resume checkpoint step " + meta.step());
+            requireSameWeights(meta.network(), "resume checkpoint step " + meta.step());
             TrainingConfig stored = TrainingCheckpoints.configOf(meta);
             if (!stored.equals(config)) {
                 LOG.warn(
@@ -184,7 +207,7 @@ public final class TrainingLoop {
         model.newOptimizer(first.config());
         if (initCheckpoint != null) {
             LoadedCheckpoint teacher = CheckpointReader.read(initCheckpoint, null, Set.of(CheckpointFormat.GROUP_EMA));
-            requireSameNetwork(teacher.metadata().network(), "--init checkpoint " + initCheckpoint);
+            requireSameWeights(teacher.metadata().network(), "--init checkpoint " + initCheckpoint);
             model.initFromEma(teacher.group(CheckpointFormat.GROUP_EMA));
             LOG.info(
                     "student and EMA initialised from the EMA of {} (run {}, step {})",
@@ -220,7 +243,7 @@ public final class TrainingLoop {
                 .setImagesSeen(position.imagesSeen())
                 .setPhase(position.phase())
                 .setEctStage(position.stage())
-                .setNetwork(config.network().toAvro())
+                .setNetwork(config.networkFor(position.phase()).toAvro())
                 .setCheckpointUri(checkpoints.relativeUri(position.step()))
                 .setSizeBytes(written.sizeBytes())
                 .setSha256(written.sha256())
@@ -256,10 +279,15 @@ public final class TrainingLoop {
                                         + ", which this command does not train (use the command that wrote them, or another --run-dir)"));
     }
 
-    private void requireSameNetwork(NetworkSpec found, String what) throws CheckpointException {
-        if (!found.equals(config.network())) {
-            throw new CheckpointException(
-                    what + " holds network " + found + ", the configuration asks for " + config.network());
+    /**
+     * The checkpoint's weights must fit the configured network; dropout may differ (it changes no weight: a
+     * teacher trained with 0.13 can be tuned with 0.2, and a run may resume with another phase dropout).
+     */
+    private void requireSameWeights(NetworkSpec found, String what) throws CheckpointException {
+        NetworkSpec expected = config.network();
+        if (!found.withDropout(0).equals(expected.withDropout(0))) {
+            throw new CheckpointException(what + " holds network " + found + ", the configuration asks for " + expected
+                    + " (only dropout may differ)");
         }
     }
 }

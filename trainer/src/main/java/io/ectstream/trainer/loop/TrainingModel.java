@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class TrainingModel implements AutoCloseable {
     private final NDManager manager;
+    private final NetworkSpec spec;
     private final SongUNet net;
     private final Denoiser denoiser;
     private final FlatParameters parameters;
@@ -41,6 +42,7 @@ public final class TrainingModel implements AutoCloseable {
     /** Builds the network on {@code device} with EDM's initialisation drawn from {@code initSeed}. */
     public TrainingModel(NetworkSpec spec, Device device, long initSeed) {
         this.manager = NDManager.newBaseManager(device);
+        this.spec = spec;
         this.net = new SongUNet(spec);
         net.initialize(manager, initSeed);
         Map<String, NDArray> arrays = ParameterTensors.arrays(net);
@@ -54,6 +56,11 @@ public final class TrainingModel implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
+    }
+
+    /** The network spec this model was built with (its dropout is the one training passes use). */
+    public NetworkSpec spec() {
+        return spec;
     }
 
     public SongUNet network() {
@@ -139,6 +146,20 @@ public final class TrainingModel implements AutoCloseable {
     /** Student := EMA, in place (the pipeline's switch from pretraining to tuning). */
     public void studentFromEma() {
         parameters.assign(ema.flat());
+    }
+
+    /**
+     * A new model of {@code other} (same weights, another dropout) on the same device whose student and EMA are
+     * this model's EMA: the pipeline's switch to a tuning phase with its own dropout. No optimizer yet.
+     */
+    public TrainingModel rebuiltFromEma(NetworkSpec other) {
+        if (!other.withDropout(0).equals(spec.withDropout(0))) {
+            throw new IllegalArgumentException("only dropout may change between phases: " + spec + " vs " + other);
+        }
+        TrainingModel rebuilt = new TrainingModel(other, manager.getDevice(), 0);
+        rebuilt.parameters.assign(ema.flat());
+        rebuilt.ema.assign(ema.flat());
+        return rebuilt;
     }
 
     @Override

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.schemas.Phase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,38 @@ class TrainingConfigLoaderTest {
     }
 
     @Test
+    void tuningDropoutAndDoublingAreReadAndDefaultToTheNetworkAndDoubling() {
+        TrainingConfig plain = TrainingConfigLoader.parse(TINY, List.of(), "tiny", "test");
+        assertNull(plain.ect().dropout());
+        assertTrue(plain.ect().doubling());
+        assertEquals(plain.network(), plain.networkFor(Phase.ECT));
+
+        TrainingConfig tuned = TrainingConfigLoader.parse(
+                TINY,
+                List.of("network.dropout=0.13", "ect.dropout=0.2", "ect.doubling=false", "ect.q=256"),
+                "tiny",
+                "test");
+        assertEquals(0.2, tuned.ect().dropout());
+        assertEquals(0.13, tuned.network().dropout());
+        assertEquals(0.2, tuned.networkFor(Phase.ECT).dropout());
+        assertEquals(0.13, tuned.networkFor(Phase.PRETRAIN).dropout());
+        assertEquals(tuned.network(), tuned.networkFor(Phase.ECT).withDropout(0.13));
+        assertEquals(false, tuned.ect().doubling());
+        assertEquals(0, tuned.ect().schedule().stage(10_000_000));
+        assertEquals(tuned, TrainingConfigLoader.fromYaml(TrainingConfigLoader.toYaml(tuned)));
+    }
+
+    @Test
+    void aStoredConfigurationWithoutTheNewKeysKeepsDoublingAndTheNetworksDropout() {
+        TrainingConfig config = TrainingConfigLoader.parse(TINY, List.of(), "tiny", "test");
+        var tree = (ObjectNode) TrainingConfigLoader.toTree(config);
+        for (String phase : List.of("pretrain", "ect")) {
+            ((ObjectNode) tree.get(phase)).remove(List.of("doubling", "dropout"));
+        }
+        assertEquals(config, TrainingConfigLoader.fromTree(tree));
+    }
+
+    @Test
     void roundTripThroughYamlGivesTheSameConfig() {
         TrainingConfig config = TrainingConfigLoader.parse(TINY, List.of(), "tiny", "test");
         assertEquals(config, TrainingConfigLoader.fromYaml(TrainingConfigLoader.toYaml(config)));
@@ -82,6 +116,10 @@ class TrainingConfigLoaderTest {
         assertMessage(List.of("ect.kimg=-3"), "kimg must be >= 0");
         assertMessage(List.of("ect.lrr=3"), "unknown key 'ect.lrr'");
         assertMessage(List.of("network.dropout=1.5"), "dropout");
+        assertMessage(List.of("ect.dropout=-0.1"), "invalid value under 'ect': dropout must lie in [0, 1)");
+        assertMessage(List.of("ect.dropout=1"), "invalid value under 'ect': dropout must lie in [0, 1)");
+        assertMessage(List.of("ect.dropout=1.5"), "dropout must lie in [0, 1)");
+        assertMessage(List.of("ect.doubling=sometimes"), "doubling");
         assertMessage(List.of("data.kind=mnist-ish"), "unknown dataset kind");
         assertMessage(List.of("runId=../escape"), "runId must be");
         assertMessage(List.of("checkpoint.everySteps=0"), "everySteps must be at least 1");

@@ -23,7 +23,8 @@ class EctScheduleTest {
                         c.get("q").asDouble(),
                         c.get("k").asDouble(),
                         c.get("b").asDouble(),
-                        25_000);
+                        25_000,
+                        true);
                 int stage = c.get("stage").asInt();
                 double[] t = Fixtures.doubles(c.get("t"));
                 double[] expected = Fixtures.doubles(c.get("r"));
@@ -41,12 +42,39 @@ class EctScheduleTest {
     @Test
     void stageIsTheIterationDividedByTheStageLength() {
         EctSchedule schedule =
-                new EctSchedule(-1.1, 2.0, 2, 8, 1, FIXTURE.get("stageLength").asLong());
+                new EctSchedule(-1.1, 2.0, 2, 8, 1, FIXTURE.get("stageLength").asLong(), true);
         JsonNode iterations = FIXTURE.get("iterations");
         for (int i = 0; i < iterations.size(); i++) {
             assertEquals(
                     FIXTURE.get("stages").get(i).asInt(),
                     schedule.stage(iterations.get(i).asLong()));
+        }
+    }
+
+    /** r at an iteration, stage included, against numpy: with doubling the stage advances, without it q stays. */
+    @Test
+    void rAtAnIterationFollowsDoublingOrAFixedQ() {
+        for (JsonNode c : FIXTURE.get("byIteration")) {
+            EctSchedule schedule = new EctSchedule(
+                    -1.1,
+                    2.0,
+                    c.get("q").asDouble(),
+                    8,
+                    1,
+                    c.get("stageLength").asLong(),
+                    c.get("doubling").asBoolean());
+            long iteration = c.get("iteration").asLong();
+            double[] t = Fixtures.doubles(c.get("t"));
+            double[] expected = Fixtures.doubles(c.get("r"));
+            for (int i = 0; i < t.length; i++) {
+                String where =
+                        "q=" + c.get("q") + " doubling=" + c.get("doubling") + " iteration=" + iteration + " t=" + t[i];
+                assertEquals(
+                        expected[i],
+                        schedule.r(t[i], schedule.stage(iteration)),
+                        1e-12 * Math.max(1, expected[i]),
+                        where);
+            }
         }
     }
 
@@ -81,8 +109,8 @@ class EctScheduleTest {
 
     @Test
     void impossibleSchedulesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new EctSchedule(-1.1, 0, 2, 8, 1, 100));
-        assertThrows(IllegalArgumentException.class, () -> new EctSchedule(-1.1, 2, 1, 8, 1, 100));
-        assertThrows(IllegalArgumentException.class, () -> new EctSchedule(-1.1, 2, 2, 8, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new EctSchedule(-1.1, 0, 2, 8, 1, 100, true));
+        assertThrows(IllegalArgumentException.class, () -> new EctSchedule(-1.1, 2, 1, 8, 1, 100, true));
+        assertThrows(IllegalArgumentException.class, () -> new EctSchedule(-1.1, 2, 2, 8, 1, 0, true));
     }
 }
