@@ -4,7 +4,7 @@
 The network is the reference's ECMPrecond around EDM's SongUNet (DDPM++), built with the `network:` section
 of each config, as ct_train.py builds it for --arch=ddpmpp --precond=ect (no augmentation labels, no class
 labels). The state_dict includes buffers (the up/down blocks' resample_filter), which load_state_dict(strict=True)
-requires. The JUnit test ReferenceParameterNamesTest compares `ectstream export-weights --format safetensors`
+requires. The JUnit test SafetensorsWeightsTest compares `ectstream export-weights --format safetensors`
 against these files.
 
 Usage (Debian: apt-get install python3-torch python3-yaml):

@@ -51,6 +51,12 @@ public final class ReferenceWeights {
 
     /** Writes the EMA weights of {@code checkpoint} (verified first) to {@code target}. */
     public static void export(Path checkpoint, Path target) throws CheckpointException, IOException {
+        if (checkpoint
+                .toAbsolutePath()
+                .normalize()
+                .equals(target.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the export must go to another file than its source " + checkpoint);
+        }
         LoadedCheckpoint loaded = CheckpointReader.read(checkpoint, null, Set.of(CheckpointFormat.GROUP_EMA));
         CheckpointMetadata meta = loaded.metadata();
         ReferenceLayout layout = ReferenceLayout.of(new SongUNet(meta.network()));
