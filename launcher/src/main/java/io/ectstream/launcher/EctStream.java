@@ -16,8 +16,10 @@ import io.ectstream.sampler.cli.GenerateCommand;
 import io.ectstream.sampler.cli.ServeCommand;
 import io.ectstream.trainer.cli.BenchSampleCommand;
 import io.ectstream.trainer.cli.BenchTrainCommand;
+import io.ectstream.trainer.cli.DenoiseCommand;
 import io.ectstream.trainer.cli.ExportWeightsCommand;
 import io.ectstream.trainer.cli.GpuSelfTestCommand;
+import io.ectstream.trainer.cli.ImportWeightsCommand;
 import io.ectstream.trainer.cli.ModelInfoCommand;
 import io.ectstream.trainer.cli.PipelineCommand;
 import io.ectstream.trainer.cli.RepublishCommand;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             ModelInfoCommand.class,
             ExportWeightsCommand.class,
+            ImportWeightsCommand.class,
+            DenoiseCommand.class,
             RepublishCommand.class,
             ServeCommand.class,
             GenerateCommand.class,

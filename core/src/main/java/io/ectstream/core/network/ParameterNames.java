@@ -25,11 +25,12 @@ public final class ParameterNames {
             out.put(prefix + p.getKey(), p.getValue());
         }
         for (Pair<String, Block> child : block.getChildren()) {
-            collect(prefix + stripIndex(child.getKey()) + ".", child.getValue(), out);
+            collect(prefix + childName(child.getKey()) + ".", child.getValue(), out);
         }
     }
 
-    private static String stripIndex(String childKey) {
+    /** A child block's readable name: DJL's key without its child-number prefix ({@code 04enc_32x32_block0}). */
+    public static String childName(String childKey) {
         int i = 0;
         while (i < childKey.length() && Character.isDigit(childKey.charAt(i))) {
             i++;

@@ -109,6 +109,10 @@ public final class UNetBlock extends AbstractBlock {
         return outChannels;
     }
 
+    public Resampling resampling() {
+        return resampling;
+    }
+
     public boolean hasAttention() {
         return attention != null;
     }
