@@ -32,19 +32,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code ectstream score}: the FID of one checkpoint with N samples per sampler, offline (no Kafka). */
+/**
+ * {@code ectstream score}: the FID of checkpoints with N samples per sampler, offline (no Kafka). Several checkpoints,
+ * weights and t_mid values are scored in one process (one engine start), every combination once; extra t_mid values
+ * apply to 2-step sampling only.
+ */
 @Command(
         name = "score",
         mixinStandardHelpOptions = true,
         description =
-                "Generates N images per sampler from a checkpoint (image i from seed S + i) and prints their FID"
+                "Generates N images per sampler from each checkpoint (image i from seed S + i) and prints their FID"
                         + " against reference statistics; optionally writes sample grids and appends JSON lines to a results file.")
 public class ScoreCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoint",
             required = true,
-            description = "Checkpoint file (verified by its hashes before use).")
-    Path checkpoint;
+            split = ",",
+            description = "Checkpoint file (verified by its hashes before use); repeatable or comma-separated, each"
+                    + " scored in turn by the same process.")
+    List<Path> checkpoints;
 
     @Option(
             names = "--sampler",
@@ -65,9 +71,11 @@ public class ScoreCommand implements Callable<Integer> {
 
     @Option(
             names = "--t-mid",
+            split = ",",
             defaultValue = "" + SamplerSettings.DEFAULT_T_MID,
-            description = "Intermediate noise level of 2-step ECT sampling (default ${DEFAULT-VALUE}).")
-    double tMid;
+            description = "Intermediate noise level of 2-step ECT sampling; comma-separated values score ect2 once per"
+                    + " value (default ${DEFAULT-VALUE}).")
+    List<Double> tMids;
 
     @Option(
             names = "--batch-size",
@@ -89,12 +97,13 @@ public class ScoreCommand implements Callable<Integer> {
 
     @Option(
             names = "--weights",
+            split = ",",
             defaultValue = "ema",
             paramLabel = "ema|student",
             description = "Which weights of the checkpoint generate: ema (what the sampler serves) or student (the raw"
                     + " weights, only in training checkpoints; export-weights files hold only the EMA)"
-                    + " (default ${DEFAULT-VALUE}).")
-    String weights;
+                    + "; ema,student scores both (default ${DEFAULT-VALUE}).")
+    List<String> weights;
 
     @Option(names = "--grid-dir", description = "Writes an 8x8 grid of the first 64 images per sampler here.")
     Path gridDir;
@@ -121,29 +130,55 @@ public class ScoreCommand implements Callable<Integer> {
         for (String s : samplers) {
             parsed.add(ScoreSampler.parse(s));
         }
-        ScoreWeights chosen;
+        List<ScoreWeights> chosen = new ArrayList<>();
         try {
-            chosen = ScoreWeights.parse(weights);
+            for (String w : weights) {
+                chosen.add(ScoreWeights.parse(w));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--weights: " + e.getMessage());
         }
-        ScoreConfig config = new ScoreConfig(checkpoint, parsed, samples, seed, tMid, batchSize, gridDir);
-        List<ScoreResult> scored;
+        for (double tMid : tMids) {
+            if (!(tMid > 0)) {
+                throw new ParameterException(spec.commandLine(), "--t-mid must be positive, not " + tMid);
+            }
+        }
+        List<ScoreResult> scored = new ArrayList<>();
         try {
             // the shape matters only to random-projection and torchscript extractors: take it from the checkpoint
-            NetworkSpec network = CheckpointReader.readMetadata(checkpoint).network();
+            NetworkSpec network =
+                    CheckpointReader.readMetadata(checkpoints.get(0)).network();
             ImageShape shape = new ImageShape(network.outChannels(), network.imgResolution(), network.imgResolution());
             ReferenceStatistics reference = ReferenceStatistics.read(referenceStats);
             Device selected = Devices.select(device);
             try (FeatureExtractor featureExtractor = ExtractorSpec.open(extractor, shape)) {
-                // Batched forward passes: a few times faster than the sampler's exact per-image mode, and just as
-                // reproducible for a given --batch-size (the two differ by ~1e-6 before quantisation).
-                CheckpointScorer scorer = new CheckpointScorer(
-                        new CheckpointModelLoader(selected, false, precision, chosen.group()),
-                        featureExtractor,
-                        reference,
-                        selected.toString());
-                scored = scorer.score(config);
+                for (Path checkpoint : checkpoints) {
+                    for (ScoreWeights w : chosen) {
+                        // Batched forward passes: a few times faster than the sampler's exact per-image mode, and just
+                        // as reproducible for a given --batch-size (the two differ by ~1e-6 before quantisation).
+                        CheckpointScorer scorer = new CheckpointScorer(
+                                new CheckpointModelLoader(selected, false, precision, w.group()),
+                                featureExtractor,
+                                reference,
+                                selected.toString());
+                        for (int i = 0; i < tMids.size(); i++) {
+                            List<ScoreSampler> these = i == 0
+                                    ? parsed
+                                    : parsed.stream()
+                                            .filter(p -> p == ScoreSampler.ECT2)
+                                            .toList();
+                            if (!these.isEmpty()) {
+                                List<ScoreResult> one = scorer.score(new ScoreConfig(
+                                        checkpoint, these, samples, seed, tMids.get(i), batchSize, gridDir));
+                                if (results != null) {
+                                    ScoreResultsFile.append(results, one);
+                                }
+                                print(one);
+                                scored.addAll(one);
+                            }
+                        }
+                    }
+                }
             }
         } catch (CheckpointException e) {
             // a wrong or unsuitable file is the user's mistake: one line, no stack trace
@@ -151,25 +186,26 @@ public class ScoreCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 2;
         }
-        if (results != null) {
-            ScoreResultsFile.append(results, scored);
-        }
+        return 0;
+    }
+
+    private void print(List<ScoreResult> scored) {
         PrintWriter out = spec.commandLine().getOut();
         for (ScoreResult r : scored) {
             out.printf(
                     java.util.Locale.ROOT,
-                    "%s step %d (%d images seen) %s%s: FID %.4f, %d samples in %.1f s (%.1f images/s)%n",
+                    "%s step %d (%d images seen) %s%s%s: FID %.4f, %d samples in %.1f s (%.1f images/s)%n",
                     r.runId(),
                     r.step(),
                     r.imagesSeen(),
                     r.sampler(),
-                    chosen == ScoreWeights.EMA ? "" : " (" + r.weights() + " weights)",
+                    tMids.size() > 1 && "ect2".equals(r.sampler()) ? " t_mid " + r.tMid() : "",
+                    ScoreWeights.EMA.group().equals(r.weights()) ? "" : " (" + r.weights() + " weights)",
                     r.fid(),
                     r.samples(),
                     r.seconds(),
                     r.imagesPerSecond());
         }
         out.flush();
-        return 0;
     }
 }

@@ -113,6 +113,75 @@ class ScoreCommandTest {
                 out);
     }
 
+    /** Checkpoints x weights x t_mid in one process: every combination once, each equal to its own single run. */
+    @Test
+    void severalCheckpointsWeightsAndTMidsAreScoredInOneRunAsEachAlone(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve(
+                TinyCheckpoint.write(dir, "tuned", 4, Phase.ECT, 2, 3L).getCheckpointUri());
+        Path second = dir.resolve(
+                TinyCheckpoint.write(dir, "tuned", 8, Phase.ECT, 2, 5L).getCheckpointUri());
+        Path stats = referenceStats(dir);
+        Path together = dir.resolve("together.jsonl");
+        CommandsTest.run(
+                new ScoreCommand(),
+                "--checkpoint",
+                first + "," + second,
+                "--sampler",
+                "ect1,ect2",
+                "--samples",
+                "6",
+                "--weights",
+                "ema,student",
+                "--t-mid",
+                "0.4,1.2",
+                "--extractor",
+                "random-projection:4:9",
+                "--reference-stats",
+                stats.toString(),
+                "--results",
+                together.toString(),
+                "--device",
+                "cpu");
+        List<ScoreResult> all = ScoreResultsFile.read(together);
+        // per checkpoint and weights: ect1 and ect2 at the first t_mid, then ect2 at the second
+        assertEquals(12, all.size());
+        assertEquals(
+                List.of("ect1", "ect2", "ect2"),
+                all.subList(0, 3).stream().map(ScoreResult::sampler).toList());
+        assertEquals(
+                List.of(0.4, 0.4, 1.2),
+                all.subList(0, 3).stream().map(ScoreResult::tMid).toList());
+
+        Path alone = dir.resolve("alone.jsonl");
+        CommandsTest.run(
+                new ScoreCommand(),
+                "--checkpoint",
+                second.toString(),
+                "--sampler",
+                "ect2",
+                "--samples",
+                "6",
+                "--weights",
+                "student",
+                "--t-mid",
+                "1.2",
+                "--extractor",
+                "random-projection:4:9",
+                "--reference-stats",
+                stats.toString(),
+                "--results",
+                alone.toString(),
+                "--device",
+                "cpu");
+        ScoreResult single = ScoreResultsFile.read(alone).get(0);
+        ScoreResult same = all.get(11);
+        assertEquals(8, same.step());
+        assertEquals("student", same.weights());
+        assertEquals(1.2, same.tMid());
+        assertEquals(single.fid(), same.fid(), 0.0);
+        assertTrue(all.get(5).fid() != same.fid(), "the two checkpoints' weights differ");
+    }
+
     /** An export-weights file has only the EMA: --weights student is one line on stderr, exit 2, no stack trace. */
     @Test
     void studentWeightsOfAnEmaOnlyFileAreAOneLineError(@TempDir Path dir) throws Exception {
