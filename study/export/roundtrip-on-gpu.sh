@@ -13,6 +13,7 @@
 # device (default: cuda when PyTorch sees a GPU, else cpu). ectstream computes on the CPU in float32.
 # Exit status: 0 when the difference is within tolerance (1e-3 absolute) and the round trip is exact.
 set -euo pipefail
+ectstream="${ECTSTREAM:-./ectstream}"  # ECTSTREAM=ectstream where the command is on the PATH (the GPU machine)
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 reference="${1:?usage: $0 REFERENCE_CHECKOUT [CHECKPOINT] [CONFIG] [OUT_DIR]}"
 checkpoint="${2:-$here/models/fashion-teacher.ckpt}"
@@ -25,13 +26,13 @@ sigmas=80,10,2.5,0.5,0.05
 mkdir -p "$out"
 cd "$here"
 
-./ectstream export-weights --checkpoint "$checkpoint" --format safetensors --out "$out/model.safetensors"
-./ectstream denoise --checkpoint "$checkpoint" --seed "$seeds" --sigma "$sigmas" --out "$out/ectstream.npz"
+"$ectstream" export-weights --checkpoint "$checkpoint" --format safetensors --out "$out/model.safetensors"
+"$ectstream" denoise --checkpoint "$checkpoint" --seed "$seeds" --sigma "$sigmas" --out "$out/ectstream.npz"
 "$python" study/export/reference_denoise.py --reference "$reference" --safetensors "$out/model.safetensors" \
   --denoise "$out/ectstream.npz" --device "$device"
 
-./ectstream import-weights --safetensors "$out/model.safetensors" --config "$config" --out "$out/imported.ckpt"
-./ectstream denoise --checkpoint "$out/imported.ckpt" --seed "$seeds" --sigma "$sigmas" --out "$out/imported.npz"
+"$ectstream" import-weights --safetensors "$out/model.safetensors" --config "$config" --out "$out/imported.ckpt"
+"$ectstream" denoise --checkpoint "$out/imported.ckpt" --seed "$seeds" --sigma "$sigmas" --out "$out/imported.npz"
 "$python" - "$out/ectstream.npz" "$out/imported.npz" <<'PY'
 import sys
 import numpy as np
