@@ -48,9 +48,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 
 /**
  * Measures, in one run on one machine: the model's batched forward pass in-process (images/s), the
@@ -187,7 +189,9 @@ public final class SamplerBenchmark {
         publishCheckpoint(clientProperties, topics.checkpoints(), event);
         if (s.externalSamplers() > 0) {
             try (GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
-                progress.accept("waiting for " + s.externalSamplers() + " serve processes to load the checkpoint");
+                progress.accept("waiting for " + s.externalSamplers() + " serve processes in group " + prefix
+                        + " to share the request partitions and load the checkpoint");
+                awaitGroup(clientProperties, prefix, topics.generateRequests(), s.externalSamplers());
                 awaitExternalSamplers(client, sampler, s);
                 return measure(client, null, List.of(), s, sampler, parameters[0], partitions, progress);
             }
@@ -346,6 +350,33 @@ public final class SamplerBenchmark {
                 warmup.duplicates + load.duplicates,
                 perGenerator,
                 stats);
+    }
+
+    /** Waits until {@code members} consumers of the group each own a partition of the requests topic. */
+    private static void awaitGroup(Map<String, Object> clientProperties, String groupId, String topic, int members)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        try (Admin admin = KafkaClients.admin(clientProperties)) {
+            while (true) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+                        .describedGroups()
+                        .get(groupId)
+                        .get();
+                long owning = group.members().stream()
+                        .filter(m -> m.assignment().topicPartitions().stream()
+                                .anyMatch(tp -> tp.topic().equals(topic)))
+                        .count();
+                if (group.groupState() == GroupState.STABLE && owning == members) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + groupId + " has " + owning + " consumers owning " + topic
+                            + " partitions, not " + members + ", after 3 minutes (state " + group.groupState()
+                            + "): are the serve processes running with --group-id " + groupId + "?");
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** Sends probes until every one is answered by a model (errors while the serve processes still load). */
