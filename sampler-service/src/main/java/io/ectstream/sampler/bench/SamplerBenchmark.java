@@ -30,9 +30,7 @@ import io.ectstream.sampler.generate.ReplicatedGenerator;
 import io.ectstream.sampler.generate.ReplicatedModelLoader;
 import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.topics.TopicNames;
@@ -192,7 +190,7 @@ public final class SamplerBenchmark {
                 progress.accept("waiting for " + s.externalSamplers() + " serve processes in group " + prefix
                         + " to share the request partitions and load the checkpoint");
                 awaitGroup(clientProperties, prefix, topics.generateRequests(), s.externalSamplers());
-                awaitExternalSamplers(client, sampler, s);
+                new RequestLoad(client, s, sampler).awaitServed(s.externalSamplers(), Duration.ofMinutes(3));
                 return measure(client, null, List.of(), s, sampler, parameters[0], partitions, progress);
             }
         }
@@ -205,10 +203,11 @@ public final class SamplerBenchmark {
         try (SamplerService service = SamplerService.start(config(kafka, store, prefix, topics, s, sampler), loader);
                 GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
             if (!service.awaitRecovery(Duration.ofSeconds(120))
-                    || service.registry().current("bench") == null) {
+                    || service.registry().current(RequestLoad.RUN_ID) == null) {
                 throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
             }
-            ImageGenerator model = service.registry().current("bench").generator();
+            ImageGenerator model =
+                    service.registry().current(RequestLoad.RUN_ID).generator();
             List<ImageGenerator> copies = model instanceof ReplicatedGenerator r ? r.copies() : List.of(model);
             return measure(client, service, copies, s, sampler, parameters[0], partitions, progress);
         }
@@ -261,8 +260,8 @@ public final class SamplerBenchmark {
             int partitions,
             Consumer<String> progress)
             throws Exception {
-        Load warmup = new Load();
-        throughput(client, s, sampler, Math.max(2 * s.window(), s.requests() / 4), "warmup", warmup);
+        RequestLoad load = new RequestLoad(client, s, sampler);
+        load.throughput(Math.max(2 * s.window(), s.requests() / 4), "warmup", false);
         var batchImages = service == null
                 ? null
                 : service.metrics().registry().find("ect.sampler.batch.images").summary();
@@ -272,8 +271,9 @@ public final class SamplerBenchmark {
                         .registry()
                         .find("ect.sampler.batch.generation")
                         .timer();
-        ImageGenerator model =
-                service == null ? null : service.registry().current("bench").generator();
+        ImageGenerator model = service == null
+                ? null
+                : service.registry().current(RequestLoad.RUN_ID).generator();
         long[] perCopy0 = model instanceof ReplicatedGenerator r ? r.batchesPerCopy() : new long[0];
         // Alternate the two measurements so that load from other processes hits both alike.
         double[] e2e = new double[ROUNDS];
@@ -283,10 +283,9 @@ public final class SamplerBenchmark {
         double images0 = batchImages == null ? 0 : batchImages.totalAmount();
         double genSeconds0 = generation == null ? 0 : generation.totalTime(java.util.concurrent.TimeUnit.SECONDS);
         double wall = 0;
-        Load load = new Load();
         for (int round = 0; round < ROUNDS; round++) {
             long t0 = System.nanoTime();
-            e2e[round] = throughput(client, s, sampler, s.requests(), "run" + round, load);
+            e2e[round] = load.throughput(s.requests(), "run" + round, true);
             wall += (System.nanoTime() - t0) / 1e9;
             if (service == null) {
                 progress.accept(String.format(
@@ -332,9 +331,9 @@ public final class SamplerBenchmark {
             }
         }
         progress.accept("latency of 1-image requests");
-        double[] latencies = latencies(client, s, sampler);
+        double[] latencies = load.oneAtATime();
         Arrays.sort(latencies);
-        double[] loaded = load.latenciesMs();
+        double[] loaded = load.measuredMs();
         Arrays.sort(loaded);
         return new Report(
                 service == null ? Double.NaN : median(local),
@@ -347,7 +346,7 @@ public final class SamplerBenchmark {
                 s,
                 parameters,
                 partitions,
-                warmup.duplicates + load.duplicates,
+                load.duplicates(),
                 perGenerator,
                 stats);
     }
@@ -375,40 +374,6 @@ public final class SamplerBenchmark {
                             + "): are the serve processes running with --group-id " + groupId + "?");
                 }
                 Thread.sleep(200);
-            }
-        }
-    }
-
-    /** Sends probes until every one is answered by a model (errors while the serve processes still load). */
-    private static void awaitExternalSamplers(GenerationClient client, SamplerSettings sampler, Settings s) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        int probes = 8 * s.externalSamplers();
-        for (int attempt = 0; ; attempt++) {
-            int ok = 0;
-            String lastError = "";
-            for (int i = 0; i < probes; i++) {
-                client.sendAsync(request("probe-" + attempt + "-" + i, 1, sampler, i, s.format()));
-            }
-            for (int i = 0; i < probes; i++) {
-                GenerationClient.Answer a = client.await("probe-" + attempt + "-" + i, Duration.ofMinutes(3));
-                if (a.ok()) {
-                    ok++;
-                } else {
-                    lastError = a.error().getReason().toString();
-                }
-            }
-            if (ok == probes) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the external samplers did not serve the benchmark checkpoint within"
-                        + " 3 minutes: " + lastError);
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
         }
     }
@@ -449,73 +414,6 @@ public final class SamplerBenchmark {
         }
     }
 
-    /** Round-trip times of the requests of the timed rounds, and answers seen more than once. */
-    private static final class Load {
-        private final List<Double> latencies = new ArrayList<>();
-        private long duplicates;
-
-        double[] latenciesMs() {
-            return latencies.stream().mapToDouble(Double::doubleValue).toArray();
-        }
-    }
-
-    /** Keeps {@code window} requests in flight until {@code count} are answered; images per second. */
-    private static double throughput(
-            GenerationClient client, Settings s, SamplerSettings sampler, int count, String tag, Load load) {
-        long t0 = System.nanoTime();
-        Map<String, Long> sentAt = new java.util.HashMap<>();
-        java.util.Set<String> answeredIds = new java.util.HashSet<>();
-        int sent = 0;
-        int answered = 0;
-        while (answered < count) {
-            while (sent < count && sent - answered < s.window()) {
-                String id = tag + "-" + sent;
-                sentAt.put(id, System.nanoTime());
-                client.sendAsync(request(id, s.imagesPerRequest(), sampler, sent, s.format()));
-                sent++;
-            }
-            for (String id : client.poll(Duration.ofMillis(50))) {
-                if (!client.answer(id).orElseThrow().ok()) {
-                    throw new IllegalStateException("request " + id + " failed: "
-                            + client.answer(id).get().error().getReason());
-                }
-                if (!answeredIds.add(id)) {
-                    load.duplicates++;
-                    continue;
-                }
-                load.latencies.add((System.nanoTime() - sentAt.get(id)) / 1e6);
-                answered++;
-            }
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return (double) count * s.imagesPerRequest() / seconds;
-    }
-
-    private static double[] latencies(GenerationClient client, Settings s, SamplerSettings sampler) {
-        double[] ms = new double[s.latencyRequests()];
-        for (int i = 0; i < ms.length; i++) {
-            String id = "latency-" + i;
-            long t0 = System.nanoTime();
-            client.sendAsync(request(id, 1, sampler, 10_000 + i, s.format()));
-            client.await(id, Duration.ofSeconds(60));
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        return ms;
-    }
-
-    private static GenerationRequest request(
-            String id, int images, SamplerSettings sampler, long seed, ImageFormat format) {
-        return GenerationRequest.newBuilder()
-                .setRequestId(id)
-                .setModel(new ModelSelector("bench", null))
-                .setNumImages(images)
-                .setSteps(sampler.steps())
-                .setSeed(seed)
-                .setOutputFormat(format)
-                .setCreatedAt(Instant.now())
-                .build();
-    }
-
     static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
@@ -543,10 +441,19 @@ public final class SamplerBenchmark {
             WrittenCheckpoint written = CheckpointWriter.write(
                     store.resolve(uri),
                     new CheckpointMetadata(
-                            "bench", 1, 0, Phase.ECT, 0, spec, null, Map.of("init", 0L), Map.of(), Instant.now()),
+                            RequestLoad.RUN_ID,
+                            1,
+                            0,
+                            Phase.ECT,
+                            0,
+                            spec,
+                            null,
+                            Map.of("init", 0L),
+                            Map.of(),
+                            Instant.now()),
                     groups);
             return CheckpointEvent.newBuilder()
-                    .setRunId("bench")
+                    .setRunId(RequestLoad.RUN_ID)
                     .setStep(1)
                     .setImagesSeen(0)
                     .setPhase(Phase.ECT)
