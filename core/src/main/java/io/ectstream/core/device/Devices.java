@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Device choice at the edge: "cpu", "gpu" (the first GPU; fails at once, with doctor's advice, without one), "gpu:N",
- * "auto" (a GPU when there is one, else the CPU, said in one line), or for the sampler a list ({@link DeviceChoice}). Starts the engine on the libtorch {@link NativeLibraries}
- * finds, and applies cuDNN's benchmark mode on a GPU: the one place the trainer, the sampler and the scorer go through.
+ * "auto" (a GPU when there is one, else the CPU, said in one line), or for the sampler a list ({@link DeviceChoice}).
+ * Starts the engine on the libtorch {@link NativeLibraries} finds, and applies cuDNN's benchmark mode on a GPU: the one
+ * place the trainer, the sampler and the scorer go through.
  */
 public final class Devices {
     private static final Logger log = LoggerFactory.getLogger(Devices.class);
