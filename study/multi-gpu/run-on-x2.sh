@@ -24,6 +24,8 @@ window=${WINDOW:-512}                  # requests kept in flight: the load
 latency_requests=${LATENCY_REQUESTS:-100}
 sample_batches=${SAMPLE_BATCHES:-128,1024}
 bs=127.0.0.1:$port
+# Broker data and the benchmark checkpoints (~220 MB each) stay out of OUTDIR, which comes back to the caller.
+work=$(mktemp -d "${TMPDIR:-/tmp}/run-on-x2.XXXXXX")
 started=$(date +%s)
 pids=()
 
@@ -32,6 +34,7 @@ fail() { log "FAILED: $*"; exit 1; }
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
 }
 trap cleanup EXIT
 # step NAME LIMIT_S COMMAND...: runs it with its log in OUTDIR/NAME.log, stops everything when it fails.
@@ -72,7 +75,7 @@ step bench-sample-2 150 "$ectstream" bench-sample --config "$config" --device "$
   --steps 1 --warmup 3 --repeats 10 --json "$out/bench-sample-2.json"
 
 # 2. The broker (embedded KRaft, its data under OUTDIR), platform topics with 2 request partitions.
-"$ectstream" broker --port "$port" --data-dir "$out/kafka" --partitions 2 > "$out/broker.log" 2>&1 & pids+=($!)
+"$ectstream" broker --port "$port" --data-dir "$work/kafka" --partitions 2 > "$out/broker.log" 2>&1 & pids+=($!)
 await_line "$out/broker.log" "Kafka broker ready" 120 "${pids[-1]}"
 log "broker up on $bs"
 
@@ -80,9 +83,9 @@ load=(--bootstrap-servers "$bs" --network "$network" --steps 1 --max-batch "$max
       --requests "$requests" --window "$window" --latency-requests "$latency_requests")
 
 # 3. One sampler process: 1 generator, then 2 (serve --device gpu:0,1's shape: one consumer, one partition used).
-step sampler-1gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$single" --work-dir "$out/w-1gen" \
+step sampler-1gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$single" --work-dir "$work/w-1gen" \
   --json "$out/sampler-1gen.json"
-step sampler-2gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$pair" --work-dir "$out/w-2gen" \
+step sampler-2gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$pair" --work-dir "$work/w-2gen" \
   --json "$out/sampler-2gen.json"
 
 # 4. Two serve processes, one per GPU, in one group over a request topic of 2 partitions (topics create's rule).
@@ -90,13 +93,13 @@ step topics-2proc 60 "$ectstream" topics create --bootstrap-servers "$bs" --requ
   --only checkpoints,requests,evaluation-requests,results,errors --partitions results=1 \
   --topic checkpoints=mp.checkpoints --topic requests=mp.requests --topic evaluation-requests=mp.evaluation-requests \
   --topic results=mp.results --topic errors=mp.errors
-mkdir -p "$out/w-2proc/store"
+mkdir -p "$work/w-2proc/store"
 IFS=, read -r -a each <<< "${pair#gpu:}"
 [[ $pair == gpu:* ]] || IFS=, read -r -a each <<< "$pair"
 i=0
 for d in "${each[@]}"; do
   [[ $d == cpu || $d == gpu* ]] || d="gpu:$d"
-  "$ectstream" serve --bootstrap-servers "$bs" --device "$d" --store "$out/w-2proc/store" --group-id mp \
+  "$ectstream" serve --bootstrap-servers "$bs" --device "$d" --store "$work/w-2proc/store" --group-id mp \
     --checkpoints-topic mp.checkpoints --requests-topic mp.requests --evaluation-requests-topic mp.evaluation-requests \
     --results-topic mp.results --errors-topic mp.errors --http-port -1 --max-batch "$max_batch" --no-batch-invariant \
     --max-in-flight $((2 * window)) --default-deadline-ms 0 --max-queued-user-cost 100000000 \
@@ -106,7 +109,7 @@ for d in "${each[@]}"; do
   i=$((i + 1))
 done
 step sampler-2proc 300 "$ectstream" bench-sampler "${load[@]}" --external-samplers "$i" --topic-prefix mp \
-  --work-dir "$out/w-2proc" --json "$out/sampler-2proc.json"
+  --work-dir "$work/w-2proc" --json "$out/sampler-2proc.json"
 
 # 5. The figures side by side.
 python3 - "$out" <<'PY' | tee -a "$out/summary.txt"
