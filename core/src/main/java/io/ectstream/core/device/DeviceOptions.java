@@ -16,10 +16,11 @@ public final class DeviceOptions {
     @Option(
             names = "--device",
             defaultValue = "auto",
-            paramLabel = "auto|cpu|gpu",
+            paramLabel = "auto|cpu|gpu|gpu:N",
             description =
-                    "auto (a GPU when a CUDA libtorch and a GPU are found, else the CPU, said in one line), cpu, or gpu"
-                            + " (fails at once without one; see `ectstream doctor`) (default ${DEFAULT-VALUE}).")
+                    "auto (a GPU when a CUDA libtorch and a GPU are found, else the CPU, said in one line), cpu, gpu (the"
+                            + " first GPU) or gpu:N (fails at once without it; see `ectstream doctor`); serve, bench-sample and"
+                            + " bench-sampler also take a list, one generator per entry: gpu:0,1 (default ${DEFAULT-VALUE}).")
     String device = "auto";
 
     @Option(

@@ -2,15 +2,16 @@ package io.ectstream.core.device;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Device choice at the edge: "cpu", "gpu" (the first GPU; fails at once, with doctor's advice, without one) or "auto"
- * (a GPU when there is one, else the CPU, said in one line). Starts the engine on the libtorch {@link NativeLibraries}
- * finds, and applies cuDNN's benchmark mode on a GPU: the one place the trainer, the sampler and the scorer go through.
+ * Device choice at the edge: "cpu", "gpu" (the first GPU; fails at once, with doctor's advice, without one), "gpu:N",
+ * "auto" (a GPU when there is one, else the CPU, said in one line), or for the sampler a list ({@link DeviceChoice}).
+ * Starts the engine on the libtorch {@link NativeLibraries} finds, and applies cuDNN's benchmark mode on a GPU: the one
+ * place the trainer, the sampler and the scorer go through.
  */
 public final class Devices {
     private static final Logger log = LoggerFactory.getLogger(Devices.class);
@@ -27,13 +28,26 @@ public final class Devices {
     }
 
     static Device select(DeviceOptions options, Map<String, String> env) {
-        String c = options.device().trim().toLowerCase(Locale.ROOT);
-        if (!c.equals("cpu") && !c.equals("gpu") && !c.equals("cuda") && !c.equals("auto")) {
-            throw new IllegalArgumentException("device must be auto, cpu or gpu, not '" + options.device() + "'");
+        DeviceChoice choice = DeviceChoice.parse(options.device());
+        if (choice.size() > 1) {
+            throw new IllegalArgumentException("--device " + choice + " names " + choice.size()
+                    + " devices, but this command runs one network on one device: give one (e.g. gpu:0); only serve,"
+                    + " bench-sample and bench-sampler take a list");
         }
-        NativeLibraries.Start start = NativeLibraries.start(!c.equals("cpu") && options.allowNativeDownload(env), env);
-        if (c.equals("cpu") && start.started()) {
-            return Device.cpu();
+        return selectAll(options, env).get(0);
+    }
+
+    /** One device per generator the option names ({@link DeviceChoice}): serve and the sampling benchmarks. */
+    public static List<Device> selectAll(DeviceOptions options) {
+        return selectAll(options, System.getenv());
+    }
+
+    static List<Device> selectAll(DeviceOptions options, Map<String, String> env) {
+        DeviceChoice choice = DeviceChoice.parse(options.device());
+        String c = choice.text();
+        NativeLibraries.Start start = NativeLibraries.start(!choice.cpuOnly() && options.allowNativeDownload(env), env);
+        if (choice.cpuOnly() && start.started()) {
+            return choice.resolve(0);
         }
         DeviceDiagnosis diagnosis = DeviceDiagnosis.of(start, env, options.cudnnBenchmark());
         if (!start.started()) {
@@ -42,23 +56,25 @@ public final class Devices {
         }
         if (diagnosis.gpuUsable()) {
             JniUtils.setBenchmarkCuDNN(options.cudnnBenchmark());
+            List<Device> devices = choice.resolve(start.engine().getGpuCount());
             log.info(
-                    "device {}: GPU 0 of {} (libtorch {}, cuDNN benchmark {})",
+                    "device {}: {} of {} GPUs (libtorch {}, cuDNN benchmark {})",
                     c,
+                    devices,
                     start.engine().getGpuCount(),
                     start.source().description(),
                     options.cudnnBenchmark() ? "on" : "off");
-            return Device.gpu();
+            return devices;
         }
-        if (c.equals("auto")) {
+        if (choice.isAuto()) {
             log.info(
                     "device auto: the CPU, because {} (`ectstream doctor` says how to use a GPU)",
                     diagnosis.problems().isEmpty()
                             ? "no GPU is usable"
                             : diagnosis.problems().get(0).what());
-            return Device.cpu();
+            return List.of(Device.cpu());
         }
-        throw new DeviceUnavailableException("--device gpu: no usable GPU:" + diagnosis.advice()
+        throw new DeviceUnavailableException("--device " + c + ": no usable GPU:" + diagnosis.advice()
                 + "\n(`ectstream doctor` prints the full report; --device auto runs on the CPU instead)");
     }
 }

@@ -33,6 +33,15 @@ public final class TopicOptions {
     Map<String, Integer> partitions = new LinkedHashMap<>();
 
     @Option(
+            names = "--request-partitions",
+            paramLabel = "N",
+            description =
+                    "Partitions of the requests and evaluation-requests topics: the number of sampler processes in the"
+                            + " group (serve --device gpu:0,1 is one process; one serve per GPU is one each), or a multiple"
+                            + " of it; a --partitions entry for either role wins (default: 3).")
+    Integer requestPartitions;
+
+    @Option(
             names = "--replication-factor",
             paramLabel = "N",
             description =
@@ -80,6 +89,11 @@ public final class TopicOptions {
         }
         for (Map.Entry<String, String> e : names.entrySet()) {
             layout = change(layout, e.getKey(), s -> s.withName(e.getValue()));
+        }
+        if (requestPartitions != null) {
+            for (TopicRole role : List.of(TopicRole.REQUESTS, TopicRole.EVALUATION_REQUESTS)) {
+                layout = layout.with(layout.get(role).withPartitions(requestPartitions));
+            }
         }
         for (Map.Entry<String, Integer> e : partitions.entrySet()) {
             layout = change(layout, e.getKey(), s -> s.withPartitions(e.getValue()));

@@ -7,12 +7,15 @@ import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.RequestPartitions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /** topics create|describe on the real broker. */
@@ -123,6 +126,39 @@ class TopicsCommandTest {
                                 "1")));
         assertEquals(0, asCreated.code(), asCreated.out());
         assertEquals(List.of(), drift(asCreated), "as created, nothing drifted");
+    }
+
+    /** Two sampler processes (one per GPU) in one group: both request topics get one partition each. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void requestPartitionsFollowTheSamplerProcesses(KafkaCluster kafka) {
+        String b = kafka.bootstrapServers();
+        String n = Integer.toString(RequestPartitions.forSamplerProcesses(2));
+        Run created = run(
+                new TopicsCommand(),
+                concat(
+                        new String[] {"create", "--bootstrap-servers", b, "--request-partitions", n},
+                        names("tc4.", "--only", "requests,evaluation-requests,results")));
+        assertEquals(0, created.code(), created.out());
+        Run fixed = run(
+                new TopicsCommand(),
+                concat(
+                        new String[] {"create", "--bootstrap-servers", b, "--request-partitions", "1"},
+                        names("tc5.", "--partitions", "requests=4", "--only", "requests,evaluation-requests")));
+        assertEquals(0, fixed.code(), fixed.out());
+        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(b), Duration.ofSeconds(20))) {
+            Map<String, KafkaTopics.Described> d = topics.describe(List.of(
+                    "tc4.requests",
+                    "tc4.evaluation-requests",
+                    "tc4.results",
+                    "tc5.requests",
+                    "tc5.evaluation-requests"));
+            assertEquals(2, d.get("tc4.requests").partitions());
+            assertEquals(2, d.get("tc4.evaluation-requests").partitions());
+            assertEquals(3, d.get("tc4.results").partitions(), "results keep their default");
+            assertEquals(4, d.get("tc5.requests").partitions(), "--partitions requests=N wins");
+            assertEquals(1, d.get("tc5.evaluation-requests").partitions());
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.checkpoint.CheckpointWriter;
+import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.core.checkpoint.ParameterTensors;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
 import io.ectstream.core.config.NetworkSpec;
@@ -16,6 +17,7 @@ import io.ectstream.core.sampling.NoiseSeeds;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.RequestPartitions;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -24,11 +26,11 @@ import io.ectstream.sampler.SamplerKafka;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.client.GenerationClient;
+import io.ectstream.sampler.generate.ReplicatedGenerator;
+import io.ectstream.sampler.generate.ReplicatedModelLoader;
 import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.topics.TopicNames;
@@ -44,9 +46,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 
 /**
  * Measures, in one run on one machine: the model's batched forward pass in-process (images/s), the
@@ -66,7 +70,38 @@ public final class SamplerBenchmark {
             int latencyRequests,
             ImageFormat format,
             int warmupBatches,
-            boolean batchInvariant) {}
+            boolean batchInvariant,
+            List<Device> devices,
+            int externalSamplers,
+            String topicPrefix) {
+        public Settings {
+            devices = List.copyOf(devices);
+            if (devices.isEmpty()) {
+                throw new IllegalArgumentException("need at least one device");
+            }
+            if (externalSamplers < 0) {
+                throw new IllegalArgumentException("--external-samplers must be >= 0, not " + externalSamplers);
+            }
+            if (externalSamplers > 0 && topicPrefix == null) {
+                throw new IllegalArgumentException(
+                        "--external-samplers needs --topic-prefix: the serve processes read the topics it names");
+            }
+        }
+
+        /** Sampler processes in the group: the external ones, or the one this benchmark runs. */
+        public int samplerProcesses() {
+            return externalSamplers > 0 ? externalSamplers : 1;
+        }
+
+        /** The shape measured, for the report. */
+        public String shape() {
+            return externalSamplers > 0
+                    ? externalSamplers + " external sampler processes (serve)"
+                    : devices.size() == 1
+                            ? "one sampler, one generator on " + devices.get(0)
+                            : "one sampler process, " + devices.size() + " generators on " + devices;
+        }
+    }
 
     /** What was measured. */
     public record Report(
@@ -75,34 +110,55 @@ public final class SamplerBenchmark {
             double ratio,
             double p50Ms,
             double p99Ms,
+            double loadedP50Ms,
+            double loadedP99Ms,
             Settings settings,
             long parameters,
+            int requestPartitions,
+            long duplicateAnswers,
+            List<Long> batchesPerGenerator,
             String serviceStats) {
         public String describe() {
             return String.format(
-                    java.util.Locale.ROOT,
-                    "network %s (%,d parameters), %d-step ECT, format %s, batch %d%s, %d requests x %d images, window %d%n"
-                            + "in-process batched forward: %.1f images/s (median of " + ROUNDS + " rounds)%n"
-                            + "end-to-end through Kafka:   %.1f images/s (median)%n"
-                            + "ratio end-to-end / in-process: %.3f (median of the per-round ratios)%n"
-                            + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms%n"
-                            + "service during the throughput run: %s",
-                    settings.network(),
-                    parameters,
-                    settings.steps(),
-                    settings.format(),
-                    settings.maxBatch(),
-                    settings.batchInvariant() ? " (batch-invariant: image by image)" : " (one forward pass per batch)",
-                    settings.requests(),
-                    settings.imagesPerRequest(),
-                    settings.window(),
-                    inProcessImagesPerSecond,
-                    endToEndImagesPerSecond,
-                    ratio,
-                    settings.latencyRequests(),
-                    p50Ms,
-                    p99Ms,
-                    serviceStats);
+                            java.util.Locale.ROOT,
+                            "%s, request topic partitions %d%n",
+                            settings.shape(),
+                            requestPartitions)
+                    + String.format(
+                            java.util.Locale.ROOT,
+                            "request latency under load (every request of the timed rounds, window %d): p50 %.1f ms,"
+                                    + " p99 %.1f ms; duplicate answers %d; batches per generator %s%n",
+                            settings.window(),
+                            loadedP50Ms,
+                            loadedP99Ms,
+                            duplicateAnswers,
+                            batchesPerGenerator)
+                    + String.format(
+                            java.util.Locale.ROOT,
+                            "network %s (%,d parameters), %d-step ECT, format %s, batch %d%s, %d requests x %d images, window %d%n"
+                                    + "in-process batched forward: %.1f images/s (median of " + ROUNDS + " rounds)%n"
+                                    + "end-to-end through Kafka:   %.1f images/s (median)%n"
+                                    + "ratio end-to-end / in-process: %.3f (median of the per-round ratios)%n"
+                                    + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms%n"
+                                    + "service during the throughput run: %s",
+                            settings.network(),
+                            parameters,
+                            settings.steps(),
+                            settings.format(),
+                            settings.maxBatch(),
+                            settings.batchInvariant()
+                                    ? " (batch-invariant: image by image)"
+                                    : " (one forward pass per batch)",
+                            settings.requests(),
+                            settings.imagesPerRequest(),
+                            settings.window(),
+                            inProcessImagesPerSecond,
+                            endToEndImagesPerSecond,
+                            ratio,
+                            settings.latencyRequests(),
+                            p50Ms,
+                            p99Ms,
+                            serviceStats);
         }
     }
 
@@ -121,27 +177,63 @@ public final class SamplerBenchmark {
             throws Exception {
         Map<String, Object> clientProperties = kafka.clientProperties();
         Path store = Files.createDirectories(workDir.resolve("store"));
-        String prefix = "bench-" + System.currentTimeMillis();
-        TopicNames d = TopicNames.defaults();
-        TopicNames topics = new TopicNames(
-                prefix + ".checkpoints",
-                d.trainProgress(),
-                prefix + ".requests",
-                prefix + ".results",
-                prefix + ".errors",
-                d.evalFid());
-        createTopics(clientProperties, topics);
+        String prefix = s.topicPrefix() != null ? s.topicPrefix() : "bench-" + System.currentTimeMillis();
+        TopicNames topics = topics(prefix);
+        int partitions = RequestPartitions.forSamplerProcesses(s.samplerProcesses());
+        createTopics(clientProperties, topics, evaluationRequestsTopic(prefix), partitions);
         long[] parameters = new long[1];
         CheckpointEvent event = writeCheckpoint(store, s.network(), parameters);
         SamplerSettings sampler = SamplerSettings.ect(s.steps());
-
+        publishCheckpoint(clientProperties, topics.checkpoints(), event);
+        if (s.externalSamplers() > 0) {
+            try (GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
+                progress.accept("waiting for " + s.externalSamplers() + " serve processes in group " + prefix
+                        + " to share the request partitions and load the checkpoint");
+                awaitGroup(clientProperties, prefix, topics.generateRequests(), s.externalSamplers());
+                new RequestLoad(client, s, sampler).awaitServed(s.externalSamplers(), Duration.ofMinutes(3));
+                return measure(client, null, List.of(), s, sampler, parameters[0], partitions, progress);
+            }
+        }
         progress.accept("end-to-end through Kafka");
+        ModelLoader loader = ReplicatedModelLoader.of(
+                s.devices().stream()
+                        .map(d -> (ModelLoader) new CheckpointModelLoader(d, s.batchInvariant()))
+                        .toList(),
+                1);
+        try (SamplerService service = SamplerService.start(config(kafka, store, prefix, topics, s, sampler), loader);
+                GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
+            if (!service.awaitRecovery(Duration.ofSeconds(120))
+                    || service.registry().current(RequestLoad.RUN_ID) == null) {
+                throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
+            }
+            ImageGenerator model =
+                    service.registry().current(RequestLoad.RUN_ID).generator();
+            List<ImageGenerator> copies = model instanceof ReplicatedGenerator r ? r.copies() : List.of(model);
+            return measure(client, service, copies, s, sampler, parameters[0], partitions, progress);
+        }
+    }
+
+    /** The service's configuration: one generator thread per device, admission sized for the window. */
+    private static SamplerConfig config(
+            KafkaClientSettings kafka,
+            Path store,
+            String prefix,
+            TopicNames topics,
+            Settings s,
+            SamplerSettings sampler) {
         int maxImages = Math.max(Admission.DEFAULT_MAX_IMAGES_PER_REQUEST, s.imagesPerRequest());
         long maxCost = Math.max(Admission.DEFAULT_MAX_REQUEST_COST, RequestCost.of(sampler, maxImages));
-        SamplerConfig config = new SamplerConfig(
-                SamplerKafka.defaults(kafka).withGroupId(prefix).withTopics(topics),
+        return new SamplerConfig(
+                SamplerKafka.defaults(kafka)
+                        .withGroupId(prefix)
+                        .withTopics(topics)
+                        .withEvaluationRequestsTopic(evaluationRequestsTopic(prefix)),
                 store,
-                Batching.defaults().withSize(s.maxBatch(), Batching.DEFAULT_MAX_WAIT_MS),
+                new Batching(
+                        s.maxBatch(),
+                        Batching.DEFAULT_MAX_WAIT_MS,
+                        s.devices().size(),
+                        Batching.DEFAULT_USER_BATCHES_PER_EVALUATION_BATCH),
                 new Admission(
                         maxImages,
                         Math.max(Admission.DEFAULT_MAX_IN_FLIGHT_REQUESTS, s.window()),
@@ -152,139 +244,174 @@ public final class SamplerBenchmark {
                         List.of()),
                 HttpEndpoint.disabled(),
                 ServingLimits.NONE);
-        publishCheckpoint(clientProperties, topics.checkpoints(), event);
-        double endToEnd;
-        double[] latencies;
-        double inProcess;
-        double ratio;
-        String stats;
-        try (SamplerService service =
-                        SamplerService.start(config, new CheckpointModelLoader(Device.cpu(), s.batchInvariant()));
-                GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
-            if (!service.awaitRecovery(Duration.ofSeconds(60))
-                    || service.registry().current("bench") == null) {
-                throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
-            }
-            throughput(client, s, sampler, Math.max(2, s.requests() / 4), "warmup");
-            var batchImages = service.metrics()
-                    .registry()
-                    .find("ect.sampler.batch.images")
-                    .summary();
-            var generation = service.metrics()
-                    .registry()
-                    .find("ect.sampler.batch.generation")
-                    .timer();
-            ImageGenerator model = service.registry().current("bench").generator();
-            // Alternate the two measurements so that load from other processes hits both alike.
-            double[] e2e = new double[ROUNDS];
-            double[] local = new double[ROUNDS];
-            double[] ratios = new double[ROUNDS];
-            long batches0 = batchImages.count();
-            double images0 = batchImages.totalAmount();
-            double genSeconds0 = generation.totalTime(java.util.concurrent.TimeUnit.SECONDS);
-            double wall = 0;
-            for (int round = 0; round < ROUNDS; round++) {
-                long t0 = System.nanoTime();
-                e2e[round] = throughput(client, s, sampler, s.requests(), "run" + round);
-                wall += (System.nanoTime() - t0) / 1e9;
-                progress.accept("in-process forward pass, batch " + s.maxBatch());
-                local[round] = inProcessImagesPerSecond(model, sampler, s);
-                ratios[round] = e2e[round] / local[round];
+    }
+
+    /**
+     * Warmup, then rounds of (end-to-end, in-process) when the service runs here ({@code service} null: external
+     * samplers, end-to-end only), then the latency of 1-image requests one at a time.
+     */
+    private static Report measure(
+            GenerationClient client,
+            SamplerService service,
+            List<ImageGenerator> copies,
+            Settings s,
+            SamplerSettings sampler,
+            long parameters,
+            int partitions,
+            Consumer<String> progress)
+            throws Exception {
+        RequestLoad load = new RequestLoad(client, s, sampler);
+        load.throughput(Math.max(2 * s.window(), s.requests() / 4), "warmup", false);
+        var batchImages = service == null
+                ? null
+                : service.metrics().registry().find("ect.sampler.batch.images").summary();
+        var generation = service == null
+                ? null
+                : service.metrics()
+                        .registry()
+                        .find("ect.sampler.batch.generation")
+                        .timer();
+        ImageGenerator model = service == null
+                ? null
+                : service.registry().current(RequestLoad.RUN_ID).generator();
+        long[] perCopy0 = model instanceof ReplicatedGenerator r ? r.batchesPerCopy() : new long[0];
+        // Alternate the two measurements so that load from other processes hits both alike.
+        double[] e2e = new double[ROUNDS];
+        double[] local = new double[service == null ? 0 : ROUNDS];
+        double[] ratios = new double[local.length];
+        long batches0 = batchImages == null ? 0 : batchImages.count();
+        double images0 = batchImages == null ? 0 : batchImages.totalAmount();
+        double genSeconds0 = generation == null ? 0 : generation.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+        double wall = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            long t0 = System.nanoTime();
+            e2e[round] = load.throughput(s.requests(), "run" + round, true);
+            wall += (System.nanoTime() - t0) / 1e9;
+            if (service == null) {
                 progress.accept(String.format(
-                        java.util.Locale.ROOT,
-                        "round %d: end-to-end %.1f, in-process %.1f images/s, ratio %.3f",
-                        round + 1,
-                        e2e[round],
-                        local[round],
-                        ratios[round]));
+                        java.util.Locale.ROOT, "round %d: end-to-end %.1f images/s", round + 1, e2e[round]));
+                continue;
             }
+            progress.accept(
+                    "in-process forward pass, batch " + s.maxBatch() + " on " + copies.size() + " generators at once");
+            local[round] = inProcessImagesPerSecond(copies, sampler, s);
+            ratios[round] = e2e[round] / local[round];
+            progress.accept(String.format(
+                    java.util.Locale.ROOT,
+                    "round %d: end-to-end %.1f, in-process %.1f images/s, ratio %.3f",
+                    round + 1,
+                    e2e[round],
+                    local[round],
+                    ratios[round]));
+        }
+        String stats;
+        List<Long> perGenerator = new ArrayList<>();
+        if (service == null) {
+            stats = "external samplers: see their logs";
+        } else {
             long batches = batchImages.count() - batches0;
             stats = String.format(
                     java.util.Locale.ROOT,
-                    "%d batches, mean %.1f images per batch, forward passes busy %.0f%% of the end-to-end time; ratios per round %s",
+                    "%d batches, mean %.1f images per batch, forward passes busy %.0f%% of the end-to-end time (summed"
+                            + " over %d generators); ratios per round %s",
                     batches,
                     (batchImages.totalAmount() - images0) / Math.max(1, batches),
                     100 * (generation.totalTime(java.util.concurrent.TimeUnit.SECONDS) - genSeconds0) / wall,
+                    copies.size(),
                     Arrays.toString(Arrays.stream(ratios)
                             .map(r -> Math.round(r * 1000) / 1000.0)
                             .toArray()));
-            endToEnd = median(e2e);
-            inProcess = median(local);
-            ratio = median(ratios);
-            progress.accept("latency of 1-image requests");
-            latencies = latencies(client, s, sampler);
+            if (model instanceof ReplicatedGenerator r) {
+                long[] now = r.batchesPerCopy();
+                for (int i = 0; i < now.length; i++) {
+                    perGenerator.add(now[i] - perCopy0[i]);
+                }
+            } else {
+                perGenerator.add(batches);
+            }
         }
+        progress.accept("latency of 1-image requests");
+        double[] latencies = load.oneAtATime();
         Arrays.sort(latencies);
+        double[] loaded = load.measuredMs();
+        Arrays.sort(loaded);
         return new Report(
-                inProcess,
-                endToEnd,
-                ratio,
+                service == null ? Double.NaN : median(local),
+                median(e2e),
+                service == null ? Double.NaN : median(ratios),
                 percentile(latencies, 0.50),
                 percentile(latencies, 0.99),
+                percentile(loaded, 0.50),
+                percentile(loaded, 0.99),
                 s,
-                parameters[0],
+                parameters,
+                partitions,
+                load.duplicates(),
+                perGenerator,
                 stats);
     }
 
-    private static double inProcessImagesPerSecond(ImageGenerator model, SamplerSettings sampler, Settings s) {
-        int batches = Math.max(16, s.requests() * s.imagesPerRequest() / s.maxBatch());
-        for (int b = 0; b < s.warmupBatches(); b++) {
-            model.generate(NoiseSeeds.forImages(-1 - b, 0, s.maxBatch()), sampler);
-        }
-        long t0 = System.nanoTime();
-        for (int b = 0; b < batches; b++) {
-            model.generate(NoiseSeeds.forImages(b, 0, s.maxBatch()), sampler);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return batches * s.maxBatch() / seconds;
-    }
-
-    /** Keeps {@code window} requests in flight until {@code count} are answered; images per second. */
-    private static double throughput(
-            GenerationClient client, Settings s, SamplerSettings sampler, int count, String tag) {
-        long t0 = System.nanoTime();
-        int sent = 0;
-        int answered = 0;
-        while (answered < count) {
-            while (sent < count && sent - answered < s.window()) {
-                client.sendAsync(request(tag + "-" + sent, s.imagesPerRequest(), sampler, sent, s.format()));
-                sent++;
-            }
-            for (String id : client.poll(Duration.ofMillis(50))) {
-                if (!client.answer(id).orElseThrow().ok()) {
-                    throw new IllegalStateException("request " + id + " failed: "
-                            + client.answer(id).get().error().getReason());
+    /** Waits until {@code members} consumers of the group each own a partition of the requests topic. */
+    private static void awaitGroup(Map<String, Object> clientProperties, String groupId, String topic, int members)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        try (Admin admin = KafkaClients.admin(clientProperties)) {
+            while (true) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+                        .describedGroups()
+                        .get(groupId)
+                        .get();
+                long owning = group.members().stream()
+                        .filter(m -> m.assignment().topicPartitions().stream()
+                                .anyMatch(tp -> tp.topic().equals(topic)))
+                        .count();
+                if (group.groupState() == GroupState.STABLE && owning == members) {
+                    return;
                 }
-                answered++;
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + groupId + " has " + owning + " consumers owning " + topic
+                            + " partitions, not " + members + ", after 3 minutes (state " + group.groupState()
+                            + "): are the serve processes running with --group-id " + groupId + "?");
+                }
+                Thread.sleep(200);
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return (double) count * s.imagesPerRequest() / seconds;
     }
 
-    private static double[] latencies(GenerationClient client, Settings s, SamplerSettings sampler) {
-        double[] ms = new double[s.latencyRequests()];
-        for (int i = 0; i < ms.length; i++) {
-            String id = "latency-" + i;
+    /** Each copy on its own thread at once (the service's shape): images/s over all of them. */
+    private static double inProcessImagesPerSecond(List<ImageGenerator> copies, SamplerSettings sampler, Settings s)
+            throws Exception {
+        int batches = Math.max(16, s.requests() * s.imagesPerRequest() / s.maxBatch() / copies.size());
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(copies.size());
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (ImageGenerator copy : copies) {
+                done.add(threads.submit(() -> {
+                    for (int b = 0; b < s.warmupBatches(); b++) {
+                        copy.generate(NoiseSeeds.forImages(-1 - b, 0, s.maxBatch()), sampler);
+                    }
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            done.clear();
             long t0 = System.nanoTime();
-            client.sendAsync(request(id, 1, sampler, 10_000 + i, s.format()));
-            client.await(id, Duration.ofSeconds(60));
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            for (ImageGenerator copy : copies) {
+                done.add(threads.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        copy.generate(NoiseSeeds.forImages(b, 0, s.maxBatch()), sampler);
+                    }
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return (double) batches * copies.size() * s.maxBatch() / seconds;
+        } finally {
+            threads.shutdownNow();
         }
-        return ms;
-    }
-
-    private static GenerationRequest request(
-            String id, int images, SamplerSettings sampler, long seed, ImageFormat format) {
-        return GenerationRequest.newBuilder()
-                .setRequestId(id)
-                .setModel(new ModelSelector("bench", null))
-                .setNumImages(images)
-                .setSteps(sampler.steps())
-                .setSeed(seed)
-                .setOutputFormat(format)
-                .setCreatedAt(Instant.now())
-                .build();
     }
 
     static double median(double[] values) {
@@ -314,10 +441,19 @@ public final class SamplerBenchmark {
             WrittenCheckpoint written = CheckpointWriter.write(
                     store.resolve(uri),
                     new CheckpointMetadata(
-                            "bench", 1, 0, Phase.ECT, 0, spec, null, Map.of("init", 0L), Map.of(), Instant.now()),
+                            RequestLoad.RUN_ID,
+                            1,
+                            0,
+                            Phase.ECT,
+                            0,
+                            spec,
+                            null,
+                            Map.of("init", 0L),
+                            Map.of(),
+                            Instant.now()),
                     groups);
             return CheckpointEvent.newBuilder()
-                    .setRunId("bench")
+                    .setRunId(RequestLoad.RUN_ID)
                     .setStep(1)
                     .setImagesSeen(0)
                     .setPhase(Phase.ECT)
@@ -332,15 +468,37 @@ public final class SamplerBenchmark {
         }
     }
 
-    private static void createTopics(Map<String, Object> clientProperties, TopicNames topics) throws Exception {
+    private static TopicNames topics(String prefix) {
+        TopicNames d = TopicNames.defaults();
+        return new TopicNames(
+                prefix + ".checkpoints",
+                d.trainProgress(),
+                prefix + ".requests",
+                prefix + ".results",
+                prefix + ".errors",
+                d.evalFid());
+    }
+
+    private static String evaluationRequestsTopic(String prefix) {
+        return prefix + ".evaluation-requests";
+    }
+
+    /** Creates the topics that do not exist yet: the request topics with one partition per sampler process. */
+    private static void createTopics(
+            Map<String, Object> clientProperties, TopicNames topics, String evaluationRequests, int partitions)
+            throws Exception {
         try (Admin admin = KafkaClients.admin(clientProperties)) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> newTopics = new ArrayList<>();
-            for (String t : List.of(
-                    topics.checkpoints(),
-                    topics.generateRequests(),
-                    topics.generateResults(),
-                    topics.generateErrors())) {
-                newTopics.add(new NewTopic(t, 1, (short) 1));
+            for (String t : List.of(topics.generateRequests(), evaluationRequests)) {
+                if (!existing.contains(t)) {
+                    newTopics.add(new NewTopic(t, partitions, (short) 1));
+                }
+            }
+            for (String t : List.of(topics.checkpoints(), topics.generateResults(), topics.generateErrors())) {
+                if (!existing.contains(t)) {
+                    newTopics.add(new NewTopic(t, 1, (short) 1));
+                }
             }
             admin.createTopics(newTopics).all().get();
         }

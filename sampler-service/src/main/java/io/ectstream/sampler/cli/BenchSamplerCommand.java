@@ -1,8 +1,12 @@
 package io.ectstream.sampler.cli;
 
+import ai.djl.Device;
 import io.ectstream.core.config.NetworkSpec;
+import io.ectstream.core.device.DeviceOptions;
+import io.ectstream.core.device.Devices;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.sampler.Batching;
+import io.ectstream.sampler.bench.BenchmarkJson;
 import io.ectstream.sampler.bench.SamplerBenchmark;
 import io.ectstream.schemas.ImageFormat;
 import java.nio.file.Files;
@@ -18,7 +22,8 @@ import picocli.CommandLine.Option;
         name = "bench-sampler",
         mixinStandardHelpOptions = true,
         description =
-                "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), and 1-image latency.")
+                "Benchmark the sampler: Kafka end-to-end images/s vs the same model in-process (ratio), request latency"
+                        + " under load and of 1-image requests alone; one generator per --device entry, or external serve processes.")
 public class BenchSamplerCommand implements Callable<Integer> {
 
     @Mixin
@@ -72,6 +77,30 @@ public class BenchSamplerCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Folder for the benchmark checkpoint (default: a temporary folder).")
     Path workDir;
 
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
+
+    @Option(
+            names = "--external-samplers",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "Run no sampler here: N serve processes already started (one per GPU, same --group-id as the prefix,"
+                            + " --store WORK-DIR/store, topics PREFIX.requests etc.) serve the benchmark; its request topics get N"
+                            + " partitions (default ${DEFAULT-VALUE}: the sampler runs here, one generator per --device entry).")
+    int externalSamplers;
+
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            description =
+                    "Topics PREFIX.checkpoints, .requests, .evaluation-requests, .results, .errors, created when missing"
+                            + " (default: bench-<time>, fresh ones).")
+    String topicPrefix;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report to this JSON file.")
+    Path json;
+
     static NetworkSpec network(String name) {
         return switch (name) {
             case "small" -> NetworkSpec.small();
@@ -92,7 +121,10 @@ public class BenchSamplerCommand implements Callable<Integer> {
                 latencyRequests,
                 format,
                 3,
-                batchInvariant);
+                batchInvariant,
+                externalSamplers > 0 ? List.of(Device.cpu()) : Devices.selectAll(device),
+                externalSamplers,
+                topicPrefix);
     }
 
     @Override
@@ -101,6 +133,10 @@ public class BenchSamplerCommand implements Callable<Integer> {
         SamplerBenchmark.Report report =
                 SamplerBenchmark.run(kafka.settings(), dir, settings(), line -> System.out.println("... " + line));
         System.out.println(report.describe());
+        if (json != null) {
+            BenchmarkJson.write(json, report);
+            System.out.println("wrote " + json);
+        }
         return 0;
     }
 }

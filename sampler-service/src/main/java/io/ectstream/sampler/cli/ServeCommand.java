@@ -1,6 +1,8 @@
 package io.ectstream.sampler.cli;
 
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.core.checkpoint.ModelLoader;
+import io.ectstream.core.device.DeviceChoice;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.sampling.Precision;
@@ -16,6 +18,7 @@ import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerKafka;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
+import io.ectstream.sampler.generate.ReplicatedModelLoader;
 import io.ectstream.sampler.http.HttpSecurity;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
@@ -91,7 +94,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--generator-threads",
             defaultValue = "" + Batching.DEFAULT_GENERATOR_THREADS,
-            description = "Worker threads running forward passes (default ${DEFAULT-VALUE}).")
+            description = "Worker threads running forward passes, per device of --device (default ${DEFAULT-VALUE}).")
     int generatorThreads;
 
     @Option(
@@ -267,7 +270,11 @@ public class ServeCommand implements Callable<Integer> {
         SamplerConfig config = new SamplerConfig(
                 new SamplerKafka(settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic),
                 store,
-                new Batching(maxBatch, maxWaitMs, generatorThreads, userBatchesPerEvaluationBatch),
+                new Batching(
+                        maxBatch,
+                        maxWaitMs,
+                        generatorThreads * DeviceChoice.parse(device.device()).size(),
+                        userBatchesPerEvaluationBatch),
                 new Admission(
                         maxImages,
                         maxInFlight,
@@ -280,6 +287,17 @@ public class ServeCommand implements Callable<Integer> {
                 new ServingLimits(defaultDeadlineMs, maxQueuedUserCost, recentVersions));
         config.replyTopicPolicy();
         return config;
+    }
+
+    /**
+     * One loader per device of --device: with a list, every checkpoint is loaded once per device and the generator
+     * threads share one batch queue (one consumer of the group, whatever the number of devices).
+     */
+    ModelLoader loader() {
+        List<ModelLoader> perDevice = Devices.selectAll(device).stream()
+                .map(d -> (ModelLoader) CheckpointModelLoader.forServing(d, batchInvariant, precision))
+                .toList();
+        return ReplicatedModelLoader.of(perDevice, generatorThreads);
     }
 
     private String token() {
@@ -332,8 +350,7 @@ public class ServeCommand implements Callable<Integer> {
                                         .withName(k.resultsJsonTopic())));
             }
         }
-        SamplerService service = SamplerService.start(
-                config, CheckpointModelLoader.forServing(Devices.select(device), batchInvariant, precision));
+        SamplerService service = SamplerService.start(config, loader());
         HttpEndpoint http = config.http();
         System.out.println("sampler serving " + config.kafka().topics().generateRequests() + " on "
                 + config.kafka().bootstrapServers()

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.trainer.config.ConfigException;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,12 +56,8 @@ public class BenchSampleCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a configuration key (with --config)")
     List<String> overrides = new ArrayList<>();
 
-    @Option(
-            names = "--device",
-            defaultValue = "auto",
-            paramLabel = "auto|cpu|gpu",
-            description = "sampling device; auto takes a GPU when DJL sees one (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Option(
             names = "--batches",
@@ -121,8 +119,9 @@ public class BenchSampleCommand implements Callable<Integer> {
                 source = SamplingBench.initialised(config.network(), config.seed());
                 what = config.runId() + " (initialised network)";
             }
-            Device chosen = Devices.select(device);
-            out.println("bench-sample: " + what + " on " + chosen);
+            List<Device> chosen = Devices.selectAll(device);
+            out.println("bench-sample: " + what + " on " + chosen
+                    + (chosen.size() > 1 ? " at once (one copy and one thread per device; images/s in total)" : ""));
             out.flush();
             List<SamplingBench.Row> rows = SamplingBench.run(source, chosen, plan, line -> {
                 out.println(line);
@@ -155,6 +154,7 @@ public class BenchSampleCommand implements Callable<Integer> {
             m.put("msPerBatch", r.millisPerBatch());
             m.put("peakGpuBytes", r.peakGpuBytes() < 0 ? null : r.peakGpuBytes());
             m.put("device", r.device());
+            m.put("devices", r.devices());
             list.add(m);
         }
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -62,7 +62,7 @@ public final class GpuSelfTest {
         add(checks, progress, "cifar10 forward, fp16 vs fp32 on gpu, relative L2", errors[2], FP16_TOLERANCE);
         SamplingBench.Plan plan = new SamplingBench.Plan(List.of(1024), List.of(1), List.of(Precision.FP32), 1, 1);
         try {
-            SamplingBench.Row row = SamplingBench.run(SamplingBench.initialised(spec, 1), gpu, plan, progress)
+            SamplingBench.Row row = SamplingBench.run(SamplingBench.initialised(spec, 1), List.of(gpu), plan, progress)
                     .get(0);
             add(
                     checks,

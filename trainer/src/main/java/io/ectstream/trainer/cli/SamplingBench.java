@@ -16,12 +16,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * In-process ECT sampling throughput and peak GPU memory over a ladder of batch sizes, step counts and
- * precisions. Each measurement times whole {@link ImageGenerator#generate} calls in batched mode (host noise
- * from the seeds, the network, uint8 images back on the host): what a caller of the sampler gets.
+ * precisions, on one device or several at once (one copy of the network per device, the sampler's one-process
+ * shape). Each measurement times whole {@link ImageGenerator#generate} calls in batched mode (host noise from the
+ * seeds, the network, uint8 images back on the host): what a caller of the sampler gets.
  */
 final class SamplingBench {
     /** What to measure. */
@@ -46,10 +54,22 @@ final class SamplingBench {
         }
     }
 
-    /** One measurement; peak memory -1 where it cannot be read (CPU). */
-    record Row(String precision, int steps, int batch, int repeats, double seconds, long peakGpuBytes, String device) {
+    /**
+     * One measurement over {@code devices} devices at once ({@code batch} and {@code repeats} per device, {@code
+     * seconds} from their common start to the last one's end); peak memory: the highest device's, -1 where it cannot
+     * be read (CPU).
+     */
+    record Row(
+            String precision,
+            int steps,
+            int batch,
+            int repeats,
+            double seconds,
+            long peakGpuBytes,
+            String device,
+            int devices) {
         double imagesPerSecond() {
-            return batch * (double) repeats / seconds;
+            return batch * (double) repeats * devices / seconds;
         }
 
         double millisPerBatch() {
@@ -95,49 +115,101 @@ final class SamplingBench {
 
     private SamplingBench() {}
 
-    static List<Row> run(Source source, Device device, Plan plan, Consumer<String> progress)
+    /**
+     * Every measurement on every device at once: one copy of the network and one thread per device, the timed
+     * generations of all devices started together, images/s counted over all of them (the slowest sets the time).
+     */
+    static List<Row> run(Source source, List<Device> devices, Plan plan, Consumer<String> progress)
             throws CheckpointException {
         List<Row> rows = new ArrayList<>();
-        for (Precision precision : plan.precisions()) {
-            try (ImageGenerator generator = source.load(device, precision)) {
-                for (int steps : plan.steps()) {
-                    SamplerSettings settings = SamplerSettings.ect(steps);
-                    for (int batch : plan.batches()) {
-                        Row row = measure(generator, settings, batch, plan, precision, device);
-                        progress.accept(row.line());
-                        rows.add(row);
+        ExecutorService threads = Executors.newFixedThreadPool(devices.size(), r -> {
+            Thread t = new Thread(r, "bench-sample");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Precision precision : plan.precisions()) {
+                List<ImageGenerator> generators = new ArrayList<>();
+                try {
+                    for (Device device : devices) {
+                        generators.add(source.load(device, precision));
                     }
+                    for (int steps : plan.steps()) {
+                        SamplerSettings settings = SamplerSettings.ect(steps);
+                        for (int batch : plan.batches()) {
+                            Row row = measure(threads, generators, devices, settings, batch, plan, precision);
+                            progress.accept(row.line());
+                            rows.add(row);
+                        }
+                    }
+                } finally {
+                    generators.forEach(ImageGenerator::close);
                 }
             }
+        } finally {
+            threads.shutdownNow();
         }
         return rows;
     }
 
     private static Row measure(
-            ImageGenerator generator,
+            ExecutorService threads,
+            List<ImageGenerator> generators,
+            List<Device> devices,
             SamplerSettings settings,
             int batch,
             Plan plan,
-            Precision precision,
-            Device device) {
-        try (GpuMemoryProbe probe = new GpuMemoryProbe(device).start()) {
-            long round = 0;
-            for (int i = 0; i < plan.warmup(); i++) {
-                generator.generate(NoiseSeeds.forImages(round++, 0, batch), settings);
+            Precision precision) {
+        int n = devices.size();
+        AtomicLong started = new AtomicLong();
+        CyclicBarrier go = new CyclicBarrier(n, () -> started.set(System.nanoTime()));
+        List<GpuMemoryProbe> probes = new ArrayList<>();
+        List<Future<Long>> ends = new ArrayList<>();
+        try {
+            for (int d = 0; d < n; d++) {
+                ImageGenerator generator = generators.get(d);
+                GpuMemoryProbe probe = new GpuMemoryProbe(devices.get(d)).start();
+                probes.add(probe);
+                ends.add(threads.submit(() -> {
+                    long round = 0;
+                    for (int i = 0; i < plan.warmup(); i++) {
+                        generator.generate(NoiseSeeds.forImages(round++, 0, batch), settings);
+                    }
+                    go.await();
+                    for (int i = 0; i < plan.repeats(); i++) {
+                        generator.generate(
+                                NoiseSeeds.forImages(round++, 0, batch), settings); // bytes on the host: synchronous
+                    }
+                    return System.nanoTime();
+                }));
             }
-            long start = System.nanoTime();
-            for (int i = 0; i < plan.repeats(); i++) {
-                generator.generate(NoiseSeeds.forImages(round++, 0, batch), settings); // bytes on the host: synchronous
+            long end = 0;
+            for (Future<Long> f : ends) {
+                end = Math.max(end, f.get());
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long peak = probes.stream()
+                    .mapToLong(p -> p.peakBytes().orElse(-1))
+                    .max()
+                    .orElse(-1);
             return new Row(
                     precision.label(),
                     settings.steps(),
                     batch,
                     plan.repeats(),
-                    seconds,
-                    probe.peakBytes().orElse(-1),
-                    device.toString());
+                    (end - started.get()) / 1e9,
+                    peak,
+                    devices.stream().map(Device::toString).collect(Collectors.joining(",")),
+                    n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(e.getCause().toString(), e.getCause());
+        } finally {
+            ends.forEach(f -> f.cancel(true));
+            probes.forEach(GpuMemoryProbe::close);
         }
     }
 }

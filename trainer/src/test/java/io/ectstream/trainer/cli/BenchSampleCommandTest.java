@@ -69,6 +69,47 @@ class BenchSampleCommandTest {
         }
     }
 
+    /** Two devices at once (two CPU copies here): one row per measurement, images/s counted over both. */
+    @Test
+    void aDeviceListMeasuresEveryDeviceAtOnce(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("tiny.yaml");
+        Files.writeString(config, TinyRuns.NETWORK + "runId: tiny\nseed: 3\n");
+        Path json = dir.resolve("bench.json");
+        String[] r = run(
+                dir,
+                "--config",
+                config.toString(),
+                "--device",
+                "cpu,cpu",
+                "--batches",
+                "2",
+                "--warmup",
+                "0",
+                "--repeats",
+                "3",
+                "--json",
+                json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("on [cpu(), cpu()] at once"), r[1]);
+        JsonNode row =
+                new ObjectMapper().readTree(json.toFile()).get("measurements").get(0);
+        assertEquals(2, row.get("devices").asInt());
+        assertEquals("cpu(),cpu()", row.get("device").asText());
+        assertEquals(
+                2 * 3 * 2 / row.get("seconds").asDouble(),
+                row.get("imagesPerSecond").asDouble(),
+                1e-6);
+    }
+
+    @Test
+    void aDeviceBeyondTheVisibleGpusIsAUsageError(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("tiny.yaml");
+        Files.writeString(config, TinyRuns.NETWORK + "runId: tiny\n");
+        String[] r = run(dir, "--config", config.toString(), "--device", "gpu:0,0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("gpu:0 is named twice"), r[2]);
+    }
+
     @Test
     void badLaddersAreUsageErrors(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("tiny.yaml");

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Issue 23 on a machine with two GPUs: serving throughput with 1 and 2 generators through Kafka, both shapes, and the
+# in-process sampling figure on 1 and 2 GPUs. From the repo root, on the GPU machine:
+#   bash .gpu/on-device bash study/multi-gpu/run-on-x2.sh "$OUT"
+# Writes under OUTDIR: bench-sample-1.json/-2.json (in-process), sampler-1gen.json, sampler-2gen.json (one process,
+# serve --device gpu:0,1 shape), sampler-2proc.json (two serve processes, one per GPU), every log, summary.txt.
+# The network is configs/cifar10.yaml's 55.7M DDPM++ freshly initialised (speed does not depend on the weights);
+# 1-step ECT, 1-image requests. Takes about 5 minutes; every step has a time limit and the first failure stops it.
+# On a CPU (a check of this script): SINGLE=cpu PAIR=cpu,cpu NETWORK=tiny CONFIG=<tiny yaml> REQUESTS=40 ... .
+set -euo pipefail
+
+out=${1:?usage: run-on-x2.sh OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+ectstream=${ECTSTREAM:-ectstream}
+single=${SINGLE:-gpu:0}
+pair=${PAIR:-gpu:0,1}
+network=${NETWORK:-cifar10}            # bench-sampler's name for configs/cifar10.yaml's network
+config=${CONFIG:-configs/cifar10.yaml} # bench-sample's
+port=${PORT:-19092}
+max_batch=${MAX_BATCH:-128}
+requests=${REQUESTS:-8000}             # 1-image requests per timed round (3 rounds)
+window=${WINDOW:-512}                  # requests kept in flight: the load
+latency_requests=${LATENCY_REQUESTS:-100}
+sample_batches=${SAMPLE_BATCHES:-128,1024}
+bs=127.0.0.1:$port
+# Broker data and the benchmark checkpoints (~220 MB each) stay out of OUTDIR, which comes back to the caller.
+work=$(mktemp -d "${TMPDIR:-/tmp}/run-on-x2.XXXXXX")
+started=$(date +%s)
+pids=()
+
+log() { echo "[run-on-x2 +$(( $(date +%s) - started ))s] $*" | tee -a "$out/summary.txt" >&2; }
+fail() { log "FAILED: $*"; exit 1; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# step NAME LIMIT_S COMMAND...: runs it with its log in OUTDIR/NAME.log, stops everything when it fails.
+step() {
+  local name=$1 limit=$2
+  shift 2
+  log "$name: $*"
+  local rc=0
+  timeout "$limit" "$@" > "$out/$name.log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    tail -25 "$out/$name.log" >&2
+    fail "$name (exit $rc$([ "$rc" -eq 124 ] && echo ", over ${limit}s"), log $out/$name.log)"
+  fi
+}
+# await_line FILE TEXT LIMIT_S PID: waits until FILE holds TEXT, failing when PID exits first or time runs out.
+await_line() {
+  local file=$1 text=$2 limit=$3 pid=$4 waited=0
+  until grep -q "$text" "$file" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { tail -25 "$file" >&2; fail "$(basename "$file") ended before '$text'"; }
+    [ "$waited" -ge "$limit" ] && { tail -25 "$file" >&2; fail "no '$text' in $file within ${limit}s"; }
+    sleep 1; waited=$((waited + 1))
+  done
+}
+
+command -v "$ectstream" >/dev/null || fail "no $ectstream on the PATH (run through .gpu/on-device)"
+{ date -u; command -v nvidia-smi >/dev/null && nvidia-smi -L; } > "$out/machine.txt" 2>&1 || true
+if [[ $pair == gpu* ]] && command -v nvidia-smi >/dev/null; then
+  gpus=$(nvidia-smi -L | grep -c '^GPU ' || true)
+  [ "$gpus" -ge 2 ] || fail "this needs two GPUs; nvidia-smi lists $gpus"
+fi
+nvidia-smi --query-gpu=timestamp,index,memory.used,utilization.gpu --format=csv,noheader -lms 500 \
+  > "$out/smi.csv" 2>/dev/null & pids+=($!)
+
+# 1. In-process sampling on one GPU, then on both at once (one copy and one thread per GPU).
+step bench-sample-1 150 "$ectstream" bench-sample --config "$config" --device "$single" --batches "$sample_batches" \
+  --steps 1 --warmup 3 --repeats 10 --json "$out/bench-sample-1.json"
+step bench-sample-2 150 "$ectstream" bench-sample --config "$config" --device "$pair" --batches "$sample_batches" \
+  --steps 1 --warmup 3 --repeats 10 --json "$out/bench-sample-2.json"
+
+# 2. The broker (embedded KRaft, its data under OUTDIR), platform topics with 2 request partitions.
+"$ectstream" broker --port "$port" --data-dir "$work/kafka" --partitions 2 > "$out/broker.log" 2>&1 & pids+=($!)
+await_line "$out/broker.log" "Kafka broker ready" 120 "${pids[-1]}"
+log "broker up on $bs"
+
+load=(--bootstrap-servers "$bs" --network "$network" --steps 1 --max-batch "$max_batch" --images-per-request 1
+      --requests "$requests" --window "$window" --latency-requests "$latency_requests")
+
+# 3. One sampler process: 1 generator, then 2 (serve --device gpu:0,1's shape: one consumer, one partition used).
+step sampler-1gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$single" --work-dir "$work/w-1gen" \
+  --json "$out/sampler-1gen.json"
+step sampler-2gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$pair" --work-dir "$work/w-2gen" \
+  --json "$out/sampler-2gen.json"
+
+# 4. Two serve processes, one per GPU, in one group over a request topic of 2 partitions (topics create's rule).
+step topics-2proc 60 "$ectstream" topics create --bootstrap-servers "$bs" --request-partitions 2 \
+  --only checkpoints,requests,evaluation-requests,results,errors --partitions results=1 \
+  --topic checkpoints=mp.checkpoints --topic requests=mp.requests --topic evaluation-requests=mp.evaluation-requests \
+  --topic results=mp.results --topic errors=mp.errors
+mkdir -p "$work/w-2proc/store"
+IFS=, read -r -a each <<< "${pair#gpu:}"
+[[ $pair == gpu:* ]] || IFS=, read -r -a each <<< "$pair"
+i=0
+for d in "${each[@]}"; do
+  [[ $d == cpu || $d == gpu* ]] || d="gpu:$d"
+  "$ectstream" serve --bootstrap-servers "$bs" --device "$d" --store "$work/w-2proc/store" --group-id mp \
+    --checkpoints-topic mp.checkpoints --requests-topic mp.requests --evaluation-requests-topic mp.evaluation-requests \
+    --results-topic mp.results --errors-topic mp.errors --http-port -1 --max-batch "$max_batch" --no-batch-invariant \
+    --max-in-flight $((2 * window)) --default-deadline-ms 0 --max-queued-user-cost 100000000 \
+    > "$out/serve-$i.log" 2>&1 & pids+=($!)
+  await_line "$out/serve-$i.log" "sampler serving" 120 "${pids[-1]}"
+  log "serve $i on $d up"
+  i=$((i + 1))
+done
+step sampler-2proc 300 "$ectstream" bench-sampler "${load[@]}" --external-samplers "$i" --topic-prefix mp \
+  --work-dir "$work/w-2proc" --json "$out/sampler-2proc.json"
+
+# 5. The figures side by side.
+python3 - "$out" <<'PY' | tee -a "$out/summary.txt"
+import json, sys, os
+out = sys.argv[1]
+def load(name):
+    with open(os.path.join(out, name)) as f:
+        return json.load(f)
+for name in ("bench-sample-1.json", "bench-sample-2.json"):
+    for m in load(name)["measurements"]:
+        print(f"{name}: {m['device']} batch {m['batch']}: {m['imagesPerSecond']:.1f} images/s")
+one = load("sampler-1gen.json")["endToEndImagesPerSecond"]
+for name in ("sampler-1gen.json", "sampler-2gen.json", "sampler-2proc.json"):
+    r = load(name)
+    print(f"{name}: {r['shape']}: end-to-end {r['endToEndImagesPerSecond']:.1f} images/s"
+          f" ({r['endToEndImagesPerSecond'] / one:.2f}x one generator), under load p50 {r['loadedLatencyP50Ms']:.1f}"
+          f" p99 {r['loadedLatencyP99Ms']:.1f} ms, alone p50 {r['oneImageLatencyP50Ms']:.1f}"
+          f" p99 {r['oneImageLatencyP99Ms']:.1f} ms, duplicates {r['duplicateAnswers']},"
+          f" batches per generator {r['batchesPerGenerator']}, partitions {r['requestPartitions']}")
+PY
+log "done in $(( $(date +%s) - started ))s; results in $out"
