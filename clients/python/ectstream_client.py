@@ -205,12 +205,12 @@ def fid(args, codec):
         metadata = consumer.list_topics(args.fid_topic, timeout=30).topics[args.fid_topic]
         if metadata.error is not None:
             raise SystemExit(f"topic {args.fid_topic}: {metadata.error}")
-        ends = {}
+        starts, ends = {}, {}
         for p in metadata.partitions:
             low, high = consumer.get_watermark_offsets(TopicPartition(args.fid_topic, p), timeout=30)
             if high > low:
-                ends[p] = high
-        consumer.assign([TopicPartition(args.fid_topic, p, 0) for p in ends])
+                starts[p], ends[p] = low, high
+        consumer.assign([TopicPartition(args.fid_topic, p, starts[p]) for p in ends])
         deadline = time.monotonic() + args.timeout_s
         while ends and time.monotonic() < deadline:
             message = consumer.poll(1.0)

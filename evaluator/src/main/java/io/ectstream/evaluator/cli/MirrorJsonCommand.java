@@ -10,7 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ectstream mirror-json}: every platform topic copied to {@code <topic>.json} as plain JSON, until stopped. */
 @Command(
@@ -32,12 +35,14 @@ public class MirrorJsonCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     String applicationId = JsonMirror.DEFAULT_APPLICATION_ID;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         List<MirroredTopic> mirrored = MirroredTopic.of(topics.layout());
         if (mirrored.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(
-                    new picocli.CommandLine(this), "--only names no role with Avro records to mirror");
+            throw new ParameterException(spec.commandLine(), "--only names no role with Avro records to mirror");
         }
         String errors = topics.allRoles().get(TopicRole.ERRORS).name();
         CountDownLatch stopRequested = new CountDownLatch(1);

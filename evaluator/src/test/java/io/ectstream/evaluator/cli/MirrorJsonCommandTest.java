@@ -47,4 +47,16 @@ class MirrorJsonCommandTest {
                 command.topics.allRoles().get(TopicRole.ERRORS).name());
         assertEquals("ect-json-mirror", command.applicationId);
     }
+
+    @Test
+    void onlyRolesWithoutAvroRecordsIsAUsageError() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = new CommandLine(new MirrorJsonCommand())
+                .setErr(new java.io.PrintWriter(err))
+                .execute("--only", "reference-stats,results-json");
+        assertEquals(2, status);
+        assertEquals(
+                "--only names no role with Avro records to mirror",
+                err.toString().lines().findFirst().orElse(""));
+    }
 }
