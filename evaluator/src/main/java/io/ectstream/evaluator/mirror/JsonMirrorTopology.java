@@ -13,8 +13,9 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * Each source topic to {@code <topic>.json}: same key (a string), same timestamp, the value as plain JSON
- * ({@link io.ectstream.schemas.json.RecordJson}); a value that is not a record of the topic goes to the errors topic
- * as an UNDECODABLE error naming it, and the partition moves on.
+ * ({@link io.ectstream.schemas.json.RecordJson}); a value that is not a record of the topic (UNDECODABLE), or whose
+ * JSON would not fit the JSON topic (INTERNAL), goes to the errors topic as an error naming it, and the partition
+ * moves on.
  */
 public final class JsonMirrorTopology {
     private JsonMirrorTopology() {}
@@ -30,7 +31,7 @@ public final class JsonMirrorTopology {
     private static <T extends SpecificRecord> void mirror(
             StreamsBuilder builder, MirroredTopic topic, Class<T> type, String errorsTopic, Clock clock) {
         builder.stream(topic.source().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .processValues(() -> new ToJson<>(type, clock))
+                .processValues(() -> new ToJson<>(type, topic.maxMessageBytes(), clock))
                 .split()
                 .branch(
                         (key, m) -> m.ok(),

@@ -12,6 +12,7 @@ import io.ectstream.schemas.TrainingProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.avro.specific.SpecificRecord;
 
 /** A platform topic of Avro records and its JSON copy, {@code <topic>.json}, with the source's partitions and configs. */
@@ -42,6 +43,12 @@ public record MirroredTopic(TopicSpec source, Class<? extends SpecificRecord> ty
 
     public TopicSpec target() {
         return source.withName(source.name() + SUFFIX);
+    }
+
+    /** The JSON topic's {@code max.message.bytes} where its definition sets one (results: 32 MiB). */
+    public OptionalInt maxMessageBytes() {
+        String limit = source.configs().get("max.message.bytes");
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(limit));
     }
 
     /** The JSON topics' definitions, to create the missing ones. */
