@@ -6,6 +6,7 @@ import io.ectstream.evaluator.cli.EvaluationDriverCommand;
 import io.ectstream.evaluator.cli.FidCommand;
 import io.ectstream.evaluator.cli.FidHistoryCommand;
 import io.ectstream.evaluator.cli.FidPlotCommand;
+import io.ectstream.evaluator.cli.MirrorJsonCommand;
 import io.ectstream.evaluator.cli.ReferenceStatsCommand;
 import io.ectstream.evaluator.cli.ScoreCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Command;
             ReferenceStatsCommand.class,
             TrainFeatureNetCommand.class,
             TopicsCommand.class,
+            MirrorJsonCommand.class,
             BrokerCommand.class,
             BenchTrainCommand.class,
             BenchSampleCommand.class,

@@ -77,12 +77,20 @@ public final class TopicOptions {
             description = "Longest wait for the cluster (default ${DEFAULT-VALUE}).")
     long timeoutS;
 
-    KafkaClientSettings settings() {
+    public KafkaClientSettings settings() {
         return kafka.settings();
     }
 
     /** The default layout with every option applied on top. */
     public TopicLayout layout() {
+        TopicLayout layout = allRoles();
+        return only.isEmpty()
+                ? layout
+                : layout.only(only.stream().map(TopicRole::ofKey).toList());
+    }
+
+    /** Every role's topic with the options applied, whatever {@code --only} says. */
+    public TopicLayout allRoles() {
         TopicLayout layout = TopicLayout.defaults();
         for (TopicSpec spec : layout.specs()) {
             layout = layout.with(replicationFactor == -1 ? spec : spec.withReplicationFactor(replicationFactor));
@@ -114,9 +122,7 @@ public final class TopicOptions {
             String value = entry.substring(eq + 1);
             layout = change(layout, entry.substring(0, colon), s -> s.withConfig(key, value));
         }
-        return only.isEmpty()
-                ? layout
-                : layout.only(only.stream().map(TopicRole::ofKey).toList());
+        return layout;
     }
 
     private static TopicLayout change(TopicLayout layout, String role, UnaryOperator<TopicSpec> change) {

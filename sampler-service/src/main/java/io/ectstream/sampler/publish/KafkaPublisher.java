@@ -2,6 +2,7 @@ package io.ectstream.sampler.publish;
 
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.json.RecordJson;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,7 +58,7 @@ public final class KafkaPublisher {
             return avro;
         }
         Future<Void> json = producer.send(
-                        KafkaProducerRecord.create(resultsJsonTopic, result.getRequestId(), ResultJson.encode(result)))
+                        KafkaProducerRecord.create(resultsJsonTopic, result.getRequestId(), RecordJson.encode(result)))
                 .mapEmpty();
         return Future.all(avro, json).mapEmpty();
     }
