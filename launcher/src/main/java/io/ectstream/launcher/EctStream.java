@@ -10,6 +10,7 @@ import io.ectstream.evaluator.cli.ReferenceStatsCommand;
 import io.ectstream.evaluator.cli.ScoreCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
 import io.ectstream.launcher.demo.DemoCommand;
+import io.ectstream.platform.cli.EnvironmentDefaults;
 import io.ectstream.platform.cli.TopicsCommand;
 import io.ectstream.sampler.cli.BenchSamplerCommand;
 import io.ectstream.sampler.cli.GenerateCommand;
@@ -22,6 +23,8 @@ import io.ectstream.trainer.cli.ModelInfoCommand;
 import io.ectstream.trainer.cli.PipelineCommand;
 import io.ectstream.trainer.cli.RepublishCommand;
 import io.ectstream.trainer.cli.TrainCommand;
+import java.util.Map;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,14 +74,33 @@ public final class EctStream implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, where a missing device ends with its advice and exit status 3, not a stack trace. */
+    /** Exit status of a command whose Kafka cluster did not answer in time. */
+    public static final int KAFKA_UNREACHABLE = 4;
+
+    /**
+     * The command line: every flag also read from its ECTSTREAM_* variable (EnvironmentDefaults); a missing device
+     * ends with its advice and exit status 3, a Kafka cluster that does not answer with one line and status 4, not a
+     * stack trace.
+     */
     static CommandLine commandLine() {
-        return new CommandLine(new EctStream()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof DeviceUnavailableException) {
-                cmd.getErr().println("error: " + e.getMessage());
-                return DEVICE_UNAVAILABLE;
-            }
-            throw e;
-        });
+        return commandLine(System.getenv());
+    }
+
+    static CommandLine commandLine(Map<String, String> env) {
+        return new CommandLine(new EctStream())
+                .setDefaultValueProvider(new EnvironmentDefaults(env))
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof DeviceUnavailableException) {
+                        cmd.getErr().println("error: " + e.getMessage());
+                        return DEVICE_UNAVAILABLE;
+                    }
+                    if (e instanceof TimeoutException) {
+                        cmd.getErr()
+                                .println("error: Kafka did not answer in time (" + e.getMessage()
+                                        + "): is the broker of --bootstrap-servers reachable?");
+                        return KAFKA_UNREACHABLE;
+                    }
+                    throw e;
+                });
     }
 }

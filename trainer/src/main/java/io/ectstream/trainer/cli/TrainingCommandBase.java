@@ -7,11 +7,15 @@ import io.ectstream.core.data.Datasets;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.device.Devices;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.ops.OpsOptions;
+import io.ectstream.platform.ops.ServiceLifecycle;
+import io.ectstream.platform.ops.ServiceMetrics;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.loop.RunPlan;
 import io.ectstream.trainer.loop.TrainingLoop;
+import io.ectstream.trainer.publish.DuplicatePolicy;
 import io.ectstream.trainer.publish.KafkaTrainingEvents;
 import io.ectstream.trainer.publish.PublisherConfig;
 import io.ectstream.trainer.publish.TrainingEvents;
@@ -32,6 +36,9 @@ abstract class TrainingCommandBase implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
+
+    @Mixin
+    OpsOptions ops = new OpsOptions();
 
     @Option(
             names = "--checkpoints-topic",
@@ -57,7 +64,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     }
 
     /** A Kafka publisher this command owns, when no events were given and Kafka settings were; else null. */
-    private KafkaTrainingEvents ownPublisher() {
+    private KafkaTrainingEvents ownPublisher(ServiceMetrics metrics) {
         if (events != TrainingEvents.NONE || !kafka.given()) {
             return null;
         }
@@ -69,7 +76,8 @@ abstract class TrainingCommandBase implements Callable<Integer> {
                 defaults.generateResults(),
                 defaults.generateErrors(),
                 defaults.evalFid());
-        return new KafkaTrainingEvents(PublisherConfig.of(kafka.settings()).withTopics(topics));
+        return new KafkaTrainingEvents(
+                PublisherConfig.of(kafka.settings()).withTopics(topics), DuplicatePolicy.SKIP_ANNOUNCED, metrics);
     }
 
     @Override
@@ -81,21 +89,32 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             Device device = Devices.select(options.device);
             ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
             TrainingLoop.Result result;
-            KafkaTrainingEvents owned = ownPublisher();
-            try {
-                TrainingLoop loop = new TrainingLoop(
-                        config,
-                        plan,
-                        dataset,
-                        options.storeRoot(),
-                        device,
-                        owned != null ? owned : events,
-                        initCheckpoint());
-                result = loop.run();
-            } finally {
-                if (owned != null) {
-                    owned.close();
+            try (ServiceLifecycle life = ops.lifecycle("trainer").withShutdownHook()) {
+                KafkaTrainingEvents owned = ownPublisher(life.metrics());
+                try {
+                    TrainingLoop loop = new TrainingLoop(
+                                    config,
+                                    plan,
+                                    dataset,
+                                    options.storeRoot(),
+                                    device,
+                                    owned != null ? owned : events,
+                                    initCheckpoint())
+                            .stopWhen(life::shuttingDown);
+                    life.readyWhen(() -> true);
+                    result = loop.run();
+                } finally {
+                    if (owned != null) {
+                        owned.close(); // delivers the announcements still queued, within its own bound
+                    }
                 }
+            }
+            if (result.step() < plan.totalSteps()) {
+                LOG.info(
+                        "run {} stopped at step {} on request; the same command resumes it from its last checkpoint",
+                        config.runId(),
+                        result.step());
+                return 0;
             }
             LOG.info(
                     "run {} complete: {} steps, {} kimg, last checkpoint {}",
