@@ -22,6 +22,7 @@ import io.ectstream.trainer.publish.TrainingEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
@@ -51,10 +52,16 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     String progressTopic;
 
     private TrainingEvents events = TrainingEvents.NONE;
+    private Consumer<ServiceLifecycle> whenReady = life -> {};
 
     /** Where checkpoints and progress are announced (the launcher wires the Kafka publisher in). */
     public void setEvents(TrainingEvents events) {
         this.events = events == null ? TrainingEvents.NONE : events;
+    }
+
+    /** Called on the command's thread once it is ready, before the first step (a test looks at /ready there). */
+    void whenReady(Consumer<ServiceLifecycle> listener) {
+        this.whenReady = listener;
     }
 
     abstract RunPlan plan(TrainingConfig config);
@@ -102,6 +109,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
                                     initCheckpoint())
                             .stopWhen(life::shuttingDown);
                     life.readyWhen(() -> true);
+                    whenReady.accept(life);
                     result = loop.run();
                 } finally {
                     if (owned != null) {
