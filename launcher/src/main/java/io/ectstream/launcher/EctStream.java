@@ -12,6 +12,7 @@ import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
 import io.ectstream.launcher.demo.DemoCommand;
 import io.ectstream.platform.cli.EnvironmentDefaults;
 import io.ectstream.platform.cli.TopicsCommand;
+import io.ectstream.platform.kafka.KafkaUnreachableException;
 import io.ectstream.sampler.cli.BenchSamplerCommand;
 import io.ectstream.sampler.cli.GenerateCommand;
 import io.ectstream.sampler.cli.ServeCommand;
@@ -94,13 +95,23 @@ public final class EctStream implements Runnable {
                         cmd.getErr().println("error: " + e.getMessage());
                         return DEVICE_UNAVAILABLE;
                     }
-                    if (e instanceof TimeoutException) {
+                    if (kafkaDidNotAnswer(e)) {
                         cmd.getErr()
-                                .println("error: Kafka did not answer in time (" + e.getMessage()
-                                        + "): is the broker of --bootstrap-servers reachable?");
+                                .println(
+                                        "error: " + e.getMessage()
+                                                + " (is the broker of --bootstrap-servers / ECTSTREAM_BOOTSTRAP_SERVERS reachable?)");
                         return KAFKA_UNREACHABLE;
                     }
                     throw e;
                 });
+    }
+
+    private static boolean kafkaDidNotAnswer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof KafkaUnreachableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -61,7 +61,8 @@ class HttpShutdownTest {
         Gate gate = new Gate();
         try (SamplerHarness h = new SamplerHarness(kafka, "httpstop", store, 1)) {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
-            SamplerConfig config = h.config("httpstop", 8, 5).withHttp(HttpEndpoint.defaults().withPort(0));
+            SamplerConfig config =
+                    h.config("httpstop", 8, 5).withHttp(HttpEndpoint.defaults().withPort(0));
             SamplerService service = SamplerService.start(config, new SeededModelLoader(gate));
             CompletableFuture<Void> stopped = null;
             try {
@@ -89,7 +90,8 @@ class HttpShutdownTest {
                 HttpResponse<String> answered = inFlight.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(200, answered.statusCode(), answered.body());
                 assertEquals(
-                        2, new JsonObject(answered.body()).getJsonArray("images").size());
+                        2,
+                        new JsonObject(answered.body()).getJsonArray("images").size());
                 stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThrows(IOException.class, () -> get(port, "/ready"), "the server stopped after the answer");
             } finally {

@@ -154,7 +154,8 @@ public class EvaluateCommand implements Callable<Integer> {
                     topics.warnOnDrift("evaluator", definitions(config));
                 }
             }
-            try (ServiceLifecycle life = ops.lifecycle("evaluator").withShutdownHook();
+            try (ServiceLifecycle life =
+                            ops.lifecycle("evaluator").withShutdownHook().watchKafka(kafka.settings());
                     EvaluatorApp app = EvaluatorApp.start(config, featureExtractor, reference)) {
                 app.bindMetrics(life.metrics());
                 life.readyWhen(app::running);

@@ -170,7 +170,8 @@ public class EvaluationDriverCommand implements Callable<Integer> {
         if (backfill) {
             return backfill(plan, config);
         }
-        try (ServiceLifecycle life = ops.lifecycle("evaluation-driver").withShutdownHook();
+        try (ServiceLifecycle life =
+                        ops.lifecycle("evaluation-driver").withShutdownHook().watchKafka(kafka.settings());
                 EvaluationDriver driver =
                         new EvaluationDriver(kafka.settings().clientProperties(), config, plan).start()) {
             driver.bindMetrics(life.metrics());

@@ -1,5 +1,8 @@
 package io.ectstream.platform.ops;
 
+import io.ectstream.platform.kafka.BrokerWatch;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,8 @@ public final class ServiceLifecycle implements AutoCloseable {
     /** Beyond the drain: time to commit, leave the group and close the clients. */
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
 
+    private static final Duration BROKER_CHECK_EVERY = Duration.ofSeconds(5);
+
     private final String service;
     private final Duration drainTimeout;
     private final ServiceMetrics metrics = new ServiceMetrics();
@@ -26,6 +31,7 @@ public final class ServiceLifecycle implements AutoCloseable {
     private final CountDownLatch shutdownRequested = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile BooleanSupplier running = () -> false;
+    private BrokerWatch brokerWatch;
     private volatile boolean stopping;
     private Thread hook;
 
@@ -54,6 +60,18 @@ public final class ServiceLifecycle implements AutoCloseable {
                 },
                 service + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        return this;
+    }
+
+    /**
+     * Watches the Kafka cluster: one line when it stops answering and one when it is back, and the gauge
+     * ect_kafka_broker_reachable (1 or 0).
+     */
+    public ServiceLifecycle watchKafka(KafkaClientSettings settings) {
+        brokerWatch = BrokerWatch.start(settings, BROKER_CHECK_EVERY);
+        Gauge.builder("ect.kafka.broker.reachable", brokerWatch, w -> w.reachable() ? 1 : 0)
+                .description("1 while the Kafka cluster answers, 0 while it does not")
+                .register(metrics.registry());
         return this;
     }
 
@@ -104,6 +122,9 @@ public final class ServiceLifecycle implements AutoCloseable {
         stopping = true;
         if (server != null) {
             server.close();
+        }
+        if (brokerWatch != null) {
+            brokerWatch.close();
         }
         metrics.close();
         closed.countDown();

@@ -98,6 +98,9 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             TrainingLoop.Result result;
             try (ServiceLifecycle life = ops.lifecycle("trainer").withShutdownHook()) {
                 KafkaTrainingEvents owned = ownPublisher(life.metrics());
+                if (owned != null) {
+                    life.watchKafka(kafka.settings());
+                }
                 try {
                     TrainingLoop loop = new TrainingLoop(
                                     config,

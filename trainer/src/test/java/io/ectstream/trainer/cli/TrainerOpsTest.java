@@ -61,10 +61,14 @@ class TrainerOpsTest {
 
         int exit = new CommandLine(command)
                 .execute(
-                        "--config", config.toString(),
-                        "--run-dir", runDir.toString(),
-                        "--device", "cpu",
-                        "--ops-port", "0");
+                        "--config",
+                        config.toString(),
+                        "--run-dir",
+                        runDir.toString(),
+                        "--device",
+                        "cpu",
+                        "--ops-port",
+                        "0");
 
         assertEquals(0, exit);
         assertEquals(List.of(200, 200, 503, 200), statuses);
