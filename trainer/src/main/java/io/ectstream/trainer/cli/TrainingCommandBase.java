@@ -97,10 +97,8 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
             TrainingLoop.Result result;
             try (ServiceLifecycle life = ops.lifecycle("trainer").withShutdownHook()) {
+                // no BrokerWatch: the publisher already says once per outage that the broker does not answer
                 KafkaTrainingEvents owned = ownPublisher(life.metrics());
-                if (owned != null) {
-                    life.watchKafka(kafka.settings());
-                }
                 try {
                     TrainingLoop loop = new TrainingLoop(
                                     config,
