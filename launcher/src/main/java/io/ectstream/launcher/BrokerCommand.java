@@ -3,9 +3,11 @@ package io.ectstream.launcher;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicSpec;
+import io.ectstream.platform.ops.OpsOptions;
+import io.ectstream.platform.ops.ServiceLifecycle;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the embedded single-node KRaft broker until Ctrl-C, for local use of the services. */
@@ -35,18 +37,19 @@ final class BrokerCommand implements Runnable {
                             + " results and results-json 3, the others 1).")
     Integer partitions;
 
+    @Mixin
+    OpsOptions ops;
+
     @Override
     public void run() {
-        EmbeddedKafkaBroker broker = start();
-        System.out.println(
-                "Kafka broker ready: --bootstrap-servers " + broker.bootstrapServers() + " (Ctrl-C stops it)");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }));
-        try {
-            stopped.await();
+        try (ServiceLifecycle life = ops.lifecycle("broker").withShutdownHook()) {
+            EmbeddedKafkaBroker broker = start();
+            try (broker) {
+                life.readyWhen(() -> true);
+                System.out.println(
+                        "Kafka broker ready: --bootstrap-servers " + broker.bootstrapServers() + " (Ctrl-C stops it)");
+                life.awaitShutdownRequest();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

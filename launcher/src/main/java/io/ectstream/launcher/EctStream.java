@@ -11,7 +11,9 @@ import io.ectstream.evaluator.cli.ReferenceStatsCommand;
 import io.ectstream.evaluator.cli.ScoreCommand;
 import io.ectstream.evaluator.cli.TrainFeatureNetCommand;
 import io.ectstream.launcher.demo.DemoCommand;
+import io.ectstream.platform.cli.EnvironmentDefaults;
 import io.ectstream.platform.cli.TopicsCommand;
+import io.ectstream.platform.kafka.KafkaUnreachableException;
 import io.ectstream.sampler.cli.BenchSamplerCommand;
 import io.ectstream.sampler.cli.GenerateCommand;
 import io.ectstream.sampler.cli.ServeCommand;
@@ -25,6 +27,8 @@ import io.ectstream.trainer.cli.ModelInfoCommand;
 import io.ectstream.trainer.cli.PipelineCommand;
 import io.ectstream.trainer.cli.RepublishCommand;
 import io.ectstream.trainer.cli.TrainCommand;
+import java.util.Map;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -77,14 +81,43 @@ public final class EctStream implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, where a missing device ends with its advice and exit status 3, not a stack trace. */
+    /** Exit status of a command whose Kafka cluster did not answer in time. */
+    public static final int KAFKA_UNREACHABLE = 4;
+
+    /**
+     * The command line: every flag also read from its ECTSTREAM_* variable (EnvironmentDefaults); a missing device
+     * ends with its advice and exit status 3, a Kafka cluster that does not answer with one line and status 4, not a
+     * stack trace.
+     */
     static CommandLine commandLine() {
-        return new CommandLine(new EctStream()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof DeviceUnavailableException) {
-                cmd.getErr().println("error: " + e.getMessage());
-                return DEVICE_UNAVAILABLE;
+        return commandLine(System.getenv());
+    }
+
+    static CommandLine commandLine(Map<String, String> env) {
+        return new CommandLine(new EctStream())
+                .setDefaultValueProvider(new EnvironmentDefaults(env))
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof DeviceUnavailableException) {
+                        cmd.getErr().println("error: " + e.getMessage());
+                        return DEVICE_UNAVAILABLE;
+                    }
+                    if (kafkaDidNotAnswer(e)) {
+                        cmd.getErr()
+                                .println(
+                                        "error: " + e.getMessage()
+                                                + " (is the broker of --bootstrap-servers / ECTSTREAM_BOOTSTRAP_SERVERS reachable?)");
+                        return KAFKA_UNREACHABLE;
+                    }
+                    throw e;
+                });
+    }
+
+    private static boolean kafkaDidNotAnswer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof KafkaUnreachableException) {
+                return true;
             }
-            throw e;
-        });
+        }
+        return false;
     }
 }

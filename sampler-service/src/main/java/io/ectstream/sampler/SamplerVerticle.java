@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the request path on one event loop: Kafka intake and HTTP API -> pipeline (batcher) ->
  * generator workers -> publisher; user and evaluation requests each have their own intake. Stopping drains: it
- * stops reading, waits (up to 10 s) for the requests in flight to be answered and committed, then for the batches
+ * turns readiness off and refuses new HTTP requests, stops reading, waits (up to 10 s) for the Kafka and HTTP requests
+ * in flight to be answered and committed, then for the batches
  * already on a generator (a worker must not finish after the event loop closed), then closes the clients; an abrupt
  * stop skips that.
  */
@@ -179,16 +180,23 @@ final class SamplerVerticle extends VerticleBase {
     }
 
     private Future<Void> drain() {
+        if (http != null) {
+            http.beginDrain(); // readiness off first, then no new HTTP work
+        }
         userIntake.stopReading();
         evaluationIntake.stopReading();
         Promise<Void> done = Promise.promise();
         long deadline = System.currentTimeMillis() + DRAIN_MS;
         vertx.setPeriodic(1, 20, id -> {
             boolean committing = userIntake.committing() || evaluationIntake.committing();
-            if ((inFlight() == 0 && !committing) || System.currentTimeMillis() > deadline) {
+            long httpCost = http == null ? 0 : http.inFlightCost();
+            if ((inFlight() == 0 && httpCost == 0 && !committing) || System.currentTimeMillis() > deadline) {
                 vertx.cancelTimer(id);
                 if (inFlight() > 0) {
                     log.warn("stopping with {} requests unanswered; they will be redelivered", inFlight());
+                }
+                if (httpCost > 0) {
+                    log.warn("stopping with HTTP requests of cost {} unanswered", httpCost);
                 }
                 done.complete();
             }

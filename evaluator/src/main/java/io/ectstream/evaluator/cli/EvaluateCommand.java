@@ -12,6 +12,8 @@ import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.ops.OpsOptions;
+import io.ectstream.platform.ops.ServiceLifecycle;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +37,9 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    OpsOptions ops;
 
     @Option(
             names = "--application-id",
@@ -151,24 +154,13 @@ public class EvaluateCommand implements Callable<Integer> {
                     topics.warnOnDrift("evaluator", definitions(config));
                 }
             }
-            CountDownLatch stopRequested = new CountDownLatch(1);
-            CountDownLatch closed = new CountDownLatch(1);
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(
-                            () -> {
-                                stopRequested.countDown();
-                                try {
-                                    closed.await(
-                                            40, TimeUnit.SECONDS); // let the application commit and leave the group
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            },
-                            "evaluator-shutdown"));
-            try (EvaluatorApp app = EvaluatorApp.start(config, featureExtractor, reference)) {
-                stopRequested.await();
-            } finally {
-                closed.countDown();
+            try (ServiceLifecycle life =
+                            ops.lifecycle("evaluator").withShutdownHook().watchKafka(kafka.settings());
+                    EvaluatorApp app = EvaluatorApp.start(config, featureExtractor, reference)) {
+                app.bindMetrics(life.metrics());
+                life.readyWhen(app::running);
+                life.awaitShutdownRequest();
+                app.close(life.drainTimeout());
             }
         }
         return 0;

@@ -7,11 +7,11 @@ import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.ops.OpsOptions;
+import io.ectstream.platform.ops.ServiceLifecycle;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +37,9 @@ public class EvaluationDriverCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    OpsOptions ops;
 
     @Option(
             names = "--group-id",
@@ -167,24 +170,13 @@ public class EvaluationDriverCommand implements Callable<Integer> {
         if (backfill) {
             return backfill(plan, config);
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            stop.countDown();
-                            try {
-                                closed.await(20, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "evaluation-driver-shutdown"));
-        try (EvaluationDriver driver =
-                new EvaluationDriver(kafka.settings().clientProperties(), config, plan).start()) {
-            stop.await();
-        } finally {
-            closed.countDown();
+        try (ServiceLifecycle life =
+                        ops.lifecycle("evaluation-driver").withShutdownHook().watchKafka(kafka.settings());
+                EvaluationDriver driver =
+                        new EvaluationDriver(kafka.settings().clientProperties(), config, plan).start()) {
+            driver.bindMetrics(life.metrics());
+            life.readyWhen(driver::running);
+            life.awaitShutdownRequest();
         }
         return 0;
     }

@@ -2,12 +2,14 @@ package io.ectstream.evaluator.driver;
 
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.ops.ServiceMetrics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -156,6 +158,19 @@ public final class EvaluationDriver implements AutoCloseable {
     public EvaluationDriver start() {
         thread.start();
         return this;
+    }
+
+    /** Exports the driver's Kafka clients' meters (kafka_producer_*, kafka_consumer_*). */
+    public EvaluationDriver bindMetrics(ServiceMetrics metrics) {
+        metrics.bind(new KafkaClientMetrics(producer));
+        metrics.bind(new KafkaClientMetrics(checkpoints));
+        metrics.bind(new KafkaClientMetrics(errors));
+        return this;
+    }
+
+    /** Started and not stopped. */
+    public boolean running() {
+        return running && thread.isAlive();
     }
 
     /** Evaluation requests sent so far, re-sends included. */

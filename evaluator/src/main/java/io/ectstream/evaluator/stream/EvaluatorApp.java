@@ -2,6 +2,8 @@ package io.ectstream.evaluator.stream;
 
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.platform.ops.ServiceMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
@@ -16,6 +18,7 @@ public final class EvaluatorApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final EvaluatorCounters counters;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EvaluatorApp(KafkaStreams streams, EvaluatorCounters counters) {
         this.streams = streams;
@@ -65,10 +68,28 @@ public final class EvaluatorApp implements AutoCloseable {
         return false;
     }
 
+    /** Exports the Streams' and their clients' meters (kafka_stream_*, kafka_consumer_*, kafka_producer_*). */
+    public void bindMetrics(ServiceMetrics metrics) {
+        metrics.bind(new KafkaStreamsMetrics(streams));
+    }
+
+    /** Started and neither stopping nor failed: RUNNING or REBALANCING. */
+    public boolean running() {
+        return streams.state().isRunningOrRebalancing();
+    }
+
     @Override
     public void close() {
-        boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Finishes the records in hand, commits and leaves the group, waiting at most {@code timeout}. */
+    public void close(Duration timeout) {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        boolean done = streams.close(CloseOptions.timeout(timeout)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        log.info("evaluator stopped{}", closed ? "" : " (close timed out)");
+        log.info("evaluator stopped{}", done ? "" : " (close timed out)");
     }
 }

@@ -30,6 +30,10 @@ public record KafkaClientSettings(Map<String, String> properties) {
 
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
     public static final String ENV_PREFIX = "ECTSTREAM_KAFKA_";
+    /** The variables of the --kafka-config and --kafka-property flags (EnvironmentDefaults), not client properties. */
+    static final java.util.Set<String> FLAG_VARIABLES =
+            java.util.Set.of("ECTSTREAM_KAFKA_CONFIG", "ECTSTREAM_KAFKA_PROPERTY");
+
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
     public KafkaClientSettings {
@@ -138,7 +142,10 @@ public record KafkaClientSettings(Map<String, String> properties) {
                 return this;
             }
             new TreeMap<>(env).forEach((name, value) -> {
-                if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && value != null) {
+                if (name.startsWith(ENV_PREFIX)
+                        && name.length() > ENV_PREFIX.length()
+                        && value != null
+                        && !FLAG_VARIABLES.contains(name)) {
                     merged.put(envSuffixToKey(name.substring(ENV_PREFIX.length())), value);
                 }
             });

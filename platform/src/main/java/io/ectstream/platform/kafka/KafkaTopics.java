@@ -154,7 +154,7 @@ public final class KafkaTopics implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + what, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(
+            throw new KafkaUnreachableException(
                     "no answer from Kafka at " + bootstrapServers + " within " + timeout + " " + what, e);
         }
     }
@@ -229,7 +229,7 @@ public final class KafkaTopics implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating " + spec.name(), e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(
+                throw new KafkaUnreachableException(
                         "no answer from Kafka at " + bootstrapServers + " within " + timeout + " creating "
                                 + spec.name(),
                         e);
@@ -267,7 +267,7 @@ public final class KafkaTopics implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(
+                throw new KafkaUnreachableException(
                         "no answer from Kafka at " + bootstrapServers + " within " + timeout + " describing " + topics,
                         e);
             }
@@ -334,7 +334,8 @@ public final class KafkaTopics implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topics", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout, e);
+            throw new KafkaUnreachableException(
+                    "no answer from Kafka at " + bootstrapServers + " within " + timeout, e);
         }
     }
 
@@ -373,7 +374,8 @@ public final class KafkaTopics implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while looking up topics", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within " + timeout, e);
+            throw new KafkaUnreachableException(
+                    "no answer from Kafka at " + bootstrapServers + " within " + timeout, e);
         }
     }
 

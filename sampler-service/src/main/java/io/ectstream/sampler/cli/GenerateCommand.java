@@ -4,6 +4,7 @@ import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.sampler.client.GenerationClient;
+import io.ectstream.sampler.client.NoAnswerException;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.ImageFormat;
@@ -19,7 +20,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ectstream generate}: asks the sampler for images over Kafka and writes the PNGs it gets back. */
 @Command(
@@ -27,6 +30,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Send a GenerationRequest over Kafka and write the returned images as PNG files.")
 public class GenerateCommand implements Callable<Integer> {
+    /** Exit status when no answer came within --timeout-s. */
+    public static final int NO_ANSWER = 4;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--count", required = true, description = "Number of images.")
     int count;
@@ -75,7 +83,8 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--timeout-s",
             defaultValue = "120",
-            description = "How long to wait for the images (default ${DEFAULT-VALUE}).")
+            description = "How long to wait for each request's images; without them it exits with status 4"
+                    + " (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Override
@@ -109,11 +118,21 @@ public class GenerateCommand implements Callable<Integer> {
                         .setCreatedAt(Instant.now())
                         .build();
                 client.send(request);
-                GenerationClient.Answer answer =
-                        client.await(request.getRequestId(), Duration.ofSeconds(timeoutSeconds));
+                GenerationClient.Answer answer;
+                try {
+                    answer = client.await(request.getRequestId(), Duration.ofSeconds(timeoutSeconds));
+                } catch (NoAnswerException e) {
+                    spec.commandLine()
+                            .getErr()
+                            .println("error: " + e.getMessage() + ": is a sampler running and serving run " + runId
+                                    + "? (wait longer with --timeout-s)");
+                    return NO_ANSWER;
+                }
                 if (!answer.ok()) {
-                    System.err.println("request refused: " + answer.error().getCode() + ": "
-                            + answer.error().getReason());
+                    spec.commandLine()
+                            .getErr()
+                            .println("request refused: " + answer.error().getCode() + ": "
+                                    + answer.error().getReason());
                     return 2;
                 }
                 for (GenerationResult chunk : answer.chunks()) {

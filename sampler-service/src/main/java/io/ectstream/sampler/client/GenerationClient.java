@@ -103,7 +103,7 @@ public final class GenerationClient implements AutoCloseable {
                 new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)));
     }
 
-    /** Waits for the answer to a request sent earlier. */
+    /** Waits for the answer to a request sent earlier; {@link NoAnswerException} when none came in time. */
     public Answer await(String requestId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -112,7 +112,8 @@ public final class GenerationClient implements AutoCloseable {
                 return answer.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no answer to request " + requestId + " within " + timeout);
+                throw new NoAnswerException(
+                        "no answer to request " + requestId + " within " + timeout.toSeconds() + " s");
             }
             poll(Duration.ofMillis(100));
         }

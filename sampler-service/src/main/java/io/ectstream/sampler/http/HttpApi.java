@@ -19,7 +19,9 @@ import java.util.Locale;
 
 /**
  * The HTTP face of the sampler: POST /v1/generate, GET /v1/models, GET /health (503 until a model
- * is loaded), GET /metrics (Prometheus text). With a bearer token every route but /health requires it;
+ * is loaded), GET /ready (as /health, and 503 from the moment shutdown begins), GET /metrics (Prometheus text). While
+ * it drains ({@link #beginDrain}) new generation requests get 503 and those in flight are answered. With a bearer
+ * token every route but /health and /ready requires it;
  * with a certificate and key it serves HTTPS. Handlers are short and never block; generation goes
  * through the same pipeline as Kafka requests. POST /v1/generate takes only application/json (415 otherwise), at
  * most {@link #MAX_BODY_BYTES} (413), never stores an upload, and admits HTTP work by its cost in network
@@ -34,6 +36,8 @@ public final class HttpApi {
     private final SamplerMetrics metrics;
     private final GenerateHandler generate;
     private final HttpSecurity security;
+    private final InFlightCost inFlight;
+    private volatile boolean draining;
     private HttpServer server;
 
     /**
@@ -50,7 +54,7 @@ public final class HttpApi {
         this.security = security;
         this.registry = registry;
         this.metrics = metrics;
-        InFlightCost inFlight = new InFlightCost(maxInFlightCost);
+        this.inFlight = new InFlightCost(maxInFlightCost);
         metrics.gauge("ect.sampler.http.in.flight.cost", inFlight::inFlight);
         this.generate = new GenerateHandler(pipeline, metrics, inFlight);
     }
@@ -58,9 +62,11 @@ public final class HttpApi {
     public Router router() {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
+        router.get("/ready").handler(this::ready);
         if (security.tokenRequired()) {
             router.route().handler(new BearerTokenHandler(security.bearerToken()));
         }
+        router.post("/v1/generate").handler(this::refuseWhileDraining);
         router.post("/v1/generate").handler(this::jsonOnly);
         router.post("/v1/generate")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
@@ -87,6 +93,26 @@ public final class HttpApi {
                     server = s;
                     return s.actualPort();
                 });
+    }
+
+    /** Readiness off and no new generation request taken; those in flight are still answered. */
+    public void beginDrain() {
+        draining = true;
+    }
+
+    /** Network evaluations of the HTTP requests accepted and not yet answered (call on the server's event loop). */
+    public long inFlightCost() {
+        return inFlight.inFlight();
+    }
+
+    private void refuseWhileDraining(RoutingContext ctx) {
+        if (!draining) {
+            ctx.next();
+            return;
+        }
+        ctx.response().putHeader("Retry-After", "1");
+        GenerateHandler.fail(
+                ctx, metrics, 503, ErrorCode.OVERLOADED, "the sampler is shutting down: send it to another instance");
     }
 
     /** Refuses anything but a JSON body before it is read: no form, no multipart upload ever reaches a handler. */
@@ -135,6 +161,16 @@ public final class HttpApi {
                 .end(new JsonObject()
                         .put("status", ready ? "UP" : "NO_MODEL")
                         .put("models", registry.activeModels().size())
+                        .encode());
+    }
+
+    private void ready(RoutingContext ctx) {
+        boolean ready = !draining && registry.hasModel();
+        ctx.response()
+                .setStatusCode(ready ? 200 : 503)
+                .putHeader("content-type", "application/json")
+                .end(new JsonObject()
+                        .put("status", draining ? "SHUTTING_DOWN" : ready ? "READY" : "NO_MODEL")
                         .encode());
     }
 

@@ -249,7 +249,12 @@ public final class RequestIntake {
             TopicPartition tp,
             OffsetTracker tracker,
             long offset) {
-        log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
+        if (code == ErrorCode.UNKNOWN_MODEL && source.purpose() == TrafficPurpose.EVALUATION) {
+            // the evaluation driver asks as soon as a checkpoint is announced and re-sends until it is loaded
+            log.debug("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
+        } else {
+            log.info("request {} at {}:{} rejected: {} {}", requestId, tp, offset, code, reason);
+        }
         metrics.request("rejected", requestId == null ? null : source.purpose());
         metrics.error(code.name());
         publisher

@@ -1,5 +1,6 @@
 package io.ectstream.sampler.metrics;
 
+import io.ectstream.platform.ops.ServiceMetrics;
 import io.ectstream.schemas.TrafficPurpose;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  * the backlog: ect_sampler_queue_requests{purpose}, ect_sampler_queue_cost{purpose} (network evaluations accepted and not
  * yet generated), ect_sampler_queue_cost_max{purpose} (its highest value), ect_sampler_queue_oldest_age_seconds{purpose},
  * ect_sampler_requests_shed_total{purpose} (refused OVERLOADED for the queue bound), ect_sampler_requests_expired_total{purpose}.
+ * the JVM's meters as every service has them (jvm_*, process_*; ServiceMetrics#bindJvm).
  * {@code purpose} is USER or EVALUATION (the request's TrafficPurpose), UNKNOWN for a record that did not decode:
  * evaluation traffic never mixes into the user latency and throughput figures.
  */
@@ -35,6 +37,7 @@ public final class SamplerMetrics {
             Counter images, DistributionSummary batchImages, Timer requestLatency, Timer batchGeneration) {}
 
     public SamplerMetrics() {
+        ServiceMetrics.bindJvm(registry);
         Gauge.builder("ect.sampler.images.per.second", rate, ImagesRate::perSecond)
                 .description("Images generated per second over the last 10 s (all purposes)")
                 .register(registry);

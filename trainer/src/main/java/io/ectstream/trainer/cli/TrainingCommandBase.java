@@ -7,17 +7,22 @@ import io.ectstream.core.data.Datasets;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.device.Devices;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.ops.OpsOptions;
+import io.ectstream.platform.ops.ServiceLifecycle;
+import io.ectstream.platform.ops.ServiceMetrics;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.loop.RunPlan;
 import io.ectstream.trainer.loop.TrainingLoop;
+import io.ectstream.trainer.publish.DuplicatePolicy;
 import io.ectstream.trainer.publish.KafkaTrainingEvents;
 import io.ectstream.trainer.publish.PublisherConfig;
 import io.ectstream.trainer.publish.TrainingEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
@@ -33,6 +38,9 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
+    @Mixin
+    OpsOptions ops = new OpsOptions();
+
     @Option(
             names = "--checkpoints-topic",
             defaultValue = "ect.checkpoints",
@@ -44,10 +52,16 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     String progressTopic;
 
     private TrainingEvents events = TrainingEvents.NONE;
+    private Consumer<ServiceLifecycle> whenReady = life -> {};
 
     /** Where checkpoints and progress are announced (the launcher wires the Kafka publisher in). */
     public void setEvents(TrainingEvents events) {
         this.events = events == null ? TrainingEvents.NONE : events;
+    }
+
+    /** Called on the command's thread once it is ready, before the first step (a test looks at /ready there). */
+    void whenReady(Consumer<ServiceLifecycle> listener) {
+        this.whenReady = listener;
     }
 
     abstract RunPlan plan(TrainingConfig config);
@@ -57,7 +71,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     }
 
     /** A Kafka publisher this command owns, when no events were given and Kafka settings were; else null. */
-    private KafkaTrainingEvents ownPublisher() {
+    private KafkaTrainingEvents ownPublisher(ServiceMetrics metrics) {
         if (events != TrainingEvents.NONE || !kafka.given()) {
             return null;
         }
@@ -69,7 +83,8 @@ abstract class TrainingCommandBase implements Callable<Integer> {
                 defaults.generateResults(),
                 defaults.generateErrors(),
                 defaults.evalFid());
-        return new KafkaTrainingEvents(PublisherConfig.of(kafka.settings()).withTopics(topics));
+        return new KafkaTrainingEvents(
+                PublisherConfig.of(kafka.settings()).withTopics(topics), DuplicatePolicy.SKIP_ANNOUNCED, metrics);
     }
 
     @Override
@@ -81,21 +96,34 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             Device device = Devices.select(options.device);
             ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
             TrainingLoop.Result result;
-            KafkaTrainingEvents owned = ownPublisher();
-            try {
-                TrainingLoop loop = new TrainingLoop(
-                        config,
-                        plan,
-                        dataset,
-                        options.storeRoot(),
-                        device,
-                        owned != null ? owned : events,
-                        initCheckpoint());
-                result = loop.run();
-            } finally {
-                if (owned != null) {
-                    owned.close();
+            try (ServiceLifecycle life = ops.lifecycle("trainer").withShutdownHook()) {
+                // no BrokerWatch: the publisher already says once per outage that the broker does not answer
+                KafkaTrainingEvents owned = ownPublisher(life.metrics());
+                try {
+                    TrainingLoop loop = new TrainingLoop(
+                                    config,
+                                    plan,
+                                    dataset,
+                                    options.storeRoot(),
+                                    device,
+                                    owned != null ? owned : events,
+                                    initCheckpoint())
+                            .stopWhen(life::shuttingDown);
+                    life.readyWhen(() -> true);
+                    whenReady.accept(life);
+                    result = loop.run();
+                } finally {
+                    if (owned != null) {
+                        owned.close(); // delivers the announcements still queued, within its own bound
+                    }
                 }
+            }
+            if (result.step() < plan.totalSteps()) {
+                LOG.info(
+                        "run {} stopped at step {} on request; the same command resumes it from its last checkpoint",
+                        config.runId(),
+                        result.step());
+                return 0;
             }
             LOG.info(
                     "run {} complete: {} steps, {} kimg, last checkpoint {}",

@@ -79,6 +79,14 @@ public final class TrainingLoop {
     /** Where the run ended: steps done, images seen, the last checkpoint written (null if none). */
     public record Result(long step, long imagesSeen, Path lastCheckpoint) {}
 
+    private java.util.function.BooleanSupplier stopRequested = () -> false;
+
+    /** Ends the run after the step in progress once this says so (SIGTERM); it resumes from its last checkpoint. */
+    public TrainingLoop stopWhen(java.util.function.BooleanSupplier stopRequested) {
+        this.stopRequested = stopRequested;
+        return this;
+    }
+
     public Result run() throws IOException, CheckpointException {
         return run(Long.MAX_VALUE);
     }
@@ -106,7 +114,7 @@ public final class TrainingLoop {
                     plan.totalImages(),
                     device,
                     step);
-            while (step < plan.totalSteps() && step < stopAtStep) {
+            while (step < plan.totalSteps() && step < stopAtStep && !stopRequested.getAsBoolean()) {
                 Stretch stretch = plan.at(step);
                 if (stretch.phase() != current.phase()) {
                     NetworkSpec next = config.networkFor(stretch.phase());

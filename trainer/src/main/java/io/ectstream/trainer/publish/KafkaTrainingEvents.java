@@ -1,8 +1,10 @@
 package io.ectstream.trainer.publish;
 
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.ops.ServiceMetrics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,12 +62,23 @@ public final class KafkaTrainingEvents implements TrainingEvents {
     }
 
     public KafkaTrainingEvents(PublisherConfig config, DuplicatePolicy duplicates) {
+        this(config, duplicates, null);
+    }
+
+    /** @param metrics where each producer it creates exports its meters (kafka_producer_*); null for nowhere */
+    public KafkaTrainingEvents(PublisherConfig config, DuplicatePolicy duplicates, ServiceMetrics metrics) {
         this.config = config;
         this.queue = new EventQueue(config.queueBound());
         this.sender = new EventSender(
                 config,
                 queue,
-                () -> KafkaClients.producer(PublisherClientProperties.producer(config)),
+                () -> {
+                    var producer = KafkaClients.producer(PublisherClientProperties.producer(config));
+                    if (metrics != null) {
+                        metrics.bind(new KafkaClientMetrics(producer));
+                    }
+                    return producer;
+                },
                 () -> KafkaClients.admin(PublisherClientProperties.admin(config)),
                 duplicates);
         this.senderThread = new Thread(sender, "ect-training-events");
