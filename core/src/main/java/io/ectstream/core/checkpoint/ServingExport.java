@@ -18,11 +18,20 @@ public final class ServingExport {
     private ServingExport() {}
 
     public static WrittenCheckpoint emaOnly(Path source, Path target) throws CheckpointException, IOException {
+        return servable(source, target, CheckpointFormat.GROUP_EMA);
+    }
+
+    /**
+     * The same with the weights of {@code group} (ema or student) written as the export's EMA group, the weights the
+     * sampler serves and {@code --init} starts from.
+     */
+    public static WrittenCheckpoint servable(Path source, Path target, String group)
+            throws CheckpointException, IOException {
         if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the export must go to another file than its source " + source);
         }
-        LoadedCheckpoint checkpoint = CheckpointReader.read(source, null, Set.of(CheckpointFormat.GROUP_EMA));
-        Map<String, HostTensor> ema = checkpoint.group(CheckpointFormat.GROUP_EMA);
+        LoadedCheckpoint checkpoint = CheckpointReader.read(source, null, Set.of(group));
+        Map<String, HostTensor> ema = checkpoint.group(group);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             ema.forEach((name, tensor) -> arrays.put(name, tensor.toNDArray(manager)));

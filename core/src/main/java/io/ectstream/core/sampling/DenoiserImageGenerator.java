@@ -20,7 +20,8 @@ import io.ectstream.schemas.SamplerKind;
  * algorithm by batch size, so an image computed inside a batch can differ in the last float bits from the
  * same image computed alone, which occasionally flips a uint8 value. In batch-invariant mode (the default,
  * what {@link ImageGenerator} promises) every image runs through the network on its own; the batched
- * mode runs the whole request at once, faster, at the price of that rare +-1.
+ * mode runs the whole request at once, faster, at the price of that rare +-1. On a GPU the batched mode pads each
+ * batch to one of a few sizes ({@link BatchBuckets}) so that cuDNN times its algorithms for few shapes.
  *
  * <p>Generation records no autograd graph (whatever the thread's mode or the weights' flag), and the
  * network frees its activations as it goes, so a generation's memory is the network's working set, not
@@ -32,14 +33,21 @@ public final class DenoiserImageGenerator implements ImageGenerator {
     private final ImageShape shape;
 
     private final boolean batchInvariant;
+    private final boolean padToBuckets;
 
     public DenoiserImageGenerator(NDManager manager, SongUNet net) {
         this(manager, net, true);
     }
 
+    /** Batched mode pads to {@link BatchBuckets} on a GPU only: on the CPU there is no per-shape timing to save. */
     public DenoiserImageGenerator(NDManager manager, SongUNet net, boolean batchInvariant) {
+        this(manager, net, batchInvariant, manager.getDevice().isGpu());
+    }
+
+    public DenoiserImageGenerator(NDManager manager, SongUNet net, boolean batchInvariant, boolean padToBuckets) {
         this.manager = manager;
         this.batchInvariant = batchInvariant;
+        this.padToBuckets = padToBuckets;
         this.denoiser = new Denoiser(net);
         NetworkSpec spec = net.spec();
         this.shape = new ImageShape(spec.outChannels(), spec.imgResolution(), spec.imgResolution());
@@ -64,7 +72,10 @@ public final class DenoiserImageGenerator implements ImageGenerator {
             throw new IllegalArgumentException("seeds and sampler settings are required");
         }
         if (!batchInvariant) {
-            return generateBatch(seeds, settings);
+            if (!padToBuckets || seeds.length == 0) {
+                return generateBatch(seeds, settings);
+            }
+            return java.util.Arrays.copyOf(generateBatch(BatchBuckets.pad(seeds), settings), seeds.length);
         }
         byte[][] images = new byte[seeds.length][];
         for (int i = 0; i < seeds.length; i++) {

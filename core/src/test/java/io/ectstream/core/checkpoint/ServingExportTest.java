@@ -80,6 +80,34 @@ class ServingExportTest {
     }
 
     @Test
+    void studentWeightsBecomeTheServedWeightsOfAStudentExport() throws Exception {
+        Path source = trainingCheckpoint();
+        Path target = root.resolve("serving/student.ckpt");
+        ServingExport.servable(source, target, CheckpointFormat.GROUP_STUDENT);
+
+        LoadedCheckpoint full = CheckpointReader.read(source, null, null);
+        LoadedCheckpoint export = CheckpointReader.read(target, null, null);
+        assertEquals(Set.of(CheckpointFormat.GROUP_EMA), export.groups().keySet());
+        Map<String, HostTensor> student = full.group(CheckpointFormat.GROUP_STUDENT);
+        Map<String, HostTensor> served = export.group(CheckpointFormat.GROUP_EMA);
+        assertEquals(student.keySet(), served.keySet());
+        student.forEach((name, tensor) ->
+                assertArrayEquals(tensor.data(), served.get(name).data(), name));
+
+        long[] seeds = {3, 4, 5};
+        try (ImageGenerator original = new CheckpointModelLoader(
+                                Device.cpu(),
+                                true,
+                                io.ectstream.core.sampling.Precision.FP32,
+                                CheckpointFormat.GROUP_STUDENT)
+                        .load(source, null);
+                ImageGenerator exported = new CheckpointModelLoader(Device.cpu()).load(target, null)) {
+            assertArrayEquals(
+                    original.generate(seeds, SamplerSettings.ect(2)), exported.generate(seeds, SamplerSettings.ect(2)));
+        }
+    }
+
+    @Test
     void refusesADamagedSourceAndWritingOverItself() throws Exception {
         Path source = trainingCheckpoint();
         assertThrows(IllegalArgumentException.class, () -> ServingExport.emaOnly(source, source));

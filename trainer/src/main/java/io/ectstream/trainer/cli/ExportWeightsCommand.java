@@ -1,6 +1,7 @@
 package io.ectstream.trainer.cli;
 
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.ServingExport;
 import io.ectstream.core.checkpoint.Sha256;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
@@ -56,17 +57,40 @@ public class ExportWeightsCommand implements Callable<Integer> {
                     + " float32, for PyTorch; 'ectstream import-weights' reads it back)")
     Format format = Format.ckpt;
 
+    @Option(
+            names = "--weights",
+            paramLabel = "ema|student",
+            description =
+                    "which weights become the export's served weights: ema (default) or student (the raw"
+                            + " weights of a training checkpoint, for a short tuning run whose EMA still lags; ckpt format only)")
+    String weights = "ema";
+
     public ExportWeightsCommand() {}
 
     @Override
     public Integer call() throws Exception {
         Sha256.FileDigest digest;
+        String group = switch (weights) {
+            case "ema" -> CheckpointFormat.GROUP_EMA;
+            case "student" -> CheckpointFormat.GROUP_STUDENT;
+            default -> {
+                spec.commandLine().getErr().println("error: --weights must be ema or student, not '" + weights + "'");
+                yield null;
+            }
+        };
+        if (group == null) {
+            return 2;
+        }
+        if (format == Format.safetensors && !group.equals(CheckpointFormat.GROUP_EMA)) {
+            spec.commandLine().getErr().println("error: --weights student is for the ckpt format only");
+            return 2;
+        }
         try {
             if (format == Format.safetensors) {
                 ReferenceWeights.export(checkpoint, out);
                 digest = Sha256.of(out);
             } else {
-                WrittenCheckpoint written = ServingExport.emaOnly(checkpoint, out);
+                WrittenCheckpoint written = ServingExport.servable(checkpoint, out, group);
                 digest = new Sha256.FileDigest(written.sizeBytes(), written.sha256());
             }
         } catch (CheckpointException | IllegalArgumentException e) {
