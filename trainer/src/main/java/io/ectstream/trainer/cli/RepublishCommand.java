@@ -1,5 +1,6 @@
 package io.ectstream.trainer.cli;
 
+import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
@@ -7,6 +8,7 @@ import io.ectstream.trainer.publish.DuplicatePolicy;
 import io.ectstream.trainer.publish.KafkaTrainingEvents;
 import io.ectstream.trainer.publish.PublisherConfig;
 import io.ectstream.trainer.publish.StoredCheckpoints;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,30 +22,41 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ectstream republish --run-dir DIR --bootstrap-servers HOST:PORT}: announces a run's checkpoint
- * files again (the files are the source of truth). Exit code 0 when every readable checkpoint is on the
- * topic, 1 when some could not be delivered in time, 2 when some files could not be read.
+ * files again (the files are the source of truth). With {@code --checkpoint FILE} instead, a checkpoint from
+ * elsewhere (a shipped model) is first copied into the store at its run and step, then announced, so a running
+ * sampler serves it at once. Exit code 0 when every readable checkpoint is on the topic, 1 when some could not be
+ * delivered in time, 2 when some files could not be read.
  */
 @Command(
         name = "republish",
         mixinStandardHelpOptions = true,
         description = "Announce the checkpoints of a run directory again on the checkpoints topic "
-                + "(skipping those already announced with the same SHA-256, unless --all).")
+                + "(skipping those already announced with the same SHA-256, unless --all); or copy one checkpoint"
+                + " (e.g. models/fashion-ect.ckpt) into the store and announce it, so that samplers serve it.")
 public class RepublishCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--run-dir",
-            required = true,
-            description = "The run's folder in the checkpoint store: <root>/<runId>.")
+    @Option(names = "--run-dir", description = "The run's folder in the checkpoint store: <root>/<runId>.")
     Path runDir;
 
     @Option(
+            names = "--checkpoint",
+            paramLabel = "FILE",
+            description = "Instead of --run-dir: copy this checkpoint into the store as <root>/<runId>/step-<step>.ckpt"
+                    + " (run and step from its header; an identical file there is reused, a different one refused),"
+                    + " then announce it.")
+    Path checkpoint;
+
+    @Option(
             names = "--store-root",
-            description =
-                    "Checkpoint store root the event URIs are relative to " + "(default: the parent of --run-dir).")
+            description = "Checkpoint store root the event URIs are relative to (default: the parent of --run-dir;"
+                    + " with --checkpoint the sampler's default store, " + DEFAULT_STORE + ").")
     Path storeRoot;
+
+    /** serve's default --store. */
+    static final String DEFAULT_STORE = "runs/checkpoints";
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
@@ -68,6 +81,19 @@ public class RepublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if ((runDir == null) == (checkpoint == null)) {
+            throw new ParameterException(spec.commandLine(), "give either --run-dir or --checkpoint");
+        }
+        if (checkpoint != null) {
+            Path root = storeRoot != null ? storeRoot : Path.of(DEFAULT_STORE);
+            try {
+                runDir = StoredCheckpoints.copyIntoStore(root, checkpoint).getParent();
+            } catch (CheckpointException | IOException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            storeRoot = root;
+        }
         Path root = storeRoot != null
                 ? storeRoot
                 : runDir.toAbsolutePath().normalize().getParent();

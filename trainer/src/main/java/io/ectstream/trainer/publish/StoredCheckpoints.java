@@ -47,6 +47,30 @@ public final class StoredCheckpoints {
         return new Scan(events, problems);
     }
 
+    /**
+     * Copies a checkpoint into the store at {@code <root>/<runId>/step-<step>.ckpt} (run and step from its verified
+     * header) and returns its place there. A file already there with the same SHA-256 is kept; a different one is
+     * refused rather than overwritten.
+     */
+    public static Path copyIntoStore(Path storeRoot, Path file) throws CheckpointException, IOException {
+        LoadedCheckpoint checked = CheckpointReader.read(file, null, Set.of());
+        CheckpointMetadata metadata = checked.metadata();
+        Path target = CheckpointStore.fileFor(storeRoot, metadata.runId(), metadata.step());
+        if (Files.exists(target)) {
+            String there = CheckpointReader.sha256Hex(target);
+            if (!there.equals(checked.sha256())) {
+                throw new CheckpointException(target + " already holds another checkpoint of run " + metadata.runId()
+                        + " step " + metadata.step() + " (SHA-256 " + there + ", not " + checked.sha256() + ")");
+            }
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Files.copy(file, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
     /** The announcement of one checkpoint file. */
     public static CheckpointEvent describe(Path storeRoot, Path file) throws CheckpointException {
         LoadedCheckpoint checked = CheckpointReader.read(file, null, Set.of());

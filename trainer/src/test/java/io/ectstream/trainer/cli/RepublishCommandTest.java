@@ -141,6 +141,59 @@ class RepublishCommandTest {
     }
 
     @Test
+    void aCheckpointFromOutsideTheStoreIsCopiedInAtItsRunAndStepAndAnnouncedOnce(KafkaCluster kafka) throws Exception {
+        String topic =
+                "ect.checkpoints.republish." + UUID.randomUUID().toString().substring(0, 8);
+        Path shipped = root.resolve("model.ckpt");
+        Path other = root.resolve("other.ckpt");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Files.move(writeCheckpoint(manager, "run-s", 800, Phase.ECT, 0), shipped);
+            Files.move(writeCheckpoint(manager, "run-s", 800, Phase.ECT, 1), other);
+        }
+        Path store = root.resolve("store");
+        String[] args = {
+            "--checkpoint",
+            shipped.toString(),
+            "--store-root",
+            store.toString(),
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--checkpoints-topic",
+            topic,
+            "--timeout",
+            "30s"
+        };
+        assertEquals(0, run(args));
+        Path copied = store.resolve("run-s/step-000000800.ckpt");
+        assertEquals(-1L, Files.mismatch(shipped, copied), "a byte-identical copy at the run's step");
+        CheckpointEvent event = read(kafka, topic, 1).get(0);
+        assertEquals("run-s/step-000000800.ckpt", event.getCheckpointUri());
+        assertEquals(Files.size(shipped), event.getSizeBytes());
+
+        assertEquals(0, run(args), "the same file again: the copy is reused and not announced twice");
+        assertEquals(1, read(kafka, topic, 1).size());
+
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new RepublishCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        int code = cli.execute(
+                "--checkpoint",
+                other.toString(),
+                "--store-root",
+                store.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoints-topic",
+                topic,
+                "--timeout",
+                "30s");
+        assertEquals(2, code, "another checkpoint of the same run and step is refused, not overwritten");
+        assertTrue(out.toString().contains("already holds another checkpoint of run run-s step 800"), out.toString());
+        assertEquals(-1L, Files.mismatch(shipped, copied));
+    }
+
+    @Test
     void aFileInTheWrongPlaceIsReportedNotAnnounced(KafkaCluster kafka) throws Exception {
         String topic =
                 "ect.checkpoints.republish." + UUID.randomUUID().toString().substring(0, 8);
