@@ -55,6 +55,14 @@ public final class ReplicatedGenerator implements ImageGenerator {
         }
     }
 
+    /** Warms every copy (each device times its own shapes); the sizes run, copy after copy. */
+    @Override
+    public List<Integer> warmUp(int maxBatchImages) {
+        List<Integer> sizes = new java.util.ArrayList<>();
+        copies.forEach(copy -> sizes.addAll(copy.warmUp(maxBatchImages)));
+        return sizes;
+    }
+
     /** The copies, in device order. */
     public List<ImageGenerator> copies() {
         return copies;
