@@ -55,12 +55,12 @@ public final class ReplicatedGenerator implements ImageGenerator {
         }
     }
 
-    /** Warms every copy (each device times its own shapes); the sizes run, copy after copy. */
+    /** Warms every copy, the devices at once (each times its own shapes); the sizes run, in device order. */
     @Override
     public List<Integer> warmUp(int maxBatchImages) {
-        List<Integer> sizes = new java.util.ArrayList<>();
-        copies.forEach(copy -> sizes.addAll(copy.warmUp(maxBatchImages)));
-        return sizes;
+        return copies.parallelStream()
+                .flatMap(copy -> copy.warmUp(maxBatchImages).stream())
+                .toList();
     }
 
     /** The copies, in device order. */
