@@ -5,7 +5,9 @@
 # Writes under OUTDIR: bench-sample-1.json/-2.json (in-process), sampler-1gen.json, sampler-2gen.json (one process,
 # serve --device gpu:0,1 shape), sampler-2proc.json (two serve processes, one per GPU), every log, summary.txt.
 # The network is configs/cifar10.yaml's 55.7M DDPM++ freshly initialised (speed does not depend on the weights);
-# 1-step ECT, 1-image requests. Takes about 5 minutes; every step has a time limit and the first failure stops it.
+# 1-step ECT, 1-image requests. Every timed round is reported (a median hides a stalled round), with the max latency
+# (p99 of 8000 requests hides a stall that holds one batch). Takes about 5 minutes; every step has a time limit and
+# the first failure stops it.
 # On a CPU (a check of this script): SINGLE=cpu PAIR=cpu,cpu NETWORK=tiny CONFIG=<tiny yaml> REQUESTS=40 ... .
 set -euo pipefail
 
@@ -124,10 +126,19 @@ for name in ("bench-sample-1.json", "bench-sample-2.json"):
 one = load("sampler-1gen.json")["endToEndImagesPerSecond"]
 for name in ("sampler-1gen.json", "sampler-2gen.json", "sampler-2proc.json"):
     r = load(name)
+    rounds = r.get("endToEndRoundsImagesPerSecond") or []
     print(f"{name}: {r['shape']}: end-to-end {r['endToEndImagesPerSecond']:.1f} images/s"
-          f" ({r['endToEndImagesPerSecond'] / one:.2f}x one generator), under load p50 {r['loadedLatencyP50Ms']:.1f}"
-          f" p99 {r['loadedLatencyP99Ms']:.1f} ms, alone p50 {r['oneImageLatencyP50Ms']:.1f}"
-          f" p99 {r['oneImageLatencyP99Ms']:.1f} ms, duplicates {r['duplicateAnswers']},"
-          f" batches per generator {r['batchesPerGenerator']}, partitions {r['requestPartitions']}")
+          f" ({r['endToEndImagesPerSecond'] / one:.2f}x one generator; rounds {[round(x, 1) for x in rounds]}),"
+          f" under load p50 {r['loadedLatencyP50Ms']:.1f} p99 {r['loadedLatencyP99Ms']:.1f}"
+          f" max {r.get('loadedLatencyMaxMs') or float('nan'):.1f} ms, alone p50 {r['oneImageLatencyP50Ms']:.1f}"
+          f" p99 {r['oneImageLatencyP99Ms']:.1f} max {r.get('oneImageLatencyMaxMs') or float('nan'):.1f} ms,"
+          f" duplicates {r['duplicateAnswers']}, batches per generator {r['batchesPerGenerator']},"
+          f" partitions {r['requestPartitions']}; {r['serviceStats']}")
+# A model is warmed at every batch size before it serves (cuDNN times each new shape once, ~1 s on an H200):
+warmed = [l.strip() for n in ("sampler-1gen.log", "sampler-2gen.log", "serve-0.log", "serve-1.log")
+             if os.path.exists(os.path.join(out, n))
+             for l in open(os.path.join(out, n)) if "warmed up at batch sizes" in l]
+for l in warmed:
+    print("warm-up:", l)
 PY
 log "done in $(( $(date +%s) - started ))s; results in $out"

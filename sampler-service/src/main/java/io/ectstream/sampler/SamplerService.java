@@ -4,6 +4,7 @@ import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.sampler.intake.CheckpointIntake;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
+import io.ectstream.sampler.models.WarmingModelLoader;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -33,8 +34,10 @@ public final class SamplerService implements AutoCloseable {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.metrics = new SamplerMetrics();
-        this.registry =
-                new ModelRegistry(config.storeRoot(), loader, config.limits().recentVersions());
+        this.registry = new ModelRegistry(
+                config.storeRoot(),
+                new WarmingModelLoader(loader, config.batching().maxBatchImages()),
+                config.limits().recentVersions());
         this.verticle = new SamplerVerticle(config, registry, metrics, clock);
         try {
             String deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);

@@ -59,6 +59,9 @@ class MultiGeneratorKafkaTest {
                 assertTrue(service.awaitRecovery(WAIT));
                 assertEquals(1, deviceA.loaded().size());
                 assertEquals(1, deviceB.loaded().size());
+                // Each copy ran every batch shape of max batch 4 before serving (cuDNN times a shape's first run).
+                assertEquals(List.of(4), deviceA.loaded().get(0).warmUps());
+                assertEquals(List.of(4), deviceB.loaded().get(0).warmUps());
 
                 // Device A holds a batch: the next request runs on device B meanwhile.
                 assertBothCopiesServe(h, results, gateA, 77, 1, "v1");
@@ -88,6 +91,8 @@ class MultiGeneratorKafkaTest {
                 awaitStep(service, 2);
                 assertEquals(2, deviceA.loaded().size());
                 assertEquals(2, deviceB.loaded().size());
+                assertEquals(List.of(4), deviceA.loaded().get(1).warmUps());
+                assertEquals(List.of(4), deviceB.loaded().get(1).warmUps());
                 assertBothCopiesServe(h, results, gateA, 88, 2, "v2");
             }
         }

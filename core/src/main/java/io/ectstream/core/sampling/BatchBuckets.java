@@ -22,6 +22,15 @@ public final class BatchBuckets {
         return (n + STEP - 1) / STEP * STEP;
     }
 
+    /** Every size a batch of 1 to {@code maxImages} images runs at, smallest first. */
+    public static java.util.List<Integer> sizesUpTo(int maxImages) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int n = 1; n <= padded(maxImages); n = padded(n + 1)) {
+            sizes.add(n);
+        }
+        return sizes;
+    }
+
     /** {@code seeds} padded to {@link #padded} with copies of its last seed (their images are dropped). */
     public static long[] pad(long[] seeds) {
         int size = padded(seeds.length);

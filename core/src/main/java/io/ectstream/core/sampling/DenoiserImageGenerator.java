@@ -84,6 +84,19 @@ public final class DenoiserImageGenerator implements ImageGenerator {
         return images;
     }
 
+    /** On a GPU: batch-invariant mode runs batches of one image, batched mode the {@link BatchBuckets} sizes. */
+    @Override
+    public synchronized java.util.List<Integer> warmUp(int maxBatchImages) {
+        if (!padToBuckets) {
+            return java.util.List.of();
+        }
+        java.util.List<Integer> sizes = batchInvariant ? java.util.List.of(1) : BatchBuckets.sizesUpTo(maxBatchImages);
+        for (int size : sizes) {
+            generateBatch(NoiseSeeds.forImages(0, 0, size), SamplerSettings.ect(1));
+        }
+        return sizes;
+    }
+
     private byte[][] generateBatch(long[] seeds, SamplerSettings settings) {
         if (seeds.length == 0) {
             return new byte[0][];

@@ -12,6 +12,17 @@ public interface ImageGenerator extends AutoCloseable {
      */
     byte[][] generate(long[] seeds, SamplerSettings settings);
 
+    /**
+     * Runs the network once at every batch shape that batches of 1 to {@code maxBatchImages} images use, so that costs
+     * paid once per shape (cuDNN's algorithm timing in benchmark mode, about a second per new shape on a GPU) are paid
+     * while the model loads instead of by the requests of a batch of a size not seen before.
+     *
+     * @return the batch sizes run, in order (none where no shape costs anything the first time)
+     */
+    default java.util.List<Integer> warmUp(int maxBatchImages) {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

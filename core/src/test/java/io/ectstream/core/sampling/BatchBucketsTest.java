@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,17 @@ class BatchBucketsTest {
             shapes.add(BatchBuckets.padded(n));
         }
         assertEquals(12, shapes.size(), shapes.toString());
+    }
+
+    @Test
+    void theSizesUpToAMaxBatchAreEveryPaddedSizeOnce() {
+        TreeSet<Integer> shapes = new TreeSet<>();
+        for (int n = 1; n <= 128; n++) {
+            shapes.add(BatchBuckets.padded(n));
+        }
+        assertEquals(List.copyOf(shapes), BatchBuckets.sizesUpTo(128));
+        assertEquals(List.of(1, 2, 4, 8, 16, 32, 48), BatchBuckets.sizesUpTo(40));
+        assertEquals(List.of(1), BatchBuckets.sizesUpTo(1));
     }
 
     @Test

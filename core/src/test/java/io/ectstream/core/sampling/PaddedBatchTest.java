@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.ectstream.core.network.SongUNet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Batched mode padded to a bucket (what a GPU does) gives the request's images, as the unpadded batch does. */
@@ -39,6 +40,16 @@ class PaddedBatchTest {
                 assertTrue(worst <= 1, steps + " steps: a pixel moved by " + worst);
                 assertTrue(moved <= a.length * a[0].length / 100, steps + " steps: " + moved + " pixels moved");
             }
+        }
+    }
+
+    /** What a GPU's generator does at load: one pass at each bucket size, so no request pays a shape's first run. */
+    @Test
+    void warmUpRunsEveryBucketSizeOnlyWhenPadding() {
+        try (DenoiserImageGenerator padded = generator(true);
+                DenoiserImageGenerator plain = generator(false)) {
+            assertEquals(List.of(1, 2, 4, 8, 16, 32), padded.warmUp(20));
+            assertEquals(List.of(), plain.warmUp(20), "no per-shape cost to pay where batches are not padded");
         }
     }
 }

@@ -117,7 +117,10 @@ public final class SamplerBenchmark {
             int requestPartitions,
             long duplicateAnswers,
             List<Long> batchesPerGenerator,
-            String serviceStats) {
+            String serviceStats,
+            List<Double> endToEndRounds,
+            double loadedMaxMs,
+            double maxMs) {
         public String describe() {
             return String.format(
                             java.util.Locale.ROOT,
@@ -127,19 +130,20 @@ public final class SamplerBenchmark {
                     + String.format(
                             java.util.Locale.ROOT,
                             "request latency under load (every request of the timed rounds, window %d): p50 %.1f ms,"
-                                    + " p99 %.1f ms; duplicate answers %d; batches per generator %s%n",
+                                    + " p99 %.1f ms, max %.1f ms; duplicate answers %d; batches per generator %s%n",
                             settings.window(),
                             loadedP50Ms,
                             loadedP99Ms,
+                            loadedMaxMs,
                             duplicateAnswers,
                             batchesPerGenerator)
                     + String.format(
                             java.util.Locale.ROOT,
                             "network %s (%,d parameters), %d-step ECT, format %s, batch %d%s, %d requests x %d images, window %d%n"
                                     + "in-process batched forward: %.1f images/s (median of " + ROUNDS + " rounds)%n"
-                                    + "end-to-end through Kafka:   %.1f images/s (median)%n"
+                                    + "end-to-end through Kafka:   %.1f images/s (median; rounds %s)%n"
                                     + "ratio end-to-end / in-process: %.3f (median of the per-round ratios)%n"
-                                    + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms%n"
+                                    + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
                                     + "service during the throughput run: %s",
                             settings.network(),
                             parameters,
@@ -154,10 +158,14 @@ public final class SamplerBenchmark {
                             settings.window(),
                             inProcessImagesPerSecond,
                             endToEndImagesPerSecond,
+                            endToEndRounds.stream()
+                                    .map(r -> String.format(java.util.Locale.ROOT, "%.1f", r))
+                                    .toList(),
                             ratio,
                             settings.latencyRequests(),
                             p50Ms,
                             p99Ms,
+                            maxMs,
                             serviceStats);
         }
     }
@@ -348,7 +356,10 @@ public final class SamplerBenchmark {
                 partitions,
                 load.duplicates(),
                 perGenerator,
-                stats);
+                stats,
+                java.util.Arrays.stream(e2e).boxed().toList(),
+                percentile(loaded, 1.0),
+                percentile(latencies, 1.0));
     }
 
     /** Waits until {@code members} consumers of the group each own a partition of the requests topic. */

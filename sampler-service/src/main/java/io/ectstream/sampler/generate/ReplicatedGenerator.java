@@ -55,6 +55,14 @@ public final class ReplicatedGenerator implements ImageGenerator {
         }
     }
 
+    /** Warms every copy, the devices at once (each times its own shapes); the sizes run, in device order. */
+    @Override
+    public List<Integer> warmUp(int maxBatchImages) {
+        return copies.parallelStream()
+                .flatMap(copy -> copy.warmUp(maxBatchImages).stream())
+                .toList();
+    }
+
     /** The copies, in device order. */
     public List<ImageGenerator> copies() {
         return copies;

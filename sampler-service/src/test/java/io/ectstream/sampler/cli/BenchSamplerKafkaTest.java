@@ -79,6 +79,19 @@ class BenchSamplerKafkaTest {
         assertTrue(report.getDouble("inProcessImagesPerSecond") > 0);
         assertTrue(report.getDouble("loadedLatencyP99Ms") >= report.getDouble("loadedLatencyP50Ms"));
         assertTrue(report.getDouble("oneImageLatencyP99Ms") >= report.getDouble("oneImageLatencyP50Ms"));
+        assertEveryRoundAndTheMaxLatencyReported(report);
+    }
+
+    /** A median of rounds and a p99 hide a stall: every round and the slowest request are in the report. */
+    private static void assertEveryRoundAndTheMaxLatencyReported(JsonObject report) {
+        List<Double> rounds = report.getJsonArray("endToEndRoundsImagesPerSecond").stream()
+                .map(r -> ((Number) r).doubleValue())
+                .sorted()
+                .toList();
+        assertEquals(3, rounds.size());
+        assertEquals(rounds.get(1), report.getDouble("endToEndImagesPerSecond"), "the figure is the median round");
+        assertTrue(report.getDouble("loadedLatencyMaxMs") >= report.getDouble("loadedLatencyP99Ms"));
+        assertTrue(report.getDouble("oneImageLatencyMaxMs") >= report.getDouble("oneImageLatencyP99Ms"));
     }
 
     /** Two sampler processes (here two services) in one group: bench-sampler gives the request topic two partitions. */
@@ -123,6 +136,7 @@ class BenchSamplerKafkaTest {
             assertEquals(0L, report.getLong("duplicateAnswers"));
             assertEquals(null, report.getDouble("inProcessImagesPerSecond"), "not measured for external samplers");
             assertTrue(report.getDouble("endToEndImagesPerSecond") > 0);
+            assertEveryRoundAndTheMaxLatencyReported(report);
             for (SamplerService sampler : samplers) {
                 assertTrue(
                         sampler.metrics()

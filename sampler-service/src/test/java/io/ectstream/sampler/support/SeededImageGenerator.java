@@ -19,6 +19,7 @@ public final class SeededImageGenerator implements ImageGenerator {
 
     private final long salt;
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private final List<Integer> warmUps = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Gate gate;
 
@@ -30,6 +31,18 @@ public final class SeededImageGenerator implements ImageGenerator {
     @Override
     public ImageShape shape() {
         return SHAPE;
+    }
+
+    /** Records the max batch it was warmed for; runs nothing (so {@link #batchSizes} stays the served batches). */
+    @Override
+    public List<Integer> warmUp(int maxBatchImages) {
+        warmUps.add(maxBatchImages);
+        return List.of();
+    }
+
+    /** The max batch of every warm-up, in order. */
+    public List<Integer> warmUps() {
+        return warmUps;
     }
 
     @Override
