@@ -105,7 +105,10 @@ public final class StrimziResources {
             }
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("authentication", Map.of("type", authentication));
-            spec.put("authorization", Map.of("type", "simple", "acls", acls));
+            Map<String, Object> authorization = new LinkedHashMap<>();
+            authorization.put("type", "simple");
+            authorization.put("acls", acls);
+            spec.put("authorization", authorization);
             out.add(resource("KafkaUser", userName(a.service()), Map.of("ectstream.io/service", a.service()), spec));
         }
         return out;
