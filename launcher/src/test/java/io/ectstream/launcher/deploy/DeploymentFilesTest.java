@@ -192,6 +192,9 @@ class DeploymentFilesTest {
             assertEquals("true", d.env.get("DJL_OFFLINE"), where);
             assertTrue(d.user != null && !d.user.equals("root") && !d.user.equals("0"), where + " runs as root");
             assertTrue(d.stages >= 2, where + " is not multi-stage");
+            assertTrue(
+                    Files.readString(file).contains("COPY --from=build /src/models/ /app/models/"),
+                    where + " must ship models/ (the feature net and statistics of the README's FID scale)");
             if (where.contains("sampler")) {
                 assertTrue(
                         d.healthcheck != null
@@ -222,6 +225,57 @@ class DeploymentFilesTest {
         assertTrue(
                 Files.readString(repo.resolve("docker/bin/ectstream")).contains("${ECTSTREAM_JAVA_OPTS"),
                 "docker/bin/ectstream must read ECTSTREAM_JAVA_OPTS");
+    }
+
+    /** docker/bin/ectstream gives PyTorch as many threads as the container may use, unless told otherwise. */
+    @Test
+    void theImageCommandSetsPyTorchThreads() throws Exception {
+        Assumptions.assumeTrue(onPath("sh") && onPath("nproc"), "no sh/nproc");
+        Path bin = Files.createTempDirectory("fake-java");
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$OMP_NUM_THREADS $MKL_NUM_THREADS\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        int cores = Integer.parseInt(run(bin, Map.of(), "nproc").trim());
+        String[] derived = run(
+                        bin,
+                        Map.of(),
+                        "sh",
+                        repo.resolve("docker/bin/ectstream").toString(),
+                        "serve")
+                .trim()
+                .split(" ");
+        int threads = Integer.parseInt(derived[0]);
+        assertTrue(threads >= 1 && threads <= cores, "threads " + threads + " of " + cores + " cores");
+        assertEquals(derived[0], derived[1], "MKL follows OpenMP");
+        assertEquals(
+                "3 3",
+                run(
+                                bin,
+                                Map.of("OMP_NUM_THREADS", "3"),
+                                "sh",
+                                repo.resolve("docker/bin/ectstream").toString())
+                        .trim());
+        assertEquals(
+                "3 2",
+                run(
+                                bin,
+                                Map.of("OMP_NUM_THREADS", "3", "MKL_NUM_THREADS", "2"),
+                                "sh",
+                                repo.resolve("docker/bin/ectstream").toString())
+                        .trim());
+    }
+
+    private static String run(Path bin, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("OMP_NUM_THREADS");
+        pb.environment().remove("MKL_NUM_THREADS");
+        pb.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", command));
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     @Test
