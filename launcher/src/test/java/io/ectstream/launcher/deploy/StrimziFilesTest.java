@@ -125,7 +125,8 @@ class StrimziFilesTest {
         }
         assertEquals(List.of(), problems);
         // The groups the KafkaUsers may use are the ones the Kubernetes services run with.
-        assertEquals(Set.of(groupOf("k8s/base/sampler.yaml", "--group-id")), groups.get("ectstream-sampler"));
+        String samplerGroup = groupOf("k8s/base/sampler.yaml", "--group-id");
+        assertEquals(Set.of(samplerGroup, samplerGroup + "-evaluation"), groups.get("ectstream-sampler"));
         assertEquals(
                 Set.of(groupOf("k8s/base/evaluation-driver.yaml", "--group-id")),
                 groups.get("ectstream-evaluation-driver"));

@@ -93,14 +93,14 @@ public final class StrimziResources {
             for (String prefix : a.writePrefixes()) {
                 acls.add(acl("topic", prefix, "prefix", "Write", "Describe"));
             }
-            if (a.group() != null) {
+            for (String group : a.groups()) {
                 if (a.streams()) {
                     // Kafka Streams: its changelog and repartition topics, its group, its transactional ids.
-                    acls.add(acl("topic", a.group() + "-", "prefix", "All"));
-                    acls.add(acl("group", a.group(), "prefix", "Read", "Describe"));
-                    acls.add(acl("transactionalId", a.group(), "prefix", "Write", "Describe"));
+                    acls.add(acl("topic", group + "-", "prefix", "All"));
+                    acls.add(acl("group", group, "literal", "Read", "Describe"));
+                    acls.add(acl("transactionalId", group, "prefix", "Write", "Describe"));
                 } else {
-                    acls.add(acl("group", a.group(), "literal", "Read", "Describe"));
+                    acls.add(acl("group", group, "literal", "Read", "Describe"));
                 }
             }
             Map<String, Object> spec = new LinkedHashMap<>();

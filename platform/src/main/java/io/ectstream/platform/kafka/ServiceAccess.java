@@ -10,9 +10,9 @@ import java.util.List;
  * @param service        the deployment's name for the service (also the Kafka user's name suffix)
  * @param reads          roles it consumes (Read, Describe)
  * @param writes         roles it produces to (Write, Describe)
- * @param group          consumer group or Streams application id; null: it consumes nothing by group
+ * @param groups         consumer groups, or the Kafka Streams application id; empty: it consumes nothing by group
  * @param streams        a Kafka Streams application with exactly-once: also owns the internal topics and
- *                       transactional ids prefixed with {@code group}
+ *                       transactional ids prefixed with its application id
  * @param writePrefixes  topic-name prefixes it writes (reply topics named by the requester)
  * @param admin          creates the topics and sets their configs ({@code ectstream topics create})
  */
@@ -20,7 +20,7 @@ public record ServiceAccess(
         String service,
         List<TopicRole> reads,
         List<TopicRole> writes,
-        String group,
+        List<String> groups,
         boolean streams,
         List<String> writePrefixes,
         boolean admin) {
@@ -28,21 +28,22 @@ public record ServiceAccess(
     public ServiceAccess {
         reads = List.copyOf(reads);
         writes = List.copyOf(writes);
+        groups = List.copyOf(groups);
         writePrefixes = List.copyOf(writePrefixes);
     }
 
     /** The sampler's reply topics ({@code serve --reply-topic-prefix}). */
     public static final String REPLY_TOPIC_PREFIX = "ect.results.";
 
-    /** Every service a deployment runs, in the order the manifests list them. */
+    /** Every service (or client command) that talks to Kafka, in the order the manifests list them (README, "ACLs"). */
     public static List<ServiceAccess> platform() {
         return List.of(
-                new ServiceAccess("topics", List.of(), List.of(), null, false, List.of(), true),
+                new ServiceAccess("topics", List.of(), List.of(), List.of(), false, List.of(), true),
                 new ServiceAccess(
                         "trainer",
-                        List.of(),
                         List.of(TopicRole.CHECKPOINTS, TopicRole.PROGRESS),
-                        null,
+                        List.of(TopicRole.CHECKPOINTS, TopicRole.PROGRESS),
+                        List.of(),
                         false,
                         List.of(),
                         false),
@@ -50,31 +51,39 @@ public record ServiceAccess(
                         "sampler",
                         List.of(TopicRole.REQUESTS, TopicRole.EVALUATION_REQUESTS, TopicRole.CHECKPOINTS),
                         List.of(TopicRole.RESULTS, TopicRole.ERRORS, TopicRole.RESULTS_JSON),
-                        "ect-sampler",
+                        List.of("ect-sampler", "ect-sampler-evaluation"),
                         false,
                         List.of(REPLY_TOPIC_PREFIX),
                         false),
                 new ServiceAccess(
                         "evaluation-driver",
-                        List.of(TopicRole.CHECKPOINTS, TopicRole.FID),
-                        List.of(TopicRole.EVALUATION_REQUESTS),
-                        "ect-evaluation-driver",
+                        List.of(TopicRole.CHECKPOINTS, TopicRole.FID, TopicRole.ERRORS),
+                        List.of(TopicRole.EVALUATION_REQUESTS, TopicRole.ERRORS),
+                        List.of("ect-evaluation-driver"),
                         false,
                         List.of(),
                         false),
                 new ServiceAccess(
                         "evaluator",
-                        List.of(TopicRole.RESULTS, TopicRole.REFERENCE_STATS),
-                        List.of(TopicRole.FID, TopicRole.REFERENCE_STATS),
-                        "ect-evaluator",
+                        List.of(TopicRole.RESULTS, TopicRole.CHECKPOINTS),
+                        List.of(TopicRole.FID, TopicRole.ERRORS),
+                        List.of("ect-evaluator"),
                         true,
                         List.of(),
                         false),
                 new ServiceAccess(
-                        "client",
-                        List.of(TopicRole.RESULTS, TopicRole.ERRORS, TopicRole.FID),
+                        "reference-stats",
+                        List.of(),
+                        List.of(TopicRole.REFERENCE_STATS),
+                        List.of(),
+                        false,
+                        List.of(),
+                        false),
+                new ServiceAccess(
+                        "generate",
+                        List.of(TopicRole.RESULTS, TopicRole.ERRORS, TopicRole.CHECKPOINTS),
                         List.of(TopicRole.REQUESTS),
-                        null,
+                        List.of(),
                         false,
                         List.of(),
                         false));

@@ -104,7 +104,8 @@ class StrimziResourcesTest {
                         "ectstream-sampler",
                         "ectstream-evaluation-driver",
                         "ectstream-evaluator",
-                        "ectstream-client"),
+                        "ectstream-reference-stats",
+                        "ectstream-generate"),
                 users.keySet());
         assertEquals(
                 Set.of(
@@ -115,7 +116,8 @@ class StrimziResourcesTest {
                         "topic:ect.generate.errors:Write",
                         "topic:ect.generate.results.json:Write",
                         "topic:ect.results.*:Write",
-                        "group:ect-sampler:Read"),
+                        "group:ect-sampler:Read",
+                        "group:ect-sampler-evaluation:Read"),
                 grants(users.get("ectstream-sampler")));
         // Only the evaluation driver writes evaluation requests: traffic there is scored as evaluation.
         for (Map.Entry<String, JsonNode> u : users.entrySet()) {
