@@ -62,9 +62,13 @@ class StrimziFilesTest {
     }
 
     static String run(List<String> args) {
+        return run(args, Map.of());
+    }
+
+    static String run(List<String> args, Map<String, String> env) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new EctStream()).setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+        CommandLine cli = new CommandLine(new EctStream()).setDefaultValueProvider(new EnvironmentDefaults(env));
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
@@ -84,6 +88,27 @@ class StrimziFilesTest {
                 now,
                 file.body(),
                 FILE + " is stale: refresh it (see StrimziFilesTest's comment or k8s/README.md, \"Strimzi\")");
+    }
+
+    /** The topics Job and compose service configure `topics create` by these variables: they reach its options. */
+    @Test
+    void theTopicsCommandTakesItsSettingsFromTheEnvironmentLikeTheJobSetsThem() {
+        String yaml = run(
+                List.of("topics", "manifest"),
+                Map.of("ECTSTREAM_REQUEST_PARTITIONS", "6", "ECTSTREAM_REPLICATION_FACTOR", "1"));
+        Map<String, JsonNode> topics = new LinkedHashMap<>();
+        DeploymentFilesTest.readAll(yaml, "manifest")
+                .forEach(d -> topics.put(d.path("spec").path("topicName").asText(), d.path("spec")));
+        assertEquals(6, topics.get("ect.generate.requests").path("partitions").asInt());
+        assertEquals(6, topics.get("ect.eval.requests").path("partitions").asInt());
+        assertEquals(3, topics.get("ect.generate.results").path("partitions").asInt());
+        topics.values().forEach(t -> assertEquals(1, t.path("replicas").asInt(), t.toString()));
+        assertEquals(
+                "33554432",
+                topics.get("ect.generate.results")
+                        .path("config")
+                        .path("max.message.bytes")
+                        .asText());
     }
 
     @Test
