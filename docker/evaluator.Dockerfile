@@ -23,6 +23,9 @@ RUN groupadd --system --gid 10001 ectstream \
 WORKDIR /app
 COPY --from=build /ectstream.jar /app/ectstream.jar
 COPY --from=build /src/configs/ /app/configs/
+# The shipped models (feature network and reference statistics of the FID scale the README reports, the teacher):
+# /app/models, so an evaluator scores on the same scale instead of training its own feature network.
+COPY --from=build /src/models/ /app/models/
 # The Fashion-MNIST subset: found from the working directory (/app/data/fashion-mnist-subset) when the full
 # dataset is not mounted at /usr/share/datasets/fashion-mnist.
 COPY --from=build /src/data/ /app/data/
@@ -45,4 +48,4 @@ RUN ectstream train --phase pretrain --config configs/demo.yaml --set pretrain.k
  && test -n "$(find /opt/djl -name '*libdjl_torch.so' -print -quit)"
 
 ENTRYPOINT ["ectstream"]
-CMD ["evaluate", "--extractor", "feature-net:/var/lib/ectstream/assets/fashion-mnist.feature-net", "--reference-stats", "/var/lib/ectstream/assets/fashion-mnist.reference-stats", "--state-dir", "/var/lib/ectstream/state"]
+CMD ["evaluate", "--extractor", "feature-net:/app/models/fashion-mnist.feature-net", "--reference-stats", "/app/models/fashion-mnist-train.reference-stats", "--state-dir", "/var/lib/ectstream/state"]

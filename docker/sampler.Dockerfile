@@ -24,6 +24,9 @@ RUN groupadd --system --gid 10001 ectstream \
 WORKDIR /app
 COPY --from=build /ectstream.jar /app/ectstream.jar
 COPY --from=build /src/configs/ /app/configs/
+# The shipped models (feature network and reference statistics of the FID scale the README reports, the teacher):
+# /app/models, so an evaluator scores on the same scale instead of training its own feature network.
+COPY --from=build /src/models/ /app/models/
 # The Fashion-MNIST subset: found from the working directory (/app/data/fashion-mnist-subset) when the full
 # dataset is not mounted at /usr/share/datasets/fashion-mnist.
 COPY --from=build /src/data/ /app/data/
@@ -72,4 +75,7 @@ ENTRYPOINT ["ectstream"]
 EXPOSE 8081
 # /health answers 503 until the first checkpoint is loaded: "unhealthy" here means "no model yet".
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 CMD curl -fsS http://127.0.0.1:8081/health || exit 1
-CMD ["serve", "--store", "/var/lib/ectstream/checkpoints", "--http-host", "0.0.0.0", "--http-port", "8081", "--device", "auto"]
+# serve binds 127.0.0.1 unless it has a token: run with -e ECTSTREAM_HTTP_TOKEN=<16+ chars> (or --http-token-file) and
+# it binds 0.0.0.0 and asks every route but /health and /ready for the token; --http-host 0.0.0.0 without a token
+# still works for a trusted network (README, "Security").
+CMD ["serve", "--store", "/var/lib/ectstream/checkpoints", "--http-port", "8081", "--device", "auto"]

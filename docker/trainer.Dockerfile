@@ -23,6 +23,9 @@ RUN groupadd --system --gid 10001 ectstream \
 WORKDIR /app
 COPY --from=build /ectstream.jar /app/ectstream.jar
 COPY --from=build /src/configs/ /app/configs/
+# The shipped models (feature network and reference statistics of the FID scale the README reports, the teacher):
+# /app/models, so an evaluator scores on the same scale instead of training its own feature network.
+COPY --from=build /src/models/ /app/models/
 # The Fashion-MNIST subset: found from the working directory (/app/data/fashion-mnist-subset) when the full
 # dataset is not mounted at /usr/share/datasets/fashion-mnist.
 COPY --from=build /src/data/ /app/data/

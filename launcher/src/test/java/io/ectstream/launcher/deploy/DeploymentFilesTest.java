@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ectstream.launcher.EctStream;
+import io.ectstream.platform.cli.EnvironmentDefaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,13 @@ class DeploymentFilesTest {
                         "ai/djl/pytorch/jni/LibUtils.class"));
         m.put(
                 "OMP_NUM_THREADS",
-                new Reader("the OpenMP runtime inside libtorch (GPU variant: CPU threads of PyTorch)", null));
+                new Reader(
+                        "the OpenMP runtime inside libtorch: CPU threads of PyTorch (docker/bin/ectstream derives it from"
+                                + " the CPU limit when unset)",
+                        null));
+        m.put("MKL_NUM_THREADS", new Reader("MKL inside libtorch: its CPU threads (docker/bin/ectstream)", null));
+        // Every other ECTSTREAM_* name must be the variable of a flag of the command the container runs
+        // (EnvironmentDefaults), which Checker.checkEnv looks up in the picocli model.
         m.put(
                 "ECTSTREAM_ALLOW_NATIVE_DOWNLOAD",
                 new Reader(
@@ -141,8 +148,8 @@ class DeploymentFilesTest {
         assertTrue(documents >= files.size(), "every file holds at least one document");
         // The files do run the services: a check that found nothing to check would pass for the wrong reason.
         assertTrue(
-                checker.invocations.containsAll(Set.of(
-                        "pipeline", "serve", "evaluate", "train-feature-net", "reference-stats", "evaluation-driver")),
+                checker.invocations.containsAll(
+                        Set.of("pipeline", "serve", "evaluate", "topics create", "evaluation-driver")),
                 "subcommands seen: " + checker.invocations);
         assertTrue(checker.envChecked >= 8, "environment variables checked: " + checker.envChecked);
     }
@@ -185,6 +192,9 @@ class DeploymentFilesTest {
             assertEquals("true", d.env.get("DJL_OFFLINE"), where);
             assertTrue(d.user != null && !d.user.equals("root") && !d.user.equals("0"), where + " runs as root");
             assertTrue(d.stages >= 2, where + " is not multi-stage");
+            assertTrue(
+                    Files.readString(file).contains("COPY --from=build /src/models/ /app/models/"),
+                    where + " must ship models/ (the feature net and statistics of the README's FID scale)");
             if (where.contains("sampler")) {
                 assertTrue(
                         d.healthcheck != null
@@ -217,6 +227,57 @@ class DeploymentFilesTest {
                 "docker/bin/ectstream must read ECTSTREAM_JAVA_OPTS");
     }
 
+    /** docker/bin/ectstream gives PyTorch as many threads as the container may use, unless told otherwise. */
+    @Test
+    void theImageCommandSetsPyTorchThreads() throws Exception {
+        Assumptions.assumeTrue(onPath("sh") && onPath("nproc"), "no sh/nproc");
+        Path bin = Files.createTempDirectory("fake-java");
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$OMP_NUM_THREADS $MKL_NUM_THREADS\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        int cores = Integer.parseInt(run(bin, Map.of(), "nproc").trim());
+        String[] derived = run(
+                        bin,
+                        Map.of(),
+                        "sh",
+                        repo.resolve("docker/bin/ectstream").toString(),
+                        "serve")
+                .trim()
+                .split(" ");
+        int threads = Integer.parseInt(derived[0]);
+        assertTrue(threads >= 1 && threads <= cores, "threads " + threads + " of " + cores + " cores");
+        assertEquals(derived[0], derived[1], "MKL follows OpenMP");
+        assertEquals(
+                "3 3",
+                run(
+                                bin,
+                                Map.of("OMP_NUM_THREADS", "3"),
+                                "sh",
+                                repo.resolve("docker/bin/ectstream").toString())
+                        .trim());
+        assertEquals(
+                "3 2",
+                run(
+                                bin,
+                                Map.of("OMP_NUM_THREADS", "3", "MKL_NUM_THREADS", "2"),
+                                "sh",
+                                repo.resolve("docker/bin/ectstream").toString())
+                        .trim());
+    }
+
+    private static String run(Path bin, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("OMP_NUM_THREADS");
+        pb.environment().remove("MKL_NUM_THREADS");
+        pb.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", command));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
     @Test
     void theTrainingConfigMapIsTheDemoConfiguration() throws IOException {
         JsonNode inK8s = YAML.readTree(Files.readString(repo.resolve("k8s/base/training.yaml")));
@@ -239,13 +300,8 @@ class DeploymentFilesTest {
             checker.checkFile("rendered " + overlay, docs);
             assertEquals(List.of(), checker.problems, overlay);
             assertTrue(
-                    checker.invocations.containsAll(Set.of(
-                            "pipeline",
-                            "serve",
-                            "evaluate",
-                            "train-feature-net",
-                            "reference-stats",
-                            "evaluation-driver")),
+                    checker.invocations.containsAll(
+                            Set.of("pipeline", "serve", "evaluate", "topics create", "evaluation-driver")),
                     overlay + ": " + checker.invocations);
 
             Map<String, JsonNode> byKindName = new LinkedHashMap<>();
@@ -278,7 +334,7 @@ class DeploymentFilesTest {
             List<String> args = strings(sampler.path("args"));
             String httpPort = optionValue(args, "--http-port");
             JsonNode readiness = sampler.path("readinessProbe").path("httpGet");
-            assertEquals("/health", readiness.path("path").asText(), overlay);
+            assertEquals("/ready", readiness.path("path").asText(), overlay);
             String probePort = readiness.path("port").asText();
             for (JsonNode port : sampler.path("ports")) {
                 if (port.path("name").asText().equals(probePort)) {
@@ -303,7 +359,7 @@ class DeploymentFilesTest {
                         "gpu sampler");
                 assertTrue(
                         sampler.path("envFrom").size() == 1
-                                && sampler.path("env").size() == 5,
+                                && sampler.path("env").size() == 7,
                         "gpu patch merged: " + sampler);
                 for (JsonNode pod : List.of(trainerPod, podSpec(byKindName.get("Deployment/sampler")))) {
                     assertEquals("nvidia", pod.path("runtimeClassName").asText(), "gpu runtime class");
@@ -322,20 +378,14 @@ class DeploymentFilesTest {
                                     .path("nvidia.com/gpu")
                                     .asText(),
                             "gpu limit");
-                    String threads = null;
-                    for (JsonNode e : container.path("env")) {
-                        if (e.path("name").asText().equals("OMP_NUM_THREADS")) {
-                            threads = e.path("value").asText();
-                        }
-                    }
                     assertEquals(
+                            "4",
                             container
                                     .path("resources")
                                     .path("requests")
                                     .path("cpu")
                                     .asText(),
-                            threads,
-                            "OMP_NUM_THREADS = the cores requested");
+                            "gpu pods request 4 cores (their OMP_NUM_THREADS)");
                 }
                 assertTrue(byKindName.containsKey("ScaledObject/sampler"), "gpu: KEDA ScaledObject");
             } else {
@@ -349,7 +399,254 @@ class DeploymentFilesTest {
                                 .asText());
                 assertTrue(byKindName.containsKey("HorizontalPodAutoscaler/sampler"), "local: HPA");
             }
+            checkOperations(overlay, docs, byKindName);
         }
+    }
+
+    /**
+     * The operations wiring of a rendered overlay: threads, ops ports, probes, grace periods, the sampler's token,
+     * disruption budgets, network policies, Services and ServiceMonitors pointing at ports and labels that exist.
+     */
+    static void checkOperations(String overlay, List<JsonNode> docs, Map<String, JsonNode> byKindName) {
+        List<String> problems = new ArrayList<>();
+        Map<String, JsonNode> pods = new LinkedHashMap<>();
+        for (JsonNode d : docs) {
+            JsonNode pod = d.has("kind") ? podSpec(d) : null;
+            if (pod != null) {
+                pods.put(
+                        d.path("kind").asText() + "/"
+                                + d.path("metadata").path("name").asText(),
+                        d);
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : pods.entrySet()) {
+            JsonNode pod = podSpec(e.getValue());
+            for (JsonNode c : pod.path("containers")) {
+                String image = c.path("image").asText();
+                if (!image.startsWith("ectstream/")) {
+                    continue;
+                }
+                String where = overlay + " " + e.getKey() + " " + c.path("name").asText();
+                Map<String, JsonNode> env = new LinkedHashMap<>();
+                c.path("env").forEach(v -> env.put(v.path("name").asText(), v));
+                List<String> args = strings(c.path("args"));
+                boolean service = args.size() > 0 && !args.get(0).equals("topics");
+                if (service) {
+                    for (String threads : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
+                        JsonNode ref = env.getOrDefault(threads, JSON.nullNode())
+                                .path("valueFrom")
+                                .path("resourceFieldRef");
+                        if (!ref.path("resource").asText().equals("requests.cpu")) {
+                            problems.add(where + ": " + threads + " is not the cores requested: " + env.get(threads));
+                        }
+                    }
+                }
+                if (env.containsKey("ECTSTREAM_OPS_PORT")) {
+                    String port = env.get("ECTSTREAM_OPS_PORT").path("value").asText();
+                    if (!"0.0.0.0"
+                            .equals(env.getOrDefault("ECTSTREAM_OPS_HOST", JSON.nullNode())
+                                    .path("value")
+                                    .asText())) {
+                        problems.add(where + ": ECTSTREAM_OPS_HOST must be 0.0.0.0 for probes and scrapes");
+                    }
+                    if (!port.equals(namedPort(c, "ops"))) {
+                        problems.add(
+                                where + ": container port 'ops' is " + namedPort(c, "ops") + ", the ops port " + port);
+                    }
+                    probe(problems, where, c, "readinessProbe", "/ready", "ops");
+                    probe(problems, where, c, "livenessProbe", "/health", "ops");
+                    long drain = env.containsKey("ECTSTREAM_DRAIN_TIMEOUT_S")
+                            ? env.get("ECTSTREAM_DRAIN_TIMEOUT_S").path("value").asLong()
+                            : io.ectstream.platform.ops.OpsOptions.DEFAULT_DRAIN_TIMEOUT_S;
+                    long grace = pod.path("terminationGracePeriodSeconds").asLong(30);
+                    if (grace < drain + 10) {
+                        problems.add(where + ": terminationGracePeriodSeconds " + grace + " leaves no margin over the"
+                                + " drain timeout " + drain + " s");
+                    }
+                    if (findService(docs, e.getValue(), "ops", "ectstream.io/metrics", "ops") == null) {
+                        problems.add(where + ": no Service labelled ectstream.io/metrics=ops selects it on port ops");
+                    }
+                } else if (service && !args.get(0).equals("serve")) {
+                    problems.add(where + ": a long-running service without ECTSTREAM_OPS_PORT (no /health, /metrics)");
+                }
+                if (args.size() > 0 && args.get(0).equals("serve")) {
+                    JsonNode token = env.getOrDefault("ECTSTREAM_HTTP_TOKEN", JSON.nullNode())
+                            .path("valueFrom")
+                            .path("secretKeyRef");
+                    if (!token.path("name").asText().equals("sampler-http-token")) {
+                        problems.add(where + ": the HTTP token does not come from Secret sampler-http-token");
+                    }
+                    if (overlay.equals("local") && !byKindName.containsKey("Secret/sampler-http-token")) {
+                        problems.add(where + ": the local overlay must generate Secret sampler-http-token");
+                    }
+                    probe(problems, where, c, "readinessProbe", "/ready", "http");
+                    if (pod.path("terminationGracePeriodSeconds").asLong(30) < 20) {
+                        problems.add(where + ": grace period shorter than serve's 10 s drain plus commits");
+                    }
+                    if (findService(docs, e.getValue(), "http", null, null) == null) {
+                        problems.add(where + ": no Service selects it on port http");
+                    }
+                }
+            }
+        }
+        for (String name : List.of("sampler", "evaluator")) {
+            JsonNode pdb = byKindName.get("PodDisruptionBudget/" + name);
+            JsonNode workload = byKindName.get("Deployment/" + name);
+            if (pdb == null || !selects(pdb.path("spec").path("selector").path("matchLabels"), workload)) {
+                problems.add(overlay + ": no PodDisruptionBudget selects Deployment " + name);
+            }
+        }
+        for (JsonNode d : docs) {
+            String kind = d.path("kind").asText();
+            String name = kind + "/" + d.path("metadata").path("name").asText();
+            if (kind.equals("NetworkPolicy")) {
+                List<JsonNode> selected = pods.values().stream()
+                        .filter(w -> matchesSelector(d.path("spec").path("podSelector"), w))
+                        .toList();
+                if (selected.isEmpty()) {
+                    problems.add(overlay + " " + name + " selects no pod");
+                }
+                for (JsonNode rule : d.path("spec").path("ingress")) {
+                    for (JsonNode port : rule.path("ports")) {
+                        for (JsonNode w : selected) {
+                            if (namedPort(
+                                            podSpec(w).path("containers").get(0),
+                                            port.path("port").asText())
+                                    == null) {
+                                problems.add(overlay + " " + name + ": "
+                                        + w.path("metadata").path("name").asText() + " has no port "
+                                        + port.path("port").asText());
+                            }
+                        }
+                    }
+                }
+            }
+            if (kind.equals("ServiceMonitor")) {
+                List<JsonNode> services = docs.stream()
+                        .filter(s -> s.path("kind").asText().equals("Service"))
+                        .filter(s -> contains(
+                                s.path("metadata").path("labels"),
+                                d.path("spec").path("selector").path("matchLabels")))
+                        .toList();
+                if (services.isEmpty()) {
+                    problems.add(overlay + " " + name + " selects no Service");
+                }
+                for (JsonNode endpoint : d.path("spec").path("endpoints")) {
+                    for (JsonNode s : services) {
+                        boolean hasPort = false;
+                        for (JsonNode p : s.path("spec").path("ports")) {
+                            hasPort |= p.path("name")
+                                    .asText()
+                                    .equals(endpoint.path("port").asText());
+                        }
+                        if (!hasPort) {
+                            problems.add(overlay + " " + name + ": Service "
+                                    + s.path("metadata").path("name").asText() + " has no port "
+                                    + endpoint.path("port").asText());
+                        }
+                    }
+                    JsonNode credentials = endpoint.path("authorization").path("credentials");
+                    if (services.stream()
+                                    .anyMatch(s -> s.path("metadata")
+                                            .path("name")
+                                            .asText()
+                                            .equals("sampler"))
+                            && !credentials.path("name").asText().equals("sampler-http-token")) {
+                        problems.add(overlay + " " + name + ": scraping the sampler needs its token");
+                    }
+                }
+            }
+        }
+        JsonNode topicsJob = podSpec(byKindName.get("Job/kafka-topics"));
+        List<String> topicsArgs = strings(topicsJob.path("containers").get(0).path("args"));
+        if (!topicsArgs.subList(0, 2).equals(List.of("topics", "create"))
+                || !topicsJob.path("containers").get(0).path("image").asText().startsWith("ectstream/")) {
+            problems.add(overlay + ": the topics Job must run the image's ectstream topics create: " + topicsArgs);
+        }
+        if (overlay.equals("gpu")) {
+            for (String monitor : List.of("ServiceMonitor/sampler", "ServiceMonitor/ectstream-ops")) {
+                if (!byKindName.containsKey(monitor)) {
+                    problems.add("gpu: " + monitor + " missing");
+                }
+            }
+        }
+        assertEquals(List.of(), problems, overlay);
+    }
+
+    private static void probe(List<String> problems, String where, JsonNode c, String probe, String path, String port) {
+        JsonNode get = c.path(probe).path("httpGet");
+        if (!get.path("path").asText().equals(path)
+                || !get.path("port").asText().equals(port)) {
+            problems.add(where + ": " + probe + " must GET " + path + " on port " + port + ", is " + c.path(probe));
+        }
+    }
+
+    static String namedPort(JsonNode container, String name) {
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.path("containerPort").asText();
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode findService(
+            List<JsonNode> docs, JsonNode workload, String port, String label, String labelValue) {
+        for (JsonNode s : docs) {
+            if (!s.path("kind").asText().equals("Service")
+                    || !selects(s.path("spec").path("selector"), workload)
+                    || (label != null
+                            && !labelValue.equals(s.path("metadata")
+                                    .path("labels")
+                                    .path(label)
+                                    .asText()))) {
+                continue;
+            }
+            for (JsonNode p : s.path("spec").path("ports")) {
+                if (p.path("targetPort").asText().equals(port)) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A plain label selector (matchLabels or a Service's selector) matches the workload's pod template. */
+    static boolean selects(JsonNode matchLabels, JsonNode workload) {
+        return workload != null
+                && matchLabels.size() > 0
+                && contains(
+                        workload.path("spec").path("template").path("metadata").path("labels"), matchLabels);
+    }
+
+    /** A LabelSelector (matchLabels and matchExpressions with In) matches the workload's pod template. */
+    static boolean matchesSelector(JsonNode selector, JsonNode workload) {
+        JsonNode labels =
+                workload.path("spec").path("template").path("metadata").path("labels");
+        if (!contains(labels, selector.path("matchLabels"))) {
+            return false;
+        }
+        for (JsonNode expr : selector.path("matchExpressions")) {
+            boolean in = false;
+            for (JsonNode v : expr.path("values")) {
+                in |= v.asText().equals(labels.path(expr.path("key").asText()).asText());
+            }
+            if (!expr.path("operator").asText().equals("In") || !in) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean contains(JsonNode labels, JsonNode wanted) {
+        var it = wanted.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean onPath(String program) {
@@ -378,6 +675,8 @@ class DeploymentFilesTest {
             command: ["serve", "--bootstrap-servers", "kafka:9092", "%s", "1", "--http-host", "0.0.0.0"]
             environment:
               %s: "x"
+              ECTSTREAM_HTTP_TOKEN: "0123456789abcdef"
+              ECTSTREAM_MAX_WAIT_MS: "5"
           init:
             image: ectstream/evaluator:test
             entrypoint: ["/bin/sh", "-c"]
@@ -404,7 +703,7 @@ class DeploymentFilesTest {
               containers:
                 - name: sampler
                   image: ectstream/sampler:test
-                  args: ["%s", "--http-host", "0.0.0.0"]
+                  args: ["%s", "--http-host", "0.0.0.0", "--http-token-file", "/t"]
         """;
 
     @Test
@@ -456,7 +755,42 @@ class DeploymentFilesTest {
                 BAD_COMPOSE
                         .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
                         .replace("0.0.0.0", "127.0.0.1"));
-        assertTrue(loopback.stream().anyMatch(p -> p.contains("--http-host")), loopback.toString());
+        assertTrue(loopback.stream().anyMatch(p -> p.contains("must bind 0.0.0.0")), loopback.toString());
+
+        List<String> noToken = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("ECTSTREAM_HTTP_TOKEN", "ECTSTREAM_HTTP_PORT"));
+        assertEquals(1, noToken.size(), noToken.toString());
+        assertTrue(noToken.get(0).contains("without a bearer token"), noToken.toString());
+    }
+
+    @Test
+    void anEctstreamVariableMustBeAFlagOfTheCommandTheContainerRuns() {
+        List<String> notServes = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("ECTSTREAM_MAX_WAIT_MS", "ECTSTREAM_OPS_PORT"));
+        assertEquals(1, notServes.size(), notServes.toString());
+        assertTrue(
+                notServes.get(0).contains("ECTSTREAM_OPS_PORT, the variable of no flag of [ectstream serve]"),
+                notServes.toString());
+
+        List<String> typo = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("ECTSTREAM_MAX_WAIT_MS", "ECTSTREAM_MAX_WAIT"));
+        assertTrue(typo.stream().anyMatch(p -> p.contains("sets ECTSTREAM_MAX_WAIT,")), typo.toString());
+
+        List<String> missingModel = check(
+                "compose.yaml",
+                BAD_COMPOSE
+                        .formatted("--max-batch", "DJL_CACHE_DIR", "--epochs")
+                        .replace("--out /a/f", "--out /app/models/no-such.feature-net"));
+        assertTrue(missingModel.stream().anyMatch(p -> p.contains("no-such.feature-net")), missingModel.toString());
     }
 
     @Test
@@ -468,7 +802,7 @@ class DeploymentFilesTest {
                 %s=/opt/djl
             RUN ectstream train --config c.yaml %s pretrain.kimg=0.032 > /tmp/log 2>&1 && rm -rf /tmp/x
             ENTRYPOINT ["ectstream"]
-            CMD ["serve", "%s", "8081", "--http-host", "0.0.0.0"]
+            CMD ["serve", "%s", "8081"]
             """;
         List<String> good = checkDockerfile(dockerfile.formatted("DJL_CACHE_DIR", "--set", "--http-port"));
         assertEquals(List.of(), good, "the control Dockerfile must pass");
@@ -477,6 +811,11 @@ class DeploymentFilesTest {
         assertTrue(bad.stream().anyMatch(p -> p.contains("'ectstream train' has no option --sets")), bad.toString());
         assertTrue(
                 bad.stream().anyMatch(p -> p.contains("'ectstream serve' has no option --http-prt")), bad.toString());
+        List<String> open = checkDockerfile(dockerfile
+                .formatted("DJL_CACHE_DIR", "--set", "--http-port")
+                .replace("\"8081\"]", "\"8081\", \"--http-host\", \"0.0.0.0\"]"));
+        assertEquals(1, open.size(), open.toString());
+        assertTrue(open.get(0).contains("0.0.0.0 without a bearer token"), open.toString());
     }
 
     private static List<String> checkDockerfile(String text) throws IOException {
@@ -520,6 +859,21 @@ class DeploymentFilesTest {
         final List<String> problems = new ArrayList<>();
         final Set<String> invocations = new TreeSet<>();
         int envChecked;
+        /** The environment of the container being checked (null: an image's own default, e.g. a Dockerfile CMD). */
+        private Set<String> containerEnv;
+        /** The ectstream (sub)commands that container runs: its ECTSTREAM_* variables must be flags of one of them. */
+        private final List<CommandSpec> containerCommands = new ArrayList<>();
+
+        void inContainer(List<String> env, Runnable check) {
+            containerEnv = new TreeSet<>(env);
+            containerCommands.clear();
+            try {
+                check.run();
+            } finally {
+                containerEnv = null;
+                containerCommands.clear();
+            }
+        }
 
         void checkFile(String file, List<JsonNode> docs) {
             for (JsonNode doc : docs) {
@@ -544,12 +898,15 @@ class DeploymentFilesTest {
             if (!ours) {
                 return;
             }
-            environmentNames(service.get("environment")).forEach(n -> checkEnv(where, n));
+            List<String> env = environmentNames(service.get("environment"));
             Dockerfile image0 = dockerfileFor(dockerfile, image);
             List<String> entrypoint =
                     service.has("entrypoint") ? strings(service.get("entrypoint")) : image0.entrypoint;
             List<String> command = service.has("command") ? strings(service.get("command")) : image0.cmd;
-            checkArgv(where, concat(entrypoint, command));
+            inContainer(env, () -> {
+                checkArgv(where, concat(entrypoint, command));
+                env.forEach(n -> checkEnv(where, n));
+            });
         }
 
         private void checkKubernetesObject(String file, JsonNode doc, List<JsonNode> sameFile) {
@@ -567,25 +924,30 @@ class DeploymentFilesTest {
                         continue;
                     }
                     String cw = where + " container " + c.path("name").asText();
+                    Map<String, String> env = new LinkedHashMap<>();
                     for (JsonNode e : c.path("env")) {
-                        checkEnv(cw, e.path("name").asText());
+                        env.put(e.path("name").asText(), cw);
                     }
                     for (JsonNode from : c.path("envFrom")) {
                         String cm = from.path("configMapRef").path("name").asText(null);
                         if (cm != null) {
-                            configMapKeys(cm, sameFile).forEach(k -> checkEnv(cw + " envFrom " + cm, k));
+                            configMapKeys(cm, sameFile).forEach(k -> env.put(k, cw + " envFrom " + cm));
                         }
                     }
                     boolean hasCommand = c.has("command");
                     boolean hasArgs = c.has("args");
                     if (image == null && !hasCommand && !hasArgs) {
+                        env.forEach((name, w) -> checkEnv(w, name));
                         continue; // a patch that changes something else
                     }
                     Dockerfile image0 = dockerfileFor(null, image);
                     List<String> argv = concat(
                             hasCommand ? strings(c.get("command")) : image0.entrypoint,
                             hasArgs ? strings(c.get("args")) : hasCommand ? List.of() : image0.cmd);
-                    checkArgv(cw, argv);
+                    inContainer(List.copyOf(env.keySet()), () -> {
+                        checkArgv(cw, argv);
+                        env.forEach((name, w) -> checkEnv(w, name));
+                    });
                 }
             }
         }
@@ -663,10 +1025,24 @@ class DeploymentFilesTest {
                         + new TreeSet<>(root.getSubcommands().keySet()) + ")");
                 return;
             }
-            invocations.add(name);
+            int first = 1;
+            String path = name;
+            while (first < args.size() && sub.getSubcommands().containsKey(args.get(first))) {
+                sub = sub.getSubcommands().get(args.get(first));
+                path += " " + args.get(first);
+                first++;
+            }
+            invocations.add(path);
             CommandSpec spec = sub.getCommandSpec();
+            containerCommands.add(spec);
             int before = problems.size();
-            for (String token : args.subList(1, args.size())) {
+            for (String token : args.subList(first, args.size())) {
+                int models = token.indexOf("/app/models/");
+                if (models >= 0
+                        && !Files.isRegularFile(
+                                repo.resolve("models").resolve(token.substring(models + "/app/models/".length())))) {
+                    problems.add(where + ": " + token + " is not a file the images copy from models/");
+                }
                 if (token.startsWith("-")
                         && token.length() > 1
                         && !NUMBER.matcher(token).matches()) {
@@ -685,18 +1061,65 @@ class DeploymentFilesTest {
                 problems.add(where + ": 'ectstream " + String.join(" ", args) + "' does not parse: " + e.getMessage());
                 return;
             }
-            if (name.equals("serve") && !"0.0.0.0".equals(optionValue(args, "--http-host"))) {
-                problems.add(where + ": serve in a container must bind --http-host 0.0.0.0 (probes and published ports"
-                        + " come from outside its loopback), got " + optionValue(args, "--http-host"));
+            if (name.equals("serve")) {
+                checkServeBinding(where, args);
+            }
+        }
+
+        /**
+         * serve binds 127.0.0.1 unless it has a token (then 0.0.0.0) or --http-host says otherwise. An image's default
+         * must not bind 0.0.0.0 without a token; a container of ours must be reachable (0.0.0.0) and so needs a token.
+         */
+        private void checkServeBinding(String where, List<String> args) {
+            boolean token = args.contains("--http-token")
+                    || args.contains("--http-token-file")
+                    || (containerEnv != null
+                            && (containerEnv.contains("ECTSTREAM_HTTP_TOKEN")
+                                    || containerEnv.contains("ECTSTREAM_HTTP_TOKEN_FILE")));
+            String host = optionValue(args, "--http-host");
+            String bound = host != null ? host : token ? "0.0.0.0" : "127.0.0.1";
+            if (containerEnv != null && !"0.0.0.0".equals(bound)) {
+                problems.add(where + ": serve in a container must bind 0.0.0.0 (probes and published ports come from"
+                        + " outside its loopback), it binds " + bound);
+            }
+            if ("0.0.0.0".equals(bound) && !token) {
+                problems.add(where + ": serve binds 0.0.0.0 without a bearer token (set ECTSTREAM_HTTP_TOKEN from a"
+                        + " Secret, or --http-token-file)");
             }
         }
 
         void checkEnv(String where, String name) {
             envChecked++;
-            if (!KNOWN_ENV.containsKey(name)) {
-                problems.add(where + ": sets " + name + ", which nothing in the image reads (known: "
-                        + KNOWN_ENV.keySet() + ")");
+            if (KNOWN_ENV.containsKey(name)) {
+                return;
             }
+            if (name.startsWith(EnvironmentDefaults.PREFIX)) {
+                List<CommandSpec> commands = containerCommands.isEmpty() ? allCommands() : containerCommands;
+                for (CommandSpec c : commands) {
+                    for (CommandLine.Model.OptionSpec o : c.options()) {
+                        if (EnvironmentDefaults.variable(o.longestName()).equals(name)) {
+                            return;
+                        }
+                    }
+                }
+                problems.add(where + ": sets " + name + ", the variable of no flag of "
+                        + commands.stream().map(CommandSpec::qualifiedName).toList());
+                return;
+            }
+            problems.add(where + ": sets " + name + ", which nothing in the image reads (known: " + KNOWN_ENV.keySet()
+                    + " and the ECTSTREAM_* variable of each flag)");
+        }
+
+        private static List<CommandSpec> allCommands() {
+            List<CommandSpec> all = new ArrayList<>();
+            java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>();
+            todo.add(new CommandLine(new EctStream()));
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.poll();
+                all.add(c.getCommandSpec());
+                todo.addAll(c.getSubcommands().values());
+            }
+            return all;
         }
     }
 

@@ -1,11 +1,13 @@
 package io.ectstream.platform.cli;
 
+import io.ectstream.platform.deploy.StrimziResources;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.TopicDrift;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Create or describe the platform's Kafka topics (names, partitions, replication, retention/compaction).",
-        subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class})
+        subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class, TopicsCommand.Manifest.class})
 public class TopicsCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -120,6 +122,66 @@ public class TopicsCommand implements Runnable {
             }
             out.flush();
             return missing == 0 && drift.isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(
+            name = "manifest",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Print the topics (and with --users the services' Kafka users and ACLs) as Strimzi KafkaTopic and"
+                            + " KafkaUser resources (YAML), from the same definitions and options as topics create;"
+                            + " connects to nothing.")
+    public static class Manifest implements Callable<Integer> {
+        @Mixin
+        TopicOptions options = new TopicOptions();
+
+        @Option(
+                names = "--format",
+                defaultValue = "strimzi",
+                description = "Output format; only strimzi (default ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(
+                names = "--cluster",
+                defaultValue = "ectstream",
+                description = "Strimzi Kafka cluster (the strimzi.io/cluster label) (default ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Option(
+                names = "--users",
+                description = "Also a KafkaUser per service (sampler, trainer, evaluator, ...) with its ACLs.")
+        boolean users;
+
+        @Option(
+                names = "--authentication",
+                defaultValue = "scram-sha-512",
+                description = "Authentication of the KafkaUsers: scram-sha-512 or tls (default ${DEFAULT-VALUE}).")
+        String authentication;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!format.equals("strimzi")) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--format must be strimzi, not '" + format + "'");
+            }
+            if (!List.of("scram-sha-512", "tls").contains(authentication)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--authentication must be scram-sha-512 or tls, not '" + authentication + "'");
+            }
+            List<Map<String, Object>> resources =
+                    new ArrayList<>(new StrimziResources(options.layout(), cluster).topics());
+            if (users) {
+                resources.addAll(new StrimziResources(options.allRoles(), cluster).users(authentication));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(StrimziResources.yaml(resources));
+            out.flush();
+            return 0;
         }
     }
 
