@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * How the HTTP API is protected.
  *
- * @param bearerToken every route but /health requires {@code Authorization: Bearer <token>}; null: no token
+ * @param bearerToken every route but /health and /ready requires {@code Authorization: Bearer <token>}; null: no token
  * @param tlsCert     PEM certificate chain; with {@code tlsKey} the API serves HTTPS; null: plain HTTP
  * @param tlsKey      PEM private key (PKCS#8 or PKCS#1)
  */
