@@ -76,6 +76,7 @@ public final class EctStream implements Runnable {
 
     @Option(
             names = "--log-format",
+            paramLabel = "text|json",
             scope = ScopeType.INHERIT,
             defaultValue = "text",
             description =
