@@ -31,6 +31,8 @@ import java.util.Map;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code ectstream} command: one entry point for every service and tool of the platform. */
 @Command(
@@ -71,6 +73,19 @@ import picocli.CommandLine.Command;
 public final class EctStream implements Runnable {
     /** Exit status of a command that was asked for a device this machine cannot give (see `ectstream doctor`). */
     public static final int DEVICE_UNAVAILABLE = 3;
+
+    @Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            scope = ScopeType.INHERIT,
+            defaultValue = "text",
+            description =
+                    "Log lines on stderr: text (one line per event) or json (one JSON object per line: timestamp, level,"
+                            + " loggerName, threadName, mdc with requestId/runId/step where there is one,"
+                            + " formattedMessage, throwable) (default ${DEFAULT-VALUE}).")
+    void logFormat(LogFormat format) {
+        format.use();
+    }
 
     @Override
     public void run() {

@@ -1,5 +1,6 @@
 package io.ectstream.sampler;
 
+import io.ectstream.platform.logging.LogContext;
 import io.ectstream.sampler.batch.Backlog;
 import io.ectstream.sampler.batch.Batch;
 import io.ectstream.sampler.batch.BatchKey;
@@ -203,7 +204,9 @@ public final class RequestPipeline {
             backlog.remove(purpose, job);
             model.release();
             String reason = ready.cause().getMessage();
-            log.info("request {} refused: {}", request.getRequestId(), reason);
+            try (LogContext ignored = RequestLogContext.of(request)) {
+                log.info("request {} refused: {}", request.getRequestId(), reason);
+            }
             sink.sendError(valid, ErrorCode.REPLY_TOPIC_REJECTED, reason)
                     .onComplete(sent -> sink.finished(sent.succeeded()));
         });
@@ -278,7 +281,9 @@ public final class RequestPipeline {
                 metrics.expired(purpose);
                 String reason = "deadline passed before generation: waited " + (now - job.receivedAtMillis())
                         + " ms, deadline " + (job.deadlineAtMillis() - job.receivedAtMillis()) + " ms";
-                log.info("request {} expired: {}", job.request().request().getRequestId(), reason);
+                try (LogContext ignored = RequestLogContext.of(job.request().request())) {
+                    log.info("request {} expired: {}", job.request().request().getRequestId(), reason);
+                }
                 job.expire(reason);
             }
             if (job.failed()) {
@@ -320,11 +325,14 @@ public final class RequestPipeline {
                             chunkDone(job, job.failed() ? null : job.sink().send(job.request(), results.get(i)), null);
                         }
                     } else {
-                        log.error(
-                                "batch of {} images on {} failed",
-                                batch.images(),
-                                batch.key().model().describe(),
-                                done.cause());
+                        try (LogContext ignored =
+                                RequestLogContext.of(batch.key().model().version())) {
+                            log.error(
+                                    "batch of {} images on {} failed",
+                                    batch.images(),
+                                    batch.key().model().describe(),
+                                    done.cause());
+                        }
                         metrics.error("INTERNAL");
                         String reason = "generation failed: " + done.cause();
                         batch.chunks().forEach(chunk -> chunkDone(chunk.job(), null, reason));

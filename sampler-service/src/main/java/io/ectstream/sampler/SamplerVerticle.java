@@ -60,7 +60,7 @@ final class SamplerVerticle extends VerticleBase {
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         SamplerKafka kafka = config.kafka();
         publisher = new KafkaPublisher(
-                vertx, kafka.clientProperties(), kafka.topics().generateErrors(), kafka.resultsJsonTopic());
+                vertx, kafka.clientProperties(), kafka.topics().generateErrors(), kafka.resultsJsonTopic(), metrics);
         replyTopics = new ReplyTopicExistence(
                 kafka.clientProperties(), context, Set.of(kafka.topics().generateResults()));
         pipeline = new RequestPipeline(

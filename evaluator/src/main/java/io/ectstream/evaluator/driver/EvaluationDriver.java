@@ -1,7 +1,9 @@
 package io.ectstream.evaluator.driver;
 
 import io.ectstream.core.sampling.SamplerSettings;
+import io.ectstream.evaluator.LogFields;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.logging.LogContext;
 import io.ectstream.platform.ops.ServiceMetrics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
@@ -395,7 +397,12 @@ public final class EvaluationDriver implements AutoCloseable {
         String rejection = rejected.reason(checkpoint);
         if (rejection != null) {
             ended.incrementAndGet();
-            log.warn("checkpoint {} not evaluated, no FID for it: the sampler rejected it ({})", checkpoint, rejection);
+            try (LogContext ignored = LogContext.of(LogFields.CHECKPOINT, checkpoint)) {
+                log.warn(
+                        "checkpoint {} not evaluated, no FID for it: the sampler rejected it ({})",
+                        checkpoint,
+                        rejection);
+            }
             publishUnevaluated(
                     event, ErrorCode.CHECKPOINT_REJECTED, "the sampler rejected the checkpoint: " + rejection);
             return;
@@ -512,7 +519,9 @@ public final class EvaluationDriver implements AutoCloseable {
                     ErrorCode.MODEL_NOT_KEPT,
                     "superseded, and the sampler no longer keeps it: " + error.getReason());
         } else if (error.getCode() != ErrorCode.UNKNOWN_MODEL) {
-            log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
+            try (LogContext ignored = LogContext.of(LogFields.CHECKPOINT, checkpoint, LogFields.REQUEST_ID, id)) {
+                log.error("evaluation request {} failed for good: {} {}", id, error.getCode(), error.getReason());
+            }
             endEvaluation(
                     checkpoint,
                     error.getCode(),
@@ -523,7 +532,9 @@ public final class EvaluationDriver implements AutoCloseable {
                     ErrorCode.UNKNOWN_MODEL,
                     "the sampler did not serve it within " + config.retryWindow() + ": " + error.getReason());
         } else {
-            log.debug("evaluation request {} will be re-sent: the sampler does not serve {} yet", id, checkpoint);
+            try (LogContext ignored = LogContext.of(LogFields.CHECKPOINT, checkpoint, LogFields.REQUEST_ID, id)) {
+                log.debug("evaluation request {} will be re-sent: the sampler does not serve {} yet", id, checkpoint);
+            }
         }
     }
 
@@ -535,7 +546,9 @@ public final class EvaluationDriver implements AutoCloseable {
         }
         abandoned.addAndGet(dropped);
         ended.incrementAndGet();
-        log.warn("evaluation of checkpoint {} ended, no FID for it: {}", checkpoint, reason);
+        try (LogContext ignored = LogContext.of(LogFields.CHECKPOINT, checkpoint)) {
+            log.warn("evaluation of checkpoint {} ended, no FID for it: {}", checkpoint, reason);
+        }
         CheckpointEvent event = evaluating.remove(checkpoint);
         if (event != null) {
             publishUnevaluated(event, code, reason);

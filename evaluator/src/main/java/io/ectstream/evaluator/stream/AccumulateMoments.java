@@ -1,8 +1,10 @@
 package io.ectstream.evaluator.stream;
 
+import io.ectstream.evaluator.LogFields;
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.fid.GaussianStatistics;
 import io.ectstream.evaluator.fid.Moments;
+import io.ectstream.platform.logging.LogContext;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindow;
 import io.ectstream.schemas.FidWindowKind;
@@ -116,12 +118,14 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
             value = fid.distance(GaussianStatistics.of(moments));
         } catch (ArithmeticException e) {
             counters.countFailedReport();
-            log.error(
-                    "no FID for {} ({} samples, {}): {}",
-                    group.key(),
-                    moments.count(),
-                    window.getKind(),
-                    e.getMessage());
+            try (LogContext ignored = LogFields.sampleGroup(group)) {
+                log.error(
+                        "no FID for {} ({} samples, {}): {}",
+                        group.key(),
+                        moments.count(),
+                        window.getKind(),
+                        e.getMessage());
+            }
             return;
         }
         FidReport report = FidReport.newBuilder()
@@ -138,15 +142,17 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
                 .setCreatedAt(Instant.ofEpochMilli(clock.millis()))
                 .build();
         counters.countReport();
-        log.info(
-                "FID {} for {} {} {} NFE {} over {} samples ({})",
-                String.format("%.4f", value),
-                group.versionKey(),
-                group.sampler(),
-                group.networkEvaluations(),
-                group.purpose(),
-                moments.count(),
-                window.getKind());
+        try (LogContext ignored = LogFields.sampleGroup(group)) {
+            log.info(
+                    "FID {} for {} {} {} NFE {} over {} samples ({})",
+                    String.format("%.4f", value),
+                    group.versionKey(),
+                    group.sampler(),
+                    group.networkEvaluations(),
+                    group.purpose(),
+                    moments.count(),
+                    window.getKind());
+        }
         context.forward(new Record<>(group.versionKey(), Parsed.ok(report), record.timestamp()));
     }
 

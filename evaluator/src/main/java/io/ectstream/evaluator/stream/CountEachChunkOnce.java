@@ -1,5 +1,7 @@
 package io.ectstream.evaluator.stream;
 
+import io.ectstream.evaluator.LogFields;
+import io.ectstream.platform.logging.LogContext;
 import io.ectstream.schemas.GenerationResult;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -49,11 +51,13 @@ final class CountEachChunkOnce implements FixedKeyProcessor<String, GenerationRe
         try (WindowStoreIterator<Long> seen = counted.fetch(chunk, Math.max(0, at - remembered), at + remembered)) {
             if (seen.hasNext()) {
                 counters.countDuplicate();
-                log.info(
-                        "result {} chunk {} was counted already in {}: dropped",
-                        result.getRequestId(),
-                        result.getChunkIndex(),
-                        record.key());
+                try (LogContext ignored = LogContext.of(LogFields.REQUEST_ID, result.getRequestId())) {
+                    log.info(
+                            "result {} chunk {} was counted already in {}: dropped",
+                            result.getRequestId(),
+                            result.getChunkIndex(),
+                            record.key());
+                }
                 return;
             }
         }

@@ -10,6 +10,7 @@ import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +51,7 @@ public final class CheckpointIntake implements AutoCloseable {
     private volatile Runnable onRecovered = () -> {};
     private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
+    private KafkaClientMetrics consumerMeters;
     private Thread thread;
 
     /** @param errors where rejected checkpoints are reported (called from the intake's thread) */
@@ -84,6 +86,7 @@ public final class CheckpointIntake implements AutoCloseable {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
         consumer = KafkaClients.consumer(props);
+        consumerMeters = metrics.bind(consumer);
         thread = new Thread(this::run, "ect-checkpoint-intake");
         thread.setDaemon(true);
         thread.start();
@@ -121,6 +124,7 @@ public final class CheckpointIntake implements AutoCloseable {
             log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
         } finally {
             announceRecovery();
+            consumerMeters.close();
             consumer.close(Duration.ofSeconds(2));
         }
     }

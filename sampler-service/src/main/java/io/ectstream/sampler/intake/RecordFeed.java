@@ -1,6 +1,8 @@
 package io.ectstream.sampler.intake;
 
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.sampler.metrics.SamplerMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -68,7 +70,9 @@ public final class RecordFeed {
     private final Owner owner;
     private final Duration revocationWait;
     private final Map<String, Object> consumerProperties;
+    private final SamplerMetrics metrics;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private KafkaClientMetrics consumerMeters;
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> onPollThread = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean handedOver = new AtomicBoolean(true);
@@ -90,8 +94,10 @@ public final class RecordFeed {
             String groupId,
             int maxPollRecords,
             Duration revocationWait,
+            SamplerMetrics metrics,
             Owner owner) {
         this.context = context;
+        this.metrics = metrics;
         this.topic = topic;
         this.groupId = groupId;
         this.owner = owner;
@@ -121,7 +127,14 @@ public final class RecordFeed {
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {
-        return KafkaClients.consumer(consumerProperties);
+        KafkaConsumer<String, byte[]> created = KafkaClients.consumer(consumerProperties);
+        consumerMeters = metrics.bind(created);
+        return created;
+    }
+
+    private void closeConsumer() {
+        consumerMeters.close();
+        consumer.close(Duration.ofSeconds(5));
     }
 
     /** Whether this instance owns the partition now (false from the moment its revocation began). */
@@ -193,7 +206,7 @@ public final class RecordFeed {
                             RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
                     Thread.sleep(RequestIntake.AUTHORIZATION_RETRY_MS);
                     // A consumer refused its group stays stuck in its coordinator state after the grant: start afresh.
-                    consumer.close(Duration.ofSeconds(5));
+                    closeConsumer();
                     consumer = newConsumer();
                     consumer.subscribe(List.of(topic), new Rebalances());
                 }
@@ -208,7 +221,7 @@ public final class RecordFeed {
             log.error("consumer of {} stopped: no further requests will be read from it", topic, e);
         } finally {
             try {
-                consumer.close(Duration.ofSeconds(5));
+                closeConsumer();
             } catch (RuntimeException e) {
                 log.warn("closing the consumer of {}: {}", topic, e.toString());
             }

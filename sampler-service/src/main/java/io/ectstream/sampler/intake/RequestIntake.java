@@ -1,5 +1,7 @@
 package io.ectstream.sampler.intake;
 
+import io.ectstream.platform.logging.LogContext;
+import io.ectstream.sampler.RequestLogContext;
 import io.ectstream.sampler.RequestPipeline;
 import io.ectstream.sampler.batch.JobSink;
 import io.ectstream.sampler.metrics.SamplerMetrics;
@@ -101,6 +103,7 @@ public final class RequestIntake {
                 source.groupId(),
                 source.maxInFlight(),
                 source.revocationWait(),
+                metrics,
                 new Owner());
         feed.start();
         log.info("reading {} requests from {} (group {})", source.purpose(), source.topic(), source.groupId());
@@ -199,29 +202,31 @@ public final class RequestIntake {
             reject(null, ErrorCode.UNDECODABLE, e.getMessage(), origin, tp, tracker, offset);
             return;
         }
-        if (request.getPurpose() != purpose) {
-            log.info(
-                    "request {} at {}:{} says purpose {}: served as {} traffic, the purpose of topic {}",
-                    request.getRequestId(),
-                    tp,
-                    offset,
-                    request.getPurpose(),
-                    purpose,
-                    source.topic());
-            request.setPurpose(purpose);
-        }
-        String requestId = request.getRequestId();
-        try {
-            pipeline.submit(
-                    request, record.timestamp(), new KafkaSink(tp, tracker, offset, origin, record.timestamp()));
-            metrics.request("accepted", purpose);
-        } catch (InvalidRequestException e) {
-            reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
-        } catch (UnknownModelException e) {
-            reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
-        } catch (RuntimeException e) {
-            log.error("request {} at {}:{} failed unexpectedly", requestId, tp, offset, e);
-            reject(requestId, ErrorCode.INTERNAL, e.toString(), origin, tp, tracker, offset);
+        try (LogContext ignored = RequestLogContext.of(request)) {
+            if (request.getPurpose() != purpose) {
+                log.info(
+                        "request {} at {}:{} says purpose {}: served as {} traffic, the purpose of topic {}",
+                        request.getRequestId(),
+                        tp,
+                        offset,
+                        request.getPurpose(),
+                        purpose,
+                        source.topic());
+                request.setPurpose(purpose);
+            }
+            String requestId = request.getRequestId();
+            try {
+                pipeline.submit(
+                        request, record.timestamp(), new KafkaSink(tp, tracker, offset, origin, record.timestamp()));
+                metrics.request("accepted", purpose);
+            } catch (InvalidRequestException e) {
+                reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
+            } catch (UnknownModelException e) {
+                reject(requestId, e.code(), e.getMessage(), origin, tp, tracker, offset);
+            } catch (RuntimeException e) {
+                log.error("request {} at {}:{} failed unexpectedly", requestId, tp, offset, e);
+                reject(requestId, ErrorCode.INTERNAL, e.toString(), origin, tp, tracker, offset);
+            }
         }
     }
 
@@ -409,12 +414,14 @@ public final class RequestIntake {
                     if (stopping || !feed.owns(tp) || trackers.get(tp) != tracker) {
                         return Future.failedFuture(e);
                     }
-                    log.warn(
-                            "result of {} to {} not acknowledged ({}); sending it again in {} ms",
-                            chunk.getRequestId(),
-                            request.resultTopic(),
-                            e.toString(),
-                            backoffMs);
+                    try (LogContext ignored = RequestLogContext.of(request.request())) {
+                        log.warn(
+                                "result of {} to {} not acknowledged ({}); sending it again in {} ms",
+                                chunk.getRequestId(),
+                                request.resultTopic(),
+                                e.toString(),
+                                backoffMs);
+                    }
                     Promise<Void> again = Promise.promise();
                     vertx.setTimer(
                             backoffMs,
@@ -422,7 +429,10 @@ public final class RequestIntake {
                                     .onComplete(again));
                     return again.future();
                 }
-                log.warn("result of {} to {} failed: {}", chunk.getRequestId(), request.resultTopic(), e.toString());
+                try (LogContext ignored = RequestLogContext.of(request.request())) {
+                    log.warn(
+                            "result of {} to {} failed: {}", chunk.getRequestId(), request.resultTopic(), e.toString());
+                }
                 return sendError(
                         request,
                         ErrorCode.INTERNAL,

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -14,16 +15,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The sampler's meters (Prometheus names after the exporter's conversion):
- * ect_sampler_requests_total{outcome,purpose}, ect_sampler_images_total{purpose}, ect_sampler_images_per_second,
+ * ect_sampler_requests_total{outcome,purpose}, ect_sampler_images_total{purpose} (counters: take their rate()),
+ * ect_sampler_images_per_second (deprecated, removed in the next release: rate(ect_sampler_images_total[1m]) instead),
  * ect_sampler_batch_images{purpose} (summary with histogram), ect_sampler_request_latency_seconds{purpose},
  * ect_sampler_batch_generation_seconds{purpose}, ect_sampler_model_loads_total{outcome}, ect_sampler_errors_total{code};
  * the backlog: ect_sampler_queue_requests{purpose}, ect_sampler_queue_cost{purpose} (network evaluations accepted and not
  * yet generated), ect_sampler_queue_cost_max{purpose} (its highest value), ect_sampler_queue_oldest_age_seconds{purpose},
  * ect_sampler_requests_shed_total{purpose} (refused OVERLOADED for the queue bound), ect_sampler_requests_expired_total{purpose}.
- * the JVM's meters as every service has them (jvm_*, process_*; ServiceMetrics#bindJvm).
+ * the JVM's meters as every service has them (jvm_*, process_*; ServiceMetrics#bindJvm); the sampler's own Kafka
+ * clients' meters (kafka_consumer_*, kafka_producer_*, tagged with their client_id; micrometer's KafkaClientMetrics).
  * {@code purpose} is USER or EVALUATION (the request's TrafficPurpose), UNKNOWN for a record that did not decode:
  * evaluation traffic never mixes into the user latency and throughput figures.
  */
@@ -39,7 +44,8 @@ public final class SamplerMetrics {
     public SamplerMetrics() {
         ServiceMetrics.bindJvm(registry);
         Gauge.builder("ect.sampler.images.per.second", rate, ImagesRate::perSecond)
-                .description("Images generated per second over the last 10 s (all purposes)")
+                .description("Deprecated, removed in the next release: rate(ect_sampler_images_total[1m]) instead."
+                        + " Images generated per second over the last 10 s (all purposes)")
                 .register(registry);
         meters(TrafficPurpose.USER.name());
     }
@@ -81,6 +87,21 @@ public final class SamplerMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Exports a Kafka consumer's meters until the answer is closed (close it with the consumer). */
+    public KafkaClientMetrics bind(Consumer<?, ?> consumer) {
+        return bound(new KafkaClientMetrics(consumer));
+    }
+
+    /** Exports a Kafka producer's meters until the answer is closed (close it with the producer). */
+    public KafkaClientMetrics bind(Producer<?, ?> producer) {
+        return bound(new KafkaClientMetrics(producer));
+    }
+
+    private KafkaClientMetrics bound(KafkaClientMetrics binder) {
+        binder.bindTo(registry);
+        return binder;
     }
 
     public String scrape() {

@@ -1,9 +1,11 @@
 package io.ectstream.sampler.publish;
 
+import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.json.RecordJson;
 import io.ectstream.schemas.serde.AvroCodec;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -20,22 +22,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaPublisher {
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMeters;
     private final String errorsTopic;
     private final String resultsJsonTopic;
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
-    public KafkaPublisher(Vertx vertx, String bootstrapServers, String errorsTopic) {
-        this(vertx, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), errorsTopic);
-    }
-
-    public KafkaPublisher(Vertx vertx, Map<String, Object> clientProperties, String errorsTopic) {
-        this(vertx, clientProperties, errorsTopic, null);
-    }
-
     /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
     public KafkaPublisher(
-            Vertx vertx, Map<String, Object> clientProperties, String errorsTopic, String resultsJsonTopic) {
+            Vertx vertx,
+            Map<String, Object> clientProperties,
+            String errorsTopic,
+            String resultsJsonTopic,
+            SamplerMetrics metrics) {
         this.errorsTopic = errorsTopic;
         this.resultsJsonTopic = resultsJsonTopic;
         Map<String, String> props = new HashMap<>();
@@ -47,6 +46,7 @@ public final class KafkaPublisher {
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher");
         this.producer = KafkaProducer.create(vertx, props, new StringSerializer(), new ByteArraySerializer());
+        this.producerMeters = metrics.bind(producer.unwrap());
     }
 
     /** Completes when the Avro record (and its JSON copy, when configured) were acknowledged. */
@@ -69,6 +69,7 @@ public final class KafkaPublisher {
     }
 
     public Future<Void> close() {
+        producerMeters.close();
         return producer.close(5000);
     }
 }

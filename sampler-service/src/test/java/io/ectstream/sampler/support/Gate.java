@@ -9,7 +9,9 @@ public final class Gate {
     private volatile CountDownLatch latch = new CountDownLatch(0);
     private final Semaphore entered = new Semaphore(0);
 
+    /** Holds the next calls; {@link #awaitEntered} then waits for one of them (not for calls that went through before). */
     public void close() {
+        entered.drainPermits();
         latch = new CountDownLatch(1);
     }
 
@@ -18,9 +20,13 @@ public final class Gate {
     }
 
     void pass() {
-        entered.release();
+        CountDownLatch current = latch;
+        // Only a held call counts: a permit left by a call that went through would let awaitEntered return early.
+        if (current.getCount() > 0) {
+            entered.release();
+        }
         try {
-            if (!latch.await(60, TimeUnit.SECONDS)) {
+            if (!current.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("gate never opened");
             }
         } catch (InterruptedException e) {
@@ -29,7 +35,7 @@ public final class Gate {
         }
     }
 
-    /** Waits until a generator call reached the gate. */
+    /** Waits until a generator call is held at the closed gate. */
     public boolean awaitEntered(long millis) throws InterruptedException {
         return entered.tryAcquire(millis, TimeUnit.MILLISECONDS);
     }
