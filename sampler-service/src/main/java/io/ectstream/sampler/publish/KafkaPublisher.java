@@ -3,7 +3,7 @@ package io.ectstream.sampler.publish;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.json.RecordJson;
-import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -22,8 +23,8 @@ public final class KafkaPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final String errorsTopic;
     private final String resultsJsonTopic;
-    private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
-    private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
+    private final Serializer<GenerationResult> results;
+    private final Serializer<GenerationError> errors;
 
     public KafkaPublisher(Vertx vertx, String bootstrapServers, String errorsTopic) {
         this(vertx, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), errorsTopic);
@@ -36,6 +37,18 @@ public final class KafkaPublisher {
     /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
     public KafkaPublisher(
             Vertx vertx, Map<String, Object> clientProperties, String errorsTopic, String resultsJsonTopic) {
+        this(vertx, clientProperties, errorsTopic, resultsJsonTopic, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** @param records the wire format of the results and errors */
+    public KafkaPublisher(
+            Vertx vertx,
+            Map<String, Object> clientProperties,
+            String errorsTopic,
+            String resultsJsonTopic,
+            RecordFormat records) {
+        this.results = records.serde(GenerationResult.class).serializer();
+        this.errors = records.serde(GenerationError.class).serializer();
         this.errorsTopic = errorsTopic;
         this.resultsJsonTopic = resultsJsonTopic;
         Map<String, String> props = new HashMap<>();
@@ -52,7 +65,7 @@ public final class KafkaPublisher {
     /** Completes when the Avro record (and its JSON copy, when configured) were acknowledged. */
     public Future<Void> result(String topic, GenerationResult result) {
         Future<Void> avro = producer.send(
-                        KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result)))
+                        KafkaProducerRecord.create(topic, result.getRequestId(), results.serialize(topic, result)))
                 .mapEmpty();
         if (resultsJsonTopic == null) {
             return avro;
@@ -64,7 +77,8 @@ public final class KafkaPublisher {
     }
 
     public Future<Void> error(GenerationError error) {
-        return producer.send(KafkaProducerRecord.create(errorsTopic, error.getRequestId(), errors.encode(error)))
+        return producer.send(KafkaProducerRecord.create(
+                        errorsTopic, error.getRequestId(), errors.serialize(errorsTopic, error)))
                 .mapEmpty();
     }
 
