@@ -1,6 +1,7 @@
 package io.ectstream.trainer.cli;
 
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.publish.DuplicatePolicy;
@@ -48,6 +49,9 @@ public class RepublishCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
+    @Mixin
+    RecordFormatOptions records = new RecordFormatOptions();
+
     @Option(
             names = "--checkpoints-topic",
             defaultValue = "ect.checkpoints",
@@ -92,7 +96,8 @@ public class RepublishCommand implements Callable<Integer> {
                 .withQueueBound(Math.max(
                         PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()))
                 .withOutageWarningAfter(Duration.ofSeconds(5))
-                .withCloseTimeout(waitFor);
+                .withCloseTimeout(waitFor)
+                .withRecords(records.recordFormat());
         long delivered;
         long skipped;
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(
