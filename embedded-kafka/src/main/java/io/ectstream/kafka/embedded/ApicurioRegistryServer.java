@@ -1,4 +1,4 @@
-package io.ectstream.platform.kafka;
+package io.ectstream.kafka.embedded;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * A real Apicurio Registry (Maven Central's build of the server, unpacked by this module's pom) in a child JVM on
  * 127.0.0.1, on a port the server picks, storage in memory. Ready once it logs the address it listens on.
  */
-final class ApicurioRegistryServer implements AutoCloseable {
+public final class ApicurioRegistryServer implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Listening on: (http://127\\.0\\.0\\.1:\\d+)");
 
     private final Process process;
@@ -30,10 +30,11 @@ final class ApicurioRegistryServer implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    static ApicurioRegistryServer start(Path log) throws IOException, InterruptedException {
+    public static ApicurioRegistryServer start(Path log) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("ectstream.test.registry.jar", "missing"));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no Apicurio Registry server at " + jar + " (the pom unpacks it)");
+            throw new IllegalStateException(
+                    "no Apicurio Registry server at " + jar + " (embedded-kafka's pom unpacks it)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(List.of(
@@ -82,12 +83,12 @@ final class ApicurioRegistryServer implements AutoCloseable {
     }
 
     /** The registry's own API, what the serde is configured with. */
-    String apiUrl() {
+    public String apiUrl() {
         return baseUrl + "/apis/registry/v2";
     }
 
     /** The Confluent-compatible API, what Confluent's clients, Connect and ksqlDB are configured with. */
-    String confluentApiUrl() {
+    public String confluentApiUrl() {
         return baseUrl + "/apis/ccompat/v7";
     }
 
