@@ -2,6 +2,7 @@ package io.ectstream.sampler;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.ectstream.schemas.topics.TopicNames;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,15 @@ import java.util.TreeSet;
  *                         every request read from it is evaluation traffic, and every request of the user requests topic
  *                         is user traffic, whatever its purpose field says
  * @param resultsJsonTopic where every GenerationResult is also published as JSON (images base64); null: not at all
+ * @param records          the deployment's wire format of record values (single-object unless --wire-format says)
  */
 public record SamplerKafka(
         KafkaClientSettings client,
         String groupId,
         TopicNames topics,
         String evaluationRequestsTopic,
-        String resultsJsonTopic) {
+        String resultsJsonTopic,
+        RecordFormat records) {
 
     public static final String DEFAULT_GROUP_ID = "ect-sampler";
 
@@ -41,6 +44,17 @@ public record SamplerKafka(
                 "the evaluation requests topic must not be the user requests topic " + topics.generateRequests());
         SamplerConfig.require(
                 resultsJsonTopic == null || !resultsJsonTopic.isBlank(), "the JSON results topic may not be blank");
+        SamplerConfig.require(records != null, "a record format is required");
+    }
+
+    /** Single-object encoding, the default wire format. */
+    public SamplerKafka(
+            KafkaClientSettings client,
+            String groupId,
+            TopicNames topics,
+            String evaluationRequestsTopic,
+            String resultsJsonTopic) {
+        this(client, groupId, topics, evaluationRequestsTopic, resultsJsonTopic, RecordFormat.SINGLE_OBJECT);
     }
 
     /** The default group and topics, no JSON results topic. */
@@ -50,24 +64,29 @@ public record SamplerKafka(
     }
 
     public SamplerKafka withClient(KafkaClientSettings settings) {
-        return new SamplerKafka(settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic);
+        return new SamplerKafka(settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic, records);
     }
 
     public SamplerKafka withGroupId(String id) {
-        return new SamplerKafka(client, id, topics, evaluationRequestsTopic, resultsJsonTopic);
+        return new SamplerKafka(client, id, topics, evaluationRequestsTopic, resultsJsonTopic, records);
     }
 
     public SamplerKafka withTopics(TopicNames names) {
-        return new SamplerKafka(client, groupId, names, evaluationRequestsTopic, resultsJsonTopic);
+        return new SamplerKafka(client, groupId, names, evaluationRequestsTopic, resultsJsonTopic, records);
     }
 
     public SamplerKafka withEvaluationRequestsTopic(String topic) {
-        return new SamplerKafka(client, groupId, topics, topic, resultsJsonTopic);
+        return new SamplerKafka(client, groupId, topics, topic, resultsJsonTopic, records);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
     public SamplerKafka withResultsJsonTopic(String topic) {
-        return new SamplerKafka(client, groupId, topics, evaluationRequestsTopic, topic);
+        return new SamplerKafka(client, groupId, topics, evaluationRequestsTopic, topic, records);
+    }
+
+    /** Record values framed as {@code format} says. */
+    public SamplerKafka withRecords(RecordFormat format) {
+        return new SamplerKafka(client, groupId, topics, evaluationRequestsTopic, resultsJsonTopic, format);
     }
 
     public String bootstrapServers() {

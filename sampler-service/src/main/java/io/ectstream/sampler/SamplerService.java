@@ -53,7 +53,8 @@ public final class SamplerService implements AutoCloseable {
                 kafka.topics().checkpoints(),
                 registry,
                 error -> context.runOnContext(v -> verticle.publisher().error(error)),
-                metrics);
+                metrics,
+                kafka.records());
         checkpoints.start(verticle::startIntake);
         log.info(
                 "sampler service started: requests from {} (group {}), evaluation requests from {} (group {}), checkpoints from {}, store {}",

@@ -60,7 +60,12 @@ final class SamplerVerticle extends VerticleBase {
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         SamplerKafka kafka = config.kafka();
         publisher = new KafkaPublisher(
-                vertx, kafka.clientProperties(), kafka.topics().generateErrors(), kafka.resultsJsonTopic(), metrics);
+                vertx,
+                kafka.clientProperties(),
+                kafka.topics().generateErrors(),
+                kafka.resultsJsonTopic(),
+                metrics,
+                kafka.records());
         replyTopics = new ReplyTopicExistence(
                 kafka.clientProperties(), context, Set.of(kafka.topics().generateResults()));
         pipeline = new RequestPipeline(
@@ -76,7 +81,8 @@ final class SamplerVerticle extends VerticleBase {
                 kafka.clientProperties(),
                 pipeline,
                 publisher,
-                metrics);
+                metrics,
+                kafka.records());
         evaluationIntake = new RequestIntake(
                 vertx,
                 new RequestIntake.Source(
@@ -88,7 +94,8 @@ final class SamplerVerticle extends VerticleBase {
                 kafka.clientProperties(),
                 pipeline,
                 publisher,
-                metrics);
+                metrics,
+                kafka.records());
         metrics.gauge("ect.sampler.requests.in.flight", this::inFlight);
         metrics.gauge("ect.sampler.models.active", () -> registry.activeModels().size());
         Future<?> httpStarted = Future.succeededFuture();

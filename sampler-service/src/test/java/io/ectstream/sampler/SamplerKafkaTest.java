@@ -142,6 +142,12 @@ class SamplerKafkaTest {
                             null,
                             "schema"),
                     new Bad("truncated", truncated(), ErrorCode.UNDECODABLE, null, "GenerationRequest"),
+                    new Bad(
+                            "registry framing",
+                            new byte[] {0, 0, 0, 0, 7, 2, 'a'},
+                            ErrorCode.UNDECODABLE,
+                            null,
+                            "--wire-format registry"),
                     bad("steps 3", Requests.request("steps3", "run-a", 1, 3, 1L), ErrorCode.INVALID_REQUEST, "steps"),
                     bad(
                             "numImages 0",

@@ -10,6 +10,7 @@ import io.ectstream.evaluator.stream.FidTopology;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.ops.OpsOptions;
@@ -37,6 +38,9 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    RecordFormatOptions records;
 
     @Mixin
     OpsOptions ops;
@@ -126,7 +130,8 @@ public class EvaluateCommand implements Callable<Integer> {
                         resultsTopic, "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic),
                 new ReportSchedule(reportEvery, window),
                 batchSize,
-                new EvaluatorConfig.Streams(stateDir, maxMessageBytes, Map.of()));
+                new EvaluatorConfig.Streams(stateDir, maxMessageBytes, Map.of()),
+                records.recordFormat());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.ectstream.evaluator.driver.DriverConfig;
 import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.ops.OpsOptions;
 import io.ectstream.platform.ops.ServiceLifecycle;
@@ -37,6 +38,9 @@ public class EvaluationDriverCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    RecordFormatOptions records;
 
     @Mixin
     OpsOptions ops;
@@ -157,7 +161,8 @@ public class EvaluationDriverCommand implements Callable<Integer> {
                 evaluationRequestsTopic,
                 errorsTopic,
                 Duration.ofMillis(retryDelayMs),
-                Duration.ofSeconds(retryWindowS));
+                Duration.ofSeconds(retryWindowS),
+                records.recordFormat());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.topics.TopicNames;
@@ -43,6 +44,9 @@ public class FidHistoryCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    RecordFormatOptions records;
+
     @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
     String fidTopic = TopicNames.defaults().evalFid();
 
@@ -70,11 +74,13 @@ public class FidHistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var clients = kafka.settings().clientProperties();
-        FidHistoryReader.History history = FidHistoryReader.read(clients, fidTopic, run, Duration.ofSeconds(timeoutS));
+        FidHistoryReader.History history =
+                FidHistoryReader.read(clients, fidTopic, run, Duration.ofSeconds(timeoutS), records.recordFormat());
         TrafficPurpose filter = purpose == PurposeFilter.ANY ? null : TrafficPurpose.valueOf(purpose.name());
         var unevaluated = filter == TrafficPurpose.USER
                 ? List.<UnevaluatedCheckpoint>of()
-                : FidHistoryReader.unevaluated(clients, errorsTopic, run, Duration.ofSeconds(timeoutS));
+                : FidHistoryReader.unevaluated(
+                        clients, errorsTopic, run, Duration.ofSeconds(timeoutS), records.recordFormat());
         FidHistoryTable table = FidHistoryTable.of(history.reports(), window, filter, unevaluated);
         var out = spec.commandLine().getOut();
         out.println("FID of run " + run + " (window " + window + ", purpose " + purpose + ", from " + fidTopic + ")");

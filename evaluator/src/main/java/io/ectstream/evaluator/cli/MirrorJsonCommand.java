@@ -3,6 +3,7 @@ package io.ectstream.evaluator.cli;
 import io.ectstream.evaluator.mirror.JsonMirror;
 import io.ectstream.evaluator.mirror.MirroredTopic;
 import io.ectstream.platform.cli.TopicOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.platform.kafka.TopicRole;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Spec;
 public class MirrorJsonCommand implements Callable<Integer> {
     @Mixin
     TopicOptions topics = new TopicOptions();
+
+    @Mixin
+    RecordFormatOptions records = new RecordFormatOptions();
 
     @Option(
             names = "--application-id",
@@ -58,7 +62,8 @@ public class MirrorJsonCommand implements Callable<Integer> {
                             }
                         },
                         "json-mirror-shutdown"));
-        try (JsonMirror mirror = JsonMirror.start(topics.settings(), applicationId, mirrored, errors)) {
+        try (JsonMirror mirror =
+                JsonMirror.start(topics.settings(), applicationId, mirrored, errors, records.recordFormat())) {
             stopRequested.await();
         } finally {
             closed.countDown();

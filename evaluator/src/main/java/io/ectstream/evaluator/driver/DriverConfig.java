@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.driver;
 
+import io.ectstream.schemas.serde.RecordFormat;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 
@@ -19,7 +20,8 @@ public record DriverConfig(
         String evaluationRequestsTopic,
         String errorsTopic,
         Duration retryDelay,
-        Duration retryWindow) {
+        Duration retryWindow,
+        RecordFormat records) {
 
     public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofMinutes(2);
@@ -36,6 +38,33 @@ public record DriverConfig(
         if (retryDelay.isNegative() || retryWindow.compareTo(retryDelay) < 0) {
             throw new IllegalArgumentException("retry delay must be >= 0 and the retry window at least the delay");
         }
+        if (records == null) {
+            throw new IllegalArgumentException("a record format is required");
+        }
+    }
+
+    /** Records in single-object encoding, the default wire format. */
+    public DriverConfig(
+            String groupId,
+            String checkpointsTopic,
+            String evaluationRequestsTopic,
+            String errorsTopic,
+            Duration retryDelay,
+            Duration retryWindow) {
+        this(
+                groupId,
+                checkpointsTopic,
+                evaluationRequestsTopic,
+                errorsTopic,
+                retryDelay,
+                retryWindow,
+                RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** Records framed as {@code format} says. */
+    public DriverConfig withRecords(RecordFormat format) {
+        return new DriverConfig(
+                groupId, checkpointsTopic, evaluationRequestsTopic, errorsTopic, retryDelay, retryWindow, format);
     }
 
     /** The default topics (errors from {@link TopicNames#defaults()}) and retry timings. */

@@ -9,7 +9,6 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.ByteBuffer;
@@ -39,6 +38,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,9 +85,10 @@ public final class EvaluationDriver implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> checkpoints;
     private final KafkaConsumer<String, byte[]> errors;
     private final KafkaProducer<String, byte[]> producer;
-    private final AvroCodec<CheckpointEvent> eventCodec = new AvroCodec<>(CheckpointEvent.class);
-    private final AvroCodec<GenerationRequest> requestCodec = new AvroCodec<>(GenerationRequest.class);
-    private final AvroCodec<GenerationError> errorCodec = new AvroCodec<>(GenerationError.class);
+    private final Deserializer<CheckpointEvent> events;
+    private final Serializer<GenerationRequest> requests;
+    private final Serializer<GenerationError> errorWriter;
+    private final Deserializer<GenerationError> errorReader;
     private final CheckpointSelector selector = new CheckpointSelector();
     private final PendingRequests pending;
     private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
@@ -131,6 +133,10 @@ public final class EvaluationDriver implements AutoCloseable {
     public EvaluationDriver(
             Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan, Backfill backfill) {
         this.config = config;
+        this.events = config.records().serde(CheckpointEvent.class).deserializer();
+        this.requests = config.records().serde(GenerationRequest.class).serializer();
+        this.errorWriter = config.records().serde(GenerationError.class).serializer();
+        this.errorReader = config.records().serde(GenerationError.class).deserializer();
         this.backfill = backfill;
         this.plan = plan;
         this.clock = Clock.systemUTC();
@@ -280,7 +286,7 @@ public final class EvaluationDriver implements AutoCloseable {
         while (running && end.entrySet().stream().anyMatch(e -> checkpoints.position(e.getKey()) < e.getValue())) {
             for (ConsumerRecord<String, byte[]> record : checkpoints.poll(Duration.ofMillis(200))) {
                 try {
-                    CheckpointEvent event = eventCodec.decode(record.value());
+                    CheckpointEvent event = events.deserialize(record.topic(), record.value());
                     if (runId.equals(event.getRunId())) {
                         byStep.put(event.getStep(), event);
                     }
@@ -317,7 +323,7 @@ public final class EvaluationDriver implements AutoCloseable {
         var records = checkpoints.poll(Duration.ofMillis(200));
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                backlog.add(eventCodec.decode(record.value()));
+                backlog.add(events.deserialize(record.topic(), record.value()));
             } catch (RecordDecodingException e) {
                 log.warn(
                         "evaluation driver skipped an undecodable checkpoint event at {}-{}@{}: {}",
@@ -436,7 +442,8 @@ public final class EvaluationDriver implements AutoCloseable {
         GenerationError error =
                 UnevaluatedCheckpoint.toError(event, code, reason, config.checkpointsTopic(), clock.instant());
         producer.send(
-                new ProducerRecord<>(config.errorsTopic(), error.getRequestId(), errorCodec.encode(error)),
+                new ProducerRecord<>(
+                        config.errorsTopic(), error.getRequestId(), errorWriter.serialize(config.errorsTopic(), error)),
                 (metadata, e) -> {
                     if (e != null) {
                         log.error(
@@ -451,7 +458,9 @@ public final class EvaluationDriver implements AutoCloseable {
         requested.incrementAndGet();
         return producer.send(
                 new ProducerRecord<>(
-                        config.evaluationRequestsTopic(), request.getRequestId(), requestCodec.encode(request)),
+                        config.evaluationRequestsTopic(),
+                        request.getRequestId(),
+                        requests.serialize(config.evaluationRequestsTopic(), request)),
                 (metadata, e) -> {
                     if (e != null) {
                         log.error("evaluation request {} could not be sent: {}", request.getRequestId(), e.toString());
@@ -473,7 +482,7 @@ public final class EvaluationDriver implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : errors.poll(Duration.ofMillis(20))) {
             GenerationError error;
             try {
-                error = errorCodec.decode(record.value());
+                error = errorReader.deserialize(record.topic(), record.value());
             } catch (RecordDecodingException e) {
                 errorsRead.incrementAndGet();
                 continue; // not ours to judge; the errors topic is shared
@@ -500,7 +509,8 @@ public final class EvaluationDriver implements AutoCloseable {
         }
         CheckpointEvent event;
         try {
-            event = eventCodec.decode(bytes(error.getOriginalBytes()));
+            // the sampler's copy of the record as it was on the checkpoints topic, in the deployment's wire format
+            event = events.deserialize(error.getSourceTopic(), bytes(error.getOriginalBytes()));
         } catch (RecordDecodingException e) {
             return;
         }

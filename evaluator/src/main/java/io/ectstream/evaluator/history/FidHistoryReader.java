@@ -5,8 +5,8 @@ import io.ectstream.platform.kafka.EndOffsetReader;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.serde.RecordFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +38,18 @@ public final class FidHistoryReader {
 
     /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
     public static History read(Map<String, Object> clientProperties, String topic, String runId, Duration timeout) {
-        AvroCodec<FidReport> codec = new AvroCodec<>(FidReport.class);
+        return read(clientProperties, topic, runId, timeout, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** @param records the deployment's wire format of the reports */
+    public static History read(
+            Map<String, Object> clientProperties, String topic, String runId, Duration timeout, RecordFormat records) {
+        Deserializer<FidReport> codec = records.serde(FidReport.class).deserializer();
         List<FidReport> reports = new ArrayList<>();
         int[] undecodable = {0};
         boolean exists = readAll(clientProperties, topic, timeout, value -> {
             try {
-                FidReport report = codec.decode(value);
+                FidReport report = codec.deserialize(topic, value);
                 if (report.getModelVersion().getRunId().equals(runId)) {
                     reports.add(report);
                 }
@@ -63,11 +70,22 @@ public final class FidHistoryReader {
      */
     public static List<UnevaluatedCheckpoint> unevaluated(
             Map<String, Object> clientProperties, String errorsTopic, String runId, Duration timeout) {
-        AvroCodec<GenerationError> codec = new AvroCodec<>(GenerationError.class);
+        return unevaluated(clientProperties, errorsTopic, runId, timeout, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** @param records the deployment's wire format of the error records */
+    public static List<UnevaluatedCheckpoint> unevaluated(
+            Map<String, Object> clientProperties,
+            String errorsTopic,
+            String runId,
+            Duration timeout,
+            RecordFormat records) {
+        Deserializer<GenerationError> codec =
+                records.serde(GenerationError.class).deserializer();
         List<UnevaluatedCheckpoint> found = new ArrayList<>();
         readAll(clientProperties, errorsTopic, timeout, value -> {
             try {
-                UnevaluatedCheckpoint u = UnevaluatedCheckpoint.from(codec.decode(value));
+                UnevaluatedCheckpoint u = UnevaluatedCheckpoint.from(codec.deserialize(errorsTopic, value));
                 if (u != null && u.runId().equals(runId)) {
                     found.add(u);
                 }

@@ -3,6 +3,7 @@ package io.ectstream.evaluator.mirror;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.schemas.serde.RecordFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +39,16 @@ public final class JsonMirror implements AutoCloseable {
     /** Creates the missing {@code <topic>.json} topics, then starts copying every topic from its beginning. */
     public static JsonMirror start(
             KafkaClientSettings settings, String applicationId, List<MirroredTopic> topics, String errorsTopic) {
+        return start(settings, applicationId, topics, errorsTopic, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** {@link #start(KafkaClientSettings, String, List, String)} reading records in {@code records}' wire format. */
+    public static JsonMirror start(
+            KafkaClientSettings settings,
+            String applicationId,
+            List<MirroredTopic> topics,
+            String errorsTopic,
+            RecordFormat records) {
         TopicLayout targets = MirroredTopic.targets(topics);
         try (KafkaTopics admin = new KafkaTopics(settings, Duration.ofSeconds(30))) {
             admin.require(
@@ -54,7 +65,7 @@ public final class JsonMirror implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         KafkaStreams streams = new KafkaStreams(
-                JsonMirrorTopology.build(topics, errorsTopic, Clock.systemUTC()),
+                JsonMirrorTopology.build(topics, errorsTopic, Clock.systemUTC(), records),
                 properties(settings, applicationId, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("json mirror stream thread failed, replacing it", e);

@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.mirror;
 
-import io.ectstream.schemas.serde.AvroSerdes;
+import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.serde.RecordFormat;
 import java.time.Clock;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,23 +22,33 @@ public final class JsonMirrorTopology {
     private JsonMirrorTopology() {}
 
     public static Topology build(List<MirroredTopic> topics, String errorsTopic, Clock clock) {
+        return build(topics, errorsTopic, clock, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** @param records the deployment's wire format of the source topics and the errors topic */
+    public static Topology build(List<MirroredTopic> topics, String errorsTopic, Clock clock, RecordFormat records) {
         StreamsBuilder builder = new StreamsBuilder();
         for (MirroredTopic topic : topics) {
-            mirror(builder, topic, topic.type(), errorsTopic, clock);
+            mirror(builder, topic, topic.type(), errorsTopic, clock, records);
         }
         return builder.build();
     }
 
     private static <T extends SpecificRecord> void mirror(
-            StreamsBuilder builder, MirroredTopic topic, Class<T> type, String errorsTopic, Clock clock) {
+            StreamsBuilder builder,
+            MirroredTopic topic,
+            Class<T> type,
+            String errorsTopic,
+            Clock clock,
+            RecordFormat records) {
         builder.stream(topic.source().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .processValues(() -> new ToJson<>(type, topic.maxMessageBytes(), clock))
+                .processValues(() -> new ToJson<>(type, topic.maxMessageBytes(), clock, records))
                 .split()
                 .branch(
                         (key, m) -> m.ok(),
                         Branched.withConsumer(s -> s.mapValues(Mirrored::json)
                                 .to(topic.target().name(), Produced.with(Serdes.String(), Serdes.ByteArray()))))
                 .defaultBranch(Branched.withConsumer(s -> s.mapValues(Mirrored::error)
-                        .to(errorsTopic, Produced.with(Serdes.String(), AvroSerdes.generationError()))));
+                        .to(errorsTopic, Produced.with(Serdes.String(), records.serde(GenerationError.class)))));
     }
 }

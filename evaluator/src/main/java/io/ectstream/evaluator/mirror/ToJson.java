@@ -3,14 +3,15 @@ package io.ectstream.evaluator.mirror;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.json.RecordJson;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.serde.RecordFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -29,13 +30,13 @@ final class ToJson<T extends SpecificRecord> implements FixedKeyProcessor<String
 
     private static final Logger log = LoggerFactory.getLogger(ToJson.class);
 
-    private final AvroCodec<T> codec;
+    private final Deserializer<T> codec;
     private final OptionalInt maxMessageBytes;
     private final Clock clock;
     private FixedKeyProcessorContext<String, Mirrored> context;
 
-    ToJson(Class<T> type, OptionalInt maxMessageBytes, Clock clock) {
-        this.codec = new AvroCodec<>(type);
+    ToJson(Class<T> type, OptionalInt maxMessageBytes, Clock clock, RecordFormat records) {
+        this.codec = records.serde(type).deserializer();
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
     }
@@ -49,7 +50,8 @@ final class ToJson<T extends SpecificRecord> implements FixedKeyProcessor<String
     public void process(FixedKeyRecord<String, byte[]> record) {
         byte[] json;
         try {
-            json = RecordJson.encode(codec.decode(record.value()));
+            json = RecordJson.encode(codec.deserialize(
+                    context.recordMetadata().map(m -> m.topic()).orElse(null), record.value()));
         } catch (RecordDecodingException e) {
             refuse(record, ErrorCode.UNDECODABLE, e.getMessage());
             return;

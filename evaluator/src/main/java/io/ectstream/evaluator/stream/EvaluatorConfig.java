@@ -1,6 +1,7 @@
 package io.ectstream.evaluator.stream;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param schedule         when reports are made and what the rolling window holds
  * @param featureBatchSize images per feature-extractor batch
  * @param streams          state directory, record size bound and explicit Streams overrides
+ * @param records          the deployment's wire format of the records it reads and writes (not of its internal topics,
+ *                         which only it reads: those stay single-object)
  */
 public record EvaluatorConfig(
         KafkaClientSettings client,
@@ -24,7 +27,8 @@ public record EvaluatorConfig(
         Topics topics,
         ReportSchedule schedule,
         int featureBatchSize,
-        Streams streams) {
+        Streams streams,
+        RecordFormat records) {
 
     public static final String DEFAULT_APPLICATION_ID = "ect-evaluator";
     public static final int DEFAULT_FEATURE_BATCH_SIZE = 64;
@@ -46,6 +50,20 @@ public record EvaluatorConfig(
         if (featureBatchSize < 1) {
             throw new IllegalArgumentException("feature batch size must be positive, got " + featureBatchSize);
         }
+        if (records == null) {
+            throw new IllegalArgumentException("a record format is required");
+        }
+    }
+
+    /** Records in single-object encoding, the default wire format. */
+    public EvaluatorConfig(
+            KafkaClientSettings client,
+            String applicationId,
+            Topics topics,
+            ReportSchedule schedule,
+            int featureBatchSize,
+            Streams streams) {
+        this(client, applicationId, topics, schedule, featureBatchSize, streams, RecordFormat.SINGLE_OBJECT);
     }
 
     /** What {@code evaluate} runs with unless told otherwise. */
@@ -61,15 +79,20 @@ public record EvaluatorConfig(
 
     /** These settings with every client starting from {@code settings} (its bootstrap servers included). */
     public EvaluatorConfig withClient(KafkaClientSettings settings) {
-        return new EvaluatorConfig(settings, applicationId, topics, schedule, featureBatchSize, streams);
+        return new EvaluatorConfig(settings, applicationId, topics, schedule, featureBatchSize, streams, records);
     }
 
     public EvaluatorConfig withTopics(Topics newTopics) {
-        return new EvaluatorConfig(client, applicationId, newTopics, schedule, featureBatchSize, streams);
+        return new EvaluatorConfig(client, applicationId, newTopics, schedule, featureBatchSize, streams, records);
     }
 
     public EvaluatorConfig withStreams(Streams newStreams) {
-        return new EvaluatorConfig(client, applicationId, topics, schedule, featureBatchSize, newStreams);
+        return new EvaluatorConfig(client, applicationId, topics, schedule, featureBatchSize, newStreams, records);
+    }
+
+    /** Records framed as {@code format} says. */
+    public EvaluatorConfig withRecords(RecordFormat format) {
+        return new EvaluatorConfig(client, applicationId, topics, schedule, featureBatchSize, streams, format);
     }
 
     /** Record size needed by one moments block of dimension d, with room for the header. */

@@ -3,6 +3,7 @@ package io.ectstream.evaluator.stream;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.serde.AvroSerdes;
@@ -53,8 +54,9 @@ public final class FidTopology {
         checkCompatible(extractor, reference);
         FrechetDistance fid = new FrechetDistance(reference.statistics());
         String referenceId = reference.id();
+        // only this application reads its repartition topic: it stays in single-object encoding
         Serde<GenerationResult> resultSerde = AvroSerdes.generationResult();
-        Serde<GenerationError> errorSerde = AvroSerdes.generationError();
+        Serde<GenerationError> errorSerde = config.records().serde(GenerationError.class);
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(momentsStore(config));
@@ -65,14 +67,14 @@ public final class FidTopology {
                     imagesSeenStore(),
                     config.topics().checkpoints(),
                     Consumed.with(Serdes.String(), Serdes.ByteArray()),
-                    RecordImagesSeen::new);
+                    () -> new RecordImagesSeen(config.records()));
         }
 
         KStream<String, byte[]> raw =
                 builder.stream(config.topics().results(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
 
         KStream<String, GenerationResult> results = withoutErrors(
-                raw.processValues(() -> new ParseResult(counters, clock), Named.as("parse-result")),
+                raw.processValues(() -> new ParseResult(counters, clock, config.records()), Named.as("parse-result")),
                 "parse",
                 config.topics().errors(),
                 errorSerde);
@@ -108,7 +110,9 @@ public final class FidTopology {
                         "moments",
                         config.topics().errors(),
                         errorSerde)
-                .to(config.topics().fid(), Produced.with(Serdes.String(), AvroSerdes.fidReport()));
+                .to(
+                        config.topics().fid(),
+                        Produced.with(Serdes.String(), config.records().serde(FidReport.class)));
 
         return builder.build();
     }

@@ -1,8 +1,9 @@
 package io.ectstream.evaluator.stream;
 
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.serde.RecordFormat;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,18 +18,25 @@ import org.slf4j.LoggerFactory;
 final class RecordImagesSeen implements Processor<String, byte[], Void, Void> {
     private static final Logger log = LoggerFactory.getLogger(RecordImagesSeen.class);
 
-    private final AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
+    private final Deserializer<CheckpointEvent> codec;
     private KeyValueStore<String, Long> store;
+    private ProcessorContext<Void, Void> context;
+
+    RecordImagesSeen(RecordFormat records) {
+        this.codec = records.serde(CheckpointEvent.class).deserializer();
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(FidTopology.IMAGES_SEEN_STORE);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         try {
-            CheckpointEvent event = codec.decode(record.value());
+            CheckpointEvent event = codec.deserialize(
+                    context.recordMetadata().map(m -> m.topic()).orElse(null), record.value());
             store.put(SampleGroup.versionKey(event.getRunId(), event.getStep()), event.getImagesSeen());
         } catch (RecordDecodingException e) {
             log.warn("checkpoint event not readable, its reports will lack imagesSeen: {}", e.getMessage());

@@ -3,6 +3,7 @@ package io.ectstream.sampler.cli;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.sampler.client.NoAnswerException;
 import io.ectstream.schemas.GenerationRequest;
@@ -74,6 +75,9 @@ public class GenerateCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    RecordFormatOptions records;
+
     @Option(
             names = "--reply-topic",
             description = "Topic for the results (default: the sampler's results topic); it must exist and"
@@ -96,13 +100,14 @@ public class GenerateCommand implements Callable<Integer> {
         KafkaClientSettings settings = kafka.settings();
         String runId = run != null
                 ? run
-                : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints())
+                : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints(), records.recordFormat())
                         .orElseThrow(() -> new IllegalStateException(
                                 "no checkpoint on " + topics.checkpoints() + ": name one with --run"));
         long requestSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         Files.createDirectories(out);
         int written = 0;
-        try (GenerationClient client = new GenerationClient(settings.clientProperties(), topics, replyTopic)) {
+        try (GenerationClient client =
+                new GenerationClient(settings.clientProperties(), topics, replyTopic, records.recordFormat())) {
             for (int first = 0; first < count; first += perRequest) {
                 int n = Math.min(perRequest, count - first);
                 // Each further request gets its own seed derived from the given one, so a rerun repeats every file.

@@ -10,6 +10,7 @@ import io.ectstream.core.sampling.PrecisionConverter;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
@@ -39,6 +40,9 @@ public class ServeCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    RecordFormatOptions records;
 
     @Option(
             names = "--store",
@@ -268,7 +272,8 @@ public class ServeCommand implements Callable<Integer> {
                 ? httpHost
                 : security.tokenRequired() ? HttpEndpoint.TOKEN_HOST : HttpEndpoint.DEFAULT_HOST;
         SamplerConfig config = new SamplerConfig(
-                new SamplerKafka(settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic),
+                new SamplerKafka(
+                        settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic, records.recordFormat()),
                 store,
                 new Batching(
                         maxBatch,

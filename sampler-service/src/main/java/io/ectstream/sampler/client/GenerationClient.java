@@ -6,8 +6,8 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +24,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A blocking Kafka client of the sampler: sends GenerationRequests and collects their results (all
@@ -38,9 +40,9 @@ public final class GenerationClient implements AutoCloseable {
     private final String resultTopic;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroCodec<GenerationRequest> requests = new AvroCodec<>(GenerationRequest.class);
-    private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
-    private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
+    private final Serializer<GenerationRequest> requests;
+    private final Deserializer<GenerationResult> results;
+    private final Deserializer<GenerationError> errors;
     private final Map<String, List<GenerationResult>> received = new HashMap<>();
     private final Map<String, GenerationError> failed = new HashMap<>();
 
@@ -58,6 +60,15 @@ public final class GenerationClient implements AutoCloseable {
 
     /** @param clientProperties what both clients start from (bootstrap servers, security); see KafkaClientSettings */
     public GenerationClient(Map<String, Object> clientProperties, TopicNames topics, String resultTopic) {
+        this(clientProperties, topics, resultTopic, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** @param records the deployment's wire format of requests, results and errors */
+    public GenerationClient(
+            Map<String, Object> clientProperties, TopicNames topics, String resultTopic, RecordFormat records) {
+        this.requests = records.serde(GenerationRequest.class).serializer();
+        this.results = records.serde(GenerationResult.class).deserializer();
+        this.errors = records.serde(GenerationError.class).deserializer();
         this.topics = topics;
         this.resultTopic = resultTopic == null ? topics.generateResults() : resultTopic;
         Map<String, Object> producerProps = new HashMap<>(clientProperties);
@@ -86,7 +97,9 @@ public final class GenerationClient implements AutoCloseable {
         }
         try {
             producer.send(new ProducerRecord<>(
-                            topics.generateRequests(), request.getRequestId(), requests.encode(request)))
+                            topics.generateRequests(),
+                            request.getRequestId(),
+                            requests.serialize(topics.generateRequests(), request)))
                     .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -99,8 +112,10 @@ public final class GenerationClient implements AutoCloseable {
 
     /** Sends without waiting for the broker's acknowledgement (for load generation). */
     public void sendAsync(GenerationRequest request) {
-        producer.send(
-                new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)));
+        producer.send(new ProducerRecord<>(
+                topics.generateRequests(),
+                request.getRequestId(),
+                requests.serialize(topics.generateRequests(), request)));
     }
 
     /** Waits for the answer to a request sent earlier; {@link NoAnswerException} when none came in time. */
@@ -143,13 +158,13 @@ public final class GenerationClient implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             try {
                 if (record.topic().equals(topics.generateErrors())) {
-                    GenerationError error = errors.decode(record.value());
+                    GenerationError error = errors.deserialize(record.topic(), record.value());
                     if (error.getRequestId() != null) {
                         failed.put(error.getRequestId(), error);
                         touched.add(error.getRequestId());
                     }
                 } else {
-                    GenerationResult result = results.decode(record.value());
+                    GenerationResult result = results.deserialize(record.topic(), record.value());
                     received.computeIfAbsent(result.getRequestId(), id -> new ArrayList<>())
                             .add(result);
                     touched.add(result.getRequestId());
@@ -168,14 +183,21 @@ public final class GenerationClient implements AutoCloseable {
 
     /** {@link #newestRun(String, String)} with full client properties (security etc.). */
     public static Optional<String> newestRun(Map<String, Object> clientProperties, String checkpointsTopic) {
-        AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
+        return newestRun(clientProperties, checkpointsTopic, RecordFormat.SINGLE_OBJECT);
+    }
+
+    /** {@link #newestRun(Map, String)} reading events in {@code records}' wire format. */
+    public static Optional<String> newestRun(
+            Map<String, Object> clientProperties, String checkpointsTopic, RecordFormat records) {
+        Deserializer<CheckpointEvent> codec =
+                records.serde(CheckpointEvent.class).deserializer();
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         CheckpointEvent[] newest = {null};
         try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(props)) {
             EndOffsetReader.readToEnd(c, checkpointsTopic, NEWEST_RUN_TIMEOUT, r -> {
                 try {
-                    CheckpointEvent e = codec.decode(r.value());
+                    CheckpointEvent e = codec.deserialize(r.topic(), r.value());
                     if (newest[0] == null || !e.getCreatedAt().isBefore(newest[0].getCreatedAt())) {
                         newest[0] = e;
                     }

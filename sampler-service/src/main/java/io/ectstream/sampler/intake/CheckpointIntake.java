@@ -8,8 +8,8 @@ import io.ectstream.sampler.publish.ErrorRecords;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ public final class CheckpointIntake implements AutoCloseable {
     private final ModelRegistry registry;
     private final Consumer<GenerationError> errors;
     private final SamplerMetrics metrics;
-    private final AvroCodec<CheckpointEvent> codec = new AvroCodec<>(CheckpointEvent.class);
+    private final Deserializer<CheckpointEvent> codec;
     private final CountDownLatch recovered = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -61,7 +62,13 @@ public final class CheckpointIntake implements AutoCloseable {
             ModelRegistry registry,
             Consumer<GenerationError> errors,
             SamplerMetrics metrics) {
-        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, registry, errors, metrics);
+        this(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                topic,
+                registry,
+                errors,
+                metrics,
+                RecordFormat.SINGLE_OBJECT);
     }
 
     /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
@@ -70,7 +77,9 @@ public final class CheckpointIntake implements AutoCloseable {
             String topic,
             ModelRegistry registry,
             Consumer<GenerationError> errors,
-            SamplerMetrics metrics) {
+            SamplerMetrics metrics,
+            RecordFormat records) {
+        this.codec = records.serde(CheckpointEvent.class).deserializer();
         this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
         this.registry = registry;
@@ -213,7 +222,7 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private CheckpointEvent decode(ConsumerRecord<String, byte[]> record) {
         try {
-            return codec.decode(record.value());
+            return codec.deserialize(record.topic(), record.value());
         } catch (RecordDecodingException e) {
             report(null, ErrorCode.UNDECODABLE, e.getMessage(), record);
             return null;

@@ -14,8 +14,8 @@ import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.TrafficPurpose;
-import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,7 @@ public final class RequestIntake {
     private final RequestPipeline pipeline;
     private final KafkaPublisher publisher;
     private final SamplerMetrics metrics;
-    private final AvroCodec<GenerationRequest> codec = new AvroCodec<>(GenerationRequest.class);
+    private final Deserializer<GenerationRequest> codec;
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private RecordFeed feed;
     private int inFlight;
@@ -82,7 +83,9 @@ public final class RequestIntake {
             Map<String, Object> clientProperties,
             RequestPipeline pipeline,
             KafkaPublisher publisher,
-            SamplerMetrics metrics) {
+            SamplerMetrics metrics,
+            RecordFormat records) {
+        this.codec = records.serde(GenerationRequest.class).deserializer();
         this.vertx = vertx;
         this.source = source;
         this.clientProperties = clientProperties;
@@ -197,7 +200,7 @@ public final class RequestIntake {
         }
         GenerationRequest request;
         try {
-            request = codec.decode(record.value());
+            request = codec.deserialize(record.topic(), record.value());
         } catch (RecordDecodingException e) {
             reject(null, ErrorCode.UNDECODABLE, e.getMessage(), origin, tp, tracker, offset);
             return;

@@ -4,7 +4,7 @@ import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.json.RecordJson;
-import io.ectstream.schemas.serde.AvroCodec;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -25,16 +26,22 @@ public final class KafkaPublisher {
     private final KafkaClientMetrics producerMeters;
     private final String errorsTopic;
     private final String resultsJsonTopic;
-    private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
-    private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
+    private final Serializer<GenerationResult> results;
+    private final Serializer<GenerationError> errors;
 
-    /** @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings */
+    /**
+     * @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings
+     * @param records the wire format of the results and errors
+     */
     public KafkaPublisher(
             Vertx vertx,
             Map<String, Object> clientProperties,
             String errorsTopic,
             String resultsJsonTopic,
-            SamplerMetrics metrics) {
+            SamplerMetrics metrics,
+            RecordFormat records) {
+        this.results = records.serde(GenerationResult.class).serializer();
+        this.errors = records.serde(GenerationError.class).serializer();
         this.errorsTopic = errorsTopic;
         this.resultsJsonTopic = resultsJsonTopic;
         Map<String, String> props = new HashMap<>();
@@ -52,7 +59,7 @@ public final class KafkaPublisher {
     /** Completes when the Avro record (and its JSON copy, when configured) were acknowledged. */
     public Future<Void> result(String topic, GenerationResult result) {
         Future<Void> avro = producer.send(
-                        KafkaProducerRecord.create(topic, result.getRequestId(), results.encode(result)))
+                        KafkaProducerRecord.create(topic, result.getRequestId(), results.serialize(topic, result)))
                 .mapEmpty();
         if (resultsJsonTopic == null) {
             return avro;
@@ -64,7 +71,8 @@ public final class KafkaPublisher {
     }
 
     public Future<Void> error(GenerationError error) {
-        return producer.send(KafkaProducerRecord.create(errorsTopic, error.getRequestId(), errors.encode(error)))
+        return producer.send(KafkaProducerRecord.create(
+                        errorsTopic, error.getRequestId(), errors.serialize(errorsTopic, error)))
                 .mapEmpty();
     }
 

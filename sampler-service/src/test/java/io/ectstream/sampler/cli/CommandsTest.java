@@ -89,6 +89,30 @@ class CommandsTest {
     }
 
     @Test
+    void serveTakesTheWireFormatAndRegistrySettings() {
+        assertEquals(
+                io.ectstream.schemas.serde.RecordFormat.SINGLE_OBJECT,
+                ServeCommandAccess.config(java.util.Map.of()).kafka().records());
+        SamplerConfig registry = ServeCommandAccess.config(
+                java.util.Map.of(),
+                "--wire-format",
+                "registry",
+                "--schema-registry-url",
+                "http://registry:8080/apis/registry/v2",
+                "--schema-registry-property",
+                "apicurio.auth.username=sampler");
+        var records = registry.kafka().records();
+        assertEquals(io.ectstream.schemas.serde.WireFormat.REGISTRY, records.wireFormat());
+        assertEquals(
+                "http://registry:8080/apis/registry/v2",
+                records.registryProperties().get("apicurio.registry.url"));
+        assertEquals("sampler", records.registryProperties().get("apicurio.auth.username"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ServeCommandAccess.config(java.util.Map.of(), "--wire-format", "registry"));
+    }
+
+    @Test
     void serveReplyTopicAndAdmissionOptions() {
         SamplerConfig defaults = ServeCommandAccess.config(java.util.Map.of(), "--store", "/tmp/s");
         assertEquals("ect.results.", defaults.admission().replyTopicPrefix());

@@ -74,7 +74,10 @@ public final class AvroCodec<T extends SpecificRecord> {
             throw new RecordDecodingException(
                     name,
                     bytes.length,
-                    "not Avro single-object encoding (missing the C3 01 marker and fingerprint)",
+                    bytes.length >= 5 && bytes[0] == 0
+                            ? "the registry wire format (magic byte 0 and a schema id) where single-object"
+                                    + " encoding was expected; read it with --wire-format registry"
+                            : "not Avro single-object encoding (missing the C3 01 marker and fingerprint)",
                     e);
         } catch (MissingSchemaException e) {
             throw new RecordDecodingException(

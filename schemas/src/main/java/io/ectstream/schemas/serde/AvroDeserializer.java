@@ -20,7 +20,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             return codec.decode(data);
         } catch (RecordDecodingException e) {
             throw new RecordDecodingException(
-                    e.expectedType(), e.length(), "topic " + topic + ": " + e.getMessage(), e.getCause());
+                    e.expectedType(), e.length(), "topic " + topic + ": " + e.reason(), e.getCause());
         }
     }
 }

@@ -9,11 +9,18 @@ import org.apache.kafka.common.errors.SerializationException;
 public class RecordDecodingException extends SerializationException {
     private final String expectedType;
     private final int length;
+    private final String reason;
 
     public RecordDecodingException(String expectedType, int length, String reason, Throwable cause) {
         super("cannot decode " + length + " bytes as " + expectedType + ": " + reason, cause);
         this.expectedType = expectedType;
         this.length = length;
+        this.reason = reason;
+    }
+
+    /** What was wrong, without the type and length. */
+    public String reason() {
+        return reason;
     }
 
     public String expectedType() {

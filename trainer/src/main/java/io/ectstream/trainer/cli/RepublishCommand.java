@@ -2,6 +2,7 @@ package io.ectstream.trainer.cli;
 
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.publish.DuplicatePolicy;
@@ -61,6 +62,9 @@ public class RepublishCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
+    @Mixin
+    RecordFormatOptions records = new RecordFormatOptions();
+
     @Option(
             names = "--checkpoints-topic",
             defaultValue = "ect.checkpoints",
@@ -118,7 +122,8 @@ public class RepublishCommand implements Callable<Integer> {
                 .withQueueBound(Math.max(
                         PublisherConfig.DEFAULT_QUEUE_BOUND, scan.events().size()))
                 .withOutageWarningAfter(Duration.ofSeconds(5))
-                .withCloseTimeout(waitFor);
+                .withCloseTimeout(waitFor)
+                .withRecords(records.recordFormat());
         long delivered;
         long skipped;
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(

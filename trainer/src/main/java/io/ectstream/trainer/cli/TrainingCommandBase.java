@@ -7,6 +7,7 @@ import io.ectstream.core.data.Datasets;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.device.Devices;
 import io.ectstream.platform.kafka.KafkaOptions;
+import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.platform.ops.OpsOptions;
 import io.ectstream.platform.ops.ServiceLifecycle;
 import io.ectstream.platform.ops.ServiceMetrics;
@@ -37,6 +38,9 @@ abstract class TrainingCommandBase implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
+
+    @Mixin
+    RecordFormatOptions records = new RecordFormatOptions();
 
     @Mixin
     OpsOptions ops = new OpsOptions();
@@ -84,7 +88,9 @@ abstract class TrainingCommandBase implements Callable<Integer> {
                 defaults.generateErrors(),
                 defaults.evalFid());
         return new KafkaTrainingEvents(
-                PublisherConfig.of(kafka.settings()).withTopics(topics), DuplicatePolicy.SKIP_ANNOUNCED, metrics);
+                PublisherConfig.of(kafka.settings()).withTopics(topics).withRecords(records.recordFormat()),
+                DuplicatePolicy.SKIP_ANNOUNCED,
+                metrics);
     }
 
     @Override

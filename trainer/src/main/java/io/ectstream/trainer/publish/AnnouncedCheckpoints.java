@@ -3,7 +3,6 @@ package io.ectstream.trainer.publish;
 import io.ectstream.platform.kafka.EndOffsetReader;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.serde.AvroSerdes;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,7 +48,7 @@ final class AnnouncedCheckpoints {
     static AnnouncedCheckpoints read(PublisherConfig config, String topic, String runId, Duration timeout) {
         AnnouncedCheckpoints announced = new AnnouncedCheckpoints();
         Deserializer<CheckpointEvent> deserializer =
-                AvroSerdes.checkpointEvent().deserializer();
+                config.records().serde(CheckpointEvent.class).deserializer();
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(PublisherClientProperties.reader(config))) {
             EndOffsetReader.readToEnd(consumer, topic, timeout, record -> {
                 if (!runId.equals(record.key())) {

@@ -3,7 +3,6 @@ package io.ectstream.trainer.publish;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
-import io.ectstream.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +40,8 @@ final class EventSender implements Runnable {
     private final Supplier<Admin> adminFactory;
     private volatile Producer<String, byte[]> producer;
     private volatile Admin admin;
-    private final Serializer<CheckpointEvent> checkpointSerializer =
-            AvroSerdes.checkpointEvent().serializer();
-    private final Serializer<TrainingProgress> progressSerializer =
-            AvroSerdes.trainingProgress().serializer();
+    private final Serializer<CheckpointEvent> checkpointSerializer;
+    private final Serializer<TrainingProgress> progressSerializer;
     private final Map<String, AnnouncedCheckpoints> announcedByRun = new ConcurrentHashMap<>();
     private final Semaphore window = new Semaphore(WINDOW);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -73,6 +70,9 @@ final class EventSender implements Runnable {
             DuplicatePolicy duplicates) {
         this.duplicates = duplicates;
         this.config = config;
+        this.checkpointSerializer =
+                config.records().serde(CheckpointEvent.class).serializer();
+        this.progressSerializer = config.records().serde(TrainingProgress.class).serializer();
         this.queue = queue;
         this.producerFactory = producerFactory;
         this.adminFactory = adminFactory;

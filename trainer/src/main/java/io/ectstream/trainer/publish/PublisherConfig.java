@@ -1,6 +1,7 @@
 package io.ectstream.trainer.publish;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.schemas.serde.RecordFormat;
 import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param closeTimeout      how long {@code close()} waits for waiting events to be delivered
  * @param clientProperties  extra Kafka client properties (security, client.id, ...); they override the defaults
  *                          except acks and enable.idempotence, which stay all and true
+ * @param records           the deployment's wire format of the events (single-object unless --wire-format says)
  */
 public record PublisherConfig(
         String bootstrapServers,
@@ -23,7 +25,8 @@ public record PublisherConfig(
         int queueBound,
         Duration outageWarningAfter,
         Duration closeTimeout,
-        Map<String, String> clientProperties) {
+        Map<String, String> clientProperties,
+        RecordFormat records) {
 
     public static final int DEFAULT_QUEUE_BOUND = 10_000;
 
@@ -39,6 +42,25 @@ public record PublisherConfig(
         Objects.requireNonNull(outageWarningAfter, "outageWarningAfter");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         clientProperties = Map.copyOf(clientProperties == null ? Map.of() : clientProperties);
+        Objects.requireNonNull(records, "records");
+    }
+
+    /** Events in single-object encoding, the default wire format. */
+    public PublisherConfig(
+            String bootstrapServers,
+            TopicNames topics,
+            int queueBound,
+            Duration outageWarningAfter,
+            Duration closeTimeout,
+            Map<String, String> clientProperties) {
+        this(
+                bootstrapServers,
+                topics,
+                queueBound,
+                outageWarningAfter,
+                closeTimeout,
+                clientProperties,
+                RecordFormat.SINGLE_OBJECT);
     }
 
     /** Default topics, a queue of 10,000 events, a warning after 5 s of silence, 30 s to flush on close. */
@@ -65,23 +87,33 @@ public record PublisherConfig(
                 queueBound,
                 outageWarningAfter,
                 closeTimeout,
-                settings.properties());
+                settings.properties(),
+                records);
     }
 
     public PublisherConfig withTopics(TopicNames newTopics) {
         return new PublisherConfig(
-                bootstrapServers, newTopics, queueBound, outageWarningAfter, closeTimeout, clientProperties);
+                bootstrapServers, newTopics, queueBound, outageWarningAfter, closeTimeout, clientProperties, records);
     }
 
     public PublisherConfig withQueueBound(int bound) {
-        return new PublisherConfig(bootstrapServers, topics, bound, outageWarningAfter, closeTimeout, clientProperties);
+        return new PublisherConfig(
+                bootstrapServers, topics, bound, outageWarningAfter, closeTimeout, clientProperties, records);
     }
 
     public PublisherConfig withOutageWarningAfter(Duration after) {
-        return new PublisherConfig(bootstrapServers, topics, queueBound, after, closeTimeout, clientProperties);
+        return new PublisherConfig(
+                bootstrapServers, topics, queueBound, after, closeTimeout, clientProperties, records);
     }
 
     public PublisherConfig withCloseTimeout(Duration timeout) {
-        return new PublisherConfig(bootstrapServers, topics, queueBound, outageWarningAfter, timeout, clientProperties);
+        return new PublisherConfig(
+                bootstrapServers, topics, queueBound, outageWarningAfter, timeout, clientProperties, records);
+    }
+
+    /** Events framed as {@code format} says. */
+    public PublisherConfig withRecords(RecordFormat format) {
+        return new PublisherConfig(
+                bootstrapServers, topics, queueBound, outageWarningAfter, closeTimeout, clientProperties, format);
     }
 }
