@@ -92,12 +92,15 @@ class DemoRunBrowserTest {
                         .anyMatch(
                                 line -> line.matches("\\| demo-run \\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
                 "fid.md scores the tuning run:\n" + table);
+        // the shipped teacher's row carries the run id recorded in its checkpoint
+        String teacherRun = io.ectstream.core.checkpoint.CheckpointReader.readMetadata(
+                        REPO.resolve("models/fashion-teacher.ckpt"))
+                .runId();
         assertTrue(
                 table.lines()
-                        .anyMatch(
-                                line -> line.matches(
-                                        "\\| fashion-teacher \\| \\d+ \\| [0-9.]+ \\| PRETRAIN \\|( \\d+\\.\\d\\d \\|){3}  \\|")),
-                "fid.md scores the teacher with 1 and 2 steps and Heun:\n" + table);
+                        .anyMatch(line -> line.matches("\\| " + java.util.regex.Pattern.quote(teacherRun)
+                                + " \\| \\d+ \\| [0-9.]+ \\| PRETRAIN \\|( \\d+\\.\\d\\d \\|){3}  \\|")),
+                "fid.md scores the teacher (run " + teacherRun + ") with 1 and 2 steps and Heun:\n" + table);
     }
 
     /** --from-scratch: diffusion pretraining, then ECT, in one run; no teacher is shipped in. */
@@ -145,7 +148,10 @@ class DemoRunBrowserTest {
                         .anyMatch(line -> line.matches(
                                 "\\| demo-run-scratch \\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
                 "fid.md has a scored checkpoint:\n" + table);
-        assertTrue(!table.contains("fashion-teacher"), table);
+        String teacherRun = io.ectstream.core.checkpoint.CheckpointReader.readMetadata(
+                        REPO.resolve("models/fashion-teacher.ckpt"))
+                .runId();
+        assertTrue(!table.contains("| " + teacherRun + " |"), "no shipped teacher in a run from scratch:\n" + table);
     }
 
     interface BrowserChecks {
