@@ -5,7 +5,7 @@
 # Writes under OUTDIR: bench-sample-1.json/-2.json (in-process), sampler-1gen.json, sampler-2gen.json (one process,
 # serve --device gpu:0,1 shape), sampler-2proc.json (two serve processes, one per GPU), every log, summary.txt.
 # The network is configs/cifar10.yaml's 55.7M DDPM++ freshly initialised (speed does not depend on the weights);
-# 1-step ECT, 1-image requests. Every timed round is reported (a median hides a stalled round), with the max latency
+# 1-step ECT, 1-image requests. Every timed round (ROUNDS, default 5) is reported (a median hides a stalled round), with the max latency
 # (p99 of 8000 requests hides a stall that holds one batch). Takes about 5 minutes; every step has a time limit and
 # the first failure stops it.
 # On a CPU (a check of this script): SINGLE=cpu PAIR=cpu,cpu NETWORK=tiny CONFIG=<tiny yaml> REQUESTS=40 ... .
@@ -21,7 +21,8 @@ network=${NETWORK:-cifar10}            # bench-sampler's name for configs/cifar1
 config=${CONFIG:-configs/cifar10.yaml} # bench-sample's
 port=${PORT:-19092}
 max_batch=${MAX_BATCH:-128}
-requests=${REQUESTS:-8000}             # 1-image requests per timed round (3 rounds)
+requests=${REQUESTS:-8000}             # 1-image requests per timed round
+rounds=${ROUNDS:-5}                    # timed rounds, each reported
 window=${WINDOW:-512}                  # requests kept in flight: the load
 latency_requests=${LATENCY_REQUESTS:-100}
 sample_batches=${SAMPLE_BATCHES:-128,1024}
@@ -82,7 +83,7 @@ await_line "$out/broker.log" "Kafka broker ready" 120 "${pids[-1]}"
 log "broker up on $bs"
 
 load=(--bootstrap-servers "$bs" --network "$network" --steps 1 --max-batch "$max_batch" --images-per-request 1
-      --requests "$requests" --window "$window" --latency-requests "$latency_requests")
+      --requests "$requests" --rounds "$rounds" --window "$window" --latency-requests "$latency_requests")
 
 # 3. One sampler process: 1 generator, then 2 (serve --device gpu:0,1's shape: one consumer, one partition used).
 step sampler-1gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$single" --work-dir "$work/w-1gen" \

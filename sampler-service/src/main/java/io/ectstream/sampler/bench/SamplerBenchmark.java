@@ -73,9 +73,13 @@ public final class SamplerBenchmark {
             boolean batchInvariant,
             List<Device> devices,
             int externalSamplers,
-            String topicPrefix) {
+            String topicPrefix,
+            int rounds) {
         public Settings {
             devices = List.copyOf(devices);
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, not " + rounds);
+            }
             if (devices.isEmpty()) {
                 throw new IllegalArgumentException("need at least one device");
             }
@@ -140,7 +144,7 @@ public final class SamplerBenchmark {
                     + String.format(
                             java.util.Locale.ROOT,
                             "network %s (%,d parameters), %d-step ECT, format %s, batch %d%s, %d requests x %d images, window %d%n"
-                                    + "in-process batched forward: %.1f images/s (median of " + ROUNDS + " rounds)%n"
+                                    + "in-process batched forward: %.1f images/s (median of the rounds)%n"
                                     + "end-to-end through Kafka:   %.1f images/s (median; rounds %s)%n"
                                     + "ratio end-to-end / in-process: %.3f (median of the per-round ratios)%n"
                                     + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
@@ -169,9 +173,6 @@ public final class SamplerBenchmark {
                             serviceStats);
         }
     }
-
-    /** Alternating rounds of (end-to-end, in-process); the report gives medians. */
-    static final int ROUNDS = 3;
 
     private SamplerBenchmark() {}
 
@@ -284,14 +285,14 @@ public final class SamplerBenchmark {
                 : service.registry().current(RequestLoad.RUN_ID).generator();
         long[] perCopy0 = model instanceof ReplicatedGenerator r ? r.batchesPerCopy() : new long[0];
         // Alternate the two measurements so that load from other processes hits both alike.
-        double[] e2e = new double[ROUNDS];
-        double[] local = new double[service == null ? 0 : ROUNDS];
+        double[] e2e = new double[s.rounds()];
+        double[] local = new double[service == null ? 0 : s.rounds()];
         double[] ratios = new double[local.length];
         long batches0 = batchImages == null ? 0 : batchImages.count();
         double images0 = batchImages == null ? 0 : batchImages.totalAmount();
         double genSeconds0 = generation == null ? 0 : generation.totalTime(java.util.concurrent.TimeUnit.SECONDS);
         double wall = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < s.rounds(); round++) {
             long t0 = System.nanoTime();
             e2e[round] = load.throughput(s.requests(), "run" + round, true);
             wall += (System.nanoTime() - t0) / 1e9;

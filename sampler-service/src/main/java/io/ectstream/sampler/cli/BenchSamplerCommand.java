@@ -98,6 +98,12 @@ public class BenchSamplerCommand implements Callable<Integer> {
                             + " (default: bench-<time>, fresh ones).")
     String topicPrefix;
 
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Timed end-to-end rounds of --requests each, every one reported (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report to this JSON file.")
     Path json;
 
@@ -124,7 +130,8 @@ public class BenchSamplerCommand implements Callable<Integer> {
                 batchInvariant,
                 externalSamplers > 0 ? List.of(Device.cpu()) : Devices.selectAll(device),
                 externalSamplers,
-                topicPrefix);
+                topicPrefix,
+                rounds);
     }
 
     @Override
