@@ -27,6 +27,15 @@ public final class ServingExport {
      */
     public static WrittenCheckpoint servable(Path source, Path target, String group)
             throws CheckpointException, IOException {
+        return servable(source, target, group, null);
+    }
+
+    /**
+     * The same under another run id ({@code runId} null: the source's), for a model shipped under a name of its own
+     * rather than the name of the study run that made it; every other metadata field is kept.
+     */
+    public static WrittenCheckpoint servable(Path source, Path target, String group, String runId)
+            throws CheckpointException, IOException {
         if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the export must go to another file than its source " + source);
         }
@@ -35,7 +44,21 @@ public final class ServingExport {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             ema.forEach((name, tensor) -> arrays.put(name, tensor.toNDArray(manager)));
-            return CheckpointWriter.write(target, checkpoint.metadata(), Map.of(CheckpointFormat.GROUP_EMA, arrays));
+            CheckpointMetadata m = checkpoint.metadata();
+            CheckpointMetadata metadata = runId == null
+                    ? m
+                    : new CheckpointMetadata(
+                            runId,
+                            m.step(),
+                            m.imagesSeen(),
+                            m.phase(),
+                            m.ectStage(),
+                            m.network(),
+                            m.trainingConfig(),
+                            m.seeds(),
+                            m.scalars(),
+                            m.createdAt());
+            return CheckpointWriter.write(target, metadata, Map.of(CheckpointFormat.GROUP_EMA, arrays));
         }
     }
 }

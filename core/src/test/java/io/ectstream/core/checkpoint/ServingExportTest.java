@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,31 @@ class ServingExportTest {
             assertArrayEquals(
                     original.generate(seeds, SamplerSettings.ect(2)), exported.generate(seeds, SamplerSettings.ect(2)));
         }
+    }
+
+    @Test
+    void anExportUnderAnotherRunIdKeepsEveryOtherFieldAndTheWeights() throws Exception {
+        Path source = trainingCheckpoint();
+        Path target = root.resolve("serving/shipped.ckpt");
+        ServingExport.servable(source, target, CheckpointFormat.GROUP_STUDENT, "shipped-model");
+
+        LoadedCheckpoint full = CheckpointReader.read(source, null, null);
+        LoadedCheckpoint export = CheckpointReader.read(target, null, null);
+        CheckpointMetadata a = full.metadata();
+        CheckpointMetadata b = export.metadata();
+        assertEquals("teacher", a.runId());
+        assertEquals("shipped-model", b.runId());
+        assertEquals(
+                List.of(a.step(), a.imagesSeen(), a.phase(), a.ectStage(), a.network(), a.seeds(), a.scalars()),
+                List.of(b.step(), b.imagesSeen(), b.phase(), b.ectStage(), b.network(), b.seeds(), b.scalars()));
+        assertEquals(a.createdAt(), b.createdAt());
+        Map<String, HostTensor> served = export.group(CheckpointFormat.GROUP_EMA);
+        full.group(CheckpointFormat.GROUP_STUDENT)
+                .forEach((name, tensor) ->
+                        assertArrayEquals(tensor.data(), served.get(name).data(), name));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ServingExport.servable(source, root.resolve("bad.ckpt"), CheckpointFormat.GROUP_EMA, "../x"));
     }
 
     @Test

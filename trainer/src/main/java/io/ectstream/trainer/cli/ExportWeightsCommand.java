@@ -65,6 +65,13 @@ public class ExportWeightsCommand implements Callable<Integer> {
                             + " weights of a training checkpoint, for a short tuning run whose EMA still lags; ckpt format only)")
     String weights = "ema";
 
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
+            description =
+                    "the export's run id (ckpt format; default: the checkpoint's): the name a sampler serves it under")
+    String runId;
+
     public ExportWeightsCommand() {}
 
     @Override
@@ -81,6 +88,10 @@ public class ExportWeightsCommand implements Callable<Integer> {
         if (group == null) {
             return 2;
         }
+        if (format == Format.safetensors && runId != null) {
+            spec.commandLine().getErr().println("error: --run-id is for the ckpt format only");
+            return 2;
+        }
         if (format == Format.safetensors && !group.equals(CheckpointFormat.GROUP_EMA)) {
             spec.commandLine().getErr().println("error: --weights student is for the ckpt format only");
             return 2;
@@ -90,7 +101,7 @@ public class ExportWeightsCommand implements Callable<Integer> {
                 ReferenceWeights.export(checkpoint, out);
                 digest = Sha256.of(out);
             } else {
-                WrittenCheckpoint written = ServingExport.servable(checkpoint, out, group);
+                WrittenCheckpoint written = ServingExport.servable(checkpoint, out, group, runId);
                 digest = new Sha256.FileDigest(written.sizeBytes(), written.sha256());
             }
         } catch (CheckpointException | IllegalArgumentException e) {
