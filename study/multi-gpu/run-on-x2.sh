@@ -26,6 +26,8 @@ rounds=${ROUNDS:-5}                    # timed rounds, each reported
 window=${WINDOW:-512}                  # requests kept in flight: the load
 latency_requests=${LATENCY_REQUESTS:-100}
 sample_batches=${SAMPLE_BATCHES:-128,1024}
+skip_sample=${SKIP_SAMPLE:-}           # non-empty: no in-process bench-sample step (measured in an earlier run)
+jfr_dir=${JFR_DIR:-}                   # non-empty: a Java Flight Recording of each bench-sampler and serve JVM there
 bs=127.0.0.1:$port
 # Broker data and the benchmark checkpoints (~220 MB each) stay out of OUTDIR, which comes back to the caller.
 work=$(mktemp -d "${TMPDIR:-/tmp}/run-on-x2.XXXXXX")
@@ -71,10 +73,21 @@ fi
 nvidia-smi --query-gpu=timestamp,index,memory.used,utilization.gpu --format=csv,noheader -lms 500 \
   > "$out/smi.csv" 2>/dev/null & pids+=($!)
 
+# jfr_opts NAME: the JVM options of a step, with a flight recording NAME.jfr in JFR_DIR when it is set.
+jfr_opts() {
+  local base=${ECTSTREAM_JAVA_OPTS:--Xmx16g}
+  if [ -n "$jfr_dir" ]; then
+    mkdir -p "$jfr_dir"
+    echo "$base -XX:StartFlightRecording=filename=$jfr_dir/$1.jfr,settings=profile"
+  else
+    echo "$base"
+  fi
+}
+
 # 1. In-process sampling on one GPU, then on both at once (one copy and one thread per GPU).
-step bench-sample-1 150 "$ectstream" bench-sample --config "$config" --device "$single" --batches "$sample_batches" \
+[ -n "$skip_sample" ] || step bench-sample-1 150 "$ectstream" bench-sample --config "$config" --device "$single" --batches "$sample_batches" \
   --steps 1 --warmup 3 --repeats 10 --json "$out/bench-sample-1.json"
-step bench-sample-2 150 "$ectstream" bench-sample --config "$config" --device "$pair" --batches "$sample_batches" \
+[ -n "$skip_sample" ] || step bench-sample-2 150 "$ectstream" bench-sample --config "$config" --device "$pair" --batches "$sample_batches" \
   --steps 1 --warmup 3 --repeats 10 --json "$out/bench-sample-2.json"
 
 # 2. The broker (embedded KRaft, its data under OUTDIR), platform topics with 2 request partitions.
@@ -86,9 +99,9 @@ load=(--bootstrap-servers "$bs" --network "$network" --steps 1 --max-batch "$max
       --requests "$requests" --rounds "$rounds" --window "$window" --latency-requests "$latency_requests")
 
 # 3. One sampler process: 1 generator, then 2 (serve --device gpu:0,1's shape: one consumer, one partition used).
-step sampler-1gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$single" --work-dir "$work/w-1gen" \
+step sampler-1gen 240 env ECTSTREAM_JAVA_OPTS="$(jfr_opts sampler-1gen)" "$ectstream" bench-sampler "${load[@]}" --device "$single" --work-dir "$work/w-1gen" \
   --json "$out/sampler-1gen.json"
-step sampler-2gen 240 "$ectstream" bench-sampler "${load[@]}" --device "$pair" --work-dir "$work/w-2gen" \
+step sampler-2gen 240 env ECTSTREAM_JAVA_OPTS="$(jfr_opts sampler-2gen)" "$ectstream" bench-sampler "${load[@]}" --device "$pair" --work-dir "$work/w-2gen" \
   --json "$out/sampler-2gen.json"
 
 # 4. Two serve processes, one per GPU, in one group over a request topic of 2 partitions (topics create's rule).
@@ -102,7 +115,7 @@ IFS=, read -r -a each <<< "${pair#gpu:}"
 i=0
 for d in "${each[@]}"; do
   [[ $d == cpu || $d == gpu* ]] || d="gpu:$d"
-  "$ectstream" serve --bootstrap-servers "$bs" --device "$d" --store "$work/w-2proc/store" --group-id mp \
+  env ECTSTREAM_JAVA_OPTS="$(jfr_opts "serve-$i")" "$ectstream" serve --bootstrap-servers "$bs" --device "$d" --store "$work/w-2proc/store" --group-id mp \
     --checkpoints-topic mp.checkpoints --requests-topic mp.requests --evaluation-requests-topic mp.evaluation-requests \
     --results-topic mp.results --errors-topic mp.errors --http-port -1 --max-batch "$max_batch" --no-batch-invariant \
     --max-in-flight $((2 * window)) --default-deadline-ms 0 --max-queued-user-cost 100000000 \
@@ -122,6 +135,8 @@ def load(name):
     with open(os.path.join(out, name)) as f:
         return json.load(f)
 for name in ("bench-sample-1.json", "bench-sample-2.json"):
+    if not os.path.exists(os.path.join(out, name)):
+        continue
     for m in load(name)["measurements"]:
         print(f"{name}: {m['device']} batch {m['batch']}: {m['imagesPerSecond']:.1f} images/s")
 one = load("sampler-1gen.json")["endToEndImagesPerSecond"]

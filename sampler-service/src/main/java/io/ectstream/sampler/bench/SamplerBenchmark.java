@@ -144,9 +144,9 @@ public final class SamplerBenchmark {
                     + String.format(
                             java.util.Locale.ROOT,
                             "network %s (%,d parameters), %d-step ECT, format %s, batch %d%s, %d requests x %d images, window %d%n"
-                                    + "in-process batched forward: %.1f images/s (median of the rounds)%n"
+                                    + "in-process batched forward: %s%n"
                                     + "end-to-end through Kafka:   %.1f images/s (median; rounds %s)%n"
-                                    + "ratio end-to-end / in-process: %.3f (median of the per-round ratios)%n"
+                                    + "ratio end-to-end / in-process: %s%n"
                                     + "1-image request latency at light load (%d sequential requests): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
                                     + "service during the throughput run: %s",
                             settings.network(),
@@ -160,12 +160,20 @@ public final class SamplerBenchmark {
                             settings.requests(),
                             settings.imagesPerRequest(),
                             settings.window(),
-                            inProcessImagesPerSecond,
+                            Double.isNaN(inProcessImagesPerSecond)
+                                    ? "not measured (the generators run in the external serve processes)"
+                                    : String.format(
+                                            java.util.Locale.ROOT,
+                                            "%.1f images/s (median of the rounds)",
+                                            inProcessImagesPerSecond),
                             endToEndImagesPerSecond,
                             endToEndRounds.stream()
                                     .map(r -> String.format(java.util.Locale.ROOT, "%.1f", r))
                                     .toList(),
-                            ratio,
+                            Double.isNaN(ratio)
+                                    ? "-"
+                                    : String.format(
+                                            java.util.Locale.ROOT, "%.3f (median of the per-round ratios)", ratio),
                             settings.latencyRequests(),
                             p50Ms,
                             p99Ms,
