@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.mirror;
 
+import io.ectstream.evaluator.stream.StreamsSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.TopicLayout;
@@ -96,7 +97,7 @@ public final class JsonMirror implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), limit);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), limit);
         // No global store here: this only silences the warning Streams logs at every start while it is off.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        StreamsSettings.enableGlobalProcessingExceptionHandler(p);
         return p;
     }
 

@@ -37,7 +37,10 @@ class StreamsSettingsWarningsTest {
                 warnings(JsonMirror.properties(KafkaClientSettings.of("localhost:9092"), "mirror", dir.resolve("m"))));
     }
 
-    /** What StreamsConfig logs at WARN or above for these properties. */
+    /**
+     * What StreamsConfig logs at WARN or above for these properties, and for the settings of the main consumer, from
+     * which Streams' partition assignor builds a StreamsConfig of its own at every start.
+     */
     private static List<String> warnings(Properties properties) {
         Logger streamsConfigLog = (Logger) LoggerFactory.getLogger(StreamsConfig.class);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
@@ -45,7 +48,8 @@ class StreamsSettingsWarningsTest {
         captured.start();
         streamsConfigLog.addAppender(captured);
         try {
-            new StreamsConfig(properties);
+            StreamsConfig config = new StreamsConfig(properties);
+            new StreamsConfig(config.getMainConsumerConfigs("group", "client", 0));
         } finally {
             streamsConfigLog.detachAppender(captured);
         }
