@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  * once symbolic links are resolved.
  */
 public final class CheckpointStore {
+    /** The store root when none is given: serve's default --store, where republish --checkpoint copies files. */
+    public static final String DEFAULT_ROOT = "runs/checkpoints";
+
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FILE_NAME = Pattern.compile("step-(\\d{9,})\\.ckpt");
 

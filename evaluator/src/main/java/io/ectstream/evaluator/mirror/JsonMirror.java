@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.mirror;
 
+import io.ectstream.evaluator.stream.StreamsSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.TopicLayout;
@@ -81,7 +82,8 @@ public final class JsonMirror implements AutoCloseable {
         return new JsonMirror(streams, stateDir);
     }
 
-    static Properties properties(KafkaClientSettings settings, String applicationId, Path stateDir) {
+    /** The mirror's Kafka Streams properties (exactly-once, room for the largest result as JSON). */
+    public static Properties properties(KafkaClientSettings settings, String applicationId, Path stateDir) {
         Properties p = new Properties();
         p.putAll(settings.clientProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -94,6 +96,8 @@ public final class JsonMirror implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 4L * limit);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), limit);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), limit);
+        // No global store here: this only silences the warning Streams logs at every start while it is off.
+        StreamsSettings.enableGlobalProcessingExceptionHandler(p);
         return p;
     }
 

@@ -64,20 +64,47 @@ public final class CheckpointScorer {
         this.progressIntervalNanos = progressIntervalNanos;
     }
 
+    /** Takes the results of one pass as soon as they are ready (the score command appends and prints them). */
+    @FunctionalInterface
+    public interface ResultSink {
+        void accept(List<ScoreResult> results) throws IOException;
+    }
+
     /** One result per sampler of the config, in its order. */
     public List<ScoreResult> score(ScoreConfig config) throws CheckpointException, IOException {
-        Path file = config.checkpoint();
+        List<ScoreResult> results = new ArrayList<>();
+        score(List.of(config), results::addAll);
+        return results;
+    }
+
+    /**
+     * Every pass (e.g. one per t_mid) on one load of their common checkpoint: each pass's results, one per sampler
+     * in its order, go to the sink before the next pass starts.
+     */
+    public void score(List<ScoreConfig> passes, ResultSink sink) throws CheckpointException, IOException {
+        if (passes.isEmpty()) {
+            throw new IllegalArgumentException("nothing to score: no pass");
+        }
+        Path file = passes.get(0).checkpoint();
+        for (ScoreConfig pass : passes) {
+            if (!pass.checkpoint().equals(file)) {
+                throw new IllegalArgumentException(
+                        "passes of one load score one checkpoint, not " + file + " and " + pass.checkpoint());
+            }
+        }
         CheckpointMetadata metadata = CheckpointReader.readMetadata(file);
         requireWeights(file, loader.weights());
         String sha256 = CheckpointReader.sha256Hex(file);
-        List<ScoreResult> results = new ArrayList<>();
         // no expectation: the loader then checks the file against its own stored hash
         try (ImageGenerator generator = loader.load(file, null)) {
-            for (ScoreSampler sampler : config.samplers()) {
-                results.add(scoreOne(generator, metadata, sha256, sampler, config));
+            for (ScoreConfig pass : passes) {
+                List<ScoreResult> results = new ArrayList<>();
+                for (ScoreSampler sampler : pass.samplers()) {
+                    results.add(scoreOne(generator, metadata, sha256, sampler, pass));
+                }
+                sink.accept(results);
             }
         }
-        return results;
     }
 
     /** A clear refusal, before any work, of a file that lacks the weights asked for. */

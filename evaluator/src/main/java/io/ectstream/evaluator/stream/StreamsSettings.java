@@ -35,12 +35,22 @@ public final class StreamsSettings {
         p.put(
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
-        // The same for the global store's processing (Streams warns at every start while it is not enabled).
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The same for the global store's processing.
+        enableGlobalProcessingExceptionHandler(p);
         p.put(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         p.putAll(config.streams().overrides());
         return p;
+    }
+
+    /**
+     * Lets the processing exception handler cover global stores, as Kafka 5.0 will by default: Streams warns at
+     * every start while it is off. Also given to the main consumer, whose partition assignor builds a second
+     * StreamsConfig from the consumer's settings alone and would warn once more.
+     */
+    public static void enableGlobalProcessingExceptionHandler(Properties p) {
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     }
 }

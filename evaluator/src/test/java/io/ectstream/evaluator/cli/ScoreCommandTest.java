@@ -3,7 +3,13 @@ package io.ectstream.evaluator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointExpectation;
+import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.core.checkpoint.ModelLoader;
+import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.core.sampling.Precision;
 import io.ectstream.evaluator.driver.TinyCheckpoint;
 import io.ectstream.evaluator.features.ImageBatch;
 import io.ectstream.evaluator.features.RandomProjectionExtractor;
@@ -18,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -122,8 +130,25 @@ class ScoreCommandTest {
                 TinyCheckpoint.write(dir, "tuned", 8, Phase.ECT, 2, 5L).getCheckpointUri());
         Path stats = referenceStats(dir);
         Path together = dir.resolve("together.jsonl");
+        ScoreCommand command = new ScoreCommand();
+        Map<String, Integer> loads = new ConcurrentHashMap<>();
+        command.loaders = (device, weights) -> {
+            ModelLoader real = new CheckpointModelLoader(device, false, Precision.FP32, weights);
+            return new ModelLoader() {
+                @Override
+                public ImageGenerator load(Path file, CheckpointExpectation expected) throws CheckpointException {
+                    loads.merge(file.getFileName() + " " + weights, 1, Integer::sum);
+                    return real.load(file, expected);
+                }
+
+                @Override
+                public String weights() {
+                    return real.weights();
+                }
+            };
+        };
         CommandsTest.run(
-                new ScoreCommand(),
+                command,
                 "--checkpoint",
                 first + "," + second,
                 "--sampler",
@@ -143,6 +168,14 @@ class ScoreCommandTest {
                 "--device",
                 "cpu");
         List<ScoreResult> all = ScoreResultsFile.read(together);
+        // each checkpoint's weights are loaded once, every t_mid scored on them
+        assertEquals(
+                Map.of(
+                        first.getFileName() + " ema", 1,
+                        first.getFileName() + " student", 1,
+                        second.getFileName() + " ema", 1,
+                        second.getFileName() + " student", 1),
+                loads);
         // per checkpoint and weights: ect1 and ect2 at the first t_mid, then ect2 at the second
         assertEquals(12, all.size());
         assertEquals(

@@ -12,28 +12,13 @@ import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.TopicSpec;
-import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
-import io.ectstream.schemas.FidReport;
-import io.ectstream.schemas.FidWindow;
-import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
-import io.ectstream.schemas.GenerationResult;
-import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
-import io.ectstream.schemas.ModelVersion;
-import io.ectstream.schemas.NetworkConfig;
-import io.ectstream.schemas.Phase;
-import io.ectstream.schemas.SamplerKind;
-import io.ectstream.schemas.Timings;
-import io.ectstream.schemas.TrafficPurpose;
-import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroCodec;
-import java.nio.ByteBuffer;
+import io.ectstream.schemas.serde.SampleRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +44,6 @@ import org.junit.jupiter.api.Timeout;
 @BrokerTest
 class JsonMirrorOnBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Instant NOW = Instant.ofEpochMilli(1_790_000_000_123L);
     private static final String SHA = "ab".repeat(32);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,13 +69,13 @@ class JsonMirrorOnBrokerTest {
         String errors = layout.get(TopicRole.ERRORS).name();
 
         try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-            send(producer, layout, TopicRole.CHECKPOINTS, "run-1", checkpointEvent());
-            send(producer, layout, TopicRole.PROGRESS, "run-1", trainingProgress());
+            send(producer, layout, TopicRole.CHECKPOINTS, "run-1", SampleRecords.checkpointEvent());
+            send(producer, layout, TopicRole.PROGRESS, "run-1", SampleRecords.trainingProgress());
             send(producer, layout, TopicRole.REQUESTS, "req-1", generationRequest("req-1"));
             send(producer, layout, TopicRole.EVALUATION_REQUESTS, "eval-1", generationRequest("eval-1"));
-            send(producer, layout, TopicRole.RESULTS, "req-1", generationResult());
-            send(producer, layout, TopicRole.ERRORS, "req-2", generationError());
-            send(producer, layout, TopicRole.FID, "run-1@2000", fidReport());
+            send(producer, layout, TopicRole.RESULTS, "req-1", SampleRecords.generationResult());
+            send(producer, layout, TopicRole.ERRORS, "req-2", SampleRecords.generationError());
+            send(producer, layout, TopicRole.FID, "run-1@2000", SampleRecords.fidReport());
             producer.send(new ProducerRecord<>(
                             layout.get(TopicRole.FID).name(), "garbage", "not avro".getBytes(StandardCharsets.UTF_8)))
                     .get();
@@ -127,7 +111,7 @@ class JsonMirrorOnBrokerTest {
                             "run-1",
                             tree("{\"runId\":\"run-1\",\"step\":10,\"imagesSeen\":1280,\"totalImages\":12800,"
                                     + "\"phase\":\"PRETRAIN\",\"ectStage\":0,\"loss\":0.5,\"imagesPerSecond\":42.5,"
-                                    + "\"etaSeconds\":null,\"timestamp\":\"2026-09-21T14:13:20.123Z\"}")),
+                                    + "\"etaSeconds\":300.0,\"timestamp\":\"2026-09-21T14:13:20.123Z\"}")),
                     readJson(kafka, "mirror.ect.train.progress.json"));
             assertEquals(
                     Map.of("req-1", tree(requestJson("req-1"))), readJson(kafka, "mirror.ect.generate.requests.json"));
@@ -148,9 +132,9 @@ class JsonMirrorOnBrokerTest {
                     Map.of(
                             "run-1@2000",
                             tree("{\"modelVersion\":{\"runId\":\"run-1\",\"step\":2000,\"phase\":\"ECT\",\"sha256\":\""
-                                    + SHA + "\"},\"sampler\":\"ECT\",\"steps\":2,\"purpose\":\"EVALUATION\","
-                                    + "\"numSamples\":1000,\"fid\":12.625,\"featureExtractorId\":\"feature-net:x\","
-                                    + "\"referenceStatsId\":\"ref:y\",\"window\":{\"kind\":\"ROLLING\",\"size\":500},"
+                                    + SHA + "\"},\"sampler\":\"EDM_HEUN\",\"steps\":35,\"purpose\":\"EVALUATION\","
+                                    + "\"numSamples\":10000,\"fid\":12.5,\"featureExtractorId\":\"fmnist-cnn@0123\","
+                                    + "\"referenceStatsId\":\"fmnist-train@4567\",\"window\":{\"kind\":\"ROLLING\",\"size\":5000},"
                                     + "\"imagesSeen\":256000,\"createdAt\":\"2026-09-21T14:13:20.123Z\"}")),
                     readJson(kafka, "mirror.ect.eval.fid.json"));
 
@@ -159,8 +143,8 @@ class JsonMirrorOnBrokerTest {
             assertEquals(2, errorCopies.size());
             assertEquals("req-2", errorCopies.get(0).key());
             assertEquals(
-                    JSON.readTree("{\"requestId\":\"req-2\",\"code\":\"TOO_COSTLY\",\"reason\":\"costs 700\","
-                            + "\"component\":\"sampler-service\",\"sourceTopic\":\"mirror.ect.generate.requests\","
+                    JSON.readTree("{\"requestId\":null,\"code\":\"UNDECODABLE\",\"reason\":\"not Avro\","
+                            + "\"component\":\"sampler-service\",\"sourceTopic\":\"ect.generate.requests\","
                             + "\"sourcePartition\":1,\"sourceOffset\":42,\"originalBytes\":\"CQk=\","
                             + "\"occurredAt\":\"2026-09-21T14:13:20.123Z\"}"),
                     JSON.readTree(errorCopies.get(0).value()));
@@ -177,13 +161,14 @@ class JsonMirrorOnBrokerTest {
             GenerationError avro = new AvroCodec<>(GenerationError.class)
                     .decode(readAllBytes(kafka, errors).get(1));
             assertEquals(ErrorCode.UNDECODABLE, avro.getCode());
+            assertEquals("json-mirror", avro.getComponent());
         }
     }
 
     private static String requestJson(String id) {
         return "{\"requestId\":\"" + id + "\",\"model\":{\"runId\":\"run-1\",\"step\":null},\"numImages\":4,"
                 + "\"steps\":2,\"seed\":7,\"tMid\":0.821,\"outputFormat\":\"RAW_UINT8\",\"replyTopic\":\"my.replies\","
-                + "\"sampler\":\"ECT\",\"purpose\":\"EVALUATION\",\"deadlineMs\":30000,"
+                + "\"sampler\":\"ECT\",\"purpose\":\"EVALUATION\",\"deadlineMs\":null,"
                 + "\"createdAt\":\"2026-09-21T14:13:20.123Z\"}";
     }
 
@@ -276,121 +261,9 @@ class JsonMirrorOnBrokerTest {
         }
     }
 
-    private static CheckpointEvent checkpointEvent() {
-        return CheckpointEvent.newBuilder()
-                .setRunId("run-1")
-                .setStep(2000)
-                .setImagesSeen(256_000)
-                .setPhase(Phase.ECT)
-                .setEctStage(3)
-                .setNetwork(NetworkConfig.newBuilder()
-                        .setImgResolution(32)
-                        .setInChannels(3)
-                        .setOutChannels(3)
-                        .setModelChannels(128)
-                        .setChannelMult(List.of(2, 2, 2))
-                        .setChannelMultEmb(4)
-                        .setNumBlocks(4)
-                        .setAttnResolutions(List.of(16))
-                        .setDropout(0.2)
-                        .setSigmaData(0.5)
-                        .build())
-                .setCheckpointUri("run-1/step-000002000.ckpt")
-                .setSizeBytes(1_234_567)
-                .setSha256(SHA)
-                .setCreatedAt(NOW)
-                .setTrainingLoss(0.125)
-                .build();
-    }
-
-    private static TrainingProgress trainingProgress() {
-        return TrainingProgress.newBuilder()
-                .setRunId("run-1")
-                .setStep(10)
-                .setImagesSeen(1280)
-                .setTotalImages(12_800)
-                .setPhase(Phase.PRETRAIN)
-                .setEctStage(0)
-                .setLoss(0.5)
-                .setImagesPerSecond(42.5)
-                .setEtaSeconds(null)
-                .setTimestamp(NOW)
-                .build();
-    }
-
     private static GenerationRequest generationRequest(String id) {
-        return GenerationRequest.newBuilder()
+        return GenerationRequest.newBuilder(SampleRecords.generationRequest())
                 .setRequestId(id)
-                .setModel(ModelSelector.newBuilder()
-                        .setRunId("run-1")
-                        .setStep(null)
-                        .build())
-                .setNumImages(4)
-                .setSteps(2)
-                .setSeed(7L)
-                .setTMid(0.821)
-                .setOutputFormat(ImageFormat.RAW_UINT8)
-                .setReplyTopic("my.replies")
-                .setSampler(SamplerKind.ECT)
-                .setPurpose(TrafficPurpose.EVALUATION)
-                .setDeadlineMs(30_000L)
-                .setCreatedAt(NOW)
-                .build();
-    }
-
-    private static ModelVersion version() {
-        return new ModelVersion("run-1", 2000L, Phase.ECT, SHA);
-    }
-
-    private static GenerationResult generationResult() {
-        return GenerationResult.newBuilder()
-                .setRequestId("req-1")
-                .setModelVersion(version())
-                .setImages(List.of(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.wrap(new byte[] {(byte) 255})))
-                .setImageFormat(ImageFormat.RAW_UINT8)
-                .setChannels(1)
-                .setHeight(28)
-                .setWidth(28)
-                .setSeed(7)
-                .setSteps(2)
-                .setTMid(0.821)
-                .setSampler(SamplerKind.ECT)
-                .setPurpose(TrafficPurpose.USER)
-                .setChunkIndex(1)
-                .setChunkCount(3)
-                .setFirstImageIndex(64)
-                .setTimings(new Timings(1.5, 20.0, 2.0, 24.0))
-                .setCreatedAt(NOW)
-                .build();
-    }
-
-    private static GenerationError generationError() {
-        return GenerationError.newBuilder()
-                .setRequestId("req-2")
-                .setCode(ErrorCode.TOO_COSTLY)
-                .setReason("costs 700")
-                .setComponent("sampler-service")
-                .setSourceTopic("mirror.ect.generate.requests")
-                .setSourcePartition(1)
-                .setSourceOffset(42L)
-                .setOriginalBytes(ByteBuffer.wrap(new byte[] {9, 9}))
-                .setOccurredAt(NOW)
-                .build();
-    }
-
-    private static FidReport fidReport() {
-        return FidReport.newBuilder()
-                .setModelVersion(version())
-                .setSampler(SamplerKind.ECT)
-                .setSteps(2)
-                .setPurpose(TrafficPurpose.EVALUATION)
-                .setNumSamples(1000)
-                .setFid(12.625)
-                .setFeatureExtractorId("feature-net:x")
-                .setReferenceStatsId("ref:y")
-                .setWindow(new FidWindow(FidWindowKind.ROLLING, 500L))
-                .setImagesSeen(256_000L)
-                .setCreatedAt(NOW)
                 .build();
     }
 }

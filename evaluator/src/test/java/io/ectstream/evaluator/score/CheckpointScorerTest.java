@@ -11,6 +11,7 @@ import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.checkpoint.CheckpointReader;
+import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageGenerator;
 import io.ectstream.core.sampling.ImageShape;
@@ -103,6 +104,56 @@ class CheckpointScorerTest {
             assertEquals("ema", expectedEma.get(i).weights());
         }
         assertTrue(Files.size(grids.resolve(CheckpointScorer.gridFileName("training", 7, "ect2-student"))) > 0);
+    }
+
+    /** Several passes on one load give, pass by pass, what one score call per pass gives. */
+    @Test
+    void passesOnOneLoadEqualOneScoreCallPerPass() throws Exception {
+        ScoreConfig low =
+                new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1, ScoreSampler.ECT2), 12, 3, 0.4, 5, null);
+        ScoreConfig high = new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT2), 12, 3, 1.2, 5, null);
+        int[] loads = {0};
+        CheckpointModelLoader real = new CheckpointModelLoader(Device.cpu());
+        ModelLoader counting = (file, expected) -> {
+            loads[0]++;
+            return real.load(file, expected);
+        };
+        RandomProjectionExtractor extractor = new RandomProjectionExtractor(SHAPE, D, 5);
+        List<List<ScoreResult>> passes = new ArrayList<>();
+        new CheckpointScorer(counting, extractor, reference, "cpu").score(List.of(low, high), passes::add);
+
+        assertEquals(1, loads[0]);
+        assertEquals(
+                List.of(untimed(score(low)), untimed(score(high))),
+                passes.stream().map(CheckpointScorerTest::untimed).toList());
+        assertEquals(
+                List.of(0.4, 0.4, 1.2),
+                passes.stream().flatMap(List::stream).map(ScoreResult::tMid).toList());
+    }
+
+    /** The results without their timings, which differ run to run. */
+    static List<ScoreResult> untimed(List<ScoreResult> results) {
+        return results.stream()
+                .map(r -> new ScoreResult(
+                        r.runId(),
+                        r.step(),
+                        r.imagesSeen(),
+                        r.phase(),
+                        r.ectStage(),
+                        r.checkpointSha256(),
+                        r.weights(),
+                        r.sampler(),
+                        r.networkEvaluations(),
+                        r.samples(),
+                        r.seed(),
+                        r.tMid(),
+                        r.fid(),
+                        r.extractorId(),
+                        r.referenceId(),
+                        0,
+                        0,
+                        r.device()))
+                .toList();
     }
 
     @Test

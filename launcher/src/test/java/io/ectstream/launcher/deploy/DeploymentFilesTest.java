@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -290,117 +292,106 @@ class DeploymentFilesTest {
      * the same command and environment checks, plus the references and probes that only exist after merging.
      * Skipped where kubectl is not installed.
      */
-    @Test
-    void kustomizeOverlaysRenderAndTheirMergedObjectsPassTheChecks() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "gpu"})
+    void kustomizeOverlayRendersAndItsMergedObjectsPassTheChecks(String overlay) throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl not installed: rendering not checked");
-        for (String overlay : List.of("local", "gpu")) {
-            String rendered = kustomize(repo.resolve("k8s/overlays").resolve(overlay));
-            List<JsonNode> docs = readAll(rendered, overlay);
-            Checker checker = new Checker();
-            checker.checkFile("rendered " + overlay, docs);
-            assertEquals(List.of(), checker.problems, overlay);
-            assertTrue(
-                    checker.invocations.containsAll(
-                            Set.of("pipeline", "serve", "evaluate", "topics create", "evaluation-driver")),
-                    overlay + ": " + checker.invocations);
+        String rendered = kustomize(repo.resolve("k8s/overlays").resolve(overlay));
+        List<JsonNode> docs = readAll(rendered, overlay);
+        Checker checker = new Checker();
+        checker.checkFile("rendered " + overlay, docs);
+        assertEquals(List.of(), checker.problems, overlay);
+        assertTrue(
+                checker.invocations.containsAll(
+                        Set.of("pipeline", "serve", "evaluate", "topics create", "evaluation-driver")),
+                overlay + ": " + checker.invocations);
 
-            Map<String, JsonNode> byKindName = new LinkedHashMap<>();
-            for (JsonNode d : docs) {
-                byKindName.put(
-                        d.path("kind").asText() + "/"
-                                + d.path("metadata").path("name").asText(),
-                        d);
-                if (!d.path("kind").asText().equals("Namespace")) {
-                    assertEquals(
-                            "ectstream", d.path("metadata").path("namespace").asText(), overlay + " " + d.path("kind"));
-                }
+        Map<String, JsonNode> byKindName = new LinkedHashMap<>();
+        for (JsonNode d : docs) {
+            byKindName.put(
+                    d.path("kind").asText() + "/"
+                            + d.path("metadata").path("name").asText(),
+                    d);
+            if (!d.path("kind").asText().equals("Namespace")) {
+                assertEquals(
+                        "ectstream", d.path("metadata").path("namespace").asText(), overlay + " " + d.path("kind"));
             }
-            JsonNode trainerPod = podSpec(byKindName.get("Job/trainer"));
-            String trainingMap = null;
-            for (JsonNode v : trainerPod.path("volumes")) {
-                if (v.has("configMap")) {
-                    trainingMap = v.path("configMap").path("name").asText();
-                }
+        }
+        JsonNode trainerPod = podSpec(byKindName.get("Job/trainer"));
+        String trainingMap = null;
+        for (JsonNode v : trainerPod.path("volumes")) {
+            if (v.has("configMap")) {
+                trainingMap = v.path("configMap").path("name").asText();
             }
-            assertTrue(
-                    trainingMap != null
-                            && trainingMap.startsWith("ectstream-training-")
-                            && byKindName.containsKey("ConfigMap/" + trainingMap),
-                    overlay + ": trainer mounts " + trainingMap);
+        }
+        assertTrue(
+                trainingMap != null
+                        && trainingMap.startsWith("ectstream-training-")
+                        && byKindName.containsKey("ConfigMap/" + trainingMap),
+                overlay + ": trainer mounts " + trainingMap);
 
-            JsonNode sampler = podSpec(byKindName.get("Deployment/sampler"))
-                    .path("containers")
-                    .get(0);
-            List<String> args = strings(sampler.path("args"));
-            String httpPort = optionValue(args, "--http-port");
-            JsonNode readiness = sampler.path("readinessProbe").path("httpGet");
-            assertEquals("/ready", readiness.path("path").asText(), overlay);
-            String probePort = readiness.path("port").asText();
-            for (JsonNode port : sampler.path("ports")) {
-                if (port.path("name").asText().equals(probePort)) {
-                    probePort = port.path("containerPort").asText();
-                }
+        JsonNode sampler =
+                podSpec(byKindName.get("Deployment/sampler")).path("containers").get(0);
+        List<String> args = strings(sampler.path("args"));
+        String httpPort = optionValue(args, "--http-port");
+        JsonNode readiness = sampler.path("readinessProbe").path("httpGet");
+        assertEquals("/ready", readiness.path("path").asText(), overlay);
+        String probePort = readiness.path("port").asText();
+        for (JsonNode port : sampler.path("ports")) {
+            if (port.path("name").asText().equals(probePort)) {
+                probePort = port.path("containerPort").asText();
             }
-            assertEquals(httpPort, probePort, overlay + ": readiness probe port vs --http-port");
+        }
+        assertEquals(httpPort, probePort, overlay + ": readiness probe port vs --http-port");
 
-            String device = overlay.equals("gpu") ? "gpu" : "auto";
-            assertEquals(device, optionValue(args, "--device"), overlay + " sampler --device");
+        String device = overlay.equals("gpu") ? "gpu" : "auto";
+        assertEquals(device, optionValue(args, "--device"), overlay + " sampler --device");
+        assertEquals(
+                device, optionValue(strings(trainerPod.path("containers").get(0).path("args")), "--device"), overlay);
+        if (overlay.equals("gpu")) {
             assertEquals(
-                    device,
-                    optionValue(strings(trainerPod.path("containers").get(0).path("args")), "--device"),
-                    overlay);
-            if (overlay.equals("gpu")) {
+                    "1",
+                    sampler.path("resources")
+                            .path("limits")
+                            .path("nvidia.com/gpu")
+                            .asText(),
+                    "gpu sampler");
+            assertTrue(
+                    sampler.path("envFrom").size() == 1 && sampler.path("env").size() == 7,
+                    "gpu patch merged: " + sampler);
+            for (JsonNode pod : List.of(trainerPod, podSpec(byKindName.get("Deployment/sampler")))) {
+                assertEquals("nvidia", pod.path("runtimeClassName").asText(), "gpu runtime class");
+                assertEquals(
+                        "true",
+                        pod.path("nodeSelector").path("nvidia.com/gpu.present").asText(),
+                        "gpu node selector");
+                JsonNode container = pod.path("containers").get(0);
                 assertEquals(
                         "1",
-                        sampler.path("resources")
+                        container
+                                .path("resources")
                                 .path("limits")
                                 .path("nvidia.com/gpu")
                                 .asText(),
-                        "gpu sampler");
-                assertTrue(
-                        sampler.path("envFrom").size() == 1
-                                && sampler.path("env").size() == 7,
-                        "gpu patch merged: " + sampler);
-                for (JsonNode pod : List.of(trainerPod, podSpec(byKindName.get("Deployment/sampler")))) {
-                    assertEquals("nvidia", pod.path("runtimeClassName").asText(), "gpu runtime class");
-                    assertEquals(
-                            "true",
-                            pod.path("nodeSelector")
-                                    .path("nvidia.com/gpu.present")
-                                    .asText(),
-                            "gpu node selector");
-                    JsonNode container = pod.path("containers").get(0);
-                    assertEquals(
-                            "1",
-                            container
-                                    .path("resources")
-                                    .path("limits")
-                                    .path("nvidia.com/gpu")
-                                    .asText(),
-                            "gpu limit");
-                    assertEquals(
-                            "4",
-                            container
-                                    .path("resources")
-                                    .path("requests")
-                                    .path("cpu")
-                                    .asText(),
-                            "gpu pods request 4 cores (their OMP_NUM_THREADS)");
-                }
-                assertTrue(byKindName.containsKey("ScaledObject/sampler"), "gpu: KEDA ScaledObject");
-            } else {
+                        "gpu limit");
                 assertEquals(
-                        "ReadWriteOnce",
-                        byKindName
-                                .get("PersistentVolumeClaim/checkpoints")
-                                .path("spec")
-                                .path("accessModes")
-                                .get(0)
-                                .asText());
-                assertTrue(byKindName.containsKey("HorizontalPodAutoscaler/sampler"), "local: HPA");
+                        "4",
+                        container.path("resources").path("requests").path("cpu").asText(),
+                        "gpu pods request 4 cores (their OMP_NUM_THREADS)");
             }
-            checkOperations(overlay, docs, byKindName);
+            assertTrue(byKindName.containsKey("ScaledObject/sampler"), "gpu: KEDA ScaledObject");
+        } else {
+            assertEquals(
+                    "ReadWriteOnce",
+                    byKindName
+                            .get("PersistentVolumeClaim/checkpoints")
+                            .path("spec")
+                            .path("accessModes")
+                            .get(0)
+                            .asText());
+            assertTrue(byKindName.containsKey("HorizontalPodAutoscaler/sampler"), "local: HPA");
         }
+        checkOperations(overlay, docs, byKindName);
     }
 
     /**

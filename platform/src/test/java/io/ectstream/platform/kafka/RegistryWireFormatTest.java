@@ -14,14 +14,9 @@ import io.ectstream.kafka.embedded.ApicurioRegistryServer;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.GenerationResult;
-import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelVersion;
-import io.ectstream.schemas.Phase;
-import io.ectstream.schemas.SamplerKind;
-import io.ectstream.schemas.Timings;
-import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
+import io.ectstream.schemas.serde.SampleRecords;
 import io.ectstream.schemas.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -31,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,7 +78,7 @@ class RegistryWireFormatTest {
                 fromFlags("--wire-format", "registry", "--schema-registry-url", registry.apiUrl());
         var serde = registryFormat.serde(GenerationResult.class);
         var singleObject = RecordFormat.SINGLE_OBJECT.serde(GenerationResult.class);
-        GenerationResult record = result();
+        GenerationResult record = SampleRecords.generationResult();
 
         KafkaClientSettings settings = KafkaClientSettings.of(kafka.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(settings, Map.of())) {
@@ -196,37 +190,5 @@ class RegistryWireFormatTest {
         new SpecificDatumWriter<>(GenerationResult.class).write(record, encoder);
         encoder.flush();
         return out.toByteArray();
-    }
-
-    private static GenerationResult result() {
-        return GenerationResult.newBuilder()
-                .setRequestId("req-1")
-                .setModelVersion(ModelVersion.newBuilder()
-                        .setRunId("run-1")
-                        .setStep(2000)
-                        .setPhase(Phase.ECT)
-                        .setSha256("ab".repeat(32))
-                        .build())
-                .setImages(List.of(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.wrap(new byte[] {(byte) 255})))
-                .setImageFormat(ImageFormat.RAW_UINT8)
-                .setChannels(1)
-                .setHeight(28)
-                .setWidth(28)
-                .setSeed(7)
-                .setSteps(2)
-                .setTMid(0.821)
-                .setSampler(SamplerKind.ECT)
-                .setPurpose(TrafficPurpose.USER)
-                .setChunkIndex(1)
-                .setChunkCount(3)
-                .setFirstImageIndex(64)
-                .setTimings(Timings.newBuilder()
-                        .setQueuedMs(1.5)
-                        .setGenerationMs(20)
-                        .setEncodeMs(2)
-                        .setTotalMs(24)
-                        .build())
-                .setCreatedAt(Instant.ofEpochMilli(1_790_000_000_123L))
-                .build();
     }
 }

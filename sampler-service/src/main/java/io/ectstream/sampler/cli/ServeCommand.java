@@ -1,6 +1,7 @@
 package io.ectstream.sampler.cli;
 
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
+import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.checkpoint.ModelLoader;
 import io.ectstream.core.device.DeviceChoice;
 import io.ectstream.core.device.DeviceOptions;
@@ -46,7 +47,7 @@ public class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--store",
-            defaultValue = "runs/checkpoints",
+            defaultValue = CheckpointStore.DEFAULT_ROOT,
             description = "Checkpoint store root; checkpoint URIs may not leave it (default ${DEFAULT-VALUE}).")
     Path store;
 

@@ -21,13 +21,16 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 
-/** One fully populated record of every contract, for round-trip tests. */
-final class SampleRecords {
-    static final Instant NOW = Instant.ofEpochMilli(1_790_000_000_123L);
+/**
+ * One fully populated record of every contract, for round-trip tests; other modules use it through the schemas
+ * test-jar.
+ */
+public final class SampleRecords {
+    public static final Instant NOW = Instant.ofEpochMilli(1_790_000_000_123L);
 
     private SampleRecords() {}
 
-    static NetworkConfig network() {
+    public static NetworkConfig network() {
         return NetworkConfig.newBuilder()
                 .setImgResolution(32)
                 .setInChannels(3)
@@ -42,7 +45,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static ModelVersion version() {
+    public static ModelVersion version() {
         return ModelVersion.newBuilder()
                 .setRunId("run-1")
                 .setStep(2000)
@@ -51,7 +54,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static CheckpointEvent checkpointEvent() {
+    public static CheckpointEvent checkpointEvent() {
         return CheckpointEvent.newBuilder()
                 .setRunId("run-1")
                 .setStep(2000)
@@ -67,7 +70,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static TrainingProgress trainingProgress() {
+    public static TrainingProgress trainingProgress() {
         return TrainingProgress.newBuilder()
                 .setRunId("run-1")
                 .setStep(10)
@@ -82,7 +85,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static GenerationRequest generationRequest() {
+    public static GenerationRequest generationRequest() {
         return GenerationRequest.newBuilder()
                 .setRequestId("req-1")
                 .setModel(ModelSelector.newBuilder()
@@ -101,7 +104,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static GenerationResult generationResult() {
+    public static GenerationResult generationResult() {
         return GenerationResult.newBuilder()
                 .setRequestId("req-1")
                 .setModelVersion(version())
@@ -128,7 +131,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static GenerationError generationError() {
+    public static GenerationError generationError() {
         return GenerationError.newBuilder()
                 .setRequestId(null)
                 .setCode(ErrorCode.UNDECODABLE)
@@ -142,7 +145,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static FidReport fidReport() {
+    public static FidReport fidReport() {
         return FidReport.newBuilder()
                 .setModelVersion(version())
                 .setSampler(SamplerKind.EDM_HEUN)

@@ -1,6 +1,7 @@
 package io.ectstream.trainer.cli;
 
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.RecordFormatOptions;
 import io.ectstream.schemas.CheckpointEvent;
@@ -53,11 +54,8 @@ public class RepublishCommand implements Callable<Integer> {
     @Option(
             names = "--store-root",
             description = "Checkpoint store root the event URIs are relative to (default: the parent of --run-dir;"
-                    + " with --checkpoint the sampler's default store, " + DEFAULT_STORE + ").")
+                    + " with --checkpoint the sampler's default store, " + CheckpointStore.DEFAULT_ROOT + ").")
     Path storeRoot;
-
-    /** serve's default --store. */
-    static final String DEFAULT_STORE = "runs/checkpoints";
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
@@ -89,7 +87,7 @@ public class RepublishCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give either --run-dir or --checkpoint");
         }
         if (checkpoint != null) {
-            Path root = storeRoot != null ? storeRoot : Path.of(DEFAULT_STORE);
+            Path root = storeRoot != null ? storeRoot : Path.of(CheckpointStore.DEFAULT_ROOT);
             try {
                 runDir = StoredCheckpoints.copyIntoStore(root, checkpoint).getParent();
             } catch (CheckpointException | IOException e) {
