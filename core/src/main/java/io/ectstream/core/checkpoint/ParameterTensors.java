@@ -2,9 +2,11 @@ package io.ectstream.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import io.ectstream.core.device.GradMode;
 import io.ectstream.core.network.ParameterNames;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +42,13 @@ public final class ParameterTensors {
                                 + " in the checkpoint, the network needs " + parameter.getShape());
             }
             if (parameter.isInitialized()) {
-                parameter.getArray().set(java.nio.FloatBuffer.wrap(tensor.data()));
+                // copied in place (index_put_), not with NDArray.set(Buffer), whose JNI prints libtorch's
+                // "AutoNonVariableTypeMode is deprecated" warning, and which re-points the array's storage
+                NDArray target = parameter.getArray();
+                try (NDManager scratch = target.getManager().newSubManager();
+                        GradMode off = GradMode.disabled()) {
+                    target.set(new NDIndex("..."), tensor.toNDArray(scratch));
+                }
             } else {
                 parameter.setInitializer((m, shape, dataType) -> tensor.toNDArray(m));
                 parameter.initialize(manager, DataType.FLOAT32);

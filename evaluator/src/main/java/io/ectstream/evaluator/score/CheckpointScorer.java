@@ -141,7 +141,11 @@ public final class CheckpointScorer {
         double seconds = progress.elapsedSeconds();
         double value = fid.distance(GaussianStatistics.of(moments));
         if (config.gridDir() != null) {
-            String gridLabel = isEma() ? sampler.label() : sampler.label() + "-" + loader.weights();
+            // 2-step grids at several t_mid values would otherwise overwrite each other
+            String tMidLabel = sampler == ScoreSampler.ECT2 && config.tMid() != SamplerSettings.DEFAULT_T_MID
+                    ? "-tmid" + config.tMid()
+                    : "";
+            String gridLabel = sampler.label() + tMidLabel + (isEma() ? "" : "-" + loader.weights());
             writeGrid(config.gridDir(), metadata, gridLabel, gridImages, generator.shape());
         }
         ScoreResult result = new ScoreResult(

@@ -131,6 +131,34 @@ class CheckpointScorerTest {
                 passes.stream().flatMap(List::stream).map(ScoreResult::tMid).toList());
     }
 
+    @Test
+    void twoStepGridsOfSeveralTMidValuesKeepOneFileEach() throws Exception {
+        Path grids = dir.resolve("tmid-grids");
+        ScoreConfig standard = new ScoreConfig(
+                checkpoint,
+                List.of(ScoreSampler.ECT1, ScoreSampler.ECT2),
+                12,
+                3,
+                SamplerSettings.DEFAULT_T_MID,
+                5,
+                grids);
+        ScoreConfig high =
+                new ScoreConfig(checkpoint, List.of(ScoreSampler.ECT1, ScoreSampler.ECT2), 12, 3, 1.2, 5, grids);
+        RandomProjectionExtractor extractor = new RandomProjectionExtractor(SHAPE, D, 5);
+        new CheckpointScorer(new CheckpointModelLoader(Device.cpu()), extractor, reference, "cpu")
+                .score(List.of(standard, high), results -> {});
+
+        // 1 step does not depend on t_mid, so its grid keeps its name; the 2-step grids differ by t_mid
+        try (var files = Files.list(grids)) {
+            assertEquals(
+                    java.util.Set.of(
+                            CheckpointScorer.gridFileName("tiny-ect", 7, "ect1"),
+                            CheckpointScorer.gridFileName("tiny-ect", 7, "ect2"),
+                            CheckpointScorer.gridFileName("tiny-ect", 7, "ect2-tmid1.2")),
+                    files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
     /** The results without their timings, which differ run to run. */
     static List<ScoreResult> untimed(List<ScoreResult> results) {
         return results.stream()
