@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link RunPlan} (diffusion pretraining, ECT tuning, or both in a row) on one device. Resumes from
+ * Runs a {@link RunPlan} (diffusion pretraining, ECT tuning, or both in a row) on one device, or data-parallel on
+ * several ({@link DataParallelStep}). Resumes from
  * the newest checkpoint of the run when there is one: same schedule (stage from the phase iteration), same
  * data order (from the images seen) and same noise (the engine is reseeded from (seed, step) every step).
  * Each step runs in its own sub-manager and reads nothing back from the device unless it logs or checkpoints.
