@@ -160,6 +160,31 @@ class DataParallelTest {
                 events.checkpoints.stream().map(c -> c.getStep()).toList());
     }
 
+    /** Shard k's draws come from (seed, step, k): a data-parallel run stopped and resumed ends where a straight one does. */
+    @Test
+    void aResumedDataParallelRunRepeatsItsDraws(@TempDir Path dir) throws Exception {
+        TrainingConfig config = TinyRuns.config("dp-repeat", 0.02, 0.02, 4);
+        RunPlan plan = RunPlan.pipeline(config);
+        TrainingLoop.Result straight =
+                new TrainingLoop(config, plan, TinyRuns.dataset(12), dir.resolve("a"), TWO_CPUS, null, null).run();
+        Path b = dir.resolve("b");
+        new TrainingLoop(config, plan, TinyRuns.dataset(12), b, TWO_CPUS, null, null).run(9);
+        TrainingLoop.Result resumed =
+                new TrainingLoop(config, plan, TinyRuns.dataset(12), b, TWO_CPUS, null, null).run();
+        assertEquals(straight.step(), resumed.step());
+        var left = CheckpointReader.read(straight.lastCheckpoint(), null, null);
+        var right = CheckpointReader.read(resumed.lastCheckpoint(), null, null);
+        for (String group : new String[] {CheckpointFormat.GROUP_STUDENT, CheckpointFormat.GROUP_EMA}) {
+            for (String name : left.group(group).keySet()) {
+                assertArrayEquals(
+                        left.group(group).get(name).data(),
+                        right.group(group).get(name).data(),
+                        0f,
+                        group + "/" + name);
+            }
+        }
+    }
+
     @Test
     void aBatchThatDoesNotSplitEvenlyIsRefusedBeforeTraining(@TempDir Path dir) {
         TrainingConfig config = TinyRuns.config("dp-uneven", 0.04, 0.04, 4);
