@@ -20,7 +20,8 @@ public final class DeviceOptions {
             description =
                     "auto (a GPU when a CUDA libtorch and a GPU are found, else the CPU, said in one line), cpu, gpu (the"
                             + " first GPU) or gpu:N (fails at once without it; see `ectstream doctor`); serve, bench-sample and"
-                            + " bench-sampler also take a list, one generator per entry: gpu:0,1 (default ${DEFAULT-VALUE}).")
+                            + " bench-sampler also take a list, one generator per entry: gpu:0,1; train, pipeline and bench-train"
+                            + " train data-parallel on a list, one replica per entry, the batch split evenly (default ${DEFAULT-VALUE}).")
     String device = "auto";
 
     @Option(

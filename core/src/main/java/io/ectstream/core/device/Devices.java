@@ -32,12 +32,15 @@ public final class Devices {
         if (choice.size() > 1) {
             throw new IllegalArgumentException("--device " + choice + " names " + choice.size()
                     + " devices, but this command runs one network on one device: give one (e.g. gpu:0); only serve,"
-                    + " bench-sample and bench-sampler take a list");
+                    + " bench-sample, bench-sampler, train, pipeline and bench-train take a list");
         }
         return selectAll(options, env).get(0);
     }
 
-    /** One device per generator the option names ({@link DeviceChoice}): serve and the sampling benchmarks. */
+    /**
+     * One device per entry the option names ({@link DeviceChoice}): a generator each in serve and the sampling
+     * benchmarks, a data-parallel replica each in train, pipeline and bench-train.
+     */
     public static List<Device> selectAll(DeviceOptions options) {
         return selectAll(options, System.getenv());
     }

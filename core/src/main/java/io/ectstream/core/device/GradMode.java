@@ -13,9 +13,15 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class GradMode implements AutoCloseable {
     private final boolean restore;
+    private final boolean restoreTo;
 
     private GradMode(boolean restore) {
+        this(restore, true);
+    }
+
+    private GradMode(boolean restore, boolean restoreTo) {
         this.restore = restore;
+        this.restoreTo = restoreTo;
     }
 
     public static GradMode disabled() {
@@ -27,6 +33,16 @@ public final class GradMode implements AutoCloseable {
         return new GradMode(was);
     }
 
+    /**
+     * Turns recording on for the current thread until closed, without DJL's GradientCollector (of which only one may
+     * exist per process): data-parallel training records on one thread per replica at once.
+     */
+    public static GradMode enabled() {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        return new GradMode(!was, false);
+    }
+
     /** Whether this thread records gradients now (always false on engines other than PyTorch). */
     public static boolean recording() {
         return PtEngine.ENGINE_NAME.equals(Engine.getInstance().getEngineName()) && JniUtils.isGradMode();
@@ -35,7 +51,7 @@ public final class GradMode implements AutoCloseable {
     @Override
     public void close() {
         if (restore) {
-            JniUtils.setGradMode(true);
+            JniUtils.setGradMode(restoreTo);
         }
     }
 }

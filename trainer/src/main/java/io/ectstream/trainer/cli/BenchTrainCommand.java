@@ -12,9 +12,12 @@ import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.PhaseConfig;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.loop.DataFeed;
+import io.ectstream.trainer.loop.DataParallelStep;
 import io.ectstream.trainer.loop.RunPlan;
 import io.ectstream.trainer.loop.TrainingModel;
 import io.ectstream.trainer.loop.TrainingStep;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -89,7 +92,7 @@ public class BenchTrainCommand implements Callable<Integer> {
             Measurement m = measure(
                     options.load(),
                     "pretrain".equals(phase) ? Phase.PRETRAIN : Phase.ECT,
-                    Devices.select(options.device),
+                    Devices.selectAll(options.device),
                     warmup,
                     steps);
             System.out.println(m.line());
@@ -101,20 +104,74 @@ public class BenchTrainCommand implements Callable<Integer> {
     }
 
     public static Measurement measure(TrainingConfig config, Phase phase, Device device, int warmup, int steps) {
+        return measure(config, phase, List.of(device), warmup, steps);
+    }
+
+    /**
+     * Several devices: the data-parallel step over one replica per device, images/s of the whole group (the peak
+     * GPU memory is the first device's).
+     */
+    public static Measurement measure(TrainingConfig config, Phase phase, List<Device> devices, int warmup, int steps) {
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("need steps >= 1 and warmup >= 0");
         }
         PhaseConfig pc = phase == Phase.ECT ? config.ect() : config.pretrain();
+        DataParallelStep.shardSize(pc.batch(), devices.size());
         RunPlan.Stretch stretch = new RunPlan.Stretch(phase, pc, 0, 0);
+        Device device = devices.get(0);
+        List<TrainingModel> replicas = new ArrayList<>();
         try (GpuMemoryProbe probe = new GpuMemoryProbe(device).start();
                 TrainingModel model = new TrainingModel(config.networkFor(phase), device, config.seed())) {
             model.newOptimizer(pc);
             ImageDataset data = synthetic(config, Math.max(pc.batch() * 2, 64));
-            TrainingStep step = new TrainingStep(
-                    model,
-                    new DataFeed(data, config.seed()),
-                    config.seed(),
-                    config.network().sigmaData());
+            DataFeed feed = new DataFeed(data, config.seed());
+            DataParallelStep group = null;
+            StepRun step;
+            if (devices.size() == 1) {
+                TrainingStep single = new TrainingStep(
+                        model, feed, config.seed(), config.network().sigmaData());
+                step = single::run;
+            } else {
+                replicas.add(model);
+                for (Device other : devices.subList(1, devices.size())) {
+                    TrainingModel replica = new TrainingModel(config.networkFor(phase), other, config.seed());
+                    replica.newOptimizer(pc);
+                    replica.copyFrom(model);
+                    replicas.add(replica);
+                }
+                group = new DataParallelStep(
+                        replicas, feed, config.seed(), config.network().sigmaData());
+                step = group::run;
+            }
+            try {
+                return timed(config, phase, pc, stretch, step, warmup, steps, model, devices, probe);
+            } finally {
+                if (group != null) {
+                    group.close();
+                }
+                for (TrainingModel replica : replicas.subList(Math.min(1, replicas.size()), replicas.size())) {
+                    replica.close();
+                }
+            }
+        }
+    }
+
+    private interface StepRun {
+        NDArray run(RunPlan.Stretch stretch, long step, long imagesSeen);
+    }
+
+    private static Measurement timed(
+            TrainingConfig config,
+            Phase phase,
+            PhaseConfig pc,
+            RunPlan.Stretch stretch,
+            StepRun step,
+            int warmup,
+            int steps,
+            TrainingModel model,
+            List<Device> devices,
+            GpuMemoryProbe probe) {
+        {
             for (int i = 0; i < warmup; i++) {
                 try (NDArray loss = step.run(stretch, i, (long) i * pc.batch())) {
                     loss.getFloat();
@@ -138,7 +195,7 @@ public class BenchTrainCommand implements Callable<Integer> {
                     steps,
                     seconds,
                     model.parameters().size(),
-                    device.toString(),
+                    devices.size() == 1 ? devices.get(0).toString() : devices + " data-parallel",
                     probe.peakBytes().orElse(-1));
         }
     }

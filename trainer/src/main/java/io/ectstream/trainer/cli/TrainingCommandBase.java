@@ -22,6 +22,7 @@ import io.ectstream.trainer.publish.PublisherConfig;
 import io.ectstream.trainer.publish.TrainingEvents;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
             options.applyThreads();
             TrainingConfig config = options.load();
             RunPlan plan = plan(config);
-            Device device = Devices.select(options.device);
+            List<Device> devices = Devices.selectAll(options.device);
             ImageDataset dataset = Datasets.open(config.data().toSpec(config.network()));
             TrainingLoop.Result result;
             try (ServiceLifecycle life = ops.lifecycle("trainer").withShutdownHook()) {
@@ -111,7 +112,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
                                     plan,
                                     dataset,
                                     options.storeRoot(),
-                                    device,
+                                    devices,
                                     owned != null ? owned : events,
                                     initCheckpoint())
                             .stopWhen(life::shuttingDown);

@@ -11,4 +11,9 @@ public final class StepSeeds {
         z = z ^ (z >>> 31);
         return (int) (z ^ (z >>> 32)) & Integer.MAX_VALUE;
     }
+
+    /** The engine seed of shard {@code shard} of a data-parallel step: a function of (run seed, step, shard). */
+    public static int forShard(long runSeed, long step, int shard) {
+        return forStep(forStep(runSeed, step), shard);
+    }
 }

@@ -18,13 +18,16 @@ import io.ectstream.trainer.loop.TrainingCheckpoints.Position;
 import io.ectstream.trainer.publish.TrainingEvents;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link RunPlan} (diffusion pretraining, ECT tuning, or both in a row) on one device. Resumes from
+ * Runs a {@link RunPlan} (diffusion pretraining, ECT tuning, or both in a row) on one device, or data-parallel on
+ * several ({@link DataParallelStep}). Resumes from
  * the newest checkpoint of the run when there is one: same schedule (stage from the phase iteration), same
  * data order (from the images seen) and same noise (the engine is reseeded from (seed, step) every step).
  * Each step runs in its own sub-manager and reads nothing back from the device unless it logs or checkpoints.
@@ -42,7 +45,7 @@ public final class TrainingLoop {
     private final RunPlan plan;
     private final ImageDataset dataset;
     private final TrainingCheckpoints checkpoints;
-    private final Device device;
+    private final List<Device> devices;
     private final TrainingEvents events;
     private final Path initCheckpoint;
 
@@ -58,11 +61,32 @@ public final class TrainingLoop {
             Device device,
             TrainingEvents events,
             Path initCheckpoint) {
+        this(config, plan, dataset, storeRoot, List.of(device), events, initCheckpoint);
+    }
+
+    /**
+     * Several devices train data-parallel ({@link DataParallelStep}): one replica per device, the first one's EMA,
+     * checkpoints and progress are the run's. Every phase's batch must divide evenly by the device count.
+     */
+    public TrainingLoop(
+            TrainingConfig config,
+            RunPlan plan,
+            ImageDataset dataset,
+            Path storeRoot,
+            List<Device> devices,
+            TrainingEvents events,
+            Path initCheckpoint) {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("no device to train on");
+        }
+        for (Stretch stretch : plan.stretches()) {
+            DataParallelStep.shardSize(stretch.config().batch(), devices.size());
+        }
         this.config = config;
         this.plan = plan;
         this.dataset = dataset;
         this.checkpoints = new TrainingCheckpoints(storeRoot, config.runId());
-        this.device = device;
+        this.devices = List.copyOf(devices);
         this.events = events == null ? TrainingEvents.NONE : events;
         this.initCheckpoint = initCheckpoint;
         if (!dataset.shape()
@@ -96,13 +120,16 @@ public final class TrainingLoop {
         Optional<LoadedCheckpoint> newest = checkpoints.newest();
         Phase startPhase = newest.map(c -> c.metadata().phase())
                 .orElse(plan.stretches().get(0).phase());
-        TrainingModel model = new TrainingModel(config.networkFor(startPhase), device, config.seed());
+        TrainingModel model = new TrainingModel(config.networkFor(startPhase), devices.get(0), config.seed());
+        List<TrainingModel> replicas = new ArrayList<>();
+        StepRunner trainingStep = null;
         try {
-            TrainingStep trainingStep = stepFor(model);
             LossMeter progressLoss = new LossMeter(model.manager());
             LossMeter checkpointLoss = new LossMeter(model.manager());
             Position at = start(model, newest);
             Stretch current = stretchOf(at.phase());
+            replicate(model, replicas, current);
+            trainingStep = stepFor(model, replicas);
             long step = at.step();
             long imagesSeen = at.imagesSeen();
             ProgressMeter meter = new ProgressMeter(imagesSeen);
@@ -112,7 +139,7 @@ public final class TrainingLoop {
                     config.runId(),
                     plan.totalSteps(),
                     plan.totalImages(),
-                    device,
+                    devices.size() == 1 ? devices.get(0) : devices + " (data-parallel)",
                     step);
             while (step < plan.totalSteps() && step < stopAtStep && !stopRequested.getAsBoolean()) {
                 Stretch stretch = plan.at(step);
@@ -125,11 +152,14 @@ public final class TrainingLoop {
                         TrainingModel rebuilt = model.rebuiltFromEma(next);
                         model.close();
                         model = rebuilt;
-                        trainingStep = stepFor(model);
+                        closeAll(replicas, trainingStep);
                         progressLoss = new LossMeter(model.manager());
                         checkpointLoss = new LossMeter(model.manager());
                     }
                     model.newOptimizer(stretch.config());
+                    replicate(model, replicas, stretch);
+                    trainingStep.close();
+                    trainingStep = stepFor(model, replicas);
                     current = stretch;
                     LOG.info(
                             "phase {} starts at step {}: student and EMA initialised from the teacher's EMA"
@@ -166,16 +196,74 @@ public final class TrainingLoop {
             }
             return new Result(step, imagesSeen, last);
         } finally {
+            closeAll(replicas, trainingStep);
             model.close();
         }
     }
 
-    private TrainingStep stepFor(TrainingModel model) {
-        return new TrainingStep(
-                model,
-                new DataFeed(dataset, config.seed()),
-                config.seed(),
-                config.network().sigmaData());
+    /** One training step on one device or data-parallel over several. */
+    private interface StepRunner extends AutoCloseable {
+        NDArray run(Stretch stretch, long step, long imagesSeen);
+
+        @Override
+        void close();
+    }
+
+    private StepRunner stepFor(TrainingModel model, List<TrainingModel> replicas) {
+        DataFeed feed = new DataFeed(dataset, config.seed());
+        if (replicas.isEmpty()) {
+            TrainingStep single = new TrainingStep(
+                    model, feed, config.seed(), config.network().sigmaData());
+            return new StepRunner() {
+                @Override
+                public NDArray run(Stretch stretch, long step, long imagesSeen) {
+                    return single.run(stretch, step, imagesSeen);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+        List<TrainingModel> all = new ArrayList<>();
+        all.add(model);
+        all.addAll(replicas);
+        DataParallelStep group =
+                new DataParallelStep(all, feed, config.seed(), config.network().sigmaData());
+        return new StepRunner() {
+            @Override
+            public NDArray run(Stretch stretch, long step, long imagesSeen) {
+                return group.run(stretch, step, imagesSeen);
+            }
+
+            @Override
+            public void close() {
+                group.close();
+            }
+        };
+    }
+
+    /**
+     * Makes the replicas on devices 2.. copies of {@code model} (weights and optimizer state, the phase's optimizer
+     * kind), building them first where there are none: weights are copied, never drawn per device.
+     */
+    private void replicate(TrainingModel model, List<TrainingModel> replicas, Stretch stretch) {
+        if (replicas.isEmpty()) {
+            for (Device device : devices.subList(1, devices.size())) {
+                replicas.add(new TrainingModel(model.spec(), device, config.seed()));
+            }
+        }
+        for (TrainingModel replica : replicas) {
+            replica.newOptimizer(stretch.config());
+            replica.copyFrom(model);
+        }
+    }
+
+    private static void closeAll(List<TrainingModel> replicas, StepRunner step) {
+        if (step != null) {
+            step.close();
+        }
+        replicas.forEach(TrainingModel::close);
+        replicas.clear();
     }
 
     private Position start(TrainingModel model, Optional<LoadedCheckpoint> newest)

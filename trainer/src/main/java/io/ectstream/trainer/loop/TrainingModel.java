@@ -87,6 +87,29 @@ public final class TrainingModel implements AutoCloseable {
                 : new Adam(manager, parameters.size(), o.beta1(), o.beta2(), o.eps());
     }
 
+    /** Replaces the optimizer (tests: one that records the gradient it is given). */
+    void useOptimizer(Optimizer replacement) {
+        optimizer = replacement;
+    }
+
+    /**
+     * This replica becomes a copy of {@code source} (possibly on another device): student weights, optimizer moments
+     * and step count. The EMA is not copied: data-parallel training keeps it on the first replica only.
+     */
+    public void copyFrom(TrainingModel source) {
+        try (NDManager scratch = source.manager.newSubManager()) {
+            Device here = manager.getDevice();
+            parameters.assign(source.parameters.flatValues(scratch).toDevice(here, true));
+            Map<String, NDArray> state = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : source.optimizer.state().entrySet()) {
+                NDArray copy = e.getValue().toDevice(here, true);
+                copy.attach(scratch);
+                state.put(e.getKey(), copy);
+            }
+            optimizer.restore(state, source.optimizer.steps());
+        }
+    }
+
     /** D(x, sigma) in training mode with the given dropout masks; sigma [N, 1, 1, 1]. */
     public DenoiserPass pass(ParameterStore ps, DropoutMasks masks) {
         return (x, sigma) -> denoiser.denoise(ps, x, sigma.reshape(-1), true, Mode.TRAINING, masks);

@@ -13,8 +13,8 @@ public final class Adam extends MomentOptimizer {
     }
 
     @Override
-    public void step(FlatParameters parameters, NDManager stepManager, double lr) {
-        NDArray g = GradientGuard.sanitize(parameters.flatGradients(stepManager));
+    public void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
+        NDArray g = GradientGuard.sanitize(gradient);
         long t = moments.update(g);
         double bias1 = 1 - Math.pow(moments.beta1, t);
         double bias2 = 1 - Math.pow(moments.beta2, t);

@@ -14,7 +14,15 @@ public interface Optimizer {
      * One update with learning rate {@code lr} from the parameters' current gradients (made finite first).
      * Reads nothing back from the device.
      */
-    void step(FlatParameters parameters, NDManager stepManager, double lr);
+    default void step(FlatParameters parameters, NDManager stepManager, double lr) {
+        apply(parameters, parameters.flatGradients(stepManager), stepManager, lr);
+    }
+
+    /**
+     * One update with learning rate {@code lr} from the given flat gradient (made finite first), not the
+     * parameters' own: data-parallel training applies the gradient reduced over all replicas.
+     */
+    void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr);
 
     /** Updates done so far (the t of the bias corrections). */
     long steps();

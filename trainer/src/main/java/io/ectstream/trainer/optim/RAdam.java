@@ -18,8 +18,8 @@ public final class RAdam extends MomentOptimizer {
     }
 
     @Override
-    public void step(FlatParameters parameters, NDManager stepManager, double lr) {
-        NDArray g = GradientGuard.sanitize(parameters.flatGradients(stepManager));
+    public void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
+        NDArray g = GradientGuard.sanitize(gradient);
         long t = moments.update(g);
         double beta2 = moments.beta2;
         double bias1 = 1 - Math.pow(moments.beta1, t);
