@@ -54,6 +54,12 @@ public record CheckpointMetadata(
         return node;
     }
 
+    /** The same metadata under another run id. */
+    public CheckpointMetadata withRunId(String newRunId) {
+        return new CheckpointMetadata(
+                newRunId, step, imagesSeen, phase, ectStage, network, trainingConfig, seeds, scalars, createdAt);
+    }
+
     static CheckpointMetadata fromJson(com.fasterxml.jackson.databind.ObjectMapper mapper, JsonNode node)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         return new CheckpointMetadata(

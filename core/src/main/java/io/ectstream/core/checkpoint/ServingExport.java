@@ -44,20 +44,9 @@ public final class ServingExport {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             ema.forEach((name, tensor) -> arrays.put(name, tensor.toNDArray(manager)));
-            CheckpointMetadata m = checkpoint.metadata();
             CheckpointMetadata metadata = runId == null
-                    ? m
-                    : new CheckpointMetadata(
-                            runId,
-                            m.step(),
-                            m.imagesSeen(),
-                            m.phase(),
-                            m.ectStage(),
-                            m.network(),
-                            m.trainingConfig(),
-                            m.seeds(),
-                            m.scalars(),
-                            m.createdAt());
+                    ? checkpoint.metadata()
+                    : checkpoint.metadata().withRunId(runId);
             return CheckpointWriter.write(target, metadata, Map.of(CheckpointFormat.GROUP_EMA, arrays));
         }
     }
