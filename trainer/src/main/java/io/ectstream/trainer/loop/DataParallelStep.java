@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
  * shard at a time; the backward passes, most of the work, run at once. On a GPU the forward kernels are queued, not
  * waited for, so the devices overlap anyway.
  */
-public final class DataParallelStep implements AutoCloseable {
+public final class DataParallelStep implements StepRunner {
     private static final Object ENGINE_RANDOM = new Object();
 
     private final List<TrainingModel> replicas;
@@ -70,6 +70,7 @@ public final class DataParallelStep implements AutoCloseable {
     }
 
     /** Runs global step {@code step} of {@code stretch}; returns the batch loss, owned by the first replica's manager. */
+    @Override
     public NDArray run(Stretch stretch, long step, long imagesSeen) {
         PhaseConfig phase = stretch.config();
         int n = replicas.size();

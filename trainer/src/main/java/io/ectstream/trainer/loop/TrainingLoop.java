@@ -152,7 +152,7 @@ public final class TrainingLoop {
                         TrainingModel rebuilt = model.rebuiltFromEma(next);
                         model.close();
                         model = rebuilt;
-                        closeAll(replicas, trainingStep);
+                        closeReplicas(replicas);
                         progressLoss = new LossMeter(model.manager());
                         checkpointLoss = new LossMeter(model.manager());
                     }
@@ -196,50 +196,23 @@ public final class TrainingLoop {
             }
             return new Result(step, imagesSeen, last);
         } finally {
-            closeAll(replicas, trainingStep);
+            if (trainingStep != null) {
+                trainingStep.close();
+            }
+            closeReplicas(replicas);
             model.close();
         }
-    }
-
-    /** One training step on one device or data-parallel over several. */
-    private interface StepRunner extends AutoCloseable {
-        NDArray run(Stretch stretch, long step, long imagesSeen);
-
-        @Override
-        void close();
     }
 
     private StepRunner stepFor(TrainingModel model, List<TrainingModel> replicas) {
         DataFeed feed = new DataFeed(dataset, config.seed());
         if (replicas.isEmpty()) {
-            TrainingStep single = new TrainingStep(
-                    model, feed, config.seed(), config.network().sigmaData());
-            return new StepRunner() {
-                @Override
-                public NDArray run(Stretch stretch, long step, long imagesSeen) {
-                    return single.run(stretch, step, imagesSeen);
-                }
-
-                @Override
-                public void close() {}
-            };
+            return new TrainingStep(model, feed, config.seed(), config.network().sigmaData());
         }
         List<TrainingModel> all = new ArrayList<>();
         all.add(model);
         all.addAll(replicas);
-        DataParallelStep group =
-                new DataParallelStep(all, feed, config.seed(), config.network().sigmaData());
-        return new StepRunner() {
-            @Override
-            public NDArray run(Stretch stretch, long step, long imagesSeen) {
-                return group.run(stretch, step, imagesSeen);
-            }
-
-            @Override
-            public void close() {
-                group.close();
-            }
-        };
+        return new DataParallelStep(all, feed, config.seed(), config.network().sigmaData());
     }
 
     /**
@@ -258,10 +231,7 @@ public final class TrainingLoop {
         }
     }
 
-    private static void closeAll(List<TrainingModel> replicas, StepRunner step) {
-        if (step != null) {
-            step.close();
-        }
+    private static void closeReplicas(List<TrainingModel> replicas) {
         replicas.forEach(TrainingModel::close);
         replicas.clear();
     }

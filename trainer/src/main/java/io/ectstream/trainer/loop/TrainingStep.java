@@ -24,7 +24,7 @@ import io.ectstream.trainer.loop.RunPlan.Stretch;
  * Every pass, the optimizer and the EMA free their temporaries as they finish ({@link Scoped}, NDScope), so
  * that the step's peak memory is what autograd saves plus one pass's working set.
  */
-public final class TrainingStep {
+public final class TrainingStep implements StepRunner {
     private final TrainingModel model;
     private final DataFeed feed;
     private final long seed;
@@ -38,6 +38,7 @@ public final class TrainingStep {
     }
 
     /** Runs global step {@code step} of {@code stretch}; returns the batch loss, owned by the model's manager. */
+    @Override
     public NDArray run(Stretch stretch, long step, long imagesSeen) {
         PhaseConfig phase = stretch.config();
         long iteration = step - stretch.startStep();
@@ -82,4 +83,8 @@ public final class TrainingStep {
         }
         return loss;
     }
+
+    /** Nothing to release: everything a step allocates dies with its sub-manager. */
+    @Override
+    public void close() {}
 }
