@@ -59,21 +59,7 @@ scorers+=($!)
 wait "${scorers[@]}" || true
 
 # the best final 2-step FID (EMA or student) gets the t_mid sweep and grids
-best=$(python3 - /tmp/tune <<'PY'
-import glob, json, os, sys
-best = None
-for path in glob.glob(os.path.join(sys.argv[1], "*.jsonl")):
-    rows = [json.loads(l) for l in open(path)]
-    rows = [r for r in rows if r["sampler"] == "ect2" and r["phase"] == "ECT"]
-    if not rows:
-        continue
-    last = max(r["step"] for r in rows)
-    for r in rows:
-        if r["step"] == last and (best is None or r["fid"] < best[0]):
-            best = (r["fid"], os.path.basename(path)[:-6], r["step"], r["weights"])
-print(" ".join(map(str, best[1:])) if best else "")
-PY
-)
+best=$(python3 study/fashion-gpu/best_run.py /tmp/tune)
 if [ -n "$best" ]; then
   read -r name step weights <<< "$best"
   ckpt=$(printf '/tmp/tune/%s/step-%09d.ckpt' "$name" "$step")

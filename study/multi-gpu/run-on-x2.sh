@@ -34,26 +34,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/run-on-x2.XXXXXX")
 started=$(date +%s)
 pids=()
 
-log() { echo "[run-on-x2 +$(( $(date +%s) - started ))s] $*" | tee -a "$out/summary.txt" >&2; }
-fail() { log "FAILED: $*"; exit 1; }
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# step NAME LIMIT_S COMMAND...: runs it with its log in OUTDIR/NAME.log, stops everything when it fails.
-step() {
-  local name=$1 limit=$2
-  shift 2
-  log "$name: $*"
-  local rc=0
-  timeout "$limit" "$@" > "$out/$name.log" 2>&1 || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    tail -25 "$out/$name.log" >&2
-    fail "$name (exit $rc$([ "$rc" -eq 124 ] && echo ", over ${limit}s"), log $out/$name.log)"
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/steps.sh"
+trap 'stop_pids; rm -rf "$work"' EXIT
 # await_line FILE TEXT LIMIT_S PID: waits until FILE holds TEXT, failing when PID exits first or time runs out.
 await_line() {
   local file=$1 text=$2 limit=$3 pid=$4 waited=0
@@ -64,14 +46,7 @@ await_line() {
   done
 }
 
-command -v "$ectstream" >/dev/null || fail "no $ectstream on the PATH (run through .gpu/on-device)"
-{ date -u; command -v nvidia-smi >/dev/null && nvidia-smi -L; } > "$out/machine.txt" 2>&1 || true
-if [[ $pair == gpu* ]] && command -v nvidia-smi >/dev/null; then
-  gpus=$(nvidia-smi -L | grep -c '^GPU ' || true)
-  [ "$gpus" -ge 2 ] || fail "this needs two GPUs; nvidia-smi lists $gpus"
-fi
-nvidia-smi --query-gpu=timestamp,index,memory.used,utilization.gpu --format=csv,noheader -lms 500 \
-  > "$out/smi.csv" 2>/dev/null & pids+=($!)
+check_machine "$pair"
 
 # jfr_opts NAME: the JVM options of a step, with a flight recording NAME.jfr in JFR_DIR when it is set.
 jfr_opts() {

@@ -24,38 +24,12 @@ limit=${LIMIT:-80}    # seconds per bench-train run
 started=$(date +%s)
 pids=()
 
-log() { echo "[train-on-x2 +$(( $(date +%s) - started ))s] $*" | tee -a "$out/summary.txt" >&2; }
-fail() { log "FAILED: $*"; exit 1; }
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-# step NAME LIMIT_S COMMAND...: runs it with its log in OUTDIR/NAME.log, stops everything when it fails.
-step() {
-  local name=$1 limit=$2
-  shift 2
-  log "$name: $*"
-  local rc=0
-  timeout "$limit" "$@" > "$out/$name.log" 2>&1 || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    tail -25 "$out/$name.log" >&2
-    fail "$name (exit $rc$([ "$rc" -eq 124 ] && echo ", over ${limit}s"), log $out/$name.log)"
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/steps.sh"
+trap stop_pids EXIT
 # rate NAME: the images/s of the bench-train line in OUTDIR/NAME.log.
 rate() { grep -o '= [0-9.]* images/s' "$out/$1.log" | tail -1 | awk '{print $2}'; }
 
-command -v "$ectstream" >/dev/null || fail "no $ectstream on the PATH (run through .gpu/on-device)"
-{ date -u; command -v nvidia-smi >/dev/null && nvidia-smi -L; } > "$out/machine.txt" 2>&1 || true
-if [[ $pair == gpu* ]] && command -v nvidia-smi >/dev/null; then
-  gpus=$(nvidia-smi -L | grep -c '^GPU ' || true)
-  [ "$gpus" -ge 2 ] || fail "this needs two GPUs; nvidia-smi lists $gpus"
-fi
-if command -v nvidia-smi >/dev/null; then
-  nvidia-smi --query-gpu=timestamp,index,memory.used,utilization.gpu --format=csv,noheader -lms 500 \
-    > "$out/smi.csv" 2>/dev/null & pids+=($!)
-fi
+check_machine "$pair"
 
 for phase in $phases; do
   step "$phase-1" "$limit" "$ectstream" bench-train --config "$config" --phase "$phase" --device "$single" \
