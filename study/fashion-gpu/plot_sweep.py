@@ -4,7 +4,8 @@
     /usr/bin/python3 study/fashion-gpu/plot_sweep.py docs/ect-gpu-sweep.png \
         "1 Mimg teacher:1024:study/fashion-gpu/results/sweep-scores.jsonl" \
         "1 Mimg teacher, long:1024:study/fashion-gpu/results/long-scores.jsonl" \
-        "4 Mimg teacher:4096:study/fashion-gpu/results/tune2-scores.jsonl"
+        "4 Mimg teacher:4096:study/fashion-gpu/results/tune2-scores.jsonl" \
+        "7.7 Mimg teacher:7712.768:study/fashion-gpu/results/tune3-scores.jsonl"
 
 Each series is LABEL:TEACHER_KIMG:SCORES (one JSON line per checkpoint, weights and sampler, as `score --results`
 writes them). Teachers of different lengths share the axes through the issue's own terms: x is the tuning images as a
@@ -59,7 +60,7 @@ for spec in series:
                                 if r["runId"] == recipe and r["sampler"] == sampler
                                 and r.get("weights", "ema") == weights)
                 if points:
-                    ax.plot(*zip(*points), style, color=f"C{color % 10}", marker="o", ms=3,
+                    ax.plot(*zip(*points), style, color=plt.get_cmap("tab20")(color % 20), marker="o", ms=3,
                             label=f"{label} (Heun {heun:.2f}): {recipe}, {weights}")
         color += 1
 for ax, sampler, goal in ((axes[0], "2-step (t_mid 0.821)", 1.2), (axes[1], "1-step", 1.5)):
