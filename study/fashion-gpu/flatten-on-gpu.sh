@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU study's third session (RESULTS.md, issue 18): has the teacher's Heun FID flattened? The shipped teacher's
+# The GPU study's third session (RESULTS.md, issue 18): has the teacher's Heun FID flattened? Session 2's teacher's
 # pretraining resumed from its full checkpoint (step 8000, 4,096 kimg) twice side by side for SECONDS, one run per GPU:
 # - "teacher32": the recipe as it was (configs/fashion-gpu.yaml, batch 512, Adam 1e-3);
 # - "teacher32-b2048": the same from the same checkpoint with batch 2048: this small network leaves the GPU mostly

@@ -2,11 +2,13 @@ package io.ectstream.evaluator.cli;
 
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.fid.GaussianStatistics;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -39,8 +41,15 @@ public class FidCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GaussianStatistics generated = FeatureSources.statistics(a, extractor, null, batchSize);
-        GaussianStatistics reference = FeatureSources.statistics(b, extractor, null, batchSize);
+        GaussianStatistics generated;
+        GaussianStatistics reference;
+        try {
+            generated = FeatureSources.statistics(a, extractor, null, batchSize);
+            reference = FeatureSources.statistics(b, extractor, null, batchSize);
+        } catch (IllegalArgumentException | NoSuchFileException e) {
+            // a missing folder or file, an image folder without --extractor: the user's to fix, no stack trace
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         double fid = new FrechetDistance(reference).distance(generated);
         spec.commandLine().getOut().printf("FID: %.6f%n", fid);
         spec.commandLine().getOut().flush();

@@ -151,6 +151,19 @@ class CommandsTest {
         assertTrue(Double.parseDouble(accuracy.group(1)) > 0.8, out);
     }
 
+    @Test
+    void fidOfAMissingFolderIsOneLineAndExitTwo(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new FidCommand());
+        cli.setErr(new PrintWriter(err));
+        Path missing = dir.resolve("no-such-folder");
+        int exit = cli.execute(
+                missing.toString(), Fixtures.path("features_ref_d64.npy").toString());
+        assertEquals(2, exit);
+        assertTrue(err.toString().startsWith(missing + " is not a folder"), err.toString());
+        assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+
     static String run(Object command, String... args) {
         StringWriter text = new StringWriter();
         CommandLine cli = new CommandLine(command);
