@@ -38,17 +38,8 @@ rm -f /tmp/study/teacher32.finished
   --device "$teacher_device" --run-dir /tmp/study/teacher32 --set "data.path=$data" "${sets[@]/#/--set=}" \
   >> "$out/logs/teacher32-train.log" 2>&1 || true; touch /tmp/study/teacher32.finished) &
 teacher=$!
-(while true; do
-  newest=$(ls /tmp/study/teacher32/step-*.ckpt | sort | tail -1)
-  if ! grep -qx "$newest" /tmp/study/teacher32.scored; then
-    echo "$newest" >> /tmp/study/teacher32.scored
-    ectstream score --checkpoint "$newest" --sampler heun,ect1,ect2 --device "$teacher_device" "${score_args[@]}" \
-      --results "$out/teacher32-scores.jsonl" >> "$out/logs/teacher32-score.log" 2>&1 || true
-  elif [ -f /tmp/study/teacher32.finished ]; then
-    break
-  fi
-  sleep 5
-done) &
+"$(dirname "$0")/score-as-written.sh" /tmp/study/teacher32 /tmp/study/teacher32.finished "$out/logs/teacher32-score.log" \
+  --sampler heun,ect1,ect2 --device "$teacher_device" "${score_args[@]}" --results "$out/teacher32-scores.jsonl" &
 scorer=$!
 
 # GPU 1: the long tuning run of the shipped teacher, then its checkpoints scored.
