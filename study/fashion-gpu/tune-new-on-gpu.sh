@@ -62,8 +62,9 @@ for recipe in "${recipes[@]}"; do
   runs+=($!)
   i=$((i + 1))
 done
-if [ -n "${TEACHER_SAMPLERS-heun,ect1,ect2}" ]; then
-  ectstream score --checkpoint "$teacher" --sampler "${TEACHER_SAMPLERS-heun,ect1,ect2}" --t-mid 0.4,0.6,0.821,1.2 \
+teacher_samplers=${TEACHER_SAMPLERS-heun,ect1,ect2}
+if [ -n "$teacher_samplers" ]; then
+  ectstream score --checkpoint "$teacher" --sampler "$teacher_samplers" --t-mid 0.4,0.6,0.821,1.2 \
     --device "${devices[0]}" "${score_args[@]}" --grid-dir "$out/grids" --results /tmp/tune2-other/teacher.jsonl \
     > "$out/logs/teacher-score.log" 2>&1 &
   runs+=($!)
