@@ -10,6 +10,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import io.ectstream.core.device.CpuConvolutions;
 import io.ectstream.core.sampling.ImageShape;
 
 /**
@@ -46,6 +47,7 @@ public record FeatureNet(FeatureNetConfig config, SequentialBlock features, Sequ
 
     /** Allocates the parameters for images of the configured shape (before loading or training). */
     public void initialize(NDManager manager) {
+        CpuConvolutions.useReferenceKernels();
         classifier.initialize(manager, DataType.FLOAT32, inputShape(1));
     }
 

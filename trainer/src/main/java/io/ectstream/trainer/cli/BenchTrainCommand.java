@@ -1,7 +1,6 @@
 package io.ectstream.trainer.cli;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.data.InMemoryDataset;
 import io.ectstream.core.device.Devices;
@@ -14,6 +13,7 @@ import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.loop.DataFeed;
 import io.ectstream.trainer.loop.DataParallelStep;
 import io.ectstream.trainer.loop.RunPlan;
+import io.ectstream.trainer.loop.StepRunner;
 import io.ectstream.trainer.loop.TrainingModel;
 import io.ectstream.trainer.loop.TrainingStep;
 import java.util.ArrayList;
@@ -126,11 +126,11 @@ public class BenchTrainCommand implements Callable<Integer> {
             ImageDataset data = synthetic(config, Math.max(pc.batch() * 2, 64));
             DataFeed feed = new DataFeed(data, config.seed());
             DataParallelStep group = null;
-            StepRun step;
+            StepRunner step;
             if (devices.size() == 1) {
                 TrainingStep single = new TrainingStep(
                         model, feed, config.seed(), config.network().sigmaData());
-                step = single::run;
+                step = single;
             } else {
                 replicas.add(model);
                 for (Device other : devices.subList(1, devices.size())) {
@@ -141,7 +141,7 @@ public class BenchTrainCommand implements Callable<Integer> {
                 }
                 group = new DataParallelStep(
                         replicas, feed, config.seed(), config.network().sigmaData());
-                step = group::run;
+                step = group;
             }
             try {
                 return timed(config, phase, pc, stretch, step, warmup, steps, model, devices, probe);
@@ -156,16 +156,12 @@ public class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
-    private interface StepRun {
-        NDArray run(RunPlan.Stretch stretch, long step, long imagesSeen);
-    }
-
     private static Measurement timed(
             TrainingConfig config,
             Phase phase,
             PhaseConfig pc,
             RunPlan.Stretch stretch,
-            StepRun step,
+            StepRunner step,
             int warmup,
             int steps,
             TrainingModel model,
@@ -173,19 +169,19 @@ public class BenchTrainCommand implements Callable<Integer> {
             GpuMemoryProbe probe) {
         {
             for (int i = 0; i < warmup; i++) {
-                try (NDArray loss = step.run(stretch, i, (long) i * pc.batch())) {
-                    loss.getFloat();
+                try (StepRunner.Outcome outcome = step.run(stretch, i, (long) i * pc.batch())) {
+                    outcome.loss().getFloat();
                 }
             }
             long start = System.nanoTime();
-            NDArray last = null;
+            StepRunner.Outcome last = null;
             for (int i = warmup; i < warmup + steps; i++) {
                 if (last != null) {
                     last.close();
                 }
                 last = step.run(stretch, i, (long) i * pc.batch());
             }
-            last.getFloat(); // waits for the device to finish
+            last.loss().getFloat(); // waits for the device to finish
             last.close();
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement(

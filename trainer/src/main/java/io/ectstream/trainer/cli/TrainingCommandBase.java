@@ -20,6 +20,7 @@ import io.ectstream.trainer.publish.DuplicatePolicy;
 import io.ectstream.trainer.publish.KafkaTrainingEvents;
 import io.ectstream.trainer.publish.PublisherConfig;
 import io.ectstream.trainer.publish.TrainingEvents;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Option;
 /** Shared body of {@code train} and {@code pipeline}: load, open the data, run the loop, map errors to exit codes. */
 abstract class TrainingCommandBase implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCommandBase.class);
+    /** On /metrics as ect_trainer_gradient_nonfinite_values. */
+    static final String NON_FINITE_GRADIENTS_METER = "ect.trainer.gradient.nonfinite.values";
 
     @Mixin
     RunOptions options = new RunOptions();
@@ -116,6 +119,10 @@ abstract class TrainingCommandBase implements Callable<Integer> {
                                     owned != null ? owned : events,
                                     initCheckpoint())
                             .stopWhen(life::shuttingDown);
+                    Gauge.builder(NON_FINITE_GRADIENTS_METER, loop, TrainingLoop::nonFiniteGradientValues)
+                            .description("Gradient values (NaN or infinite) the gradient guard replaced since the run"
+                                    + " began, as of the last progress line")
+                            .register(life.metrics().registry());
                     life.readyWhen(() -> true);
                     whenReady.accept(life);
                     result = loop.run();

@@ -18,7 +18,8 @@ public record TrainingConfig(
         PhaseConfig pretrain,
         PhaseConfig ect,
         CheckpointConfig checkpoint,
-        LogConfig log) {
+        LogConfig log,
+        NonFiniteGradientsConfig nonFiniteGradients) {
 
     public TrainingConfig {
         if (!CheckpointStore.isValidRunId(runId)) {
@@ -28,6 +29,10 @@ public record TrainingConfig(
         }
         if (data == null || network == null || pretrain == null || ect == null || checkpoint == null || log == null) {
             throw new IllegalArgumentException("data, network, pretrain, ect, checkpoint and log are required");
+        }
+        if (nonFiniteGradients == null) {
+            // configurations stored before this setting existed
+            nonFiniteGradients = NonFiniteGradientsConfig.DEFAULT;
         }
         if (network.inChannels() != network.outChannels()) {
             throw new IllegalArgumentException("network.outChannels must equal inChannels for a denoiser: "
@@ -54,6 +59,21 @@ public record TrainingConfig(
         public LogConfig {
             if (everySteps < 1) {
                 throw new IllegalArgumentException("log.everySteps must be at least 1, not " + everySteps);
+            }
+        }
+    }
+
+    /**
+     * The gradient guard replaces NaN and infinite gradient values (the reference's nan_to_num) and counts them; a run
+     * whose gradients hold such values in more than {@code maxConsecutiveSteps} steps in a row stops.
+     */
+    public record NonFiniteGradientsConfig(int maxConsecutiveSteps) {
+        public static final NonFiniteGradientsConfig DEFAULT = new NonFiniteGradientsConfig(50);
+
+        public NonFiniteGradientsConfig {
+            if (maxConsecutiveSteps < 0) {
+                throw new IllegalArgumentException(
+                        "nonFiniteGradients.maxConsecutiveSteps must be >= 0, not " + maxConsecutiveSteps);
             }
         }
     }

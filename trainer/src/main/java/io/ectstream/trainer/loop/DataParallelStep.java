@@ -69,9 +69,9 @@ public final class DataParallelStep implements StepRunner {
         return batch / replicas;
     }
 
-    /** Runs global step {@code step} of {@code stretch}; returns the batch loss, owned by the first replica's manager. */
+    /** Runs global step {@code step} of {@code stretch}; what it returns is owned by the first replica's manager. */
     @Override
-    public NDArray run(Stretch stretch, long step, long imagesSeen) {
+    public Outcome run(Stretch stretch, long step, long imagesSeen) {
         PhaseConfig phase = stretch.config();
         int n = replicas.size();
         int shard = shardSize(phase.batch(), n);
@@ -99,9 +99,11 @@ public final class DataParallelStep implements StepRunner {
                 total = total == null ? here : total.add(here);
                 gradients[k] = shardGradient(replicas.get(k), managers[k], n);
             }
+            NDArray replaced;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                update.apply(gradients, managers, phase.optimizer().lrAt(phaseImages));
+                replaced = Scoped.release(
+                        update.apply(gradients, managers, phase.optimizer().lrAt(phaseImages)));
             }
             TrainingModel first = replicas.get(0);
             try (NDScope scope = new NDScope()) {
@@ -113,7 +115,8 @@ public final class DataParallelStep implements StepRunner {
             }
             NDArray mean = total.div(n);
             mean.attach(first.manager());
-            return mean;
+            replaced.attach(first.manager());
+            return new Outcome(mean, replaced);
         } finally {
             for (NDManager m : managers) {
                 if (m != null) {

@@ -25,7 +25,8 @@ final class ProgressMeter {
             long totalImages,
             Phase phase,
             int stage,
-            double loss) {
+            double loss,
+            long nonFiniteGradientValues) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
         double imagesPerSecond = (imagesSeen - lastImages) / seconds;
@@ -42,11 +43,12 @@ final class ProgressMeter {
                 .setLoss(loss)
                 .setImagesPerSecond(imagesPerSecond)
                 .setEtaSeconds(eta)
+                .setNonFiniteGradientValues(nonFiniteGradientValues)
                 .setTimestamp(Instant.now())
                 .build();
         String line = String.format(
                 Locale.ROOT,
-                "step %d/%d kimg %.1f/%.1f phase %s stage %d loss %.4f images/s %.1f ETA %s",
+                "step %d/%d kimg %.1f/%.1f phase %s stage %d loss %.4f images/s %.1f ETA %s non-finite gradient values %d",
                 step,
                 totalSteps,
                 imagesSeen / 1000.0,
@@ -55,7 +57,8 @@ final class ProgressMeter {
                 stage,
                 loss,
                 imagesPerSecond,
-                eta == null ? "?" : formatDuration(eta));
+                eta == null ? "?" : formatDuration(eta),
+                nonFiniteGradientValues);
         return new Report(event, line);
     }
 

@@ -35,15 +35,18 @@ final class ReplicaUpdate {
     /**
      * Sums {@code gradients} (one flat vector per replica, each already divided by the replica count so that the sum
      * is the full batch's mean gradient) and applies the sum to every replica with learning rate {@code lr}; each
-     * replica's temporaries go to its own {@code stepManagers[k]}.
+     * replica's temporaries go to its own {@code stepManagers[k]}. Returns how many values of the summed gradient the
+     * gradient guard replaced (0-d INT64, in {@code stepManagers[0]}).
      */
-    void apply(NDArray[] gradients, NDManager[] stepManagers, double lr) {
+    NDArray apply(NDArray[] gradients, NDManager[] stepManagers, double lr) {
         adapter.targets.clear();
         for (int k = 0; k < handles.length; k++) {
-            adapter.targets.put(handles[k], new Target(replicas.get(k), stepManagers[k]));
+            adapter.targets.put(handles[k], new Target(replicas.get(k), stepManagers[k], k == 0));
         }
         adapter.lr = lr;
+        adapter.firstReplaced = null;
         server.update(FLAT, gradients, handles);
+        return adapter.firstReplaced;
     }
 
     private static final class Builder extends Optimizer.OptimizerBuilder<Builder> {
@@ -53,12 +56,13 @@ final class ReplicaUpdate {
         }
     }
 
-    private record Target(TrainingModel replica, NDManager stepManager) {}
+    private record Target(TrainingModel replica, NDManager stepManager, boolean first) {}
 
     /** Our optimizers seen as a DJL optimizer over the one flat parameter (state per replica, in each replica). */
     private static final class Adapter extends Optimizer {
         final Map<NDArray, Target> targets = new IdentityHashMap<>();
         double lr;
+        NDArray firstReplaced;
 
         Adapter() {
             super(new Builder());
@@ -71,7 +75,10 @@ final class ReplicaUpdate {
                 throw new IllegalStateException("the parameter server named a weight of no replica");
             }
             TrainingModel replica = target.replica();
-            replica.optimizer().apply(replica.parameters(), grad, target.stepManager(), lr);
+            NDArray replaced = replica.optimizer().apply(replica.parameters(), grad, target.stepManager(), lr);
+            if (target.first()) {
+                firstReplaced = replaced;
+            }
         }
     }
 }

@@ -36,6 +36,10 @@ public final class TrainingCheckpoints {
     static final String GROUP_OPTIM = "optim";
     static final String SCALAR_OPTIM_STEPS = "optim.t";
     static final String SCALAR_PHASE_START_STEP = "phase.startStep";
+    /** Gradient values the guard replaced since the run began, and the steps that had any. */
+    public static final String SCALAR_NON_FINITE_GRADIENT_VALUES = "gradients.nonFiniteValues";
+
+    public static final String SCALAR_NON_FINITE_GRADIENT_STEPS = "gradients.nonFiniteSteps";
     static final String SEED_RUN = "run";
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoints.class);
 
@@ -59,6 +63,12 @@ public final class TrainingCheckpoints {
     public record Position(long step, long imagesSeen, Phase phase, int stage, long phaseStartStep) {}
 
     public WrittenCheckpoint write(TrainingModel model, TrainingConfig config, Position at) throws IOException {
+        return write(model, config, at, NonFiniteGradients.Totals.NONE);
+    }
+
+    WrittenCheckpoint write(
+            TrainingModel model, TrainingConfig config, Position at, NonFiniteGradients.Totals nonFinite)
+            throws IOException {
         Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
         try (NDManager scratch = model.manager().newSubManager()) {
             groups.put(CheckpointFormat.GROUP_STUDENT, model.studentTensors());
@@ -74,8 +84,15 @@ public final class TrainingCheckpoints {
                     config.networkFor(at.phase()),
                     TrainingConfigLoader.toTree(config),
                     Map.of(SEED_RUN, config.seed()),
-                    Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(), SCALAR_PHASE_START_STEP, (double)
-                            at.phaseStartStep()),
+                    Map.of(
+                            SCALAR_OPTIM_STEPS,
+                            (double) model.optimizer().steps(),
+                            SCALAR_PHASE_START_STEP,
+                            (double) at.phaseStartStep(),
+                            SCALAR_NON_FINITE_GRADIENT_VALUES,
+                            (double) nonFinite.values(),
+                            SCALAR_NON_FINITE_GRADIENT_STEPS,
+                            (double) nonFinite.steps()),
                     Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
         }
@@ -142,6 +159,14 @@ public final class TrainingCheckpoints {
     }
 
     /** The configuration a checkpoint was trained with. */
+    /** The guard's totals a checkpoint recorded (none for checkpoints written before they were recorded). */
+    static NonFiniteGradients.Totals nonFiniteTotals(CheckpointMetadata metadata) {
+        Map<String, Double> scalars = metadata.scalars();
+        return new NonFiniteGradients.Totals(
+                scalars.getOrDefault(SCALAR_NON_FINITE_GRADIENT_VALUES, 0.0).longValue(),
+                scalars.getOrDefault(SCALAR_NON_FINITE_GRADIENT_STEPS, 0.0).longValue());
+    }
+
     public static TrainingConfig configOf(CheckpointMetadata metadata) {
         JsonNode tree = metadata.trainingConfig();
         return TrainingConfigLoader.fromTree(tree);

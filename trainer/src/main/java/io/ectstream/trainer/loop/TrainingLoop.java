@@ -1,7 +1,6 @@
 package io.ectstream.trainer.loop;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointReader;
@@ -48,6 +47,7 @@ public final class TrainingLoop {
     private final List<Device> devices;
     private final TrainingEvents events;
     private final Path initCheckpoint;
+    private final NonFiniteGradients nonFinite;
 
     /**
      * @param storeRoot      checkpoint store root; this run's files go to {@code <storeRoot>/<runId>/}
@@ -89,6 +89,7 @@ public final class TrainingLoop {
         this.devices = List.copyOf(devices);
         this.events = events == null ? TrainingEvents.NONE : events;
         this.initCheckpoint = initCheckpoint;
+        this.nonFinite = new NonFiniteGradients(config.nonFiniteGradients().maxConsecutiveSteps());
         if (!dataset.shape()
                 .equals(new ImageShape(
                         config.network().inChannels(),
@@ -102,6 +103,11 @@ public final class TrainingLoop {
 
     /** Where the run ended: steps done, images seen, the last checkpoint written (null if none). */
     public record Result(long step, long imagesSeen, Path lastCheckpoint) {}
+
+    /** Gradient values the guard replaced since the run began, as of the last progress line (any thread). */
+    public long nonFiniteGradientValues() {
+        return nonFinite.totals().values();
+    }
 
     private java.util.function.BooleanSupplier stopRequested = () -> false;
 
@@ -168,10 +174,11 @@ public final class TrainingLoop {
                             step,
                             next.dropout());
                 }
-                NDArray loss = trainingStep.run(stretch, step, imagesSeen);
-                progressLoss.add(loss);
-                checkpointLoss.add(loss);
-                loss.close();
+                StepRunner.Outcome outcome = trainingStep.run(stretch, step, imagesSeen);
+                progressLoss.add(outcome.loss());
+                checkpointLoss.add(outcome.loss());
+                outcome.loss().close();
+                nonFinite.add(step, outcome.nonFiniteGradientValues());
                 step++;
                 imagesSeen += stretch.config().batch();
                 int stage = stageAfter(stretch, step);
@@ -185,7 +192,8 @@ public final class TrainingLoop {
                             plan.totalImages(),
                             stretch.phase(),
                             stage,
-                            progressLoss.take().mean());
+                            progressLoss.take().mean(),
+                            nonFinite.read().values());
                     LOG.info(report.line());
                     publish(() -> events.progress(report.event()));
                 }
@@ -259,6 +267,7 @@ public final class TrainingLoop {
             Stretch stretch = stretchOf(meta.phase());
             model.newOptimizer(stretch.config());
             Position at = TrainingCheckpoints.restore(model, checkpoint);
+            nonFinite.resumeFrom(TrainingCheckpoints.nonFiniteTotals(meta));
             LOG.info(
                     "resuming run {} from {} (step {}, {} images, phase {}, stage {})",
                     config.runId(),
@@ -302,7 +311,7 @@ public final class TrainingLoop {
                     position.step());
         }
         double loss = reading.mean();
-        WrittenCheckpoint written = checkpoints.write(model, config, position);
+        WrittenCheckpoint written = checkpoints.write(model, config, position, nonFinite.read());
         CheckpointEvent event = CheckpointEvent.newBuilder()
                 .setRunId(config.runId())
                 .setStep(position.step())

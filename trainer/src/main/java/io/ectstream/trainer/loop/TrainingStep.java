@@ -37,13 +37,14 @@ public final class TrainingStep implements StepRunner {
         this.sigmaData = sigmaData;
     }
 
-    /** Runs global step {@code step} of {@code stretch}; returns the batch loss, owned by the model's manager. */
+    /** Runs global step {@code step} of {@code stretch}; what it returns is owned by the model's manager. */
     @Override
-    public NDArray run(Stretch stretch, long step, long imagesSeen) {
+    public Outcome run(Stretch stretch, long step, long imagesSeen) {
         PhaseConfig phase = stretch.config();
         long iteration = step - stretch.startStep();
         long phaseImages = iteration * phase.batch();
         NDArray loss;
+        NDArray replaced;
         try (NDManager stepManager = model.manager().newSubManager()) {
             NDArray x = feed.batch(stepManager, imagesSeen, phase.batch());
             Engine.getInstance().setRandomSeed(StepSeeds.forStep(seed, step));
@@ -70,8 +71,8 @@ public final class TrainingStep implements StepRunner {
             }
             try (NDScope update = new NDScope()) {
                 update.suppressNotUsedWarning();
-                model.optimizer()
-                        .step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages));
+                replaced = Scoped.release(model.optimizer()
+                        .step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages)));
             }
             try (NDScope update = new NDScope()) {
                 update.suppressNotUsedWarning();
@@ -80,8 +81,9 @@ public final class TrainingStep implements StepRunner {
             model.parameters().zeroGradients(stepManager);
             loss = loss.stopGradient();
             loss.attach(model.manager());
+            replaced.attach(model.manager());
         }
-        return loss;
+        return new Outcome(loss, replaced);
     }
 
     /** Nothing to release: everything a step allocates dies with its sub-manager. */

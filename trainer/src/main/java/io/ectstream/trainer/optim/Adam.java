@@ -13,8 +13,9 @@ public final class Adam extends MomentOptimizer {
     }
 
     @Override
-    public void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
-        NDArray g = GradientGuard.sanitize(gradient);
+    public NDArray apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
+        GradientGuard.Guarded guarded = GradientGuard.guard(gradient);
+        NDArray g = guarded.gradient();
         long t = moments.update(g);
         double bias1 = 1 - Math.pow(moments.beta1, t);
         double bias2 = 1 - Math.pow(moments.beta2, t);
@@ -24,6 +25,7 @@ public final class Adam extends MomentOptimizer {
         NDArray update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager)
                 .divi(denom);
         parameters.subtractInPlace(update);
+        return guarded.replaced();
     }
 
     @Override

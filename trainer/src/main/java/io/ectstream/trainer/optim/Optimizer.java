@@ -12,17 +12,18 @@ public interface Optimizer {
 
     /**
      * One update with learning rate {@code lr} from the parameters' current gradients (made finite first).
-     * Reads nothing back from the device.
+     * Reads nothing back from the device; returns how many gradient values {@link GradientGuard} replaced (0-d, INT64).
      */
-    default void step(FlatParameters parameters, NDManager stepManager, double lr) {
-        apply(parameters, parameters.flatGradients(stepManager), stepManager, lr);
+    default NDArray step(FlatParameters parameters, NDManager stepManager, double lr) {
+        return apply(parameters, parameters.flatGradients(stepManager), stepManager, lr);
     }
 
     /**
      * One update with learning rate {@code lr} from the given flat gradient (made finite first), not the
-     * parameters' own: data-parallel training applies the gradient reduced over all replicas.
+     * parameters' own: data-parallel training applies the gradient reduced over all replicas. Returns how many values
+     * {@link GradientGuard} replaced (0-d, INT64, on the gradient's device).
      */
-    void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr);
+    NDArray apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr);
 
     /** Updates done so far (the t of the bias corrections). */
     long steps();

@@ -18,8 +18,9 @@ public final class RAdam extends MomentOptimizer {
     }
 
     @Override
-    public void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
-        NDArray g = GradientGuard.sanitize(gradient);
+    public NDArray apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
+        GradientGuard.Guarded guarded = GradientGuard.guard(gradient);
+        NDArray g = guarded.gradient();
         long t = moments.update(g);
         double beta2 = moments.beta2;
         double bias1 = 1 - Math.pow(moments.beta1, t);
@@ -36,6 +37,7 @@ public final class RAdam extends MomentOptimizer {
             update = AdamMoments.inStep(moments.m.mul((float) (lr / bias1)), stepManager);
         }
         parameters.subtractInPlace(update);
+        return guarded.replaced();
     }
 
     @Override

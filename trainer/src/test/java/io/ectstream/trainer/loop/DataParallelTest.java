@@ -215,8 +215,9 @@ class DataParallelTest {
         final List<float[]> gradients = new ArrayList<>();
 
         @Override
-        public void apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
+        public NDArray apply(FlatParameters parameters, NDArray gradient, NDManager stepManager, double lr) {
             gradients.add(gradient.toFloatArray());
+            return stepManager.create(0L);
         }
 
         @Override

@@ -11,13 +11,20 @@ import org.junit.jupiter.api.Test;
 class GradientGuardAndEmaTest {
 
     @Test
-    void nonFiniteGradientsAreReplacedAndFiniteOnesKept() {
+    void nonFiniteGradientsAreReplacedAndCountedAndFiniteOnesKept() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray g = manager.create(
-                    new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2e6f, -3f});
+                    new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2e6f, -3f, Float.NaN});
+            GradientGuard.Guarded guarded = GradientGuard.guard(g);
             assertArrayEquals(
-                    new float[] {0f, 1e5f, -1e5f, 2e6f, -3f},
-                    GradientGuard.sanitize(g).toFloatArray());
+                    new float[] {0f, 1e5f, -1e5f, 2e6f, -3f, 0f},
+                    guarded.gradient().toFloatArray());
+            assertEquals(4L, guarded.replaced().getLong());
+            assertEquals(
+                    0L,
+                    GradientGuard.guard(manager.create(new float[] {1f, -2f}))
+                            .replaced()
+                            .getLong());
         }
     }
 
