@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * for the whole process, as {@code torch.backends.mkldnn.enabled = False} and {@code torch.backends.nnpack.enabled =
  * False} do in Python.
  *
- * <p>Why oneDNN: libtorch 2.7.1's oneDNN (3.7.1) copies a convolution's input and weights into channel blocks of 8
- * (AVX2) or 16 (AVX-512) and then reads the blocks' padding, which nothing wrote, whenever a channel count is not a
- * multiple of the block (24 channels on AVX-512, 12 or 20 on AVX2): NaN or wrong finite outputs that depend on what
- * the memory held before. docs/NUMERICS.md has the reproduction. Why NNPACK: on CPUs it does not support, libtorch
+ * <p>Why oneDNN: libtorch 2.7.1's oneDNN (3.7.1) convolutions give wrong results on some CPUs (an AMD EPYC with
+ * AVX-512 and a 508 MiB L3 as CPUID reports it): off by as much as the result when the input channels exceed a
+ * channel block (16 on AVX-512, 8 on AVX2) and are not a multiple of it, and NaN gradients from backward kernels that
+ * read memory nothing wrote. docs/NUMERICS.md has the measurements. Why NNPACK: on CPUs it does not support, libtorch
  * tries to start it, and logs that it could not, at every convolution that oneDNN does not take.
  *
  * <p>DJL exposes neither switch, so they are set on libtorch's global context through JNA (which DJL already
