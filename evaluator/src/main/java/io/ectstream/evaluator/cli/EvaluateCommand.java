@@ -163,7 +163,7 @@ public class EvaluateCommand implements Callable<Integer> {
                             ops.lifecycle("evaluator").withShutdownHook().watchKafka(kafka.settings());
                     EvaluatorApp app = EvaluatorApp.start(config, featureExtractor, reference)) {
                 app.bindMetrics(life.metrics());
-                life.readyWhen(app::running);
+                life.readyWhen(app::ready);
                 life.awaitShutdownRequest();
                 app.close(life.drainTimeout());
             }

@@ -2,16 +2,18 @@ package io.ectstream.sampler.intake;
 
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
-import io.ectstream.sampler.publish.ErrorRecords;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -258,11 +260,13 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private void report(String requestId, ErrorCode code, String reason, ConsumerRecord<String, byte[]> record) {
         metrics.error(code.name());
-        errors.accept(ErrorRecords.of(
+        errors.accept(GenerationErrors.of(
+                SamplerConfig.COMPONENT,
                 requestId,
                 code,
                 reason,
-                new ErrorRecords.Source(record.topic(), record.partition(), record.offset(), record.value())));
+                new GenerationErrors.Source(record.topic(), record.partition(), record.offset(), record.value()),
+                Instant.now()));
     }
 
     @Override
