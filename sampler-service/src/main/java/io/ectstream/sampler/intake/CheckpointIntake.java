@@ -48,6 +48,7 @@ public final class CheckpointIntake implements AutoCloseable {
     private final Consumer<GenerationError> errors;
     private final SamplerMetrics metrics;
     private final Deserializer<CheckpointEvent> codec;
+    private final CheckpointIdentities identities = new CheckpointIdentities();
     private final CountDownLatch recovered = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -158,7 +159,7 @@ public final class CheckpointIntake implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     CheckpointEvent event = decode(record);
-                    if (event != null) {
+                    if (event != null && identified(event, record)) {
                         load(event, record);
                     }
                 }
@@ -195,7 +196,7 @@ public final class CheckpointIntake implements AutoCloseable {
         while (running && endOffsets.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 CheckpointEvent event = decode(record);
-                if (event != null) {
+                if (event != null && identified(event, record)) {
                     events.put(record, event);
                     byRun.computeIfAbsent(event.getRunId(), run -> new ArrayList<>())
                             .add(record);
@@ -204,7 +205,7 @@ public final class CheckpointIntake implements AutoCloseable {
         }
         log.info("recovered {} run(s) from {}: {}", byRun.size(), topic, byRun.keySet());
         byRun.forEach((run, records) -> {
-            // Newest first; of two events of one step, the later one (as live loading would have kept the first).
+            // Newest first; two events of one step name the same file (a different one was refused above).
             records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(
                             r -> events.get(r).getStep())
                     .reversed()
@@ -220,6 +221,18 @@ public final class CheckpointIntake implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** False, with the error reported, when the event names another file than its (run, step) was first announced with. */
+    private boolean identified(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
+        String conflict = identities.conflict(event);
+        if (conflict == null) {
+            return true;
+        }
+        log.warn("{}", conflict);
+        metrics.modelLoad("failed");
+        report(null, ErrorCode.CHECKPOINT_REJECTED, conflict, record);
+        return false;
     }
 
     private CheckpointEvent decode(ConsumerRecord<String, byte[]> record) {
