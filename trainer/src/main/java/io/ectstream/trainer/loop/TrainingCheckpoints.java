@@ -3,6 +3,7 @@ package io.ectstream.trainer.loop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ectstream.core.checkpoint.CheckpointEvents;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
@@ -59,6 +60,12 @@ public final class TrainingCheckpoints {
     public record Position(long step, long imagesSeen, Phase phase, int stage, long phaseStartStep) {}
 
     public WrittenCheckpoint write(TrainingModel model, TrainingConfig config, Position at) throws IOException {
+        return write(model, config, at, Double.NaN);
+    }
+
+    /** {@code trainingLoss}: the mean loss since the previous checkpoint, stored in the header when finite. */
+    public WrittenCheckpoint write(TrainingModel model, TrainingConfig config, Position at, double trainingLoss)
+            throws IOException {
         Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
         try (NDManager scratch = model.manager().newSubManager()) {
             groups.put(CheckpointFormat.GROUP_STUDENT, model.studentTensors());
@@ -74,11 +81,20 @@ public final class TrainingCheckpoints {
                     config.networkFor(at.phase()),
                     TrainingConfigLoader.toTree(config),
                     Map.of(SEED_RUN, config.seed()),
-                    Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(), SCALAR_PHASE_START_STEP, (double)
-                            at.phaseStartStep()),
+                    scalars(model, at, trainingLoss),
                     Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
         }
+    }
+
+    private static Map<String, Double> scalars(TrainingModel model, Position at, double trainingLoss) {
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        scalars.put(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps());
+        scalars.put(SCALAR_PHASE_START_STEP, (double) at.phaseStartStep());
+        if (Double.isFinite(trainingLoss)) { // JSON has no NaN
+            scalars.put(CheckpointEvents.SCALAR_TRAINING_LOSS, trainingLoss);
+        }
+        return scalars;
     }
 
     /**
