@@ -62,8 +62,8 @@ public final class EvaluatorCounters {
         return unwritableRecords.incrementAndGet();
     }
 
-    void countDuplicate() {
-        duplicates.incrementAndGet();
+    long countDuplicate() {
+        return duplicates.incrementAndGet();
     }
 
     void countUnreadableState() {

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Serve 1-2 step generation from Kafka (and HTTP), hot-loading every new checkpoint.")
 public class ServeCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
 
     @Mixin
     KafkaOptions kafka;
@@ -356,6 +357,7 @@ public class ServeCommand implements Callable<Integer> {
                                         .withName(k.resultsJsonTopic())));
             }
         }
+        config.http().exposureWarning().ifPresent(LOG::warn);
         SamplerService service = SamplerService.start(config, loader());
         HttpEndpoint http = config.http();
         System.out.println("sampler serving " + config.kafka().topics().generateRequests() + " on "
