@@ -131,6 +131,7 @@ class ErrorsTopicLimitOnBrokerTest {
             assertFalse(app.ready(), "failing again and again, without a commit, is not ready");
             assertTrue(app.running(), "though the Streams state still says RUNNING or REBALANCING");
             assertTrue(app.counters().undecodableRecords() >= 2, "the same record was read again");
+            assertTrue(app.counters().unwritableRecords() >= 1, "the production exception handler counted it");
 
             setMaxMessageBytes(kafka, errors, ONE_MIB);
             await(app::ready);
