@@ -342,6 +342,11 @@ public class ServeCommand implements Callable<Integer> {
                     needed.add(k.resultsJsonTopic());
                 }
                 topics.require(SamplerConfig.COMPONENT, needed);
+                topics.warnOnSmallRecords(
+                        SamplerConfig.COMPONENT,
+                        t.generateErrors(),
+                        io.ectstream.schemas.records.GenerationErrors.MAX_RECORD_BYTES,
+                        "an error record");
                 io.ectstream.platform.kafka.TopicLayout defined = io.ectstream.platform.kafka.TopicLayout.defaults(t)
                         .only(List.of(
                                 io.ectstream.platform.kafka.TopicRole.CHECKPOINTS,
