@@ -4,9 +4,9 @@ const COLORS = { 'ECT 1': '#d1495b', 'ECT 2': '#3a6ea5', 'EDM_HEUN': '#2e8b57' }
 let latestSamples = [];
 
 function seriesName(p) {
-  return p.sampler === 'EDM_HEUN' ? 'EDM_HEUN' : p.sampler + ' ' + p.steps;
+  return p.sampler === 'EDM_HEUN' ? 'EDM_HEUN' : p.sampler + ' ' + p.networkEvaluations;
 }
-// The server labels every point (one implementation: "ECT 2-step", "Heun 18 steps, 35 NFE").
+// The server labels every point (one implementation: "ECT 2-step", "Heun 35 NFE").
 function seriesLabel(p) {
   return p.label || seriesName(p);
 }
@@ -128,9 +128,9 @@ function drawSamples(grids) {
   if (!grids.length) return;
   const byCheckpoint = {};
   grids.forEach(g => (byCheckpoint[g.runId + '@' + g.step] = byCheckpoint[g.runId + '@' + g.step] || []).push(g));
-  const order = { 'ECT1': 0, 'ECT2': 1, 'EDM_HEUN35': 2 }; // results count network evaluations as steps
+  const order = { 'ECT1': 0, 'ECT2': 1, 'EDM_HEUN35': 2 }; // sampler + network evaluations per image
   const rows = Object.entries(byCheckpoint).map(([version, gs]) => {
-    gs.sort((a, b) => (order[a.sampler + a.steps] ?? 9) - (order[b.sampler + b.steps] ?? 9));
+    gs.sort((a, b) => (order[a.sampler + a.networkEvaluations] ?? 9) - (order[b.sampler + b.networkEvaluations] ?? 9));
     const boxes = gs.map(g => el('div', { class: 'grid-box' }, [
       el('div', { class: 'grid' }, g.pngs.map(b64 => el('img', { class: 'sample', src: 'data:image/png;base64,' + b64, alt: g.label }))),
       el('div', { class: 'caption' }, [g.caption || g.label])]));

@@ -1,6 +1,10 @@
 package io.ectstream.sampler;
 
 import io.ectstream.sampler.http.HttpSecurity;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP API.
@@ -16,6 +20,7 @@ public record HttpEndpoint(String host, int port, HttpSecurity security) {
     public static final String TOKEN_HOST = "0.0.0.0";
 
     public static final int DEFAULT_PORT = 8081;
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     /** No HTTP API at all. */
     public static final int DISABLED = -1;
 
@@ -39,5 +44,33 @@ public record HttpEndpoint(String host, int port, HttpSecurity security) {
 
     public boolean enabled() {
         return port >= 0;
+    }
+
+    /**
+     * The warning {@code serve} logs once at start when the API is reachable from other hosts without a bearer token
+     * (allowed, for a trusted network: compose and Kubernetes bind 0.0.0.0 and take a token from a Secret); empty
+     * when it binds loopback, has a token, or is disabled.
+     */
+    public Optional<String> exposureWarning() {
+        if (!enabled() || security.tokenRequired() || loopback(host)) {
+            return Optional.empty();
+        }
+        return Optional.of("the HTTP API binds " + host + " without a bearer token: anyone who reaches this host can"
+                + " generate images and list models; set --http-token-file or ECTSTREAM_HTTP_TOKEN, or bind "
+                + DEFAULT_HOST);
+    }
+
+    private static boolean loopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        if (!IP_LITERAL.matcher(host).matches()) {
+            return false; // a name: it may resolve to anything, so it is not taken for loopback
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress(); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

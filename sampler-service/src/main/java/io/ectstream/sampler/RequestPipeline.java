@@ -16,7 +16,6 @@ import io.ectstream.sampler.models.ModelRegistry;
 import io.ectstream.sampler.models.UnknownModelException;
 import io.ectstream.sampler.publish.ReplyTopicExistence;
 import io.ectstream.sampler.validate.InvalidRequestException;
-import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.sampler.validate.RequestValidator;
 import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.ErrorCode;
@@ -170,7 +169,7 @@ public final class RequestPipeline {
                     "the request waited " + (now - anchor) + " ms before it was read, past its deadline of "
                             + deadlineMs + " ms");
         }
-        long cost = RequestCost.of(valid);
+        long cost = valid.cost();
         if (purpose == TrafficPurpose.USER
                 && backlog.cost(purpose) + cost > config.limits().maxQueuedUserCost()) {
             metrics.shed(purpose);

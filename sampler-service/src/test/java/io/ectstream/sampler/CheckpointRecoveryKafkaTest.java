@@ -182,6 +182,50 @@ class CheckpointRecoveryKafkaTest {
         }
     }
 
+    /**
+     * Issue 32: (run, step) names one file forever. A second announcement of a served step that points at another
+     * file (a valid SHA-256 of that file) is refused with an error naming both SHA-256s: live, and again after a
+     * restart, where the first announcement keeps serving.
+     */
+    @Test
+    void aConflictingAnnouncementOfAServedStepIsRefusedLiveAndAfterARestart(KafkaCluster kafka) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        try (SamplerHarness h = new SamplerHarness(kafka, "identity", store, 1);
+                TopicReader<GenerationResult> results = h.results();
+                TopicReader<GenerationError> errors = h.errors()) {
+            CheckpointEvent first = TinyCheckpoints.write(store, "run", 12, 1);
+            CheckpointEvent other = CheckpointEvent.newBuilder(TinyCheckpoints.write(store, "elsewhere", 12, 2))
+                    .setRunId("run")
+                    .build();
+            h.sendCheckpoint(first);
+            SamplerConfig config = h.config("identity", 8, 5);
+            String both = "SHA-256 " + other.getSha256() + " (elsewhere/tiny-12.ckpt) is not SHA-256 "
+                    + first.getSha256() + " (run/tiny-12.ckpt)";
+            try (SamplerService service = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
+                assertTrue(service.awaitRecovery(WAIT));
+                h.sendCheckpoint(other);
+                GenerationError live = errors.awaitCount(1, WAIT).get(0).value();
+                assertEquals(ErrorCode.CHECKPOINT_REJECTED, live.getCode());
+                assertTrue(live.getReason().toString().contains("checkpoint run@12 announced again"), live.getReason());
+                assertTrue(live.getReason().toString().contains(both), live.getReason());
+                assertEquals(
+                        first.getSha256(),
+                        service.registry().current("run").version().getSha256());
+            }
+            try (SamplerService restarted = SamplerService.start(config, new CheckpointModelLoader(Device.cpu()))) {
+                assertTrue(restarted.awaitRecovery(WAIT));
+                assertEquals(
+                        first.getSha256(),
+                        restarted.registry().current("run").version().getSha256());
+                GenerationError again = errors.awaitCount(2, WAIT).get(1).value();
+                assertTrue(again.getReason().toString().contains(both), again.getReason());
+                h.sendRequest(Requests.request("after-restart", "run", 1, 1, 1L).build());
+                GenerationResult served = results.awaitCount(1, WAIT).get(0).value();
+                assertEquals(first.getSha256(), served.getModelVersion().getSha256());
+            }
+        }
+    }
+
     private static void awaitStep(SamplerService service, long step) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (service.registry().current("run") == null

@@ -86,8 +86,14 @@ class HttpAdmissionTest {
                     "INVALID_REQUEST",
                     "unknown field 'replyTopic'"),
             new Refused("{\"runId\":7}", "INVALID_REQUEST", "runId"),
-            new Refused("[1,2]", "INVALID_REQUEST", "not a JSON object"),
-            new Refused("not json", "INVALID_REQUEST", "not a JSON object"),
+            new Refused("[1,2]", "INVALID_REQUEST", "body: is not a JSON object (it is array)"),
+            new Refused("not json", "INVALID_REQUEST", "body: is not valid JSON at line 1, column "),
+            new Refused("{\"runId\":\"run-a\"", "INVALID_REQUEST", "body: is not valid JSON at line 1, column "),
+            new Refused("{\"runId\":\"run-a\"} {}", "INVALID_REQUEST", "body: is not valid JSON"),
+            new Refused(
+                    "{\"runId\":\"run-a\",\"numImages\":1,\"numImages\":2}",
+                    "INVALID_REQUEST",
+                    "body: names a field twice at line 1, column 43: Duplicate field 'numImages'"),
             new Refused("", "INVALID_REQUEST", "body: is empty"),
             new Refused(
                     "{\"runId\":\"run-a\",\"numImages\":1,\"sampler\":\"EDM_HEUN\"}",

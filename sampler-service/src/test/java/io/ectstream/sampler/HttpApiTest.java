@@ -2,6 +2,7 @@ package io.ectstream.sampler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -111,6 +112,9 @@ class HttpApiTest {
                     JsonObject body = new JsonObject(new String(json.body()));
                     assertEquals(17L, body.getLong("seed"));
                     assertEquals(4L, body.getJsonObject("modelVersion").getLong("step"));
+                    assertEquals("ECT", body.getString("sampler"));
+                    assertEquals(2, body.getInteger("networkEvaluations"), "issue 32: one meaning per field");
+                    assertFalse(body.containsKey("steps"));
                     JsonArray images = body.getJsonArray("images");
                     assertEquals(3, images.size());
                     byte[][] expected = new byte[3][];

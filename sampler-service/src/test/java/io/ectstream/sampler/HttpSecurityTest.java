@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -113,6 +114,41 @@ class HttpSecurityTest {
                         "no plain HTTP on the TLS port");
             }
         }
+    }
+
+    /** Issue 32: serve --http-host 0.0.0.0 without a token starts, with one warning that says so and what to do. */
+    @Test
+    void anOpenBindWithoutATokenIsWarnedAboutAndNothingElseIs() throws Exception {
+        String store = dir.toString();
+        String warning = ServeCommandAccess.config(Map.of(), "--store", store, "--http-host", "0.0.0.0")
+                .http()
+                .exposureWarning()
+                .orElseThrow();
+        assertEquals(
+                "the HTTP API binds 0.0.0.0 without a bearer token: anyone who reaches this host can generate images"
+                        + " and list models; set --http-token-file or ECTSTREAM_HTTP_TOKEN, or bind 127.0.0.1",
+                warning);
+        assertTrue(ServeCommandAccess.config(Map.of(), "--store", store, "--http-host", "sampler.example.com")
+                .http()
+                .exposureWarning()
+                .isPresent());
+        for (String loopback : List.of("127.0.0.1", "127.0.0.2", "::1", "localhost")) {
+            assertTrue(
+                    ServeCommandAccess.config(Map.of(), "--store", store, "--http-host", loopback)
+                            .http()
+                            .exposureWarning()
+                            .isEmpty(),
+                    loopback);
+        }
+        assertTrue(ServeCommandAccess.config(Map.of(), "--store", store)
+                .http()
+                .exposureWarning()
+                .isEmpty());
+        assertTrue(ServeCommandAccess.config(
+                        Map.of("ECTSTREAM_HTTP_TOKEN", TOKEN), "--store", store, "--http-host", "0.0.0.0")
+                .http()
+                .exposureWarning()
+                .isEmpty());
     }
 
     @Test

@@ -132,7 +132,7 @@ class PythonClientKafkaTest {
         assertEquals(10L, report.getJsonObject("modelVersion").getLong("step"));
         assertEquals("ECT", report.getJsonObject("modelVersion").getString("phase"));
         assertEquals("ECT", report.getString("sampler"));
-        assertEquals(2, report.getInteger("steps"));
+        assertEquals(2, report.getInteger("networkEvaluations"));
         assertEquals("EVALUATION", report.getString("purpose"));
         assertEquals(256L, report.getLong("numSamples"));
         assertEquals(12.625, report.getDouble("fid"));
@@ -145,7 +145,7 @@ class PythonClientKafkaTest {
         return FidReport.newBuilder()
                 .setModelVersion(new ModelVersion("tiny", 10L, Phase.ECT, event.getSha256()))
                 .setSampler(SamplerKind.ECT)
-                .setSteps(2)
+                .setNetworkEvaluations(2)
                 .setPurpose(TrafficPurpose.EVALUATION)
                 .setNumSamples(256L)
                 .setFid(12.625)

@@ -229,7 +229,7 @@ class RealModelKafkaTest {
                     assertEquals(before.contains(e.getKey()) ? 1L : 2L, step, e.getKey());
                     ImageGenerator reference = step == 1L ? direct1 : direct2;
                     for (GenerationResult chunk : chunks) {
-                        SamplerSettings settings = SamplerSettings.ect(chunk.getSteps());
+                        SamplerSettings settings = SamplerSettings.ect(chunk.getNetworkEvaluations());
                         for (int i = 0; i < chunk.getImages().size(); i++) {
                             assertArrayEquals(
                                     reference(reference, chunk.getSeed(), chunk.getFirstImageIndex() + i, settings),

@@ -87,7 +87,7 @@ class SamplerKafkaTest {
                     assertEquals(3, chunk.getChunkCount());
                     assertEquals(3L, chunk.getModelVersion().getStep());
                     assertEquals(4242L, chunk.getSeed());
-                    assertEquals(2, chunk.getSteps());
+                    assertEquals(2, chunk.getNetworkEvaluations());
                     assertEquals(1.25, chunk.getTMid());
                     assertEquals(8, chunk.getHeight());
                     for (int i = 0; i < chunk.getImages().size(); i++) {

@@ -79,7 +79,7 @@ public final class CheckpointModelLoader implements ModelLoader {
         SongUNet net = new SongUNet(checkpoint.metadata().network());
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            ParameterTensors.load(net, manager, checkpoint.group(weights));
+            ParameterTensors.load(net, manager, checkpoint.finiteGroup(weights));
             net.toPrecision(manager, precision.dataType());
         } catch (CheckpointException | RuntimeException e) {
             manager.close();

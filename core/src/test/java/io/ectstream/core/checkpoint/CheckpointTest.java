@@ -141,6 +141,19 @@ class CheckpointTest {
     }
 
     @Test
+    void loaderRefusesNonFiniteWeights() throws Exception {
+        NDArray first = ema.getParameters().valueAt(0).getArray();
+        first.set(new ai.djl.ndarray.index.NDIndex(0), Float.NaN);
+        WrittenCheckpoint written = write(11);
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
+                () -> new CheckpointModelLoader(Device.cpu()).load(written.file(), expect(written)));
+        assertTrue(e.getMessage().startsWith("checkpoint run-1@1234: its ema weights hold "), e.getMessage());
+        assertTrue(e.getMessage().contains("non-finite value(s) (first: "), e.getMessage());
+        assertTrue(e.getMessage().contains("] = NaN); not loaded"), e.getMessage());
+    }
+
+    @Test
     void loadOverwritesAnInitialisedNetwork() throws Exception {
         WrittenCheckpoint written = write(11);
         ParameterTensors.load(

@@ -15,6 +15,7 @@ import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.ops.OpsOptions;
 import io.ectstream.platform.ops.ServiceLifecycle;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,13 +158,18 @@ public class EvaluateCommand implements Callable<Integer> {
                 try (KafkaTopics topics = new KafkaTopics(kafka.settings(), Duration.ofSeconds(30))) {
                     topics.require("evaluator", needed);
                     topics.warnOnDrift("evaluator", definitions(config));
+                    topics.warnOnSmallRecords(
+                            "evaluator",
+                            config.topics().errors(),
+                            GenerationErrors.MAX_RECORD_BYTES,
+                            "an error record");
                 }
             }
             try (ServiceLifecycle life =
                             ops.lifecycle("evaluator").withShutdownHook().watchKafka(kafka.settings());
                     EvaluatorApp app = EvaluatorApp.start(config, featureExtractor, reference)) {
                 app.bindMetrics(life.metrics());
-                life.readyWhen(app::running);
+                life.readyWhen(app::ready);
                 life.awaitShutdownRequest();
                 app.close(life.drainTimeout());
             }

@@ -25,7 +25,7 @@ public final class Backfill {
             if (runId.equals(r.getModelVersion().getRunId())
                     && r.getPurpose() == TrafficPurpose.EVALUATION
                     && r.getWindow().getKind() == FidWindowKind.ALL) {
-                scored.add(key(r.getModelVersion().getStep(), r.getSampler(), r.getSteps()));
+                scored.add(key(r.getModelVersion().getStep(), r.getSampler(), r.getNetworkEvaluations()));
             }
         }
     }

@@ -4,6 +4,7 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.Phase;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.nio.ByteBuffer;
@@ -22,17 +23,13 @@ public record UnevaluatedCheckpoint(String runId, long step, Phase phase, Long i
     /** The error record that says so: code CHECKPOINT_REJECTED when the sampler rejected it, else UNKNOWN_MODEL. */
     public static GenerationError toError(
             CheckpointEvent event, ErrorCode code, String reason, String checkpointsTopic, Instant now) {
-        return GenerationError.newBuilder()
-                .setRequestId("eval:" + EvaluationRequests.checkpoint(event.getRunId(), event.getStep()))
-                .setCode(code)
-                .setReason(reason)
-                .setComponent(COMPONENT)
-                .setSourceTopic(checkpointsTopic)
-                .setSourcePartition(null)
-                .setSourceOffset(null)
-                .setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(event)))
-                .setOccurredAt(now)
-                .build();
+        return GenerationErrors.of(
+                COMPONENT,
+                "eval:" + EvaluationRequests.checkpoint(event.getRunId(), event.getStep()),
+                code,
+                reason,
+                new GenerationErrors.Source(checkpointsTopic, null, null, EVENTS.encode(event)),
+                now);
     }
 
     /** The unevaluated checkpoint an error record reports, or null when it is any other error. */

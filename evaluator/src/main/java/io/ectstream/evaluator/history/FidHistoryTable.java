@@ -21,7 +21,7 @@ import java.util.TreeSet;
  */
 public final class FidHistoryTable {
 
-    /** A column: one sampling procedure, by its network evaluations per image (a report's steps; 35 for Heun). */
+    /** A column: one sampling procedure, by its sampler kind and network evaluations per image (35 for Heun). */
     public record Column(SamplerKind sampler, int networkEvaluations) implements Comparable<Column> {
         @Override
         public int compareTo(Column o) {
@@ -35,13 +35,13 @@ public final class FidHistoryTable {
         }
 
         /**
-         * The one label of a sampling procedure, from its network evaluations per image (as reports and results
-         * count them): "ECT 2-step", or for Heun "Heun 18 steps, 35 NFE" (n steps take 2n - 1 evaluations).
+         * The one label of a sampling procedure, from what reports and results carry (sampler kind, network
+         * evaluations per image): "ECT 2-step" (an ECT step is one evaluation), "Heun 35 NFE".
          */
         public static String title(SamplerKind sampler, int networkEvaluations) {
             return sampler == SamplerKind.ECT
                     ? "ECT " + networkEvaluations + "-step"
-                    : "Heun " + (networkEvaluations + 1) / 2 + " steps, " + networkEvaluations + " NFE";
+                    : "Heun " + networkEvaluations + " NFE";
         }
     }
 
@@ -96,7 +96,7 @@ public final class FidHistoryTable {
             if (r.getWindow().getKind() != window || (purpose != null && r.getPurpose() != purpose)) {
                 continue;
             }
-            Column column = new Column(r.getSampler(), r.getSteps());
+            Column column = new Column(r.getSampler(), r.getNetworkEvaluations());
             columns.add(column);
             long step = r.getModelVersion().getStep();
             Row row = rows.computeIfAbsent(

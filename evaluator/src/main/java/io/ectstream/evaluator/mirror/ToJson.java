@@ -1,8 +1,8 @@
 package io.ectstream.evaluator.mirror;
 
 import io.ectstream.schemas.ErrorCode;
-import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.json.RecordJson;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
 import java.nio.charset.StandardCharsets;
@@ -76,15 +76,15 @@ final class ToJson<T extends SpecificRecord> implements FixedKeyProcessor<String
         String where = source.map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
                 .orElse("?");
         log.warn("not mirrored: record {} (key {}): {}", where, record.key(), why);
-        context.forward(record.withValue(Mirrored.error(GenerationError.newBuilder()
-                .setRequestId(null)
-                .setCode(code)
-                .setReason("not mirrored as JSON: " + why)
-                .setComponent(COMPONENT)
-                .setSourceTopic(source.map(RecordMetadata::topic).orElse(null))
-                .setSourcePartition(source.map(RecordMetadata::partition).orElse(null))
-                .setSourceOffset(source.map(RecordMetadata::offset).orElse(null))
-                .setOccurredAt(Instant.ofEpochMilli(clock.millis()))
-                .build())));
+        context.forward(record.withValue(Mirrored.error(GenerationErrors.of(
+                COMPONENT,
+                null,
+                code,
+                "not mirrored as JSON: " + why,
+                GenerationErrors.Source.at(
+                        source.map(RecordMetadata::topic).orElse(null),
+                        source.map(RecordMetadata::partition).orElse(null),
+                        source.map(RecordMetadata::offset).orElse(null)),
+                Instant.ofEpochMilli(clock.millis())))));
     }
 }

@@ -131,7 +131,7 @@ final class AccumulateMoments implements Processor<String, FeatureBatch, String,
         FidReport report = FidReport.newBuilder()
                 .setModelVersion(group.version())
                 .setSampler(group.sampler())
-                .setSteps(group.networkEvaluations())
+                .setNetworkEvaluations(group.networkEvaluations())
                 .setPurpose(group.purpose())
                 .setNumSamples(moments.count())
                 .setFid(value)

@@ -50,13 +50,24 @@ final class CountEachChunkOnce implements FixedKeyProcessor<String, GenerationRe
         long remembered = REMEMBERED.toMillis();
         try (WindowStoreIterator<Long> seen = counted.fetch(chunk, Math.max(0, at - remembered), at + remembered)) {
             if (seen.hasNext()) {
-                counters.countDuplicate();
+                long duplicates = counters.countDuplicate();
                 try (LogContext ignored = LogContext.of(LogFields.REQUEST_ID, result.getRequestId())) {
-                    log.info(
-                            "result {} chunk {} was counted already in {}: dropped",
-                            result.getRequestId(),
-                            result.getChunkIndex(),
-                            record.key());
+                    // a redelivery comes in hundreds: the first is told, the rest are counted (and at DEBUG)
+                    if (duplicates == 1) {
+                        log.info(
+                                "result {} chunk {} was counted already in {}: dropped (further duplicates are"
+                                        + " counted in ect_evaluator_duplicates_total and logged at DEBUG)",
+                                result.getRequestId(),
+                                result.getChunkIndex(),
+                                record.key());
+                    } else {
+                        log.debug(
+                                "result {} chunk {} was counted already in {}: dropped ({} duplicates so far)",
+                                result.getRequestId(),
+                                result.getChunkIndex(),
+                                record.key(),
+                                duplicates);
+                    }
                 }
                 return;
             }

@@ -2,6 +2,7 @@ package io.ectstream.evaluator.stream;
 
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.records.GenerationErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -15,27 +16,27 @@ final class ErrorRecords {
 
     static GenerationError undecodable(
             String requestId, String reason, Optional<RecordMetadata> source, byte[] originalBytes, Clock clock) {
-        return GenerationError.newBuilder()
-                .setRequestId(requestId)
-                .setCode(ErrorCode.UNDECODABLE)
-                .setReason(reason)
-                .setComponent(COMPONENT)
-                .setSourceTopic(source.map(RecordMetadata::topic).orElse(null))
-                .setSourcePartition(source.map(RecordMetadata::partition).orElse(null))
-                .setSourceOffset(source.map(RecordMetadata::offset).orElse(null))
-                .setOriginalBytes(originalBytes == null ? null : java.nio.ByteBuffer.wrap(originalBytes))
-                .setOccurredAt(Instant.ofEpochMilli(clock.millis()))
-                .build();
+        return GenerationErrors.of(
+                COMPONENT,
+                requestId,
+                ErrorCode.UNDECODABLE,
+                reason,
+                new GenerationErrors.Source(
+                        source.map(RecordMetadata::topic).orElse(null),
+                        source.map(RecordMetadata::partition).orElse(null),
+                        source.map(RecordMetadata::offset).orElse(null),
+                        originalBytes),
+                Instant.ofEpochMilli(clock.millis()));
     }
 
     /** The evaluator's own state could not be read; no request or source record to name. */
     static GenerationError unreadableState(String reason, Clock clock) {
-        return GenerationError.newBuilder()
-                .setRequestId(null)
-                .setCode(ErrorCode.INTERNAL)
-                .setReason(reason)
-                .setComponent(COMPONENT)
-                .setOccurredAt(Instant.ofEpochMilli(clock.millis()))
-                .build();
+        return GenerationErrors.of(
+                COMPONENT,
+                null,
+                ErrorCode.INTERNAL,
+                reason,
+                GenerationErrors.Source.NONE,
+                Instant.ofEpochMilli(clock.millis()));
     }
 }

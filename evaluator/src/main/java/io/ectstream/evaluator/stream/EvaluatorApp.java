@@ -3,12 +3,16 @@ package io.ectstream.evaluator.stream;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.platform.ops.ServiceMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,22 +22,33 @@ public final class EvaluatorApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final EvaluatorCounters counters;
+    private final StreamThreadFailures failures;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private EvaluatorApp(KafkaStreams streams, EvaluatorCounters counters) {
+    private EvaluatorApp(KafkaStreams streams, EvaluatorCounters counters, StreamThreadFailures failures) {
         this.streams = streams;
         this.counters = counters;
+        this.failures = failures;
     }
 
     public static EvaluatorApp start(
             EvaluatorConfig config, FeatureExtractor extractor, ReferenceStatistics reference) {
         EvaluatorCounters counters = new EvaluatorCounters();
         Topology topology = FidTopology.buildTopology(config, extractor, reference, counters, Clock.systemUTC());
-        KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.properties(config));
+        KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.properties(config, counters));
+        StreamThreadFailures failures = new StreamThreadFailures();
         streams.setUncaughtExceptionHandler(e -> {
-            log.error("evaluator stream thread failed, replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
+            failures.failed(commits(streams));
+            if (failures.failures() == 1) {
+                log.error("evaluator stream thread failed, replacing it", e);
+            } else {
+                log.error(
+                        "evaluator stream thread failed again ({} times, {} since the last commit), replacing it: {}",
+                        failures.failures(),
+                        failures.failuresWithoutCommit(),
+                        rootCause(e));
+            }
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
         log.info(
@@ -45,7 +60,28 @@ public final class EvaluatorApp implements AutoCloseable {
                 config.schedule().windowSamples(),
                 extractor.id(),
                 reference.id());
-        return new EvaluatorApp(streams, counters);
+        return new EvaluatorApp(streams, counters, failures);
+    }
+
+    /** Commits so far of each live stream thread (thread id to count), from the Streams' own metrics. */
+    private static Map<String, Double> commits(KafkaStreams streams) {
+        Map<String, Double> commits = new HashMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics")
+                    && name.name().equals("commit-total")
+                    && metric.metricValue() instanceof Double total) {
+                commits.put(name.tags().get("thread-id"), total);
+            }
+        });
+        return commits;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
     }
 
     public KafkaStreams.State state() {
@@ -68,14 +104,34 @@ public final class EvaluatorApp implements AutoCloseable {
         return false;
     }
 
-    /** Exports the Streams' and their clients' meters (kafka_stream_*, kafka_consumer_*, kafka_producer_*). */
+    /**
+     * Exports the Streams' and their clients' meters (kafka_stream_*, kafka_consumer_*, kafka_producer_*) and the
+     * evaluator's own counters (ect_evaluator_*).
+     */
     public void bindMetrics(ServiceMetrics metrics) {
         metrics.bind(new KafkaStreamsMetrics(streams));
+        counters.bindTo(metrics.registry());
+        FunctionCounter.builder("ect_evaluator_stream_thread_failures", failures, StreamThreadFailures::failures)
+                .description("stream threads that failed and were replaced")
+                .register(metrics.registry());
     }
 
     /** Started and neither stopping nor failed: RUNNING or REBALANCING. */
     public boolean running() {
         return streams.state().isRunningOrRebalancing();
+    }
+
+    /**
+     * Running, and its stream threads do not keep failing ({@link StreamThreadFailures}): what {@code /ready} says. A
+     * thread that fails on the same record again and again is replaced each time, so the state alone stays RUNNING.
+     */
+    public boolean ready() {
+        return running() && !failures.keepFailing(commits(streams));
+    }
+
+    /** Stream threads that failed (and were replaced) since start. */
+    public long streamThreadFailures() {
+        return failures.failures();
     }
 
     @Override

@@ -1,8 +1,13 @@
 package io.ectstream.evaluator.stream;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts of what the evaluator did since start: records rejected per stage, duplicates dropped, samples scored, reports made. */
+/**
+ * Counts of what the evaluator did since start: records rejected per stage, duplicates dropped, records it could not
+ * write, samples scored, reports made.
+ */
 public final class EvaluatorCounters {
     private final AtomicLong undecodableRecords = new AtomicLong();
     private final AtomicLong unusableImages = new AtomicLong();
@@ -11,6 +16,7 @@ public final class EvaluatorCounters {
     private final AtomicLong failedReports = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong unreadableState = new AtomicLong();
+    private final AtomicLong unwritableRecords = new AtomicLong();
 
     public long undecodableRecords() {
         return undecodableRecords.get();
@@ -47,8 +53,17 @@ public final class EvaluatorCounters {
         return unreadableState.get();
     }
 
-    void countDuplicate() {
-        duplicates.incrementAndGet();
+    /** Records the application could not serialize or write, skipped by {@link SkipUnwritableRecords}. */
+    public long unwritableRecords() {
+        return unwritableRecords.get();
+    }
+
+    long countUnwritable() {
+        return unwritableRecords.incrementAndGet();
+    }
+
+    long countDuplicate() {
+        return duplicates.incrementAndGet();
     }
 
     void countUnreadableState() {
@@ -73,5 +88,23 @@ public final class EvaluatorCounters {
 
     void countFailedReport() {
         failedReports.incrementAndGet();
+    }
+
+    /** Exports the counts as ect_evaluator_* counters. */
+    void bindTo(MeterRegistry registry) {
+        counter(registry, "ect_evaluator_undecodable_records", undecodableRecords, "result records that were not one");
+        counter(registry, "ect_evaluator_unusable_images", unusableImages, "results whose images could not be scored");
+        counter(registry, "ect_evaluator_duplicates", duplicates, "result chunks dropped as counted before");
+        counter(registry, "ect_evaluator_samples", samples, "images scored");
+        counter(registry, "ect_evaluator_reports", reports, "FID reports made");
+        counter(registry, "ect_evaluator_failed_reports", failedReports, "FID reports that could not be computed");
+        counter(registry, "ect_evaluator_unreadable_state", unreadableState, "moments entries started again");
+        counter(registry, "ect_evaluator_unwritable_records", unwritableRecords, "records skipped: not writable");
+    }
+
+    private static void counter(MeterRegistry registry, String name, AtomicLong value, String description) {
+        FunctionCounter.builder(name, value, AtomicLong::get)
+                .description(description)
+                .register(registry);
     }
 }

@@ -6,6 +6,7 @@ import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,6 +126,8 @@ public final class FidTopology {
                 .defaultBranch(Branched.as("ok"));
         branches.get(name + "-errors")
                 .mapValues(Parsed::error, Named.as(name + "-error-records"))
+                // the key is the input's, and as unbounded as the input: cut as the record's request id is
+                .selectKey((key, error) -> GenerationErrors.bounded(key), Named.as(name + "-error-keys"))
                 .to(errorsTopic, Produced.with(Serdes.String(), errorSerde));
         return branches.get(name + "-ok").mapValues(Parsed::value, Named.as(name + "-values"));
     }

@@ -13,7 +13,8 @@ import io.ectstream.schemas.TrafficPurpose;
 public record SampleGroup(ModelVersion version, SamplerKind sampler, int networkEvaluations, TrafficPurpose purpose) {
 
     public static SampleGroup of(GenerationResult result) {
-        return new SampleGroup(result.getModelVersion(), result.getSampler(), result.getSteps(), result.getPurpose());
+        return new SampleGroup(
+                result.getModelVersion(), result.getSampler(), result.getNetworkEvaluations(), result.getPurpose());
     }
 
     /** The state store and repartition key. */

@@ -13,6 +13,11 @@ public final class StreamsSettings {
     private StreamsSettings() {}
 
     public static Properties properties(EvaluatorConfig config) {
+        return properties(config, new EvaluatorCounters());
+    }
+
+    /** The properties, with {@code counters} counting the records the production exception handler skips. */
+    static Properties properties(EvaluatorConfig config, EvaluatorCounters counters) {
         Properties p = new Properties();
         p.putAll(config.client().properties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -40,6 +45,8 @@ public final class StreamsSettings {
         p.put(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnwritableRecords.class.getName());
+        p.put(SkipUnwritableRecords.COUNTERS_CONFIG, counters);
         p.putAll(config.streams().overrides());
         return p;
     }

@@ -229,7 +229,7 @@ class ContinuousEvaluationOnBrokerTest {
         FidReport report = reports.stream()
                 .filter(r -> r.getModelVersion().getStep() == event.getStep()
                         && r.getSampler() == sampler
-                        && r.getSteps() == steps)
+                        && r.getNetworkEvaluations() == steps)
                 .findFirst()
                 .orElseThrow();
         assertEquals(FidWindowKind.ALL, report.getWindow().getKind());
@@ -283,7 +283,7 @@ class ContinuousEvaluationOnBrokerTest {
         assertEquals(5, lines.length, text);
         assertTrue(
                 lines[1].matches(
-                        "\\| step \\| kimg \\|\\s+phase \\| ECT 1-step\\s+\\| ECT 2-step\\s+\\| Heun 18 steps, 35 NFE\\s+\\|"),
+                        "\\| step \\| kimg \\|\\s+phase \\| ECT 1-step\\s+\\| ECT 2-step\\s+\\| Heun 35 NFE\\s+\\|"),
                 lines[1]);
         double heun = reports.stream()
                 .filter(r -> r.getSampler() == SamplerKind.EDM_HEUN)
@@ -309,7 +309,7 @@ class ContinuousEvaluationOnBrokerTest {
             String id = r.getRequestId();
             int chunk = Integer.parseInt(id.split(":")[3]); // eval:<run>@<step>:<sampler>:<chunk>:<nonce>
             byte[][] images = groups.computeIfAbsent(
-                    r.getModelVersion().getStep() + ":" + r.getSampler() + ":" + r.getSteps(),
+                    r.getModelVersion().getStep() + ":" + r.getSampler() + ":" + r.getNetworkEvaluations(),
                     k -> new byte[PLAN.samples()][]);
             for (int j = 0; j < r.getImages().size(); j++) {
                 images[chunk * PLAN.requestImages() + r.getFirstImageIndex() + j] =

@@ -442,7 +442,7 @@ class DriverOnBrokerTest {
                         .setSha256("ab".repeat(32))
                         .build())
                 .setSampler(SamplerKind.ECT)
-                .setSteps(steps)
+                .setNetworkEvaluations(steps)
                 .setPurpose(purpose)
                 .setNumSamples(8)
                 .setFid(12.5)

@@ -30,7 +30,7 @@ class FidHistoryTableTest {
         return FidReport.newBuilder()
                 .setModelVersion(new ModelVersion("run", step, phase, "ab".repeat(32)))
                 .setSampler(sampler)
-                .setSteps(steps)
+                .setNetworkEvaluations(steps)
                 .setPurpose(purpose)
                 .setNumSamples(n)
                 .setFid(fid)
@@ -121,10 +121,10 @@ class FidHistoryTableTest {
                         .get(new FidHistoryTable.Column(SamplerKind.ECT, 1))
                         .getFid());
         String expected = """
-            | step | kimg |    phase | ECT 1-step   | ECT 2-step  | Heun 18 steps, 35 NFE |
-            |------|------|----------|--------------|-------------|-----------------------|
-            |   10 |  1.0 | PRETRAIN | -            | -           | 25.500 (100)          |
-            |   20 |  2.0 |      ECT | 12.250 (100) | 9.000 (100) | -                     |
+            | step | kimg |    phase | ECT 1-step   | ECT 2-step  | Heun 35 NFE  |
+            |------|------|----------|--------------|-------------|--------------|
+            |   10 |  1.0 | PRETRAIN | -            | -           | 25.500 (100) |
+            |   20 |  2.0 |      ECT | 12.250 (100) | 9.000 (100) | -            |
             """;
         assertEquals(expected, table.format());
         FidHistoryTable user = FidHistoryTable.of(reports, FidWindowKind.ALL, TrafficPurpose.USER);

@@ -123,7 +123,7 @@ class JsonMirrorOnBrokerTest {
                             tree("{\"requestId\":\"req-1\",\"modelVersion\":{\"runId\":\"run-1\",\"step\":2000,"
                                     + "\"phase\":\"ECT\",\"sha256\":\"" + SHA + "\"},\"images\":[\"AQID\",\"/w==\"],"
                                     + "\"imageFormat\":\"RAW_UINT8\",\"channels\":1,\"height\":28,\"width\":28,"
-                                    + "\"seed\":7,\"steps\":2,\"tMid\":0.821,\"sampler\":\"ECT\",\"purpose\":\"USER\","
+                                    + "\"seed\":7,\"networkEvaluations\":2,\"tMid\":0.821,\"sampler\":\"ECT\",\"purpose\":\"USER\","
                                     + "\"chunkIndex\":1,\"chunkCount\":3,\"firstImageIndex\":64,"
                                     + "\"timings\":{\"queuedMs\":1.5,\"generationMs\":20.0,\"encodeMs\":2.0,"
                                     + "\"totalMs\":24.0},\"createdAt\":\"2026-09-21T14:13:20.123Z\"}")),
@@ -132,7 +132,8 @@ class JsonMirrorOnBrokerTest {
                     Map.of(
                             "run-1@2000",
                             tree("{\"modelVersion\":{\"runId\":\"run-1\",\"step\":2000,\"phase\":\"ECT\",\"sha256\":\""
-                                    + SHA + "\"},\"sampler\":\"EDM_HEUN\",\"steps\":35,\"purpose\":\"EVALUATION\","
+                                    + SHA
+                                    + "\"},\"sampler\":\"EDM_HEUN\",\"networkEvaluations\":35,\"purpose\":\"EVALUATION\","
                                     + "\"numSamples\":10000,\"fid\":12.5,\"featureExtractorId\":\"fmnist-cnn@0123\","
                                     + "\"referenceStatsId\":\"fmnist-train@4567\",\"window\":{\"kind\":\"ROLLING\",\"size\":5000},"
                                     + "\"imagesSeen\":256000,\"createdAt\":\"2026-09-21T14:13:20.123Z\"}")),

@@ -93,7 +93,7 @@ class JsonMirrorTopologyTest {
                 .setHeight(10)
                 .setWidth(10)
                 .setSeed(1)
-                .setSteps(1)
+                .setNetworkEvaluations(1)
                 .setSampler(SamplerKind.ECT)
                 .setPurpose(TrafficPurpose.USER)
                 .setChunkIndex(0)

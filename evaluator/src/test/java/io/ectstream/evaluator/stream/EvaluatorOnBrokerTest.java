@@ -86,7 +86,7 @@ class EvaluatorOnBrokerTest {
             FidReport last = reports.get(1);
             assertEquals(FidWindowKind.ALL, last.getWindow().getKind());
             assertEquals(TrafficPurpose.EVALUATION, last.getPurpose());
-            assertEquals(2, last.getSteps());
+            assertEquals(2, last.getNetworkEvaluations());
             assertEquals(directFid(images), last.getFid(), 1e-9 * Math.max(1, last.getFid()));
             assertEquals(10_240L, last.getImagesSeen());
             assertEquals(2, errorRecords.size());

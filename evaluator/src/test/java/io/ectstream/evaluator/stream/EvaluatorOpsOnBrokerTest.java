@@ -57,7 +57,7 @@ class EvaluatorOpsOnBrokerTest {
             assertEquals(503, get(port, "/ready").statusCode(), "not ready before the Streams start");
             try (EvaluatorApp app = EvaluatorApp.start(config, extractor, reference)) {
                 app.bindMetrics(life.metrics());
-                life.readyWhen(app::running);
+                life.readyWhen(app::ready); // as evaluate wires it
                 assertTrue(app.awaitRunning(WAIT));
                 assertEquals(200, get(port, "/ready").statusCode());
 

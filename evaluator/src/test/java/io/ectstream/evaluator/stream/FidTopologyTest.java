@@ -123,7 +123,7 @@ class FidTopologyTest {
             assertEquals(i % 2 == 0 ? expectedCounts[i] : 8, report.getWindow().getSize());
             assertEquals(extractor.id(), report.getFeatureExtractorId());
             assertEquals(reference.id(), report.getReferenceStatsId());
-            assertEquals(1, report.getSteps());
+            assertEquals(1, report.getNetworkEvaluations());
             double expected = directFid(sent.subList(expectedRanges[i][0], expectedRanges[i][1]));
             assertEquals(expected, report.getFid(), 1e-9 * Math.max(1, expected), "report " + i);
         }
@@ -167,7 +167,7 @@ class FidTopologyTest {
         assertEquals(5, all.size());
         List<FidReport> v1User1 = all.stream()
                 .filter(r -> r.getModelVersion().getStep() == 1
-                        && r.getSteps() == 1
+                        && r.getNetworkEvaluations() == 1
                         && r.getPurpose() == TrafficPurpose.USER)
                 .toList();
         assertEquals(
@@ -176,7 +176,7 @@ class FidTopologyTest {
                 directFid(oneStep),
                 v1User1.get(1).getFid(),
                 1e-9 * Math.max(1, v1User1.get(1).getFid()));
-        assertEquals(1, all.stream().filter(r -> r.getSteps() == 2).count());
+        assertEquals(1, all.stream().filter(r -> r.getNetworkEvaluations() == 2).count());
         assertEquals(
                 1,
                 all.stream()

@@ -24,7 +24,8 @@ class SampleGroupTest {
         GenerationResult heun = GenerationResult.newBuilder(ect)
                 .setSampler(SamplerKind.EDM_HEUN)
                 .build();
-        GenerationResult twoStep = GenerationResult.newBuilder(ect).setSteps(2).build();
+        GenerationResult twoStep =
+                GenerationResult.newBuilder(ect).setNetworkEvaluations(2).build();
         GenerationResult user =
                 GenerationResult.newBuilder(ect).setPurpose(TrafficPurpose.USER).build();
         GenerationResult otherVersion = GenerationResult.newBuilder(ect)

@@ -145,13 +145,13 @@ class ScoreMatchesStreamingFidTest {
             for (FidReport report : reports) {
                 assertEquals(FidWindowKind.ALL, report.getWindow().getKind());
                 assertEquals(SAMPLES, report.getNumSamples());
-                double expected = scored.get("ect" + report.getSteps());
+                double expected = scored.get("ect" + report.getNetworkEvaluations());
                 assertTrue(expected > 0, "FID " + expected);
                 assertEquals(
                         expected,
                         report.getFid(),
                         1e-6 * expected,
-                        "ect" + report.getSteps() + ": score " + expected + ", stream " + report.getFid());
+                        "ect" + report.getNetworkEvaluations() + ": score " + expected + ", stream " + report.getFid());
             }
         }
     }

@@ -86,7 +86,7 @@ final class TestResults {
                 .setHeight(SHAPE.height())
                 .setWidth(SHAPE.width())
                 .setSeed(1)
-                .setSteps(steps)
+                .setNetworkEvaluations(steps)
                 .setTMid(null)
                 .setSampler(SamplerKind.ECT)
                 .setPurpose(purpose)

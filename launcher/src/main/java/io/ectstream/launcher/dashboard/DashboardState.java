@@ -86,8 +86,8 @@ final class DashboardState {
                 .put("phase", r.getModelVersion().getPhase().name())
                 .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
                 .put("sampler", r.getSampler().name())
-                .put("steps", r.getSteps())
-                .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getSteps()))
+                .put("networkEvaluations", r.getNetworkEvaluations())
+                .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getNetworkEvaluations()))
                 .put("purpose", r.getPurpose().name())
                 .put("window", r.getWindow().getKind().name())
                 .put("numSamples", r.getNumSamples())
@@ -135,7 +135,10 @@ final class DashboardState {
             evaluationImages.add(nowMillis, count);
         }
         SampleKey key = new SampleKey(
-                r.getModelVersion().getRunId(), r.getModelVersion().getStep(), r.getSampler(), r.getSteps());
+                r.getModelVersion().getRunId(),
+                r.getModelVersion().getStep(),
+                r.getSampler(),
+                r.getNetworkEvaluations());
         List<String> grid = samples.computeIfAbsent(key, k -> new ArrayList<>());
         if (grid.size() >= IMAGES_PER_GRID) {
             return;
@@ -194,7 +197,7 @@ final class DashboardState {
                             .put("runId", e.getKey().runId())
                             .put("step", e.getKey().step())
                             .put("sampler", e.getKey().sampler().name())
-                            .put("steps", e.getKey().networkEvaluations())
+                            .put("networkEvaluations", e.getKey().networkEvaluations())
                             .put("label", e.getKey().label())
                             .put("caption", e.getKey().caption())
                             .put("pngs", new JsonArray(new ArrayList<>(e.getValue())))));

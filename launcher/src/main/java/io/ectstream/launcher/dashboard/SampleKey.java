@@ -5,11 +5,11 @@ import io.ectstream.schemas.SamplerKind;
 
 /**
  * Samples of one checkpoint made by one sampler: 1-step, 2-step and Heun are shown side by side.
- * {@code networkEvaluations} is what results carry as steps (35 for Heun's 18 steps).
+ * {@code networkEvaluations} as results carry it (35 for Heun).
  */
 record SampleKey(String runId, long step, SamplerKind sampler, int networkEvaluations) {
 
-    /** "ECT 1-step", "Heun 18 steps, 35 NFE". */
+    /** "ECT 1-step", "Heun 35 NFE". */
     String label() {
         return FidHistoryTable.Column.title(sampler, networkEvaluations);
     }

@@ -176,6 +176,7 @@ final class DemoReport {
     }
 
     private static String column(JsonObject p) {
-        return FidHistoryTable.Column.title(SamplerKind.valueOf(p.getString("sampler")), p.getInteger("steps"));
+        return FidHistoryTable.Column.title(
+                SamplerKind.valueOf(p.getString("sampler")), p.getInteger("networkEvaluations"));
     }
 }

@@ -49,7 +49,8 @@ class DashboardStateTest {
         assertEquals(2 * DashboardState.CHECKPOINTS_SHOWN, grids.size());
         JsonObject newestOneStep = grids.stream()
                 .map(JsonObject.class::cast)
-                .filter(g -> g.getLong("step") == DashboardState.CHECKPOINTS_SHOWN + 2 && g.getInteger("steps") == 1)
+                .filter(g -> g.getLong("step") == DashboardState.CHECKPOINTS_SHOWN + 2
+                        && g.getInteger("networkEvaluations") == 1)
                 .findFirst()
                 .orElseThrow();
         assertEquals(
@@ -77,9 +78,8 @@ class DashboardStateTest {
                         .build(),
                 0);
         JsonObject heun = state.toJson(true, 0).getJsonArray("samples").getJsonObject(0);
-        assertEquals(35, heun.getInteger("steps"));
-        assertEquals(
-                "Heun 18 steps, 35 NFE", heun.getString("label"), "a result's steps field already counts evaluations");
+        assertEquals(35, heun.getInteger("networkEvaluations"));
+        assertEquals("Heun 35 NFE", heun.getString("label"), "a result carries its network evaluations");
     }
 
     @Test
@@ -140,7 +140,7 @@ class DashboardStateTest {
         heun.setSampler(SamplerKind.EDM_HEUN);
         state.fid(heun);
         assertEquals(
-                "Heun 18 steps, 35 NFE",
+                "Heun 35 NFE",
                 state.toJson(false, 0).getJsonArray("fid").getJsonObject(0).getString("label"));
         for (int i = 0; i < 5; i++) {
             state.result(DashboardRecords.result(10, 1, TrafficPurpose.USER, 10, ImageFormat.PNG), 1000);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the demo leaves: only evaluation reports count, every checkpoint of the run is a row (with the reason
- * when it could not be evaluated), Heun is "18 steps, 35 NFE", grids are 8 x 8 at twice the size with a caption.
+ * when it could not be evaluated), Heun is "Heun 35 NFE", grids are 8 x 8 at twice the size with a caption.
  */
 class DemoReportTest {
     @TempDir
@@ -39,7 +39,7 @@ class DemoReportTest {
                 .put("window", "ALL")
                 .put("purpose", purpose)
                 .put("sampler", sampler)
-                .put("steps", steps)
+                .put("networkEvaluations", steps)
                 .put("fid", value)
                 .put("phase", "ECT");
     }
@@ -103,7 +103,7 @@ class DemoReportTest {
                                 .put("phase", "PRETRAIN")),
                 List.of(unevaluated(10, "superseded before the sampler took it")));
         String expected = """
-            | run | step | kimg | phase | ECT 1-step | ECT 2-step | Heun 18 steps, 35 NFE | note |
+            | run | step | kimg | phase | ECT 1-step | ECT 2-step | Heun 35 NFE | note |
             |---|---:|---:|---|---:|---:|---:|---|
             | run | 10 | 1.0 | ECT | - | - | - | not evaluated: superseded before the sampler took it |
             | run | 20 | 2.0 | ECT | 40.00 | 30.00 | - |  |
@@ -126,14 +126,14 @@ class DemoReportTest {
                 .put("runId", "run")
                 .put("step", 20)
                 .put("sampler", "EDM_HEUN")
-                .put("steps", 35)
-                .put("label", "Heun 18 steps, 35 NFE")
-                .put("caption", "run step 20 · Heun 18 steps, 35 NFE")
+                .put("networkEvaluations", 35)
+                .put("label", "Heun 35 NFE")
+                .put("caption", "run step 20 · Heun 35 NFE")
                 .put("pngs", pngs);
         List<Path> written = DemoReport.writeGrids(new JsonObject().put("samples", new JsonArray().add(grid)), dir);
         assertEquals(1, written.size());
         assertTrue(
-                written.get(0).getFileName().toString().contains("heun-18-steps-35-nfe"),
+                written.get(0).getFileName().toString().contains("heun-35-nfe"),
                 written.get(0).toString());
         BufferedImage image = ImageIO.read(Files.newInputStream(written.get(0)));
         assertEquals(8 * 28 * 2, image.getWidth());

@@ -102,6 +102,24 @@ public final class KafkaTopics implements AutoCloseable {
         return drift;
     }
 
+    /**
+     * Logs one warning, and returns it, when {@code topic} exists and takes smaller records than {@code needed}
+     * bytes: its writer's records could be refused (an errors topic below the largest error record, whose refusal
+     * would leave an input unanswered). Empty when the topic is missing or large enough.
+     */
+    public Optional<String> warnOnSmallRecords(String component, String topic, int needed, String what) {
+        Described d = describe(List.of(topic)).get(topic);
+        String limit = d == null ? null : d.effectiveConfigs().get("max.message.bytes");
+        if (limit == null || Long.parseLong(limit) >= needed) {
+            return Optional.empty();
+        }
+        String warning =
+                component + ": topic " + topic + " takes records of at most " + limit + " bytes (max.message.bytes),"
+                        + " below the " + needed + " bytes " + what + " may take; raise it to at least " + needed;
+        log.warn("{}", warning);
+        return Optional.of(warning);
+    }
+
     private List<TopicDrift> drift(List<TopicSpec> specs) {
         Map<String, Described> found =
                 describe(specs.stream().map(TopicSpec::name).toList());

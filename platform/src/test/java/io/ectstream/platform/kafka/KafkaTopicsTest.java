@@ -108,6 +108,37 @@ class KafkaTopicsTest {
         }
     }
 
+    /** Issue 32: an errors topic below the largest error record is named at start, with the size it needs. */
+    @Test
+    void aTopicBelowTheRecordsItMustTakeIsWarnedAbout(KafkaCluster kafka) throws Exception {
+        kafka.createTopics(1, "kt3.errors", "kt3.roomy");
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(
+                            new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "kt3.errors"),
+                            List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "100000"),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get();
+        }
+        try (KafkaTopics topics =
+                new KafkaTopics(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(20))) {
+            assertEquals(
+                    java.util.Optional.of("evaluator: topic kt3.errors takes records of at most 100000 bytes"
+                            + " (max.message.bytes), below the 300000 bytes an error record may take; raise it to at"
+                            + " least 300000"),
+                    topics.warnOnSmallRecords("evaluator", "kt3.errors", 300_000, "an error record"));
+            assertTrue(
+                    topics.warnOnSmallRecords("evaluator", "kt3.roomy", 300_000, "an error record")
+                            .isEmpty(),
+                    "the broker's default, 1 MiB");
+            assertTrue(topics.warnOnSmallRecords("evaluator", "kt3.missing", 300_000, "an error record")
+                    .isEmpty());
+        }
+    }
+
     @Test
     void badTopicSettingsGetTypedErrors() {
         TopicSpec ok = TopicLayout.defaults().get(TopicRole.RESULTS);

@@ -3,6 +3,7 @@ package io.ectstream.sampler.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.ectstream.core.checkpoint.CheckpointEvents;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
@@ -458,33 +459,10 @@ public final class SamplerBenchmark {
             parameters[0] = net.parameterCount();
             Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
             groups.put(CheckpointFormat.GROUP_EMA, ParameterTensors.arrays(net));
-            WrittenCheckpoint written = CheckpointWriter.write(
-                    store.resolve(uri),
-                    new CheckpointMetadata(
-                            RequestLoad.RUN_ID,
-                            1,
-                            0,
-                            Phase.ECT,
-                            0,
-                            spec,
-                            null,
-                            Map.of("init", 0L),
-                            Map.of(),
-                            Instant.now()),
-                    groups);
-            return CheckpointEvent.newBuilder()
-                    .setRunId(RequestLoad.RUN_ID)
-                    .setStep(1)
-                    .setImagesSeen(0)
-                    .setPhase(Phase.ECT)
-                    .setEctStage(0)
-                    .setNetwork(spec.toAvro())
-                    .setCheckpointUri(uri)
-                    .setSizeBytes(written.sizeBytes())
-                    .setSha256(written.sha256())
-                    .setCreatedAt(Instant.now())
-                    .setTrainingLoss(0)
-                    .build();
+            CheckpointMetadata metadata = new CheckpointMetadata(
+                    RequestLoad.RUN_ID, 1, 0, Phase.ECT, 0, spec, null, Map.of("init", 0L), Map.of(), Instant.now());
+            WrittenCheckpoint written = CheckpointWriter.write(store.resolve(uri), metadata, groups);
+            return CheckpointEvents.of(metadata, uri, written.sizeBytes(), written.sha256());
         }
     }
 

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Serve 1-2 step generation from Kafka (and HTTP), hot-loading every new checkpoint.")
 public class ServeCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
 
     @Mixin
     KafkaOptions kafka;
@@ -341,6 +342,11 @@ public class ServeCommand implements Callable<Integer> {
                     needed.add(k.resultsJsonTopic());
                 }
                 topics.require(SamplerConfig.COMPONENT, needed);
+                topics.warnOnSmallRecords(
+                        SamplerConfig.COMPONENT,
+                        t.generateErrors(),
+                        io.ectstream.schemas.records.GenerationErrors.MAX_RECORD_BYTES,
+                        "an error record");
                 io.ectstream.platform.kafka.TopicLayout defined = io.ectstream.platform.kafka.TopicLayout.defaults(t)
                         .only(List.of(
                                 io.ectstream.platform.kafka.TopicRole.CHECKPOINTS,
@@ -356,6 +362,7 @@ public class ServeCommand implements Callable<Integer> {
                                         .withName(k.resultsJsonTopic())));
             }
         }
+        config.http().exposureWarning().ifPresent(LOG::warn);
         SamplerService service = SamplerService.start(config, loader());
         HttpEndpoint http = config.http();
         System.out.println("sampler serving " + config.kafka().topics().generateRequests() + " on "

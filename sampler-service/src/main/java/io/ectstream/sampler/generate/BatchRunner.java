@@ -90,7 +90,7 @@ public final class BatchRunner {
                     .setHeight(shape.height())
                     .setWidth(shape.width())
                     .setSeed(valid.seed())
-                    .setSteps(settings.networkEvaluations())
+                    .setNetworkEvaluations(settings.networkEvaluations())
                     .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
                     .setSampler(settings.kind())
                     .setPurpose(request.getPurpose())

@@ -1,16 +1,24 @@
 package io.ectstream.sampler.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ectstream.sampler.validate.InvalidRequestException;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.SamplerKind;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -22,6 +30,14 @@ import java.util.UUID;
 final class GenerateBody {
     private static final Set<String> FIELDS =
             Set.of("runId", "step", "numImages", "steps", "seed", "tMid", "sampler", "deadlineMs");
+
+    /** Refuses duplicate keys (JSON leaves them undefined: last-wins would hide a typo) and trailing content. */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private GenerateBody() {}
 
@@ -62,11 +78,37 @@ final class GenerateBody {
                     "body",
                     "is empty; send a JSON object such as {\"runId\": \"my-run\", \"numImages\": 4, \"steps\": 2}");
         }
+        JsonNode tree;
         try {
-            return new JsonObject(body);
-        } catch (DecodeException | ClassCastException e) {
-            throw new InvalidRequestException("body", "is not a JSON object");
+            tree = STRICT.readTree(body.getBytes());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String why = e.getOriginalMessage();
+            if (why != null && why.startsWith("Duplicate field")) {
+                throw new InvalidRequestException("body", "names a field twice" + where + ": " + why);
+            }
+            throw new InvalidRequestException("body", "is not valid JSON" + where + ": " + firstLine(why));
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("body", "could not be read: " + e.getMessage());
         }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidRequestException(
+                    "body",
+                    "is not a JSON object (it is "
+                            + (tree == null
+                                    ? "empty"
+                                    : tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT)) + ")");
+        }
+        return new JsonObject(STRICT.convertValue(tree, MAP));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 
     /** An optional JSON integer in [min, max]; null when absent. */

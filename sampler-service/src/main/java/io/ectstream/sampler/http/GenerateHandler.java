@@ -7,7 +7,6 @@ import io.ectstream.sampler.batch.JobSink;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.UnknownModelException;
 import io.ectstream.sampler.validate.InvalidRequestException;
-import io.ectstream.sampler.validate.RequestCost;
 import io.ectstream.sampler.validate.ValidRequest;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationResult;
@@ -52,7 +51,7 @@ final class GenerateHandler implements Handler<RoutingContext> {
             fail(ctx, 400, e.code(), e.getMessage());
             return;
         }
-        long cost = RequestCost.of(valid);
+        long cost = valid.cost();
         if (!inFlight.tryAcquire(cost)) {
             ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             fail(
@@ -180,7 +179,8 @@ final class GenerateHandler implements Handler<RoutingContext> {
                                     .put("step", first.getModelVersion().getStep())
                                     .put("sha256", first.getModelVersion().getSha256()))
                     .put("seed", first.getSeed())
-                    .put("steps", first.getSteps())
+                    .put("sampler", first.getSampler().name())
+                    .put("networkEvaluations", first.getNetworkEvaluations())
                     .put("channels", first.getChannels())
                     .put("height", first.getHeight())
                     .put("width", first.getWidth())

@@ -2,16 +2,18 @@ package io.ectstream.sampler.intake;
 
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
-import io.ectstream.sampler.publish.ErrorRecords;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationError;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,6 +48,7 @@ public final class CheckpointIntake implements AutoCloseable {
     private final Consumer<GenerationError> errors;
     private final SamplerMetrics metrics;
     private final Deserializer<CheckpointEvent> codec;
+    private final CheckpointIdentities identities = new CheckpointIdentities();
     private final CountDownLatch recovered = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean recoveryAnnounced =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -156,7 +159,7 @@ public final class CheckpointIntake implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     CheckpointEvent event = decode(record);
-                    if (event != null) {
+                    if (event != null && identified(event, record)) {
                         load(event, record);
                     }
                 }
@@ -193,7 +196,7 @@ public final class CheckpointIntake implements AutoCloseable {
         while (running && endOffsets.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 CheckpointEvent event = decode(record);
-                if (event != null) {
+                if (event != null && identified(event, record)) {
                     events.put(record, event);
                     byRun.computeIfAbsent(event.getRunId(), run -> new ArrayList<>())
                             .add(record);
@@ -202,7 +205,7 @@ public final class CheckpointIntake implements AutoCloseable {
         }
         log.info("recovered {} run(s) from {}: {}", byRun.size(), topic, byRun.keySet());
         byRun.forEach((run, records) -> {
-            // Newest first; of two events of one step, the later one (as live loading would have kept the first).
+            // Newest first; two events of one step name the same file (a different one was refused above).
             records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingLong(
                             r -> events.get(r).getStep())
                     .reversed()
@@ -218,6 +221,18 @@ public final class CheckpointIntake implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** False, with the error reported, when the event names another file than its (run, step) was first announced with. */
+    private boolean identified(CheckpointEvent event, ConsumerRecord<String, byte[]> record) {
+        String conflict = identities.conflict(event);
+        if (conflict == null) {
+            return true;
+        }
+        log.warn("{}", conflict);
+        metrics.modelLoad("failed");
+        report(null, ErrorCode.CHECKPOINT_REJECTED, conflict, record);
+        return false;
     }
 
     private CheckpointEvent decode(ConsumerRecord<String, byte[]> record) {
@@ -258,11 +273,13 @@ public final class CheckpointIntake implements AutoCloseable {
 
     private void report(String requestId, ErrorCode code, String reason, ConsumerRecord<String, byte[]> record) {
         metrics.error(code.name());
-        errors.accept(ErrorRecords.of(
+        errors.accept(GenerationErrors.of(
+                SamplerConfig.COMPONENT,
                 requestId,
                 code,
                 reason,
-                new ErrorRecords.Source(record.topic(), record.partition(), record.offset(), record.value())));
+                new GenerationErrors.Source(record.topic(), record.partition(), record.offset(), record.value()),
+                Instant.now()));
     }
 
     @Override

@@ -3,10 +3,10 @@ package io.ectstream.sampler.intake;
 import io.ectstream.platform.logging.LogContext;
 import io.ectstream.sampler.RequestLogContext;
 import io.ectstream.sampler.RequestPipeline;
+import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.batch.JobSink;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.UnknownModelException;
-import io.ectstream.sampler.publish.ErrorRecords;
 import io.ectstream.sampler.publish.KafkaPublisher;
 import io.ectstream.sampler.validate.InvalidRequestException;
 import io.ectstream.sampler.validate.ValidRequest;
@@ -14,12 +14,14 @@ import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.TrafficPurpose;
+import io.ectstream.schemas.records.GenerationErrors;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -182,8 +184,8 @@ public final class RequestIntake {
                     offset);
             return;
         }
-        ErrorRecords.Source origin =
-                new ErrorRecords.Source(record.topic(), record.partition(), offset, record.value());
+        GenerationErrors.Source origin =
+                new GenerationErrors.Source(record.topic(), record.partition(), offset, record.value());
         TrafficPurpose purpose = source.purpose();
         countIn();
         if (record.value() != null && record.value().length > MAX_REQUEST_RECORD_BYTES) {
@@ -253,7 +255,7 @@ public final class RequestIntake {
             String requestId,
             ErrorCode code,
             String reason,
-            ErrorRecords.Source origin,
+            GenerationErrors.Source origin,
             TopicPartition tp,
             OffsetTracker tracker,
             long offset) {
@@ -266,7 +268,7 @@ public final class RequestIntake {
         metrics.request("rejected", requestId == null ? null : source.purpose());
         metrics.error(code.name());
         publisher
-                .error(ErrorRecords.of(requestId, code, reason, origin))
+                .error(GenerationErrors.of(SamplerConfig.COMPONENT, requestId, code, reason, origin, Instant.now()))
                 .onComplete(done -> answered(tp, tracker, offset, done.succeeded()));
     }
 
@@ -388,10 +390,15 @@ public final class RequestIntake {
         private final TopicPartition tp;
         private final OffsetTracker tracker;
         private final long offset;
-        private final ErrorRecords.Source origin;
+        private final GenerationErrors.Source origin;
         private final long receivedAt;
 
-        KafkaSink(TopicPartition tp, OffsetTracker tracker, long offset, ErrorRecords.Source origin, long receivedAt) {
+        KafkaSink(
+                TopicPartition tp,
+                OffsetTracker tracker,
+                long offset,
+                GenerationErrors.Source origin,
+                long receivedAt) {
             this.tp = tp;
             this.tracker = tracker;
             this.offset = offset;
@@ -446,7 +453,8 @@ public final class RequestIntake {
         @Override
         public Future<Void> sendError(ValidRequest request, ErrorCode code, String reason) {
             metrics.error(code.name());
-            return publisher.error(ErrorRecords.of(request.request().getRequestId(), code, reason, origin));
+            return publisher.error(GenerationErrors.of(
+                    SamplerConfig.COMPONENT, request.request().getRequestId(), code, reason, origin, Instant.now()));
         }
 
         @Override

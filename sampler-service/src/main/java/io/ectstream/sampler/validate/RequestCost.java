@@ -13,8 +13,4 @@ public final class RequestCost {
     public static long of(SamplerSettings settings, int numImages) {
         return (long) settings.networkEvaluations() * numImages;
     }
-
-    public static long of(ValidRequest request) {
-        return of(request.settings(), request.request().getNumImages());
-    }
 }

@@ -140,12 +140,14 @@ class RequestValidatorTest {
         // cap 140: 16 images x 2 steps and 4 Heun images (4 x 35) pass, 5 Heun images do not
         assertEquals(
                 32,
-                RequestCost.of(
-                        validator.validate(good().setNumImages(16).setSteps(2).build())));
+                validator.validate(good().setNumImages(16).setSteps(2).build()).cost());
         assertEquals(
                 140,
-                RequestCost.of(validator.validate(
-                        good().setNumImages(4).setSampler(SamplerKind.EDM_HEUN).build())));
+                validator
+                        .validate(good().setNumImages(4)
+                                .setSampler(SamplerKind.EDM_HEUN)
+                                .build())
+                        .cost());
         InvalidRequestException e = assertThrows(
                 InvalidRequestException.class,
                 () -> validator.validate(
@@ -165,6 +167,6 @@ class RequestValidatorTest {
                 .setSampler(SamplerKind.EDM_HEUN)
                 .setPurpose(TrafficPurpose.EVALUATION)
                 .build());
-        assertEquals(560, RequestCost.of(evaluation), "16 Heun images cost 16 x 35 and are served for evaluation");
+        assertEquals(560, evaluation.cost(), "16 Heun images cost 16 x 35 and are served for evaluation");
     }
 }

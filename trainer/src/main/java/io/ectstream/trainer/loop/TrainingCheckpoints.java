@@ -3,6 +3,7 @@ package io.ectstream.trainer.loop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ectstream.core.checkpoint.CheckpointEvents;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
@@ -63,11 +64,19 @@ public final class TrainingCheckpoints {
     public record Position(long step, long imagesSeen, Phase phase, int stage, long phaseStartStep) {}
 
     public WrittenCheckpoint write(TrainingModel model, TrainingConfig config, Position at) throws IOException {
-        return write(model, config, at, NonFiniteGradients.Totals.NONE);
+        return write(model, config, at, Double.NaN, NonFiniteGradients.Totals.NONE);
     }
 
+    /**
+     * {@code trainingLoss}: the mean loss since the previous checkpoint, stored in the header when finite;
+     * {@code nonFinite}: the gradient guard's totals since the run began.
+     */
     WrittenCheckpoint write(
-            TrainingModel model, TrainingConfig config, Position at, NonFiniteGradients.Totals nonFinite)
+            TrainingModel model,
+            TrainingConfig config,
+            Position at,
+            double trainingLoss,
+            NonFiniteGradients.Totals nonFinite)
             throws IOException {
         Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
         try (NDManager scratch = model.manager().newSubManager()) {
@@ -84,18 +93,23 @@ public final class TrainingCheckpoints {
                     config.networkFor(at.phase()),
                     TrainingConfigLoader.toTree(config),
                     Map.of(SEED_RUN, config.seed()),
-                    Map.of(
-                            SCALAR_OPTIM_STEPS,
-                            (double) model.optimizer().steps(),
-                            SCALAR_PHASE_START_STEP,
-                            (double) at.phaseStartStep(),
-                            SCALAR_NON_FINITE_GRADIENT_VALUES,
-                            (double) nonFinite.values(),
-                            SCALAR_NON_FINITE_GRADIENT_STEPS,
-                            (double) nonFinite.steps()),
+                    scalars(model, at, trainingLoss, nonFinite),
                     Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
         }
+    }
+
+    private static Map<String, Double> scalars(
+            TrainingModel model, Position at, double trainingLoss, NonFiniteGradients.Totals nonFinite) {
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        scalars.put(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps());
+        scalars.put(SCALAR_PHASE_START_STEP, (double) at.phaseStartStep());
+        scalars.put(SCALAR_NON_FINITE_GRADIENT_VALUES, (double) nonFinite.values());
+        scalars.put(SCALAR_NON_FINITE_GRADIENT_STEPS, (double) nonFinite.steps());
+        if (Double.isFinite(trainingLoss)) { // JSON has no NaN
+            scalars.put(CheckpointEvents.SCALAR_TRAINING_LOSS, trainingLoss);
+        }
+        return scalars;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ectstream.trainer.loop;
 
 import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointEvents;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointFormat;
 import io.ectstream.core.checkpoint.CheckpointReader;
@@ -293,7 +294,8 @@ public final class TrainingLoop {
         return new Position(0, 0, first.phase(), 0, 0);
     }
 
-    private Path checkpoint(TrainingModel model, Position position, LossMeter.Reading reading) throws IOException {
+    private Path checkpoint(TrainingModel model, Position position, LossMeter.Reading reading)
+            throws IOException, CheckpointException {
         if (reading.allNonFinite()) {
             // Weights can blow up to huge finite values that give NaN losses: the loss is the reliable signal.
             throw new NonFiniteWeightsException(
@@ -311,20 +313,13 @@ public final class TrainingLoop {
                     position.step());
         }
         double loss = reading.mean();
-        WrittenCheckpoint written = checkpoints.write(model, config, position, nonFinite.read());
-        CheckpointEvent event = CheckpointEvent.newBuilder()
-                .setRunId(config.runId())
-                .setStep(position.step())
-                .setImagesSeen(position.imagesSeen())
-                .setPhase(position.phase())
-                .setEctStage(position.stage())
-                .setNetwork(config.networkFor(position.phase()).toAvro())
-                .setCheckpointUri(checkpoints.relativeUri(position.step()))
-                .setSizeBytes(written.sizeBytes())
-                .setSha256(written.sha256())
-                .setCreatedAt(java.time.Instant.now())
-                .setTrainingLoss(loss)
-                .build();
+        WrittenCheckpoint written = checkpoints.write(model, config, position, loss, nonFinite.read());
+        // read back from the header just written, as a republish of the file will
+        CheckpointEvent event = CheckpointEvents.of(
+                CheckpointReader.readMetadata(written.file()),
+                checkpoints.relativeUri(position.step()),
+                written.sizeBytes(),
+                written.sha256());
         publish(() -> events.checkpointWritten(event));
         return written.file();
     }

@@ -1,5 +1,6 @@
 package io.ectstream.trainer.publish;
 
+import io.ectstream.core.checkpoint.CheckpointEvents;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
 import io.ectstream.core.checkpoint.CheckpointReader;
@@ -21,8 +22,6 @@ import java.util.Set;
  */
 public final class StoredCheckpoints {
     /** Metadata scalar the trainer may record with the mean loss since the previous checkpoint. */
-    public static final String SCALAR_TRAINING_LOSS = "trainingLoss";
-
     private StoredCheckpoints() {}
 
     /** The announcements for the readable files, in step order, and one line per file that could not be read. */
@@ -81,18 +80,6 @@ public final class StoredCheckpoints {
             throw new CheckpointException("file is at " + uri + " but its header says run " + metadata.runId()
                     + " step " + metadata.step() + " (expected at " + expectedUri + ")");
         }
-        return CheckpointEvent.newBuilder()
-                .setRunId(metadata.runId())
-                .setStep(metadata.step())
-                .setImagesSeen(metadata.imagesSeen())
-                .setPhase(metadata.phase())
-                .setEctStage(metadata.ectStage())
-                .setNetwork(metadata.network().toAvro())
-                .setCheckpointUri(uri)
-                .setSizeBytes(checked.sizeBytes())
-                .setSha256(checked.sha256())
-                .setCreatedAt(metadata.createdAt())
-                .setTrainingLoss(metadata.scalars().getOrDefault(SCALAR_TRAINING_LOSS, Double.NaN))
-                .build();
+        return CheckpointEvents.of(metadata, uri, checked.sizeBytes(), checked.sha256());
     }
 }

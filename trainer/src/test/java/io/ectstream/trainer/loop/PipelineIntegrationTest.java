@@ -60,6 +60,10 @@ class PipelineIntegrationTest {
             assertEquals(event.getPhase(), loaded.metadata().phase());
             assertEquals(event.getEctStage(), loaded.metadata().ectStage());
             assertEquals(config, TrainingCheckpoints.configOf(loaded.metadata()));
+            assertEquals(
+                    event,
+                    io.ectstream.trainer.publish.StoredCheckpoints.describe(root, file),
+                    "the live announcement is the one a republish of the file makes");
         }
 
         // progress every 2 steps and at each phase end, phase and stage in every record
