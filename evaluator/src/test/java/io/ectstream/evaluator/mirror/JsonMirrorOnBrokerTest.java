@@ -111,7 +111,8 @@ class JsonMirrorOnBrokerTest {
                             "run-1",
                             tree("{\"runId\":\"run-1\",\"step\":10,\"imagesSeen\":1280,\"totalImages\":12800,"
                                     + "\"phase\":\"PRETRAIN\",\"ectStage\":0,\"loss\":0.5,\"imagesPerSecond\":42.5,"
-                                    + "\"etaSeconds\":300.0,\"timestamp\":\"2026-09-21T14:13:20.123Z\"}")),
+                                    + "\"etaSeconds\":300.0,\"nonFiniteGradientValues\":0,"
+                                    + "\"timestamp\":\"2026-09-21T14:13:20.123Z\"}")),
                     readJson(kafka, "mirror.ect.train.progress.json"));
             assertEquals(
                     Map.of("req-1", tree(requestJson("req-1"))), readJson(kafka, "mirror.ect.generate.requests.json"));
