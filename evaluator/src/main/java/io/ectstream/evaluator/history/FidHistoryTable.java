@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.history;
 
+import io.ectstream.core.sampling.SampleCaption;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
@@ -34,14 +35,9 @@ public final class FidHistoryTable {
             return title(sampler, networkEvaluations);
         }
 
-        /**
-         * The one label of a sampling procedure, from its network evaluations per image (as reports and results
-         * count them): "ECT 2-step", or for Heun "Heun 18 steps, 35 NFE" (n steps take 2n - 1 evaluations).
-         */
+        /** The label of a sampling procedure ({@link SampleCaption#label}): "ECT 2-step", "Heun 18 steps, 35 NFE". */
         public static String title(SamplerKind sampler, int networkEvaluations) {
-            return sampler == SamplerKind.ECT
-                    ? "ECT " + networkEvaluations + "-step"
-                    : "Heun " + (networkEvaluations + 1) / 2 + " steps, " + networkEvaluations + " NFE";
+            return SampleCaption.label(sampler, networkEvaluations);
         }
     }
 
