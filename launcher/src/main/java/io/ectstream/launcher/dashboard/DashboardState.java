@@ -2,8 +2,8 @@ package io.ectstream.launcher.dashboard;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.core.sampling.SampleCaption;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
-import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -28,7 +28,9 @@ final class DashboardState {
     /** Error codes of user requests the sampler refused rather than served late (EXPIRED: by name, newer schemas). */
     static final List<String> SHED_CODES = List.of("OVERLOADED", "EXPIRED", "TOO_COSTLY");
 
+    /** Newest checkpoints per run whose samples are kept. */
     static final int CHECKPOINTS_SHOWN = 6;
+
     static final int MAX_FID_POINTS = 5000;
 
     private final Map<String, JsonObject> progressByRun = new TreeMap<>();
@@ -45,6 +47,15 @@ final class DashboardState {
     private Map<String, Map<String, Long>> lag = Map.of();
     private long undecodable;
     private long samplesVersion;
+    private final DashboardRoles roles;
+
+    DashboardState() {
+        this(DashboardRoles.NONE);
+    }
+
+    DashboardState(DashboardRoles roles) {
+        this.roles = roles;
+    }
 
     synchronized void progress(TrainingProgress p) {
         progressByRun.put(
@@ -87,7 +98,7 @@ final class DashboardState {
                 .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
                 .put("sampler", r.getSampler().name())
                 .put("steps", r.getSteps())
-                .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getSteps()))
+                .put("label", SampleCaption.label(r.getSampler(), r.getSteps()))
                 .put("purpose", r.getPurpose().name())
                 .put("window", r.getWindow().getKind().name())
                 .put("numSamples", r.getNumSamples())
@@ -149,7 +160,7 @@ final class DashboardState {
             byte[] png = r.getImageFormat() == ImageFormat.PNG ? bytes : ImageCodec.toPng(bytes, shape);
             grid.add(Base64.getEncoder().encodeToString(png));
         }
-        keepNewestCheckpoints();
+        keepNewestCheckpoints(key.runId());
         samplesVersion++;
     }
 
@@ -167,6 +178,7 @@ final class DashboardState {
 
     synchronized JsonObject toJson(boolean withSamples, long nowMillis) {
         JsonObject json = new JsonObject()
+                .put("roles", roles.toJson())
                 .put("progress", new JsonArray(new ArrayList<>(progressByRun.values())))
                 .put("checkpoints", new JsonArray(new ArrayList<>(checkpoints)))
                 .put("fid", new JsonArray(new ArrayList<>(fidPoints)))
@@ -209,15 +221,17 @@ final class DashboardState {
         return json;
     }
 
-    private void keepNewestCheckpoints() {
+    /** Keeps the samples of the run's newest checkpoints only; other runs (the served model, the teacher) stay. */
+    private void keepNewestCheckpoints(String runId) {
         List<Long> checkpointSteps = samples.keySet().stream()
+                .filter(k -> k.runId().equals(runId))
                 .map(SampleKey::step)
                 .distinct()
                 .sorted(Comparator.reverseOrder())
                 .toList();
         if (checkpointSteps.size() > CHECKPOINTS_SHOWN) {
             long oldestKept = checkpointSteps.get(CHECKPOINTS_SHOWN - 1);
-            samples.keySet().removeIf(k -> k.step() < oldestKept);
+            samples.keySet().removeIf(k -> k.runId().equals(runId) && k.step() < oldestKept);
         }
     }
 

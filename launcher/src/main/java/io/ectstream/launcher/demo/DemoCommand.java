@@ -24,12 +24,14 @@ import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.launcher.PlatformTopics;
+import io.ectstream.launcher.dashboard.DashboardRoles;
 import io.ectstream.launcher.dashboard.DashboardServer;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.ServingLimits;
 import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -50,23 +52,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The README's first command: a real KRaft broker in this JVM, the trainer (ECT tuning of the shipped
- * Fashion-MNIST teacher, or with --from-scratch diffusion pretraining first), the sampler service hot-loading
- * every checkpoint, user traffic, the evaluation driver and the Kafka Streams evaluator scoring every
- * checkpoint, and the live dashboard.
+ * The README's first command: a real KRaft broker in this JVM, the shipped ECT-tuned model served to user traffic
+ * from the first minute, the trainer showing how such a model is made (ECT tuning of the shipped Fashion-MNIST
+ * teacher, or with --from-scratch diffusion pretraining first), the sampler service hot-loading every checkpoint,
+ * the evaluation driver and the Kafka Streams evaluator scoring every checkpoint, and the live dashboard.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "ECT-tune the shipped Fashion-MNIST teacher, serve and evaluate it on an embedded Kafka broker",
+            "Serve the shipped ECT-tuned Fashion-MNIST model to user traffic, and ECT-tune the shipped teacher live to"
+                    + " show how such a model is made; serve and evaluate every checkpoint on an embedded Kafka broker",
             "(the built-in subset of Fashion-MNIST, or the full dataset when Debian's dataset-fashion-mnist is installed).",
             "Results go to the run folder."
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
     private static final int TRAINER_ATTEMPTS = 3;
-    static final int CPU_EVAL_SAMPLES = 256;
+    /**
+     * Small enough that every checkpoint, and the teacher's 35-evaluation Heun, is scored within the demo's few minutes
+     * on 2 CPU cores; FID over so few samples sits far above its 10,000-sample value, but compares checkpoints fairly.
+     */
+    static final int CPU_EVAL_SAMPLES = 128;
+    /**
+     * On the CPU the sampler runs batches of at most this many images: one batch of the teacher's Heun (35 network
+     * evaluations per image) holds the single generator for 35 forward passes, and a user request behind it waits that
+     * long (a few seconds at 8 images; tens of seconds at serve's default of 32 run image by image).
+     */
+    static final int CPU_MAX_BATCH = 8;
+    /** Every checkpoint of a demo run stays loaded, so an evaluation that waited behind the teacher's still finds it. */
+    static final int RECENT_VERSIONS = 16;
+
+    static final String NO_SERVED_MODEL = "none";
     static final int GPU_EVAL_SAMPLES = 1024;
 
     @Option(
@@ -81,6 +98,15 @@ public final class DemoCommand implements Callable<Integer> {
             description =
                     "Diffusion teacher to ECT-tune, a checkpoint of the configuration's network (default ${DEFAULT-VALUE}).")
     Path teacher;
+
+    @Option(
+            names = "--served-model",
+            defaultValue = "models/fashion-ect.ckpt",
+            paramLabel = "FILE",
+            description = "ECT-tuned model announced before tuning starts and served to the user load from the first"
+                    + " minute, its samples and FID at the top of the dashboard; " + NO_SERVED_MODEL
+                    + " for none, then users ask the tuning run (default ${DEFAULT-VALUE}).")
+    String servedModel;
 
     @Option(
             names = "--from-scratch",
@@ -131,7 +157,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--eval-samples",
             description = "Samples per checkpoint and sampler for its FID (default " + CPU_EVAL_SAMPLES
-                    + " on the CPU, " + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
+                    + " on the CPU, so the teacher's Heun and every checkpoint are scored within minutes; "
+                    + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
     Integer evalSamples;
 
     @Option(
@@ -220,9 +247,21 @@ public final class DemoCommand implements Callable<Integer> {
                     Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
             EvaluatorAssets assets = evaluatorAssets(train);
             String runId = run.getFileName().toString();
+            String servedRunId = null;
+            if (!NO_SERVED_MODEL.equals(servedModel)) {
+                var served = ShippedCheckpoint.placeServed(shipped(Path.of(servedModel)), store);
+                ShippedCheckpoint.announce(served, broker.bootstrapServers(), topics);
+                servedRunId = served.getRunId();
+                log.info(
+                        "served model {} (run {} step {}) announced: user requests go to it",
+                        servedModel,
+                        servedRunId,
+                        served.getStep());
+            }
+            String teacherRunId = null;
             if (!fromScratch) {
-                var announced = TeacherCheckpoint.place(teacher, store);
-                TeacherCheckpoint.announce(announced, broker.bootstrapServers(), topics);
+                var announced = ShippedCheckpoint.placeTeacher(teacher, store);
+                ShippedCheckpoint.announce(announced, broker.bootstrapServers(), topics);
                 log.info(
                         "teacher {} (run {} step {}, {} kimg) announced; tuning it as run {}",
                         teacher,
@@ -230,16 +269,20 @@ public final class DemoCommand implements Callable<Integer> {
                         announced.getStep(),
                         announced.getImagesSeen() / 1000.0,
                         runId);
+                teacherRunId = announced.getRunId();
             }
             boolean heun = teacherHeun != null ? teacherHeun : !fromScratch;
 
-            try (DashboardServer dashboard = new DashboardServer(clients, topics);
+            String usersAsk = servedRunId != null ? servedRunId : runId;
+            try (DashboardServer dashboard =
+                            new DashboardServer(clients, topics, new DashboardRoles(servedRunId, teacherRunId));
                     FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
                     EvaluatorApp evaluator = EvaluatorApp.start(
                             evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
                     SamplerService sampler = SamplerService.start(
-                            samplerConfig(broker.bootstrapServers(), store),
-                            CheckpointModelLoader.forServing(dev, null, precision));
+                            samplerConfig(broker.bootstrapServers(), store, dev),
+                            // batched on the CPU too: the demo needs throughput, not bytes independent of the batch
+                            CheckpointModelLoader.forServing(dev, false, precision));
                     EvaluationDriver driver = new EvaluationDriver(
                                     clients,
                                     "ect-evaluation-driver",
@@ -254,11 +297,11 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println(
                         "dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
                 load.start(
-                        runId,
+                        usersAsk,
                         userRate,
                         userInFlight,
                         4,
-                        () -> sampler.registry().current(runId) != null);
+                        () -> sampler.registry().current(usersAsk) != null);
 
                 Path trainingConfig = config != null
                         ? config
@@ -374,9 +417,15 @@ public final class DemoCommand implements Callable<Integer> {
                         run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of()));
     }
 
-    private SamplerConfig samplerConfig(String bootstrap, Path store) {
+    private static SamplerConfig samplerConfig(String bootstrap, Path store, Device dev) {
         SamplerConfig defaults = SamplerConfig.defaults(bootstrap, store);
-        return defaults.withHttp(defaults.http().withPort(0));
+        ServingLimits limits = defaults.limits();
+        SamplerConfig demo = defaults.withHttp(defaults.http().withPort(0))
+                .withLimits(new ServingLimits(limits.defaultDeadlineMs(), limits.maxQueuedUserCost(), RECENT_VERSIONS));
+        return dev.isGpu()
+                ? demo
+                : demo.withBatching(defaults.batching()
+                        .withSize(CPU_MAX_BATCH, defaults.batching().maxWaitMs()));
     }
 
     /** Ends --keep-serving or --linger-seconds early. */

@@ -1,5 +1,6 @@
 package io.ectstream.launcher.demo;
 
+import io.ectstream.core.image.CaptionedGrid;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.history.FidHistoryTable;
@@ -126,8 +127,7 @@ final class DemoReport {
                     grid.getLong("step"),
                     grid.getString("label").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
             Path file = folder.resolve(name);
-            byte[] tiles = ImageCodec.gridPng(images, shape, GridImage.COLUMNS);
-            Files.write(file, GridImage.captioned(tiles, grid.getString("caption", grid.getString("label"))));
+            Files.write(file, CaptionedGrid.png(images, shape, grid.getString("caption", grid.getString("label"))));
             written.add(file);
         }
         return written;

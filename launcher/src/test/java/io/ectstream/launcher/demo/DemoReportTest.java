@@ -3,6 +3,7 @@ package io.ectstream.launcher.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.core.image.CaptionedGrid;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
 import io.vertx.core.json.JsonArray;
@@ -137,14 +138,14 @@ class DemoReportTest {
                 written.get(0).toString());
         BufferedImage image = ImageIO.read(Files.newInputStream(written.get(0)));
         assertEquals(8 * 28 * 2, image.getWidth());
-        assertEquals(8 * 28 * 2 + GridImage.CAPTION_HEIGHT, image.getHeight());
+        assertEquals(8 * 28 * 2 + CaptionedGrid.CAPTION_HEIGHT, image.getHeight());
         // the last tile (bottom right) holds the last image's value, doubled in both directions
         int gray = image.getRGB(image.getWidth() - 1, image.getHeight() - 1) & 0xff;
         assertEquals(63 * 3, gray);
         assertEquals(gray, image.getRGB(image.getWidth() - 56, image.getHeight() - 56) & 0xff);
         long dark = 0;
         for (int x = 0; x < image.getWidth(); x++) {
-            for (int y = 0; y < GridImage.CAPTION_HEIGHT; y++) {
+            for (int y = 0; y < CaptionedGrid.CAPTION_HEIGHT; y++) {
                 dark += (image.getRGB(x, y) & 0xff) < 128 ? 1 : 0;
             }
         }
