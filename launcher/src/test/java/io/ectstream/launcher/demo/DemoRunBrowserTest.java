@@ -57,8 +57,6 @@ class DemoRunBrowserTest {
                 REPO.resolve("models/fashion-mnist.feature-net").toString(),
                 "--reference-stats",
                 REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
-                "--user-rate",
-                "1",
                 "--dashboard-port",
                 "0",
                 "--run-dir",
@@ -69,6 +67,8 @@ class DemoRunBrowserTest {
                 "300"));
         if (README_SCREENSHOT == null) {
             args.addAll(List.of(
+                    "--user-rate",
+                    "1",
                     "--set",
                     "ect.kimg=0.32",
                     "--set",
