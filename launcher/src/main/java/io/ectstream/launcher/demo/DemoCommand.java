@@ -77,9 +77,10 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * On the CPU the sampler runs batches of at most this many images: one batch of the teacher's Heun (35 network
      * evaluations per image) holds the single generator for 35 forward passes, and a user request behind it waits that
-     * long (a few seconds at 8 images; tens of seconds at serve's default of 32 run image by image).
+     * long (seconds at 4 images; tens of seconds at serve's default of 32 run image by image). A user request (4 images)
+     * is one batch.
      */
-    static final int CPU_MAX_BATCH = 8;
+    static final int CPU_MAX_BATCH = 4;
     /** Every checkpoint of a demo run stays loaded, so an evaluation that waited behind the teacher's still finds it. */
     static final int RECENT_VERSIONS = 16;
 

@@ -104,7 +104,7 @@ class DemoRunBrowserTest {
                     "the teacher's Heun FID is in the legend");
             if (README_SCREENSHOT != null) {
                 browser.await("document.getElementById('training').textContent.includes('ETA 0 s')", 900_000);
-                // every checkpoint of configs/demo-tune.yaml (100 steps, one every 20) scored with 1 and 2 steps
+                // every checkpoint of configs/demo-tune.yaml (60 steps, one every 12) scored with 1 and 2 steps
                 browser.await("document.querySelectorAll('circle.fid-point').length >= 10", 600_000);
                 browser.await("document.querySelectorAll('#served-samples img.sample').length === 128", 600_000);
                 Thread.sleep(3000);
