@@ -32,6 +32,7 @@ import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
+import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
@@ -85,6 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final int RECENT_VERSIONS = 16;
 
     static final String NO_SERVED_MODEL = "none";
+    private static final Duration SERVED_SCORED_FIRST = Duration.ofSeconds(90);
     static final int GPU_EVAL_SAMPLES = 1024;
 
     @Option(
@@ -259,19 +262,8 @@ public final class DemoCommand implements Callable<Integer> {
                         servedRunId,
                         served.getStep());
             }
-            String teacherRunId = null;
-            if (!fromScratch) {
-                var announced = ShippedCheckpoint.placeTeacher(teacher, store);
-                ShippedCheckpoint.announce(announced, broker.bootstrapServers(), topics);
-                log.info(
-                        "teacher {} (run {} step {}, {} kimg) announced; tuning it as run {}",
-                        teacher,
-                        announced.getRunId(),
-                        announced.getStep(),
-                        announced.getImagesSeen() / 1000.0,
-                        runId);
-                teacherRunId = announced.getRunId();
-            }
+            CheckpointEvent teacherEvent = fromScratch ? null : ShippedCheckpoint.placeTeacher(teacher, store);
+            String teacherRunId = teacherEvent == null ? null : teacherEvent.getRunId();
             boolean heun = teacherHeun != null ? teacherHeun : !fromScratch;
 
             String usersAsk = servedRunId != null ? servedRunId : runId;
@@ -303,6 +295,8 @@ public final class DemoCommand implements Callable<Integer> {
                         userInFlight,
                         4,
                         () -> sampler.registry().current(usersAsk) != null);
+                CompletableFuture<Void> teacherAnnounced =
+                        announceTeacher(teacherEvent, servedRunId, dashboard, broker.bootstrapServers(), topics, runId);
 
                 Path trainingConfig = config != null
                         ? config
@@ -340,6 +334,7 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.println("training failed (exit " + exit + "); see the log above");
                     return exit;
                 }
+                teacherAnnounced.join();
                 awaitLastEvaluation(dashboard, runId, Duration.ofSeconds(settleSeconds));
                 JsonObject snapshot = dashboard.snapshot();
                 String table = DemoReport.fidTable(snapshot);
@@ -364,15 +359,44 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Announces the teacher once the served model has its FIDs (or {@link #SERVED_SCORED_FIRST} later): announced
+     * together, the teacher's 35-evaluation Heun batches often went first and the served model's FID rows, the top of
+     * the dashboard, came minutes late. The trainer does not wait for it: it reads the teacher from its file.
+     */
+    private static CompletableFuture<Void> announceTeacher(
+            CheckpointEvent teacher,
+            String servedRunId,
+            DashboardServer dashboard,
+            String bootstrapServers,
+            TopicNames topics,
+            String runId) {
+        if (teacher == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            if (servedRunId != null) {
+                try {
+                    awaitSettled(dashboard, servedRunId, SERVED_SCORED_FIRST);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            ShippedCheckpoint.announce(teacher, bootstrapServers, topics);
+            log.info(
+                    "teacher (run {} step {}, {} kimg) announced; tuning it as run {}",
+                    teacher.getRunId(),
+                    teacher.getStep(),
+                    teacher.getImagesSeen() / 1000.0,
+                    runId);
+        });
+    }
+
     /** Waits until every checkpoint of the run has its evaluation FIDs or the driver's reason why not. */
     private void awaitLastEvaluation(DashboardServer dashboard, String runId, Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Long> open = DemoReport.unsettled(dashboard.snapshot(), runId);
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            open = DemoReport.unsettled(dashboard.snapshot(), runId);
-        }
+        List<Long> open = awaitSettled(dashboard, runId, timeout);
         if (!open.isEmpty()) {
             log.warn(
                     "no evaluation FID within {} s after training for steps {} of run {}; the table shows what arrived",
@@ -380,6 +404,18 @@ public final class DemoCommand implements Callable<Integer> {
                     open,
                     runId);
         }
+    }
+
+    /** The run's checkpoints still without evaluation FIDs (or a reason) when they all have them or at the timeout. */
+    private static List<Long> awaitSettled(DashboardServer dashboard, String runId, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Long> open = DemoReport.unsettled(dashboard.snapshot(), runId);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            open = DemoReport.unsettled(dashboard.snapshot(), runId);
+        }
+        return open;
     }
 
     /** A repository file named relative to the working folder, else to the repository the ./ectstream script runs from. */
