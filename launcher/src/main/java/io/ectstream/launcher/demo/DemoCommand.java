@@ -375,9 +375,12 @@ public final class DemoCommand implements Callable<Integer> {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.runAsync(() -> {
-            if (servedRunId != null) {
+            long deadline = System.nanoTime() + SERVED_SCORED_FIRST.toNanos();
+            while (servedRunId != null
+                    && !DemoReport.scored(dashboard.snapshot(), servedRunId)
+                    && System.nanoTime() < deadline) {
                 try {
-                    awaitSettled(dashboard, servedRunId, SERVED_SCORED_FIRST);
+                    Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

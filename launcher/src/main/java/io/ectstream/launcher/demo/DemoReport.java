@@ -162,6 +162,12 @@ final class DemoReport {
         return open;
     }
 
+    /** The run has checkpoints on the dashboard, and each has both ECT evaluation FIDs or the reason it has none. */
+    static boolean scored(JsonObject snapshot, String runId) {
+        boolean announced = objects(snapshot, "checkpoints").stream().anyMatch(c -> runId.equals(c.getString("runId")));
+        return announced && unsettled(snapshot, runId).isEmpty();
+    }
+
     private static Stream<JsonObject> evaluationReports(JsonObject snapshot) {
         return objects(snapshot, "fid").stream()
                 .filter(p -> "ALL".equals(p.getString("window"))

@@ -1,6 +1,7 @@
 package io.ectstream.launcher.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.image.CaptionedGrid;
@@ -90,6 +91,21 @@ class DemoReportTest {
                 "an older checkpoint without FID keeps the wait");
         assertEquals(List.of(), DemoReport.unsettled(snapshot(fids, List.of(unevaluated(10, "rejected"))), "run"));
         assertEquals(List.of(), DemoReport.unsettled(snapshot(List.of(), List.of()), "other run"));
+    }
+
+    @Test
+    void aRunIsScoredOnlyOnceTheDashboardHasSeenItsCheckpoints() {
+        List<JsonObject> fids = List.of(
+                fid(10, "EVALUATION", "ECT", 1, 40),
+                fid(10, "EVALUATION", "ECT", 2, 30),
+                fid(20, "EVALUATION", "ECT", 1, 40),
+                fid(20, "EVALUATION", "ECT", 2, 30),
+                fid(30, "EVALUATION", "ECT", 1, 20));
+        assertFalse(DemoReport.scored(snapshot(fids, List.of()), "run"), "step 30 has no 2-step FID yet");
+        assertTrue(DemoReport.scored(snapshot(fids, List.of(unevaluated(30, "rejected"))), "run"));
+        assertFalse(
+                DemoReport.scored(snapshot(fids, List.of()), "served"),
+                "a run the dashboard has not seen announced is not scored (the feed reads the topics from the start)");
     }
 
     @Test
