@@ -1,6 +1,7 @@
 package io.ectstream.launcher.demo;
 
 import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.data.DatasetKind;
 import io.ectstream.core.data.DatasetLocations;
@@ -51,7 +52,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The README's first command: a real KRaft broker in this JVM, the shipped ECT-tuned model served to user traffic
@@ -108,8 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "models/fashion-ect.ckpt",
             paramLabel = "FILE",
             description = "ECT-tuned model announced before tuning starts and served to the user load from the first"
-                    + " minute, its samples and FID at the top of the dashboard; " + NO_SERVED_MODEL
-                    + " for none, then users ask the tuning run (default ${DEFAULT-VALUE}).")
+                    + " minute, its samples and FID at the top of the dashboard; --served-model " + NO_SERVED_MODEL
+                    + ": no served model, users ask the tuning run (default ${DEFAULT-VALUE}).")
     String servedModel;
 
     @Option(
@@ -205,6 +208,9 @@ public final class DemoCommand implements Callable<Integer> {
                     "After training, go on serving and showing the dashboard this long (default ${DEFAULT-VALUE}).")
     long lingerSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int dashboardPortBound = -1;
 
@@ -239,6 +245,19 @@ public final class DemoCommand implements Callable<Integer> {
         TopicNames topics = TopicNames.defaults();
         log.info("demo run folder {} on {}", run, dev);
 
+        // A missing model is the user's to fix: one line, before a broker starts.
+        CheckpointEvent served;
+        CheckpointEvent teacherEvent;
+        try {
+            served = NO_SERVED_MODEL.equals(servedModel)
+                    ? null
+                    : ShippedCheckpoint.placeServed(shipped(Path.of(servedModel)), store);
+            teacherEvent = fromScratch ? null : ShippedCheckpoint.placeTeacher(teacher, store);
+        } catch (CheckpointException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
             TopicLayout layout = TopicLayout.defaults(topics);
             PlatformTopics.setUp(broker.bootstrapServers(), layout);
@@ -252,8 +271,7 @@ public final class DemoCommand implements Callable<Integer> {
             EvaluatorAssets assets = evaluatorAssets(train);
             String runId = run.getFileName().toString();
             String servedRunId = null;
-            if (!NO_SERVED_MODEL.equals(servedModel)) {
-                var served = ShippedCheckpoint.placeServed(shipped(Path.of(servedModel)), store);
+            if (served != null) {
                 ShippedCheckpoint.announce(served, broker.bootstrapServers(), topics);
                 servedRunId = served.getRunId();
                 log.info(
@@ -262,7 +280,6 @@ public final class DemoCommand implements Callable<Integer> {
                         servedRunId,
                         served.getStep());
             }
-            CheckpointEvent teacherEvent = fromScratch ? null : ShippedCheckpoint.placeTeacher(teacher, store);
             String teacherRunId = teacherEvent == null ? null : teacherEvent.getRunId();
             boolean heun = teacherHeun != null ? teacherHeun : !fromScratch;
 

@@ -91,10 +91,8 @@ public final class CliReference {
                         .append(" |\n");
             }
             for (OptionSpec o : options) {
-                md.append("| `")
-                        .append(String.join("`, `", o.names()))
-                        .append(o.arity().max() > 0 ? " " + o.paramLabel() : "")
-                        .append("`")
+                md.append("| ")
+                        .append(cell(flag(o)))
                         .append(o.required() ? " (required)" : "")
                         .append(" | ")
                         .append(defaultCell(o.defaultValue(), o.arity().max() > 0 ? o.initialValue() : null))
@@ -114,6 +112,14 @@ public final class CliReference {
                 .filter(c -> !(c.getCommand() instanceof CommandLine.HelpCommand))
                 .flatMap(c -> java.util.stream.Stream.concat(java.util.stream.Stream.of(c), commands(c).stream()))
                 .toList();
+    }
+
+    /** "`--out <out>`", "`-h`, `--help`", "`--[no-]cudnn-benchmark`". */
+    private static String flag(OptionSpec o) {
+        List<String> names = List.of(o.names()).stream()
+                .map(n -> o.negatable() && n.startsWith("--") ? "--[no-]" + n.substring(2) : n)
+                .toList();
+        return "`" + String.join("`, `", names) + (o.arity().max() > 0 ? " " + o.paramLabel() : "") + "`";
     }
 
     private static boolean documented(OptionSpec o) {

@@ -139,6 +139,8 @@ class DemoRunBrowserTest {
             "--from-scratch",
             "--config",
             REPO.resolve("configs/demo.yaml").toString(),
+            "--served-model",
+            REPO.resolve("models/fashion-ect.ckpt").toString(),
             "--feature-net",
             REPO.resolve("models/fashion-mnist.feature-net").toString(),
             "--reference-stats",
