@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.history;
 
+import io.ectstream.core.sampling.SampleCaption;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
@@ -34,14 +35,9 @@ public final class FidHistoryTable {
             return title(sampler, networkEvaluations);
         }
 
-        /**
-         * The one label of a sampling procedure, from what reports and results carry (sampler kind, network
-         * evaluations per image): "ECT 2-step" (an ECT step is one evaluation), "Heun 35 NFE".
-         */
+        /** The label of a sampling procedure ({@link SampleCaption#label}): "ECT 2-step", "Heun 35 NFE". */
         public static String title(SamplerKind sampler, int networkEvaluations) {
-            return sampler == SamplerKind.ECT
-                    ? "ECT " + networkEvaluations + "-step"
-                    : "Heun " + networkEvaluations + " NFE";
+            return SampleCaption.label(sampler, networkEvaluations);
         }
     }
 

@@ -22,13 +22,18 @@ public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
 
     private final Vertx vertx;
-    private final DashboardState state = new DashboardState();
+    private final DashboardState state;
     private final DashboardFeed feed;
     private final ConsumerLagProbe lagProbe;
     private HttpServer server;
 
     public DashboardServer(Map<String, Object> kafkaClientProperties, TopicNames topics) {
+        this(kafkaClientProperties, topics, DashboardRoles.NONE);
+    }
+
+    public DashboardServer(Map<String, Object> kafkaClientProperties, TopicNames topics, DashboardRoles roles) {
         this.vertx = Vertx.vertx();
+        this.state = new DashboardState(roles);
         this.feed = new DashboardFeed(kafkaClientProperties, topics, state);
         this.lagProbe = new ConsumerLagProbe(kafkaClientProperties);
     }

@@ -2,8 +2,8 @@ package io.ectstream.launcher.dashboard;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.core.sampling.SampleCaption;
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
-import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -28,7 +28,9 @@ final class DashboardState {
     /** Error codes of user requests the sampler refused rather than served late (EXPIRED: by name, newer schemas). */
     static final List<String> SHED_CODES = List.of("OVERLOADED", "EXPIRED", "TOO_COSTLY");
 
+    /** Newest checkpoints per run whose samples are kept. */
     static final int CHECKPOINTS_SHOWN = 6;
+
     static final int MAX_FID_POINTS = 5000;
 
     private final Map<String, JsonObject> progressByRun = new TreeMap<>();
@@ -45,6 +47,15 @@ final class DashboardState {
     private Map<String, Map<String, Long>> lag = Map.of();
     private long undecodable;
     private long samplesVersion;
+    private final DashboardRoles roles;
+
+    DashboardState() {
+        this(DashboardRoles.NONE);
+    }
+
+    DashboardState(DashboardRoles roles) {
+        this.roles = roles;
+    }
 
     synchronized void progress(TrainingProgress p) {
         progressByRun.put(
@@ -87,7 +98,7 @@ final class DashboardState {
                 .put("kimg", imagesSeen == null ? null : imagesSeen / 1000.0)
                 .put("sampler", r.getSampler().name())
                 .put("networkEvaluations", r.getNetworkEvaluations())
-                .put("label", FidHistoryTable.Column.title(r.getSampler(), r.getNetworkEvaluations()))
+                .put("label", SampleCaption.label(r.getSampler(), r.getNetworkEvaluations()))
                 .put("purpose", r.getPurpose().name())
                 .put("window", r.getWindow().getKind().name())
                 .put("numSamples", r.getNumSamples())
@@ -152,7 +163,7 @@ final class DashboardState {
             byte[] png = r.getImageFormat() == ImageFormat.PNG ? bytes : ImageCodec.toPng(bytes, shape);
             grid.add(Base64.getEncoder().encodeToString(png));
         }
-        keepNewestCheckpoints();
+        keepNewestCheckpoints(key.runId());
         samplesVersion++;
     }
 
@@ -170,6 +181,7 @@ final class DashboardState {
 
     synchronized JsonObject toJson(boolean withSamples, long nowMillis) {
         JsonObject json = new JsonObject()
+                .put("roles", roles.toJson())
                 .put("progress", new JsonArray(new ArrayList<>(progressByRun.values())))
                 .put("checkpoints", new JsonArray(new ArrayList<>(checkpoints)))
                 .put("fid", new JsonArray(new ArrayList<>(fidPoints)))
@@ -212,15 +224,17 @@ final class DashboardState {
         return json;
     }
 
-    private void keepNewestCheckpoints() {
+    /** Keeps the samples of the run's newest checkpoints only; other runs (the served model, the teacher) stay. */
+    private void keepNewestCheckpoints(String runId) {
         List<Long> checkpointSteps = samples.keySet().stream()
+                .filter(k -> k.runId().equals(runId))
                 .map(SampleKey::step)
                 .distinct()
                 .sorted(Comparator.reverseOrder())
                 .toList();
         if (checkpointSteps.size() > CHECKPOINTS_SHOWN) {
             long oldestKept = checkpointSteps.get(CHECKPOINTS_SHOWN - 1);
-            samples.keySet().removeIf(k -> k.step() < oldestKept);
+            samples.keySet().removeIf(k -> k.runId().equals(runId) && k.step() < oldestKept);
         }
     }
 

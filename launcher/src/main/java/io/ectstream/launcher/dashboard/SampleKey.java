@@ -1,6 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
-import io.ectstream.evaluator.history.FidHistoryTable;
+import io.ectstream.core.sampling.SampleCaption;
 import io.ectstream.schemas.SamplerKind;
 
 /**
@@ -11,12 +11,11 @@ record SampleKey(String runId, long step, SamplerKind sampler, int networkEvalua
 
     /** "ECT 1-step", "Heun 35 NFE". */
     String label() {
-        return FidHistoryTable.Column.title(sampler, networkEvaluations);
+        return SampleCaption.label(sampler, networkEvaluations);
     }
 
     /** What a grid is captioned with: run, step, sampler and network evaluations per image. */
     String caption() {
-        String nfe = sampler == SamplerKind.ECT ? ", " + networkEvaluations + " NFE" : "";
-        return runId + " step " + step + " · " + label() + nfe;
+        return SampleCaption.of(runId, step, sampler, networkEvaluations);
     }
 }

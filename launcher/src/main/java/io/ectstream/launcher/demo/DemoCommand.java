@@ -1,6 +1,7 @@
 package io.ectstream.launcher.demo;
 
 import ai.djl.Device;
+import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.core.data.DatasetKind;
 import io.ectstream.core.data.DatasetLocations;
@@ -24,12 +25,15 @@ import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.launcher.PlatformTopics;
+import io.ectstream.launcher.dashboard.DashboardRoles;
 import io.ectstream.launcher.dashboard.DashboardServer;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
+import io.ectstream.sampler.ServingLimits;
+import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -41,32 +45,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The README's first command: a real KRaft broker in this JVM, the trainer (ECT tuning of the shipped
- * Fashion-MNIST teacher, or with --from-scratch diffusion pretraining first), the sampler service hot-loading
- * every checkpoint, user traffic, the evaluation driver and the Kafka Streams evaluator scoring every
- * checkpoint, and the live dashboard.
+ * The README's first command: a real KRaft broker in this JVM, the shipped ECT-tuned model served to user traffic
+ * from the first minute, the trainer showing how such a model is made (ECT tuning of the shipped Fashion-MNIST
+ * teacher, or with --from-scratch diffusion pretraining first), the sampler service hot-loading every checkpoint,
+ * the evaluation driver and the Kafka Streams evaluator scoring every checkpoint, and the live dashboard.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "ECT-tune the shipped Fashion-MNIST teacher, serve and evaluate it on an embedded Kafka broker",
+            "Serve the shipped ECT-tuned Fashion-MNIST model to user traffic, and ECT-tune the shipped teacher live to"
+                    + " show how such a model is made; serve and evaluate every checkpoint on an embedded Kafka broker",
             "(the built-in subset of Fashion-MNIST, or the full dataset when Debian's dataset-fashion-mnist is installed).",
             "Results go to the run folder."
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
     private static final int TRAINER_ATTEMPTS = 3;
-    static final int CPU_EVAL_SAMPLES = 256;
+    /**
+     * Small enough that every checkpoint, and the teacher's 35-evaluation Heun, is scored within the demo's few minutes
+     * on 2 CPU cores; FID over so few samples sits far above its 10,000-sample value, but compares checkpoints fairly.
+     */
+    static final int CPU_EVAL_SAMPLES = 128;
+    /**
+     * On the CPU the sampler runs batches of at most this many images: one batch of the teacher's Heun (35 network
+     * evaluations per image) holds the single generator for 35 forward passes, and a user request behind it waits that
+     * long (seconds at 4 images; tens of seconds at serve's default of 32 run image by image). A user request (4 images)
+     * is one batch.
+     */
+    static final int CPU_MAX_BATCH = 4;
+    /** Every checkpoint of a demo run stays loaded, so an evaluation that waited behind the teacher's still finds it. */
+    static final int RECENT_VERSIONS = 16;
+
+    static final String NO_SERVED_MODEL = "none";
+    private static final Duration SERVED_SCORED_FIRST = Duration.ofSeconds(90);
     static final int GPU_EVAL_SAMPLES = 1024;
 
     @Option(
@@ -81,6 +105,15 @@ public final class DemoCommand implements Callable<Integer> {
             description =
                     "Diffusion teacher to ECT-tune, a checkpoint of the configuration's network (default ${DEFAULT-VALUE}).")
     Path teacher;
+
+    @Option(
+            names = "--served-model",
+            defaultValue = "models/fashion-ect.ckpt",
+            paramLabel = "FILE",
+            description = "ECT-tuned model announced before tuning starts and served to the user load from the first"
+                    + " minute, its samples and FID at the top of the dashboard; --served-model " + NO_SERVED_MODEL
+                    + ": no served model, users ask the tuning run (default ${DEFAULT-VALUE}).")
+    String servedModel;
 
     @Option(
             names = "--from-scratch",
@@ -131,7 +164,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--eval-samples",
             description = "Samples per checkpoint and sampler for its FID (default " + CPU_EVAL_SAMPLES
-                    + " on the CPU, " + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
+                    + " on the CPU, so the teacher's Heun and every checkpoint are scored within minutes; "
+                    + GPU_EVAL_SAMPLES + " on a GPU: a smoother curve at the same wait).")
     Integer evalSamples;
 
     @Option(
@@ -174,6 +208,9 @@ public final class DemoCommand implements Callable<Integer> {
                     "After training, go on serving and showing the dashboard this long (default ${DEFAULT-VALUE}).")
     long lingerSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int dashboardPortBound = -1;
 
@@ -208,6 +245,19 @@ public final class DemoCommand implements Callable<Integer> {
         TopicNames topics = TopicNames.defaults();
         log.info("demo run folder {} on {}", run, dev);
 
+        // A missing model is the user's to fix: one line, before a broker starts.
+        CheckpointEvent served;
+        CheckpointEvent teacherEvent;
+        try {
+            served = NO_SERVED_MODEL.equals(servedModel)
+                    ? null
+                    : ShippedCheckpoint.placeServed(shipped(Path.of(servedModel)), store);
+            teacherEvent = fromScratch ? null : ShippedCheckpoint.placeTeacher(teacher, store);
+        } catch (CheckpointException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
             TopicLayout layout = TopicLayout.defaults(topics);
             PlatformTopics.setUp(broker.bootstrapServers(), layout);
@@ -220,26 +270,29 @@ public final class DemoCommand implements Callable<Integer> {
                     Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));
             EvaluatorAssets assets = evaluatorAssets(train);
             String runId = run.getFileName().toString();
-            if (!fromScratch) {
-                var announced = TeacherCheckpoint.place(teacher, store);
-                TeacherCheckpoint.announce(announced, broker.bootstrapServers(), topics);
+            String servedRunId = null;
+            if (served != null) {
+                ShippedCheckpoint.announce(served, broker.bootstrapServers(), topics);
+                servedRunId = served.getRunId();
                 log.info(
-                        "teacher {} (run {} step {}, {} kimg) announced; tuning it as run {}",
-                        teacher,
-                        announced.getRunId(),
-                        announced.getStep(),
-                        announced.getImagesSeen() / 1000.0,
-                        runId);
+                        "served model {} (run {} step {}) announced: user requests go to it",
+                        servedModel,
+                        servedRunId,
+                        served.getStep());
             }
+            String teacherRunId = teacherEvent == null ? null : teacherEvent.getRunId();
             boolean heun = teacherHeun != null ? teacherHeun : !fromScratch;
 
-            try (DashboardServer dashboard = new DashboardServer(clients, topics);
+            String usersAsk = servedRunId != null ? servedRunId : runId;
+            try (DashboardServer dashboard =
+                            new DashboardServer(clients, topics, new DashboardRoles(servedRunId, teacherRunId));
                     FeatureExtractor extractor = ExtractorSpec.open("feature-net:" + assets.featureNet, train.shape());
                     EvaluatorApp evaluator = EvaluatorApp.start(
                             evaluatorConfig(broker.bootstrapServers(), run, evalSamples), extractor, assets.reference);
                     SamplerService sampler = SamplerService.start(
-                            samplerConfig(broker.bootstrapServers(), store),
-                            CheckpointModelLoader.forServing(dev, null, precision));
+                            samplerConfig(broker.bootstrapServers(), store, dev),
+                            // batched on the CPU too: the demo needs throughput, not bytes independent of the batch
+                            CheckpointModelLoader.forServing(dev, false, precision));
                     EvaluationDriver driver = new EvaluationDriver(
                                     clients,
                                     "ect-evaluation-driver",
@@ -254,11 +307,13 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println(
                         "dashboard: http://127.0.0.1:" + port + "/   (Kafka at " + broker.bootstrapServers() + ")");
                 load.start(
-                        runId,
+                        usersAsk,
                         userRate,
                         userInFlight,
                         4,
-                        () -> sampler.registry().current(runId) != null);
+                        () -> sampler.registry().current(usersAsk) != null);
+                CompletableFuture<Void> teacherAnnounced =
+                        announceTeacher(teacherEvent, servedRunId, dashboard, broker.bootstrapServers(), topics, runId);
 
                 Path trainingConfig = config != null
                         ? config
@@ -296,6 +351,7 @@ public final class DemoCommand implements Callable<Integer> {
                     System.err.println("training failed (exit " + exit + "); see the log above");
                     return exit;
                 }
+                teacherAnnounced.join();
                 awaitLastEvaluation(dashboard, runId, Duration.ofSeconds(settleSeconds));
                 JsonObject snapshot = dashboard.snapshot();
                 String table = DemoReport.fidTable(snapshot);
@@ -320,15 +376,47 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Announces the teacher once the served model has its FIDs (or {@link #SERVED_SCORED_FIRST} later): announced
+     * together, the teacher's 35-evaluation Heun batches often went first and the served model's FID rows, the top of
+     * the dashboard, came minutes late. The trainer does not wait for it: it reads the teacher from its file.
+     */
+    private static CompletableFuture<Void> announceTeacher(
+            CheckpointEvent teacher,
+            String servedRunId,
+            DashboardServer dashboard,
+            String bootstrapServers,
+            TopicNames topics,
+            String runId) {
+        if (teacher == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            long deadline = System.nanoTime() + SERVED_SCORED_FIRST.toNanos();
+            while (servedRunId != null
+                    && !DemoReport.scored(dashboard.snapshot(), servedRunId)
+                    && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            ShippedCheckpoint.announce(teacher, bootstrapServers, topics);
+            log.info(
+                    "teacher (run {} step {}, {} kimg) announced; tuning it as run {}",
+                    teacher.getRunId(),
+                    teacher.getStep(),
+                    teacher.getImagesSeen() / 1000.0,
+                    runId);
+        });
+    }
+
     /** Waits until every checkpoint of the run has its evaluation FIDs or the driver's reason why not. */
     private void awaitLastEvaluation(DashboardServer dashboard, String runId, Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Long> open = DemoReport.unsettled(dashboard.snapshot(), runId);
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            open = DemoReport.unsettled(dashboard.snapshot(), runId);
-        }
+        List<Long> open = awaitSettled(dashboard, runId, timeout);
         if (!open.isEmpty()) {
             log.warn(
                     "no evaluation FID within {} s after training for steps {} of run {}; the table shows what arrived",
@@ -336,6 +424,18 @@ public final class DemoCommand implements Callable<Integer> {
                     open,
                     runId);
         }
+    }
+
+    /** The run's checkpoints still without evaluation FIDs (or a reason) when they all have them or at the timeout. */
+    private static List<Long> awaitSettled(DashboardServer dashboard, String runId, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Long> open = DemoReport.unsettled(dashboard.snapshot(), runId);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            open = DemoReport.unsettled(dashboard.snapshot(), runId);
+        }
+        return open;
     }
 
     /** A repository file named relative to the working folder, else to the repository the ./ectstream script runs from. */
@@ -374,9 +474,15 @@ public final class DemoCommand implements Callable<Integer> {
                         run.resolve("evaluator-state"), EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of()));
     }
 
-    private SamplerConfig samplerConfig(String bootstrap, Path store) {
+    private static SamplerConfig samplerConfig(String bootstrap, Path store, Device dev) {
         SamplerConfig defaults = SamplerConfig.defaults(bootstrap, store);
-        return defaults.withHttp(defaults.http().withPort(0));
+        ServingLimits limits = defaults.limits();
+        SamplerConfig demo = defaults.withHttp(defaults.http().withPort(0))
+                .withLimits(new ServingLimits(limits.defaultDeadlineMs(), limits.maxQueuedUserCost(), RECENT_VERSIONS));
+        return dev.isGpu()
+                ? demo
+                : demo.withBatching(defaults.batching()
+                        .withSize(CPU_MAX_BATCH, defaults.batching().maxWaitMs()));
     }
 
     /** Ends --keep-serving or --linger-seconds early. */

@@ -1,5 +1,6 @@
 package io.ectstream.launcher.demo;
 
+import io.ectstream.core.image.CaptionedGrid;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.history.FidHistoryTable;
@@ -126,8 +127,7 @@ final class DemoReport {
                     grid.getLong("step"),
                     grid.getString("label").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
             Path file = folder.resolve(name);
-            byte[] tiles = ImageCodec.gridPng(images, shape, GridImage.COLUMNS);
-            Files.write(file, GridImage.captioned(tiles, grid.getString("caption", grid.getString("label"))));
+            Files.write(file, CaptionedGrid.png(images, shape, grid.getString("caption", grid.getString("label"))));
             written.add(file);
         }
         return written;
@@ -160,6 +160,12 @@ final class DemoReport {
             }
         }
         return open;
+    }
+
+    /** The run has checkpoints on the dashboard, and each has both ECT evaluation FIDs or the reason it has none. */
+    static boolean scored(JsonObject snapshot, String runId) {
+        boolean announced = objects(snapshot, "checkpoints").stream().anyMatch(c -> runId.equals(c.getString("runId")));
+        return announced && unsettled(snapshot, runId).isEmpty();
     }
 
     private static Stream<JsonObject> evaluationReports(JsonObject snapshot) {

@@ -2,6 +2,7 @@ package io.ectstream.launcher.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.schemas.ErrorCode;
@@ -13,6 +14,7 @@ import io.ectstream.schemas.TrafficPurpose;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DashboardStateTest {
@@ -66,6 +68,27 @@ class DashboardStateTest {
                 .min()
                 .orElseThrow();
         assertEquals(3, oldest);
+    }
+
+    @Test
+    void theServedModelsSamplesStayWhileTheTuningRunMovesOnAndTheRolesAreOnThePage() {
+        DashboardState state = new DashboardState(new DashboardRoles("shipped", "teacher"));
+        GenerationResult served = DashboardRecords.result(12_051, 2, TrafficPurpose.USER, 1, ImageFormat.PNG);
+        served.getModelVersion().setRunId("shipped");
+        state.result(served, 0);
+        for (long step = 1; step <= DashboardState.CHECKPOINTS_SHOWN + 2; step++) {
+            state.result(DashboardRecords.result(step, 1, TrafficPurpose.EVALUATION, 1, ImageFormat.PNG), 0);
+        }
+        JsonObject json = state.toJson(true, 0);
+        List<String> versions = json.getJsonArray("samples").stream()
+                .map(JsonObject.class::cast)
+                .map(g -> g.getString("runId") + "@" + g.getLong("step"))
+                .toList();
+        assertEquals(DashboardState.CHECKPOINTS_SHOWN + 1, versions.size(), versions.toString());
+        assertTrue(versions.contains("shipped@12051"), versions.toString());
+        assertTrue(!versions.contains("run-a@2") && versions.contains("run-a@3"), versions.toString());
+        assertEquals("shipped", json.getJsonObject("roles").getString("servedRun"));
+        assertEquals("teacher", json.getJsonObject("roles").getString("teacherRun"));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.ectstream.launcher.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.core.image.CaptionedGrid;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
 import io.vertx.core.json.JsonArray;
@@ -92,6 +94,21 @@ class DemoReportTest {
     }
 
     @Test
+    void aRunIsScoredOnlyOnceTheDashboardHasSeenItsCheckpoints() {
+        List<JsonObject> fids = List.of(
+                fid(10, "EVALUATION", "ECT", 1, 40),
+                fid(10, "EVALUATION", "ECT", 2, 30),
+                fid(20, "EVALUATION", "ECT", 1, 40),
+                fid(20, "EVALUATION", "ECT", 2, 30),
+                fid(30, "EVALUATION", "ECT", 1, 20));
+        assertFalse(DemoReport.scored(snapshot(fids, List.of()), "run"), "step 30 has no 2-step FID yet");
+        assertTrue(DemoReport.scored(snapshot(fids, List.of(unevaluated(30, "rejected"))), "run"));
+        assertFalse(
+                DemoReport.scored(snapshot(fids, List.of()), "served"),
+                "a run the dashboard has not seen announced is not scored (the feed reads the topics from the start)");
+    }
+
+    @Test
     void theTableHasARowPerCheckpointWithTheReasonOfOneNotEvaluatedAndHeunLabelledWithItsSteps() {
         JsonObject s = snapshot(
                 List.of(
@@ -137,14 +154,14 @@ class DemoReportTest {
                 written.get(0).toString());
         BufferedImage image = ImageIO.read(Files.newInputStream(written.get(0)));
         assertEquals(8 * 28 * 2, image.getWidth());
-        assertEquals(8 * 28 * 2 + GridImage.CAPTION_HEIGHT, image.getHeight());
+        assertEquals(8 * 28 * 2 + CaptionedGrid.CAPTION_HEIGHT, image.getHeight());
         // the last tile (bottom right) holds the last image's value, doubled in both directions
         int gray = image.getRGB(image.getWidth() - 1, image.getHeight() - 1) & 0xff;
         assertEquals(63 * 3, gray);
         assertEquals(gray, image.getRGB(image.getWidth() - 56, image.getHeight() - 56) & 0xff);
         long dark = 0;
         for (int x = 0; x < image.getWidth(); x++) {
-            for (int y = 0; y < GridImage.CAPTION_HEIGHT; y++) {
+            for (int y = 0; y < CaptionedGrid.CAPTION_HEIGHT; y++) {
                 dark += (image.getRGB(x, y) & 0xff) < 128 ? 1 : 0;
             }
         }

@@ -3,6 +3,7 @@ package io.ectstream.launcher.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.core.checkpoint.CheckpointReader;
 import io.ectstream.launcher.dashboard.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,21 +39,24 @@ class DemoRunBrowserTest {
      */
     private static final String README_SCREENSHOT = System.getProperty("ectstream.demo.screenshot");
 
-    /** The default demo: the shipped teacher is announced and scored, a short ECT run from it is drawn against it. */
+    /**
+     * The default demo: the shipped tuned model is served to users from the start, its 1- and 2-step samples and FID
+     * at the top beside the shipped teacher's; a short ECT run from the teacher is drawn between the two.
+     */
     @Test
-    void dashboardDrawsTheShippedTeacherAndItsTuningRun() throws Exception {
+    void dashboardServesTheShippedModelAndDrawsTheTuningRun() throws Exception {
         Path runDir = Path.of("target", "demo-run").toAbsolutePath();
         List<String> args = new ArrayList<>(List.of(
                 "--config",
                 REPO.resolve("configs/demo-tune.yaml").toString(),
                 "--teacher",
                 REPO.resolve("models/fashion-teacher.ckpt").toString(),
+                "--served-model",
+                REPO.resolve("models/fashion-ect.ckpt").toString(),
                 "--feature-net",
                 REPO.resolve("models/fashion-mnist.feature-net").toString(),
                 "--reference-stats",
                 REPO.resolve("models/fashion-mnist-train.reference-stats").toString(),
-                "--user-rate",
-                "1",
                 "--dashboard-port",
                 "0",
                 "--run-dir",
@@ -63,6 +67,8 @@ class DemoRunBrowserTest {
                 "300"));
         if (README_SCREENSHOT == null) {
             args.addAll(List.of(
+                    "--user-rate",
+                    "1",
                     "--set",
                     "ect.kimg=0.32",
                     "--set",
@@ -72,7 +78,24 @@ class DemoRunBrowserTest {
                     "--eval-samples",
                     "16"));
         }
+        String servedRun = CheckpointReader.readMetadata(REPO.resolve("models/fashion-ect.ckpt"))
+                .runId();
         String table = runWithBrowser(runDir, args.toArray(String[]::new), browser -> {
+            // the served model's 1- and 2-step samples, captioned, at the top of the page
+            browser.await("document.querySelectorAll('#served-samples .grid-box').length === 2", 600_000);
+            String captions = (String) browser.evaluate("document.getElementById('served-samples').textContent");
+            assertTrue(
+                    captions.contains(servedRun + " step 12051 · ECT 1-step, 1 NFE")
+                            && captions.contains(servedRun + " step 12051 · ECT 2-step, 2 NFE"),
+                    captions);
+            // its FID rows beside the teacher's Heun (and the teacher's own 1 and 2 steps)
+            browser.await("document.querySelectorAll('#served-fid tr.served').length === 2", 600_000);
+            browser.await("document.querySelectorAll('#served-fid tr.teacher').length === 3", 600_000);
+            assertTrue(
+                    ((String) browser.evaluate("document.getElementById('served-fid').textContent"))
+                            .contains("Heun"),
+                    "the teacher's Heun row is beside the served model's");
+            browser.await("document.querySelectorAll('line.target-line').length === 2", 600_000);
             browser.await("document.querySelectorAll('line.teacher-line').length >= 3", 600_000);
             browser.await("document.querySelectorAll('circle.fid-point').length >= 2", 600_000);
             assertTrue(
@@ -81,8 +104,9 @@ class DemoRunBrowserTest {
                     "the teacher's Heun FID is in the legend");
             if (README_SCREENSHOT != null) {
                 browser.await("document.getElementById('training').textContent.includes('ETA 0 s')", 900_000);
-                // every checkpoint of configs/demo-tune.yaml (200 steps, one every 20) scored with 1 and 2 steps
-                browser.await("document.querySelectorAll('circle.fid-point').length >= 20", 600_000);
+                // every checkpoint of configs/demo-tune.yaml (60 steps, one every 12) scored with 1 and 2 steps
+                browser.await("document.querySelectorAll('circle.fid-point').length >= 10", 600_000);
+                browser.await("document.querySelectorAll('#served-samples img.sample').length === 128", 600_000);
                 Thread.sleep(3000);
                 browser.screenshot(Path.of(README_SCREENSHOT).toAbsolutePath());
             }
@@ -92,9 +116,13 @@ class DemoRunBrowserTest {
                         .anyMatch(
                                 line -> line.matches("\\| demo-run \\| \\d+ \\| [0-9.]+ \\| ECT \\|.*\\d+\\.\\d\\d.*")),
                 "fid.md scores the tuning run:\n" + table);
+        assertTrue(
+                table.lines()
+                        .anyMatch(line -> line.matches("\\| " + java.util.regex.Pattern.quote(servedRun)
+                                + " \\| 12051 \\| [0-9.]+ \\| ECT \\|( \\d+\\.\\d\\d \\|){2} - \\|  \\|")),
+                "fid.md scores the served model (run " + servedRun + ") with 1 and 2 steps:\n" + table);
         // the shipped teacher's row carries the run id recorded in its checkpoint
-        String teacherRun = io.ectstream.core.checkpoint.CheckpointReader.readMetadata(
-                        REPO.resolve("models/fashion-teacher.ckpt"))
+        String teacherRun = CheckpointReader.readMetadata(REPO.resolve("models/fashion-teacher.ckpt"))
                 .runId();
         assertTrue(
                 table.lines()
@@ -111,6 +139,8 @@ class DemoRunBrowserTest {
             "--from-scratch",
             "--config",
             REPO.resolve("configs/demo.yaml").toString(),
+            "--served-model",
+            REPO.resolve("models/fashion-ect.ckpt").toString(),
             "--feature-net",
             REPO.resolve("models/fashion-mnist.feature-net").toString(),
             "--reference-stats",
@@ -148,8 +178,7 @@ class DemoRunBrowserTest {
                         .anyMatch(line -> line.matches(
                                 "\\| demo-run-scratch \\| \\d+ \\| [0-9.]+ \\| (PRETRAIN|ECT) \\|.*\\d+\\.\\d\\d.*")),
                 "fid.md has a scored checkpoint:\n" + table);
-        String teacherRun = io.ectstream.core.checkpoint.CheckpointReader.readMetadata(
-                        REPO.resolve("models/fashion-teacher.ckpt"))
+        String teacherRun = CheckpointReader.readMetadata(REPO.resolve("models/fashion-teacher.ckpt"))
                 .runId();
         assertTrue(!table.contains("| " + teacherRun + " |"), "no shipped teacher in a run from scratch:\n" + table);
     }

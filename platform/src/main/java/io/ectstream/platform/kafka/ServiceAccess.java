@@ -35,7 +35,7 @@ public record ServiceAccess(
     /** The sampler's reply topics ({@code serve --reply-topic-prefix}). */
     public static final String REPLY_TOPIC_PREFIX = "ect.results.";
 
-    /** Every service (or client command) that talks to Kafka, in the order the manifests list them (README, "ACLs"). */
+    /** Every service (or client command) that talks to Kafka, in the order the manifests list them (docs/own-cluster.md, "ACLs per service"). */
     public static List<ServiceAccess> platform() {
         return List.of(
                 new ServiceAccess("topics", List.of(), List.of(), List.of(), false, List.of(), true),

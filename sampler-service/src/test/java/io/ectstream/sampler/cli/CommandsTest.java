@@ -210,7 +210,11 @@ class CommandsTest {
                 "--bootstrap-servers",
                 kafka.bootstrapServers()
             };
-            assertEquals(0, new CommandLine(new GenerateCommand()).execute(concat(common, "--out", outA.toString())));
+            Path gridA = dir.resolve("grids/a.png");
+            assertEquals(
+                    0,
+                    new CommandLine(new GenerateCommand())
+                            .execute(concat(common, "--out", outA.toString(), "--grid", gridA.toString())));
             assertEquals(
                     0,
                     new CommandLine(new GenerateCommand())
@@ -227,6 +231,40 @@ class CommandsTest {
                 assertArrayEquals(
                         png, Files.readAllBytes(outB.resolve(file.getFileName())), "same seed, same bytes: " + file);
             }
+            // 6 images, one row of the grid, pixels doubled under the caption strip
+            java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(gridA.toFile());
+            assertEquals(6 * 8 * 2, grid.getWidth());
+            assertEquals(8 * 2 + io.ectstream.core.image.CaptionedGrid.CAPTION_HEIGHT, grid.getHeight());
+            // offline from the checkpoint file: no broker, the same seeds, the same bytes as the CPU sampler's
+            Path outC = dir.resolve("offline");
+            Path gridC = dir.resolve("grids/offline.png");
+            assertEquals(
+                    0,
+                    new CommandLine(new GenerateCommand())
+                            .execute(
+                                    "--checkpoint",
+                                    store.resolve("tiny/tiny-3.ckpt").toString(),
+                                    "--device",
+                                    "cpu",
+                                    "--count",
+                                    "6",
+                                    "--steps",
+                                    "2",
+                                    "--seed",
+                                    "99",
+                                    "--per-request",
+                                    "4",
+                                    "--out",
+                                    outC.toString(),
+                                    "--grid",
+                                    gridC.toString()));
+            for (Path file : files) {
+                assertArrayEquals(
+                        Files.readAllBytes(file),
+                        Files.readAllBytes(outC.resolve(file.getFileName())),
+                        "offline sampling gives the served bytes: " + file);
+            }
+            assertArrayEquals(Files.readAllBytes(gridA), Files.readAllBytes(gridC), "and the same captioned grid");
             assertEquals(
                     2,
                     new CommandLine(new GenerateCommand())

@@ -1,5 +1,6 @@
-package io.ectstream.launcher.demo;
+package io.ectstream.core.image;
 
+import io.ectstream.core.sampling.ImageShape;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -8,22 +9,35 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A sample grid as the demo writes it: pixels doubled (nearest neighbour) under a caption strip drawn with Java2D. */
-final class GridImage {
+/**
+ * A sample grid as people look at it (the demo's run folder, {@code generate --grid}, the README): 8 columns, pixels
+ * doubled (nearest neighbour), under a caption strip drawn with Java2D that says what made the samples.
+ */
+public final class CaptionedGrid {
     /** A machine without fonts would otherwise log the same warning for every grid. */
     private static final AtomicBoolean FONTS_MISSING_REPORTED = new AtomicBoolean();
 
-    private static final Logger log = LoggerFactory.getLogger(GridImage.class);
-    static final int COLUMNS = 8;
-    static final int SCALE = 2;
-    static final int CAPTION_HEIGHT = 18;
+    private static final Logger log = LoggerFactory.getLogger(CaptionedGrid.class);
+    public static final int COLUMNS = 8;
+    public static final int SCALE = 2;
+    public static final int CAPTION_HEIGHT = 18;
 
-    private GridImage() {}
+    private CaptionedGrid() {}
+
+    /** Images (uint8 CHW, all of {@code shape}) tiled, scaled and captioned, as PNG bytes. */
+    public static byte[] png(byte[][] images, ImageShape shape, String caption) {
+        try {
+            return captioned(ImageCodec.gridPng(images, shape, COLUMNS), caption);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot draw a sample grid", e); // in memory only: not expected
+        }
+    }
 
     /** The grid PNG scaled and captioned; without the caption (one warning) where this JVM cannot draw text. */
     static byte[] captioned(byte[] gridPng, String caption) throws IOException {
