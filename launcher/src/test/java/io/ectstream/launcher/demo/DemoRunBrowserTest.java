@@ -92,8 +92,7 @@ class DemoRunBrowserTest {
             browser.await("document.querySelectorAll('#served-fid tr.served').length === 2", 600_000);
             browser.await("document.querySelectorAll('#served-fid tr.teacher').length === 3", 600_000);
             assertTrue(
-                    ((String) browser.evaluate("document.getElementById('served-fid').textContent"))
-                            .contains("Heun"),
+                    ((String) browser.evaluate("document.getElementById('served-fid').textContent")).contains("Heun"),
                     "the teacher's Heun row is beside the served model's");
             browser.await("document.querySelectorAll('line.target-line').length === 2", 600_000);
             browser.await("document.querySelectorAll('line.teacher-line').length >= 3", 600_000);

@@ -281,7 +281,7 @@ public class GenerateCommand implements Callable<Integer> {
         return new Samples(
                 any.getModelVersion().getRunId(),
                 any.getModelVersion().getStep(),
-                any.getSteps(),
+                any.getNetworkEvaluations(),
                 new ImageShape(any.getChannels(), any.getHeight(), any.getWidth()),
                 pngs);
     }
