@@ -37,14 +37,24 @@ public final class TrainingCheckpoints {
     static final String SCALAR_OPTIM_STEPS = "optim.t";
     static final String SCALAR_PHASE_START_STEP = "phase.startStep";
     static final String SEED_RUN = "run";
+    /** 1 when the run trained on a GPU with TF32 allowed ({@code --tf32}), 0 in full float32 (CPU, or TF32 off). */
+    public static final String SCALAR_TF32 = "numerics.tf32";
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoints.class);
 
     private final Path root;
     private final String runId;
+    private final boolean tf32;
 
     public TrainingCheckpoints(Path root, String runId) {
+        this(root, runId, false);
+    }
+
+    /** @param tf32 whether the checkpoints written are trained with TF32 allowed ({@link #SCALAR_TF32}) */
+    public TrainingCheckpoints(Path root, String runId, boolean tf32) {
         this.root = root;
         this.runId = runId;
+        this.tf32 = tf32;
     }
 
     public Path root() {
@@ -74,8 +84,13 @@ public final class TrainingCheckpoints {
                     config.networkFor(at.phase()),
                     TrainingConfigLoader.toTree(config),
                     Map.of(SEED_RUN, config.seed()),
-                    Map.of(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps(), SCALAR_PHASE_START_STEP, (double)
-                            at.phaseStartStep()),
+                    Map.of(
+                            SCALAR_OPTIM_STEPS,
+                            (double) model.optimizer().steps(),
+                            SCALAR_PHASE_START_STEP,
+                            (double) at.phaseStartStep(),
+                            SCALAR_TF32,
+                            tf32 ? 1.0 : 0.0),
                     Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
         }

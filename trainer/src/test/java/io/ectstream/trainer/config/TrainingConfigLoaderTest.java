@@ -70,11 +70,14 @@ class TrainingConfigLoaderTest {
     }
 
     @Test
-    void tuningDropoutAndDoublingAreReadAndDefaultToTheNetworkAndDoubling() {
+    void tuningDropoutDefaultsToTheReferencesAndDoublingToOn() {
         TrainingConfig plain = TrainingConfigLoader.parse(TINY, List.of(), "tiny", "test");
-        assertNull(plain.ect().dropout());
+        assertEquals(0.2, plain.ect().dropout());
+        assertNull(plain.pretrain().dropout());
         assertTrue(plain.ect().doubling());
-        assertEquals(plain.network(), plain.networkFor(Phase.ECT));
+        assertEquals(plain.network().withDropout(0.2), plain.networkFor(Phase.ECT));
+        TrainingConfig networks = TrainingConfigLoader.parse(TINY, List.of("ect.dropout=null"), "tiny", "test");
+        assertEquals(networks.network(), networks.networkFor(Phase.ECT));
 
         TrainingConfig tuned = TrainingConfigLoader.parse(
                 TINY,
