@@ -10,6 +10,8 @@
 #   bash .gpu/on-device bash study/fashion-gpu/continue-on-gpu.sh OUT DATA_DIR SECONDS
 # DATA_DIR holds Fashion-MNIST's train-*-idx*-ubyte.gz. TEACHER_DEVICE, TUNE_DEVICE, ITERATIONS, SAMPLES and SETS (extra
 # --set arguments for both runs, e.g. for a check on a CPU) may come from the environment.
+# As these sessions ran (before issue 30): TF32 on (--tf32) and the network's tuning dropout 0.1 (ect.dropout=null);
+# today's defaults are the reference's (TF32 off, dropout 0.2: configs/fashion-ect-1hour.yaml, ect-1hour-on-gpu.sh).
 set -euo pipefail
 out=$1 data=$2 seconds=$3
 teacher_device=${TEACHER_DEVICE:-gpu:0} tune_device=${TUNE_DEVICE:-gpu:1}
@@ -34,7 +36,7 @@ fi
 # GPU 0: pretraining goes on; the checkpoints it started from count as scored.
 ls /tmp/study/teacher32/step-*.ckpt > /tmp/study/teacher32.scored
 rm -f /tmp/study/teacher32.finished
-(timeout --signal=TERM "$seconds" ectstream train --phase pretrain --config configs/fashion-gpu.yaml \
+(timeout --signal=TERM "$seconds" ectstream train --phase pretrain --tf32 --config configs/fashion-gpu.yaml \
   --device "$teacher_device" --run-dir /tmp/study/teacher32 --set "data.path=$data" "${sets[@]/#/--set=}" \
   >> "$out/logs/teacher32-train.log" 2>&1 || true; touch /tmp/study/teacher32.finished) &
 teacher=$!
@@ -44,7 +46,7 @@ scorer=$!
 
 # GPU 1: the long tuning run of the shipped teacher, then its checkpoints scored.
 every=$((iterations / 10))
-ectstream train --config configs/fashion-gpu.yaml --init models/fashion-teacher.ckpt --device "$tune_device" \
+ectstream train --tf32 --set ect.dropout=null --config configs/fashion-gpu.yaml --init models/fashion-teacher.ckpt --device "$tune_device" \
   --run-dir "$long" --set "data.path=$data" --set "ect.kimg=$(python3 -c "print($iterations * 128 / 1000)")" \
   --set "checkpoint.everySteps=$every" --set log.everySteps=200 --set ect.q=256 --set ect.doubling=false \
   --set ect.optimizer.lr=1.0e-4 --set ect.ema.beta=0.9993 "${sets[@]/#/--set=}" > "$out/logs/long-train.log" 2>&1 || true

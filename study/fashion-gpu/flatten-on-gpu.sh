@@ -11,6 +11,8 @@
 #   bash .gpu/on-device bash study/fashion-gpu/flatten-on-gpu.sh OUT DATA_DIR SECONDS
 # DATA_DIR holds Fashion-MNIST's train-*-idx*-ubyte.gz. RUNS ("name:batch:device" words), SAMPLES and SETS (extra
 # --set arguments, e.g. for a check on a CPU) may come from the environment.
+# As these sessions ran (before issue 30): TF32 on (--tf32) and the network's tuning dropout 0.1 (ect.dropout=null);
+# today's defaults are the reference's (TF32 off, dropout 0.2: configs/fashion-ect-1hour.yaml, ect-1hour-on-gpu.sh).
 set -euo pipefail
 out=$1 data=$2 seconds=$3
 read -r -a runs <<< "${RUNS:-teacher32:512:gpu:0 teacher32-b2048:2048:gpu:1}"
@@ -38,7 +40,7 @@ for spec in "${runs[@]}"; do
   [ -f "$dir/$(basename "$start")" ] || cp "$start" "$dir/"
   ls "$dir"/step-*.ckpt > "$dir.scored"
   rm -f "$dir.finished"
-  (timeout --signal=TERM "$seconds" ectstream train --phase pretrain --config configs/fashion-gpu.yaml \
+  (timeout --signal=TERM "$seconds" ectstream train --phase pretrain --tf32 --config configs/fashion-gpu.yaml \
     --device "$device" --run-dir "$dir" --set "data.path=$data" --set "pretrain.batch=$batch" \
     --set "checkpoint.everySteps=$((512000 / batch))" --set log.everySteps=$((256000 / batch)) "${sets[@]/#/--set=}" \
     >> "$out/logs/$name-train.log" 2>&1 || true; touch "$dir.finished") &

@@ -6,6 +6,8 @@
 # Two teachers share the GPU: the demo's network (32 channels, configs/fashion-gpu.yaml) and the same network at
 # 64 channels, to see whether capacity limits the FID.
 # DEVICE (default gpu) and SETS (extra --set arguments, e.g. for a short check on a CPU) may be given in the environment.
+# As these sessions ran (before issue 30): TF32 on (--tf32) and the network's tuning dropout 0.1 (ect.dropout=null);
+# today's defaults are the reference's (TF32 off, dropout 0.2: configs/fashion-ect-1hour.yaml, ect-1hour-on-gpu.sh).
 set -euo pipefail
 out=$1 data=$2 seconds=$3 device=${DEVICE:-gpu}
 read -r -a sets <<< "${SETS:-}"
@@ -16,7 +18,7 @@ score_args=(--extractor feature-net:models/fashion-mnist.feature-net
 
 train() { # name, extra --set arguments...
   local name=$1; shift
-  timeout --signal=TERM "$seconds" ectstream train --phase pretrain --config configs/fashion-gpu.yaml --device "$device" \
+  timeout --signal=TERM "$seconds" ectstream train --phase pretrain --tf32 --config configs/fashion-gpu.yaml --device "$device" \
     --run-dir "/tmp/study/$name" --set "data.path=$data" "${sets[@]/#/--set=}" "$@" > "$out/logs/$name-train.log" 2>&1 || true
 }
 

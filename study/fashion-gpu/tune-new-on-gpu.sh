@@ -9,6 +9,8 @@
 # /tmp/study/teacher32 x 512). TRAIN_SECONDS bounds the tuning runs; the same command run again on the same machine
 # resumes them and scores only what is new. DEVICES (default gpu:0,gpu:1: one per recipe), TEACHER_SAMPLERS (default
 # heun,ect1,ect2; empty skips the teacher), SAMPLES and SETS may come from the environment.
+# As these sessions ran (before issue 30): TF32 on (--tf32) and the network's tuning dropout 0.1 (ect.dropout=null);
+# today's defaults are the reference's (TF32 off, dropout 0.2: configs/fashion-ect-1hour.yaml, ect-1hour-on-gpu.sh).
 set -euo pipefail
 out=$1 data=$2 samples=${SAMPLES:-10000}
 IFS=, read -r -a devices <<< "${DEVICES:-gpu:0,gpu:1}"
@@ -52,7 +54,7 @@ for recipe in "${recipes[@]}"; do
   name=${recipe%%|*} device=${devices[$((i % ${#devices[@]}))]}
   read -r -a own <<< "${recipe#*|}"
   rm -f "/tmp/tune2/$name.finished"
-  ("${bound[@]}" ectstream train --config configs/fashion-gpu.yaml --init "$teacher" --device "$device" \
+  ("${bound[@]}" ectstream train --tf32 --set ect.dropout=null --config configs/fashion-gpu.yaml --init "$teacher" --device "$device" \
     --run-dir "/tmp/tune2/$name" --set "data.path=$data" --set "ect.kimg=$(python3 -c "print($iterations * 128 / 1000)")" \
     --set "checkpoint.everySteps=$every" --set log.everySteps=200 "${own[@]/#/--set=}" "${sets[@]/#/--set=}" \
     >> "$out/logs/$name-train.log" 2>&1 || true; touch "/tmp/tune2/$name.finished") &

@@ -6,6 +6,8 @@
 # TEACHER: the teacher's EMA weights (export-weights of the pretraining checkpoint); DATA_DIR: Fashion-MNIST's
 # train-*-idx*-ubyte.gz; SECONDS: wall time each tuning run may take at most (a run stops at its newest checkpoint).
 # DEVICE (default gpu), SETS (extra --set for every run) and SAMPLES (default 10000) may come from the environment.
+# As these sessions ran (before issue 30): TF32 on (--tf32) and the network's tuning dropout 0.1 (ect.dropout=null);
+# today's defaults are the reference's (TF32 off, dropout 0.2: configs/fashion-ect-1hour.yaml, ect-1hour-on-gpu.sh).
 set -euo pipefail
 out=$1 teacher=$2 data=$3 seconds=$4 device=${DEVICE:-gpu} samples=${SAMPLES:-10000}
 read -r -a sets <<< "${SETS:-}"
@@ -35,7 +37,7 @@ trainers=()
 for recipe in "${recipes[@]}"; do
   name=${recipe%%|*}
   read -r -a own <<< "${recipe#*|}"
-  timeout --signal=TERM "$seconds" ectstream train --config configs/fashion-gpu.yaml --init "$teacher" \
+  timeout --signal=TERM "$seconds" ectstream train --tf32 --set ect.dropout=null --config configs/fashion-gpu.yaml --init "$teacher" \
     --device "$device" --run-dir "/tmp/tune/$name" --set "data.path=$data" --set ect.kimg=102.4 \
     --set checkpoint.everySteps=160 --set log.everySteps=80 "${own[@]/#/--set=}" "${sets[@]/#/--set=}" \
     > "$out/logs/$name-train.log" 2>&1 &

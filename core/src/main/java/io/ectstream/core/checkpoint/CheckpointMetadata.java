@@ -12,7 +12,8 @@ import java.util.Map;
  * What a checkpoint says about itself, stored as JSON in its header.
  * @param trainingConfig the trainer's full configuration, opaque to core (a JSON object; may be empty)
  * @param seeds          named seeds of the run (e.g. "init", "data", "noise")
- * @param scalars        named numbers the trainer needs to resume (e.g. "optim.t" for the optimizer step count)
+ * @param scalars        named numbers the trainer needs to resume (e.g. "optim.t" for the optimizer step count) or
+ *                       records about how it trained (e.g. "numerics.tf32")
  */
 public record CheckpointMetadata(
         String runId,

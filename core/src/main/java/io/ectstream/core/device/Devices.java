@@ -61,12 +61,13 @@ public final class Devices {
             JniUtils.setBenchmarkCuDNN(options.cudnnBenchmark());
             List<Device> devices = choice.resolve(start.engine().getGpuCount());
             log.info(
-                    "device {}: {} of {} GPUs (libtorch {}, cuDNN benchmark {})",
+                    "device {}: {} of {} GPUs (libtorch {}, cuDNN benchmark {}, TF32 {})",
                     c,
                     devices,
                     start.engine().getGpuCount(),
                     start.source().description(),
-                    options.cudnnBenchmark() ? "on" : "off");
+                    options.cudnnBenchmark() ? "on" : "off",
+                    Tf32.allowed() ? "on" : "off");
             return devices;
         }
         if (choice.isAuto()) {

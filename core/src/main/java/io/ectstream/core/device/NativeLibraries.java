@@ -63,6 +63,11 @@ public final class NativeLibraries {
         return start;
     }
 
+    /** Whether {@link #start} was called in this process: settings read when libraries load are fixed from then. */
+    public static synchronized boolean engineStartRequested() {
+        return start != null;
+    }
+
     static Start doStart(boolean allowDownload, Map<String, String> env) {
         String named = env.getOrDefault("PYTORCH_LIBRARY_PATH", System.getProperty("PYTORCH_LIBRARY_PATH"));
         if (named != null && !named.isBlank()) {

@@ -155,6 +155,12 @@ public final class DemoCommand implements Callable<Integer> {
     DeviceOptions device = new DeviceOptions();
 
     @Option(
+            names = "--tf32",
+            description = "Let the demo's trainer use TF32 on a GPU (faster; default off, as locuslab/ect trains:"
+                    + " see `ectstream train --help`). The sampler keeps --precision.")
+    boolean tf32;
+
+    @Option(
             names = "--precision",
             defaultValue = "fp32",
             converter = PrecisionConverter.class,
@@ -326,6 +332,9 @@ public final class DemoCommand implements Callable<Integer> {
                         "--bootstrap-servers",
                         broker.bootstrapServers()));
                 args.addAll(device.asArguments());
+                if (tf32) {
+                    args.add("--tf32");
+                }
                 if (!fromScratch) {
                     args.addAll(List.of("--init", teacher.toAbsolutePath().toString()));
                 }

@@ -89,6 +89,7 @@ public class BenchTrainCommand implements Callable<Integer> {
     public Integer call() {
         try {
             options.applyThreads();
+            options.applyTf32();
             Measurement m = measure(
                     options.load(),
                     "pretrain".equals(phase) ? Phase.PRETRAIN : Phase.ECT,

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 /**
  * The checks that need a GPU, runnable from the jar (the GPU machine has no Maven): the CIFAR-10 network's
  * output and gradients on the GPU against the CPU, and peak GPU memory of sampling and of a training step
- * against a ceiling per configuration. Tolerances: cuDNN convolutions run in TF32 by default (10-bit
- * mantissa), so GPU float32 output agrees with the CPU to ~1e-3 relative, not to float32's 1e-7.
+ * against a ceiling per configuration, and the convolution arithmetic ({@link ConvolutionNumerics}): full float32
+ * when TF32 is off (the training default), TF32 when it is allowed. The CPU-vs-GPU tolerances leave room for TF32
+ * (10-bit mantissa, ~1e-3 relative), so the same checks pass in both modes.
  */
 public final class GpuSelfTest {
     /** Relative L2 error allowed between GPU (fp32, TF32 convolutions) and CPU output. */
@@ -51,9 +52,28 @@ public final class GpuSelfTest {
         return Engine.getInstance().getGpuCount() > 0;
     }
 
+    /**
+     * The convolution check alone: with TF32 off ({@code tf32} false) the GPU's float32 convolution must agree with
+     * float64 within {@link ConvolutionNumerics#FLOAT32_BOUND}; with TF32 allowed it must not (or TF32 is not in use).
+     */
+    public static Check numerics(boolean tf32, Consumer<String> progress) {
+        double error = ConvolutionNumerics.relativeErrorVsFloat64(Device.gpu());
+        double bound = ConvolutionNumerics.FLOAT32_BOUND;
+        Check check = tf32
+                ? new Check(
+                        "3x3 convolution, gpu fp32 vs fp64, relative L2 (TF32 on: at least)",
+                        error,
+                        bound,
+                        error > bound)
+                : new Check("3x3 convolution, gpu fp32 vs fp64, relative L2 (TF32 off)", error, bound, error <= bound);
+        progress.accept(check.line());
+        return check;
+    }
+
     /** Runs every check on the first GPU; {@code config} gives the training step's configuration. */
-    public static List<Check> run(TrainingConfig config, Consumer<String> progress) {
+    public static List<Check> run(TrainingConfig config, boolean tf32, Consumer<String> progress) {
         List<Check> checks = new ArrayList<>();
+        checks.add(numerics(tf32, progress));
         Device gpu = Device.gpu();
         NetworkSpec spec = config.network();
         double[] errors = forwardAndGradientErrors(spec, gpu);

@@ -1,5 +1,6 @@
 package io.ectstream.trainer.cli;
 
+import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfigLoader;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
         name = "gpu-selftest",
         hidden = true,
         mixinStandardHelpOptions = true,
-        description = "GPU checks: CPU vs GPU output and gradients, fp16 vs fp32, peak memory ceilings.")
+        description = "GPU checks: the convolution arithmetic (TF32 off unless --tf32), CPU vs GPU output and"
+                + " gradients, fp16 vs fp32, peak memory ceilings.")
 public class GpuSelfTestCommand implements Callable<Integer> {
 
     @Option(
@@ -26,15 +28,23 @@ public class GpuSelfTestCommand implements Callable<Integer> {
             description = "training configuration of the network and ECT step (default: ${DEFAULT-VALUE})")
     Path config;
 
+    @Option(names = "--tf32", description = "allow TF32, as `train --tf32` does, and check that it is in use")
+    boolean tf32;
+
+    @Option(names = "--numerics-only", description = "only the convolution arithmetic check")
+    boolean numericsOnly;
+
     @Override
     public Integer call() {
+        Tf32.apply(tf32); // before the engine starts, like the training commands
         if (!GpuSelfTest.gpuVisible()) {
             System.err.println("gpu-selftest: no GPU visible to DJL; nothing checked");
             return 3;
         }
         try {
-            List<GpuSelfTest.Check> checks =
-                    GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), System.out::println);
+            List<GpuSelfTest.Check> checks = numericsOnly
+                    ? List.of(GpuSelfTest.numerics(tf32, System.out::println))
+                    : GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), tf32, System.out::println);
             long failed = checks.stream().filter(c -> !c.passed()).count();
             System.out.println("gpu-selftest: " + (checks.size() - failed) + " of " + checks.size() + " checks passed");
             return failed == 0 ? 0 : 1;

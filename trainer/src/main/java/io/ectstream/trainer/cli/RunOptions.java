@@ -1,6 +1,7 @@
 package io.ectstream.trainer.cli;
 
 import io.ectstream.core.device.DeviceOptions;
+import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.config.TrainingConfigLoader;
 import java.nio.file.Path;
@@ -40,6 +41,18 @@ public final class RunOptions {
                     "PyTorch intra-op threads on CPU (0: one per core; 1 is steadier on a machine shared with other"
                             + " jobs). Takes effect only if the engine has not started yet in this process.")
     int threads;
+
+    @Option(
+            names = "--tf32",
+            description = "On a GPU, let cuDNN and cuBLAS compute float32 convolutions and matrix products in TF32:"
+                    + " faster, ~1e-3 relative error per operation. Default: off, as locuslab/ect trains (this process"
+                    + " runs with " + Tf32.OVERRIDE_ENV + "=0); the checkpoints record the mode.")
+    boolean tf32;
+
+    /** Chooses TF32 before the engine starts (cuDNN and cuBLAS read the switch once); returns the mode in force. */
+    boolean applyTf32() {
+        return Tf32.apply(tf32);
+    }
 
     /** Applies --threads before the engine starts (DJL reads the property once, at engine start). */
     void applyThreads() {

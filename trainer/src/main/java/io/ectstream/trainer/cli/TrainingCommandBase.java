@@ -101,6 +101,7 @@ abstract class TrainingCommandBase implements Callable<Integer> {
     public Integer call() {
         try {
             options.applyThreads();
+            options.applyTf32();
             TrainingConfig config = options.load();
             RunPlan plan = plan(config);
             List<Device> devices = Devices.selectAll(options.device);

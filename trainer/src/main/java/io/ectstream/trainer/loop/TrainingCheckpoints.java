@@ -42,14 +42,24 @@ public final class TrainingCheckpoints {
 
     public static final String SCALAR_NON_FINITE_GRADIENT_STEPS = "gradients.nonFiniteSteps";
     static final String SEED_RUN = "run";
+    /** 1 when the run trained on a GPU with TF32 allowed ({@code --tf32}), 0 in full float32 (CPU, or TF32 off). */
+    public static final String SCALAR_TF32 = "numerics.tf32";
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoints.class);
 
     private final Path root;
     private final String runId;
+    private final boolean tf32;
 
     public TrainingCheckpoints(Path root, String runId) {
+        this(root, runId, false);
+    }
+
+    /** @param tf32 whether the checkpoints written are trained with TF32 allowed ({@link #SCALAR_TF32}) */
+    public TrainingCheckpoints(Path root, String runId, boolean tf32) {
         this.root = root;
         this.runId = runId;
+        this.tf32 = tf32;
     }
 
     public Path root() {
@@ -93,19 +103,24 @@ public final class TrainingCheckpoints {
                     config.networkFor(at.phase()),
                     TrainingConfigLoader.toTree(config),
                     Map.of(SEED_RUN, config.seed()),
-                    scalars(model, at, trainingLoss, nonFinite),
+                    scalars(model, at, trainingLoss, nonFinite, tf32),
                     Instant.now());
             return CheckpointWriter.write(CheckpointStore.fileFor(root, runId, at.step()), metadata, groups);
         }
     }
 
     private static Map<String, Double> scalars(
-            TrainingModel model, Position at, double trainingLoss, NonFiniteGradients.Totals nonFinite) {
+            TrainingModel model,
+            Position at,
+            double trainingLoss,
+            NonFiniteGradients.Totals nonFinite,
+            boolean tf32) {
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps());
         scalars.put(SCALAR_PHASE_START_STEP, (double) at.phaseStartStep());
         scalars.put(SCALAR_NON_FINITE_GRADIENT_VALUES, (double) nonFinite.values());
         scalars.put(SCALAR_NON_FINITE_GRADIENT_STEPS, (double) nonFinite.steps());
+        scalars.put(SCALAR_TF32, tf32 ? 1.0 : 0.0);
         if (Double.isFinite(trainingLoss)) { // JSON has no NaN
             scalars.put(CheckpointEvents.SCALAR_TRAINING_LOSS, trainingLoss);
         }

@@ -9,6 +9,7 @@ import io.ectstream.core.checkpoint.LoadedCheckpoint;
 import io.ectstream.core.checkpoint.WrittenCheckpoint;
 import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.data.ImageDataset;
+import io.ectstream.core.device.Tf32;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.Phase;
@@ -86,7 +87,8 @@ public final class TrainingLoop {
         this.config = config;
         this.plan = plan;
         this.dataset = dataset;
-        this.checkpoints = new TrainingCheckpoints(storeRoot, config.runId());
+        this.checkpoints = new TrainingCheckpoints(
+                storeRoot, config.runId(), devices.stream().anyMatch(Device::isGpu) && Tf32.allowed());
         this.devices = List.copyOf(devices);
         this.events = events == null ? TrainingEvents.NONE : events;
         this.initCheckpoint = initCheckpoint;

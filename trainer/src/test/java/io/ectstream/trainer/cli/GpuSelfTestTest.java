@@ -3,6 +3,7 @@ package io.ectstream.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.TrainingConfigLoader;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,8 +21,8 @@ class GpuSelfTestTest {
     @Test
     void cifar10NetworkOnTheGpuAgreesWithTheCpuAndStaysUnderItsMemoryCeilings() {
         assumeTrue(GpuSelfTest.gpuVisible(), "no GPU visible to DJL (CI has none): the gpu-tagged checks are skipped");
-        List<GpuSelfTest.Check> checks =
-                GpuSelfTest.run(TrainingConfigLoader.load(REPO.resolve("configs/cifar10.yaml"), List.of()), line -> {});
+        List<GpuSelfTest.Check> checks = GpuSelfTest.run(
+                TrainingConfigLoader.load(REPO.resolve("configs/cifar10.yaml"), List.of()), Tf32.allowed(), line -> {});
         for (GpuSelfTest.Check check : checks) {
             assertTrue(check.passed(), check.line());
         }

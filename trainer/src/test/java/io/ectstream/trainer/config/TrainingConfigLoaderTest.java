@@ -70,11 +70,14 @@ class TrainingConfigLoaderTest {
     }
 
     @Test
-    void tuningDropoutAndDoublingAreReadAndDefaultToTheNetworkAndDoubling() {
+    void tuningDropoutDefaultsToTheReferencesAndDoublingToOn() {
         TrainingConfig plain = TrainingConfigLoader.parse(TINY, List.of(), "tiny", "test");
-        assertNull(plain.ect().dropout());
+        assertEquals(0.2, plain.ect().dropout());
+        assertNull(plain.pretrain().dropout());
         assertTrue(plain.ect().doubling());
-        assertEquals(plain.network(), plain.networkFor(Phase.ECT));
+        assertEquals(plain.network().withDropout(0.2), plain.networkFor(Phase.ECT));
+        TrainingConfig networks = TrainingConfigLoader.parse(TINY, List.of("ect.dropout=null"), "tiny", "test");
+        assertEquals(networks.network(), networks.networkFor(Phase.ECT));
 
         TrainingConfig tuned = TrainingConfigLoader.parse(
                 TINY,
@@ -93,7 +96,8 @@ class TrainingConfigLoaderTest {
 
     @Test
     void aStoredConfigurationWithoutTheNewKeysKeepsDoublingAndTheNetworksDropout() {
-        TrainingConfig config = TrainingConfigLoader.parse(TINY, List.of(), "tiny", "test");
+        // stored before ect.dropout existed: tuned with the network's dropout, and read back so
+        TrainingConfig config = TrainingConfigLoader.parse(TINY, List.of("ect.dropout=null"), "tiny", "test");
         var tree = (ObjectNode) TrainingConfigLoader.toTree(config);
         for (String phase : List.of("pretrain", "ect")) {
             ((ObjectNode) tree.get(phase)).remove(List.of("doubling", "dropout"));
