@@ -110,11 +110,7 @@ public final class TrainingCheckpoints {
     }
 
     private static Map<String, Double> scalars(
-            TrainingModel model,
-            Position at,
-            double trainingLoss,
-            NonFiniteGradients.Totals nonFinite,
-            boolean tf32) {
+            TrainingModel model, Position at, double trainingLoss, NonFiniteGradients.Totals nonFinite, boolean tf32) {
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put(SCALAR_OPTIM_STEPS, (double) model.optimizer().steps());
         scalars.put(SCALAR_PHASE_START_STEP, (double) at.phaseStartStep());
