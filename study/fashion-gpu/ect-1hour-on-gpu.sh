@@ -4,7 +4,7 @@
 # for ITERATIONS (default 8,000) at batch 128, a checkpoint every 1,205 iterations (2% of the teacher's pretraining
 # images; 6,025 = 10%), then the 6,025 and last checkpoints scored with EMA weights as RESULTS.md scores: 1 step,
 # 2 steps at t_mid 0.821 and 1.2, SAMPLES (default 10000) samples, seeds 0.. The reference's own code ran beside it
-# on the same GPU (the workplace's A/B kit, ../shared/gpu/ab; its code is not part of this repository).
+# on the same GPU (its code is not part of this repository).
 #   bash .gpu/on-device bash study/fashion-gpu/ect-1hour-on-gpu.sh OUT DATA_DIR
 # DATA_DIR holds Fashion-MNIST's train-*-idx*-ubyte.gz. DEVICE (default gpu), ITERATIONS, SAMPLES and SETS (extra
 # --set arguments) may come from the environment.
