@@ -1,6 +1,5 @@
 package io.ectstream.core.device;
 
-import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.util.Optional;
@@ -65,11 +64,10 @@ public final class CpuConvolutions {
         }
         try {
             NativeLibrary library = NativeLibrary.getInstance(libtorchCpu.get());
-            Pointer context = library.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+            Pointer context = globalContext(library);
             library.getFunction(SET_MKLDNN).invokeVoid(new Object[] {context, Boolean.FALSE});
             library.getFunction(SET_NNPACK).invokeVoid(new Object[] {context, Boolean.FALSE});
-            boolean mkldnnOn = (library.getFunction(GET_MKLDNN).invokeInt(new Object[] {context}) & 0xff) != 0;
-            return mkldnnOn
+            return mkldnnEnabled(library, context)
                     ? new Outcome(false, "libtorch kept oneDNN on")
                     : new Outcome(true, "oneDNN and NNPACK off (" + libtorchCpu.get() + ")");
         } catch (UnsatisfiedLinkError | RuntimeException e) {
@@ -84,8 +82,15 @@ public final class CpuConvolutions {
             return false;
         }
         NativeLibrary library = NativeLibrary.getInstance(path.get());
-        Pointer context = library.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
-        Function get = library.getFunction(GET_MKLDNN);
-        return (get.invokeInt(new Object[] {context}) & 0xff) != 0;
+        return mkldnnEnabled(library, globalContext(library));
+    }
+
+    private static Pointer globalContext(NativeLibrary libtorchCpu) {
+        return libtorchCpu.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+    }
+
+    /** at::Context::userEnabledMkldnn() returns a C++ bool: only its low byte is meaningful. */
+    private static boolean mkldnnEnabled(NativeLibrary libtorchCpu, Pointer context) {
+        return (libtorchCpu.getFunction(GET_MKLDNN).invokeInt(new Object[] {context}) & 0xff) != 0;
     }
 }
