@@ -1,13 +1,13 @@
-package io.ectstream.sampler.cli;
+package io.ectstream.benchmarks.cli;
 
 import ai.djl.Device;
+import io.ectstream.benchmarks.sampler.BenchmarkJson;
+import io.ectstream.benchmarks.sampler.SamplerBenchmark;
 import io.ectstream.core.config.NetworkSpec;
 import io.ectstream.core.device.DeviceOptions;
 import io.ectstream.core.device.Devices;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.sampler.Batching;
-import io.ectstream.sampler.bench.BenchmarkJson;
-import io.ectstream.sampler.bench.SamplerBenchmark;
 import io.ectstream.schemas.ImageFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.ectstream.trainer.cli;
+package io.ectstream.benchmarks.cli;
 
 import ai.djl.Device;
 import io.ectstream.core.data.ImageDataset;
@@ -7,6 +7,7 @@ import io.ectstream.core.device.Devices;
 import io.ectstream.core.device.GpuMemoryProbe;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.schemas.Phase;
+import io.ectstream.trainer.cli.RunOptions;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.PhaseConfig;
 import io.ectstream.trainer.config.TrainingConfig;
@@ -93,7 +94,7 @@ public class BenchTrainCommand implements Callable<Integer> {
             Measurement m = measure(
                     options.load(),
                     "pretrain".equals(phase) ? Phase.PRETRAIN : Phase.ECT,
-                    Devices.selectAll(options.device),
+                    Devices.selectAll(options.device()),
                     warmup,
                     steps);
             System.out.println(m.line());

@@ -1,4 +1,4 @@
-package io.ectstream.trainer.cli;
+package io.ectstream.benchmarks.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package io.ectstream.trainer.cli;
+package io.ectstream.benchmarks.cli;
 
 import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.ConfigException;

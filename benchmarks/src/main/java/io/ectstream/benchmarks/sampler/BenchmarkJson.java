@@ -1,4 +1,4 @@
-package io.ectstream.sampler.bench;
+package io.ectstream.benchmarks.sampler;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.ectstream.sampler.bench;
+package io.ectstream.benchmarks.sampler;
 
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.sampler.client.GenerationClient;

@@ -1,4 +1,4 @@
-package io.ectstream.sampler.bench;
+package io.ectstream.benchmarks.sampler;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

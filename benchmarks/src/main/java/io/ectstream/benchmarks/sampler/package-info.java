@@ -1,2 +1,2 @@
 /** The sampler benchmark (not a test): Kafka end-to-end vs in-process images/s, and 1-image latency. */
-package io.ectstream.sampler.bench;
+package io.ectstream.benchmarks.sampler;

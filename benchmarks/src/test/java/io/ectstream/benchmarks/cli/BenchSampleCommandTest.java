@@ -1,4 +1,4 @@
-package io.ectstream.trainer.cli;
+package io.ectstream.benchmarks.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

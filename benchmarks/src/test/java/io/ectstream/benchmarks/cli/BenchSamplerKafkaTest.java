@@ -1,4 +1,4 @@
-package io.ectstream.sampler.cli;
+package io.ectstream.benchmarks.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,6 @@ import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
-import io.ectstream.sampler.generate.ReplicatedModelLoader;
 import io.ectstream.sampler.support.SamplerHarness;
 import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
@@ -150,17 +149,5 @@ class BenchSamplerKafkaTest {
         } finally {
             samplers.forEach(SamplerService::close);
         }
-    }
-
-    @Test
-    void serveRunsItsGeneratorThreadsOnEveryListedDevice() {
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve)
-                .parseArgs("--bootstrap-servers", "h:1", "--device", "cpu,cpu", "--generator-threads", "2");
-        assertEquals(4, serve.config().batching().generatorThreads());
-        assertTrue(serve.loader() instanceof ReplicatedModelLoader, "one copy of each checkpoint per listed device");
-        ServeCommand one = new ServeCommand();
-        new CommandLine(one).parseArgs("--bootstrap-servers", "h:1", "--device", "gpu:1");
-        assertEquals(1, one.config().batching().generatorThreads());
     }
 }

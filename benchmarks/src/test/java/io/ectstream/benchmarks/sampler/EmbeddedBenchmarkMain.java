@@ -1,7 +1,7 @@
-package io.ectstream.sampler.bench;
+package io.ectstream.benchmarks.sampler;
 
+import io.ectstream.benchmarks.cli.BenchSamplerCommand;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
-import io.ectstream.sampler.cli.BenchSamplerCommand;
 import picocli.CommandLine;
 
 /**

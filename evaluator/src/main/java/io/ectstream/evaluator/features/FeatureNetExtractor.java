@@ -58,8 +58,8 @@ public final class FeatureNetExtractor implements FeatureExtractor {
         }
     }
 
-    /** uint8 NCHW to float32 in [0, 1]. */
-    static NDArray toUnitFloat(NDManager manager, ImageBatch batch, Shape shape) {
+    /** uint8 NCHW to float32 in [0, 1]: the network's input, the same in training (fid-tools) and extraction. */
+    public static NDArray toUnitFloat(NDManager manager, ImageBatch batch, Shape shape) {
         return manager.create(java.nio.ByteBuffer.wrap(batch.pixels()), shape, DataType.UINT8)
                 .toType(DataType.FLOAT32, false)
                 .div(255f);

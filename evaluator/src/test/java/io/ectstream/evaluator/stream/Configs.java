@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Evaluator configurations for tests: small topics, fast commits, a short session timeout. */
-final class Configs {
+public final class Configs {
     private Configs() {}
 
-    static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule) {
+    public static EvaluatorConfig config(String appId, String bootstrap, Path stateDir, ReportSchedule schedule) {
         return withCheckpoints(config(appId, bootstrap, stateDir, schedule, "results", "fid", "errors"), "checkpoints");
     }
 

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Random;
 
 /** GenerationResult records made of random images, for the topology tests. */
-final class TestResults {
-    static final ImageShape SHAPE = new ImageShape(1, 8, 8);
+public final class TestResults {
+    public static final ImageShape SHAPE = new ImageShape(1, 8, 8);
 
     private TestResults() {}
 
@@ -55,7 +55,7 @@ final class TestResults {
                 .build();
     }
 
-    static List<byte[]> images(Random random, int count) {
+    public static List<byte[]> images(Random random, int count) {
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] chw = new byte[SHAPE.pixels()];
@@ -67,7 +67,7 @@ final class TestResults {
         return images;
     }
 
-    static GenerationResult result(
+    public static GenerationResult result(
             String requestId,
             ModelVersion version,
             int steps,

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import io.ectstream.core.data.DatasetKind;
 import io.ectstream.core.data.DatasetSpec;

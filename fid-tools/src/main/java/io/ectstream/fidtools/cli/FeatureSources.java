@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.sampling.ImageShape;
@@ -6,11 +6,11 @@ import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.fid.GaussianStatistics;
 import io.ectstream.evaluator.fid.Moments;
-import io.ectstream.evaluator.io.ImageFolder;
-import io.ectstream.evaluator.io.NpyArray;
-import io.ectstream.evaluator.io.NpyReader;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
+import io.ectstream.fidtools.io.ImageFolder;
+import io.ectstream.fidtools.io.NpyArray;
+import io.ectstream.fidtools.io.NpyReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

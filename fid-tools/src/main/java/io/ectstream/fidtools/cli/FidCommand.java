@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.fid.GaussianStatistics;

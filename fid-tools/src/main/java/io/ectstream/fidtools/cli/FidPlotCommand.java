@@ -1,9 +1,9 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
-import io.ectstream.evaluator.plot.FidCurves;
-import io.ectstream.evaluator.plot.FidPlot;
-import io.ectstream.evaluator.score.ScoreResult;
-import io.ectstream.evaluator.score.ScoreResultsFile;
+import io.ectstream.fidtools.plot.FidCurves;
+import io.ectstream.fidtools.plot.FidPlot;
+import io.ectstream.fidtools.score.ScoreResult;
+import io.ectstream.fidtools.score.ScoreResultsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import io.ectstream.core.data.ImageDataset;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
-import io.ectstream.evaluator.reference.ReferenceStatsPublisher;
 import io.ectstream.evaluator.stream.EvaluatorConfig;
+import io.ectstream.fidtools.reference.ReferenceStatsPublisher;
 import io.ectstream.platform.kafka.KafkaOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointException;
@@ -15,12 +15,12 @@ import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.features.ExtractorSpec;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
-import io.ectstream.evaluator.score.CheckpointScorer;
-import io.ectstream.evaluator.score.ScoreConfig;
-import io.ectstream.evaluator.score.ScoreResult;
-import io.ectstream.evaluator.score.ScoreResultsFile;
-import io.ectstream.evaluator.score.ScoreSampler;
-import io.ectstream.evaluator.score.ScoreWeights;
+import io.ectstream.fidtools.score.CheckpointScorer;
+import io.ectstream.fidtools.score.ScoreConfig;
+import io.ectstream.fidtools.score.ScoreResult;
+import io.ectstream.fidtools.score.ScoreResultsFile;
+import io.ectstream.fidtools.score.ScoreSampler;
+import io.ectstream.fidtools.score.ScoreWeights;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import io.ectstream.evaluator.features.FeatureNetConfig;
-import io.ectstream.evaluator.features.FeatureNetTrainer;
-import io.ectstream.evaluator.features.FeatureNetTraining;
 import io.ectstream.evaluator.features.LabeledImages;
+import io.ectstream.fidtools.features.FeatureNetTrainer;
+import io.ectstream.fidtools.features.FeatureNetTraining;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

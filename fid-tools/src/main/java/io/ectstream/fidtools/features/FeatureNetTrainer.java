@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.features;
+package io.ectstream.fidtools.features;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -15,6 +15,12 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.evaluator.features.FeatureNet;
+import io.ectstream.evaluator.features.FeatureNetConfig;
+import io.ectstream.evaluator.features.FeatureNetExtractor;
+import io.ectstream.evaluator.features.FeatureNetFile;
+import io.ectstream.evaluator.features.ImageBatch;
+import io.ectstream.evaluator.features.LabeledImages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;

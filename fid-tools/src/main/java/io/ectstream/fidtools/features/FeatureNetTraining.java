@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.features;
+package io.ectstream.fidtools.features;
 
 /** How the feature network is trained: passes over the data, batch size, Adam learning rate, shuffle seed, held-out share. */
 public record FeatureNetTraining(int epochs, int batchSize, float learningRate, long seed, double heldOutFraction) {

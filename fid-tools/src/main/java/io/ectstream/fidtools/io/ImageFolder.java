@@ -1,7 +1,8 @@
-package io.ectstream.evaluator.io;
+package io.ectstream.fidtools.io;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.evaluator.io.InMemoryImages;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.io;
+package io.ectstream.fidtools.io;
 
 /** A two-dimensional array read from a .npy file: {@code rows x columns} values in C order, widened to float64. */
 public record NpyArray(int rows, int columns, double[] data) {

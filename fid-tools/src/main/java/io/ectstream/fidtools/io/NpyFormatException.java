@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.io;
+package io.ectstream.fidtools.io;
 
 /** A file that is not a .npy array this reader supports. */
 public class NpyFormatException extends IllegalArgumentException {

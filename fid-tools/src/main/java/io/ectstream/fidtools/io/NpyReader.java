@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.io;
+package io.ectstream.fidtools.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

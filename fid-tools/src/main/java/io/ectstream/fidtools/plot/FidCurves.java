@@ -1,7 +1,7 @@
-package io.ectstream.evaluator.plot;
+package io.ectstream.fidtools.plot;
 
-import io.ectstream.evaluator.score.ScoreResult;
-import io.ectstream.evaluator.score.ScoreWeights;
+import io.ectstream.fidtools.score.ScoreResult;
+import io.ectstream.fidtools.score.ScoreWeights;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.plot;
+package io.ectstream.fidtools.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

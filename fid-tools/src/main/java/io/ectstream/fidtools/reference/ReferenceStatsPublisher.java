@@ -1,5 +1,6 @@
-package io.ectstream.evaluator.reference;
+package io.ectstream.fidtools.reference;
 
+import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.platform.kafka.KafkaClients;
 import java.util.HashMap;
 import java.util.List;

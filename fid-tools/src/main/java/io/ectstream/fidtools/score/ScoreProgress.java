@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
 /**
  * The FID of one checkpoint with one sampler, as one line of a results file.

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

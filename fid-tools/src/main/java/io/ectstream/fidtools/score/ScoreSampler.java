@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
 import io.ectstream.core.sampling.SamplerSettings;
 import java.util.Locale;

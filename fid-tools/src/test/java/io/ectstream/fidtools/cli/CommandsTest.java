@@ -1,10 +1,11 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.evaluator.cli.EvaluateCommand;
 import io.ectstream.evaluator.features.ImageBatch;
 import io.ectstream.evaluator.features.RandomProjectionExtractor;
 import io.ectstream.evaluator.features.TestImages;

@@ -1,11 +1,11 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
-import static io.ectstream.evaluator.score.ScoreResultFixtures.result;
+import static io.ectstream.fidtools.score.ScoreResultFixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.evaluator.score.ScoreResultsFile;
+import io.ectstream.fidtools.score.ScoreResultsFile;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.cli;
+package io.ectstream.fidtools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +15,8 @@ import io.ectstream.evaluator.features.ImageBatch;
 import io.ectstream.evaluator.features.RandomProjectionExtractor;
 import io.ectstream.evaluator.fid.Moments;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
-import io.ectstream.evaluator.score.ScoreResult;
-import io.ectstream.evaluator.score.ScoreResultsFile;
+import io.ectstream.fidtools.score.ScoreResult;
+import io.ectstream.fidtools.score.ScoreResultsFile;
 import io.ectstream.schemas.Phase;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.features;
+package io.ectstream.fidtools.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.sampling.ImageShape;
+import io.ectstream.evaluator.features.FeatureExtractionException;
+import io.ectstream.evaluator.features.FeatureNetConfig;
+import io.ectstream.evaluator.features.FeatureNetExtractor;
+import io.ectstream.evaluator.features.FeatureNetFile;
+import io.ectstream.evaluator.features.FileHashes;
+import io.ectstream.evaluator.features.ImageBatch;
+import io.ectstream.evaluator.features.LabeledImages;
+import io.ectstream.evaluator.features.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

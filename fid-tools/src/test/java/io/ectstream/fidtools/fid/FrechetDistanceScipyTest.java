@@ -1,10 +1,14 @@
-package io.ectstream.evaluator.fid;
+package io.ectstream.fidtools.fid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.evaluator.io.NpyArray;
-import io.ectstream.evaluator.io.NpyReader;
+import io.ectstream.evaluator.fid.Fixtures;
+import io.ectstream.evaluator.fid.FrechetDistance;
+import io.ectstream.evaluator.fid.GaussianStatistics;
+import io.ectstream.evaluator.fid.Moments;
+import io.ectstream.fidtools.io.NpyArray;
+import io.ectstream.fidtools.io.NpyReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;

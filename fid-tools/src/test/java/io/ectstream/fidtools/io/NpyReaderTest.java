@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.io;
+package io.ectstream.fidtools.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.plot;
+package io.ectstream.fidtools.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,12 +1,12 @@
-package io.ectstream.evaluator.plot;
+package io.ectstream.fidtools.plot;
 
-import static io.ectstream.evaluator.score.ScoreResultFixtures.result;
+import static io.ectstream.fidtools.score.ScoreResultFixtures.result;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.evaluator.score.ScoreResult;
+import io.ectstream.fidtools.score.ScoreResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
 /** Score results for tests of the results file and the plot. */
 public final class ScoreResultFixtures {

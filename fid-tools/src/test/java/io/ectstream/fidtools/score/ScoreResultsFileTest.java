@@ -1,6 +1,6 @@
-package io.ectstream.evaluator.score;
+package io.ectstream.fidtools.score;
 
-import static io.ectstream.evaluator.score.ScoreResultFixtures.result;
+import static io.ectstream.fidtools.score.ScoreResultFixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -4,7 +4,7 @@ import io.ectstream.core.image.CaptionedGrid;
 import io.ectstream.core.image.ImageCodec;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.history.FidHistoryTable;
-import io.ectstream.evaluator.score.CheckpointScorer;
+import io.ectstream.fidtools.score.CheckpointScorer;
 import io.ectstream.schemas.SamplerKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

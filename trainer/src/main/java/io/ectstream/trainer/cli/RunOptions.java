@@ -50,12 +50,12 @@ public final class RunOptions {
     boolean tf32;
 
     /** Chooses TF32 before the engine starts (cuDNN and cuBLAS read the switch once); returns the mode in force. */
-    boolean applyTf32() {
+    public boolean applyTf32() {
         return Tf32.apply(tf32);
     }
 
     /** Applies --threads before the engine starts (DJL reads the property once, at engine start). */
-    void applyThreads() {
+    public void applyThreads() {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0, not " + threads);
         }
@@ -65,12 +65,17 @@ public final class RunOptions {
     }
 
     /** The configuration, with runId taken from --run-dir when one is given. */
-    TrainingConfig load() {
+    public TrainingConfig load() {
         List<String> all = new ArrayList<>(overrides);
         if (runDir != null) {
             all.add("runId=" + runDir.toAbsolutePath().normalize().getFileName());
         }
         return TrainingConfigLoader.load(config, all);
+    }
+
+    /** --device and its neighbours, for the commands that reuse these options (bench-train). */
+    public DeviceOptions device() {
+        return device;
     }
 
     Path storeRoot() {
