@@ -14,6 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.ectstream.core.device.CpuConvolutions;
 import io.ectstream.core.sampling.ImageShape;
 import io.ectstream.evaluator.features.FeatureNet;
 import io.ectstream.evaluator.features.FeatureNetConfig;
@@ -45,6 +46,8 @@ public final class FeatureNetTrainer {
 
         // Initial weights come from the engine's generator: seed it so that a run can be repeated.
         Engine.getEngine("PyTorch").setRandomSeed((int) training.seed());
+        // trainer.initialize (not FeatureNet.initialize) allocates the weights, so choose the CPU kernels here.
+        CpuConvolutions.useReferenceKernels();
         FeatureNet net = FeatureNet.create(config);
         try (Model model = Model.newInstance("feature-net", "PyTorch")) {
             model.setBlock(net.classifier());
