@@ -3,7 +3,7 @@ package io.ectstream.benchmarks.sampler;
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.schemas.GenerationRequest;
-import io.ectstream.schemas.ModelSelector;
+import io.ectstream.schemas.records.GenerationRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,14 +134,11 @@ final class RequestLoad {
     }
 
     private GenerationRequest request(String id, int images, long seed) {
-        return GenerationRequest.newBuilder()
-                .setRequestId(id)
-                .setModel(new ModelSelector(RUN_ID, null))
-                .setNumImages(images)
-                .setSteps(sampler.steps())
-                .setSeed(seed)
-                .setOutputFormat(s.format())
-                .setCreatedAt(Instant.now())
-                .build();
+        return GenerationRequests.request(id, RUN_ID, null)
+                .numImages(images)
+                .steps(sampler.steps())
+                .seed(seed)
+                .format(s.format())
+                .build(Instant.now());
     }
 }

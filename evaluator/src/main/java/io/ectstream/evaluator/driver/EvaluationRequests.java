@@ -4,9 +4,9 @@ import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
+import io.ectstream.schemas.records.GenerationRequests;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,22 +36,18 @@ public final class EvaluationRequests {
                 continue;
             }
             for (int chunk = 0; chunk < plan.requestsPerSampler(); chunk++) {
-                requests.add(GenerationRequest.newBuilder()
-                        .setRequestId(requestId(event.getRunId(), event.getStep(), settings, chunk, nonce))
-                        .setModel(ModelSelector.newBuilder()
-                                .setRunId(event.getRunId())
-                                .setStep(event.getStep())
-                                .build())
-                        .setNumImages(plan.imagesInRequest(chunk))
-                        .setSteps(settings.steps())
-                        .setSeed(plan.requestSeed(chunk))
-                        .setTMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
-                        .setOutputFormat(ImageFormat.RAW_UINT8)
-                        .setReplyTopic(null)
-                        .setSampler(settings.kind())
-                        .setPurpose(TrafficPurpose.EVALUATION)
-                        .setCreatedAt(now)
-                        .build());
+                requests.add(GenerationRequests.request(
+                                requestId(event.getRunId(), event.getStep(), settings, chunk, nonce),
+                                event.getRunId(),
+                                event.getStep())
+                        .numImages(plan.imagesInRequest(chunk))
+                        .steps(settings.steps())
+                        .seed(plan.requestSeed(chunk))
+                        .tMid(settings.kind() == SamplerKind.ECT && settings.steps() == 2 ? settings.tMid() : null)
+                        .format(ImageFormat.RAW_UINT8)
+                        .sampler(settings.kind())
+                        .purpose(TrafficPurpose.EVALUATION)
+                        .build(now));
             }
         }
         return requests;

@@ -3,10 +3,7 @@ package io.ectstream.launcher.demo;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
-import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
-import io.ectstream.schemas.SamplerKind;
-import io.ectstream.schemas.TrafficPurpose;
+import io.ectstream.schemas.records.GenerationRequests;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.topics.TopicNames;
@@ -154,20 +151,11 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     static GenerationRequest request(String requestId, String runId, long n, int imagesPerRequest) {
-        return GenerationRequest.newBuilder()
-                .setRequestId(requestId)
-                .setModel(
-                        ModelSelector.newBuilder().setRunId(runId).setStep(null).build())
-                .setNumImages(imagesPerRequest)
-                .setSteps(n % 2 == 0 ? 2 : 1)
-                .setSeed(n)
-                .setTMid(null)
-                .setOutputFormat(ImageFormat.PNG)
-                .setReplyTopic(null)
-                .setSampler(SamplerKind.ECT)
-                .setPurpose(TrafficPurpose.USER)
-                .setCreatedAt(Instant.now())
-                .build();
+        return GenerationRequests.request(requestId, runId, null)
+                .numImages(imagesPerRequest)
+                .steps(n % 2 == 0 ? 2 : 1)
+                .seed(n)
+                .build(Instant.now());
     }
 
     @Override

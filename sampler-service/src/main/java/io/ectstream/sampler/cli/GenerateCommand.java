@@ -19,9 +19,8 @@ import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.sampler.client.NoAnswerException;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
-import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.records.GenerationRequests;
 import io.ectstream.schemas.topics.TopicNames;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -30,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -235,16 +233,12 @@ public class GenerateCommand implements Callable<Integer> {
             for (int first = 0; first < count; first += perRequest) {
                 int n = Math.min(perRequest, count - first);
                 long partSeed = partSeed(requestSeed, first);
-                GenerationRequest request = GenerationRequest.newBuilder()
-                        .setRequestId("cli-" + UUID.randomUUID())
-                        .setModel(new ModelSelector(runId, step))
-                        .setNumImages(n)
-                        .setSteps(steps)
-                        .setSeed(partSeed)
-                        .setTMid(tMid)
-                        .setOutputFormat(ImageFormat.PNG)
-                        .setCreatedAt(Instant.now())
-                        .build();
+                GenerationRequest request = GenerationRequests.request(GenerationRequests.newId("cli"), runId, step)
+                        .numImages(n)
+                        .steps(steps)
+                        .seed(partSeed)
+                        .tMid(tMid)
+                        .build(Instant.now());
                 client.send(request);
                 GenerationClient.Answer answer;
                 try {

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ectstream.sampler.validate.InvalidRequestException;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.ImageFormat;
-import io.ectstream.schemas.ModelSelector;
 import io.ectstream.schemas.SamplerKind;
+import io.ectstream.schemas.records.GenerationRequests;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The JSON body of POST /v1/generate, read strictly into a GenerationRequest: integers must be JSON integers within
@@ -58,18 +57,20 @@ final class GenerateBody {
         Long step = integer(json, "step", Long.MIN_VALUE, Long.MAX_VALUE);
         Long numImages = integer(json, "numImages", Integer.MIN_VALUE, Integer.MAX_VALUE);
         Long steps = integer(json, "steps", Integer.MIN_VALUE, Integer.MAX_VALUE);
-        return GenerationRequest.newBuilder()
-                .setRequestId("http-" + UUID.randomUUID())
-                .setModel(new ModelSelector((String) runId, step))
-                .setNumImages(numImages == null ? 1 : numImages.intValue())
-                .setSteps(steps == null ? 1 : steps.intValue())
-                .setSeed(integer(json, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
-                .setTMid(number(json, "tMid"))
-                .setSampler(sampler(json))
-                .setDeadlineMs(integer(json, "deadlineMs", Long.MIN_VALUE, Long.MAX_VALUE))
-                .setOutputFormat(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG)
-                .setCreatedAt(Instant.now())
-                .build();
+        GenerationRequests.Draft request = GenerationRequests.request(
+                        GenerationRequests.newId("http"), (String) runId, step)
+                .seed(integer(json, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
+                .tMid(number(json, "tMid"))
+                .sampler(sampler(json))
+                .deadlineMs(integer(json, "deadlineMs", Long.MIN_VALUE, Long.MAX_VALUE))
+                .format(grid ? ImageFormat.RAW_UINT8 : ImageFormat.PNG);
+        if (numImages != null) {
+            request.numImages(numImages.intValue());
+        }
+        if (steps != null) {
+            request.steps(steps.intValue());
+        }
+        return request.build(Instant.now());
     }
 
     private static JsonObject object(Buffer body) throws InvalidRequestException {
