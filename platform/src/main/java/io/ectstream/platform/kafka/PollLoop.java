@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -136,6 +137,7 @@ public final class PollLoop<K, V> implements AutoCloseable {
     private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object progress = new Object();
+    private final CompletableFuture<State> done = new CompletableFuture<>();
     private Map<TopicPartition, Long> handled = Map.of();
     private boolean everCaughtUp;
     private volatile State state = State.NEW;
@@ -240,6 +242,9 @@ public final class PollLoop<K, V> implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException(name + " was started already");
         }
+        if (closing.getCount() == 0) {
+            return this; // closed before it started: nothing to run
+        }
         state = State.RUNNING;
         thread = new Thread(this::run, name);
         thread.setDaemon(true);
@@ -255,6 +260,14 @@ public final class PollLoop<K, V> implements AutoCloseable {
     public boolean running() {
         State s = state;
         return s == State.RUNNING || s == State.RETRYING;
+    }
+
+    /**
+     * Completes with {@link State#STOPPED} or {@link State#FAILED} once the loop ended and closed its consumer (on the
+     * loop's thread, or on the closing one when the loop never started).
+     */
+    public CompletableFuture<State> done() {
+        return done;
     }
 
     /** Why the loop failed, if it did. */
@@ -343,6 +356,7 @@ public final class PollLoop<K, V> implements AutoCloseable {
             }
             consumer.close(Duration.ofSeconds(5));
             signal();
+            done.complete(state);
         }
     }
 
@@ -444,8 +458,11 @@ public final class PollLoop<K, V> implements AutoCloseable {
         synchronized (this) {
             t = thread;
             if (t == null) {
-                state = State.STOPPED;
-                consumer.close(Duration.ofSeconds(5));
+                if (state == State.NEW) {
+                    state = State.STOPPED;
+                    consumer.close(Duration.ofSeconds(5));
+                    done.complete(state);
+                }
                 return;
             }
         }
