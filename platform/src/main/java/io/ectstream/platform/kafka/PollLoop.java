@@ -361,6 +361,9 @@ public final class PollLoop<K, V> implements AutoCloseable {
     }
 
     private void fail(Throwable e) {
+        if (e instanceof HandlerFailure) {
+            e = e.getCause();
+        }
         failure = e;
         state = State.FAILED;
         log.error("{} stopped: {}", name, e.toString(), e);
@@ -413,7 +416,14 @@ public final class PollLoop<K, V> implements AutoCloseable {
         ConsumerRecords<K, V> records = consumer.poll(pollTimeout);
         state = State.RUNNING;
         Batch<K, V> batch = new Batch<>(records, caughtUp(), consumer);
-        handler.handle(batch);
+        try {
+            handler.handle(batch);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (Exception e) {
+            // not retried, even when retriable: the rest of the batch would be skipped
+            throw new HandlerFailure(e);
+        }
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             positions.put(tp, consumer.position(tp));
@@ -473,6 +483,13 @@ public final class PollLoop<K, V> implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The handler's exception, kept apart from the consumer's own (which may be retried). */
+    private static final class HandlerFailure extends RuntimeException {
+        HandlerFailure(Exception cause) {
+            super(cause);
         }
     }
 

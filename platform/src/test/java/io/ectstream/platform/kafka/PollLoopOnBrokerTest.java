@@ -104,7 +104,9 @@ class PollLoopOnBrokerTest {
                             @Override
                             public void handle(PollLoop.Batch<String, byte[]> batch) {
                                 if (!batch.records().isEmpty()) {
-                                    throw new IllegalStateException("handler bug");
+                                    // retriable for the consumer, but from a handler it is not retried: the
+                                    // loop would go on after the batch and skip the rest of it
+                                    throw new org.apache.kafka.common.errors.TimeoutException("handler bug");
                                 }
                             }
 
@@ -119,7 +121,9 @@ class PollLoopOnBrokerTest {
         assertTrue(stopped.await(30, TimeUnit.SECONDS));
         failing.close();
         assertEquals(PollLoop.State.FAILED, failing.state());
-        assertEquals("handler bug", failing.failure().orElseThrow().getMessage());
+        Throwable failure = failing.failure().orElseThrow();
+        assertEquals(org.apache.kafka.common.errors.TimeoutException.class, failure.getClass());
+        assertEquals("handler bug", failure.getMessage());
         assertFalse(failing.awaitCaughtUp(Duration.ZERO));
 
         Keys keys = new Keys();
