@@ -180,12 +180,15 @@ public final class EvaluationDriver implements AutoCloseable {
         return this;
     }
 
-    /** Started and not stopped. */
+    /**
+     * Started and not stopped; when live, also reading its checkpoints (false while Kafka refuses or cannot be reached
+     * and the driver retries).
+     */
     public boolean running() {
         if (isClosed() || finished.isDone()) {
             return false;
         }
-        return backfillThread != null ? backfillThread.isAlive() : checkpointsLoop.running();
+        return backfillThread != null ? backfillThread.isAlive() : checkpointsLoop.state() == PollLoop.State.RUNNING;
     }
 
     /** Evaluation requests sent so far, re-sends included. */
