@@ -476,7 +476,9 @@ public final class PollLoop<K, V> implements AutoCloseable {
                 return;
             }
         }
-        consumer.wakeup();
+        if (t.isAlive()) {
+            consumer.wakeup(); // a second close finds the consumer closed and the thread gone
+        }
         if (t != Thread.currentThread()) {
             try {
                 t.join(10_000);

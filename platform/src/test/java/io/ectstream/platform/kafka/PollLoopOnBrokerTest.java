@@ -202,4 +202,24 @@ class PollLoopOnBrokerTest {
         }
         assertEquals(IntStream.range(0, 20).mapToObj(i -> "k" + i).toList(), keys.seen);
     }
+
+    @Test
+    void closingBeforeTheStartOrTwiceIsHarmless(KafkaCluster kafka) throws Exception {
+        PollLoop<String, byte[]> never = PollLoop.over(consumer(kafka, null), new Keys())
+                .assignAll("pl.never", PollLoop.Start.END)
+                .build();
+        never.close();
+        assertEquals(PollLoop.State.STOPPED, never.done().get(10, TimeUnit.SECONDS));
+        never.start();
+        assertFalse(never.running(), "a closed loop does not start");
+
+        kafka.createTopics(1, "pl.twice");
+        PollLoop<String, byte[]> twice = PollLoop.over(consumer(kafka, null), new Keys())
+                .assignAll("pl.twice", PollLoop.Start.END)
+                .start();
+        assertTrue(twice.awaitCaughtUp(WAIT));
+        twice.close();
+        twice.close();
+        assertEquals(PollLoop.State.STOPPED, twice.done().get(10, TimeUnit.SECONDS));
+    }
 }
