@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.core.sampling.NoiseSeeds;
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.sampler.support.Checkpoints;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,13 +86,14 @@ class BackpressureKafkaTest {
                     gate.close();
                     h.sendCheckpoint(Checkpoints.seeded(store, "run", older, older));
                     h.sendCheckpoint(Checkpoints.seeded(store, "run", newer, newer));
-                    await(
+                    Await.until(
                             () -> service.registry().current("run") != null
                                     && service.registry()
                                                     .current("run")
                                                     .version()
                                                     .getStep()
                                             == newer,
+                            WAIT,
                             "checkpoint " + newer + " active");
                     int ranBefore = loader.ran().size();
 
@@ -104,13 +105,15 @@ class BackpressureKafkaTest {
                         h.sendRequest(Requests.request(id, "run", 4, 1, seed).build(), clock.get());
                     }
                     int expectedUsers = round * USERS_PER_ROUND;
-                    await(
+                    Await.until(
                             () -> counter(service, "accepted", TrafficPurpose.USER)
                                             + service.metrics().shedCount(TrafficPurpose.USER)
                                     >= expectedUsers,
+                            WAIT,
                             "user requests read");
                     // The first user batch reached the generator (and logged the clock) before the clock may move.
-                    await(() -> loader.ran().size() > ranBefore, "the first user batch holds the generator");
+                    Await.until(
+                            () -> loader.ran().size() > ranBefore, WAIT, "the first user batch holds the generator");
 
                     List<String> evaluations = new ArrayList<>();
                     for (long step : List.of(older, newer)) {
@@ -126,10 +129,11 @@ class BackpressureKafkaTest {
                         }
                     }
                     int expectedEvaluations = 4 * round;
-                    await(
+                    Await.until(
                             () -> counter(service, "accepted", TrafficPurpose.EVALUATION)
                                             + counter(service, "rejected", TrafficPurpose.EVALUATION)
                                     >= expectedEvaluations,
+                            WAIT,
                             "evaluation requests read");
                     if (expiring) {
                         clock.addAndGet(DEADLINE_MS + 1); // the queued user requests wait past their deadline
@@ -256,13 +260,5 @@ class BackpressureKafkaTest {
                 .registry()
                 .counter("ect.sampler.requests", "outcome", outcome, "purpose", purpose.name())
                 .count();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.evaluator.history.FidHistoryReader;
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.CheckpointEvent;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -107,18 +107,18 @@ class DriverOnBrokerTest {
                         first.get(0).value().getRequestId(),
                         afterRetry.get(8).value().getRequestId());
                 assertEquals(7L, afterRetry.get(8).value().getSeed());
-                await(() -> driver.retried() == 1);
+                Await.until(() -> driver.retried() == 1, WAIT, "driver.retried() == 1");
 
                 // The sampler no longer keeps a@1: its evaluation ends at once, with the reason on the errors topic.
                 answer(producer, t, first.get(4), ErrorCode.MODEL_NOT_KEPT);
-                await(() -> driver.endedEvaluations() == 1);
+                Await.until(() -> driver.endedEvaluations() == 1, WAIT, "driver.endedEvaluations() == 1");
                 assertEquals(4, driver.abandonedRequests(), "every request of a@1 is given up");
 
                 // a@3 supersedes a@2, and the sampler then lets a@2 go: not retried either.
                 publish(producer, t, DriverEvents.event("a", 3, Phase.ECT));
                 assertEquals(13, sent.await(13).size());
                 answer(producer, t, first.get(1), ErrorCode.MODEL_NOT_KEPT);
-                await(() -> driver.endedEvaluations() == 2);
+                Await.until(() -> driver.endedEvaluations() == 2, WAIT, "driver.endedEvaluations() == 2");
                 assertEquals(13, sent.drainToEnd().size(), "no re-send for a superseded checkpoint");
                 assertEquals(1, driver.retried());
                 assertEquals(3, driver.evaluatedCheckpoints());
@@ -164,7 +164,10 @@ class DriverOnBrokerTest {
                 firstIds = sent.await(4).stream()
                         .map(r -> r.value().getRequestId())
                         .toList();
-                await(() -> committedOffset(admin, "drv6", t) == 1L);
+                Await.until(
+                        () -> committedOffset(admin, "drv6", t) == 1L,
+                        WAIT,
+                        "committedOffset(admin, \"drv6\", t) == 1L");
             }
             // The crash: the group's position back before the checkpoint, as it was while the requests were sent.
             TopicPartition tp = new TopicPartition(t.checkpoints, 0);
@@ -311,14 +314,17 @@ class DriverOnBrokerTest {
                             real.topic(),
                             real.partition(),
                             requests.get(3).offset()));
-            await(() -> driver.errorsRead() == 7);
+            Await.until(() -> driver.errorsRead() == 7, WAIT, "driver.errorsRead() == 7");
             assertEquals(0, driver.retried());
             assertEquals(0, driver.abandonedRequests());
 
             // The sampler's real rejection, delivered twice: one re-send.
             answer(producer, t, real, ErrorCode.UNKNOWN_MODEL);
             answer(producer, t, real, ErrorCode.UNKNOWN_MODEL);
-            await(() -> driver.errorsRead() == 9 && driver.retried() == 1);
+            Await.until(
+                    () -> driver.errorsRead() == 9 && driver.retried() == 1,
+                    WAIT,
+                    "driver.errorsRead() == 9 && driver.retried() == 1");
             List<ConsumerRecord<String, GenerationRequest>> all = sent.drainToEnd();
             assertEquals(5, all.size(), "the four requests and one re-send");
             assertEquals(realId, all.get(4).value().getRequestId());
@@ -353,7 +359,7 @@ class DriverOnBrokerTest {
             for (ConsumerRecord<String, GenerationRequest> r : requests) {
                 answer(producer, t, r, ErrorCode.UNKNOWN_MODEL);
             }
-            await(() -> driver.errorsRead() == 5);
+            Await.until(() -> driver.errorsRead() == 5, WAIT, "driver.errorsRead() == 5");
             assertEquals(1, driver.endedEvaluations());
             assertEquals(4, driver.abandonedRequests());
             assertEquals(0, driver.retried());
@@ -372,9 +378,9 @@ class DriverOnBrokerTest {
                             .setReason("checkpoint r@7 rejected: file missing")
                             .setOriginalBytes(ByteBuffer.wrap(EVENTS.encode(worse)))
                             .build());
-            await(() -> driver.errorsRead() == 6);
+            Await.until(() -> driver.errorsRead() == 6, WAIT, "driver.errorsRead() == 6");
             publish(producer, t, worse);
-            await(() -> driver.endedEvaluations() == 2);
+            Await.until(() -> driver.endedEvaluations() == 2, WAIT, "driver.endedEvaluations() == 2");
             publish(producer, t, DriverEvents.event("r", 8, Phase.ECT));
             List<ConsumerRecord<String, GenerationRequest>> all = sent.await(12);
             assertTrue(
@@ -418,10 +424,13 @@ class DriverOnBrokerTest {
     private static List<UnevaluatedCheckpoint> awaitUnevaluated(KafkaCluster kafka, Topics t, String run, int n)
             throws InterruptedException {
         List<List<UnevaluatedCheckpoint>> found = new ArrayList<>(List.of(List.of()));
-        await(() -> {
-            found.set(0, FidHistoryReader.unevaluated(clients(kafka), t.errors, run, WAIT));
-            return found.get(0).size() >= n;
-        });
+        Await.until(
+                () -> {
+                    found.set(0, FidHistoryReader.unevaluated(clients(kafka), t.errors, run, WAIT));
+                    return found.get(0).size() >= n;
+                },
+                WAIT,
+                n + " unevaluated-checkpoint reports of run " + run);
         assertEquals(n, found.get(0).size(), found.get(0).toString());
         return found.get(0);
     }
@@ -510,16 +519,6 @@ class DriverOnBrokerTest {
 
     private static GenerationRequest withId(GenerationRequest request, String id) {
         return GenerationRequest.newBuilder(request).setRequestId(id).build();
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** Everything written to the evaluation requests topic, in order, with where it was written. */

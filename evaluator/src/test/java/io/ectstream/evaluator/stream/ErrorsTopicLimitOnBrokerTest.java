@@ -9,6 +9,7 @@ import io.ectstream.evaluator.features.RandomProjectionExtractor;
 import io.ectstream.evaluator.io.InMemoryImages;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.ErrorCode;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -127,14 +127,17 @@ class ErrorsTopicLimitOnBrokerTest {
             setMaxMessageBytes(kafka, errors, 200);
             send(kafka, results, "junk", "junk".getBytes());
 
-            await(() -> app.streamThreadFailures() >= StreamThreadFailures.FAILURES_BEFORE_UNREADY);
+            Await.until(
+                    () -> app.streamThreadFailures() >= StreamThreadFailures.FAILURES_BEFORE_UNREADY,
+                    Duration.ofSeconds(120),
+                    "app.streamThreadFailures() >= StreamThreadFailures.FAILURES_BEFORE_UNREADY");
             assertFalse(app.ready(), "failing again and again, without a commit, is not ready");
             assertTrue(app.running(), "though the Streams state still says RUNNING or REBALANCING");
             assertTrue(app.counters().undecodableRecords() >= 2, "the same record was read again");
             assertTrue(app.counters().unwritableRecords() >= 1, "the production exception handler counted it");
 
             setMaxMessageBytes(kafka, errors, ONE_MIB);
-            await(app::ready);
+            Await.until(app::ready, Duration.ofSeconds(120), "the app ready again");
             kafka.awaitCaughtUp("refusing-evaluator", List.of(results), WAIT);
             assertEquals(
                     1,
@@ -193,14 +196,6 @@ class ErrorsTopicLimitOnBrokerTest {
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not met within 120 s");
-            Thread.sleep(50);
         }
     }
 

@@ -11,6 +11,7 @@ import io.ectstream.evaluator.fid.Moments;
 import io.ectstream.evaluator.io.InMemoryImages;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.evaluator.reference.ReferenceStatsBuilder;
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.FidReport;
@@ -206,7 +207,10 @@ class EvaluatorOnBrokerTest {
             BrokerClients.send(kafka, results, records, List.of());
             BrokerClients.send(kafka, results, records, List.of());
             EvaluatorCounters counters = app.counters();
-            awaitCondition(() -> counters.samples() / 2 + counters.duplicates() >= 2L * records.size());
+            Await.until(
+                    () -> counters.samples() / 2 + counters.duplicates() >= 2L * records.size(),
+                    WAIT,
+                    "counters.samples() / 2 + counters.duplicates() >= 2L * records.size()");
             assertEquals(images.size(), counters.samples(), "each distinct image counted once");
             assertEquals(records.size(), counters.duplicates());
             assertEquals(5, counters.reports());
@@ -246,7 +250,7 @@ class EvaluatorOnBrokerTest {
                 ImageFormat.RAW_UINT8);
         try (EvaluatorApp app = EvaluatorApp.start(first, extractor, reference)) {
             BrokerClients.send(kafka, results, List.of(before), List.of());
-            awaitCondition(() -> app.counters().samples() == 2);
+            Await.until(() -> app.counters().samples() == 2, WAIT, "app.counters().samples() == 2");
         }
         // Issue 16 finding 1: a client made the sampler write a reply into the changelog under the group's key.
         String current = AccumulateMoments.currentKey(SampleGroup.of(before).key());
@@ -295,14 +299,6 @@ class EvaluatorOnBrokerTest {
                                     .value());
             assertEquals(io.ectstream.schemas.ErrorCode.INTERNAL, error.getCode());
             assertTrue(error.getReason().contains(current), error.getReason());
-        }
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
-            Thread.sleep(20);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -8,7 +9,6 @@ import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.topics.TopicNames;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +24,17 @@ import org.slf4j.LoggerFactory;
  * Reads the platform's topics from the beginning into {@link DashboardState}. It uses no consumer group
  * offsets of its own (a fresh group each start, never committed), so it never steals work from a service.
  */
-final class DashboardFeed implements AutoCloseable {
+final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardFeed.class);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final DashboardState state;
     private final TopicNames topics;
-    private final Thread thread;
+    private final PollLoop<byte[], byte[]> loop;
     private final AvroCodec<TrainingProgress> progress = new AvroCodec<>(TrainingProgress.class);
     private final AvroCodec<CheckpointEvent> checkpoints = new AvroCodec<>(CheckpointEvent.class);
     private final AvroCodec<FidReport> reports = new AvroCodec<>(FidReport.class);
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
-    private volatile boolean running = true;
 
     DashboardFeed(Map<String, Object> clientProperties, TopicNames topics, DashboardState state) {
         Map<String, Object> config = new HashMap<>(clientProperties);
@@ -45,38 +42,28 @@ final class DashboardFeed implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.state = state;
         this.topics = topics;
-        this.thread = new Thread(this::run, "dashboard-feed");
-        this.thread.setDaemon(true);
+        this.loop = PollLoop.over(
+                        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()), this)
+                .name("dashboard-feed")
+                .subscribe(List.of(
+                        topics.trainProgress(),
+                        topics.checkpoints(),
+                        topics.evalFid(),
+                        topics.generateResults(),
+                        topics.generateErrors()))
+                .build();
     }
 
     void start() {
-        consumer.subscribe(List.of(
-                topics.trainProgress(),
-                topics.checkpoints(),
-                topics.evalFid(),
-                topics.generateResults(),
-                topics.generateErrors()));
-        thread.start();
+        loop.start();
     }
 
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    apply(record);
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            log.error("dashboard feed stopped: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+    @Override
+    public void handle(PollLoop.Batch<byte[], byte[]> batch) {
+        for (ConsumerRecord<byte[], byte[]> record : batch.records()) {
+            apply(record);
         }
     }
 
@@ -107,12 +94,6 @@ final class DashboardFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

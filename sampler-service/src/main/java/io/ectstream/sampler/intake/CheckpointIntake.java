@@ -2,6 +2,7 @@ package io.ectstream.sampler.intake;
 
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.sampler.models.ModelRegistry;
@@ -24,9 +25,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckpointIntake.class);
-    static final Duration AUTHORIZATION_RETRY = Duration.ofSeconds(10);
 
     private final Map<String, Object> clientProperties;
     private final String topic;
@@ -54,9 +52,8 @@ public final class CheckpointIntake implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Runnable onRecovered = () -> {};
     private volatile boolean running = true;
-    private KafkaConsumer<String, byte[]> consumer;
     private KafkaClientMetrics consumerMeters;
-    private Thread thread;
+    private PollLoop<String, byte[]> loop;
 
     /** @param errors where rejected checkpoints are reported (called from the intake's thread) */
     public CheckpointIntake(
@@ -97,11 +94,13 @@ public final class CheckpointIntake implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
-        consumer = KafkaClients.consumer(props);
+        KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(props);
         consumerMeters = metrics.bind(consumer);
-        thread = new Thread(this::run, "ect-checkpoint-intake");
-        thread.setDaemon(true);
-        thread.start();
+        loop = PollLoop.over(consumer, new Feed())
+                .name("ect-checkpoint-intake")
+                .assignAll(topic, PollLoop.Start.BEGINNING)
+                .pollTimeout(Duration.ofMillis(500))
+                .start();
     }
 
     /** Waits until the checkpoints present at start were read and their newest per run loaded (or rejected). */
@@ -109,68 +108,60 @@ public final class CheckpointIntake implements AutoCloseable {
         return recovered.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private void run() {
-        try {
-            while (running) {
-                try {
-                    readUntilStopped();
-                } catch (AuthorizationException e) {
-                    // Not fatal: the ACLs may be granted later. The service keeps serving the models it has.
-                    log.error(
-                            "Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
-                                    + " retrying in {} s",
-                            e.getMessage(),
-                            topic,
-                            AUTHORIZATION_RETRY.toSeconds());
-                    announceRecovery();
-                    Thread.sleep(AUTHORIZATION_RETRY.toMillis());
+    /**
+     * The loop's handler: collects the events up to the end offsets of the start, recovers from them, then loads
+     * each new one.
+     */
+    private final class Feed implements PollLoop.Handler<String, byte[]> {
+        private final List<ConsumerRecord<String, byte[]>> backlog = new ArrayList<>();
+        private final Map<ConsumerRecord<String, byte[]>, CheckpointEvent> backlogEvents = new HashMap<>();
+        private boolean recovering = true;
+
+        @Override
+        public void handle(PollLoop.Batch<String, byte[]> batch) {
+            for (ConsumerRecord<String, byte[]> record : batch.records()) {
+                CheckpointEvent event = decode(record);
+                if (event == null || !identified(event, record)) {
+                    continue;
+                }
+                if (recovering) {
+                    backlog.add(record);
+                    backlogEvents.put(record, event);
+                } else {
+                    load(event, record);
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("checkpoint intake woken up unexpectedly", e);
+            if (recovering && batch.caughtUp()) {
+                recovering = false;
+                recover(backlog, backlogEvents);
+                backlog.clear();
+                backlogEvents.clear();
+                announceRecovery();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("checkpoint intake stopped: no further checkpoints will be loaded", e);
-        } finally {
+        }
+
+        @Override
+        public void retrying(RuntimeException cause, Duration delay) {
+            // Not fatal: the topic may be created, or the ACLs granted, later. The service keeps serving the models
+            // it has, and does not wait for a recovery that cannot happen yet.
+            if (cause instanceof AuthorizationException) {
+                log.error(
+                        "Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
+                                + " retrying in {} ms",
+                        cause.getMessage(),
+                        topic,
+                        delay.toMillis());
+            } else if (!recoveryAnnounced.get()) {
+                log.warn("no checkpoint to recover from {} yet ({}): waiting for it", topic, cause.getMessage());
+            }
+            announceRecovery();
+        }
+
+        @Override
+        public void stopped() {
             announceRecovery();
             consumerMeters.close();
-            consumer.close(Duration.ofSeconds(2));
         }
-    }
-
-    private void readUntilStopped() throws InterruptedException {
-        {
-            List<TopicPartition> partitions = partitions();
-            if (partitions.isEmpty()) {
-                log.warn("topic {} does not exist yet: no checkpoint to recover, waiting for it", topic);
-                announceRecovery();
-                while (running && partitions.isEmpty()) {
-                    Thread.sleep(1000);
-                    partitions = partitions();
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            recover(consumer.endOffsets(partitions));
-            announceRecovery();
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    CheckpointEvent event = decode(record);
-                    if (event != null && identified(event, record)) {
-                        load(event, record);
-                    }
-                }
-            }
-        }
-    }
-
-    private List<TopicPartition> partitions() {
-        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
     }
 
     private void announceRecovery() {
@@ -185,23 +176,17 @@ public final class CheckpointIntake implements AutoCloseable {
     }
 
     /**
-     * Reads up to the end offsets seen at start and loads the newest accepted checkpoint of each run: the event with
+     * Of the events up to the end offsets seen at start, loads the newest accepted checkpoint of each run: the event with
      * the highest step first, and when that one is rejected (file missing, wrong hash or network, a step its file
      * does not record) the next older one, so one bad event never leaves a run without a model. With more than one
      * recent version per run, the next older accepted ones are loaded too, up to that many (for pending evaluations).
      */
-    private void recover(Map<TopicPartition, Long> endOffsets) {
+    private void recover(
+            List<ConsumerRecord<String, byte[]>> backlog, Map<ConsumerRecord<String, byte[]>, CheckpointEvent> events) {
         Map<String, List<ConsumerRecord<String, byte[]>>> byRun = new HashMap<>();
-        Map<ConsumerRecord<String, byte[]>, CheckpointEvent> events = new HashMap<>();
-        while (running && endOffsets.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                CheckpointEvent event = decode(record);
-                if (event != null && identified(event, record)) {
-                    events.put(record, event);
-                    byRun.computeIfAbsent(event.getRunId(), run -> new ArrayList<>())
-                            .add(record);
-                }
-            }
+        for (ConsumerRecord<String, byte[]> record : backlog) {
+            byRun.computeIfAbsent(events.get(record).getRunId(), run -> new ArrayList<>())
+                    .add(record);
         }
         log.info("recovered {} run(s) from {}: {}", byRun.size(), topic, byRun.keySet());
         byRun.forEach((run, records) -> {
@@ -285,15 +270,8 @@ public final class CheckpointIntake implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.schemas.CheckpointEvent;
@@ -61,7 +62,7 @@ class BrokerOutageTest {
                             }
                         },
                         WAIT);
-                TestEvents.await(() -> events.outages() > warningsBefore, WAIT, "the outage warning");
+                Await.until(() -> events.outages() > warningsBefore, WAIT, "the outage warning");
                 assertFalse(broker.isRunning(), "every call returned while the broker was down");
                 assertEquals(8, events.delivered(), "nothing can be delivered while the broker is down");
                 assertTrue(events.waiting() >= 8, "the 8 checkpoint events wait: " + events.waiting());

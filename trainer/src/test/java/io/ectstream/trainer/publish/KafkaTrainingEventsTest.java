@@ -3,6 +3,7 @@ package io.ectstream.trainer.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.schemas.CheckpointEvent;
@@ -125,7 +126,7 @@ class KafkaTrainingEventsTest {
             assertTrue(events.waiting() <= 50 + 1, "bounded: " + events.waiting());
             assertEquals(0, events.droppedCheckpoints(), "20 checkpoint events fit in a bound of 50");
             assertTrue(events.droppedProgress() >= 2_000 - 20 - 51, "dropped " + events.droppedProgress());
-            TestEvents.await(() -> events.outages() > 0, WAIT, "the outage warning");
+            Await.until(() -> events.outages() > 0, WAIT, "the outage warning");
             assertEquals(1, events.outages(), "one warning for the outage");
         }
     }
@@ -149,7 +150,7 @@ class KafkaTrainingEventsTest {
                     },
                     WAIT);
             // the sender has been failing to reach the host for the outage delay: the events still wait, none is lost
-            TestEvents.await(() -> events.outages() > 0, WAIT, "the outage warning");
+            Await.until(() -> events.outages() > 0, WAIT, "the outage warning");
             assertEquals(2, events.waiting());
             assertEquals(0, events.delivered());
             assertEquals(0, events.failed());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
@@ -144,8 +145,7 @@ class SaslSslTrainingEventsTest {
                 PublisherConfig.of(bob).withTopics(t).withOutageWarningAfter(Duration.ofMillis(500)))) {
             events.checkpointWritten(
                     TestEvents.checkpoint(dir, "run-b", 200, TestEvents.writeCheckpointFile(dir, "run-b", 200, 64)));
-            TestEvents.await(
-                    () -> events.outages() > 0, Duration.ofSeconds(30), "the refused sends to count as an outage");
+            Await.until(() -> events.outages() > 0, Duration.ofSeconds(30), "the refused sends to count as an outage");
             assertEquals(0, events.delivered(), "nothing gets through without ACLs");
             assertEquals(1, events.waiting(), "the event waits instead of being lost");
             events.progress(TestEvents.progress("run-b", 200)); // still accepting: training is not stopped

@@ -23,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -149,17 +148,6 @@ final class TestEvents {
     static void awaitDelivered(KafkaTrainingEvents events, long count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (events.delivered() + events.skippedDuplicates() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-    }
-
-    /** Waits until {@code condition} holds; fails naming {@code what} if it does not within {@code timeout}. */
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("still waiting after " + timeout + " for " + what);
-            }
             Thread.sleep(20);
         }
     }
