@@ -1,5 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -7,7 +8,6 @@ import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +30,7 @@ final class DashboardFeed implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DashboardState state;
-    private final TopicNames topics;
+    private final Topics topics;
     private final Thread thread;
     private final AvroCodec<TrainingProgress> progress = new AvroCodec<>(TrainingProgress.class);
     private final AvroCodec<CheckpointEvent> checkpoints = new AvroCodec<>(CheckpointEvent.class);
@@ -39,7 +39,7 @@ final class DashboardFeed implements AutoCloseable {
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
     private volatile boolean running = true;
 
-    DashboardFeed(Map<String, Object> clientProperties, TopicNames topics, DashboardState state) {
+    DashboardFeed(Map<String, Object> clientProperties, Topics topics, DashboardState state) {
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "ectstream-dashboard-" + UUID.randomUUID());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -53,12 +53,8 @@ final class DashboardFeed implements AutoCloseable {
     }
 
     void start() {
-        consumer.subscribe(List.of(
-                topics.trainProgress(),
-                topics.checkpoints(),
-                topics.evalFid(),
-                topics.generateResults(),
-                topics.generateErrors()));
+        consumer.subscribe(
+                List.of(topics.progress(), topics.checkpoints(), topics.fid(), topics.results(), topics.errors()));
         thread.start();
     }
 
@@ -83,15 +79,15 @@ final class DashboardFeed implements AutoCloseable {
     private void apply(ConsumerRecord<byte[], byte[]> record) {
         try {
             String topic = record.topic();
-            if (topic.equals(topics.trainProgress())) {
+            if (topic.equals(topics.progress())) {
                 state.progress(progress.decode(record.value()));
             } else if (topic.equals(topics.checkpoints())) {
                 state.checkpoint(checkpoints.decode(record.value()));
-            } else if (topic.equals(topics.evalFid())) {
+            } else if (topic.equals(topics.fid())) {
                 state.fid(reports.decode(record.value()));
-            } else if (topic.equals(topics.generateResults())) {
+            } else if (topic.equals(topics.results())) {
                 state.result(results.decode(record.value()), System.currentTimeMillis());
-            } else if (topic.equals(topics.generateErrors())) {
+            } else if (topic.equals(topics.errors())) {
                 state.error(errors.decode(record.value()));
             }
         } catch (RecordDecodingException | IllegalArgumentException e) {
