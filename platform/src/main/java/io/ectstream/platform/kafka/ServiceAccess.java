@@ -122,9 +122,20 @@ public record ServiceAccess(
             List.of(),
             false);
 
+    /** {@code fid-history}: reads the FID reports and the errors of checkpoints that could not be evaluated. */
+    public static final ServiceAccess FID_HISTORY = new ServiceAccess(
+            "fid-history",
+            List.of(TopicRole.FID, TopicRole.ERRORS),
+            List.of(),
+            List.of(),
+            List.of(),
+            false,
+            List.of(),
+            false);
+
     /** Every service (or client command) that talks to Kafka, in the order the manifests list them (docs/own-cluster.md, "ACLs per service"). */
     public static List<ServiceAccess> platform() {
-        return List.of(TOPICS, TRAINER, SAMPLER, EVALUATION_DRIVER, EVALUATOR, REFERENCE_STATS, GENERATE);
+        return List.of(TOPICS, TRAINER, SAMPLER, EVALUATION_DRIVER, EVALUATOR, REFERENCE_STATS, GENERATE, FID_HISTORY);
     }
 
     /** Every role it reads or writes, in role order. */
