@@ -21,9 +21,12 @@ import java.util.TreeSet;
  *                         is evaluation traffic, and every request of the user requests topic is user traffic, whatever
  *                         its purpose field says. The results-json role, when held, is where every GenerationResult is
  *                         also published as JSON (images base64); not held: not at all
+ * @param platform         every platform topic under the name this deployment gives it, the ones the sampler does not
+ *                         use too: it never sends a reply to one ({@link #platformTopics()})
  * @param records          the deployment's wire format of record values (single-object unless --wire-format says)
  */
-public record SamplerKafka(KafkaClientSettings client, String groupId, Topics topics, RecordFormat records) {
+public record SamplerKafka(
+        KafkaClientSettings client, String groupId, Topics topics, Topics platform, RecordFormat records) {
 
     public static final String DEFAULT_GROUP_ID = "ect-sampler";
 
@@ -35,7 +38,13 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, Topics to
         SamplerConfig.require(
                 !topics.evaluationRequests().equals(topics.requests()),
                 "the evaluation requests topic must not be the user requests topic " + topics.requests());
+        SamplerConfig.require(platform != null, "the platform's topic names are required");
         SamplerConfig.require(records != null, "a record format is required");
+    }
+
+    /** The platform's topics known by the names of its own. */
+    public SamplerKafka(KafkaClientSettings client, String groupId, Topics topics, RecordFormat records) {
+        this(client, groupId, topics, topics, records);
     }
 
     /** Its topics out of {@code all}, with the JSON results topic when {@code all} holds one and {@code json} says so. */
@@ -46,18 +55,22 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, Topics to
     /** The default group and topics, no JSON results topic. */
     public static SamplerKafka defaults(KafkaClientSettings client) {
         return new SamplerKafka(
-                client, DEFAULT_GROUP_ID, topicsOf(Topics.defaults(), false), RecordFormat.SINGLE_OBJECT);
+                client,
+                DEFAULT_GROUP_ID,
+                topicsOf(Topics.defaults(), false),
+                Topics.defaults(),
+                RecordFormat.SINGLE_OBJECT);
     }
 
     public SamplerKafka withClient(KafkaClientSettings settings) {
-        return new SamplerKafka(settings, groupId, topics, records);
+        return new SamplerKafka(settings, groupId, topics, platform, records);
     }
 
     public SamplerKafka withGroupId(String id) {
-        return new SamplerKafka(client, id, topics, records);
+        return new SamplerKafka(client, id, topics, platform, records);
     }
 
-    /** Its roles out of {@code names}; the JSON results topic stays as it was. */
+    /** Its roles out of {@code names}, which become the platform's names; the JSON results topic stays as it was. */
     public SamplerKafka withTopics(Topics names) {
         Topics mine = topicsOf(names, false);
         return new SamplerKafka(
@@ -66,11 +79,12 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, Topics to
                 topics.find(TopicRole.RESULTS_JSON)
                         .map(json -> mine.with(TopicRole.RESULTS_JSON, json))
                         .orElse(mine),
+                names,
                 records);
     }
 
     public SamplerKafka withEvaluationRequestsTopic(String topic) {
-        return new SamplerKafka(client, groupId, topics.with(TopicRole.EVALUATION_REQUESTS, topic), records);
+        return new SamplerKafka(client, groupId, topics.with(TopicRole.EVALUATION_REQUESTS, topic), platform, records);
     }
 
     /** Also publish every result as JSON (images base64) on {@code topic}; null turns it off. */
@@ -79,12 +93,13 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, Topics to
                 client,
                 groupId,
                 topic == null ? topics.without(TopicRole.RESULTS_JSON) : topics.with(TopicRole.RESULTS_JSON, topic),
+                platform,
                 records);
     }
 
     /** Record values framed as {@code format} says. */
     public SamplerKafka withRecords(RecordFormat format) {
-        return new SamplerKafka(client, groupId, topics, format);
+        return new SamplerKafka(client, groupId, topics, platform, format);
     }
 
     public String bootstrapServers() {
@@ -116,6 +131,7 @@ public record SamplerKafka(KafkaClientSettings client, String groupId, Topics to
      */
     public List<String> platformTopics() {
         Set<String> all = new TreeSet<>(Topics.defaults().names().values());
+        all.addAll(platform.names().values());
         all.addAll(topics.names().values());
         return List.copyOf(all);
     }

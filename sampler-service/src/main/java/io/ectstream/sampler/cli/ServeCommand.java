@@ -286,6 +286,7 @@ public class ServeCommand implements Callable<Integer> {
                         settings,
                         groupId,
                         SamplerKafka.topicsOf(topics, resultsJsonTopic != null),
+                        topics,
                         records.recordFormat()),
                 store,
                 new Batching(
