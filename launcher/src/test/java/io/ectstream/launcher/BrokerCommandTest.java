@@ -8,7 +8,7 @@ import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.TopicSpec;
-import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.platform.kafka.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +43,10 @@ class BrokerCommandTest {
     @Test
     void topicsAnOlderBrokerMadeWithoutSettingsAreBroughtToTheirDefinition() throws Exception {
         Path data = dir.resolve("kafka");
-        TopicNames t = TopicNames.defaults();
+        Topics t = Topics.defaults();
         try (EmbeddedKafkaBroker old = EmbeddedKafkaBroker.start(data, false, 0)) {
             // what `broker` did before: 2 partitions each, no configs (checkpoints and FID kept the broker's 7 days)
-            old.createTopics(
-                    2,
-                    t.checkpoints(),
-                    t.trainProgress(),
-                    t.generateRequests(),
-                    t.generateResults(),
-                    t.generateErrors(),
-                    t.evalFid());
+            old.createTopics(2, t.checkpoints(), t.progress(), t.requests(), t.results(), t.errors(), t.fid());
             assertEquals(
                     "604800000",
                     configs(old.bootstrapServers(), t.checkpoints())

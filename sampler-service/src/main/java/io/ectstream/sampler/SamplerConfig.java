@@ -82,7 +82,7 @@ public record SamplerConfig(
     /** Which reply topics requests may name. */
     public ReplyTopicPolicy replyTopicPolicy() {
         return new ReplyTopicPolicy(
-                kafka.topics().generateResults(),
+                kafka.topics().results(),
                 admission.replyTopicPrefix(),
                 admission.replyTopics(),
                 kafka.platformTopics());

@@ -58,7 +58,7 @@ public final class SamplerService implements AutoCloseable {
         checkpoints.start(verticle::startIntake);
         log.info(
                 "sampler service started: requests from {} (group {}), evaluation requests from {} (group {}), checkpoints from {}, store {}",
-                kafka.topics().generateRequests(),
+                kafka.topics().requests(),
                 kafka.groupId(),
                 kafka.evaluationRequestsTopic(),
                 kafka.evaluationGroupId(),

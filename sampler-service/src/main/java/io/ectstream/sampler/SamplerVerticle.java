@@ -62,18 +62,18 @@ final class SamplerVerticle extends VerticleBase {
         publisher = new KafkaPublisher(
                 vertx,
                 kafka.clientProperties(),
-                kafka.topics().generateErrors(),
+                kafka.topics().errors(),
                 kafka.resultsJsonTopic(),
                 metrics,
                 kafka.records());
         replyTopics = new ReplyTopicExistence(
-                kafka.clientProperties(), context, Set.of(kafka.topics().generateResults()));
+                kafka.clientProperties(), context, Set.of(kafka.topics().results()));
         pipeline = new RequestPipeline(
                 vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics, clock);
         userIntake = new RequestIntake(
                 vertx,
                 new RequestIntake.Source(
-                        kafka.topics().generateRequests(),
+                        kafka.topics().requests(),
                         kafka.groupId(),
                         TrafficPurpose.USER,
                         config.admission().maxInFlightRequests(),

@@ -142,7 +142,7 @@ class BackpressureKafkaTest {
 
                     kafka.awaitCaughtUp(
                             config.kafka().groupId(),
-                            List.of(config.kafka().topics().generateRequests()),
+                            List.of(config.kafka().topics().requests()),
                             WAIT);
                     kafka.awaitCaughtUp(
                             config.kafka().evaluationGroupId(),
@@ -234,7 +234,7 @@ class BackpressureKafkaTest {
                         clock.get() - 2_000);
                 kafka.awaitCaughtUp(
                         config.kafka().groupId(),
-                        List.of(config.kafka().topics().generateRequests()),
+                        List.of(config.kafka().topics().requests()),
                         WAIT);
                 List<TopicReader.Read<GenerationError>> stale = errors.readToEnd().stream()
                         .filter(e -> "stale".equals(e.value().getRequestId()))

@@ -73,7 +73,7 @@ class MultiGeneratorKafkaTest {
                 List<GenerationResult> all = results.awaitCount(42, WAIT).stream()
                         .map(TopicReader.Read::value)
                         .toList();
-                kafka.awaitCaughtUp("multi", List.of(h.topics().generateRequests()), WAIT);
+                kafka.awaitCaughtUp("multi", List.of(h.topics().requests()), WAIT);
                 Map<String, Long> answers = results.readToEnd().stream()
                         .collect(Collectors.groupingBy(r -> r.value().getRequestId(), Collectors.counting()));
                 assertEquals(42, answers.size());

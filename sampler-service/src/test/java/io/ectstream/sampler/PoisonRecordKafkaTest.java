@@ -60,14 +60,14 @@ class PoisonRecordKafkaTest {
         try (SamplerHarness h = new SamplerHarness(kafka, "huge", store, 1);
                 TopicReader<GenerationResult> results = h.results();
                 TopicReader<GenerationError> errors = h.errors()) {
-            allowLargeRecords(kafka, h.topics().generateRequests());
+            allowLargeRecords(kafka, h.topics().requests());
             h.sendCheckpoint(Checkpoints.seeded(store, "run", 1, 5));
             byte[] huge = new byte[HUGE];
             new Random(7).nextBytes(huge);
             SamplerConfig config = h.config("huge", 8, 5);
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
-                RecordMetadata at = sendLarge(kafka, h.topics().generateRequests(), huge);
+                RecordMetadata at = sendLarge(kafka, h.topics().requests(), huge);
                 h.sendRequest(Requests.request("after", "run", 1, 1, 1L).build());
 
                 GenerationError error = errors.awaitCount(1, WAIT).get(0).value();
@@ -80,7 +80,7 @@ class PoisonRecordKafkaTest {
                 results.awaitUntil(
                         r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("after")), WAIT);
                 RebalanceKafkaTest.awaitCommittedToEnd(
-                        kafka, h.topics().generateRequests(), config.kafka().groupId());
+                        kafka, h.topics().requests(), config.kafka().groupId());
             }
             try (SamplerService restarted = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(restarted.awaitRecovery(WAIT));
@@ -88,7 +88,7 @@ class PoisonRecordKafkaTest {
                 results.awaitUntil(
                         r -> r.stream().anyMatch(x -> x.value().getRequestId().equals("later")), WAIT);
                 RebalanceKafkaTest.awaitCommittedToEnd(
-                        kafka, h.topics().generateRequests(), config.kafka().groupId());
+                        kafka, h.topics().requests(), config.kafka().groupId());
                 List<String> answered = results.readToEnd(WAIT).stream()
                         .map(r -> r.value().getRequestId())
                         .toList();
@@ -112,7 +112,7 @@ class PoisonRecordKafkaTest {
                         Requests.request("padded", "run", 1, 1, 1L).build());
                 byte[] padded = Arrays.copyOf(valid, valid.length + 100);
                 Arrays.fill(padded, valid.length, padded.length, (byte) 0x55);
-                h.send(h.topics().generateRequests(), "padded", padded);
+                h.send(h.topics().requests(), "padded", padded);
                 h.sendRequest(Requests.request("after", "run", 1, 1, 1L).build());
 
                 GenerationError error = errors.awaitCount(1, WAIT).get(0).value();

@@ -84,11 +84,11 @@ class PythonClientKafkaTest {
                         "--out",
                         out.toString(),
                         "--requests-topic",
-                        h.topics().generateRequests(),
+                        h.topics().requests(),
                         "--results-topic",
-                        h.topics().generateResults(),
+                        h.topics().results(),
                         "--errors-topic",
-                        h.topics().generateErrors());
+                        h.topics().errors());
 
                 // 5 images at batches of 4: two chunks, each printed once.
                 assertEquals(2, lines.size(), lines.toString());

@@ -215,7 +215,7 @@ class RealModelKafkaTest {
                 Set<String> all = new HashSet<>(before);
                 all.addAll(after);
                 results.awaitUntil(r -> complete(byRequest(r), all), WAIT);
-                kafka.awaitCaughtUp("swap", List.of(h.topics().generateRequests()), WAIT); // every request answered
+                kafka.awaitCaughtUp("swap", List.of(h.topics().requests()), WAIT); // every request answered
                 Map<String, List<GenerationResult>> got = byRequest(results.readToEnd());
                 assertEquals(all, got.keySet());
                 for (Map.Entry<String, List<GenerationResult>> e : got.entrySet()) {
@@ -286,7 +286,7 @@ class RealModelKafkaTest {
                     ImageGenerator direct = loadDirect(store, event)) {
                 assertTrue(second.awaitRecovery(WAIT));
                 results.awaitUntil(r -> complete(byRequest(r), ids), WAIT);
-                kafka.awaitCaughtUp("kill", List.of(h.topics().generateRequests()), WAIT); // every request answered
+                kafka.awaitCaughtUp("kill", List.of(h.topics().requests()), WAIT); // every request answered
                 Map<String, List<GenerationResult>> got = byRequest(results.readToEnd());
                 assertEquals(ids, got.keySet());
                 assertEquals(

@@ -125,7 +125,7 @@ class RebalanceKafkaTest {
             TopicReader<GenerationError> errors)
             throws Exception {
         results.awaitUntil(r -> stream.allAnswered(r, List.of()), WAIT);
-        awaitCommittedToEnd(kafka, h.topics().generateRequests(), config.kafka().groupId());
+        awaitCommittedToEnd(kafka, h.topics().requests(), config.kafka().groupId());
         List<TopicReader.Read<GenerationError>> errorsRead = errors.readToEnd(WAIT);
         return stream.count(results.readToEnd(WAIT), errorsRead);
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
-import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.support.Checkpoints;
 import io.ectstream.sampler.support.Requests;
 import io.ectstream.sampler.support.SamplerHarness;
@@ -55,16 +55,16 @@ class ReplyTopicKafkaTest {
             String prefixedChangelog = "replysec.app-moments-changelog";
             String repartition = "replysec.app-key-repartition";
             String answers = "replysec.answers";
-            kafka.createTopics(1, t.trainProgress(), t.evalFid(), changelog, prefixedChangelog, repartition, answers);
+            kafka.createTopics(1, t.progress(), t.fid(), changelog, prefixedChangelog, repartition, answers);
             h.sendCheckpoint(Checkpoints.seeded(store, "run-a", 1, 5));
             // The prefix covers the platform's own (prefixed) topics: the deny-list must hold anyway.
             SamplerConfig base = h.config("replysec", 8, 5);
             SamplerConfig config = base.withAdmission(base.admission().withReplyTopics("replysec.", List.of()));
             List<String> targets = List.of(
                     t.checkpoints(),
-                    t.evalFid(),
-                    t.trainProgress(),
-                    t.generateRequests(),
+                    t.fid(),
+                    t.progress(),
+                    t.requests(),
                     changelog,
                     prefixedChangelog,
                     repartition,
@@ -72,13 +72,7 @@ class ReplyTopicKafkaTest {
                     "ect.checkpoints",
                     "ect.eval.fid");
             List<String> measured = List.of(
-                    t.checkpoints(),
-                    t.evalFid(),
-                    t.trainProgress(),
-                    t.generateRequests(),
-                    changelog,
-                    prefixedChangelog,
-                    repartition);
+                    t.checkpoints(), t.fid(), t.progress(), t.requests(), changelog, prefixedChangelog, repartition);
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader());
                     TopicReader<GenerationResult> replies = h.results(answers)) {
                 assertTrue(service.awaitRecovery(WAIT));
@@ -111,7 +105,7 @@ class ReplyTopicKafkaTest {
 
                 Map<String, Long> after = endOffsets(kafka, measured);
                 for (String topic : measured) {
-                    long sent = topic.equals(t.generateRequests()) ? targets.size() + 1 : 0;
+                    long sent = topic.equals(t.requests()) ? targets.size() + 1 : 0;
                     assertEquals(before.get(topic) + sent, after.get(topic), "records on " + topic);
                 }
                 assertEquals(
@@ -139,12 +133,11 @@ class ReplyTopicKafkaTest {
             SamplerConfig base = h.config("replymissing", 8, 5);
             // A producer that waits for metadata of a missing topic would now wait ten minutes: every other answer
             // behind it would miss the test's timeout. Answers must never depend on that wait.
-            SamplerConfig config = base.withKafka(new SamplerKafka(
-                    base.kafka().client().with(ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000"),
-                    "replymissing",
-                    base.kafka().topics(),
-                    TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC,
-                    null));
+            SamplerConfig config = base.withKafka(base.kafka()
+                    .withClient(base.kafka().client().with(ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000"))
+                    .withGroupId("replymissing")
+                    .withEvaluationRequestsTopic(Topics.DEFAULT_EVALUATION_REQUESTS)
+                    .withResultsJsonTopic(null));
             List<String> missing = List.of(
                     "ect.results.missing-1", "ect.results.missing-2", "ect.results.missing-3", "ect.results.missing-4");
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {

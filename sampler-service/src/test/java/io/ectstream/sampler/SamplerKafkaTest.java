@@ -106,7 +106,7 @@ class SamplerKafkaTest {
                 assertArrayEquals(
                         SeededImageGenerator.image(77, NoiseSeeds.forImage(5L, 0), SamplerSettings.ect(1)),
                         bytes(reply.getImages().get(0)));
-                kafka.awaitCaughtUp("roundtrip", List.of(h.topics().generateRequests()), WAIT); // both answered
+                kafka.awaitCaughtUp("roundtrip", List.of(h.topics().requests()), WAIT); // both answered
                 assertEquals(3, results.readToEnd().size(), "no extra results on the default topic");
             }
         }
@@ -190,7 +190,7 @@ class SamplerKafkaTest {
                 assertTrue(service.awaitRecovery(WAIT));
                 List<RecordMetadata> sent = new ArrayList<>();
                 for (Bad bad : table) {
-                    sent.add(h.send(h.topics().generateRequests(), "k-" + bad.name(), bad.bytes()));
+                    sent.add(h.send(h.topics().requests(), "k-" + bad.name(), bad.bytes()));
                 }
                 h.sendRequest(
                         Requests.request("still-serving", "run-a", 2, 1, 9L).build());
@@ -206,7 +206,7 @@ class SamplerKafkaTest {
                     assertEquals(bad.code(), e.getCode(), bad.name());
                     assertEquals(bad.requestId(), e.getRequestId(), bad.name());
                     assertTrue(e.getReason().contains(bad.reasonContains()), bad.name() + ": " + e.getReason());
-                    assertEquals(h.topics().generateRequests(), e.getSourceTopic());
+                    assertEquals(h.topics().requests(), e.getSourceTopic());
                     assertEquals(0, e.getSourcePartition());
                     assertArrayEquals(bad.bytes(), bytes(e.getOriginalBytes()), bad.name() + ": original bytes");
                     assertEquals("sampler-service", e.getComponent());
@@ -309,7 +309,7 @@ class SamplerKafkaTest {
                 assertEquals("doomed", error.getRequestId());
                 assertTrue(error.getReason().contains("fails every forward pass"), error.getReason());
                 assertEquals(at.offset(), error.getSourceOffset());
-                kafka.awaitCaughtUp("broken", List.of(h.topics().generateRequests()), WAIT); // both answered
+                kafka.awaitCaughtUp("broken", List.of(h.topics().requests()), WAIT); // both answered
                 assertEquals(1, errors.readToEnd().size(), "one error per request, not one per chunk");
                 assertEquals("fine", results.awaitCount(1, WAIT).get(0).value().getRequestId());
             }

@@ -66,12 +66,12 @@ class SamplerRegistryWireFormatKafkaTest {
         try (SamplerHarness h = new SamplerHarness(kafka, "registry", store, 1);
                 TopicReader<GenerationResult> resultReader = new TopicReader<>(
                         kafka.bootstrapServers(),
-                        h.topics().generateResults(),
-                        bytes -> results.deserializer().deserialize(h.topics().generateResults(), bytes));
+                        h.topics().results(),
+                        bytes -> results.deserializer().deserialize(h.topics().results(), bytes));
                 TopicReader<GenerationError> errorReader = new TopicReader<>(
                         kafka.bootstrapServers(),
-                        h.topics().generateErrors(),
-                        bytes -> errors.deserializer().deserialize(h.topics().generateErrors(), bytes))) {
+                        h.topics().errors(),
+                        bytes -> errors.deserializer().deserialize(h.topics().errors(), bytes))) {
             String checkpoints = h.topics().checkpoints();
             h.send(
                     checkpoints,
@@ -81,7 +81,7 @@ class SamplerRegistryWireFormatKafkaTest {
             SamplerConfig config = base.withKafka(base.kafka().withRecords(format));
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
-                String requestTopic = h.topics().generateRequests();
+                String requestTopic = h.topics().requests();
                 h.sendRequest(
                         Requests.request("single-object", "run-r", 1, 1, 3L).build());
                 h.send(

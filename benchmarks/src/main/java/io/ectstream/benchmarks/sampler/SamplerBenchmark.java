@@ -19,6 +19,8 @@ import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.RequestPartitions;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -34,7 +36,6 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.serde.AvroCodec;
-import io.ectstream.schemas.topics.TopicNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,7 +197,7 @@ public final class SamplerBenchmark {
         Map<String, Object> clientProperties = kafka.clientProperties();
         Path store = Files.createDirectories(workDir.resolve("store"));
         String prefix = s.topicPrefix() != null ? s.topicPrefix() : "bench-" + System.currentTimeMillis();
-        TopicNames topics = topics(prefix);
+        Topics topics = topics(prefix);
         int partitions = RequestPartitions.forSamplerProcesses(s.samplerProcesses());
         createTopics(clientProperties, topics, evaluationRequestsTopic(prefix), partitions);
         long[] parameters = new long[1];
@@ -207,7 +208,7 @@ public final class SamplerBenchmark {
             try (GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
                 progress.accept("waiting for " + s.externalSamplers() + " serve processes in group " + prefix
                         + " to share the request partitions and load the checkpoint");
-                awaitGroup(clientProperties, prefix, topics.generateRequests(), s.externalSamplers());
+                awaitGroup(clientProperties, prefix, topics.requests(), s.externalSamplers());
                 new RequestLoad(client, s, sampler).awaitServed(s.externalSamplers(), Duration.ofMinutes(3));
                 return measure(client, null, List.of(), s, sampler, parameters[0], partitions, progress);
             }
@@ -233,12 +234,7 @@ public final class SamplerBenchmark {
 
     /** The service's configuration: one generator thread per device, admission sized for the window. */
     private static SamplerConfig config(
-            KafkaClientSettings kafka,
-            Path store,
-            String prefix,
-            TopicNames topics,
-            Settings s,
-            SamplerSettings sampler) {
+            KafkaClientSettings kafka, Path store, String prefix, Topics topics, Settings s, SamplerSettings sampler) {
         int maxImages = Math.max(Admission.DEFAULT_MAX_IMAGES_PER_REQUEST, s.imagesPerRequest());
         long maxCost = Math.max(Admission.DEFAULT_MAX_REQUEST_COST, RequestCost.of(sampler, maxImages));
         return new SamplerConfig(
@@ -466,15 +462,13 @@ public final class SamplerBenchmark {
         }
     }
 
-    private static TopicNames topics(String prefix) {
-        TopicNames d = TopicNames.defaults();
-        return new TopicNames(
-                prefix + ".checkpoints",
-                d.trainProgress(),
-                prefix + ".requests",
-                prefix + ".results",
-                prefix + ".errors",
-                d.evalFid());
+    private static Topics topics(String prefix) {
+        Topics d = Topics.defaults();
+        return Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, prefix + ".checkpoints")
+                .with(TopicRole.REQUESTS, prefix + ".requests")
+                .with(TopicRole.RESULTS, prefix + ".results")
+                .with(TopicRole.ERRORS, prefix + ".errors");
     }
 
     private static String evaluationRequestsTopic(String prefix) {
@@ -483,17 +477,17 @@ public final class SamplerBenchmark {
 
     /** Creates the topics that do not exist yet: the request topics with one partition per sampler process. */
     private static void createTopics(
-            Map<String, Object> clientProperties, TopicNames topics, String evaluationRequests, int partitions)
+            Map<String, Object> clientProperties, Topics topics, String evaluationRequests, int partitions)
             throws Exception {
         try (Admin admin = KafkaClients.admin(clientProperties)) {
             java.util.Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> newTopics = new ArrayList<>();
-            for (String t : List.of(topics.generateRequests(), evaluationRequests)) {
+            for (String t : List.of(topics.requests(), evaluationRequests)) {
                 if (!existing.contains(t)) {
                     newTopics.add(new NewTopic(t, partitions, (short) 1));
                 }
             }
-            for (String t : List.of(topics.checkpoints(), topics.generateResults(), topics.generateErrors())) {
+            for (String t : List.of(topics.checkpoints(), topics.results(), topics.errors())) {
                 if (!existing.contains(t)) {
                     newTopics.add(new NewTopic(t, 1, (short) 1));
                 }

@@ -7,10 +7,11 @@ import ai.djl.Device;
 import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.support.SamplerHarness;
-import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,14 +102,12 @@ class BenchSamplerKafkaTest {
         String prefix = "two";
         kafka.createTopics(2, prefix + ".requests", prefix + ".evaluation-requests");
         kafka.createTopics(1, prefix + ".checkpoints", prefix + ".results", prefix + ".errors");
-        TopicNames d = TopicNames.defaults();
-        TopicNames topics = new TopicNames(
-                prefix + ".checkpoints",
-                d.trainProgress(),
-                prefix + ".requests",
-                prefix + ".results",
-                prefix + ".errors",
-                d.evalFid());
+        Topics d = Topics.defaults();
+        Topics topics = Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, prefix + ".checkpoints")
+                .with(TopicRole.REQUESTS, prefix + ".requests")
+                .with(TopicRole.RESULTS, prefix + ".results")
+                .with(TopicRole.ERRORS, prefix + ".errors");
         SamplerConfig config = SamplerHarness.config(kafka.bootstrapServers(), topics, store, prefix, 4, 5);
         SamplerConfig serve =
                 config.withKafka(config.kafka().withEvaluationRequestsTopic(prefix + ".evaluation-requests"));

@@ -11,16 +11,13 @@ import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.RecordFormatOptions;
-import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.platform.ops.OpsOptions;
 import io.ectstream.platform.ops.ServiceLifecycle;
-import io.ectstream.schemas.records.GenerationErrors;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +32,7 @@ import picocli.CommandLine.Option;
                 + " every K samples over all samples and over a rolling window of the last W; each (request id, chunk)"
                 + " of a group is counted once, however often it is delivered.")
 public class EvaluateCommand implements Callable<Integer> {
-    private static final EvaluatorConfig.Topics TOPICS = EvaluatorConfig.Topics.defaults();
+    private static final Topics TOPICS = Topics.defaults();
 
     @Mixin
     KafkaOptions kafka;
@@ -123,12 +120,22 @@ public class EvaluateCommand implements Callable<Integer> {
                     "Check at start that the topics it needs exist and name the missing ones (default ${DEFAULT-VALUE}).")
     boolean topicCheck;
 
+    /** The topics of the flags; {@code --checkpoints-topic none}: no checkpoints. */
+    Topics topics() {
+        Topics named = Topics.defaults()
+                .with(TopicRole.RESULTS, resultsTopic)
+                .with(TopicRole.FID, fidTopic)
+                .with(TopicRole.ERRORS, errorsTopic);
+        return "none".equals(checkpointsTopic)
+                ? named.without(TopicRole.CHECKPOINTS)
+                : named.with(TopicRole.CHECKPOINTS, checkpointsTopic);
+    }
+
     EvaluatorConfig config() {
         return new EvaluatorConfig(
                 kafka.settings(),
                 applicationId,
-                new EvaluatorConfig.Topics(
-                        resultsTopic, "none".equals(checkpointsTopic) ? null : checkpointsTopic, fidTopic, errorsTopic),
+                topics(),
                 new ReportSchedule(reportEvery, window),
                 batchSize,
                 new EvaluatorConfig.Streams(stateDir, maxMessageBytes, Map.of()),
@@ -148,21 +155,8 @@ public class EvaluateCommand implements Callable<Integer> {
             }
             FidTopology.checkCompatible(featureExtractor, reference);
             if (topicCheck) {
-                List<String> needed = new ArrayList<>(List.of(
-                        config.topics().results(),
-                        config.topics().fid(),
-                        config.topics().errors()));
-                if (config.topics().checkpoints() != null) {
-                    needed.add(config.topics().checkpoints());
-                }
                 try (KafkaTopics topics = new KafkaTopics(kafka.settings(), Duration.ofSeconds(30))) {
-                    topics.require("evaluator", needed);
-                    topics.warnOnDrift("evaluator", definitions(config));
-                    topics.warnOnSmallRecords(
-                            "evaluator",
-                            config.topics().errors(),
-                            GenerationErrors.MAX_RECORD_BYTES,
-                            "an error record");
+                    topics.check("evaluator", ServiceAccess.EVALUATOR, config.topics());
                 }
             }
             try (ServiceLifecycle life =
@@ -175,24 +169,5 @@ public class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** The definitions of the topics the evaluator uses, under the names it was given. */
-    private static TopicLayout definitions(EvaluatorConfig config) {
-        TopicNames d = TopicNames.defaults();
-        TopicNames names = new TopicNames(
-                config.topics().checkpoints() == null
-                        ? d.checkpoints()
-                        : config.topics().checkpoints(),
-                d.trainProgress(),
-                d.generateRequests(),
-                config.topics().results(),
-                config.topics().errors(),
-                config.topics().fid());
-        List<TopicRole> used = new ArrayList<>(List.of(TopicRole.RESULTS, TopicRole.FID, TopicRole.ERRORS));
-        if (config.topics().checkpoints() != null) {
-            used.add(TopicRole.CHECKPOINTS);
-        }
-        return TopicLayout.defaults(names).only(used);
     }
 }

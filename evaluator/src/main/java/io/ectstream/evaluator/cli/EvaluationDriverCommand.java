@@ -7,10 +7,10 @@ import io.ectstream.evaluator.driver.EvaluationDriver;
 import io.ectstream.evaluator.driver.EvaluationPlan;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.RecordFormatOptions;
-import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.platform.ops.OpsOptions;
 import io.ectstream.platform.ops.ServiceLifecycle;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private static final TopicNames TOPICS = TopicNames.defaults();
+    private static final Topics TOPICS = Topics.defaults();
 
     @Mixin
     KafkaOptions kafka;
@@ -56,7 +56,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
 
     @Option(
             names = "--evaluation-requests-topic",
-            defaultValue = TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC,
+            defaultValue = Topics.DEFAULT_EVALUATION_REQUESTS,
             description = {
                 "Where the evaluation requests go: a topic only this driver may write (ACLs); the sampler marks",
                 "what it reads there EVALUATION (default ${DEFAULT-VALUE})."
@@ -66,7 +66,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     @Option(
             names = "--errors-topic",
             description = "Where the sampler reports rejected requests (default: ect.generate.errors).")
-    String errorsTopic = TOPICS.generateErrors();
+    String errorsTopic = TOPICS.errors();
 
     @Option(names = "--run", description = "With --backfill: the training run whose history to complete.")
     String run;
@@ -80,7 +80,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     boolean backfill;
 
     @Option(names = "--fid-topic", description = "With --backfill: where the FIDs are (default: ect.eval.fid).")
-    String fidTopic = TOPICS.evalFid();
+    String fidTopic = TOPICS.fid();
 
     @Option(
             names = "--samples",
@@ -157,9 +157,11 @@ public class EvaluationDriverCommand implements Callable<Integer> {
     DriverConfig driverConfig() {
         return new DriverConfig(
                 groupId,
-                checkpointsTopic,
-                evaluationRequestsTopic,
-                errorsTopic,
+                Topics.defaults()
+                        .with(TopicRole.CHECKPOINTS, checkpointsTopic)
+                        .with(TopicRole.EVALUATION_REQUESTS, evaluationRequestsTopic)
+                        .with(TopicRole.ERRORS, errorsTopic)
+                        .with(TopicRole.FID, fidTopic),
                 Duration.ofMillis(retryDelayMs),
                 Duration.ofSeconds(retryWindowS),
                 records.recordFormat());

@@ -5,9 +5,9 @@ import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.evaluator.history.FidHistoryTable;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.RecordFormatOptions;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.TrafficPurpose;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,13 +48,13 @@ public class FidHistoryCommand implements Callable<Integer> {
     RecordFormatOptions records;
 
     @Option(names = "--fid-topic", description = "Default: ect.eval.fid.")
-    String fidTopic = TopicNames.defaults().evalFid();
+    String fidTopic = Topics.DEFAULT_FID;
 
     @Option(
             names = "--errors-topic",
             description =
                     "Where the evaluation driver reports checkpoints it could not evaluate, shown as rows with the reason (default: ect.generate.errors).")
-    String errorsTopic = TopicNames.defaults().generateErrors();
+    String errorsTopic = Topics.DEFAULT_ERRORS;
 
     @Option(names = "--window", defaultValue = "ALL", description = "ALL or ROLLING (default ${DEFAULT-VALUE}).")
     FidWindowKind window;

@@ -1,8 +1,9 @@
 package io.ectstream.evaluator.stream;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.ServiceAccess;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.serde.RecordFormat;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,7 +15,9 @@ import java.util.Map;
  *                         {@link KafkaClientSettings}); the evaluator's own settings and then
  *                         {@link Streams#overrides()} go on top
  * @param applicationId    Kafka Streams application id; a new extractor needs a new one
- * @param topics           what it reads and writes
+ * @param topics           what it reads and writes: results, FID reports, errors and, unless it holds none,
+ *                         checkpoints (read for the imagesSeen of each report); the roles
+ *                         {@link ServiceAccess#EVALUATOR} declares
  * @param schedule         when reports are made and what the rolling window holds
  * @param featureBatchSize images per feature-extractor batch
  * @param streams          state directory, record size bound and explicit Streams overrides
@@ -53,6 +56,7 @@ public record EvaluatorConfig(
         if (records == null) {
             throw new IllegalArgumentException("a record format is required");
         }
+        topics = ServiceAccess.EVALUATOR.topics(topics, topics.roles());
     }
 
     /** Records in single-object encoding, the default wire format. */
@@ -98,30 +102,6 @@ public record EvaluatorConfig(
     /** Record size needed by one moments block of dimension d, with room for the header. */
     public static long momentsBytes(int dimension) {
         return 8L * (dimension + (long) dimension * (dimension + 1) / 2) + 64;
-    }
-
-    /**
-     * @param results     generation results it scores
-     * @param checkpoints read for the imagesSeen of each report; null: reports carry none
-     * @param fid         where the reports go
-     * @param errors      where bad results go
-     */
-    public record Topics(String results, String checkpoints, String fid, String errors) {
-        public Topics {
-            if (results == null || fid == null || errors == null) {
-                throw new IllegalArgumentException("the results, FID and errors topics are required");
-            }
-        }
-
-        /** The platform's default topic names. */
-        public static Topics defaults() {
-            TopicNames names = TopicNames.defaults();
-            return new Topics(names.generateResults(), names.checkpoints(), names.evalFid(), names.generateErrors());
-        }
-
-        public Topics withCheckpoints(String topic) {
-            return new Topics(results, topic, fid, errors);
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.ectstream.evaluator.stream;
 import io.ectstream.evaluator.features.FeatureExtractor;
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
@@ -62,7 +63,7 @@ public final class FidTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(momentsStore(config));
         builder.addStateStore(countedChunksStore());
-        boolean knowsCheckpoints = config.topics().checkpoints() != null;
+        boolean knowsCheckpoints = config.topics().has(TopicRole.CHECKPOINTS);
         if (knowsCheckpoints) {
             builder.addGlobalStore(
                     imagesSeenStore(),

@@ -1,12 +1,14 @@
 package io.ectstream.evaluator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.evaluator.stream.EvaluatorConfig;
 import io.ectstream.evaluator.stream.ReportSchedule;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -71,8 +73,9 @@ class EvaluateCommandTest {
                 Map.of("bootstrap.servers", "h:1", "client.id", "ev"),
                 config.client().properties());
         assertEquals("app", config.applicationId());
-        assertEquals(new EvaluatorConfig.Topics("r", null, "f", "e"), config.topics());
-        assertNull(config.topics().checkpoints(), "'none': reports carry no imagesSeen");
+        assertEquals(
+                new Topics(Map.of(TopicRole.RESULTS, "r", TopicRole.FID, "f", TopicRole.ERRORS, "e")), config.topics());
+        assertFalse(config.topics().has(TopicRole.CHECKPOINTS), "'none': reports carry no imagesSeen");
         assertEquals(new ReportSchedule(10, 30), config.schedule());
         assertEquals(8, config.featureBatchSize());
         assertEquals(new EvaluatorConfig.Streams(Path.of("s"), 2 * 1024 * 1024, Map.of()), config.streams());

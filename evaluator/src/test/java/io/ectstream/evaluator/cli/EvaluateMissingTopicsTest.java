@@ -54,7 +54,7 @@ class EvaluateMissingTopicsTest {
         String said = out.toString();
         assertTrue(code != 0, said);
         assertTrue(
-                said.contains("evaluator cannot start") && said.contains("has no topic ec.errors, ec.checkpoints"),
+                said.contains("evaluator cannot start") && said.contains("has no topic ec.checkpoints, ec.errors"),
                 said);
     }
 }

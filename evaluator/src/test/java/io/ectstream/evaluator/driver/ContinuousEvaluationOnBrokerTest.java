@@ -25,6 +25,8 @@ import io.ectstream.evaluator.stream.ReportSchedule;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -41,7 +43,7 @@ import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroCodec;
-import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.schemas.serde.RecordFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -96,11 +98,17 @@ class ContinuousEvaluationOnBrokerTest {
 
     @Test
     void everyCheckpointGetsOneReportPerSamplerOnTheAgreedSeeds(KafkaCluster kafka) throws Exception {
-        TopicNames topics =
-                new TopicNames("ce.checkpoints", "ce.progress", "ce.requests", "ce.results", "ce.errors", "ce.fid");
-        kafka.createTopics(1, topics.checkpoints(), topics.generateErrors(), topics.evalFid());
+        Topics topics = Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, "ce.checkpoints")
+                .with(TopicRole.PROGRESS, "ce.progress")
+                .with(TopicRole.REQUESTS, "ce.requests")
+                .with(TopicRole.RESULTS, "ce.results")
+                .with(TopicRole.ERRORS, "ce.errors")
+                .with(TopicRole.FID, "ce.fid");
+        kafka.createTopics(1, topics.checkpoints(), topics.errors(), topics.fid());
         String evaluationRequests = "ce.eval-requests";
-        kafka.createTopics(2, topics.generateRequests(), topics.generateResults(), evaluationRequests);
+        topics = topics.with(TopicRole.EVALUATION_REQUESTS, evaluationRequests);
+        kafka.createTopics(2, topics.requests(), topics.results(), evaluationRequests);
         Path store = Files.createDirectories(dir.resolve("store"));
         ReferenceStatistics reference = ReferenceStatsBuilder.compute(
                 new InMemoryImages("reference", SHAPE, randomImages(new Random(3), 200)), extractor, 64);
@@ -108,8 +116,7 @@ class ContinuousEvaluationOnBrokerTest {
         EvaluatorConfig evaluatorConfig = new EvaluatorConfig(
                 KafkaClientSettings.of(bootstrap),
                 "ce-evaluator",
-                new EvaluatorConfig.Topics(
-                        topics.generateResults(), topics.checkpoints(), topics.evalFid(), topics.generateErrors()),
+                topics,
                 new ReportSchedule(PLAN.samples(), 0),
                 16,
                 new EvaluatorConfig.Streams(
@@ -127,7 +134,11 @@ class ContinuousEvaluationOnBrokerTest {
                                 "statestore.cache.max.bytes",
                                 "0")));
         SamplerConfig samplerConfig = new SamplerConfig(
-                new SamplerKafka(KafkaClientSettings.of(bootstrap), "ce-sampler", topics, evaluationRequests, null),
+                new SamplerKafka(
+                        KafkaClientSettings.of(bootstrap),
+                        "ce-sampler",
+                        SamplerKafka.topicsOf(topics, false),
+                        RecordFormat.SINGLE_OBJECT),
                 store,
                 Batching.defaults().withSize(16, 5),
                 Admission.defaults().withMaxImagesPerRequest(64),
@@ -137,7 +148,7 @@ class ContinuousEvaluationOnBrokerTest {
                 "ce-driver",
                 topics.checkpoints(),
                 evaluationRequests,
-                topics.generateErrors(),
+                topics.errors(),
                 Duration.ofMillis(200),
                 Duration.ofSeconds(30));
         CheckpointEvent teacher = TinyCheckpoint.write(store, RUN, 10, Phase.PRETRAIN, 1);
@@ -158,25 +169,25 @@ class ContinuousEvaluationOnBrokerTest {
             producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(teacher)))
                     .get();
             // The tuned checkpoint arrives while the teacher's evaluation (Heun, 35 evaluations an image) is under way.
-            readUntil(bootstrap, topics.generateResults(), RESULTS, list -> !list.isEmpty());
+            readUntil(bootstrap, topics.results(), RESULTS, list -> !list.isEmpty());
             producer.send(new ProducerRecord<>(topics.checkpoints(), RUN, EVENTS.encode(tuned)))
                     .get();
             supersededAt = awaitActiveStep(sampler, 20);
 
-            readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
+            readUntil(bootstrap, topics.fid(), REPORTS, list -> list.size() >= 3);
             // every result so far is counted and its reports are committed
-            kafka.awaitCaughtUp("ce-evaluator", List.of(topics.generateResults()), WAIT);
-            List<FidReport> reports = readUntil(bootstrap, topics.evalFid(), REPORTS, list -> list.size() >= 3);
+            kafka.awaitCaughtUp("ce-evaluator", List.of(topics.results()), WAIT);
+            List<FidReport> reports = readUntil(bootstrap, topics.fid(), REPORTS, list -> list.size() >= 3);
             assertEquals(3, reports.size(), "one report per checkpoint and sampler, nothing more: " + reports);
             assertEquals(2, driver.evaluatedCheckpoints());
             assertEquals(0, driver.abandonedRequests());
 
             Map<String, List<byte[]>> served = imagesByGroup(readUntil(
                     bootstrap,
-                    topics.generateResults(),
+                    topics.results(),
                     RESULTS,
                     list -> list.stream().mapToInt(r -> r.getImages().size()).sum() >= 3 * PLAN.samples()));
-            long teacherLate = readUntil(bootstrap, topics.generateResults(), RESULTS, l -> true).stream()
+            long teacherLate = readUntil(bootstrap, topics.results(), RESULTS, l -> true).stream()
                     .filter(r -> r.getModelVersion().getStep() == 10
                             && r.getCreatedAt().toEpochMilli() > supersededAt)
                     .count();
@@ -214,7 +225,7 @@ class ContinuousEvaluationOnBrokerTest {
                     fid);
 
             checkRequestSeeds(readUntil(bootstrap, evaluationRequests, REQUESTS, l -> l.size() >= 12));
-            checkHistory(bootstrap, topics.evalFid(), reports);
+            checkHistory(bootstrap, topics.fid(), reports);
         }
     }
 

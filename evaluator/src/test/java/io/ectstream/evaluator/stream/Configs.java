@@ -1,6 +1,8 @@
 package io.ectstream.evaluator.stream;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -13,7 +15,7 @@ public final class Configs {
     }
 
     static EvaluatorConfig withCheckpoints(EvaluatorConfig c, String checkpointsTopic) {
-        return c.withTopics(c.topics().withCheckpoints(checkpointsTopic));
+        return c.withTopics(c.topics().with(TopicRole.CHECKPOINTS, checkpointsTopic));
     }
 
     static EvaluatorConfig config(
@@ -27,7 +29,7 @@ public final class Configs {
         return new EvaluatorConfig(
                 KafkaClientSettings.of(bootstrap),
                 appId,
-                new EvaluatorConfig.Topics(results, null, fid, errors),
+                new Topics(Map.of(TopicRole.RESULTS, results, TopicRole.FID, fid, TopicRole.ERRORS, errors)),
                 schedule,
                 16,
                 new EvaluatorConfig.Streams(

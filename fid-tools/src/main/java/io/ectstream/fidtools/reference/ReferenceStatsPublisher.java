@@ -2,6 +2,7 @@ package io.ectstream.fidtools.reference;
 
 import io.ectstream.evaluator.reference.ReferenceStatistics;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.Topics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReferenceStatsPublisher {
     private static final Logger log = LoggerFactory.getLogger(ReferenceStatsPublisher.class);
-    public static final String DEFAULT_TOPIC = "ect.eval.reference-stats";
+    public static final String DEFAULT_TOPIC = Topics.DEFAULT_REFERENCE_STATS;
 
     private ReferenceStatsPublisher() {}
 

@@ -1,6 +1,7 @@
 package io.ectstream.launcher.dashboard;
 
 import io.ectstream.platform.kafka.PollLoop;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -8,7 +9,6 @@ import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
-import io.ectstream.schemas.topics.TopicNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
     private static final Logger log = LoggerFactory.getLogger(DashboardFeed.class);
 
     private final DashboardState state;
-    private final TopicNames topics;
+    private final Topics topics;
     private final PollLoop<byte[], byte[]> loop;
     private final AvroCodec<TrainingProgress> progress = new AvroCodec<>(TrainingProgress.class);
     private final AvroCodec<CheckpointEvent> checkpoints = new AvroCodec<>(CheckpointEvent.class);
@@ -36,7 +36,7 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
-    DashboardFeed(Map<String, Object> clientProperties, TopicNames topics, DashboardState state) {
+    DashboardFeed(Map<String, Object> clientProperties, Topics topics, DashboardState state) {
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "ectstream-dashboard-" + UUID.randomUUID());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -48,11 +48,7 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
                         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()), this)
                 .name("dashboard-feed")
                 .subscribe(List.of(
-                        topics.trainProgress(),
-                        topics.checkpoints(),
-                        topics.evalFid(),
-                        topics.generateResults(),
-                        topics.generateErrors()))
+                        topics.progress(), topics.checkpoints(), topics.fid(), topics.results(), topics.errors()))
                 .build();
     }
 
@@ -70,15 +66,15 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
     private void apply(ConsumerRecord<byte[], byte[]> record) {
         try {
             String topic = record.topic();
-            if (topic.equals(topics.trainProgress())) {
+            if (topic.equals(topics.progress())) {
                 state.progress(progress.decode(record.value()));
             } else if (topic.equals(topics.checkpoints())) {
                 state.checkpoint(checkpoints.decode(record.value()));
-            } else if (topic.equals(topics.evalFid())) {
+            } else if (topic.equals(topics.fid())) {
                 state.fid(reports.decode(record.value()));
-            } else if (topic.equals(topics.generateResults())) {
+            } else if (topic.equals(topics.results())) {
                 state.result(results.decode(record.value()), System.currentTimeMillis());
-            } else if (topic.equals(topics.generateErrors())) {
+            } else if (topic.equals(topics.errors())) {
                 state.error(errors.decode(record.value()));
             }
         } catch (RecordDecodingException | IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
-import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.platform.kafka.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,11 +27,11 @@ public final class DashboardServer implements AutoCloseable {
     private final ConsumerLagProbe lagProbe;
     private HttpServer server;
 
-    public DashboardServer(Map<String, Object> kafkaClientProperties, TopicNames topics) {
+    public DashboardServer(Map<String, Object> kafkaClientProperties, Topics topics) {
         this(kafkaClientProperties, topics, DashboardRoles.NONE);
     }
 
-    public DashboardServer(Map<String, Object> kafkaClientProperties, TopicNames topics, DashboardRoles roles) {
+    public DashboardServer(Map<String, Object> kafkaClientProperties, Topics topics, DashboardRoles roles) {
         this.vertx = Vertx.vertx();
         this.state = new DashboardState(roles);
         this.feed = new DashboardFeed(kafkaClientProperties, topics, state);

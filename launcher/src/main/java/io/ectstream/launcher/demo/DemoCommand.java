@@ -30,11 +30,11 @@ import io.ectstream.launcher.dashboard.DashboardServer;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,7 +248,7 @@ public final class DemoCommand implements Callable<Integer> {
         Device dev = Devices.select(device);
         int evalSamples =
                 this.evalSamples != null ? this.evalSamples : dev.isGpu() ? GPU_EVAL_SAMPLES : CPU_EVAL_SAMPLES;
-        TopicNames topics = TopicNames.defaults();
+        Topics topics = Topics.defaults();
         log.info("demo run folder {} on {}", run, dev);
 
         // A missing model is the user's to fix: one line, before a broker starts.
@@ -395,7 +395,7 @@ public final class DemoCommand implements Callable<Integer> {
             String servedRunId,
             DashboardServer dashboard,
             String bootstrapServers,
-            TopicNames topics,
+            Topics topics,
             String runId) {
         if (teacher == null) {
             return CompletableFuture.completedFuture(null);
@@ -476,7 +476,7 @@ public final class DemoCommand implements Callable<Integer> {
         return new EvaluatorConfig(
                 KafkaClientSettings.of(bootstrap),
                 "ect-evaluator-demo",
-                EvaluatorConfig.Topics.defaults(),
+                Topics.defaults(),
                 new ReportSchedule(evalSamples, 0),
                 EvaluatorConfig.DEFAULT_FEATURE_BATCH_SIZE,
                 new EvaluatorConfig.Streams(

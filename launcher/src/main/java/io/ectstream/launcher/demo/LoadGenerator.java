@@ -1,12 +1,12 @@
 package io.ectstream.launcher.demo;
 
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.records.GenerationRequests;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,14 +39,14 @@ final class LoadGenerator implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> answers;
-    private final TopicNames topics;
+    private final Topics topics;
     private final AvroCodec<GenerationRequest> requests = new AvroCodec<>(GenerationRequest.class);
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private Thread thread;
     private volatile boolean running = true;
     private volatile ClosedLoop loop;
 
-    LoadGenerator(Map<String, Object> clientProperties, TopicNames topics) {
+    LoadGenerator(Map<String, Object> clientProperties, Topics topics) {
         this.topics = topics;
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -68,7 +68,7 @@ final class LoadGenerator implements AutoCloseable {
         }
         loop = new ClosedLoop(maxInFlight, requestsPerSecond, REPORT_WINDOW_MS, GIVE_UP_MS);
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.generateResults(), topics.generateErrors())) {
+        for (String topic : List.of(topics.results(), topics.errors())) {
             answers.partitionsFor(topic, Duration.ofSeconds(15))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -124,7 +124,7 @@ final class LoadGenerator implements AutoCloseable {
             if (id == null || !id.startsWith(ID_PREFIX)) {
                 continue;
             }
-            if (record.topic().equals(topics.generateErrors())) {
+            if (record.topic().equals(topics.errors())) {
                 loop.answered(id);
                 continue;
             }
@@ -141,8 +141,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private void send(GenerationRequest request) {
         producer.send(
-                new ProducerRecord<>(topics.generateRequests(), request.getRequestId(), requests.encode(request)),
-                (m, e) -> {
+                new ProducerRecord<>(topics.requests(), request.getRequestId(), requests.encode(request)), (m, e) -> {
                     if (e != null) {
                         loop.answered(request.getRequestId());
                         log.warn("user request {} not sent: {}", request.getRequestId(), e.toString());

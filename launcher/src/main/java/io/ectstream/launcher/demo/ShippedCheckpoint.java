@@ -3,9 +3,9 @@ package io.ectstream.launcher.demo;
 import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointMetadata;
 import io.ectstream.core.checkpoint.CheckpointReader;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.Phase;
-import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.publish.DuplicatePolicy;
 import io.ectstream.trainer.publish.KafkaTrainingEvents;
 import io.ectstream.trainer.publish.PublisherConfig;
@@ -48,7 +48,7 @@ final class ShippedCheckpoint {
         return StoredCheckpoints.describe(store, StoredCheckpoints.copyIntoStore(store, teacher));
     }
 
-    static void announce(CheckpointEvent event, String bootstrapServers, TopicNames topics) {
+    static void announce(CheckpointEvent event, String bootstrapServers, Topics topics) {
         PublisherConfig config =
                 PublisherConfig.of(bootstrapServers).withTopics(topics).withCloseTimeout(Duration.ofSeconds(30));
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config, DuplicatePolicy.ANNOUNCE_ALWAYS)) {

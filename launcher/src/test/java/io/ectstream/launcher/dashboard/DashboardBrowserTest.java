@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.KafkaBrokerExtension;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.ImageFormat;
 import io.ectstream.schemas.TrafficPurpose;
 import io.ectstream.schemas.serde.AvroSerdes;
-import io.ectstream.schemas.topics.TopicNames;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,21 +39,26 @@ class DashboardBrowserTest {
 
     @Test
     void pageDrawsSamplesAndFidPointsFromTheTopics(KafkaCluster kafka) throws Exception {
-        TopicNames topics = new TopicNames(
-                "dash.checkpoints", "dash.progress", "dash.requests", "dash.results", "dash.errors", "dash.fid");
-        kafka.createTopics(1, topics.checkpoints(), topics.trainProgress(), topics.generateResults(), topics.evalFid());
-        send(kafka, topics.trainProgress(), AvroSerdes.trainingProgress(), DashboardRecords.progress(500));
+        Topics topics = Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, "dash.checkpoints")
+                .with(TopicRole.PROGRESS, "dash.progress")
+                .with(TopicRole.REQUESTS, "dash.requests")
+                .with(TopicRole.RESULTS, "dash.results")
+                .with(TopicRole.ERRORS, "dash.errors")
+                .with(TopicRole.FID, "dash.fid");
+        kafka.createTopics(1, topics.checkpoints(), topics.progress(), topics.results(), topics.fid());
+        send(kafka, topics.progress(), AvroSerdes.trainingProgress(), DashboardRecords.progress(500));
         send(kafka, topics.checkpoints(), AvroSerdes.checkpointEvent(), DashboardRecords.checkpoint(500));
-        send(kafka, topics.evalFid(), AvroSerdes.fidReport(), DashboardRecords.fid(500, 1, 40.0));
-        send(kafka, topics.evalFid(), AvroSerdes.fidReport(), DashboardRecords.fid(500, 2, 20.0));
+        send(kafka, topics.fid(), AvroSerdes.fidReport(), DashboardRecords.fid(500, 1, 40.0));
+        send(kafka, topics.fid(), AvroSerdes.fidReport(), DashboardRecords.fid(500, 2, 20.0));
         send(
                 kafka,
-                topics.generateResults(),
+                topics.results(),
                 AvroSerdes.generationResult(),
                 DashboardRecords.result(500, 1, TrafficPurpose.EVALUATION, 3, ImageFormat.PNG));
         send(
                 kafka,
-                topics.generateResults(),
+                topics.results(),
                 AvroSerdes.generationResult(),
                 DashboardRecords.result(500, 2, TrafficPurpose.USER, 3, ImageFormat.RAW_UINT8));
 

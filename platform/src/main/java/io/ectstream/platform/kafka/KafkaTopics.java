@@ -357,6 +357,25 @@ public final class KafkaTopics implements AutoCloseable {
         }
     }
 
+    /**
+     * A service's check at start, from its declaration: {@code used} is what {@code service} declares (else an
+     * error before any lookup), every topic of it exists (else {@link MissingTopicsException} naming the missing
+     * ones), each drift from its definition is logged, and an errors topic it writes that takes smaller records than
+     * the largest error record is warned about. Returns the drift.
+     */
+    public List<TopicDrift> check(String component, ServiceAccess service, Topics used) {
+        service.requireDeclared(used);
+        require(component, used.roles().stream().map(used::name).toList());
+        if (service.writes().contains(TopicRole.ERRORS)) {
+            warnOnSmallRecords(
+                    component,
+                    used.errors(),
+                    io.ectstream.schemas.records.GenerationErrors.MAX_RECORD_BYTES,
+                    "an error record");
+        }
+        return warnOnDrift(component, TopicLayout.defaults(used));
+    }
+
     /** Fails with the precise list of the needed topics that are missing (or that this client may not see). */
     public void require(String component, Collection<String> needed) {
         List<String> missing = needed.stream()

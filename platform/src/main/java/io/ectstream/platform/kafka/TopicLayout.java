@@ -1,6 +1,5 @@
 package io.ectstream.platform.kafka;
 
-import io.ectstream.schemas.topics.TopicNames;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,11 +13,6 @@ import java.util.Objects;
  * Replication factor -1 everywhere: the cluster's default.replication.factor decides unless told otherwise.
  */
 public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
-
-    public static final String DEFAULT_REFERENCE_STATS_TOPIC = "ect.eval.reference-stats";
-    public static final String DEFAULT_RESULTS_JSON_TOPIC = "ect.generate.results.json";
-    /** Written only by the evaluation driver: what the sampler reads there is evaluation traffic. */
-    public static final String DEFAULT_EVALUATION_REQUESTS_TOPIC = "ect.eval.requests";
 
     public static final long DAY_MS = 24L * 3600 * 1000;
     /** Largest record: the sampler's producer sends results up to 32 MiB, the evaluator's moments up to 64 MiB. */
@@ -38,40 +32,36 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
     }
 
     public static TopicLayout defaults() {
-        return defaults(TopicNames.defaults());
+        return defaults(Topics.defaults());
     }
 
-    public static TopicLayout defaults(TopicNames names) {
+    /** The definition of every role {@code names} holds, under the name it gives. */
+    public static TopicLayout defaults(Topics names) {
         Map<TopicRole, TopicSpec> t = new EnumMap<>(TopicRole.class);
-        t.put(TopicRole.CHECKPOINTS, spec(TopicRole.CHECKPOINTS, names.checkpoints(), 1, "delete", -1));
-        t.put(TopicRole.PROGRESS, spec(TopicRole.PROGRESS, names.trainProgress(), 1, "delete", 7 * DAY_MS));
-        t.put(TopicRole.REQUESTS, spec(TopicRole.REQUESTS, names.generateRequests(), 3, "delete", DAY_MS));
-        t.put(
-                TopicRole.EVALUATION_REQUESTS,
-                spec(TopicRole.EVALUATION_REQUESTS, DEFAULT_EVALUATION_REQUESTS_TOPIC, 3, "delete", DAY_MS));
-        t.put(
-                TopicRole.RESULTS,
-                spec(TopicRole.RESULTS, names.generateResults(), 3, "delete", DAY_MS)
-                        .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
-        t.put(TopicRole.ERRORS, spec(TopicRole.ERRORS, names.generateErrors(), 1, "delete", 7 * DAY_MS));
-        t.put(TopicRole.FID, spec(TopicRole.FID, names.evalFid(), 1, "delete", -1));
-        t.put(
-                TopicRole.REFERENCE_STATS,
+        names.roles().forEach(role -> t.put(role, definition(role, names.name(role))));
+        return new TopicLayout(t);
+    }
+
+    private static TopicSpec definition(TopicRole role, String name) {
+        return switch (role) {
+            case CHECKPOINTS, FID -> spec(role, name, 1, "delete", -1);
+            case PROGRESS, ERRORS -> spec(role, name, 1, "delete", 7 * DAY_MS);
+            case REQUESTS, EVALUATION_REQUESTS -> spec(role, name, 3, "delete", DAY_MS);
+            case RESULTS, RESULTS_JSON ->
+                spec(role, name, 3, "delete", DAY_MS)
+                        .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES));
+            case REFERENCE_STATS ->
                 new TopicSpec(
-                        TopicRole.REFERENCE_STATS,
-                        DEFAULT_REFERENCE_STATS_TOPIC,
+                        role,
+                        name,
                         1,
                         (short) -1,
                         Map.of(
                                 "cleanup.policy",
                                 "compact",
                                 "max.message.bytes",
-                                Integer.toString(REFERENCE_STATS_MAX_MESSAGE_BYTES))));
-        t.put(
-                TopicRole.RESULTS_JSON,
-                spec(TopicRole.RESULTS_JSON, DEFAULT_RESULTS_JSON_TOPIC, 3, "delete", DAY_MS)
-                        .withConfig("max.message.bytes", Integer.toString(RESULTS_MAX_MESSAGE_BYTES)));
-        return new TopicLayout(t);
+                                Integer.toString(REFERENCE_STATS_MAX_MESSAGE_BYTES)));
+        };
     }
 
     private static TopicSpec spec(TopicRole role, String name, int partitions, String cleanup, long retentionMs) {
@@ -103,6 +93,13 @@ public record TopicLayout(Map<TopicRole, TopicSpec> topics) {
         Map<TopicRole, TopicSpec> copy = new EnumMap<>(TopicRole.class);
         roles.forEach(r -> copy.put(r, get(r)));
         return new TopicLayout(copy);
+    }
+
+    /** The name of each role of this layout. */
+    public Topics names() {
+        Map<TopicRole, String> names = new EnumMap<>(TopicRole.class);
+        topics.forEach((role, spec) -> names.put(role, spec.name()));
+        return new Topics(names);
     }
 
     /** In role order. */

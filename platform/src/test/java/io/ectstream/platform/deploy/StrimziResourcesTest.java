@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ectstream.platform.cli.TopicsCommand;
+import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.TopicLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,7 +106,8 @@ class StrimziResourcesTest {
                         "ectstream-evaluation-driver",
                         "ectstream-evaluator",
                         "ectstream-reference-stats",
-                        "ectstream-generate"),
+                        "ectstream-generate",
+                        "ectstream-fid-history"),
                 users.keySet());
         assertEquals(
                 Set.of(
@@ -135,6 +137,24 @@ class StrimziResourcesTest {
                         .path("authentication")
                         .path("type")
                         .asText());
+    }
+
+    /** A service's ACLs name exactly the topics of the roles it declares, reads as Read and writes as Write. */
+    @Test
+    void everyUsersTopicAclsAreItsDeclaredRoles() throws IOException {
+        Map<String, JsonNode> users = byName(manifest("--users"), "KafkaUser");
+        TopicLayout layout = TopicLayout.defaults();
+        for (ServiceAccess service : ServiceAccess.platform()) {
+            if (service.admin()) {
+                continue;
+            }
+            Set<String> expected = new TreeSet<>();
+            service.reads().forEach(r -> expected.add("topic:" + layout.get(r).name() + ":Read"));
+            service.writes().forEach(r -> expected.add("topic:" + layout.get(r).name() + ":Write"));
+            Set<String> literalTopics = new TreeSet<>(grants(users.get(StrimziResources.userName(service.service()))));
+            literalTopics.removeIf(g -> !g.startsWith("topic:") || g.contains("*"));
+            assertEquals(expected, literalTopics, service.service());
+        }
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +15,7 @@ import org.junit.jupiter.api.Test;
 class KafkaTopicsTest {
 
     private static TopicLayout layout(String prefix) {
-        TopicNames d = TopicNames.defaults();
-        TopicLayout base = TopicLayout.defaults(new TopicNames(
-                prefix + d.checkpoints(),
-                prefix + d.trainProgress(),
-                prefix + d.generateRequests(),
-                prefix + d.generateResults(),
-                prefix + d.generateErrors(),
-                prefix + d.evalFid()));
+        TopicLayout base = TopicLayout.defaults(Topics.defaults().withPrefix(prefix));
         return base.with(base.get(TopicRole.REFERENCE_STATS).withName(prefix + "ref"))
                 .with(base.get(TopicRole.RESULTS_JSON).withName(prefix + "json"))
                 .with(base.get(TopicRole.REQUESTS)

@@ -15,13 +15,13 @@ import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.RecordFormatOptions;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.client.GenerationClient;
 import io.ectstream.sampler.client.NoAnswerException;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.records.GenerationRequests;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,7 +219,7 @@ public class GenerateCommand implements Callable<Integer> {
 
     /** The images from a sampler over Kafka. */
     private Samples askSampler(long requestSeed) throws Exception {
-        TopicNames topics = TopicNames.defaults();
+        Topics topics = Topics.defaults();
         KafkaClientSettings settings = kafka.settings();
         String runId = run != null
                 ? run

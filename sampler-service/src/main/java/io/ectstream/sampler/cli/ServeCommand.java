@@ -12,7 +12,9 @@ import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.KafkaTopics;
 import io.ectstream.platform.kafka.RecordFormatOptions;
-import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.ServiceAccess;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -22,7 +24,6 @@ import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.generate.ReplicatedModelLoader;
 import io.ectstream.sampler.http.HttpSecurity;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -161,25 +162,28 @@ public class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--requests-topic",
-            defaultValue = "ect.generate.requests",
+            defaultValue = Topics.DEFAULT_REQUESTS,
             description = "(default ${DEFAULT-VALUE})")
     String requestsTopic;
 
     @Option(
             names = "--results-topic",
-            defaultValue = "ect.generate.results",
+            defaultValue = Topics.DEFAULT_RESULTS,
             description = "(default ${DEFAULT-VALUE})")
     String resultsTopic;
 
-    @Option(names = "--errors-topic", defaultValue = "ect.generate.errors", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--errors-topic", defaultValue = Topics.DEFAULT_ERRORS, description = "(default ${DEFAULT-VALUE})")
     String errorsTopic;
 
-    @Option(names = "--checkpoints-topic", defaultValue = "ect.checkpoints", description = "(default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--checkpoints-topic",
+            defaultValue = Topics.DEFAULT_CHECKPOINTS,
+            description = "(default ${DEFAULT-VALUE})")
     String checkpointsTopic;
 
     @Option(
             names = "--evaluation-requests-topic",
-            defaultValue = TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC,
+            defaultValue = Topics.DEFAULT_EVALUATION_REQUESTS,
             description =
                     "The evaluation driver's requests, read in group GROUP-evaluation; every request read from it is evaluation"
                             + " traffic, every request of --requests-topic is user traffic whatever its purpose says (default ${DEFAULT-VALUE}).")
@@ -265,9 +269,13 @@ public class ServeCommand implements Callable<Integer> {
     boolean topicCheck;
 
     SamplerConfig config() {
-        TopicNames d = TopicNames.defaults();
-        TopicNames topics = new TopicNames(
-                checkpointsTopic, d.trainProgress(), requestsTopic, resultsTopic, errorsTopic, d.evalFid());
+        Topics topics = Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, checkpointsTopic)
+                .with(TopicRole.REQUESTS, requestsTopic)
+                .with(TopicRole.EVALUATION_REQUESTS, evaluationRequestsTopic)
+                .with(TopicRole.RESULTS, resultsTopic)
+                .with(TopicRole.ERRORS, errorsTopic)
+                .with(TopicRole.RESULTS_JSON, resultsJsonTopic);
         KafkaClientSettings settings = kafka.settings(env);
         HttpSecurity security = new HttpSecurity(token(), httpTlsCert, httpTlsKey);
         String host = httpHost != null
@@ -275,7 +283,11 @@ public class ServeCommand implements Callable<Integer> {
                 : security.tokenRequired() ? HttpEndpoint.TOKEN_HOST : HttpEndpoint.DEFAULT_HOST;
         SamplerConfig config = new SamplerConfig(
                 new SamplerKafka(
-                        settings, groupId, topics, evaluationRequestsTopic, resultsJsonTopic, records.recordFormat()),
+                        settings,
+                        groupId,
+                        SamplerKafka.topicsOf(topics, resultsJsonTopic != null),
+                        topics,
+                        records.recordFormat()),
                 store,
                 new Batching(
                         maxBatch,
@@ -329,43 +341,17 @@ public class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SamplerConfig config = config();
         if (topicCheck) {
-            SamplerKafka k = config.kafka();
-            TopicNames t = k.topics();
             try (KafkaTopics topics = new KafkaTopics(kafka.settings(env), Duration.ofSeconds(30))) {
-                List<String> needed = new java.util.ArrayList<>(List.of(
-                        t.checkpoints(),
-                        t.generateRequests(),
-                        k.evaluationRequestsTopic(),
-                        t.generateResults(),
-                        t.generateErrors()));
-                if (k.resultsJsonTopic() != null) {
-                    needed.add(k.resultsJsonTopic());
-                }
-                topics.require(SamplerConfig.COMPONENT, needed);
-                topics.warnOnSmallRecords(
+                topics.check(
                         SamplerConfig.COMPONENT,
-                        t.generateErrors(),
-                        io.ectstream.schemas.records.GenerationErrors.MAX_RECORD_BYTES,
-                        "an error record");
-                io.ectstream.platform.kafka.TopicLayout defined = io.ectstream.platform.kafka.TopicLayout.defaults(t)
-                        .only(List.of(
-                                io.ectstream.platform.kafka.TopicRole.CHECKPOINTS,
-                                        io.ectstream.platform.kafka.TopicRole.REQUESTS,
-                                io.ectstream.platform.kafka.TopicRole.RESULTS,
-                                        io.ectstream.platform.kafka.TopicRole.ERRORS));
-                topics.warnOnDrift(
-                        SamplerConfig.COMPONENT,
-                        k.resultsJsonTopic() == null
-                                ? defined
-                                : defined.with(io.ectstream.platform.kafka.TopicLayout.defaults()
-                                        .get(io.ectstream.platform.kafka.TopicRole.RESULTS_JSON)
-                                        .withName(k.resultsJsonTopic())));
+                        ServiceAccess.SAMPLER,
+                        config.kafka().topics());
             }
         }
         config.http().exposureWarning().ifPresent(LOG::warn);
         SamplerService service = SamplerService.start(config, loader());
         HttpEndpoint http = config.http();
-        System.out.println("sampler serving " + config.kafka().topics().generateRequests() + " on "
+        System.out.println("sampler serving " + config.kafka().topics().requests() + " on "
                 + config.kafka().bootstrapServers()
                 + (service.httpPort() > 0
                         ? ", HTTP on " + (http.security().tls() ? "https://" : "http://") + http.host() + ":"

@@ -2,13 +2,13 @@ package io.ectstream.sampler.client;
 
 import io.ectstream.platform.kafka.EndOffsetReader;
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +36,7 @@ public final class GenerationClient implements AutoCloseable {
     /** The longest {@link #newestRun} waits for the broker and reads the checkpoints topic. */
     private static final Duration NEWEST_RUN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final TopicNames topics;
+    private final Topics topics;
     private final String resultTopic;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -54,23 +54,23 @@ public final class GenerationClient implements AutoCloseable {
     }
 
     /** @param resultTopic the topic the requests name as reply topic (null: the sampler's default results topic) */
-    public GenerationClient(String bootstrapServers, TopicNames topics, String resultTopic) {
+    public GenerationClient(String bootstrapServers, Topics topics, String resultTopic) {
         this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, resultTopic);
     }
 
     /** @param clientProperties what both clients start from (bootstrap servers, security); see KafkaClientSettings */
-    public GenerationClient(Map<String, Object> clientProperties, TopicNames topics, String resultTopic) {
+    public GenerationClient(Map<String, Object> clientProperties, Topics topics, String resultTopic) {
         this(clientProperties, topics, resultTopic, RecordFormat.SINGLE_OBJECT);
     }
 
     /** @param records the deployment's wire format of requests, results and errors */
     public GenerationClient(
-            Map<String, Object> clientProperties, TopicNames topics, String resultTopic, RecordFormat records) {
+            Map<String, Object> clientProperties, Topics topics, String resultTopic, RecordFormat records) {
         this.requests = records.serde(GenerationRequest.class).serializer();
         this.results = records.serde(GenerationResult.class).deserializer();
         this.errors = records.serde(GenerationError.class).deserializer();
         this.topics = topics;
-        this.resultTopic = resultTopic == null ? topics.generateResults() : resultTopic;
+        this.resultTopic = resultTopic == null ? topics.results() : resultTopic;
         Map<String, Object> producerProps = new HashMap<>(clientProperties);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -81,7 +81,7 @@ public final class GenerationClient implements AutoCloseable {
         consumerProps.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         consumer = KafkaClients.consumer(consumerProps);
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : Set.of(this.resultTopic, topics.generateErrors())) {
+        for (String topic : Set.of(this.resultTopic, topics.errors())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(15))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -92,14 +92,12 @@ public final class GenerationClient implements AutoCloseable {
 
     /** Sends a request (its reply topic set to this client's result topic when that is not the default). */
     public void send(GenerationRequest request) {
-        if (!resultTopic.equals(topics.generateResults())) {
+        if (!resultTopic.equals(topics.results())) {
             request.setReplyTopic(resultTopic);
         }
         try {
             producer.send(new ProducerRecord<>(
-                            topics.generateRequests(),
-                            request.getRequestId(),
-                            requests.serialize(topics.generateRequests(), request)))
+                            topics.requests(), request.getRequestId(), requests.serialize(topics.requests(), request)))
                     .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -113,9 +111,7 @@ public final class GenerationClient implements AutoCloseable {
     /** Sends without waiting for the broker's acknowledgement (for load generation). */
     public void sendAsync(GenerationRequest request) {
         producer.send(new ProducerRecord<>(
-                topics.generateRequests(),
-                request.getRequestId(),
-                requests.serialize(topics.generateRequests(), request)));
+                topics.requests(), request.getRequestId(), requests.serialize(topics.requests(), request)));
     }
 
     /** Waits for the answer to a request sent earlier; {@link NoAnswerException} when none came in time. */
@@ -157,7 +153,7 @@ public final class GenerationClient implements AutoCloseable {
         List<String> touched = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             try {
-                if (record.topic().equals(topics.generateErrors())) {
+                if (record.topic().equals(topics.errors())) {
                     GenerationError error = errors.deserialize(record.topic(), record.value());
                     if (error.getRequestId() != null) {
                         failed.put(error.getRequestId(), error);

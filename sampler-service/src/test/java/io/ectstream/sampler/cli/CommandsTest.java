@@ -10,12 +10,12 @@ import io.ectstream.core.checkpoint.CheckpointModelLoader;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.SamplerConfig;
 import io.ectstream.sampler.SamplerService;
 import io.ectstream.sampler.ServingLimits;
 import io.ectstream.sampler.support.SamplerHarness;
 import io.ectstream.sampler.support.TinyCheckpoints;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +52,7 @@ class CommandsTest {
         assertEquals(8, config.batching().maxBatchImages());
         assertEquals(3, config.batching().maxWaitMs());
         assertEquals(40, config.admission().maxImagesPerRequest());
-        assertEquals("req", config.kafka().topics().generateRequests());
+        assertEquals("req", config.kafka().topics().requests());
         assertEquals(
                 "ect.eval.requests",
                 config.kafka().evaluationRequestsTopic(),
@@ -184,9 +184,8 @@ class CommandsTest {
     @Test
     void generateWritesThePngsItGetsBackOverKafka(KafkaCluster kafka) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
-        TopicNames topics = TopicNames.defaults();
-        kafka.createTopics(
-                1, topics.checkpoints(), topics.generateRequests(), topics.generateResults(), topics.generateErrors());
+        Topics topics = Topics.defaults();
+        kafka.createTopics(1, topics.checkpoints(), topics.requests(), topics.results(), topics.errors());
         try (SamplerHarness h = new SamplerHarness(kafka, "unused", store, 1)) {
             h.send(
                     topics.checkpoints(),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
-import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.platform.kafka.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ class GenerateTimeoutTest {
 
     @Test
     void noAnswerIsOneLineAndExitStatusFour(KafkaCluster kafka, @TempDir Path out) {
-        TopicNames topics = TopicNames.defaults();
-        kafka.createTopics(1, topics.generateRequests(), topics.generateResults(), topics.generateErrors());
+        Topics topics = Topics.defaults();
+        kafka.createTopics(1, topics.requests(), topics.results(), topics.errors());
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new GenerateCommand())
                 .setErr(new PrintWriter(err, true))

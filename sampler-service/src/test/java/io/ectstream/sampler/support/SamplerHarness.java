@@ -2,7 +2,8 @@ package io.ectstream.sampler.support;
 
 import io.ectstream.kafka.embedded.KafkaCluster;
 import io.ectstream.platform.kafka.KafkaClientSettings;
-import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.Admission;
 import io.ectstream.sampler.Batching;
 import io.ectstream.sampler.HttpEndpoint;
@@ -14,7 +15,6 @@ import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import io.ectstream.schemas.GenerationResult;
 import io.ectstream.schemas.serde.AvroCodec;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +33,7 @@ public final class SamplerHarness implements AutoCloseable {
     public static final AvroCodec<CheckpointEvent> CHECKPOINTS = new AvroCodec<>(CheckpointEvent.class);
 
     private final KafkaCluster kafka;
-    private final TopicNames topics;
+    private final Topics topics;
     private final String evaluationRequests;
     private final Path store;
     private final KafkaProducer<String, byte[]> producer;
@@ -41,17 +41,17 @@ public final class SamplerHarness implements AutoCloseable {
     public SamplerHarness(KafkaCluster kafka, String prefix, Path store, int partitions) {
         this.kafka = kafka;
         this.store = store;
-        TopicNames d = TopicNames.defaults();
-        this.topics = new TopicNames(
-                prefix + "." + d.checkpoints(),
-                prefix + "." + d.trainProgress(),
-                prefix + "." + d.generateRequests(),
-                prefix + "." + d.generateResults(),
-                prefix + "." + d.generateErrors(),
-                prefix + "." + d.evalFid());
-        this.evaluationRequests = prefix + "." + TopicLayout.DEFAULT_EVALUATION_REQUESTS_TOPIC;
-        kafka.createTopics(partitions, topics.generateRequests(), topics.generateResults(), evaluationRequests);
-        kafka.createTopics(1, topics.checkpoints(), topics.generateErrors());
+        Topics d = Topics.defaults();
+        this.topics = Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, prefix + "." + d.checkpoints())
+                .with(TopicRole.PROGRESS, prefix + "." + d.progress())
+                .with(TopicRole.REQUESTS, prefix + "." + d.requests())
+                .with(TopicRole.RESULTS, prefix + "." + d.results())
+                .with(TopicRole.ERRORS, prefix + "." + d.errors())
+                .with(TopicRole.FID, prefix + "." + d.fid());
+        this.evaluationRequests = prefix + "." + Topics.DEFAULT_EVALUATION_REQUESTS;
+        kafka.createTopics(partitions, topics.requests(), topics.results(), evaluationRequests);
+        kafka.createTopics(1, topics.checkpoints(), topics.errors());
         producer = new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -62,7 +62,7 @@ public final class SamplerHarness implements AutoCloseable {
                 new ByteArraySerializer());
     }
 
-    public TopicNames topics() {
+    public Topics topics() {
         return topics;
     }
 
@@ -80,7 +80,7 @@ public final class SamplerHarness implements AutoCloseable {
      * no deadline or queue bound ({@link ServingLimits#NONE}).
      */
     public static SamplerConfig config(
-            String bootstrapServers, TopicNames topics, Path store, String groupId, int maxBatch, long maxWaitMs) {
+            String bootstrapServers, Topics topics, Path store, String groupId, int maxBatch, long maxWaitMs) {
         return new SamplerConfig(
                 SamplerKafka.defaults(KafkaClientSettings.of(bootstrapServers))
                         .withGroupId(groupId)
@@ -107,13 +107,13 @@ public final class SamplerHarness implements AutoCloseable {
     }
 
     public RecordMetadata sendRequest(GenerationRequest request) {
-        return send(topics.generateRequests(), request.getRequestId(), REQUESTS.encode(request));
+        return send(topics.requests(), request.getRequestId(), REQUESTS.encode(request));
     }
 
     /** Sends a user request whose record carries this timestamp (where its deadline starts). */
     public RecordMetadata sendRequest(GenerationRequest request, long timestampMillis) {
         return send(new ProducerRecord<>(
-                topics.generateRequests(), null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
+                topics.requests(), null, timestampMillis, request.getRequestId(), REQUESTS.encode(request)));
     }
 
     /** Sends to the evaluation requests topic, as the evaluation driver does, with this record timestamp. */
@@ -136,7 +136,7 @@ public final class SamplerHarness implements AutoCloseable {
     }
 
     public TopicReader<GenerationResult> results() {
-        return results(topics.generateResults());
+        return results(topics.results());
     }
 
     public TopicReader<GenerationResult> results(String topic) {
@@ -144,7 +144,7 @@ public final class SamplerHarness implements AutoCloseable {
     }
 
     public TopicReader<GenerationError> errors() {
-        return new TopicReader<>(kafka.bootstrapServers(), topics.generateErrors(), ERRORS::decode);
+        return new TopicReader<>(kafka.bootstrapServers(), topics.errors(), ERRORS::decode);
     }
 
     @Override

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.sampler.SamplerConfig;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +23,13 @@ class ReplyTopicPolicyTest {
 
     @Test
     void platformAndInternalTopicsAreNeverAllowedWhateverThePrefix() {
-        TopicNames t = TopicNames.defaults();
+        Topics t = Topics.defaults();
         for (String topic : List.of(
                 t.checkpoints(),
-                t.trainProgress(),
-                t.generateRequests(),
-                t.generateErrors(),
-                t.evalFid(),
+                t.progress(),
+                t.requests(),
+                t.errors(),
+                t.fid(),
                 "ect.eval.reference-stats",
                 "ect.generate.results.json",
                 "ect.eval.requests",

@@ -4,8 +4,9 @@ import io.ectstream.core.checkpoint.CheckpointException;
 import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.RecordFormatOptions;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
-import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.publish.DuplicatePolicy;
 import io.ectstream.trainer.publish.KafkaTrainingEvents;
 import io.ectstream.trainer.publish.PublisherConfig;
@@ -101,14 +102,8 @@ public class RepublishCommand implements Callable<Integer> {
                 : runDir.toAbsolutePath().normalize().getParent();
         StoredCheckpoints.Scan scan = StoredCheckpoints.scan(root, runDir);
         scan.problems().forEach(problem -> spec.commandLine().getErr().println("unreadable checkpoint: " + problem));
-        TopicNames defaults = TopicNames.defaults();
-        TopicNames topics = new TopicNames(
-                checkpointsTopic,
-                defaults.trainProgress(),
-                defaults.generateRequests(),
-                defaults.generateResults(),
-                defaults.generateErrors(),
-                defaults.evalFid());
+        Topics defaults = Topics.defaults();
+        Topics topics = Topics.defaults().with(TopicRole.CHECKPOINTS, checkpointsTopic);
         Duration waitFor;
         try {
             waitFor = parseDuration(timeout);

@@ -8,10 +8,11 @@ import io.ectstream.core.data.ImageDataset;
 import io.ectstream.core.device.Devices;
 import io.ectstream.platform.kafka.KafkaOptions;
 import io.ectstream.platform.kafka.RecordFormatOptions;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.platform.ops.OpsOptions;
 import io.ectstream.platform.ops.ServiceLifecycle;
 import io.ectstream.platform.ops.ServiceMetrics;
-import io.ectstream.schemas.topics.TopicNames;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfig;
 import io.ectstream.trainer.loop.RunPlan;
@@ -83,14 +84,9 @@ abstract class TrainingCommandBase implements Callable<Integer> {
         if (events != TrainingEvents.NONE || !kafka.given()) {
             return null;
         }
-        TopicNames defaults = TopicNames.defaults();
-        TopicNames topics = new TopicNames(
-                checkpointsTopic,
-                progressTopic,
-                defaults.generateRequests(),
-                defaults.generateResults(),
-                defaults.generateErrors(),
-                defaults.evalFid());
+        Topics defaults = Topics.defaults();
+        Topics topics =
+                Topics.defaults().with(TopicRole.CHECKPOINTS, checkpointsTopic).with(TopicRole.PROGRESS, progressTopic);
         return new KafkaTrainingEvents(
                 PublisherConfig.of(kafka.settings()).withTopics(topics).withRecords(records.recordFormat()),
                 DuplicatePolicy.SKIP_ANNOUNCED,

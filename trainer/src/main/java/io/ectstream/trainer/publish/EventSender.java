@@ -127,7 +127,7 @@ final class EventSender implements Runnable {
             }
             if (!topicsReady) {
                 List<String> topics =
-                        List.of(config.topics().checkpoints(), config.topics().trainProgress());
+                        List.of(config.topics().checkpoints(), config.topics().progress());
                 KafkaTopics.createWithBrokerDefaults(admin, topics, TOPIC_SETUP_TIMEOUT);
                 topicsReady = true;
             }
@@ -172,7 +172,7 @@ final class EventSender implements Runnable {
                         config.bootstrapServers(),
                         e.getMessage(),
                         config.topics().checkpoints(),
-                        config.topics().trainProgress());
+                        config.topics().progress());
             } else if (!reason.equals(lastRetryReason)) {
                 log.warn(
                         "Kafka at {} not ready ({}{}); events wait and are retried",
@@ -219,7 +219,7 @@ final class EventSender implements Runnable {
                 record = new ProducerRecord<>(
                         topic, event.runId(), checkpointSerializer.serialize(topic, checkpoint.event()));
             } else {
-                String topic = config.topics().trainProgress();
+                String topic = config.topics().progress();
                 record = new ProducerRecord<>(
                         topic,
                         event.runId(),

@@ -93,7 +93,7 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         log.info(
                 "Publishing checkpoints to {} and progress to {} at {} (queue bound {})",
                 config.topics().checkpoints(),
-                config.topics().trainProgress(),
+                config.topics().progress(),
                 config.bootstrapServers(),
                 config.queueBound());
     }

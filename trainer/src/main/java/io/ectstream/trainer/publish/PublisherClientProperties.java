@@ -28,7 +28,7 @@ final class PublisherClientProperties {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.putAll(config.clientProperties());
+        props.putAll(config.client().clientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -39,7 +39,7 @@ final class PublisherClientProperties {
     /** A consumer that reads a topic from the start by assignment (no group, no commits). */
     static Map<String, Object> reader(PublisherConfig config) {
         Map<String, Object> props = common(config);
-        props.putAll(config.clientProperties());
+        props.putAll(config.client().clientProperties());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -51,7 +51,7 @@ final class PublisherClientProperties {
 
     static Map<String, Object> admin(PublisherConfig config) {
         Map<String, Object> props = common(config);
-        props.putAll(config.clientProperties());
+        props.putAll(config.client().clientProperties());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
         return onlyKnown(props, AdminClientConfig.configNames());

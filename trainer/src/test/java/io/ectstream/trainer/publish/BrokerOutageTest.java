@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ class BrokerOutageTest {
 
     @Test
     void checkpointEventsSurviveABrokerRestartInOrderWhileTrainingNeverWaits() throws Exception {
-        TopicNames topics = TestEvents.uniqueTopics();
+        Topics topics = TestEvents.uniqueTopics();
         List<Long> steps =
                 LongStream.rangeClosed(1, 12).map(i -> i * 100).boxed().toList();
         List<CheckpointEvent> sent = new ArrayList<>();
@@ -40,7 +40,11 @@ class BrokerOutageTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             // a bound of 40: the progress flood during the outage must give way to the checkpoint events
             PublisherConfig config = new PublisherConfig(
-                    broker.bootstrapServers(), topics, 40, Duration.ofMillis(500), Duration.ofSeconds(30), Map.of());
+                    KafkaClientSettings.of(broker.bootstrapServers()),
+                    topics,
+                    40,
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(30));
             try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
                 for (int i = 0; i < 4; i++) {
                     events.checkpointWritten(sent.get(i));
@@ -83,7 +87,7 @@ class BrokerOutageTest {
                 assertEquals(TestEvents.sha256(file), received.get(i).getSha256());
             }
             List<TrainingProgress> progress =
-                    TestEvents.progressRecords(broker.bootstrapServers(), topics.trainProgress(), 1, WAIT);
+                    TestEvents.progressRecords(broker.bootstrapServers(), topics.progress(), 1, WAIT);
             List<Long> progressSteps =
                     progress.stream().map(TrainingProgress::getStep).toList();
             List<Long> sortedSteps = new ArrayList<>(progressSteps);

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
-import io.ectstream.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,13 +24,13 @@ class KafkaTrainingEventsTest {
     @TempDir
     Path store;
 
-    private static PublisherConfig config(KafkaCluster kafka, TopicNames topics) {
+    private static PublisherConfig config(KafkaCluster kafka, Topics topics) {
         return PublisherConfig.of(kafka.bootstrapServers()).withTopics(topics).withCloseTimeout(Duration.ofSeconds(20));
     }
 
     @Test
     void eventsArriveInOrderAndEachHashMatchesItsFile(KafkaCluster kafka) throws Exception {
-        TopicNames topics = TestEvents.uniqueTopics();
+        Topics topics = TestEvents.uniqueTopics();
         List<Path> files = new ArrayList<>();
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config(kafka, topics))) {
             for (int i = 1; i <= 6; i++) {
@@ -54,7 +54,7 @@ class KafkaTrainingEventsTest {
             assertEquals(store.resolve(event.getCheckpointUri()), file);
         }
         List<TrainingProgress> progress =
-                TestEvents.progressRecords(kafka.bootstrapServers(), topics.trainProgress(), 6, WAIT);
+                TestEvents.progressRecords(kafka.bootstrapServers(), topics.progress(), 6, WAIT);
         assertEquals(
                 List.of(250L, 750L, 1250L, 1750L, 2250L, 2750L),
                 progress.stream().map(TrainingProgress::getStep).toList());
@@ -62,7 +62,7 @@ class KafkaTrainingEventsTest {
 
     @Test
     void aResumedRunDoesNotAnnounceTheSameCheckpointTwice(KafkaCluster kafka) throws Exception {
-        TopicNames topics = TestEvents.uniqueTopics();
+        Topics topics = TestEvents.uniqueTopics();
         Path f1 = TestEvents.writeCheckpointFile(store, "run-b", 1000, 5_000);
         Path f2 = TestEvents.writeCheckpointFile(store, "run-b", 2000, 5_000);
         Path other = TestEvents.writeCheckpointFile(store, "run-c", 2000, 5_000);
@@ -102,12 +102,11 @@ class KafkaTrainingEventsTest {
             closedPort = socket.getLocalPort();
         }
         PublisherConfig config = new PublisherConfig(
-                "127.0.0.1:" + closedPort,
+                KafkaClientSettings.of("127.0.0.1:" + closedPort),
                 TestEvents.uniqueTopics(),
                 50,
                 Duration.ofMillis(300),
-                Duration.ofMillis(500),
-                Map.of());
+                Duration.ofMillis(500));
         Path file = TestEvents.writeCheckpointFile(store, "run-d", 1, 1_000);
         CheckpointEvent checkpoint = TestEvents.checkpoint(store, "run-d", 1, file);
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
@@ -159,7 +158,7 @@ class KafkaTrainingEventsTest {
 
     @Test
     void anEventTheBrokerCanNeverTakeIsDroppedAndTheRestFlows(KafkaCluster kafka) throws Exception {
-        TopicNames topics = TestEvents.uniqueTopics();
+        Topics topics = TestEvents.uniqueTopics();
         Path f1 = TestEvents.writeCheckpointFile(store, "run-f", 1, 1_000);
         Path f3 = TestEvents.writeCheckpointFile(store, "run-f", 3, 1_000);
         CheckpointEvent tooLarge = TestEvents.checkpoint(store, "run-f", 2, f1);

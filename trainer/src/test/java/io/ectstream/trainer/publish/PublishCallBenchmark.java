@@ -1,12 +1,12 @@
 package io.ectstream.trainer.publish;
 
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.schemas.CheckpointEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * How long the training thread's publish calls take (BENCHMARKS.md, "Training event publisher"): with the broker up,
@@ -25,12 +25,11 @@ public final class PublishCallBenchmark {
                 TestEvents.checkpoint(store, "bench", 1, TestEvents.writeCheckpointFile(store, "bench", 1, 1_000));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             PublisherConfig config = new PublisherConfig(
-                    broker.bootstrapServers(),
+                    KafkaClientSettings.of(broker.bootstrapServers()),
                     TestEvents.uniqueTopics(),
                     10_000,
                     Duration.ofSeconds(5),
-                    Duration.ofSeconds(5),
-                    Map.of());
+                    Duration.ofSeconds(5));
             try (KafkaTrainingEvents events = new KafkaTrainingEvents(config)) {
                 report("broker up", time(events, checkpoint, calls));
                 TestEvents.awaitDelivered(events, 1, Duration.ofSeconds(30));
@@ -43,12 +42,11 @@ public final class PublishCallBenchmark {
             closedPort = socket.getLocalPort();
         }
         PublisherConfig unreachable = new PublisherConfig(
-                "127.0.0.1:" + closedPort,
+                KafkaClientSettings.of("127.0.0.1:" + closedPort),
                 TestEvents.uniqueTopics(),
                 10_000,
                 Duration.ofMillis(300),
-                Duration.ofMillis(500),
-                Map.of());
+                Duration.ofMillis(500));
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(unreachable)) {
             report("nothing on the port", time(events, checkpoint, calls));
         }

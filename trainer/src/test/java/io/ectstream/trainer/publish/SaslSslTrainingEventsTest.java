@@ -10,7 +10,8 @@ import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.ectstream.kafka.embedded.SaslSslSetup;
 import io.ectstream.platform.kafka.KafkaClientSettings;
-import io.ectstream.schemas.topics.TopicNames;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -82,22 +83,18 @@ class SaslSslTrainingEventsTest {
         }
     }
 
-    private static TopicNames topics(String prefix) {
-        TopicNames d = TopicNames.defaults();
-        return new TopicNames(
-                prefix + ".checkpoints",
-                prefix + ".progress",
-                d.generateRequests(),
-                d.generateResults(),
-                d.generateErrors(),
-                d.evalFid());
+    private static Topics topics(String prefix) {
+        Topics d = Topics.defaults();
+        return Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, prefix + ".checkpoints")
+                .with(TopicRole.PROGRESS, prefix + ".progress");
     }
 
-    private static void createTopics(TopicNames t) throws Exception {
+    private static void createTopics(Topics t) throws Exception {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(
-                            new NewTopic(t.checkpoints(), 1, (short) 1), new NewTopic(t.trainProgress(), 1, (short) 1)))
+                            new NewTopic(t.checkpoints(), 1, (short) 1), new NewTopic(t.progress(), 1, (short) 1)))
                     .all()
                     .get();
         }
@@ -105,7 +102,7 @@ class SaslSslTrainingEventsTest {
 
     @Test
     void aUserWithTheAclsAnnouncesCheckpointsOverSaslSslWithScram() throws Exception {
-        TopicNames t = topics("granted");
+        Topics t = topics("granted");
         createTopics(t);
         grant("alice", "granted.");
         try (KafkaTrainingEvents events = new KafkaTrainingEvents(
@@ -125,7 +122,7 @@ class SaslSslTrainingEventsTest {
 
     @Test
     void aUserWithoutAclsGetsAnAuthorizationErrorAndThePublisherStaysUp() throws Exception {
-        TopicNames t = topics("denied");
+        Topics t = topics("denied");
         createTopics(t);
         KafkaClientSettings bob = settingsFor("bob", SaslSslSetup.MECHANISM);
 

@@ -2,12 +2,13 @@ package io.ectstream.trainer.publish;
 
 import io.ectstream.core.checkpoint.CheckpointStore;
 import io.ectstream.core.checkpoint.Sha256;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.NetworkConfig;
 import io.ectstream.schemas.Phase;
 import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroSerdes;
-import io.ectstream.schemas.topics.TopicNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,16 +35,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TestEvents {
     private TestEvents() {}
 
-    static TopicNames uniqueTopics() {
+    static Topics uniqueTopics() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        TopicNames d = TopicNames.defaults();
-        return new TopicNames(
-                d.checkpoints() + "." + suffix,
-                d.trainProgress() + "." + suffix,
-                d.generateRequests(),
-                d.generateResults(),
-                d.generateErrors(),
-                d.evalFid());
+        Topics d = Topics.defaults();
+        return Topics.defaults()
+                .with(TopicRole.CHECKPOINTS, d.checkpoints() + "." + suffix)
+                .with(TopicRole.PROGRESS, d.progress() + "." + suffix);
     }
 
     static NetworkConfig network() {

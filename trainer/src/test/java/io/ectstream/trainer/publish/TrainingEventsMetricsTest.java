@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.platform.ops.ServiceMetrics;
-import io.ectstream.schemas.topics.TopicNames;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class TrainingEventsMetricsTest {
 
     @Test
     void producerSeriesAreExported(KafkaCluster kafka) throws Exception {
-        TopicNames topics = TestEvents.uniqueTopics();
+        Topics topics = TestEvents.uniqueTopics();
         try (ServiceMetrics metrics = new ServiceMetrics();
                 KafkaTrainingEvents events = new KafkaTrainingEvents(
                         PublisherConfig.of(kafka.bootstrapServers()).withTopics(topics),
