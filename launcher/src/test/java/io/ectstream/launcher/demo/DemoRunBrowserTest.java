@@ -78,15 +78,16 @@ class DemoRunBrowserTest {
                     "--eval-samples",
                     "16"));
         }
-        String servedRun = CheckpointReader.readMetadata(REPO.resolve("models/fashion-ect.ckpt"))
-                .runId();
+        var served = CheckpointReader.readMetadata(REPO.resolve("models/fashion-ect.ckpt"));
+        String servedRun = served.runId();
+        long servedStep = served.step();
         String table = runWithBrowser(runDir, args.toArray(String[]::new), browser -> {
             // the served model's 1- and 2-step samples, captioned, at the top of the page
             browser.await("document.querySelectorAll('#served-samples .grid-box').length === 2", 600_000);
             String captions = (String) browser.evaluate("document.getElementById('served-samples').textContent");
             assertTrue(
-                    captions.contains(servedRun + " step 12051 · ECT 1-step, 1 NFE")
-                            && captions.contains(servedRun + " step 12051 · ECT 2-step, 2 NFE"),
+                    captions.contains(servedRun + " step " + servedStep + " · ECT 1-step, 1 NFE")
+                            && captions.contains(servedRun + " step " + servedStep + " · ECT 2-step, 2 NFE"),
                     captions);
             // its FID rows beside the teacher's Heun (and the teacher's own 1 and 2 steps)
             browser.await("document.querySelectorAll('#served-fid tr.served').length === 2", 600_000);
@@ -117,8 +118,8 @@ class DemoRunBrowserTest {
                 "fid.md scores the tuning run:\n" + table);
         assertTrue(
                 table.lines()
-                        .anyMatch(line -> line.matches("\\| " + java.util.regex.Pattern.quote(servedRun)
-                                + " \\| 12051 \\| [0-9.]+ \\| ECT \\|( \\d+\\.\\d\\d \\|){2} - \\|  \\|")),
+                        .anyMatch(line -> line.matches("\\| " + java.util.regex.Pattern.quote(servedRun) + " \\| "
+                                + servedStep + " \\| [0-9.]+ \\| ECT \\|( \\d+\\.\\d\\d \\|){2} - \\|  \\|")),
                 "fid.md scores the served model (run " + servedRun + ") with 1 and 2 steps:\n" + table);
         // the shipped teacher's row carries the run id recorded in its checkpoint
         String teacherRun = CheckpointReader.readMetadata(REPO.resolve("models/fashion-teacher.ckpt"))
