@@ -3,10 +3,10 @@ package io.ectstream.fidtools.fid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.evaluator.fid.Fixtures;
 import io.ectstream.evaluator.fid.FrechetDistance;
 import io.ectstream.evaluator.fid.GaussianStatistics;
 import io.ectstream.evaluator.fid.Moments;
+import io.ectstream.fidtools.Fixtures;
 import io.ectstream.fidtools.io.NpyArray;
 import io.ectstream.fidtools.io.NpyReader;
 import java.nio.file.Path;

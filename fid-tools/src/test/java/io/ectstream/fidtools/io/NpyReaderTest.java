@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ectstream.evaluator.fid.Fixtures;
+import io.ectstream.fidtools.Fixtures;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
