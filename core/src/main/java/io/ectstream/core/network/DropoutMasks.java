@@ -14,7 +14,24 @@ import java.util.Map;
  * sampling). The masks live in the NDManager of the activations they were drawn for.
  */
 public final class DropoutMasks {
+    /** Draws a block's keep mask (boolean, x's shape) the first time the block asks. */
+    @FunctionalInterface
+    public interface Draw {
+        NDArray keep(NDArray x, double p);
+    }
+
     private final Map<Object, NDArray> masks = new IdentityHashMap<>();
+    private final Draw draw;
+
+    /** Masks from the device's (seeded) generator: keep where uniform(0, 1) >= p. */
+    public DropoutMasks() {
+        this(DropoutMasks::uniformKeep);
+    }
+
+    /** Masks from {@code draw} (tests: masks that another program can draw too); the first pass's order asks. */
+    public DropoutMasks(Draw draw) {
+        this.draw = draw;
+    }
 
     /** x times the mask remembered for {@code owner}, drawing it first if there is none yet. */
     public NDArray apply(Object owner, NDArray x, double p) {
@@ -23,9 +40,8 @@ public final class DropoutMasks {
         }
         NDArray mask = masks.get(owner);
         if (mask == null) {
-            NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice());
             // a boolean mask (1 byte a value) outlives the block's scope: the step's second pass replays it
-            mask = Scoped.release(uniform.gte((float) p));
+            mask = Scoped.release(draw.keep(x, p));
             masks.put(owner, mask);
         } else if (!mask.getShape().equals(x.getShape())) {
             throw new IllegalStateException("dropout mask recorded for shape " + mask.getShape()
@@ -33,6 +49,11 @@ public final class DropoutMasks {
         }
         NDArray kept = mask;
         return Scoped.keep(() -> ScaledBy.times(x.mul(kept), 1 / (1 - p)));
+    }
+
+    private static NDArray uniformKeep(NDArray x, double p) {
+        NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice());
+        return uniform.gte((float) p);
     }
 
     /** Number of masks recorded so far (one per block with dropout). */

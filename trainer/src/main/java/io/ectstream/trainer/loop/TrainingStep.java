@@ -51,17 +51,8 @@ public final class TrainingStep implements StepRunner {
             DenoiserPass pass = model.pass(new ParameterStore(stepManager, false), new DropoutMasks());
             if (stretch.phase() == Phase.ECT) {
                 EctLoss ect = new EctLoss(phase.schedule(), phase.c());
-                EctLoss.Draw draw = ect.draw(stepManager, x, phase.schedule().stage(iteration));
-                NDArray target;
-                // No graph for the target pass whatever this thread's grad mode; its activations die with it.
-                try (GradMode off = GradMode.disabled()) {
-                    target = Scoped.keep(() -> ect.target(draw, pass));
-                }
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    loss = Scoped.keep(() -> ect.perSample(draw, target, pass).mean());
-                    collector.backward(loss);
-                }
-                target.close();
+                loss = ectBackward(
+                        ect, ect.draw(stepManager, x, phase.schedule().stage(iteration)), pass);
             } else {
                 EdmLoss edm = new EdmLoss(phase.pMean(), phase.pStd(), sigmaData);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -84,6 +75,25 @@ public final class TrainingStep implements StepRunner {
             replaced.attach(model.manager());
         }
         return new Outcome(loss, replaced);
+    }
+
+    /**
+     * ECT's batch loss for one draw and its backward (the parameters' gradients accumulate): the target pass first,
+     * outside gradient recording, then the student pass, which replays the target pass's dropout masks.
+     */
+    static NDArray ectBackward(EctLoss ect, EctLoss.Draw draw, DenoiserPass pass) {
+        NDArray target;
+        // No graph for the target pass whatever this thread's grad mode; its activations die with it.
+        try (GradMode off = GradMode.disabled()) {
+            target = Scoped.keep(() -> ect.target(draw, pass));
+        }
+        NDArray loss;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            loss = Scoped.keep(() -> ect.perSample(draw, target, pass).mean());
+            collector.backward(loss);
+        }
+        target.close();
+        return loss;
     }
 
     /** Nothing to release: everything a step allocates dies with its sub-manager. */
