@@ -3,7 +3,10 @@ package io.ectstream.evaluator.mirror;
 import io.ectstream.evaluator.stream.StreamsSettings;
 import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaTopics;
+import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.serde.RecordFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,6 +32,7 @@ import org.slf4j.LoggerFactory;
 /** The running JSON mirror: a stateless, exactly-once Kafka Streams application over the mirrored topics. */
 public final class JsonMirror implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "ect-json-mirror";
+    private static final String COMPONENT = "json-mirror";
     private static final Logger log = LoggerFactory.getLogger(JsonMirror.class);
 
     private final KafkaStreams streams;
@@ -52,10 +58,7 @@ public final class JsonMirror implements AutoCloseable {
             RecordFormat records) {
         TopicLayout targets = MirroredTopic.targets(topics);
         try (KafkaTopics admin = new KafkaTopics(settings, Duration.ofSeconds(30))) {
-            admin.require(
-                    "json-mirror",
-                    Stream.concat(topics.stream().map(t -> t.source().name()), Stream.of(errorsTopic))
-                            .toList());
+            admin.check(COMPONENT, ServiceAccess.JSON_MIRROR, used(topics, errorsTopic));
             admin.create(targets);
         }
         Path stateDir;
@@ -80,6 +83,14 @@ public final class JsonMirror implements AutoCloseable {
                         .map(t -> t.source().name() + " -> " + t.target().name())
                         .toList());
         return new JsonMirror(streams, stateDir);
+    }
+
+    /** The topics it reads and writes this run, as its declaration names them: the sources and the errors topic. */
+    public static Topics used(List<MirroredTopic> topics, String errorsTopic) {
+        Map<TopicRole, String> names = new EnumMap<>(TopicRole.class);
+        topics.forEach(t -> names.put(t.source().role(), t.source().name()));
+        names.put(TopicRole.ERRORS, errorsTopic);
+        return new Topics(names);
     }
 
     /** The mirror's Kafka Streams properties (exactly-once, room for the largest result as JSON). */

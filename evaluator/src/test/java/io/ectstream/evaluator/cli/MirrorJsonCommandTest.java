@@ -1,9 +1,14 @@
 package io.ectstream.evaluator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ectstream.evaluator.mirror.JsonMirror;
 import io.ectstream.evaluator.mirror.MirroredTopic;
+import io.ectstream.platform.kafka.ServiceAccess;
+import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -58,5 +63,24 @@ class MirrorJsonCommandTest {
         assertEquals(
                 "--only names no role with Avro records to mirror",
                 err.toString().lines().findFirst().orElse(""));
+    }
+
+    /** Its start check is its declaration's: whatever --only selects, the sources and the errors topic it writes. */
+    @Test
+    void whatItReadsAndWritesIsWhatItDeclares() {
+        for (String only : List.of("", "fid", "checkpoints,progress,requests,evaluation-requests,errors,fid")) {
+            MirrorJsonCommand command = new MirrorJsonCommand();
+            new CommandLine(command).parseArgs(only.isEmpty() ? new String[0] : new String[] {"--only", only});
+            List<MirroredTopic> mirrored = MirroredTopic.of(command.topics.layout());
+            Topics used = JsonMirror.used(mirrored, "ect.generate.errors");
+            ServiceAccess.JSON_MIRROR.requireDeclared(used);
+            mirrored.forEach(t -> assertTrue(
+                    ServiceAccess.JSON_MIRROR.jsonCopies().contains(t.source().role()), t.toString()));
+        }
+        assertEquals(
+                MirroredTopic.of(TopicLayout.defaults()).stream()
+                        .map(t -> t.source().role())
+                        .toList(),
+                ServiceAccess.JSON_MIRROR.jsonCopies());
     }
 }

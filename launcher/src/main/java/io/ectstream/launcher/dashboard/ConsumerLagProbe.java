@@ -1,6 +1,7 @@
 package io.ectstream.launcher.dashboard;
 
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.ServiceAccess;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,8 @@ final class ConsumerLagProbe implements AutoCloseable {
     Map<String, Map<String, Long>> measure() throws Exception {
         Map<String, Map<String, Long>> lag = new TreeMap<>();
         for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(5, TimeUnit.SECONDS)) {
-            if (group.groupId().startsWith("ectstream-dashboard-")) {
+            if (group.groupId()
+                    .startsWith(ServiceAccess.DASHBOARD.groupPrefixes().get(0))) {
                 continue;
             }
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())

@@ -1,6 +1,7 @@
 package io.ectstream.launcher.dashboard;
 
 import io.ectstream.platform.kafka.PollLoop;
+import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.FidReport;
@@ -10,7 +11,6 @@ import io.ectstream.schemas.TrainingProgress;
 import io.ectstream.schemas.serde.AvroCodec;
 import io.ectstream.schemas.serde.RecordDecodingException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,7 +38,9 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
 
     DashboardFeed(Map<String, Object> clientProperties, Topics topics, DashboardState state) {
         Map<String, Object> config = new HashMap<>(clientProperties);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "ectstream-dashboard-" + UUID.randomUUID());
+        config.put(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                ServiceAccess.DASHBOARD.groupPrefixes().get(0) + UUID.randomUUID());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
@@ -47,8 +49,7 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
         this.loop = PollLoop.over(
                         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()), this)
                 .name("dashboard-feed")
-                .subscribe(List.of(
-                        topics.progress(), topics.checkpoints(), topics.fid(), topics.results(), topics.errors()))
+                .subscribe(ServiceAccess.DASHBOARD.topics(topics).names().values())
                 .build();
     }
 

@@ -8,6 +8,7 @@ import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.TopicSpec;
+import io.ectstream.platform.kafka.Topics;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,6 +91,11 @@ public final class StrimziResources {
                                 ? acl("topic", layout.get(r).name(), "literal", "Read", "Write", "Describe")
                                 : acl("topic", layout.get(r).name(), "literal", "Write", "Describe"));
             }
+            for (TopicRole r : a.jsonCopies()) {
+                // derived: created by the service itself when missing, with its source's partitions and configs
+                acls.add(acl(
+                        "topic", Topics.jsonCopyOf(layout.get(r).name()), "literal", "Create", "Write", "Describe"));
+            }
             for (String prefix : a.writePrefixes()) {
                 acls.add(acl("topic", prefix, "prefix", "Write", "Describe"));
             }
@@ -102,6 +108,9 @@ public final class StrimziResources {
                 } else {
                     acls.add(acl("group", group, "literal", "Read", "Describe"));
                 }
+            }
+            for (String prefix : a.groupPrefixes()) {
+                acls.add(acl("group", prefix, "prefix", "Read", "Describe"));
             }
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("authentication", Map.of("type", authentication));

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *     loop's thread.</li>
  * </ul>
  * The loop owns the consumer it is given: only the loop's thread uses it (the handler is called on that thread).
+ * A handler that holds records back (back-pressure) pauses partitions in {@link Handler#beforePoll}; one that must
+ * commit before its partitions change hands does it in {@link Handler#revoked}, which Kafka runs inside the poll.
  */
 public final class PollLoop<K, V> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
@@ -81,8 +84,27 @@ public final class PollLoop<K, V> implements AutoCloseable {
         /** Partitions given to this consumer (in a group: inside the rebalance, before their records are polled). */
         default void assigned(Collection<TopicPartition> partitions, Consumer<K, V> consumer) {}
 
-        /** Partitions taken away in a rebalance. */
-        default void revoked(Collection<TopicPartition> partitions) {}
+        /**
+         * Partitions taken away in a rebalance, called inside the poll: they change hands when it returns, so a
+         * commit made here (with {@code consumer}) is what their next owner reads from.
+         */
+        default void revoked(Collection<TopicPartition> partitions, Consumer<K, V> consumer) {}
+
+        /**
+         * Partitions the group gave to another member already (this one missed its session): nothing can be
+         * committed for them any more. By default handled as {@link #revoked}.
+         */
+        default void lost(Collection<TopicPartition> partitions, Consumer<K, V> consumer) {
+            revoked(partitions, consumer);
+        }
+
+        /**
+         * Runs before every poll: may pause or resume partitions and use the consumer (commits, positions); answers
+         * how long this poll waits for records (by default the loop's {@code pollTimeout}).
+         */
+        default Duration beforePoll(Consumer<K, V> consumer, Duration pollTimeout) throws Exception {
+            return pollTimeout;
+        }
 
         /** Something failed that the loop retries after {@code delay}. */
         default void retrying(RuntimeException cause, Duration delay) {}
@@ -124,7 +146,8 @@ public final class PollLoop<K, V> implements AutoCloseable {
         }
     }
 
-    private final Consumer<K, V> consumer;
+    private volatile Consumer<K, V> consumer;
+    private final Supplier<Consumer<K, V>> renewal;
     private final Handler<K, V> handler;
     private final String name;
     private final List<String> subscribed;
@@ -146,6 +169,7 @@ public final class PollLoop<K, V> implements AutoCloseable {
 
     private PollLoop(Builder<K, V> b) {
         this.consumer = b.consumer;
+        this.renewal = b.renewal;
         this.handler = b.handler;
         this.name = b.name;
         this.subscribed = b.subscribed;
@@ -175,6 +199,7 @@ public final class PollLoop<K, V> implements AutoCloseable {
         private BiFunction<TopicPartition, Long, OffsetAndMetadata> committedAs =
                 (tp, offset) -> new OffsetAndMetadata(offset);
         private Duration pollTimeout = Duration.ofMillis(200);
+        private Supplier<Consumer<K, V>> renewal;
 
         private Builder(Consumer<K, V> consumer, Handler<K, V> handler) {
             this.consumer = Objects.requireNonNull(consumer);
@@ -222,6 +247,15 @@ public final class PollLoop<K, V> implements AutoCloseable {
         /** How long one poll waits for records (the handler is called at least this often). */
         public Builder<K, V> pollTimeout(Duration pollTimeout) {
             this.pollTimeout = Objects.requireNonNull(pollTimeout);
+            return this;
+        }
+
+        /**
+         * After an authorization failure, closes the consumer and attaches a new one from {@code renewal} before
+         * the retry: a consumer that its group was refused to stays stuck in its coordinator state after the grant.
+         */
+        public Builder<K, V> renewAfterRefusal(Supplier<Consumer<K, V>> renewal) {
+            this.renewal = Objects.requireNonNull(renewal);
             return this;
         }
 
@@ -334,6 +368,10 @@ public final class PollLoop<K, V> implements AutoCloseable {
                     if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                         break;
                     }
+                    if (e instanceof AuthorizationException && renewal != null) {
+                        renewConsumer();
+                        attached = false;
+                    }
                 }
             }
             state = State.STOPPED;
@@ -360,6 +398,19 @@ public final class PollLoop<K, V> implements AutoCloseable {
         }
     }
 
+    private void renewConsumer() {
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("{}: closing the refused consumer: {}", name, e.toString());
+        }
+        catchUpEnd.clear();
+        consumer = renewal.get();
+        if (closing.getCount() == 0) {
+            consumer.wakeup(); // closed while the new one was made: its first call ends the loop
+        }
+    }
+
     private void fail(Throwable e) {
         if (e instanceof HandlerFailure) {
             e = e.getCause();
@@ -382,14 +433,21 @@ public final class PollLoop<K, V> implements AutoCloseable {
             consumer.subscribe(subscribed, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    catchUpEnd.putAll(consumer.endOffsets(partitions));
+                    // the handler first: should the end offsets fail (retried), it still knows what it was given
                     handler.assigned(partitions, consumer);
+                    catchUpEnd.putAll(consumer.endOffsets(partitions));
                 }
 
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     partitions.forEach(catchUpEnd::remove);
-                    handler.revoked(partitions);
+                    handler.revoked(partitions, consumer);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    partitions.forEach(catchUpEnd::remove);
+                    handler.lost(partitions, consumer);
                 }
             });
             return true;
@@ -413,7 +471,15 @@ public final class PollLoop<K, V> implements AutoCloseable {
     }
 
     private void pollOnce() throws Exception {
-        ConsumerRecords<K, V> records = consumer.poll(pollTimeout);
+        Duration wait;
+        try {
+            wait = handler.beforePoll(consumer, pollTimeout);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new HandlerFailure(e);
+        }
+        ConsumerRecords<K, V> records = consumer.poll(wait);
         state = State.RUNNING;
         Batch<K, V> batch = new Batch<>(records, caughtUp(), consumer);
         try {
@@ -463,6 +529,25 @@ public final class PollLoop<K, V> implements AutoCloseable {
     /** Stops the loop: wakes the consumer up, waits up to 10 s for the loop's thread to close it. */
     @Override
     public void close() {
+        Thread t = stop();
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Asks the loop to stop, as {@link #close()} does, without waiting for it: {@link #done()} completes once it
+     * closed its consumer. For a caller that must not block (an event loop).
+     */
+    public void stopAsync() {
+        stop();
+    }
+
+    private Thread stop() {
         closing.countDown();
         Thread t;
         synchronized (this) {
@@ -473,19 +558,13 @@ public final class PollLoop<K, V> implements AutoCloseable {
                     consumer.close(Duration.ofSeconds(5));
                     done.complete(state);
                 }
-                return;
+                return null;
             }
         }
         if (t.isAlive()) {
             consumer.wakeup(); // a second close finds the consumer closed and the thread gone
         }
-        if (t != Thread.currentThread()) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return t;
     }
 
     /** The handler's exception, kept apart from the consumer's own (which may be retried). */

@@ -24,6 +24,9 @@ import java.util.Set;
  *                       transactional ids prefixed with its application id
  * @param writePrefixes  topic-name prefixes it writes (reply topics named by the requester)
  * @param admin          creates the topics and sets their configs ({@code ectstream topics create})
+ * @param jsonCopies     roles among reads whose JSON copy ({@link Topics#jsonCopyOf}) it writes, creating the copy
+ *                       when it is missing (the JSON mirror): derived topics, named by their source
+ * @param groupPrefixes  consumer-group prefixes it uses (a fresh group per start, such as the dashboard's)
  */
 public record ServiceAccess(
         String service,
@@ -33,7 +36,9 @@ public record ServiceAccess(
         List<String> groups,
         boolean streams,
         List<String> writePrefixes,
-        boolean admin) {
+        boolean admin,
+        List<TopicRole> jsonCopies,
+        List<String> groupPrefixes) {
 
     public ServiceAccess {
         reads = List.copyOf(reads);
@@ -41,12 +46,32 @@ public record ServiceAccess(
         optional = List.copyOf(optional);
         groups = List.copyOf(groups);
         writePrefixes = List.copyOf(writePrefixes);
+        jsonCopies = List.copyOf(jsonCopies);
+        groupPrefixes = List.copyOf(groupPrefixes);
+        for (TopicRole r : jsonCopies) {
+            if (!reads.contains(r)) {
+                throw new IllegalArgumentException(service + ": copies " + r.key() + ", which it does not read");
+            }
+        }
         for (TopicRole r : optional) {
             if (!reads.contains(r) && !writes.contains(r)) {
                 throw new IllegalArgumentException(
                         service + ": optional role " + r.key() + " is neither read nor written");
             }
         }
+    }
+
+    /** A service without derived topics or group prefixes. */
+    public ServiceAccess(
+            String service,
+            List<TopicRole> reads,
+            List<TopicRole> writes,
+            List<TopicRole> optional,
+            List<String> groups,
+            boolean streams,
+            List<String> writePrefixes,
+            boolean admin) {
+        this(service, reads, writes, optional, groups, streams, writePrefixes, admin, List.of(), List.of());
     }
 
     /** The sampler's reply topics ({@code serve --reply-topic-prefix}). */
@@ -133,9 +158,58 @@ public record ServiceAccess(
             List.of(),
             false);
 
+    /** The roles of Avro records the JSON mirror copies; with {@code --only} it copies some of them. */
+    private static final List<TopicRole> MIRRORED = List.of(
+            TopicRole.CHECKPOINTS,
+            TopicRole.PROGRESS,
+            TopicRole.REQUESTS,
+            TopicRole.EVALUATION_REQUESTS,
+            TopicRole.RESULTS,
+            TopicRole.ERRORS,
+            TopicRole.FID);
+
+    /**
+     * {@code mirror-json}, a Kafka Streams application: copies each topic of Avro records to its JSON copy, and
+     * writes an error record for a record it cannot copy (so it always uses the errors topic).
+     */
+    public static final ServiceAccess JSON_MIRROR = new ServiceAccess(
+            "json-mirror",
+            MIRRORED,
+            List.of(TopicRole.ERRORS),
+            MIRRORED.stream().filter(r -> r != TopicRole.ERRORS).toList(),
+            List.of("ect-json-mirror"),
+            true,
+            List.of(),
+            false,
+            MIRRORED,
+            List.of());
+
+    /** The {@code demo}'s dashboard: reads from the beginning in a fresh group each start, commits nothing. */
+    public static final ServiceAccess DASHBOARD = new ServiceAccess(
+            "dashboard",
+            List.of(TopicRole.PROGRESS, TopicRole.CHECKPOINTS, TopicRole.FID, TopicRole.RESULTS, TopicRole.ERRORS),
+            List.of(),
+            List.of(),
+            List.of(),
+            false,
+            List.of(),
+            false,
+            List.of(),
+            List.of("ectstream-dashboard-"));
+
     /** Every service (or client command) that talks to Kafka, in the order the manifests list them (docs/own-cluster.md, "ACLs per service"). */
     public static List<ServiceAccess> platform() {
-        return List.of(TOPICS, TRAINER, SAMPLER, EVALUATION_DRIVER, EVALUATOR, REFERENCE_STATS, GENERATE, FID_HISTORY);
+        return List.of(
+                TOPICS,
+                TRAINER,
+                SAMPLER,
+                EVALUATION_DRIVER,
+                EVALUATOR,
+                REFERENCE_STATS,
+                GENERATE,
+                FID_HISTORY,
+                JSON_MIRROR,
+                DASHBOARD);
     }
 
     /** Every role it reads or writes, in role order. */

@@ -25,6 +25,9 @@ public record Topics(Map<TopicRole, String> names) {
     public static final String DEFAULT_REFERENCE_STATS = "ect.eval.reference-stats";
     public static final String DEFAULT_RESULTS_JSON = "ect.generate.results.json";
 
+    /** What a topic's JSON copy adds to its name (the JSON mirror's derived topics). */
+    public static final String JSON_COPY_SUFFIX = ".json";
+
     private static final Map<TopicRole, String> DEFAULTS = Map.of(
             TopicRole.CHECKPOINTS, DEFAULT_CHECKPOINTS,
             TopicRole.PROGRESS, DEFAULT_PROGRESS,
@@ -51,6 +54,11 @@ public record Topics(Map<TopicRole, String> names) {
     /** Every role under its default name. */
     public static Topics defaults() {
         return new Topics(DEFAULTS);
+    }
+
+    /** The name of {@code topic}'s JSON copy: {@code <topic>.json}. */
+    public static String jsonCopyOf(String topic) {
+        return topic + JSON_COPY_SUFFIX;
     }
 
     /** The default name of one role. */

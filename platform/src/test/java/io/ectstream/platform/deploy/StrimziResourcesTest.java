@@ -10,6 +10,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ectstream.platform.cli.TopicsCommand;
 import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
+import io.ectstream.platform.kafka.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -107,7 +109,9 @@ class StrimziResourcesTest {
                         "ectstream-evaluator",
                         "ectstream-reference-stats",
                         "ectstream-generate",
-                        "ectstream-fid-history"),
+                        "ectstream-fid-history",
+                        "ectstream-json-mirror",
+                        "ectstream-dashboard"),
                 users.keySet());
         assertEquals(
                 Set.of(
@@ -130,6 +134,11 @@ class StrimziResourcesTest {
         assertTrue(evaluator.contains("topic:ect-evaluator-*:All"), evaluator.toString());
         assertTrue(evaluator.contains("transactionalId:ect-evaluator*:Write"), evaluator.toString());
         assertTrue(grants(users.get("ectstream-topics")).contains("topic:ect.generate.results:Create"));
+        // the JSON mirror creates the derived topics it writes; the dashboard reads in a fresh group per start
+        Set<String> mirror = grants(users.get("ectstream-json-mirror"));
+        assertTrue(mirror.contains("topic:ect.checkpoints.json:Create"), mirror.toString());
+        assertTrue(mirror.contains("transactionalId:ect-json-mirror*:Write"), mirror.toString());
+        assertTrue(grants(users.get("ectstream-dashboard")).contains("group:ectstream-dashboard-*:Read"));
         assertEquals(
                 "scram-sha-512",
                 users.get("ectstream-trainer")
@@ -139,7 +148,10 @@ class StrimziResourcesTest {
                         .asText());
     }
 
-    /** A service's ACLs name exactly the topics of the roles it declares, reads as Read and writes as Write. */
+    /**
+     * A service's ACLs name exactly the topics of the roles it declares, reads as Read and writes as Write, and the
+     * JSON copies it declares as Create and Write.
+     */
     @Test
     void everyUsersTopicAclsAreItsDeclaredRoles() throws IOException {
         Map<String, JsonNode> users = byName(manifest("--users"), "KafkaUser");
@@ -151,6 +163,11 @@ class StrimziResourcesTest {
             Set<String> expected = new TreeSet<>();
             service.reads().forEach(r -> expected.add("topic:" + layout.get(r).name() + ":Read"));
             service.writes().forEach(r -> expected.add("topic:" + layout.get(r).name() + ":Write"));
+            for (TopicRole r : service.jsonCopies()) {
+                String copy = Topics.jsonCopyOf(layout.get(r).name());
+                expected.add("topic:" + copy + ":Create");
+                expected.add("topic:" + copy + ":Write");
+            }
             Set<String> literalTopics = new TreeSet<>(grants(users.get(StrimziResources.userName(service.service()))));
             literalTopics.removeIf(g -> !g.startsWith("topic:") || g.contains("*"));
             assertEquals(expected, literalTopics, service.service());

@@ -3,7 +3,9 @@ package io.ectstream.platform.docs;
 import io.ectstream.platform.deploy.StrimziResources;
 import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.TopicLayout;
+import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.TopicSpec;
+import io.ectstream.platform.kafka.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +74,11 @@ final class TopicTables {
                     .get("ectstream.io/service");
             List<Map<String, Object>> acls = (List<Map<String, Object>>)
                     ((Map<String, Object>) ((Map<String, Object>) user.get("spec")).get("authorization")).get("acls");
+            List<TopicRole> copies = ServiceAccess.platform().stream()
+                    .filter(d -> d.service().equals(service))
+                    .findFirst()
+                    .orElseThrow()
+                    .jsonCopies();
             Map<String, List<String>> topicsByOps = new LinkedHashMap<>();
             List<String> other = new ArrayList<>();
             for (Map<String, Object> acl : acls) {
@@ -83,7 +90,12 @@ final class TopicTables {
                 String what = literal ? "`" + name + "`" : "PREFIXED `" + name + "`";
                 if (r.get("type").equals("topic")) {
                     String role = literal ? roleOfTopic.get(name) : null;
-                    if (role != null && ops.contains("CREATE")) {
+                    String source = name.endsWith(Topics.JSON_COPY_SUFFIX)
+                            ? roleOfTopic.get(name.substring(0, name.length() - Topics.JSON_COPY_SUFFIX.length()))
+                            : null;
+                    if (literal && source != null && copies.contains(TopicRole.ofKey(source))) {
+                        role = source + Topics.JSON_COPY_SUFFIX; // a derived topic: the JSON copy of a role's topic
+                    } else if (role != null && ops.contains("ALTERCONFIGS")) {
                         topicsByOps.putIfAbsent(ops, new ArrayList<>(List.of("every topic")));
                         continue;
                     }

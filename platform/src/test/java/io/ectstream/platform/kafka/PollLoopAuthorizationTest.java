@@ -98,4 +98,75 @@ class PollLoopAuthorizationTest {
             }
         }
     }
+
+    /** A group refused and later granted: the loop starts afresh with a new consumer, which joins and reads. */
+    @Test
+    void aLoopRefusedItsGroupRenewsItsConsumerAndReadsOnceTheGroupIsGranted() throws Exception {
+        SaslSslSetup setup = SaslSslSetup.generate(dir.resolve("tls-group"), Map.of("member", "member-secret"));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporarySaslSsl(setup);
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            broker.createTopics(1, "acl.group.topic");
+            ResourcePattern topic = new ResourcePattern(ResourceType.TOPIC, "acl.group.topic", PatternType.LITERAL);
+            admin.createAcls(List.of(
+                            new AclBinding(
+                                    topic,
+                                    new AccessControlEntry(
+                                            "User:member", "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW)),
+                            new AclBinding(
+                                    topic,
+                                    new AccessControlEntry(
+                                            "User:member", "*", AclOperation.READ, AclPermissionType.ALLOW))))
+                    .all()
+                    .get();
+            Map<String, Object> props =
+                    new HashMap<>(setup.clientProperties("member", "member-secret", SaslSslSetup.SCRAM));
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.saslSslBootstrapServers());
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "acl-group");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            CompletableFuture<RuntimeException> refused = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
+            List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            try (PollLoop<String, byte[]> loop = PollLoop.over(
+                            KafkaClients.consumer(props), new PollLoop.Handler<String, byte[]>() {
+                                @Override
+                                public void handle(PollLoop.Batch<String, byte[]> batch) {
+                                    batch.records().forEach(r -> seen.add(r.key()));
+                                }
+
+                                @Override
+                                public void retrying(RuntimeException cause, Duration delay) {
+                                    refused.complete(cause);
+                                }
+                            })
+                    .subscribe(List.of("acl.group.topic"))
+                    .retry(new PollLoop.Retry(Duration.ofMillis(100), Duration.ofMillis(500)))
+                    .renewAfterRefusal(() -> {
+                        renewals.incrementAndGet();
+                        return KafkaClients.consumer(props);
+                    })
+                    .start()) {
+                assertInstanceOf(AuthorizationException.class, refused.get(60, TimeUnit.SECONDS));
+                admin.createAcls(List.of(new AclBinding(
+                                new ResourcePattern(ResourceType.GROUP, "acl-group", PatternType.LITERAL),
+                                new AccessControlEntry(
+                                        "User:member", "*", AclOperation.READ, AclPermissionType.ALLOW))))
+                        .all()
+                        .get();
+                long end;
+                try (KafkaProducer<String, byte[]> producer =
+                        KafkaClients.producer(KafkaClientSettings.of(broker.bootstrapServers()), Map.of())) {
+                    end = producer.send(new ProducerRecord<>("acl.group.topic", 0, "joined", new byte[] {1}))
+                                    .get()
+                                    .offset()
+                            + 1;
+                }
+                assertTrue(loop.awaitHandled(
+                        Map.of(new TopicPartition("acl.group.topic", 0), end), Duration.ofSeconds(60)));
+                assertEquals(List.of("joined"), seen);
+                assertTrue(renewals.get() >= 1, "the refused consumer was replaced");
+                assertEquals(PollLoop.State.RUNNING, loop.state());
+            }
+        }
+    }
 }

@@ -60,7 +60,7 @@ class PollLoopOnBrokerTest {
     }
 
     /** A handler that keeps the keys it is given. */
-    private static final class Keys implements PollLoop.Handler<String, byte[]> {
+    private static class Keys implements PollLoop.Handler<String, byte[]> {
         final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -221,5 +221,35 @@ class PollLoopOnBrokerTest {
         twice.close();
         twice.close();
         assertEquals(PollLoop.State.STOPPED, twice.done().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aHandlerHoldsRecordsBackByPausingBeforeThePoll(KafkaCluster kafka) throws Exception {
+        kafka.createTopics(1, "pl.hold");
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CountDownLatch heldPolls = new CountDownLatch(20);
+        Keys keys = new Keys() {
+            @Override
+            public Duration beforePoll(Consumer<String, byte[]> consumer, Duration pollTimeout) {
+                if (hold.get()) {
+                    consumer.pause(consumer.assignment());
+                    heldPolls.countDown();
+                } else {
+                    consumer.resume(consumer.paused());
+                }
+                return pollTimeout;
+            }
+        };
+        Map<TopicPartition, Long> end = produce(kafka, "pl.hold", 0, 3);
+        try (PollLoop<String, byte[]> loop = PollLoop.over(consumer(kafka, null), keys)
+                .assignAll("pl.hold", PollLoop.Start.BEGINNING)
+                .pollTimeout(Duration.ofMillis(20))
+                .start()) {
+            assertTrue(heldPolls.await(30, TimeUnit.SECONDS));
+            assertEquals(List.of(), keys.seen, "nothing is read while the handler holds its partitions");
+            hold.set(false);
+            assertTrue(loop.awaitHandled(end, WAIT));
+            assertEquals(List.of("k0", "k1", "k2"), keys.seen);
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -70,5 +71,24 @@ class TopicsTest {
                 () -> ServiceAccess.TRAINER.topics(Topics.defaults()).results());
         assertTrue(notHeld.getMessage().contains("results"), notHeld.getMessage());
         assertEquals(Set.of(TopicRole.CHECKPOINTS, TopicRole.PROGRESS), ServiceAccess.TRAINER.roles());
+    }
+
+    @Test
+    void aServiceCopiesOnlyTopicsItReads() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ServiceAccess(
+                        "copier",
+                        List.of(TopicRole.FID),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        false,
+                        List.of(),
+                        false,
+                        List.of(TopicRole.RESULTS),
+                        List.of()));
+        assertTrue(e.getMessage().contains("copies results"), e.getMessage());
+        assertEquals("ect.eval.fid.json", Topics.jsonCopyOf(Topics.defaults().fid()));
     }
 }

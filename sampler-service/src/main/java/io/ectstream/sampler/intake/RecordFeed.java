@@ -1,6 +1,7 @@
 package io.ectstream.sampler.intake;
 
 import io.ectstream.platform.kafka.KafkaClients;
+import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Context;
@@ -19,23 +20,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One topic read in a consumer group by a plain KafkaConsumer on a thread of its own, its records handed to a
- * Vert.x context. It exists for the revocation: Kafka calls the rebalance listener on the polling thread and
+ * One topic read in a consumer group by a plain KafkaConsumer in a {@link PollLoop} (a thread of its own), its
+ * records handed to a Vert.x context. It exists for the revocation: Kafka calls the rebalance listener on the polling thread and
  * hands the partitions over when the listener returns, so only there can the finished work of a revoked
  * partition be committed before its next owner reads the committed offset (Vert.x's consumer runs its
  * revocation handler later, on the event loop, when the next owner may already be reading).
@@ -50,6 +49,9 @@ public final class RecordFeed {
     private static final Duration PAUSED_POLL = Duration.ofMillis(10);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_COMMIT_ATTEMPTS = 100;
+    private static final PollLoop.Retry AUTHORIZATION_RETRY = new PollLoop.Retry(
+            Duration.ofMillis(RequestIntake.AUTHORIZATION_RETRY_MS),
+            Duration.ofMillis(RequestIntake.AUTHORIZATION_RETRY_MS));
 
     /** What the feed's owner does; every method runs on the owner's context. */
     public interface Owner {
@@ -71,17 +73,16 @@ public final class RecordFeed {
     private final Duration revocationWait;
     private final Map<String, Object> consumerProperties;
     private final SamplerMetrics metrics;
-    private volatile KafkaConsumer<String, byte[]> consumer;
     private KafkaClientMetrics consumerMeters;
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Runnable> onPollThread = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<java.util.function.Consumer<Consumer<String, byte[]>>> onPollThread =
+            new ConcurrentLinkedQueue<>();
     private final AtomicBoolean handedOver = new AtomicBoolean(true);
     private final Semaphore taken = new Semaphore(0);
     private final Promise<Void> stopped = Promise.promise();
     private volatile boolean pausedByOwner;
-    private volatile boolean running = true;
     private volatile boolean closing;
-    private final Thread thread;
+    private final PollLoop<String, byte[]> loop;
 
     /**
      * @param clientProperties the service's Kafka client properties (bootstrap servers, security)
@@ -117,24 +118,35 @@ public final class RecordFeed {
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-requests-" + groupId);
         this.consumerProperties = Map.copyOf(props);
-        this.consumer = newConsumer();
-        this.thread = new Thread(this::run, "ect-feed-" + groupId);
-        thread.setDaemon(true);
+        this.loop = PollLoop.over(newConsumer(), new Feed())
+                .name("ect-feed-" + groupId)
+                .subscribe(List.of(topic))
+                .pollTimeout(POLL)
+                .retry(AUTHORIZATION_RETRY)
+                .renewAfterRefusal(this::newConsumer)
+                .build();
+        loop.done().whenComplete((state, e) -> stopped.tryComplete());
     }
 
     public void start() {
-        thread.start();
+        loop.start();
     }
 
-    private KafkaConsumer<String, byte[]> newConsumer() {
+    /** Called by the loop (once at first, again after a refusal, when the loop closed the refused one). */
+    private synchronized Consumer<String, byte[]> newConsumer() {
+        if (consumerMeters != null) {
+            consumerMeters.close();
+        }
         KafkaConsumer<String, byte[]> created = KafkaClients.consumer(consumerProperties);
         consumerMeters = metrics.bind(created);
         return created;
     }
 
-    private void closeConsumer() {
-        consumerMeters.close();
-        consumer.close(Duration.ofSeconds(5));
+    private synchronized void closeMeters() {
+        if (consumerMeters != null) {
+            consumerMeters.close();
+            consumerMeters = null;
+        }
     }
 
     /** Whether this instance owns the partition now (false from the moment its revocation began). */
@@ -153,11 +165,15 @@ public final class RecordFeed {
      */
     public Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         Promise<Void> done = Promise.promise();
-        onPollThread.add(() -> commitOnPollThread(offsets, done, 1));
+        onPollThread.add(consumer -> commitOnPollThread(consumer, offsets, done, 1));
         return done.future();
     }
 
-    private void commitOnPollThread(Map<TopicPartition, OffsetAndMetadata> offsets, Promise<Void> done, int attempt) {
+    private void commitOnPollThread(
+            Consumer<String, byte[]> consumer,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            Promise<Void> done,
+            int attempt) {
         // Only partitions still owned: a revoked one was committed by its revocation, and its next owner's
         // commits must not be overwritten by an older position.
         Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>(offsets);
@@ -167,8 +183,8 @@ public final class RecordFeed {
             return;
         }
         consumer.commitAsync(mine, (committed, e) -> {
-            if (e instanceof RebalanceInProgressException && running && attempt < MAX_COMMIT_ATTEMPTS) {
-                onPollThread.add(() -> commitOnPollThread(offsets, done, attempt + 1));
+            if (e instanceof RebalanceInProgressException && !closing && attempt < MAX_COMMIT_ATTEMPTS) {
+                onPollThread.add(next -> commitOnPollThread(next, offsets, done, attempt + 1));
                 return;
             }
             context.runOnContext(v -> {
@@ -184,88 +200,59 @@ public final class RecordFeed {
     /** Stops polling and leaves the group without committing (the owner committed what it meant to before). */
     public Future<Void> close() {
         closing = true;
-        running = false;
-        consumer.wakeup();
+        loop.stopAsync();
         return stopped.future();
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topic), new Rebalances());
-            while (running) {
-                try {
-                    pollOnce();
-                } catch (AuthorizationException e) {
-                    // Not fatal: the ACLs may be granted later; the service keeps serving HTTP meanwhile.
-                    log.error(
-                            "Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
-                                    + " retrying in {} s",
-                            e.getMessage(),
-                            topic,
-                            groupId,
-                            RequestIntake.AUTHORIZATION_RETRY_MS / 1000);
-                    Thread.sleep(RequestIntake.AUTHORIZATION_RETRY_MS);
-                    // A consumer refused its group stays stuck in its coordinator state after the grant: start afresh.
-                    closeConsumer();
-                    consumer = newConsumer();
-                    consumer.subscribe(List.of(topic), new Rebalances());
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("consumer of {} woken up unexpectedly", topic, e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("consumer of {} stopped: no further requests will be read from it", topic, e);
-        } finally {
-            try {
-                closeConsumer();
-            } catch (RuntimeException e) {
-                log.warn("closing the consumer of {}: {}", topic, e.toString());
-            }
-            stopped.tryComplete();
-        }
-    }
+    /** Runs on the loop's thread; the rebalance methods inside poll(): the partitions change hands when they return. */
+    private final class Feed implements PollLoop.Handler<String, byte[]> {
+        /** Whether the last poll was made with every partition paused (a partition assigned in it is paused too). */
+        private boolean holding;
 
-    private void pollOnce() throws InterruptedException {
-        for (Runnable r = onPollThread.poll(); r != null; r = onPollThread.poll()) {
-            r.run();
-        }
-        if (!handedOver.get()) {
-            // The context has not taken the last records yet: wait for it (woken as soon as it does).
-            taken.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        boolean hold = pausedByOwner;
-        if (hold) {
-            consumer.pause(consumer.assignment());
-        } else if (!consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
-        }
-        // Paused, a poll only keeps the consumer in its group and runs commit callbacks: a short one, so that a
-        // resume is not held up.
-        ConsumerRecords<String, byte[]> records = consumer.poll(hold ? PAUSED_POLL : POLL);
-        if (records.isEmpty()) {
-            return;
-        }
-        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
-        records.forEach(batch::add);
-        handedOver.set(false);
-        context.runOnContext(v -> {
-            handedOver.set(true);
-            taken.release();
-            owner.records(batch);
-        });
-    }
-
-    /** Runs on the polling thread, inside poll(): the partitions change hands when these methods return. */
-    private final class Rebalances implements ConsumerRebalanceListener {
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        public Duration beforePoll(Consumer<String, byte[]> consumer, Duration pollTimeout)
+                throws InterruptedException {
+            for (var r = onPollThread.poll(); r != null; r = onPollThread.poll()) {
+                r.accept(consumer);
+            }
+            if (!handedOver.get()) {
+                // The context has not taken the last records yet: wait for it (woken as soon as it does).
+                taken.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            holding = pausedByOwner || !handedOver.get();
+            if (holding) {
+                consumer.pause(consumer.assignment());
+            } else if (!consumer.paused().isEmpty()) {
+                consumer.resume(consumer.paused());
+            }
+            // Paused, a poll only keeps the consumer in its group and runs commit callbacks: a short one, so that a
+            // resume is not held up.
+            return holding ? PAUSED_POLL : pollTimeout;
+        }
+
+        @Override
+        public void handle(PollLoop.Batch<String, byte[]> batch) {
+            if (batch.records().isEmpty()) {
+                return;
+            }
+            List<ConsumerRecord<String, byte[]>> records =
+                    new ArrayList<>(batch.records().count());
+            batch.records().forEach(records::add);
+            handedOver.set(false);
+            context.runOnContext(v -> {
+                handedOver.set(true);
+                taken.release();
+                owner.records(records);
+            });
+        }
+
+        @Override
+        public void assigned(Collection<TopicPartition> partitions, Consumer<String, byte[]> consumer) {
             if (partitions.isEmpty()) {
                 return;
+            }
+            if (holding) {
+                consumer.pause(partitions);
             }
             owned.addAll(partitions);
             List<TopicPartition> copy = List.copyOf(partitions);
@@ -273,7 +260,7 @@ public final class RecordFeed {
         }
 
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        public void revoked(Collection<TopicPartition> partitions, Consumer<String, byte[]> consumer) {
             if (partitions.isEmpty()) {
                 return;
             }
@@ -308,10 +295,29 @@ public final class RecordFeed {
         }
 
         @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        public void lost(Collection<TopicPartition> partitions, Consumer<String, byte[]> consumer) {
             owned.removeAll(partitions);
             List<TopicPartition> copy = List.copyOf(partitions);
             context.runOnContext(v -> owner.lost(copy));
+        }
+
+        @Override
+        public void retrying(RuntimeException cause, Duration delay) {
+            if (cause instanceof AuthorizationException) {
+                // Not fatal: the ACLs may be granted later; the service keeps serving HTTP meanwhile.
+                log.error(
+                        "Kafka refuses the request consumer ({}): its user needs DESCRIBE and READ on topic {} and READ on group {};"
+                                + " retrying in {} s",
+                        cause.getMessage(),
+                        topic,
+                        groupId,
+                        delay.toSeconds());
+            }
+        }
+
+        @Override
+        public void stopped() {
+            closeMeters();
         }
     }
 }
