@@ -1,5 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,8 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 final class ConsumerLagProbe implements AutoCloseable {
     private final Admin admin;
 
-    ConsumerLagProbe(Map<String, Object> clientProperties) {
-        this.admin = KafkaClients.admin(clientProperties);
+    ConsumerLagProbe(KafkaClientSettings settings) {
+        this.admin = KafkaClients.admin(settings);
     }
 
     Map<String, Map<String, Long>> measure() throws Exception {

@@ -55,7 +55,8 @@ class PollLoopAuthorizationTest {
             CompletableFuture<RuntimeException> refused = new CompletableFuture<>();
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
             try (PollLoop<String, byte[]> loop = PollLoop.over(
-                            KafkaClients.consumer(props), new PollLoop.Handler<String, byte[]>() {
+                            KafkaClients.consumer(KafkaClientSettings.of(broker.saslSslBootstrapServers()), props),
+                            new PollLoop.Handler<String, byte[]>() {
                                 @Override
                                 public void handle(PollLoop.Batch<String, byte[]> batch) {
                                     batch.records().forEach(r -> seen.add(r.key()));
