@@ -23,8 +23,9 @@ import java.util.TreeMap;
  *   <li>{@code --kafka-property key=value} flags,</li>
  *   <li>{@code --bootstrap-servers}.</li>
  * </ol>
- * A service copies {@link #clientProperties()} and puts its own settings on top (serializers, group ids,
- * commit mode), so what it needs to be correct cannot be overridden by accident.
+ * Every client is built from them by {@link KafkaClients}, which puts the client's own settings on top (serializers,
+ * group ids, commit mode), so what a client needs to be correct cannot be overridden by accident; a client's defaults go
+ * under them ({@link #withDefaults}).
  */
 public record KafkaClientSettings(Map<String, String> properties) {
 
