@@ -1,6 +1,7 @@
 package io.ectstream.launcher;
 
 import io.ectstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicLayout;
 import io.ectstream.platform.kafka.TopicSpec;
 import io.ectstream.platform.ops.OpsOptions;
@@ -68,7 +69,7 @@ final class BrokerCommand implements Runnable {
                     e);
         }
         try {
-            PlatformTopics.setUp(broker.bootstrapServers(), layout());
+            PlatformTopics.setUp(KafkaClientSettings.of(broker.bootstrapServers()), layout());
             return broker;
         } catch (RuntimeException e) {
             broker.close();

@@ -17,8 +17,8 @@ public final class PlatformTopics {
      * Creates the missing topics and brings existing ones (kept in the broker's data folder from an earlier run, maybe by
      * an older version) to their definition; what cannot be fixed in place is logged.
      */
-    public static KafkaTopics.Created setUp(String bootstrapServers, TopicLayout layout) {
-        try (KafkaTopics topics = new KafkaTopics(KafkaClientSettings.of(bootstrapServers), Duration.ofSeconds(30))) {
+    public static KafkaTopics.Created setUp(KafkaClientSettings settings, TopicLayout layout) {
+        try (KafkaTopics topics = new KafkaTopics(settings, Duration.ofSeconds(30))) {
             KafkaTopics.Created result = topics.create(layout, true);
             result.drift().forEach(d -> log.warn("topic drift left as it is: {}", d));
             return result;

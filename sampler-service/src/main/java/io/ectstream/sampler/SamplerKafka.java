@@ -6,7 +6,6 @@ import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.serde.RecordFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -104,11 +103,6 @@ public record SamplerKafka(
 
     public String bootstrapServers() {
         return client.bootstrapServers();
-    }
-
-    /** A fresh mutable copy of the client settings for one client to add its own settings to. */
-    public Map<String, Object> clientProperties() {
-        return client.clientProperties();
     }
 
     public String evaluationRequestsTopic() {

@@ -49,7 +49,7 @@ public final class SamplerService implements AutoCloseable {
         Context context = vertx.getOrCreateContext();
         SamplerKafka kafka = config.kafka();
         this.checkpoints = new CheckpointIntake(
-                kafka.clientProperties(),
+                kafka.client(),
                 kafka.topics().checkpoints(),
                 registry,
                 error -> context.runOnContext(v -> verticle.publisher().error(error)),

@@ -60,14 +60,9 @@ final class SamplerVerticle extends VerticleBase {
         encoders = vertx.createSharedWorkerExecutor("ect-encoder", 2, 1, TimeUnit.MINUTES);
         SamplerKafka kafka = config.kafka();
         publisher = new KafkaPublisher(
-                vertx,
-                kafka.clientProperties(),
-                kafka.topics().errors(),
-                kafka.resultsJsonTopic(),
-                metrics,
-                kafka.records());
+                vertx, kafka.client(), kafka.topics().errors(), kafka.resultsJsonTopic(), metrics, kafka.records());
         replyTopics = new ReplyTopicExistence(
-                kafka.clientProperties(), context, Set.of(kafka.topics().results()));
+                kafka.client(), context, Set.of(kafka.topics().results()));
         pipeline = new RequestPipeline(
                 vertx, config, registry, new BatchRunner(generators, encoders), metrics, replyTopics, clock);
         userIntake = new RequestIntake(
@@ -78,7 +73,7 @@ final class SamplerVerticle extends VerticleBase {
                         TrafficPurpose.USER,
                         config.admission().maxInFlightRequests(),
                         Duration.ofMillis(DRAIN_MS)),
-                kafka.clientProperties(),
+                kafka.client(),
                 pipeline,
                 publisher,
                 metrics,
@@ -91,7 +86,7 @@ final class SamplerVerticle extends VerticleBase {
                         TrafficPurpose.EVALUATION,
                         config.admission().maxInFlightEvaluationRequests(),
                         Duration.ofMillis(DRAIN_MS)),
-                kafka.clientProperties(),
+                kafka.client(),
                 pipeline,
                 publisher,
                 metrics,

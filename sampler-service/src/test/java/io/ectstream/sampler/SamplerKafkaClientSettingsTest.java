@@ -49,7 +49,8 @@ class SamplerKafkaClientSettingsTest {
             h.sendCheckpoint(Checkpoints.seeded(store, "run-s", 1, 3));
             SamplerConfig base = h.config("clientsettings-group", 4, 5);
             SamplerConfig config = base.withKafka(base.kafka().withClient(settings));
-            assertEquals("sampler-under-test", config.kafka().clientProperties().get("client.id"));
+            assertEquals(
+                    "sampler-under-test", config.kafka().client().properties().get("client.id"));
             try (SamplerService service = SamplerService.start(config, new SeededModelLoader())) {
                 assertTrue(service.awaitRecovery(WAIT));
                 h.sendRequest(Requests.request("one", "run-s", 1, 1, 9L).build());
@@ -82,8 +83,8 @@ class SamplerKafkaClientSettingsTest {
             RuntimeException service =
                     assertThrows(RuntimeException.class, () -> SamplerService.start(config, new SeededModelLoader()));
             assertTrue(causes(service).contains("NOT_A_PROTOCOL"), causes(service));
-            KafkaException client = assertThrows(
-                    KafkaException.class, () -> new GenerationClient(bogus.clientProperties(), h.topics(), null));
+            KafkaException client =
+                    assertThrows(KafkaException.class, () -> new GenerationClient(bogus, h.topics(), null));
             assertTrue(causes(client).contains("NOT_A_PROTOCOL"), causes(client));
         }
     }

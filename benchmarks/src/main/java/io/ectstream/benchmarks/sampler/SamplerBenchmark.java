@@ -194,21 +194,20 @@ public final class SamplerBenchmark {
     /** The benchmark with full Kafka client settings (security etc.) for every client it creates. */
     public static Report run(KafkaClientSettings kafka, Path workDir, Settings s, Consumer<String> progress)
             throws Exception {
-        Map<String, Object> clientProperties = kafka.clientProperties();
         Path store = Files.createDirectories(workDir.resolve("store"));
         String prefix = s.topicPrefix() != null ? s.topicPrefix() : "bench-" + System.currentTimeMillis();
         Topics topics = topics(prefix);
         int partitions = RequestPartitions.forSamplerProcesses(s.samplerProcesses());
-        createTopics(clientProperties, topics, evaluationRequestsTopic(prefix), partitions);
+        createTopics(kafka, topics, evaluationRequestsTopic(prefix), partitions);
         long[] parameters = new long[1];
         CheckpointEvent event = writeCheckpoint(store, s.network(), parameters);
         SamplerSettings sampler = SamplerSettings.ect(s.steps());
-        publishCheckpoint(clientProperties, topics.checkpoints(), event);
+        publishCheckpoint(kafka, topics.checkpoints(), event);
         if (s.externalSamplers() > 0) {
-            try (GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
+            try (GenerationClient client = new GenerationClient(kafka, topics, null)) {
                 progress.accept("waiting for " + s.externalSamplers() + " serve processes in group " + prefix
                         + " to share the request partitions and load the checkpoint");
-                awaitGroup(clientProperties, prefix, topics.requests(), s.externalSamplers());
+                awaitGroup(kafka, prefix, topics.requests(), s.externalSamplers());
                 new RequestLoad(client, s, sampler).awaitServed(s.externalSamplers(), Duration.ofMinutes(3));
                 return measure(client, null, List.of(), s, sampler, parameters[0], partitions, progress);
             }
@@ -220,7 +219,7 @@ public final class SamplerBenchmark {
                         .toList(),
                 1);
         try (SamplerService service = SamplerService.start(config(kafka, store, prefix, topics, s, sampler), loader);
-                GenerationClient client = new GenerationClient(clientProperties, topics, null)) {
+                GenerationClient client = new GenerationClient(kafka, topics, null)) {
             if (!service.awaitRecovery(Duration.ofSeconds(120))
                     || service.registry().current(RequestLoad.RUN_ID) == null) {
                 throw new IllegalStateException("the sampler did not load the benchmark checkpoint");
@@ -369,10 +368,10 @@ public final class SamplerBenchmark {
     }
 
     /** Waits until {@code members} consumers of the group each own a partition of the requests topic. */
-    private static void awaitGroup(Map<String, Object> clientProperties, String groupId, String topic, int members)
+    private static void awaitGroup(KafkaClientSettings kafka, String groupId, String topic, int members)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        try (Admin admin = KafkaClients.admin(clientProperties)) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             while (true) {
                 ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
                         .describedGroups()
@@ -477,9 +476,8 @@ public final class SamplerBenchmark {
 
     /** Creates the topics that do not exist yet: the request topics with one partition per sampler process. */
     private static void createTopics(
-            Map<String, Object> clientProperties, Topics topics, String evaluationRequests, int partitions)
-            throws Exception {
-        try (Admin admin = KafkaClients.admin(clientProperties)) {
+            KafkaClientSettings kafka, Topics topics, String evaluationRequests, int partitions) throws Exception {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             java.util.Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : List.of(topics.requests(), evaluationRequests)) {
@@ -496,9 +494,9 @@ public final class SamplerBenchmark {
         }
     }
 
-    private static void publishCheckpoint(Map<String, Object> clientProperties, String topic, CheckpointEvent event)
+    private static void publishCheckpoint(KafkaClientSettings kafka, String topic, CheckpointEvent event)
             throws Exception {
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(clientProperties)) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka, Map.of())) {
             producer.send(new ProducerRecord<>(
                             topic, event.getRunId(), new AvroCodec<>(CheckpointEvent.class).encode(event)))
                     .get();

@@ -140,7 +140,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
 
     /** Requests what the run lacks, waits out the rejections and retries, and returns. */
     private int backfill(EvaluationPlan plan, DriverConfig config) throws Exception {
-        var clients = kafka.settings().clientProperties();
+        var clients = kafka.settings();
         Backfill missing = Backfill.read(clients, fidTopic, run, Duration.ofSeconds(60));
         try (EvaluationDriver driver = new EvaluationDriver(clients, config, plan, missing).start()) {
             driver.finished().get();
@@ -179,8 +179,7 @@ public class EvaluationDriverCommand implements Callable<Integer> {
         }
         try (ServiceLifecycle life =
                         ops.lifecycle("evaluation-driver").withShutdownHook().watchKafka(kafka.settings());
-                EvaluationDriver driver =
-                        new EvaluationDriver(kafka.settings().clientProperties(), config, plan).start()) {
+                EvaluationDriver driver = new EvaluationDriver(kafka.settings(), config, plan).start()) {
             driver.bindMetrics(life.metrics());
             life.readyWhen(driver::running);
             life.awaitShutdownRequest();

@@ -73,7 +73,7 @@ public class FidHistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var clients = kafka.settings().clientProperties();
+        var clients = kafka.settings();
         FidHistoryReader.History history =
                 FidHistoryReader.read(clients, fidTopic, run, Duration.ofSeconds(timeoutS), records.recordFormat());
         TrafficPurpose filter = purpose == PurposeFilter.ANY ? null : TrafficPurpose.valueOf(purpose.name());

@@ -2,13 +2,13 @@ package io.ectstream.evaluator.driver;
 
 import io.ectstream.core.sampling.SamplerSettings;
 import io.ectstream.evaluator.history.FidHistoryReader;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.FidWindowKind;
 import io.ectstream.schemas.SamplerKind;
 import io.ectstream.schemas.TrafficPurpose;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,11 +31,9 @@ public final class Backfill {
     }
 
     /** Reads the run's reports from the FID topic (from its beginning up to its end now). */
-    public static Backfill read(Map<String, Object> clientProperties, String fidTopic, String runId, Duration timeout) {
+    public static Backfill read(KafkaClientSettings settings, String fidTopic, String runId, Duration timeout) {
         return new Backfill(
-                runId,
-                FidHistoryReader.read(clientProperties, fidTopic, runId, timeout)
-                        .reports());
+                runId, FidHistoryReader.read(settings, fidTopic, runId, timeout).reports());
     }
 
     public String runId() {

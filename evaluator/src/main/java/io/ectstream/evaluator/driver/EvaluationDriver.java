@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.driver;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.platform.ops.ServiceMetrics;
@@ -72,37 +73,35 @@ public final class EvaluationDriver implements AutoCloseable {
 
     /** The launcher's form: errors from the default topic, default retry timings. */
     public EvaluationDriver(
-            Map<String, Object> clientProperties,
+            KafkaClientSettings settings,
             String groupId,
             String checkpointsTopic,
             String evaluationRequestsTopic,
             EvaluationPlan plan) {
-        this(clientProperties, DriverConfig.of(groupId, checkpointsTopic, evaluationRequestsTopic), plan);
+        this(settings, DriverConfig.of(groupId, checkpointsTopic, evaluationRequestsTopic), plan);
     }
 
-    public EvaluationDriver(Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan) {
-        this(clientProperties, config, plan, null);
+    public EvaluationDriver(KafkaClientSettings settings, DriverConfig config, EvaluationPlan plan) {
+        this(settings, config, plan, null);
     }
 
     /** @param backfill null to evaluate new checkpoints until closed; else complete this run's history and stop */
-    public EvaluationDriver(
-            Map<String, Object> clientProperties, DriverConfig config, EvaluationPlan plan, Backfill backfill) {
+    public EvaluationDriver(KafkaClientSettings settings, DriverConfig config, EvaluationPlan plan, Backfill backfill) {
         Clock clock = Clock.systemUTC();
-        this.outbox = new KafkaOutbox(clientProperties, config);
+        this.outbox = new KafkaOutbox(settings, config);
         this.state = new DriverState(config, plan, outbox);
-        Map<String, Object> consumerConfig = new HashMap<>(clientProperties);
+        Map<String, Object> consumerConfig = new HashMap<>();
         if (backfill == null) {
             consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        } else {
-            consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG); // reads everything, commits nothing
         }
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.checkpoints = KafkaClients.consumer(consumerConfig);
-        Map<String, Object> errorsConfig = new HashMap<>(clientProperties);
-        errorsConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        errorsConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.errors = KafkaClients.consumer(errorsConfig);
+        // a backfill reads everything and commits nothing: no group
+        this.checkpoints = KafkaClients.consumer(
+                backfill == null ? settings : settings.without(ConsumerConfig.GROUP_ID_CONFIG), consumerConfig);
+        this.errors = KafkaClients.consumer(
+                settings.without(ConsumerConfig.GROUP_ID_CONFIG),
+                Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         this.errorsFeed = new ErrorsFeed(config, state, outbox, clock);
         this.errorsLoop = PollLoop.over(errors, errorsFeed)
                 .name("evaluation-driver-errors")

@@ -1,5 +1,6 @@
 package io.ectstream.evaluator.driver;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
@@ -7,7 +8,6 @@ import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,14 +27,12 @@ final class KafkaOutbox implements DriverOutbox, AutoCloseable {
     private final Serializer<GenerationRequest> requests;
     private final Serializer<GenerationError> errors;
 
-    KafkaOutbox(Map<String, Object> clientProperties, DriverConfig config) {
+    KafkaOutbox(KafkaClientSettings settings, DriverConfig config) {
         this.config = config;
         this.requests = config.records().serde(GenerationRequest.class).serializer();
         this.errors = config.records().serde(GenerationError.class).serializer();
-        Map<String, Object> producerConfig = new HashMap<>(clientProperties);
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = KafkaClients.producer(producerConfig);
+        this.producer = KafkaClients.producer(
+                settings, Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"));
     }
 
     KafkaProducer<String, byte[]> producer() {

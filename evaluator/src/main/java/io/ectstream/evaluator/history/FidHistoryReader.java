@@ -2,6 +2,7 @@ package io.ectstream.evaluator.history;
 
 import io.ectstream.evaluator.driver.UnevaluatedCheckpoint;
 import io.ectstream.platform.kafka.EndOffsetReader;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.schemas.FidReport;
 import io.ectstream.schemas.GenerationError;
@@ -9,7 +10,6 @@ import io.ectstream.schemas.serde.RecordDecodingException;
 import io.ectstream.schemas.serde.RecordFormat;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -33,21 +33,21 @@ public final class FidHistoryReader {
     private FidHistoryReader() {}
 
     public static History read(String bootstrapServers, String topic, String runId, Duration timeout) {
-        return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, runId, timeout);
+        return read(KafkaClientSettings.of(bootstrapServers), topic, runId, timeout);
     }
 
-    /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
-    public static History read(Map<String, Object> clientProperties, String topic, String runId, Duration timeout) {
-        return read(clientProperties, topic, runId, timeout, RecordFormat.SINGLE_OBJECT);
+    /** @param settings what the consumer starts from (bootstrap servers, security) */
+    public static History read(KafkaClientSettings settings, String topic, String runId, Duration timeout) {
+        return read(settings, topic, runId, timeout, RecordFormat.SINGLE_OBJECT);
     }
 
     /** @param records the deployment's wire format of the reports */
     public static History read(
-            Map<String, Object> clientProperties, String topic, String runId, Duration timeout, RecordFormat records) {
+            KafkaClientSettings settings, String topic, String runId, Duration timeout, RecordFormat records) {
         Deserializer<FidReport> codec = records.serde(FidReport.class).deserializer();
         List<FidReport> reports = new ArrayList<>();
         int[] undecodable = {0};
-        boolean exists = readAll(clientProperties, topic, timeout, value -> {
+        boolean exists = readAll(settings, topic, timeout, value -> {
             try {
                 FidReport report = codec.deserialize(topic, value);
                 if (report.getModelVersion().getRunId().equals(runId)) {
@@ -69,21 +69,17 @@ public final class FidHistoryReader {
      * none when the topic does not exist. Other errors are skipped.
      */
     public static List<UnevaluatedCheckpoint> unevaluated(
-            Map<String, Object> clientProperties, String errorsTopic, String runId, Duration timeout) {
-        return unevaluated(clientProperties, errorsTopic, runId, timeout, RecordFormat.SINGLE_OBJECT);
+            KafkaClientSettings settings, String errorsTopic, String runId, Duration timeout) {
+        return unevaluated(settings, errorsTopic, runId, timeout, RecordFormat.SINGLE_OBJECT);
     }
 
     /** @param records the deployment's wire format of the error records */
     public static List<UnevaluatedCheckpoint> unevaluated(
-            Map<String, Object> clientProperties,
-            String errorsTopic,
-            String runId,
-            Duration timeout,
-            RecordFormat records) {
+            KafkaClientSettings settings, String errorsTopic, String runId, Duration timeout, RecordFormat records) {
         Deserializer<GenerationError> codec =
                 records.serde(GenerationError.class).deserializer();
         List<UnevaluatedCheckpoint> found = new ArrayList<>();
-        readAll(clientProperties, errorsTopic, timeout, value -> {
+        readAll(settings, errorsTopic, timeout, value -> {
             try {
                 UnevaluatedCheckpoint u = UnevaluatedCheckpoint.from(codec.deserialize(errorsTopic, value));
                 if (u != null && u.runId().equals(runId)) {
@@ -98,13 +94,15 @@ public final class FidHistoryReader {
 
     /** Hands every committed record value of the topic, up to its end offsets now, to {@code each}; false if no such topic. */
     private static boolean readAll(
-            Map<String, Object> clientProperties, String topic, Duration timeout, Consumer<byte[]> each) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history");
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(props)) {
+            KafkaClientSettings settings, String topic, Duration timeout, Consumer<byte[]> each) {
+        KafkaClientSettings reader = settings.without(ConsumerConfig.GROUP_ID_CONFIG)
+                .withDefaults(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "ect-fid-history"));
+        Map<String, Object> own = Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(reader, own)) {
             return EndOffsetReader.readToEnd(consumer, topic, timeout, record -> each.accept(record.value()));
         }
     }

@@ -56,7 +56,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -157,9 +156,8 @@ class ContinuousEvaluationOnBrokerTest {
         long supersededAt;
         try (EvaluatorApp evaluator = EvaluatorApp.start(evaluatorConfig, extractor, reference);
                 SamplerService sampler = SamplerService.start(samplerConfig, new CheckpointModelLoader(Device.cpu()));
-                EvaluationDriver driver = new EvaluationDriver(
-                                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), driverConfig, PLAN)
-                        .start();
+                EvaluationDriver driver =
+                        new EvaluationDriver(KafkaClientSettings.of(bootstrap), driverConfig, PLAN).start();
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                         new StringSerializer(),

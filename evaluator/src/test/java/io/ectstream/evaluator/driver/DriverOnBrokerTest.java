@@ -8,6 +8,7 @@ import io.ectstream.evaluator.history.FidHistoryReader;
 import io.ectstream.kafka.embedded.Await;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.ErrorCode;
 import io.ectstream.schemas.FidReport;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -467,8 +467,8 @@ class DriverOnBrokerTest {
         producer.send(new ProducerRecord<>(topic, run, FIDS.encode(report))).get();
     }
 
-    private static Map<String, Object> clients(KafkaCluster kafka) {
-        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    private static KafkaClientSettings clients(KafkaCluster kafka) {
+        return KafkaClientSettings.of(kafka.bootstrapServers());
     }
 
     private static KafkaProducer<String, byte[]> producer(KafkaCluster kafka) {

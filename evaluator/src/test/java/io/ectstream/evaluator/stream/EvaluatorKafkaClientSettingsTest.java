@@ -61,8 +61,7 @@ class EvaluatorKafkaClientSettingsTest {
                         .close(Duration.ofSeconds(5)));
         assertTrue(causes(streams).contains("NOT_A_PROTOCOL"), causes(streams));
         RuntimeException history = assertThrows(
-                RuntimeException.class,
-                () -> FidHistoryReader.read(bogus.clientProperties(), "fid", "run", Duration.ofSeconds(5)));
+                RuntimeException.class, () -> FidHistoryReader.read(bogus, "fid", "run", Duration.ofSeconds(5)));
         assertTrue(causes(history).contains("NOT_A_PROTOCOL"), causes(history));
     }
 
@@ -73,8 +72,7 @@ class EvaluatorKafkaClientSettingsTest {
                 .environment(Map.of("ECTSTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()))
                 .property("client.id=fid-reader-test")
                 .build();
-        FidHistoryReader.History history =
-                FidHistoryReader.read(good.clientProperties(), "settings.fid", "run", Duration.ofSeconds(20));
+        FidHistoryReader.History history = FidHistoryReader.read(good, "settings.fid", "run", Duration.ofSeconds(20));
         assertEquals(0, history.reports().size());
     }
 

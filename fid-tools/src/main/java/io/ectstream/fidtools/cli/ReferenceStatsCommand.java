@@ -62,8 +62,7 @@ public class ReferenceStatsCommand implements Callable<Integer> {
         }
         stats.write(out);
         if (kafka.given()) {
-            ReferenceStatsPublisher.publish(
-                    kafka.settings().clientProperties(), topic, stats, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
+            ReferenceStatsPublisher.publish(kafka.settings(), topic, stats, EvaluatorConfig.DEFAULT_MAX_MESSAGE_BYTES);
         }
         spec.commandLine()
                 .getOut()

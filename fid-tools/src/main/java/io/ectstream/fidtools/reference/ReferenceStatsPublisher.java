@@ -1,6 +1,7 @@
 package io.ectstream.fidtools.reference;
 
 import io.ectstream.evaluator.reference.ReferenceStatistics;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.Topics;
 import java.util.HashMap;
@@ -28,20 +29,20 @@ public final class ReferenceStatsPublisher {
     private ReferenceStatsPublisher() {}
 
     public static void publish(String bootstrapServers, String topic, ReferenceStatistics stats, int maxMessageBytes) {
-        publish(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, stats, maxMessageBytes);
+        publish(KafkaClientSettings.of(bootstrapServers), topic, stats, maxMessageBytes);
     }
 
-    /** @param clientProperties what the admin client and producer start from (bootstrap servers, security) */
+    /** @param settings what the admin client and producer start from (bootstrap servers, security) */
     public static void publish(
-            Map<String, Object> clientProperties, String topic, ReferenceStatistics stats, int maxMessageBytes) {
+            KafkaClientSettings settings, String topic, ReferenceStatistics stats, int maxMessageBytes) {
         byte[] value = stats.toBytes();
         int limit = Math.max(maxMessageBytes, value.length + 1024);
-        ensureTopic(clientProperties, topic, limit);
-        Map<String, Object> props = new HashMap<>(clientProperties);
+        ensureTopic(settings, topic, limit);
+        Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limit);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(33554432L, 2L * limit));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(props)) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(settings, props)) {
             producer.send(new ProducerRecord<>(topic, stats.id(), value)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,8 +59,8 @@ public final class ReferenceStatsPublisher {
                 topic);
     }
 
-    static void ensureTopic(Map<String, Object> clientProperties, String topic, int maxMessageBytes) {
-        try (Admin admin = KafkaClients.admin(clientProperties)) {
+    static void ensureTopic(KafkaClientSettings settings, String topic, int maxMessageBytes) {
+        try (Admin admin = KafkaClients.admin(settings)) {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }

@@ -1,5 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.ServiceAccess;
 import java.util.HashMap;
@@ -17,8 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 final class ConsumerLagProbe implements AutoCloseable {
     private final Admin admin;
 
-    ConsumerLagProbe(Map<String, Object> clientProperties) {
-        this.admin = KafkaClients.admin(clientProperties);
+    ConsumerLagProbe(KafkaClientSettings settings) {
+        this.admin = KafkaClients.admin(settings);
     }
 
     Map<String, Map<String, Long>> measure() throws Exception {

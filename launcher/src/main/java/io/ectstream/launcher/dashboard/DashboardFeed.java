@@ -1,5 +1,7 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.platform.kafka.ServiceAccess;
 import io.ectstream.platform.kafka.Topics;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +37,8 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
     private final AvroCodec<GenerationResult> results = new AvroCodec<>(GenerationResult.class);
     private final AvroCodec<GenerationError> errors = new AvroCodec<>(GenerationError.class);
 
-    DashboardFeed(Map<String, Object> clientProperties, Topics topics, DashboardState state) {
-        Map<String, Object> config = new HashMap<>(clientProperties);
+    DashboardFeed(KafkaClientSettings settings, Topics topics, DashboardState state) {
+        Map<String, Object> config = new HashMap<>();
         config.put(
                 ConsumerConfig.GROUP_ID_CONFIG,
                 ServiceAccess.DASHBOARD.groupPrefixes().get(0) + UUID.randomUUID());
@@ -47,7 +48,9 @@ final class DashboardFeed implements PollLoop.Handler<byte[], byte[]>, AutoClose
         this.state = state;
         this.topics = topics;
         this.loop = PollLoop.over(
-                        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()), this)
+                        KafkaClients.consumer(
+                                settings, config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        this)
                 .name("dashboard-feed")
                 .subscribe(ServiceAccess.DASHBOARD.topics(topics).names().values())
                 .build();

@@ -1,5 +1,6 @@
 package io.ectstream.launcher.dashboard;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -8,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +27,15 @@ public final class DashboardServer implements AutoCloseable {
     private final ConsumerLagProbe lagProbe;
     private HttpServer server;
 
-    public DashboardServer(Map<String, Object> kafkaClientProperties, Topics topics) {
-        this(kafkaClientProperties, topics, DashboardRoles.NONE);
+    public DashboardServer(KafkaClientSettings settings, Topics topics) {
+        this(settings, topics, DashboardRoles.NONE);
     }
 
-    public DashboardServer(Map<String, Object> kafkaClientProperties, Topics topics, DashboardRoles roles) {
+    public DashboardServer(KafkaClientSettings settings, Topics topics, DashboardRoles roles) {
         this.vertx = Vertx.vertx();
         this.state = new DashboardState(roles);
-        this.feed = new DashboardFeed(kafkaClientProperties, topics, state);
-        this.lagProbe = new ConsumerLagProbe(kafkaClientProperties);
+        this.feed = new DashboardFeed(settings, topics, state);
+        this.lagProbe = new ConsumerLagProbe(settings);
     }
 
     /** Starts on host:port (port 0 picks a free one) and returns the port. */

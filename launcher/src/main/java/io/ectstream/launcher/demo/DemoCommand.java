@@ -47,7 +47,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -266,11 +265,10 @@ public final class DemoCommand implements Callable<Integer> {
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(run.resolve("kafka"), false, 0)) {
             TopicLayout layout = TopicLayout.defaults(topics);
-            PlatformTopics.setUp(broker.bootstrapServers(), layout);
+            KafkaClientSettings clients = KafkaClientSettings.of(broker.bootstrapServers());
+            PlatformTopics.setUp(clients, layout);
             String evaluationRequests =
                     layout.get(TopicRole.EVALUATION_REQUESTS).name();
-            Map<String, Object> clients =
-                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
 
             ImageDataset train =
                     Datasets.open(new DatasetSpec(DatasetKind.FASHION_MNIST, null, Split.TRAIN, 28, 1, Fit.PAD));

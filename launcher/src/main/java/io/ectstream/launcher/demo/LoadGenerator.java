@@ -1,5 +1,6 @@
 package io.ectstream.launcher.demo;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.GenerationRequest;
@@ -10,7 +11,6 @@ import io.ectstream.schemas.serde.RecordDecodingException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -46,15 +46,12 @@ final class LoadGenerator implements AutoCloseable {
     private volatile boolean running = true;
     private volatile ClosedLoop loop;
 
-    LoadGenerator(Map<String, Object> clientProperties, Topics topics) {
+    LoadGenerator(KafkaClientSettings settings, Topics topics) {
         this.topics = topics;
-        Map<String, Object> config = new HashMap<>(clientProperties);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        this.producer = KafkaClients.producer(config);
-        Map<String, Object> consumerConfig = new HashMap<>(clientProperties);
-        consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        this.answers = KafkaClients.consumer(consumerConfig);
+        this.producer = KafkaClients.producer(settings, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+        this.answers = KafkaClients.consumer(
+                settings.without(ConsumerConfig.GROUP_ID_CONFIG),
+                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024));
     }
 
     void start(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ectstream.kafka.embedded.KafkaBrokerExtension;
 import io.ectstream.kafka.embedded.KafkaCluster;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.TopicRole;
 import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.ImageFormat;
@@ -62,8 +63,8 @@ class DashboardBrowserTest {
                 AvroSerdes.generationResult(),
                 DashboardRecords.result(500, 2, TrafficPurpose.USER, 3, ImageFormat.RAW_UINT8));
 
-        try (DashboardServer dashboard = new DashboardServer(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics)) {
+        try (DashboardServer dashboard =
+                new DashboardServer(KafkaClientSettings.of(kafka.bootstrapServers()), topics)) {
             int port = dashboard.start("127.0.0.1", 0);
             String base = "http://127.0.0.1:" + port + "/";
             JsonObject state = awaitState(

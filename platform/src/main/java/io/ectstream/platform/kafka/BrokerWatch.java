@@ -1,13 +1,11 @@
 package io.ectstream.platform.kafka;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +25,10 @@ public final class BrokerWatch implements AutoCloseable {
     private final AtomicInteger outages = new AtomicInteger();
     private volatile Boolean reachable;
 
-    BrokerWatch(Map<String, Object> clientProperties, Duration answerWithin) {
-        this.bootstrapServers = String.valueOf(clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+    BrokerWatch(KafkaClientSettings settings, Duration answerWithin) {
+        this.bootstrapServers = settings.bootstrapServers();
         this.answerWithin = answerWithin;
-        this.admin = KafkaClients.admin(clientProperties);
+        this.admin = KafkaClients.admin(settings);
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "kafka-broker-watch");
             thread.setDaemon(true);
@@ -40,7 +38,7 @@ public final class BrokerWatch implements AutoCloseable {
 
     /** Checks now and then every {@code every}. */
     public static BrokerWatch start(KafkaClientSettings settings, Duration every) {
-        BrokerWatch watch = new BrokerWatch(settings.clientProperties(), every);
+        BrokerWatch watch = new BrokerWatch(settings, every);
         watch.timer.scheduleWithFixedDelay(watch::check, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return watch;
     }

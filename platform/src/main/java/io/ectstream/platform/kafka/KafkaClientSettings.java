@@ -23,8 +23,9 @@ import java.util.TreeMap;
  *   <li>{@code --kafka-property key=value} flags,</li>
  *   <li>{@code --bootstrap-servers}.</li>
  * </ol>
- * A service copies {@link #clientProperties()} and puts its own settings on top (serializers, group ids,
- * commit mode), so what it needs to be correct cannot be overridden by accident.
+ * Every client is built from them by {@link KafkaClients}, which puts the client's own settings on top (serializers,
+ * group ids, commit mode), so what a client needs to be correct cannot be overridden by accident; a client's defaults go
+ * under them ({@link #withDefaults}).
  */
 public record KafkaClientSettings(Map<String, String> properties) {
 
@@ -70,6 +71,29 @@ public record KafkaClientSettings(Map<String, String> properties) {
         Map<String, String> copy = new TreeMap<>(properties);
         copy.put(key, value);
         return new KafkaClientSettings(copy);
+    }
+
+    /**
+     * These settings with {@code defaults} under them: a key the settings leave unset takes the default (as text, which
+     * Kafka parses like the typed value).
+     */
+    public KafkaClientSettings withDefaults(Map<String, ?> defaults) {
+        Map<String, String> copy = new TreeMap<>();
+        defaults.forEach((key, value) -> copy.put(key, String.valueOf(value)));
+        copy.putAll(properties);
+        return new KafkaClientSettings(copy);
+    }
+
+    /** Only the keys {@code keep} accepts (what one kind of client knows); bootstrap.servers must stay. */
+    public KafkaClientSettings only(java.util.function.Predicate<String> keep) {
+        Map<String, String> copy = new TreeMap<>(properties);
+        copy.keySet().removeIf(keep.negate());
+        return new KafkaClientSettings(copy);
+    }
+
+    /** These settings without {@code key} (a group id a reader without a group must not carry). */
+    public KafkaClientSettings without(String key) {
+        return only(k -> !k.equals(key));
     }
 
     /** For logs: every key, values of secrets (passwords, JAAS configs, tokens) masked. */

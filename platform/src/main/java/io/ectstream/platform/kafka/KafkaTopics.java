@@ -54,11 +54,10 @@ public final class KafkaTopics implements AutoCloseable {
     private final Duration timeout;
 
     public KafkaTopics(KafkaClientSettings settings, Duration timeout) {
-        Map<String, Object> props = settings.clientProperties();
-        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "ect-topics");
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
-        this.admin = KafkaClients.admin(props);
+        this.admin = KafkaClients.admin(settings.withDefaults(Map.of(
+                AdminClientConfig.CLIENT_ID_CONFIG, "ect-topics",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000))));
         this.bootstrapServers = settings.bootstrapServers();
         this.timeout = timeout;
     }

@@ -8,7 +8,6 @@ import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Issue 22: a cluster that does not answer is one outage (one line), however often it is looked at. */
@@ -21,8 +20,7 @@ class BrokerWatchTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort(); // closed again: nothing listens there
         }
-        try (BrokerWatch watch =
-                new BrokerWatch(Map.of("bootstrap.servers", "127.0.0.1:" + port), Duration.ofMillis(500))) {
+        try (BrokerWatch watch = new BrokerWatch(KafkaClientSettings.of("127.0.0.1:" + port), Duration.ofMillis(500))) {
             watch.check();
             watch.check();
             watch.check();
@@ -34,7 +32,7 @@ class BrokerWatchTest {
     @Test
     void aRunningBrokerIsReachable(KafkaCluster kafka) {
         try (BrokerWatch watch =
-                new BrokerWatch(Map.of("bootstrap.servers", kafka.bootstrapServers()), Duration.ofSeconds(30))) {
+                new BrokerWatch(KafkaClientSettings.of(kafka.bootstrapServers()), Duration.ofSeconds(30))) {
             watch.check();
             assertTrue(watch.reachable());
             assertEquals(0, watch.outages());

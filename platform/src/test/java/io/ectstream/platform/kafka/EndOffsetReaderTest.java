@@ -46,7 +46,8 @@ class EndOffsetReaderTest {
             }
         }
         List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(consumerProps(kafka))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                KafkaClients.consumer(KafkaClientSettings.of(kafka.bootstrapServers()), consumerProps(kafka))) {
             assertTrue(EndOffsetReader.readToEnd(consumer, "eor.three", TIMEOUT, r -> keys.add(r.key())));
         }
         assertEquals(
@@ -58,10 +59,12 @@ class EndOffsetReaderTest {
     void anEmptyTopicIsReadAndAMissingOneIsReported(KafkaCluster kafka) {
         kafka.createTopics(2, "eor.empty");
         List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(consumerProps(kafka))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                KafkaClients.consumer(KafkaClientSettings.of(kafka.bootstrapServers()), consumerProps(kafka))) {
             assertTrue(EndOffsetReader.readToEnd(consumer, "eor.empty", TIMEOUT, r -> keys.add(r.key())));
         }
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(consumerProps(kafka))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                KafkaClients.consumer(KafkaClientSettings.of(kafka.bootstrapServers()), consumerProps(kafka))) {
             assertFalse(EndOffsetReader.readToEnd(consumer, "eor.missing", TIMEOUT, r -> keys.add(r.key())));
         }
         assertEquals(List.of(), keys);

@@ -165,4 +165,25 @@ class KafkaClientSettingsTest {
                 KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS,
                 none.kafka.settings(Map.of()).bootstrapServers());
     }
+
+    @Test
+    void defaultsGoUnderTheSettingsAndAClientsOwnSettingsOverThem() {
+        KafkaClientSettings settings = KafkaClientSettings.builder()
+                .bootstrapServers("b:1")
+                .property("client.id=from-user")
+                .property("group.id=users-group")
+                .property("acks=0")
+                .build();
+        KafkaClientSettings defaulted =
+                settings.withDefaults(Map.of("client.id", "default-id", "request.timeout.ms", 4_000));
+        assertEquals("from-user", defaulted.properties().get("client.id"));
+        assertEquals("4000", defaulted.properties().get("request.timeout.ms"));
+        assertFalse(defaulted.without("group.id").properties().containsKey("group.id"));
+        assertEquals(
+                Map.of("bootstrap.servers", "b:1", "client.id", "from-user"),
+                settings.only(k -> !k.equals("group.id") && !k.equals("acks")).properties());
+        assertEquals("all", KafkaClients.merged(settings, Map.of("acks", "all")).get("acks"));
+        assertEquals("users-group", KafkaClients.merged(settings, Map.of()).get("group.id"));
+        assertThrows(InvalidKafkaSettingsException.class, () -> settings.without("bootstrap.servers"));
+    }
 }

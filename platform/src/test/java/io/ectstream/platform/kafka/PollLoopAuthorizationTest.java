@@ -55,7 +55,8 @@ class PollLoopAuthorizationTest {
             CompletableFuture<RuntimeException> refused = new CompletableFuture<>();
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
             try (PollLoop<String, byte[]> loop = PollLoop.over(
-                            KafkaClients.consumer(props), new PollLoop.Handler<String, byte[]>() {
+                            KafkaClients.consumer(KafkaClientSettings.of(broker.saslSslBootstrapServers()), props),
+                            new PollLoop.Handler<String, byte[]>() {
                                 @Override
                                 public void handle(PollLoop.Batch<String, byte[]> batch) {
                                     batch.records().forEach(r -> seen.add(r.key()));
@@ -128,7 +129,8 @@ class PollLoopAuthorizationTest {
             java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
             try (PollLoop<String, byte[]> loop = PollLoop.over(
-                            KafkaClients.consumer(props), new PollLoop.Handler<String, byte[]>() {
+                            KafkaClients.consumer(KafkaClientSettings.of(broker.saslSslBootstrapServers()), props),
+                            new PollLoop.Handler<String, byte[]>() {
                                 @Override
                                 public void handle(PollLoop.Batch<String, byte[]> batch) {
                                     batch.records().forEach(r -> seen.add(r.key()));
@@ -143,7 +145,7 @@ class PollLoopAuthorizationTest {
                     .retry(new PollLoop.Retry(Duration.ofMillis(100), Duration.ofMillis(500)))
                     .renewAfterRefusal(() -> {
                         renewals.incrementAndGet();
-                        return KafkaClients.consumer(props);
+                        return KafkaClients.consumer(KafkaClientSettings.of(broker.saslSslBootstrapServers()), props);
                     })
                     .start()) {
                 assertInstanceOf(AuthorizationException.class, refused.get(60, TimeUnit.SECONDS));

@@ -40,7 +40,7 @@ class PollLoopOnBrokerTest {
         if (group != null) {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
-        return KafkaClients.consumer(props);
+        return KafkaClients.consumer(KafkaClientSettings.of(kafka.bootstrapServers()), props);
     }
 
     /** Writes {@code value}s {@code from} to {@code to} (exclusive), all in partition 0; the end offset after them. */

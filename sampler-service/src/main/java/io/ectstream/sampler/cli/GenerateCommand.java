@@ -223,13 +223,12 @@ public class GenerateCommand implements Callable<Integer> {
         KafkaClientSettings settings = kafka.settings();
         String runId = run != null
                 ? run
-                : GenerationClient.newestRun(settings.clientProperties(), topics.checkpoints(), records.recordFormat())
+                : GenerationClient.newestRun(settings, topics.checkpoints(), records.recordFormat())
                         .orElseThrow(() -> new IllegalStateException(
                                 "no checkpoint on " + topics.checkpoints() + ": name one with --run"));
         List<byte[]> pngs = new ArrayList<>();
         GenerationResult any = null;
-        try (GenerationClient client =
-                new GenerationClient(settings.clientProperties(), topics, replyTopic, records.recordFormat())) {
+        try (GenerationClient client = new GenerationClient(settings, topics, replyTopic, records.recordFormat())) {
             for (int first = 0; first < count; first += perRequest) {
                 int n = Math.min(perRequest, count - first);
                 long partSeed = partSeed(requestSeed, first);

@@ -1,6 +1,7 @@
 package io.ectstream.sampler.client;
 
 import io.ectstream.platform.kafka.EndOffsetReader;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.Topics;
 import io.ectstream.schemas.CheckpointEvent;
@@ -55,31 +56,32 @@ public final class GenerationClient implements AutoCloseable {
 
     /** @param resultTopic the topic the requests name as reply topic (null: the sampler's default results topic) */
     public GenerationClient(String bootstrapServers, Topics topics, String resultTopic) {
-        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, resultTopic);
+        this(KafkaClientSettings.of(bootstrapServers), topics, resultTopic);
     }
 
-    /** @param clientProperties what both clients start from (bootstrap servers, security); see KafkaClientSettings */
-    public GenerationClient(Map<String, Object> clientProperties, Topics topics, String resultTopic) {
-        this(clientProperties, topics, resultTopic, RecordFormat.SINGLE_OBJECT);
+    /** @param settings what both clients start from (bootstrap servers, security) */
+    public GenerationClient(KafkaClientSettings settings, Topics topics, String resultTopic) {
+        this(settings, topics, resultTopic, RecordFormat.SINGLE_OBJECT);
     }
 
     /** @param records the deployment's wire format of requests, results and errors */
-    public GenerationClient(
-            Map<String, Object> clientProperties, Topics topics, String resultTopic, RecordFormat records) {
+    public GenerationClient(KafkaClientSettings settings, Topics topics, String resultTopic, RecordFormat records) {
         this.requests = records.serde(GenerationRequest.class).serializer();
         this.results = records.serde(GenerationResult.class).deserializer();
         this.errors = records.serde(GenerationError.class).deserializer();
         this.topics = topics;
         this.resultTopic = resultTopic == null ? topics.results() : resultTopic;
-        Map<String, Object> producerProps = new HashMap<>(clientProperties);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
-        producer = KafkaClients.producer(producerProps);
-        Map<String, Object> consumerProps = new HashMap<>(clientProperties);
-        consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumerProps.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20));
-        consumerProps.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        consumer = KafkaClients.consumer(consumerProps);
+        producer = KafkaClients.producer(
+                settings.withDefaults(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0")),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"));
+        consumer = KafkaClients.consumer(
+                settings.without(ConsumerConfig.GROUP_ID_CONFIG)
+                        .withDefaults(Map.of(
+                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                                String.valueOf(32 << 20),
+                                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                                "100")),
+                Map.of());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : Set.of(this.resultTopic, topics.errors())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(15))
@@ -174,23 +176,22 @@ public final class GenerationClient implements AutoCloseable {
 
     /** The run of the most recently created checkpoint on the checkpoints topic, if any. */
     public static Optional<String> newestRun(String bootstrapServers, String checkpointsTopic) {
-        return newestRun(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), checkpointsTopic);
+        return newestRun(KafkaClientSettings.of(bootstrapServers), checkpointsTopic);
     }
 
-    /** {@link #newestRun(String, String)} with full client properties (security etc.). */
-    public static Optional<String> newestRun(Map<String, Object> clientProperties, String checkpointsTopic) {
-        return newestRun(clientProperties, checkpointsTopic, RecordFormat.SINGLE_OBJECT);
+    /** {@link #newestRun(String, String)} with full client settings (security etc.). */
+    public static Optional<String> newestRun(KafkaClientSettings settings, String checkpointsTopic) {
+        return newestRun(settings, checkpointsTopic, RecordFormat.SINGLE_OBJECT);
     }
 
-    /** {@link #newestRun(Map, String)} reading events in {@code records}' wire format. */
+    /** {@link #newestRun(KafkaClientSettings, String)} reading events in {@code records}' wire format. */
     public static Optional<String> newestRun(
-            Map<String, Object> clientProperties, String checkpointsTopic, RecordFormat records) {
+            KafkaClientSettings settings, String checkpointsTopic, RecordFormat records) {
         Deserializer<CheckpointEvent> codec =
                 records.serde(CheckpointEvent.class).deserializer();
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         CheckpointEvent[] newest = {null};
-        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(props)) {
+        try (KafkaConsumer<String, byte[]> c =
+                KafkaClients.consumer(settings.without(ConsumerConfig.GROUP_ID_CONFIG), Map.of())) {
             EndOffsetReader.readToEnd(c, checkpointsTopic, NEWEST_RUN_TIMEOUT, r -> {
                 try {
                     CheckpointEvent e = codec.deserialize(r.topic(), r.value());

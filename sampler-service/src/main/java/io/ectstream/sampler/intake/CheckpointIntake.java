@@ -1,6 +1,7 @@
 package io.ectstream.sampler.intake;
 
 import io.ectstream.core.checkpoint.CheckpointException;
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.sampler.SamplerConfig;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckpointIntake.class);
 
-    private final Map<String, Object> clientProperties;
+    private final KafkaClientSettings settings;
     private final String topic;
     private final ModelRegistry registry;
     private final Consumer<GenerationError> errors;
@@ -62,25 +63,19 @@ public final class CheckpointIntake implements AutoCloseable {
             ModelRegistry registry,
             Consumer<GenerationError> errors,
             SamplerMetrics metrics) {
-        this(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                topic,
-                registry,
-                errors,
-                metrics,
-                RecordFormat.SINGLE_OBJECT);
+        this(KafkaClientSettings.of(bootstrapServers), topic, registry, errors, metrics, RecordFormat.SINGLE_OBJECT);
     }
 
-    /** @param clientProperties what the consumer starts from (bootstrap servers, security); see KafkaClientSettings */
+    /** @param settings what the consumer starts from (bootstrap servers, security) */
     public CheckpointIntake(
-            Map<String, Object> clientProperties,
+            KafkaClientSettings settings,
             String topic,
             ModelRegistry registry,
             Consumer<GenerationError> errors,
             SamplerMetrics metrics,
             RecordFormat records) {
         this.codec = records.serde(CheckpointEvent.class).deserializer();
-        this.clientProperties = Map.copyOf(clientProperties);
+        this.settings = settings;
         this.topic = topic;
         this.registry = registry;
         this.errors = errors;
@@ -90,11 +85,10 @@ public final class CheckpointIntake implements AutoCloseable {
     /** Starts reading; {@code onRecovered} runs once (on this intake's thread) when recovery is over, even if it failed. */
     public void start(Runnable onRecovered) {
         this.onRecovered = onRecovered;
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints");
-        KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(props);
+        KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(
+                settings.without(ConsumerConfig.GROUP_ID_CONFIG)
+                        .withDefaults(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "ect-sampler-checkpoints")),
+                Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
         consumerMeters = metrics.bind(consumer);
         loop = PollLoop.over(consumer, new Feed())
                 .name("ect-checkpoint-intake")

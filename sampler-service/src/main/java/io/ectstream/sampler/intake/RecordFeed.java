@@ -1,5 +1,6 @@
 package io.ectstream.sampler.intake;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.platform.kafka.PollLoop;
 import io.ectstream.sampler.metrics.SamplerMetrics;
@@ -71,6 +72,7 @@ public final class RecordFeed {
     private final String groupId;
     private final Owner owner;
     private final Duration revocationWait;
+    private final KafkaClientSettings settings;
     private final Map<String, Object> consumerProperties;
     private final SamplerMetrics metrics;
     private KafkaClientMetrics consumerMeters;
@@ -85,12 +87,12 @@ public final class RecordFeed {
     private final PollLoop<String, byte[]> loop;
 
     /**
-     * @param clientProperties the service's Kafka client properties (bootstrap servers, security)
+     * @param settings the service's Kafka client settings (bootstrap servers, security)
      * @param revocationWait   how long a revocation may wait for the revoked partitions' requests to be answered
      */
     public RecordFeed(
             Context context,
-            Map<String, Object> clientProperties,
+            KafkaClientSettings settings,
             String topic,
             String groupId,
             int maxPollRecords,
@@ -103,7 +105,8 @@ public final class RecordFeed {
         this.groupId = groupId;
         this.owner = owner;
         this.revocationWait = revocationWait;
-        Map<String, Object> props = new HashMap<>(clientProperties);
+        this.settings = settings;
+        Map<String, Object> props = settings.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -137,7 +140,7 @@ public final class RecordFeed {
         if (consumerMeters != null) {
             consumerMeters.close();
         }
-        KafkaConsumer<String, byte[]> created = KafkaClients.consumer(consumerProperties);
+        KafkaConsumer<String, byte[]> created = KafkaClients.consumer(settings, consumerProperties);
         consumerMeters = metrics.bind(created);
         return created;
     }

@@ -1,5 +1,6 @@
 package io.ectstream.sampler.intake;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.logging.LogContext;
 import io.ectstream.sampler.RequestLogContext;
 import io.ectstream.sampler.RequestPipeline;
@@ -65,7 +66,7 @@ public final class RequestIntake {
 
     private final Vertx vertx;
     private final Source source;
-    private final Map<String, Object> clientProperties;
+    private final KafkaClientSettings settings;
     private final RequestPipeline pipeline;
     private final KafkaPublisher publisher;
     private final SamplerMetrics metrics;
@@ -82,7 +83,7 @@ public final class RequestIntake {
     public RequestIntake(
             Vertx vertx,
             Source source,
-            Map<String, Object> clientProperties,
+            KafkaClientSettings settings,
             RequestPipeline pipeline,
             KafkaPublisher publisher,
             SamplerMetrics metrics,
@@ -90,7 +91,7 @@ public final class RequestIntake {
         this.codec = records.serde(GenerationRequest.class).deserializer();
         this.vertx = vertx;
         this.source = source;
-        this.clientProperties = clientProperties;
+        this.settings = settings;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -103,7 +104,7 @@ public final class RequestIntake {
         }
         feed = new RecordFeed(
                 vertx.getOrCreateContext(),
-                clientProperties,
+                settings,
                 source.topic(),
                 source.groupId(),
                 source.maxInFlight(),

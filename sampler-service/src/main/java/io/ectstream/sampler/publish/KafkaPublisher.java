@@ -1,5 +1,7 @@
 package io.ectstream.sampler.publish;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
+import io.ectstream.platform.kafka.KafkaClients;
 import io.ectstream.sampler.metrics.SamplerMetrics;
 import io.ectstream.schemas.GenerationError;
 import io.ectstream.schemas.GenerationResult;
@@ -30,12 +32,12 @@ public final class KafkaPublisher {
     private final Serializer<GenerationError> errors;
 
     /**
-     * @param clientProperties what the producer starts from (bootstrap servers, security); see KafkaClientSettings
+     * @param settings what the producer starts from (bootstrap servers, security)
      * @param records the wire format of the results and errors
      */
     public KafkaPublisher(
             Vertx vertx,
-            Map<String, Object> clientProperties,
+            KafkaClientSettings settings,
             String errorsTopic,
             String resultsJsonTopic,
             SamplerMetrics metrics,
@@ -44,14 +46,16 @@ public final class KafkaPublisher {
         this.errors = records.serde(GenerationError.class).serializer();
         this.errorsTopic = errorsTopic;
         this.resultsJsonTopic = resultsJsonTopic;
+        // a Vert.x producer: the platform's factory gives the properties, Vert.x builds the client
         Map<String, String> props = new HashMap<>();
-        clientProperties.forEach((k, v) -> props.put(k, String.valueOf(v)));
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
-        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20));
-        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher");
+        KafkaClients.merged(
+                        settings.withDefaults(Map.of(
+                                ProducerConfig.LINGER_MS_CONFIG, "1",
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20),
+                                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
+                                ProducerConfig.CLIENT_ID_CONFIG, "ect-sampler-publisher")),
+                        Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"))
+                .forEach((k, v) -> props.put(k, String.valueOf(v)));
         this.producer = KafkaProducer.create(vertx, props, new StringSerializer(), new ByteArraySerializer());
         this.producerMeters = metrics.bind(producer.unwrap());
     }

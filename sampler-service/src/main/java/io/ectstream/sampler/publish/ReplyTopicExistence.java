@@ -1,5 +1,6 @@
 package io.ectstream.sampler.publish;
 
+import io.ectstream.platform.kafka.KafkaClientSettings;
 import io.ectstream.platform.kafka.KafkaClients;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -43,12 +44,12 @@ public final class ReplyTopicExistence implements AutoCloseable {
     private final Map<String, Answer> answers = new HashMap<>();
 
     /** @param alwaysPresent topics never asked about (the default results topic, checked at start) */
-    public ReplyTopicExistence(Map<String, Object> clientProperties, Context context, Set<String> alwaysPresent) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "ect-sampler-reply-topics");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-        this.admin = KafkaClients.admin(props);
+    public ReplyTopicExistence(KafkaClientSettings settings, Context context, Set<String> alwaysPresent) {
+        this.admin = KafkaClients.admin(
+                settings.withDefaults(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "ect-sampler-reply-topics")),
+                Map.of(
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS));
         this.context = context;
         this.alwaysPresent = Set.copyOf(alwaysPresent);
     }

@@ -49,7 +49,8 @@ final class AnnouncedCheckpoints {
         AnnouncedCheckpoints announced = new AnnouncedCheckpoints();
         Deserializer<CheckpointEvent> deserializer =
                 config.records().serde(CheckpointEvent.class).deserializer();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(PublisherClientProperties.reader(config))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                KafkaClients.consumer(PublisherClientProperties.reader(config), Map.of())) {
             EndOffsetReader.readToEnd(consumer, topic, timeout, record -> {
                 if (!runId.equals(record.key())) {
                     return;

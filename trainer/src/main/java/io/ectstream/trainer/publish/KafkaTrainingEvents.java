@@ -6,6 +6,7 @@ import io.ectstream.schemas.CheckpointEvent;
 import io.ectstream.schemas.TrainingProgress;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +74,7 @@ public final class KafkaTrainingEvents implements TrainingEvents {
                 config,
                 queue,
                 () -> {
-                    var producer = KafkaClients.producer(PublisherClientProperties.producer(config));
+                    var producer = KafkaClients.producer(PublisherClientProperties.producer(config), Map.of());
                     if (metrics != null) {
                         metrics.bind(new KafkaClientMetrics(producer));
                     }

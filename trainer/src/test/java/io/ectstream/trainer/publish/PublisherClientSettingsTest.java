@@ -3,6 +3,7 @@ package io.ectstream.trainer.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ectstream.platform.kafka.KafkaClientSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +22,15 @@ class PublisherClientSettingsTest {
                 .build();
         PublisherConfig config = PublisherConfig.of(settings);
         assertEquals("k1:9093,k2:9093", config.bootstrapServers());
-        for (Map<String, Object> client : new Map[] {
-            PublisherClientProperties.producer(config),
-            PublisherClientProperties.reader(config),
-            PublisherClientProperties.admin(config)
-        }) {
-            assertEquals("SASL_SSL", client.get("security.protocol"));
-            assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
-            assertEquals("k1:9093,k2:9093", client.get("bootstrap.servers"));
+        for (KafkaClientSettings client : List.of(
+                PublisherClientProperties.producer(config),
+                PublisherClientProperties.reader(config),
+                PublisherClientProperties.admin(config))) {
+            assertEquals("SASL_SSL", client.properties().get("security.protocol"));
+            assertEquals("SCRAM-SHA-512", client.properties().get("sasl.mechanism"));
+            assertEquals("k1:9093,k2:9093", client.properties().get("bootstrap.servers"));
         }
-        assertEquals("all", PublisherClientProperties.producer(config).get("acks"));
+        assertEquals(
+                "all", PublisherClientProperties.producer(config).properties().get("acks"));
     }
 }
