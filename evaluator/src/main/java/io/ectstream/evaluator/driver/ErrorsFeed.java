@@ -51,12 +51,13 @@ final class ErrorsFeed implements PollLoop.Handler<String, byte[]> {
     }
 
     @Override
-    public void retrying(RuntimeException cause, Duration delay) {
+    public boolean retrying(RuntimeException cause, Duration delay) {
         log.warn(
                 "errors topic {} cannot be read yet ({}): requests the sampler rejects are not re-sent",
                 config.errorsTopic(),
                 cause.getMessage());
         ready.complete(null);
+        return true;
     }
 
     @Override

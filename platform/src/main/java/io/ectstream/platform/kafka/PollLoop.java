@@ -106,8 +106,13 @@ public final class PollLoop<K, V> implements AutoCloseable {
             return pollTimeout;
         }
 
-        /** Something failed that the loop retries after {@code delay}. */
-        default void retrying(RuntimeException cause, Duration delay) {}
+        /**
+         * Something failed that the loop retries after {@code delay}. Answers true when the handler logged the retry
+         * itself (a line naming what its user needs), so that the loop adds no second line for the same event.
+         */
+        default boolean retrying(RuntimeException cause, Duration delay) {
+            return false;
+        }
 
         /** The loop ends (closed or failed); the consumer is still open. */
         default void stopped() {}
@@ -362,8 +367,9 @@ public final class PollLoop<K, V> implements AutoCloseable {
                     failures++;
                     Duration delay = retry.after(failures);
                     state = State.RETRYING;
-                    log.warn("{}: {}; retrying in {} ms", name, describe(e), delay.toMillis());
-                    handler.retrying(e, delay);
+                    if (!handler.retrying(e, delay)) {
+                        log.warn("{}: {}; retrying in {} ms", name, describe(e), delay.toMillis());
+                    }
                     signal();
                     if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                         break;

@@ -63,8 +63,9 @@ class PollLoopAuthorizationTest {
                                 }
 
                                 @Override
-                                public void retrying(RuntimeException cause, Duration delay) {
+                                public boolean retrying(RuntimeException cause, Duration delay) {
                                     refused.complete(cause);
+                                    return false;
                                 }
                             })
                     .assignAll("acl.topic", PollLoop.Start.BEGINNING)
@@ -137,8 +138,9 @@ class PollLoopAuthorizationTest {
                                 }
 
                                 @Override
-                                public void retrying(RuntimeException cause, Duration delay) {
+                                public boolean retrying(RuntimeException cause, Duration delay) {
                                     refused.complete(cause);
+                                    return false;
                                 }
                             })
                     .subscribe(List.of("acl.group.topic"))

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ectstream.kafka.embedded.BrokerTest;
 import io.ectstream.kafka.embedded.KafkaCluster;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** The poll loop's life on the real broker: close, failures, retries, catching up and commits across a restart. */
 @BrokerTest
@@ -149,9 +154,10 @@ class PollLoopOnBrokerTest {
                             }
 
                             @Override
-                            public void retrying(RuntimeException cause, Duration delay) {
+                            public boolean retrying(RuntimeException cause, Duration delay) {
                                 retries.incrementAndGet();
                                 retried.countDown();
+                                return false;
                             }
                         })
                 .assignAll("pl.late", PollLoop.Start.BEGINNING)
@@ -167,6 +173,50 @@ class PollLoopOnBrokerTest {
             assertEquals(List.of("k0", "k1", "k2"), seen);
         }
         assertTrue(retries.get() >= 2);
+    }
+
+    @Test
+    void aRetryTheHandlerReportsItselfGetsNoSecondLine(KafkaCluster kafka) throws Exception {
+        Logger loopLog = (Logger) LoggerFactory.getLogger(PollLoop.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        loopLog.addAppender(captured);
+        AtomicInteger unreported = new AtomicInteger();
+        CountDownLatch retried = new CountDownLatch(4);
+        try {
+            PollLoop<String, byte[]> loop = PollLoop.over(
+                            consumer(kafka, null), new PollLoop.Handler<String, byte[]>() {
+                                private int calls;
+
+                                @Override
+                                public void handle(PollLoop.Batch<String, byte[]> batch) {}
+
+                                @Override
+                                public boolean retrying(RuntimeException cause, Duration delay) {
+                                    retried.countDown();
+                                    boolean reported = calls++ % 2 == 0;
+                                    if (!reported) {
+                                        unreported.incrementAndGet();
+                                    }
+                                    return reported;
+                                }
+                            })
+                    .assignAll("pl.never", PollLoop.Start.BEGINNING)
+                    .retry(FAST)
+                    .start();
+            assertTrue(retried.await(30, TimeUnit.SECONDS));
+            loop.close();
+            loop.done().get(30, TimeUnit.SECONDS);
+        } finally {
+            loopLog.detachAppender(captured);
+        }
+        long loopRetryLines = captured.list.stream()
+                .filter(e ->
+                        e.getLevel() == Level.WARN && e.getFormattedMessage().contains("retrying in"))
+                .count();
+        assertTrue(unreported.get() >= 2, "some retries were left to the loop to report");
+        assertEquals(
+                unreported.get(), loopRetryLines, "one line per retry: the loop's only where the handler wrote none");
     }
 
     @Test

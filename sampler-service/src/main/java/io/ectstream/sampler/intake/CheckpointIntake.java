@@ -135,9 +135,10 @@ public final class CheckpointIntake implements AutoCloseable {
         }
 
         @Override
-        public void retrying(RuntimeException cause, Duration delay) {
+        public boolean retrying(RuntimeException cause, Duration delay) {
             // Not fatal: the topic may be created, or the ACLs granted, later. The service keeps serving the models
             // it has, and does not wait for a recovery that cannot happen yet.
+            boolean logged = true;
             if (cause instanceof AuthorizationException) {
                 log.error(
                         "Kafka refuses the checkpoint intake ({}): its user needs DESCRIBE and READ on topic {};"
@@ -147,8 +148,11 @@ public final class CheckpointIntake implements AutoCloseable {
                         delay.toMillis());
             } else if (!recoveryAnnounced.get()) {
                 log.warn("no checkpoint to recover from {} yet ({}): waiting for it", topic, cause.getMessage());
+            } else {
+                logged = false;
             }
             announceRecovery();
+            return logged;
         }
 
         @Override

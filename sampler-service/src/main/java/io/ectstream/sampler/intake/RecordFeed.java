@@ -305,7 +305,7 @@ public final class RecordFeed {
         }
 
         @Override
-        public void retrying(RuntimeException cause, Duration delay) {
+        public boolean retrying(RuntimeException cause, Duration delay) {
             if (cause instanceof AuthorizationException) {
                 // Not fatal: the ACLs may be granted later; the service keeps serving HTTP meanwhile.
                 log.error(
@@ -315,7 +315,9 @@ public final class RecordFeed {
                         topic,
                         groupId,
                         delay.toSeconds());
+                return true;
             }
+            return false;
         }
 
         @Override
