@@ -61,11 +61,6 @@ public record Topics(Map<TopicRole, String> names) {
         return topic + JSON_COPY_SUFFIX;
     }
 
-    /** The default name of one role. */
-    public static String defaultName(TopicRole role) {
-        return DEFAULTS.get(role);
-    }
-
     /** The name of {@code role}; an error naming the role when these topics do not hold it. */
     public String name(TopicRole role) {
         String name = names.get(role);
