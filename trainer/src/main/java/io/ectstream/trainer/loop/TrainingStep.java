@@ -60,21 +60,31 @@ public final class TrainingStep implements StepRunner {
                     collector.backward(loss);
                 }
             }
-            try (NDScope update = new NDScope()) {
-                update.suppressNotUsedWarning();
-                replaced = Scoped.release(model.optimizer()
-                        .step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages)));
-            }
-            try (NDScope update = new NDScope()) {
-                update.suppressNotUsedWarning();
-                model.ema().update(model.parameters(), stepManager, phase.ema().betaAt(phase.batch(), phaseImages));
-            }
-            model.parameters().zeroGradients(stepManager);
+            replaced = update(model, phase, stepManager, phaseImages);
             loss = loss.stopGradient();
             loss.attach(model.manager());
             replaced.attach(model.manager());
         }
         return new Outcome(loss, replaced);
+    }
+
+    /**
+     * What follows the backward pass: the optimizer's step at the phase's learning rate, the EMA at its beta, the
+     * gradients cleared for the next step. Returns how many gradient values the optimizer had to replace (non-finite).
+     */
+    static NDArray update(TrainingModel model, PhaseConfig phase, NDManager stepManager, long phaseImages) {
+        NDArray replaced;
+        try (NDScope update = new NDScope()) {
+            update.suppressNotUsedWarning();
+            replaced = Scoped.release(model.optimizer()
+                    .step(model.parameters(), stepManager, phase.optimizer().lrAt(phaseImages)));
+        }
+        try (NDScope update = new NDScope()) {
+            update.suppressNotUsedWarning();
+            model.ema().update(model.parameters(), stepManager, phase.ema().betaAt(phase.batch(), phaseImages));
+        }
+        model.parameters().zeroGradients(stepManager);
+        return replaced;
     }
 
     /**

@@ -25,7 +25,11 @@ public final class Ema {
             throw new IllegalArgumentException("EMA beta must lie in [0, 1]: " + beta);
         }
         NDArray current = parameters.flatValues(stepManager);
-        average.muli((float) beta).addi(current.muli((float) (1 - beta)));
+        // average - (average - current)(1 - beta), the reference's lerp: one rounding at the average's own scale per
+        // step (beta a + (1 - beta) p rounds three times there), and weights that sum to exactly 1 (0.9993f and
+        // (float) 0.0007 sum to 1 + 3e-9, which scaled the average by 1 + 4e-6 at equilibrium)
+        NDArray gap = current.negi().addi(average);
+        average.subi(gap.muli((float) (1 - beta)));
     }
 
     /** The average as one flat vector (live: it changes with every update). */
