@@ -14,7 +14,9 @@ import io.ectstream.core.network.SongUNet;
 import io.ectstream.core.sampling.Precision;
 import io.ectstream.schemas.Phase;
 import io.ectstream.trainer.config.TrainingConfig;
+import io.ectstream.trainer.config.TrainingConfigLoader;
 import io.ectstream.trainer.loop.TrainingModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +40,16 @@ public final class GpuSelfTest {
     public static final double SAMPLE_1024_CEILING_GIB = 24;
 
     public static final double ECT_STEP_128_CEILING_GIB = 36;
+    /**
+     * Relative L2 allowed between the GPU's and the CPU's student update after {@link #ectSteps}: both in float32,
+     * where the reference's own float32 run is off its float64 one by a median 3.4e-3 per tensor after 12 steps.
+     */
+    public static final double ECT_UPDATE_TOLERANCE = 2e-2;
+    /**
+     * The same with TF32 convolutions (--tf32): their 10-bit mantissa moves the update by a few percent in 12 steps
+     * (0.026 on an H100, 2026-12-07, against 1.0e-4 with TF32 off); beyond this something else is wrong.
+     */
+    public static final double ECT_UPDATE_TOLERANCE_TF32 = 1e-1;
 
     /** One check: what was measured against its limit. */
     public record Check(String name, double value, double limit, boolean passed) {
@@ -100,6 +112,25 @@ public final class GpuSelfTest {
                 "ECT training step, batch " + ect.batch() + ": peak GiB",
                 gib(ect.peakGpuBytes()),
                 ECT_STEP_128_CEILING_GIB);
+        return checks;
+    }
+
+    /**
+     * {@code steps} ECT steps of configs/fashion-ect-1hour.yaml's recipe (batch 32) on models/fashion-teacher.ckpt
+     * and the built-in Fashion-MNIST subset, on the CPU and on the first GPU from the same draws
+     * ({@link EctStepsOnDevice}): the student update's and the losses' relative L2, GPU against CPU.
+     */
+    public static List<Check> ectSteps(int steps, boolean tf32, Consumer<String> progress) {
+        TrainingConfig config = TrainingConfigLoader.load(
+                Path.of("configs", "fashion-ect-1hour.yaml"),
+                List.of("ect.batch=32", "data.path=" + Path.of("data", "fashion-mnist-subset")));
+        EctStepsOnDevice.Difference d =
+                EctStepsOnDevice.run(config, Path.of("models", "fashion-teacher.ckpt"), Device.gpu(), steps);
+        double limit = tf32 ? ECT_UPDATE_TOLERANCE_TF32 : ECT_UPDATE_TOLERANCE;
+        String mode = tf32 ? " (TF32 on)" : " (TF32 off)";
+        List<Check> checks = new ArrayList<>();
+        add(checks, progress, steps + " ECT steps, student update, gpu vs cpu, relative L2" + mode, d.update(), limit);
+        add(checks, progress, steps + " ECT steps, batch losses, gpu vs cpu, relative L2" + mode, d.losses(), limit);
         return checks;
     }
 

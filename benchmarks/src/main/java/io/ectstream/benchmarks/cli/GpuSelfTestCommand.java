@@ -4,6 +4,7 @@ import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfigLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +35,15 @@ public class GpuSelfTestCommand implements Callable<Integer> {
     @Option(names = "--numerics-only", description = "only the convolution arithmetic check")
     boolean numericsOnly;
 
+    @Option(
+            names = "--ect-steps",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "also train N ECT steps of configs/fashion-ect-1hour.yaml's recipe on the shipped teacher"
+                    + " (models/fashion-teacher.ckpt), batch 32, on the CPU and on the GPU from the same draws, and"
+                    + " check that the GPU's weights move as the CPU's (0: skip; default: ${DEFAULT-VALUE})")
+    int ectSteps;
+
     @Override
     public Integer call() {
         Tf32.apply(tf32); // before the engine starts, like the training commands
@@ -42,9 +52,13 @@ public class GpuSelfTestCommand implements Callable<Integer> {
             return 3;
         }
         try {
-            List<GpuSelfTest.Check> checks = numericsOnly
-                    ? List.of(GpuSelfTest.numerics(tf32, System.out::println))
-                    : GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), tf32, System.out::println);
+            List<GpuSelfTest.Check> checks = new ArrayList<>(
+                    numericsOnly
+                            ? List.of(GpuSelfTest.numerics(tf32, System.out::println))
+                            : GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), tf32, System.out::println));
+            if (ectSteps > 0) {
+                checks.addAll(GpuSelfTest.ectSteps(ectSteps, tf32, System.out::println));
+            }
             long failed = checks.stream().filter(c -> !c.passed()).count();
             System.out.println("gpu-selftest: " + (checks.size() - failed) + " of " + checks.size() + " checks passed");
             return failed == 0 ? 0 : 1;

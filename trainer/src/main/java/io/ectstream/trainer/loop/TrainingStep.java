@@ -72,7 +72,7 @@ public final class TrainingStep implements StepRunner {
      * What follows the backward pass: the optimizer's step at the phase's learning rate, the EMA at its beta, the
      * gradients cleared for the next step. Returns how many gradient values the optimizer had to replace (non-finite).
      */
-    static NDArray update(TrainingModel model, PhaseConfig phase, NDManager stepManager, long phaseImages) {
+    public static NDArray update(TrainingModel model, PhaseConfig phase, NDManager stepManager, long phaseImages) {
         NDArray replaced;
         try (NDScope update = new NDScope()) {
             update.suppressNotUsedWarning();
@@ -91,7 +91,7 @@ public final class TrainingStep implements StepRunner {
      * ECT's batch loss for one draw and its backward (the parameters' gradients accumulate): the target pass first,
      * outside gradient recording, then the student pass, which replays the target pass's dropout masks.
      */
-    static NDArray ectBackward(EctLoss ect, EctLoss.Draw draw, DenoiserPass pass) {
+    public static NDArray ectBackward(EctLoss ect, EctLoss.Draw draw, DenoiserPass pass) {
         NDArray target;
         // No graph for the target pass whatever this thread's grad mode; its activations die with it.
         try (GradMode off = GradMode.disabled()) {
