@@ -116,18 +116,18 @@ public final class GpuSelfTest {
     }
 
     /**
-     * {@code steps} ECT steps of configs/fashion-ect-1hour.yaml's recipe (batch 32) on models/fashion-teacher.ckpt
+     * {@code steps} ECT steps of configs/fashion-ect-1hour.yaml's recipe at {@code batch} on models/fashion-teacher.ckpt
      * and the built-in Fashion-MNIST subset, on the CPU and on the first GPU from the same draws
      * ({@link EctStepsOnDevice}): the student update's and the losses' relative L2, GPU against CPU.
      */
-    public static List<Check> ectSteps(int steps, boolean tf32, Consumer<String> progress) {
+    public static List<Check> ectSteps(int steps, int batch, boolean tf32, Consumer<String> progress) {
         TrainingConfig config = TrainingConfigLoader.load(
                 Path.of("configs", "fashion-ect-1hour.yaml"),
-                List.of("ect.batch=32", "data.path=" + Path.of("data", "fashion-mnist-subset")));
+                List.of("ect.batch=" + batch, "data.path=" + Path.of("data", "fashion-mnist-subset")));
         EctStepsOnDevice.Difference d =
                 EctStepsOnDevice.run(config, Path.of("models", "fashion-teacher.ckpt"), Device.gpu(), steps);
         double limit = tf32 ? ECT_UPDATE_TOLERANCE_TF32 : ECT_UPDATE_TOLERANCE;
-        String mode = tf32 ? " (TF32 on)" : " (TF32 off)";
+        String mode = " (batch " + batch + (tf32 ? ", TF32 on)" : ", TF32 off)");
         List<Check> checks = new ArrayList<>();
         add(checks, progress, steps + " ECT steps, student update, gpu vs cpu, relative L2" + mode, d.update(), limit);
         add(checks, progress, steps + " ECT steps, batch losses, gpu vs cpu, relative L2" + mode, d.losses(), limit);

@@ -1,5 +1,6 @@
 package io.ectstream.benchmarks.cli;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfigLoader;
@@ -44,6 +45,24 @@ public class GpuSelfTestCommand implements Callable<Integer> {
                     + " check that the GPU's weights move as the CPU's (0: skip; default: ${DEFAULT-VALUE})")
     int ectSteps;
 
+    @Option(
+            names = "--ect-batch",
+            defaultValue = "32",
+            paramLabel = "B",
+            description =
+                    "the batch of --ect-steps (training's is 128; cuDNN may pick other algorithms per shape; default:"
+                            + " ${DEFAULT-VALUE})")
+    int ectBatch;
+
+    @Option(
+            names = "--cudnn-benchmark",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "check with cuDNN's benchmark mode as training runs it (default ${DEFAULT-VALUE}; see"
+                    + " train --cudnn-benchmark)")
+    boolean cudnnBenchmark = true;
+
     @Override
     public Integer call() {
         Tf32.apply(tf32); // before the engine starts, like the training commands
@@ -51,13 +70,17 @@ public class GpuSelfTestCommand implements Callable<Integer> {
             System.err.println("gpu-selftest: no GPU visible to DJL; nothing checked");
             return 3;
         }
+        JniUtils.setBenchmarkCuDNN(cudnnBenchmark);
+        Tf32.applyToLibtorch();
+        System.out.println(
+                "gpu-selftest: TF32 " + (tf32 ? "on" : "off") + ", cuDNN benchmark " + (cudnnBenchmark ? "on" : "off"));
         try {
             List<GpuSelfTest.Check> checks = new ArrayList<>(
                     numericsOnly
                             ? List.of(GpuSelfTest.numerics(tf32, System.out::println))
                             : GpuSelfTest.run(TrainingConfigLoader.load(config, List.of()), tf32, System.out::println));
             if (ectSteps > 0) {
-                checks.addAll(GpuSelfTest.ectSteps(ectSteps, tf32, System.out::println));
+                checks.addAll(GpuSelfTest.ectSteps(ectSteps, ectBatch, tf32, System.out::println));
             }
             long failed = checks.stream().filter(c -> !c.passed()).count();
             System.out.println("gpu-selftest: " + (checks.size() - failed) + " of " + checks.size() + " checks passed");

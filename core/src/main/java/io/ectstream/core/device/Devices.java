@@ -59,6 +59,7 @@ public final class Devices {
         }
         if (diagnosis.gpuUsable()) {
             JniUtils.setBenchmarkCuDNN(options.cudnnBenchmark());
+            Tf32.applyToLibtorch();
             List<Device> devices = choice.resolve(start.engine().getGpuCount());
             log.info(
                     "device {}: {} of {} GPUs (libtorch {}, cuDNN benchmark {}, TF32 {})",

@@ -2,6 +2,7 @@ package io.ectstream.core.device;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * <p>DJL has no switch for it. NVIDIA's documented process-wide one is the environment variable
  * {@code NVIDIA_TF32_OVERRIDE=0}, read by cuDNN and cuBLAS, so it must be in the process's environment before they
  * start: {@link #apply} sets it through libc (JNA, which DJL already uses) and must run before the engine starts
- * ({@link NativeLibraries}). Commands that do not call it (serving, scoring) keep libtorch's default and their own
- * precision flags.
+ * ({@link NativeLibraries}). Once the engine runs on a GPU, {@link #applyToLibtorch} also turns off libtorch's own
+ * cuDNN flag, the one the reference sets ({@link LibtorchTf32}). Commands that do not call them (serving, scoring)
+ * keep libtorch's default and their own precision flags.
  */
 public final class Tf32 {
     /** NVIDIA's switch: "0" disables TF32 in cuDNN and cuBLAS; any other value or none leaves their defaults. */
@@ -69,6 +71,29 @@ public final class Tf32 {
         }
         applied = allowed;
         return allowed;
+    }
+
+    /**
+     * Once the engine has started on a GPU, with TF32 off: libtorch's own cuDNN flag off too ({@link LibtorchTf32}),
+     * so that TF32 off is the reference's setting and not NVIDIA's override alone. One warning when it cannot be set.
+     */
+    public static synchronized void applyToLibtorch() {
+        if (allowed()) {
+            return; // libtorch's default
+        }
+        try {
+            Optional<Boolean> readBack = LibtorchTf32.set(false);
+            if (readBack.orElse(false)) {
+                throw new IllegalStateException("libtorch still reports allow_tf32 on after setting it off");
+            }
+        } catch (IllegalStateException | UnsatisfiedLinkError e) {
+            log.warn(
+                    "TF32 is off through {}=0 only: libtorch's own cuDNN flag could not be set ({}); in cuDNN's"
+                            + " benchmark mode libtorch may then pick tensor-core engines that the reference's setting"
+                            + " excludes (--no-cudnn-benchmark avoids them)",
+                    OVERRIDE_ENV,
+                    e.getMessage());
+        }
     }
 
     /**
