@@ -46,7 +46,8 @@ public final class RunOptions {
             names = "--tf32",
             description = "On a GPU, let cuDNN and cuBLAS compute float32 convolutions and matrix products in TF32:"
                     + " faster, ~1e-3 relative error per operation. Default: off, as locuslab/ect trains (this process"
-                    + " runs with " + Tf32.OVERRIDE_ENV + "=0); the checkpoints record the mode.")
+                    + " runs with " + Tf32.OVERRIDE_ENV + "=0 and libtorch's cuDNN allow_tf32 flag off, the reference's"
+                    + " setting); the checkpoints record the mode.")
     boolean tf32;
 
     /** Chooses TF32 before the engine starts (cuDNN and cuBLAS read the switch once); returns the mode in force. */
