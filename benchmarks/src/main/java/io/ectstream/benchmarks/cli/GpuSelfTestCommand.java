@@ -1,6 +1,6 @@
 package io.ectstream.benchmarks.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
+import io.ectstream.core.device.Devices;
 import io.ectstream.core.device.Tf32;
 import io.ectstream.trainer.config.ConfigException;
 import io.ectstream.trainer.config.TrainingConfigLoader;
@@ -41,7 +41,7 @@ public class GpuSelfTestCommand implements Callable<Integer> {
             defaultValue = "0",
             paramLabel = "N",
             description = "also train N ECT steps of configs/fashion-ect-1hour.yaml's recipe on the shipped teacher"
-                    + " (models/fashion-teacher.ckpt), batch 32, on the CPU and on the GPU from the same draws, and"
+                    + " (models/fashion-teacher.ckpt), at --ect-batch, on the CPU and on the GPU from the same draws, and"
                     + " check that the GPU's weights move as the CPU's (0: skip; default: ${DEFAULT-VALUE})")
     int ectSteps;
 
@@ -70,8 +70,7 @@ public class GpuSelfTestCommand implements Callable<Integer> {
             System.err.println("gpu-selftest: no GPU visible to DJL; nothing checked");
             return 3;
         }
-        JniUtils.setBenchmarkCuDNN(cudnnBenchmark);
-        Tf32.applyToLibtorch();
+        Devices.configureGpuNumerics(cudnnBenchmark);
         System.out.println(
                 "gpu-selftest: TF32 " + (tf32 ? "on" : "off") + ", cuDNN benchmark " + (cudnnBenchmark ? "on" : "off"));
         try {

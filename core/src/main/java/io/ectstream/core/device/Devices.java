@@ -38,6 +38,15 @@ public final class Devices {
     }
 
     /**
+     * The engine-wide GPU settings every GPU command runs with, once the engine has started: cuDNN's benchmark mode and,
+     * with TF32 off, libtorch's own cuDNN TF32 flag ({@link Tf32#applyToLibtorch}).
+     */
+    public static void configureGpuNumerics(boolean cudnnBenchmark) {
+        JniUtils.setBenchmarkCuDNN(cudnnBenchmark);
+        Tf32.applyToLibtorch();
+    }
+
+    /**
      * One device per entry the option names ({@link DeviceChoice}): a generator each in serve and the sampling
      * benchmarks, a data-parallel replica each in train, pipeline and bench-train.
      */
@@ -58,8 +67,7 @@ public final class Devices {
                     "PyTorch cannot start:" + diagnosis.advice() + "\n(`ectstream doctor` prints the full report)");
         }
         if (diagnosis.gpuUsable()) {
-            JniUtils.setBenchmarkCuDNN(options.cudnnBenchmark());
-            Tf32.applyToLibtorch();
+            configureGpuNumerics(options.cudnnBenchmark());
             List<Device> devices = choice.resolve(start.engine().getGpuCount());
             log.info(
                     "device {}: {} of {} GPUs (libtorch {}, cuDNN benchmark {}, TF32 {})",
