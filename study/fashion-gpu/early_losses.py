@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Issue 30's first 300 iterations, both programs on one H100 (results/early-losses.jsonl: the loss of every
-iteration, 4 seeds each, the 1-hour recipe on the shipped teacher): the mean loss per window of iterations, per run
-and per program.
+"""Issue 30's first 300 iterations on one H100 (results/early-losses.jsonl: the loss of every iteration, seeds 1-4,
+the 1-hour recipe on the shipped teacher; arms: both programs, ours again with libtorch's TF32 flag set, and the
+reference's code with ECT Stream's per-step seeds): the mean loss per window of iterations, per run and per arm.
   python3 study/fashion-gpu/early_losses.py [results/early-losses.jsonl]"""
 import json
 import os
