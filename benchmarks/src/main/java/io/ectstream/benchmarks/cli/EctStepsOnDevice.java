@@ -57,9 +57,7 @@ final class EctStepsOnDevice {
                     EctLoss.Draw draw = ect.draw(hostStep, feed.batch(hostStep, images, phase.batch()), 0);
                     List<NDArray> masks = new ArrayList<>();
                     DropoutMasks recorded = new DropoutMasks((x, p) -> {
-                        NDArray keep = x.getManager()
-                                .randomUniform(0f, 1f, x.getShape())
-                                .gte((float) p);
+                        NDArray keep = DropoutMasks.uniformKeep(x, p);
                         masks.add(keep);
                         return keep;
                     });

@@ -51,7 +51,8 @@ public final class DropoutMasks {
         return Scoped.keep(() -> ScaledBy.times(x.mul(kept), 1 / (1 - p)));
     }
 
-    private static NDArray uniformKeep(NDArray x, double p) {
+    /** The trainer's keep mask for x: true where a uniform(0, 1) draw on x's device is at least p. */
+    public static NDArray uniformKeep(NDArray x, double p) {
         NDArray uniform = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice());
         return uniform.gte((float) p);
     }
